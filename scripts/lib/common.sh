@@ -1,0 +1,39 @@
+# Shared by scripts/up.sh and scripts/test.sh: find the repo, make sure pnpm 10 is available, install dependencies.
+# Sourced, not executed.
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PNPM_VERSION="10.34.9"
+
+log() { printf '%s: %s\n' "${LOG_PREFIX:-carabase}" "$*" >&2; }
+
+require_node() {
+  if ! command -v node >/dev/null 2>&1; then
+    log "Node.js >= 20 is required (https://nodejs.org or your package manager)"
+    exit 1
+  fi
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]')"
+  if [ "$major" -lt 20 ]; then
+    log "Node.js >= 20 is required; this is $(node --version)"
+    exit 1
+  fi
+}
+
+# Defines PNPM as the command to run pnpm with. Installs pnpm with npm when it is missing (corepack is not used:
+# it fails signature checks on registries that serve none).
+ensure_pnpm() {
+  if command -v pnpm >/dev/null 2>&1 && [[ "$(pnpm --version 2>/dev/null)" == 10.* ]]; then
+    PNPM=(pnpm)
+    return
+  fi
+  log "installing pnpm ${PNPM_VERSION} with npm"
+  if npm install --global --silent "pnpm@${PNPM_VERSION}" >/dev/null 2>&1 && command -v pnpm >/dev/null 2>&1; then
+    PNPM=(pnpm)
+  else
+    log "global install not permitted; using npx pnpm@${PNPM_VERSION}"
+    PNPM=(npx --yes "pnpm@${PNPM_VERSION}")
+  fi
+}
+
+install_dependencies() {
+  (cd "$REPO_ROOT" && CI=true "${PNPM[@]}" install --frozen-lockfile --reporter=append-only >&2)
+}

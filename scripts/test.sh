@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole test suite: dependencies, a database, the build, the quality gates (tsc, eslint, prettier), then every
+# test. Ends with one line `N passed, N failed`.
+set -euo pipefail
+LOG_PREFIX="test"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+cd "$REPO_ROOT"
+
+require_node
+ensure_pnpm
+install_dependencies
+"${PNPM[@]}" run --silent build
+
+log "gate: tsc --noEmit (strict)"
+"${PNPM[@]}" exec tsc --noEmit
+log "gate: eslint"
+"${PNPM[@]}" exec eslint . --max-warnings 0
+log "gate: prettier --check"
+"${PNPM[@]}" exec prettier --check . --log-level warn
+
+report="$(mktemp -t carabase-vitest-XXXXXX.json)"
+trap 'rm -f "$report"' EXIT
+status=0
+"${PNPM[@]}" exec vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
+node -e '
+  const fs = require("node:fs")
+  let r = {}
+  try { r = JSON.parse(fs.readFileSync(process.argv[1], "utf8")) } catch {}
+  const passed = r.numPassedTests ?? 0
+  const failed = (r.numFailedTests ?? 0) + (r.numTotalTestSuites === undefined ? 1 : 0)
+  const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0)
+  console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""))
+' "$report"
+exit "$status"

@@ -1,0 +1,53 @@
+// The operator CLI: `node dist/cli.js <command>` (or `pnpm carabase <command>`).
+// Exit codes: 0 success, 1 failure, 2 usage error.
+import { UsageError } from "./cli/Args"
+import { bootstrapHelp, runBootstrap } from "./cli/BootstrapCommand"
+
+interface Command {
+  readonly summary: string
+  readonly help: string
+  readonly run: (argv: ReadonlyArray<string>) => number | Promise<number>
+}
+
+const commands: Record<string, Command> = {
+  bootstrap: { summary: "create or complete the env file with fresh secrets", help: bootstrapHelp, run: runBootstrap }
+}
+
+const usage = () =>
+  [
+    "usage: carabase <command> [options]",
+    "",
+    "commands:",
+    ...Object.entries(commands).map(([name, command]) => `  ${name.padEnd(16)}${command.summary}`),
+    "",
+    "Run `carabase <command> --help` for a command's options."
+  ].join("\n")
+
+const main = async (argv: ReadonlyArray<string>): Promise<number> => {
+  const [name, ...rest] = argv
+  if (name === undefined) {
+    process.stderr.write(`${usage()}\n`)
+    return 2
+  }
+  if (name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(`${usage()}\n`)
+    return 0
+  }
+  const command = commands[name]
+  if (command === undefined) {
+    process.stderr.write(`carabase: unknown command "${name}"\n\n${usage()}\n`)
+    return 2
+  }
+  try {
+    return await command.run(rest)
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`carabase ${name}: ${error.message}\n\n${command.help}\n`)
+      return 2
+    }
+    process.stderr.write(`carabase ${name}: ${error instanceof Error ? error.message : String(error)}\n`)
+    return 1
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2))

@@ -1,0 +1,39 @@
+// The HTTP server: the declared API with its handlers, the OpenAPI document, JSON errors, bound to HOST:PORT.
+import { HttpApiBuilder } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Config, Effect, Layer } from "effect"
+import { MetaHttpLive } from "../meta/MetaHttp"
+import { CarabaseApi } from "./Api"
+import { jsonErrors } from "./ErrorResponses"
+import { HttpListener } from "./HttpListener"
+
+export const serverConfig = Config.all({
+  host: Config.string("HOST").pipe(Config.withDefault("::")),
+  port: Config.port("PORT").pipe(Config.withDefault(3000))
+})
+
+export const ApiLive = HttpApiBuilder.api(CarabaseApi).pipe(Layer.provide(MetaHttpLive))
+
+const NodeServerLive = Layer.unwrapEffect(
+  Effect.gen(function* () {
+    const listener = yield* HttpListener
+    const { host, port } = yield* serverConfig
+    return NodeHttpServer.layer(() => listener.server, { host, port })
+  })
+)
+
+const LogAddress = Layer.effectDiscard(
+  Effect.flatMap(serverConfig, ({ host, port }) =>
+    Effect.logInfo(`listening on ${host.includes(":") ? `[${host}]` : host}:${port}`)
+  )
+)
+
+export const ServerLive = HttpApiBuilder.serve().pipe(
+  Layer.provide([
+    HttpApiBuilder.middlewareOpenApi({ path: "/api/openapi.json" }),
+    HttpApiBuilder.middleware(jsonErrors)
+  ]),
+  Layer.provide(ApiLive),
+  Layer.provideMerge(NodeServerLive),
+  Layer.merge(LogAddress)
+)

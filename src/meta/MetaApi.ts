@@ -1,0 +1,22 @@
+// Declaration of the meta routes: health and version. Imports only effect and @effect/platform (the web UI bundles it).
+import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
+import { Schema } from "effect"
+
+export const ServiceState = Schema.Literal("up", "down")
+
+export class Health extends Schema.Class<Health>("Health")({
+  status: Schema.Literal("ok"),
+  version: Schema.String,
+  database: ServiceState,
+  gateway: Schema.Literal("up", "down", "unconfigured")
+}) {}
+
+export class VersionInfo extends Schema.Class<VersionInfo>("VersionInfo")({
+  version: Schema.String,
+  channel: Schema.Literal("stable", "beta", "alpha")
+}) {}
+
+export class MetaApi extends HttpApiGroup.make("meta")
+  .add(HttpApiEndpoint.get("health", "/health").addSuccess(Health))
+  .add(HttpApiEndpoint.get("version", "/version").addSuccess(VersionInfo))
+  .prefix("/api/v1") {}

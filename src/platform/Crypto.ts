@@ -1,0 +1,85 @@
+// The Crypto layer: AES-256-GCM under subkeys derived from the master key. Small secrets are sealed bound to
+// where they are stored (table, column, row id), so a ciphertext moved elsewhere does not open. Files are sealed
+// as authenticated chunk streams (see SealedStream).
+import type { Transform } from "node:stream"
+import { Context, Data, Effect, Layer, Redacted } from "effect"
+import { deriveKey, openEnvelope, sealEnvelope, type OpenFailure } from "./Aead"
+import { MasterKey } from "./MasterKey"
+import { createOpenStream, createSealStream } from "./SealedStream"
+
+/** Every purpose gets its own HKDF subkey; add a purpose here rather than reusing one. */
+export const Purposes = ["column-secrets", "backups"] as const
+export type Purpose = (typeof Purposes)[number]
+
+/** Where a sealed secret lives. It is the associated data, so the ciphertext only opens in that place. */
+export interface SecretBinding {
+  readonly table: string
+  readonly column: string
+  readonly rowId: string
+}
+
+export class SealedValueError extends Data.TaggedError("SealedValueError")<{
+  readonly reason: OpenFailure
+  readonly binding: SecretBinding
+}> {
+  override get message() {
+    const where = `${this.binding.table}.${this.binding.column} (row ${this.binding.rowId})`
+    switch (this.reason) {
+      case "authentication":
+        return `sealed value in ${where} does not open: it was altered, moved from another row, or sealed under another HOST_MASTER_KEY`
+      case "unsupported-version":
+        return `sealed value in ${where} has an unknown format version`
+      case "malformed":
+        return `sealed value in ${where} is too short to be a sealed value`
+    }
+  }
+}
+
+export const bindingAad = (binding: SecretBinding): Buffer =>
+  Buffer.from(JSON.stringify(["carabase/secret/v1", binding.table, binding.column, binding.rowId]), "utf8")
+
+export interface CryptoShape {
+  readonly seal: (plaintext: Redacted.Redacted<string | Uint8Array>, binding: SecretBinding) => Effect.Effect<Buffer>
+  readonly open: (
+    envelope: Uint8Array,
+    binding: SecretBinding
+  ) => Effect.Effect<Redacted.Redacted<Buffer>, SealedValueError>
+  readonly openString: (
+    envelope: Uint8Array,
+    binding: SecretBinding
+  ) => Effect.Effect<Redacted.Redacted<string>, SealedValueError>
+  /** A Transform that turns plaintext bytes into a sealed file. */
+  readonly sealStream: (purpose: Purpose) => Transform
+  /** A Transform that turns a sealed file back into plaintext, erroring on any change, truncation or wrong key. */
+  readonly openStream: (purpose: Purpose) => Transform
+}
+
+export class Crypto extends Context.Tag("carabase/Crypto")<Crypto, CryptoShape>() {}
+
+export const make = (masterKey: Redacted.Redacted<Buffer>): CryptoShape => {
+  const master = Redacted.value(masterKey)
+  const keys = new Map(Purposes.map((purpose) => [purpose, deriveKey(master, `carabase/${purpose}/v1`)] as const))
+  const key = (purpose: Purpose) => keys.get(purpose)!
+  const open = (envelope: Uint8Array, binding: SecretBinding) =>
+    Effect.suspend(() => {
+      const result = openEnvelope(key("column-secrets"), envelope, bindingAad(binding))
+      return result.ok
+        ? Effect.succeed(Redacted.make(result.plaintext))
+        : Effect.fail(new SealedValueError({ reason: result.reason, binding }))
+    })
+  return {
+    seal: (plaintext, binding) =>
+      Effect.sync(() => {
+        const value = Redacted.value(plaintext)
+        const bytes = typeof value === "string" ? Buffer.from(value, "utf8") : value
+        return sealEnvelope(key("column-secrets"), bytes, bindingAad(binding))
+      }),
+    open,
+    openString: (envelope, binding) =>
+      Effect.map(open(envelope, binding), (bytes) => Redacted.make(Redacted.value(bytes).toString("utf8"))),
+    sealStream: (purpose) => createSealStream(key(purpose)),
+    openStream: (purpose) => createOpenStream(key(purpose))
+  }
+}
+
+export const layer: Layer.Layer<Crypto, never, MasterKey> = Layer.effect(Crypto, Effect.map(MasterKey, make))
