@@ -11,6 +11,10 @@ ensure_pnpm
 install_dependencies
 "${PNPM[@]}" run --silent build
 
+log "database: PostgreSQL with pgvector (scripts/db-setup.sh)"
+CARABASE_TEST_DATABASE_URL="$(bash scripts/db-setup.sh --print-url)"
+export CARABASE_TEST_DATABASE_URL
+
 log "gate: tsc --noEmit (strict)"
 "${PNPM[@]}" exec tsc --noEmit
 log "gate: eslint"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One command from a fresh machine to a running host: dependencies, database, env file with fresh secrets,
-# migrations (applied by the host at boot), build, start. Safe to run again: nothing set is overwritten.
+# One command from a fresh machine to a running host: dependencies, build, database (PostgreSQL + pgvector, the
+# env's database and the carabase_app role), env file with fresh secrets, migrations, start. Safe to run again: nothing set is overwritten.
 set -euo pipefail
 LOG_PREFIX="up"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -11,5 +11,7 @@ ensure_pnpm
 install_dependencies
 "${PNPM[@]}" run --silent build
 CARABASE_ENV="${CARABASE_ENV:-dev}" node dist/cli.js bootstrap
+log "applying migrations"
+node dist/cli.js migrate
 log "starting the host (Ctrl-C stops it)"
 exec node dist/main.js

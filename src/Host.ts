@@ -1,27 +1,38 @@
-// Composition of the host's layers. Platform (env, master key, crypto) is built first, so a bad key stops the
-// process before any port is bound or any connection is opened.
-import { Config, Layer, Logger, LogLevel } from "effect"
+// Composition of the host's layers, in boot order: env and master key first (a bad key stops the process before any
+// port is bound or connection opened), then the owner pool and migrations, then the app pool, domain services, and
+// finally the HTTP server.
+import { Effect, Layer } from "effect"
 import * as GatewayProbe from "./gateway/GatewayProbe"
 import * as HttpListener from "./http/HttpListener"
 import { ServerLive } from "./http/Server"
 import * as DatabaseProbe from "./meta/DatabaseProbe"
 import * as Crypto from "./platform/Crypto"
+import * as Db from "./platform/Db"
 import * as HostEnv from "./platform/HostEnv"
+import * as Logging from "./platform/Logging"
 import * as MasterKey from "./platform/MasterKey"
+import { migrate } from "./platform/Migrator"
+import * as RlsScope from "./platform/RlsScope"
+import * as Settings from "./settings/Settings"
+import * as Workspaces from "./workspaces/Workspaces"
 
-export const LoggingLive = Layer.unwrapEffect(
-  Config.logLevel("LOG_LEVEL").pipe(
-    Config.withDefault(LogLevel.Info),
-    Config.map((level) => Layer.merge(Logger.minimumLogLevel(level), Logger.logFmt))
-  )
-)
+export const LoggingLive = Logging.layer
 
 export const PlatformLive = (hostEnv: HostEnv.HostEnvShape) =>
   Crypto.layer.pipe(Layer.provideMerge(MasterKey.layer), Layer.provideMerge(Layer.succeed(HostEnv.HostEnv, hostEnv)))
 
+const MigrationsLive = Layer.effectDiscard(Effect.flatMap(Db.OwnerDb, (sql) => migrate(sql)))
+
+/** Owner pool, migrations applied, then the app pool (its role is created by the first migration). */
+export const DatabaseLive = Db.appLayer.pipe(Layer.provideMerge(MigrationsLive), Layer.provideMerge(Db.ownerLayer))
+
+export const DomainLive = Settings.layer.pipe(Layer.provideMerge(Layer.mergeAll(Workspaces.layer, RlsScope.layer)))
+
 export const HostLive = (hostEnv: HostEnv.HostEnvShape) =>
   ServerLive.pipe(
-    Layer.provide([GatewayProbe.layer, DatabaseProbe.unavailable]),
+    Layer.provide([GatewayProbe.layer, DatabaseProbe.layer]),
+    Layer.provide(DomainLive),
     Layer.provideMerge(HttpListener.layer),
+    Layer.provideMerge(DatabaseLive),
     Layer.provideMerge(PlatformLive(hostEnv))
   )

@@ -2,6 +2,7 @@
 // Exit codes: 0 success, 1 failure, 2 usage error.
 import { UsageError } from "./cli/Args"
 import { bootstrapHelp, runBootstrap } from "./cli/BootstrapCommand"
+import { migrateHelp, runMigrate } from "./cli/MigrateCommand"
 
 interface Command {
   readonly summary: string
@@ -10,7 +11,12 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
-  bootstrap: { summary: "create or complete the env file with fresh secrets", help: bootstrapHelp, run: runBootstrap }
+  bootstrap: {
+    summary: "create or complete the env file and provision its database",
+    help: bootstrapHelp,
+    run: runBootstrap
+  },
+  migrate: { summary: "apply pending database migrations", help: migrateHelp, run: runMigrate }
 }
 
 const usage = () =>

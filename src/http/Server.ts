@@ -3,6 +3,8 @@ import { HttpApiBuilder } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Config, Effect, Layer } from "effect"
 import { MetaHttpLive } from "../meta/MetaHttp"
+import { SettingsHttpLive } from "../settings/SettingsHttp"
+import { WorkspaceMiddlewareLive, WorkspacesHttpLive } from "../workspaces/WorkspacesHttp"
 import { CarabaseApi } from "./Api"
 import { jsonErrors } from "./ErrorResponses"
 import { HttpListener } from "./HttpListener"
@@ -12,7 +14,10 @@ export const serverConfig = Config.all({
   port: Config.port("PORT").pipe(Config.withDefault(3000))
 })
 
-export const ApiLive = HttpApiBuilder.api(CarabaseApi).pipe(Layer.provide(MetaHttpLive))
+export const ApiLive = HttpApiBuilder.api(CarabaseApi).pipe(
+  Layer.provide([MetaHttpLive, WorkspacesHttpLive, SettingsHttpLive]),
+  Layer.provide(WorkspaceMiddlewareLive)
+)
 
 const NodeServerLive = Layer.unwrapEffect(
   Effect.gen(function* () {

@@ -1,6 +1,8 @@
 // Declaration of the meta routes: health and version. Imports only effect and @effect/platform (the web UI bundles it).
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
+import { WorkspaceId } from "../workspaces/CurrentWorkspace"
+import { WorkspaceHeaderInvalid, WorkspaceNotFound } from "../workspaces/WorkspacesApi"
 
 export const ServiceState = Schema.Literal("up", "down")
 
@@ -8,7 +10,9 @@ export class Health extends Schema.Class<Health>("Health")({
   status: Schema.Literal("ok"),
   version: Schema.String,
   database: ServiceState,
-  gateway: Schema.Literal("up", "down", "unconfigured")
+  gateway: Schema.Literal("up", "down", "unconfigured"),
+  /** Present when the request named a workspace with x-workspace-id, which must then exist. */
+  workspace: Schema.optional(WorkspaceId)
 }) {}
 
 export class VersionInfo extends Schema.Class<VersionInfo>("VersionInfo")({
@@ -17,6 +21,12 @@ export class VersionInfo extends Schema.Class<VersionInfo>("VersionInfo")({
 }) {}
 
 export class MetaApi extends HttpApiGroup.make("meta")
-  .add(HttpApiEndpoint.get("health", "/health").addSuccess(Health))
+  .add(
+    HttpApiEndpoint.get("health", "/health")
+      .setHeaders(Schema.Struct({ "x-workspace-id": Schema.optional(Schema.String) }))
+      .addSuccess(Health)
+      .addError(WorkspaceHeaderInvalid)
+      .addError(WorkspaceNotFound)
+  )
   .add(HttpApiEndpoint.get("version", "/version").addSuccess(VersionInfo))
   .prefix("/api/v1") {}

@@ -4,6 +4,8 @@ import { Effect } from "effect"
 import { GatewayProbe } from "../gateway/GatewayProbe"
 import { CarabaseApi } from "../http/Api"
 import { DatabaseProbe } from "./DatabaseProbe"
+import { Workspaces } from "../workspaces/Workspaces"
+import { resolveWorkspace } from "../workspaces/WorkspacesHttp"
 import { Health, VersionInfo } from "./MetaApi"
 import { channelOf, HOST_VERSION } from "./Version"
 
@@ -11,11 +13,20 @@ export const MetaHttpLive = HttpApiBuilder.group(CarabaseApi, "meta", (handlers)
   Effect.gen(function* () {
     const gateway = yield* GatewayProbe
     const database = yield* DatabaseProbe
+    const workspaces = yield* Workspaces
     return handlers
-      .handle("health", () =>
-        Effect.all({ database: database.check, gateway: gateway.check }, { concurrency: "unbounded" }).pipe(
-          Effect.map((states) => new Health({ status: "ok", version: HOST_VERSION, ...states }))
-        )
+      .handle("health", ({ headers }) =>
+        Effect.gen(function* () {
+          const workspace =
+            headers["x-workspace-id"] === undefined
+              ? undefined
+              : yield* resolveWorkspace(headers["x-workspace-id"]).pipe(Effect.provideService(Workspaces, workspaces))
+          const states = yield* Effect.all(
+            { database: database.check, gateway: gateway.check },
+            { concurrency: "unbounded" }
+          )
+          return new Health({ status: "ok", version: HOST_VERSION, ...states, ...(workspace ? { workspace } : {}) })
+        })
       )
       .handle("version", () =>
         Effect.succeed(new VersionInfo({ version: HOST_VERSION, channel: channelOf(HOST_VERSION) }))

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { canConnect } from "./ports"
 
 export const repoRoot = path.resolve(import.meta.dirname, "..", "..")
 export const mainJs = path.join(repoRoot, "dist", "main.js")
@@ -45,16 +46,18 @@ export const startHost = (options: { cwd: string; env: NodeJS.ProcessEnv; script
   const ready = (timeoutMs = 20_000) =>
     new Promise<void>((resolve, reject) => {
       const started = Date.now()
-      const tick = () => {
-        if (/listening on/.test(out)) return resolve()
+      const port = options.env.PORT === undefined ? undefined : Number(options.env.PORT)
+      const tick = async () => {
+        if (port !== undefined && (await canConnect(port))) return resolve()
+        if (port === undefined && /listening on/.test(out)) return resolve()
         if (child.exitCode !== null || child.signalCode !== null) {
           return reject(new Error(`host exited early (${child.exitCode}): ${err || out}`))
         }
         if (Date.now() - started > timeoutMs)
           return reject(new Error(`host not ready in ${timeoutMs} ms: ${err || out}`))
-        setTimeout(tick, 25)
+        setTimeout(() => void tick(), 25)
       }
-      tick()
+      void tick()
     })
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
@@ -62,3 +65,18 @@ export const startHost = (options: { cwd: string; env: NodeJS.ProcessEnv; script
   }
   return { child, stdout: () => out, stderr: () => err, exited, ready, stop }
 }
+
+/** Env for a host on `port` against a test database, with a fresh master key. */
+export const hostEnv = (
+  database: { ownerUrl: string; appUrl: string },
+  port: number,
+  extra: Record<string, string | undefined> = {}
+): NodeJS.ProcessEnv =>
+  cleanEnv({
+    PORT: String(port),
+    HOST_MASTER_KEY: "ab".repeat(32),
+    DATABASE_URL: database.ownerUrl,
+    APP_DATABASE_URL: database.appUrl,
+    LOG_LEVEL: "warning",
+    ...extra
+  })

@@ -1,0 +1,54 @@
+// Workspaces: create, list, and check that one exists. Workspace rows are the only ones read without a scope: the
+// owner picks among them. Their RLS policies still forbid changing one from outside its own scope.
+import { SqlSchema } from "@effect/sql"
+import { Context, Effect, Layer, Schema } from "effect"
+import { AppDb } from "../platform/Db"
+import { WorkspaceId } from "./CurrentWorkspace"
+import { Workspace } from "./WorkspacesApi"
+
+export interface WorkspacesShape {
+  readonly create: (name: string) => Effect.Effect<Workspace>
+  readonly list: Effect.Effect<ReadonlyArray<Workspace>>
+  readonly exists: (id: WorkspaceId) => Effect.Effect<boolean>
+}
+
+/** A workspaces row as pg returns it (timestamps as Date). */
+const WorkspaceRow = Schema.Struct({ ...Workspace.fields, createdAt: Schema.DateTimeUtcFromDate })
+const toWorkspace = (row: typeof WorkspaceRow.Type) => new Workspace(row)
+
+export class Workspaces extends Context.Tag("carabase/Workspaces")<Workspaces, WorkspacesShape>() {}
+
+export const layer = Layer.effect(
+  Workspaces,
+  Effect.gen(function* () {
+    const sql = yield* AppDb
+    const insert = SqlSchema.single({
+      Request: Schema.String,
+      Result: WorkspaceRow,
+      execute: (name) => sql`insert into workspaces (name) values (${name}) returning id, name, created_at`
+    })
+    const list = SqlSchema.findAll({
+      Request: Schema.Void,
+      Result: WorkspaceRow,
+      execute: () => sql`select id, name, created_at from workspaces order by created_at, id`
+    })
+    const find = SqlSchema.findOne({
+      Request: WorkspaceId,
+      Result: Schema.Struct({ id: WorkspaceId }),
+      execute: (id) => sql`select id from workspaces where id = ${id}`
+    })
+    return {
+      create: (name) => insert(name).pipe(Effect.map(toWorkspace), Effect.orDie, Effect.withSpan("Workspaces.create")),
+      list: list(undefined).pipe(
+        Effect.map((rows) => rows.map(toWorkspace)),
+        Effect.orDie,
+        Effect.withSpan("Workspaces.list")
+      ),
+      exists: (id) =>
+        find(id).pipe(
+          Effect.map((row) => row._tag === "Some"),
+          Effect.orDie
+        )
+    } satisfies WorkspacesShape
+  })
+)

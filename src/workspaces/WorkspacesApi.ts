@@ -1,0 +1,43 @@
+// Declaration of the workspaces routes and of the middleware that binds a request to a workspace. Imports only
+// effect and @effect/platform (the web UI bundles it).
+import { HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSchema } from "@effect/platform"
+import { Schema } from "effect"
+import { CurrentWorkspace, WorkspaceId } from "./CurrentWorkspace"
+
+export class Workspace extends Schema.Class<Workspace>("Workspace")({
+  id: WorkspaceId,
+  name: Schema.String,
+  createdAt: Schema.DateTimeUtc
+}) {}
+
+export const WorkspaceName = Schema.Trim.pipe(
+  Schema.minLength(1, { message: () => "name must not be empty" }),
+  Schema.maxLength(200, { message: () => "name must be at most 200 characters" })
+)
+
+export class WorkspaceHeaderInvalid extends Schema.TaggedError<WorkspaceHeaderInvalid>()(
+  "WorkspaceHeaderInvalid",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 400 })
+) {}
+
+export class WorkspaceNotFound extends Schema.TaggedError<WorkspaceNotFound>()(
+  "WorkspaceNotFound",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 404 })
+) {}
+
+/** Reads `x-workspace-id`: missing or not a UUID is 400, an unknown workspace 404. */
+export class WorkspaceMiddleware extends HttpApiMiddleware.Tag<WorkspaceMiddleware>()("WorkspaceMiddleware", {
+  failure: Schema.Union(WorkspaceHeaderInvalid, WorkspaceNotFound),
+  provides: CurrentWorkspace
+}) {}
+
+export class WorkspacesApi extends HttpApiGroup.make("workspaces")
+  .add(
+    HttpApiEndpoint.post("create", "/workspaces")
+      .setPayload(Schema.Struct({ name: WorkspaceName }))
+      .addSuccess(Schema.Struct({ workspace: Workspace }), { status: 201 })
+  )
+  .add(HttpApiEndpoint.get("list", "/workspaces").addSuccess(Schema.Struct({ workspaces: Schema.Array(Workspace) })))
+  .prefix("/api/v1") {}

@@ -1,0 +1,45 @@
+// Handlers of the workspaces group and the live workspace middleware.
+import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
+import { Effect, Layer, Schema } from "effect"
+import { CarabaseApi } from "../http/Api"
+import { WorkspaceId } from "./CurrentWorkspace"
+import { Workspaces } from "./Workspaces"
+import { WorkspaceHeaderInvalid, WorkspaceMiddleware, WorkspaceNotFound } from "./WorkspacesApi"
+
+export const WorkspacesHttpLive = HttpApiBuilder.group(CarabaseApi, "workspaces", (handlers) =>
+  Effect.gen(function* () {
+    const workspaces = yield* Workspaces
+    return handlers
+      .handle("create", ({ payload }) => Effect.map(workspaces.create(payload.name), (workspace) => ({ workspace })))
+      .handle("list", () => Effect.map(workspaces.list, (list) => ({ workspaces: list })))
+  })
+)
+
+const decodeWorkspaceId = Schema.decodeUnknownOption(WorkspaceId)
+
+/** Resolves an `x-workspace-id` value: missing or not a UUID is 400, an unknown workspace 404. */
+export const resolveWorkspace = (header: string | undefined) =>
+  Effect.gen(function* () {
+    const workspaces = yield* Workspaces
+    if (header === undefined || header.trim() === "") {
+      return yield* new WorkspaceHeaderInvalid({ message: "missing x-workspace-id header: send the workspace's id" })
+    }
+    const id = decodeWorkspaceId(header.trim().toLowerCase())
+    if (id._tag === "None") {
+      return yield* new WorkspaceHeaderInvalid({ message: "x-workspace-id must be a UUID" })
+    }
+    if (!(yield* workspaces.exists(id.value))) {
+      return yield* new WorkspaceNotFound({ message: `workspace ${id.value} does not exist` })
+    }
+    return id.value
+  })
+
+export const WorkspaceMiddlewareLive = Layer.effect(
+  WorkspaceMiddleware,
+  Effect.gen(function* () {
+    const workspaces = yield* Workspaces
+    return Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+      resolveWorkspace(request.headers["x-workspace-id"]).pipe(Effect.provideService(Workspaces, workspaces))
+    )
+  })
+)

@@ -1,0 +1,102 @@
+// RlsScope on a pool of one connection: interleaved requests for two workspaces, some failing mid-transaction,
+// never see each other's rows, and the connection carries no workspace setting between requests.
+import * as crypto from "node:crypto"
+import { Reactivity } from "@effect/experimental"
+import { PgClient } from "@effect/sql-pg"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { Effect, Either, Layer, Redacted } from "effect"
+import { AppDb, appNameTransforms } from "../../src/platform/Db"
+import { RlsScope, layer as RlsScopeLayer } from "../../src/platform/RlsScope"
+import { CurrentWorkspace, type WorkspaceId } from "../../src/workspaces/CurrentWorkspace"
+import { connect, createDatabase, type TestDatabase } from "../support/database"
+
+let db: TestDatabase
+const A = crypto.randomUUID() as WorkspaceId
+const B = crypto.randomUUID() as WorkspaceId
+
+beforeAll(async () => {
+  db = await createDatabase("pool")
+  const owner = await connect(db.ownerUrl)
+  await owner.query("insert into workspaces (id, name) values ($1, 'A'), ($2, 'B')", [A, B])
+  await owner.query("insert into memories (workspace_id, content) values ($1, 'a1'), ($1, 'a2'), ($2, 'b1')", [A, B])
+  await owner.end()
+})
+afterAll(() => db?.drop())
+
+const singleConnection = () =>
+  RlsScopeLayer.pipe(
+    Layer.provideMerge(
+      Layer.scoped(
+        AppDb,
+        PgClient.make({ url: Redacted.make(db.appUrl), maxConnections: 1, ...appNameTransforms })
+      ).pipe(Layer.provide(Reactivity.layer))
+    )
+  )
+
+class Boom {
+  readonly _tag = "Boom"
+}
+
+describe("RlsScope on a single pooled connection", () => {
+  it("interleaved requests for A and B, one failing mid-transaction, stay isolated and leave no setting behind", () =>
+    Effect.gen(function* () {
+      const sql = yield* AppDb
+      const rls = yield* RlsScope
+      const readAs = (workspace: WorkspaceId) =>
+        rls.run(
+          workspace,
+          Effect.gen(function* () {
+            const current = yield* CurrentWorkspace
+            const rows = yield* sql<{
+              workspaceId: string
+              content: string
+            }>`select workspace_id, content from memories`
+            yield* Effect.sleep("2 millis")
+            return { current, rows }
+          })
+        )
+      const failAs = (workspace: WorkspaceId) =>
+        rls.run(
+          workspace,
+          Effect.gen(function* () {
+            yield* sql`insert into memories (content) values ('half-written')`
+            return yield* Effect.fail(new Boom())
+          })
+        )
+      const requests = Array.from({ length: 40 }, (_, i) => {
+        const workspace = i % 2 === 0 ? A : B
+        return i % 5 === 0 ? Effect.either(failAs(workspace)) : Effect.map(readAs(workspace), Either.right)
+      })
+      const results = yield* Effect.all(requests, { concurrency: "unbounded" })
+      for (const [i, result] of results.entries()) {
+        const workspace = i % 2 === 0 ? A : B
+        if (i % 5 === 0) {
+          expect(Either.isLeft(result)).toBe(true)
+          continue
+        }
+        const value = Either.getOrThrow(result) as { current: string; rows: ReadonlyArray<{ workspaceId: string }> }
+        expect(value.current).toBe(workspace)
+        expect(value.rows.length).toBe(workspace === A ? 2 : 1)
+        expect(value.rows.every((row) => row.workspaceId === workspace)).toBe(true)
+      }
+      const [setting] = yield* sql<{ value: string | null }>`select current_setting('app.workspace_id', true) as value`
+      expect(setting!.value ?? "").toBe("")
+      const leftovers = yield* sql`select 1 from memories`
+      expect(leftovers).toEqual([])
+    }).pipe(Effect.provide(singleConnection()), Effect.scoped, Effect.runPromise))
+
+  it("rolls back everything a failed request wrote", async () => {
+    const owner = await connect(db.ownerUrl)
+    const { rows } = await owner.query("select count(*)::int as n from memories where content = 'half-written'")
+    await owner.end()
+    expect(rows[0].n).toBe(0)
+  })
+
+  it("refuses to nest one workspace's scope inside another's", () =>
+    Effect.gen(function* () {
+      const rls = yield* RlsScope
+      const exit = yield* Effect.exit(rls.run(A, rls.run(B, Effect.void)))
+      expect(exit._tag).toBe("Failure")
+      expect(String(exit)).toContain("cannot be nested")
+    }).pipe(Effect.provide(singleConnection()), Effect.scoped, Effect.runPromise))
+})
