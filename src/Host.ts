@@ -2,10 +2,17 @@
 // port is bound or connection opened), then the owner pool and migrations, then the app pool, domain services, and
 // finally the HTTP server.
 import { Effect, Layer } from "effect"
+import * as Artifacts from "./artifacts/Artifacts"
+import * as Embedder from "./embeddings/Embedder"
+import * as Folios from "./folios/Folios"
 import * as GatewayProbe from "./gateway/GatewayProbe"
+import * as Graph from "./graph/Graph"
 import * as HttpListener from "./http/HttpListener"
 import { ServerLive } from "./http/Server"
+import * as LiveUpdates from "./live/LiveUpdates"
+import * as Memories from "./memories/Memories"
 import * as DatabaseProbe from "./meta/DatabaseProbe"
+import * as Notes from "./notes/Notes"
 import * as Crypto from "./platform/Crypto"
 import * as Db from "./platform/Db"
 import * as HostEnv from "./platform/HostEnv"
@@ -13,7 +20,9 @@ import * as Logging from "./platform/Logging"
 import * as MasterKey from "./platform/MasterKey"
 import { migrate } from "./platform/Migrator"
 import * as RlsScope from "./platform/RlsScope"
+import * as Search from "./search/Search"
 import * as Settings from "./settings/Settings"
+import * as Tasks from "./tasks/Tasks"
 import * as Workspaces from "./workspaces/Workspaces"
 
 export const LoggingLive = Logging.layer
@@ -26,7 +35,16 @@ const MigrationsLive = Layer.effectDiscard(Effect.flatMap(Db.OwnerDb, (sql) => m
 /** Owner pool, migrations applied, then the app pool (its role is created by the first migration). */
 export const DatabaseLive = Db.appLayer.pipe(Layer.provideMerge(MigrationsLive), Layer.provideMerge(Db.ownerLayer))
 
-export const DomainLive = Settings.layer.pipe(Layer.provideMerge(Layer.mergeAll(Workspaces.layer, RlsScope.layer)))
+/** Shared infrastructure every domain service may use. */
+export const InfraLive = Layer.mergeAll(Workspaces.layer, RlsScope.layer, LiveUpdates.layer, Embedder.hashingLayer)
+
+/** The knowledge services; each may use InfraLive. */
+export const KnowledgeLive = Layer.mergeAll(Notes.layer, Folios.layer, Graph.layer, Memories.layer, Artifacts.layer)
+
+/** Services derived from the knowledge services (tasks live in notes; search reads them all). */
+export const DerivedLive = Layer.mergeAll(Tasks.layer, Search.layer, Settings.layer)
+
+export const DomainLive = DerivedLive.pipe(Layer.provideMerge(KnowledgeLive), Layer.provideMerge(InfraLive))
 
 export const HostLive = (hostEnv: HostEnv.HostEnvShape) =>
   ServerLive.pipe(

@@ -1,11 +1,27 @@
 // The whole HTTP API, declared once. The server implements it, the web UI and tests derive their client from it.
 import { HttpApi, OpenApi } from "@effect/platform"
+import { ArtifactsApi } from "../artifacts/ArtifactsApi"
+import { FoliosApi } from "../folios/FoliosApi"
+import { GraphApi } from "../graph/GraphApi"
+import { LiveApi } from "../live/LiveApi"
+import { MemoriesApi } from "../memories/MemoriesApi"
 import { MetaApi } from "../meta/MetaApi"
+import { NotesApi } from "../notes/NotesApi"
+import { SearchApi } from "../search/SearchApi"
 import { SettingsApi } from "../settings/SettingsApi"
+import { TasksApi } from "../tasks/TasksApi"
 import { WorkspacesApi } from "../workspaces/WorkspacesApi"
 
 export class CarabaseApi extends HttpApi.make("carabase")
   .add(MetaApi)
   .add(WorkspacesApi)
   .add(SettingsApi)
+  .add(NotesApi)
+  .add(TasksApi)
+  .add(FoliosApi)
+  .add(GraphApi)
+  .add(MemoriesApi)
+  .add(ArtifactsApi)
+  .add(SearchApi)
+  .add(LiveApi)
   .annotate(OpenApi.Title, "Carabase host API") {}

@@ -1,18 +1,21 @@
 // The Node HTTP server socket, created here so shutdown can drain it: stop accepting, let in-flight requests
 // finish within a bound, then close whatever is left.
 import * as http from "node:http"
-import { Context, Duration, Effect, Layer } from "effect"
+import { Context, Deferred, Duration, Effect, Layer } from "effect"
 
 export interface HttpListenerShape {
   readonly server: http.Server
   /** Number of requests whose response has not finished. */
   readonly inFlight: () => number
   readonly drain: (timeout: Duration.DurationInput) => Effect.Effect<void>
+  /** Completes when draining starts, so long-lived responses (SSE) can end instead of holding shutdown up. */
+  readonly draining: Effect.Effect<void>
 }
 
 export class HttpListener extends Context.Tag("carabase/HttpListener")<HttpListener, HttpListenerShape>() {}
 
 export const make = (): HttpListenerShape => {
+  const drainStarted = Effect.runSync(Deferred.make<void>())
   const server = http.createServer({ keepAliveTimeout: 5_000, requestTimeout: 60_000 })
   let active = 0
   let draining = false
@@ -28,6 +31,7 @@ export const make = (): HttpListenerShape => {
   const drain = (timeout: Duration.DurationInput) =>
     Effect.gen(function* () {
       draining = true
+      yield* Deferred.succeed(drainStarted, undefined)
       if (server.listening) server.close()
       server.closeIdleConnections()
       if (active > 0) {
@@ -40,7 +44,7 @@ export const make = (): HttpListenerShape => {
       }
       server.closeAllConnections()
     }).pipe(Effect.annotateLogs("service", "HttpListener"))
-  return { server, inFlight: () => active, drain }
+  return { server, inFlight: () => active, drain, draining: Deferred.await(drainStarted) }
 }
 
 export const layer = Layer.sync(HttpListener, make)

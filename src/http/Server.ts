@@ -2,7 +2,15 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Config, Effect, Layer } from "effect"
+import { ArtifactsHttpLive } from "../artifacts/ArtifactsHttp"
+import { FoliosHttpLive } from "../folios/FoliosHttp"
+import { GraphHttpLive } from "../graph/GraphHttp"
+import { LiveHttpLive } from "../live/LiveHttp"
+import { MemoriesHttpLive } from "../memories/MemoriesHttp"
 import { MetaHttpLive } from "../meta/MetaHttp"
+import { NotesHttpLive } from "../notes/NotesHttp"
+import { SearchHttpLive } from "../search/SearchHttp"
+import { TasksHttpLive } from "../tasks/TasksHttp"
 import { SettingsHttpLive } from "../settings/SettingsHttp"
 import { WorkspaceMiddlewareLive, WorkspacesHttpLive } from "../workspaces/WorkspacesHttp"
 import { CarabaseApi } from "./Api"
@@ -15,7 +23,19 @@ export const serverConfig = Config.all({
 })
 
 export const ApiLive = HttpApiBuilder.api(CarabaseApi).pipe(
-  Layer.provide([MetaHttpLive, WorkspacesHttpLive, SettingsHttpLive]),
+  Layer.provide([
+    MetaHttpLive,
+    WorkspacesHttpLive,
+    SettingsHttpLive,
+    NotesHttpLive,
+    TasksHttpLive,
+    FoliosHttpLive,
+    GraphHttpLive,
+    MemoriesHttpLive,
+    ArtifactsHttpLive,
+    SearchHttpLive,
+    LiveHttpLive
+  ]),
   Layer.provide(WorkspaceMiddlewareLive)
 )
 

@@ -17,6 +17,12 @@ export const WorkspacesHttpLive = HttpApiBuilder.group(CarabaseApi, "workspaces"
 
 const decodeWorkspaceId = Schema.decodeUnknownOption(WorkspaceId)
 
+/** `?workspace=<uuid>`: for clients that cannot set headers (EventSource, some MCP clients). */
+const workspaceQuery = (url: string): string | undefined => {
+  const query = url.indexOf("?")
+  return query === -1 ? undefined : (new URLSearchParams(url.slice(query + 1)).get("workspace") ?? undefined)
+}
+
 /** Resolves an `x-workspace-id` value: missing or not a UUID is 400, an unknown workspace 404. */
 export const resolveWorkspace = (header: string | undefined) =>
   Effect.gen(function* () {
@@ -39,7 +45,9 @@ export const WorkspaceMiddlewareLive = Layer.effect(
   Effect.gen(function* () {
     const workspaces = yield* Workspaces
     return Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-      resolveWorkspace(request.headers["x-workspace-id"]).pipe(Effect.provideService(Workspaces, workspaces))
+      resolveWorkspace(request.headers["x-workspace-id"] ?? workspaceQuery(request.url)).pipe(
+        Effect.provideService(Workspaces, workspaces)
+      )
     )
   })
 )

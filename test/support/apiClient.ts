@@ -1,12 +1,22 @@
-// The typed client derived from the API declaration, as the web UI uses it.
-import { FetchHttpClient, HttpApiClient } from "@effect/platform"
+// The typed client derived from the API declaration, as the web UI uses it. `workspaceId` adds x-workspace-id.
+import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { Effect } from "effect"
 import { CarabaseApi } from "../../src/http/Api"
 
-export const client = (baseUrl: string) =>
-  HttpApiClient.make(CarabaseApi, { baseUrl }).pipe(Effect.provide(FetchHttpClient.layer))
+export const client = (baseUrl: string, workspaceId?: string) =>
+  HttpApiClient.make(CarabaseApi, {
+    baseUrl,
+    ...(workspaceId === undefined
+      ? {}
+      : { transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader("x-workspace-id", workspaceId)) })
+  })
 
+export type Client = Effect.Effect.Success<ReturnType<typeof client>>
+
+/** Runs `use` with a typed client against a running host. */
 export const runClient = <A, E>(
   baseUrl: string,
-  use: (api: Effect.Effect.Success<ReturnType<typeof client>>) => Effect.Effect<A, E>
-): Promise<A> => Effect.runPromise(Effect.flatMap(client(baseUrl), use).pipe(Effect.provide(FetchHttpClient.layer)))
+  use: (api: Client) => Effect.Effect<A, E>,
+  workspaceId?: string
+): Promise<A> =>
+  Effect.runPromise(Effect.flatMap(client(baseUrl, workspaceId), use).pipe(Effect.provide(FetchHttpClient.layer)))
