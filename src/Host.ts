@@ -6,6 +6,7 @@ import * as Artifacts from "./artifacts/Artifacts"
 import * as Embedder from "./embeddings/Embedder"
 import * as Folios from "./folios/Folios"
 import * as GatewayProbe from "./gateway/GatewayProbe"
+import * as Harvest from "./harvest/Harvest"
 import * as Graph from "./graph/Graph"
 import * as HttpListener from "./http/HttpListener"
 import { ServerLive } from "./http/Server"
@@ -36,7 +37,9 @@ const MigrationsLive = Layer.effectDiscard(Effect.flatMap(Db.OwnerDb, (sql) => m
 export const DatabaseLive = Db.appLayer.pipe(Layer.provideMerge(MigrationsLive), Layer.provideMerge(Db.ownerLayer))
 
 /** Shared infrastructure every domain service may use. */
-export const InfraLive = Layer.mergeAll(Workspaces.layer, RlsScope.layer, LiveUpdates.layer, Embedder.hashingLayer)
+export const InfraLive = Harvest.layer.pipe(
+  Layer.provideMerge(Layer.mergeAll(Workspaces.layer, RlsScope.layer, LiveUpdates.layer, Embedder.hashingLayer))
+)
 
 /** The knowledge services; each may use InfraLive. */
 export const KnowledgeLive = Layer.mergeAll(Notes.layer, Folios.layer, Graph.layer, Memories.layer, Artifacts.layer)
