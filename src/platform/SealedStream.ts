@@ -31,6 +31,9 @@ const nonce = (index: number, final: boolean): Buffer => {
 const fileKey = (purposeKey: Buffer, salt: Buffer) => deriveKey(purposeKey, "carabase/sealed-stream/v1", salt)
 
 export const createSealStream = (purposeKey: Buffer, chunkBytes = DEFAULT_CHUNK_BYTES): Transform => {
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 1 || chunkBytes > MAX_CHUNK_BYTES) {
+    throw new RangeError(`chunk size must be an integer from 1 to ${MAX_CHUNK_BYTES} bytes`)
+  }
   const salt = crypto.randomBytes(SALT_BYTES)
   const header = Buffer.alloc(HEADER_BYTES)
   MAGIC.copy(header, 0)
