@@ -35,8 +35,22 @@ export interface TestDatabase {
 export const prepareAppRole = async (): Promise<string> => {
   const server = testServerUrl()
   const password = process.env.CARABASE_TEST_APP_PASSWORD ?? findAppPassword(repoRoot, server) ?? generatePassword()
-  await ensureAppRole(server, password)
+  // Where the server already lets carabase_app in with this password (or trusts loopback), change nothing: resetting
+  // the shared role's password would lock out a dev install on the same server.
+  if (!(await canLogIn(appUrlFor(withDatabase(server, "postgres"), password)))) await ensureAppRole(server, password)
   return password
+}
+
+const canLogIn = async (url: string) => {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 })
+  try {
+    await client.connect()
+    return true
+  } catch {
+    return false
+  } finally {
+    await client.end().catch(() => undefined)
+  }
 }
 
 const appRolePassword = () => {
