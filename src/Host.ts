@@ -2,6 +2,7 @@
 // port is bound or connection opened), then the owner pool and migrations, then the app pool, domain services, and
 // finally the HTTP server.
 import { Effect, Layer } from "effect"
+import * as Agent from "./agent/AgentLayer"
 import * as Artifacts from "./artifacts/Artifacts"
 import * as Embedder from "./embeddings/Embedder"
 import * as Folios from "./folios/Folios"
@@ -44,8 +45,8 @@ export const InfraLive = Harvest.layer.pipe(
 /** The knowledge services; each may use InfraLive. */
 export const KnowledgeLive = Layer.mergeAll(Notes.layer, Folios.layer, Graph.layer, Memories.layer, Artifacts.layer)
 
-/** Services derived from the knowledge services (tasks live in notes; search reads them all). */
-export const DerivedLive = Layer.mergeAll(Tasks.layer, Search.layer, Settings.layer)
+/** Services built on the knowledge services: tasks live in notes, search reads them all, agent tasks write notes. */
+export const DerivedLive = Layer.mergeAll(Tasks.layer, Search.layer, Settings.layer, Agent.layer)
 
 export const DomainLive = DerivedLive.pipe(Layer.provideMerge(KnowledgeLive), Layer.provideMerge(InfraLive))
 

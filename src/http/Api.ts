@@ -1,11 +1,14 @@
 // The whole HTTP API, declared once. The server implements it, the web UI and tests derive their client from it.
 import { HttpApi, OpenApi } from "@effect/platform"
+import { AgentTasksApi } from "../agent/AgentTasksApi"
 import { ArtifactsApi } from "../artifacts/ArtifactsApi"
+import { ChatApi } from "../chat/ChatApi"
 import { FoliosApi } from "../folios/FoliosApi"
 import { GraphApi } from "../graph/GraphApi"
 import { LiveApi } from "../live/LiveApi"
 import { MemoriesApi } from "../memories/MemoriesApi"
 import { MetaApi } from "../meta/MetaApi"
+import { ModelRoutesApi } from "../models/ModelRoutesApi"
 import { NotesApi } from "../notes/NotesApi"
 import { SearchApi } from "../search/SearchApi"
 import { SettingsApi } from "../settings/SettingsApi"
@@ -24,4 +27,7 @@ export class CarabaseApi extends HttpApi.make("carabase")
   .add(ArtifactsApi)
   .add(SearchApi)
   .add(LiveApi)
+  .add(ChatApi)
+  .add(ModelRoutesApi)
+  .add(AgentTasksApi)
   .annotate(OpenApi.Title, "Carabase host API") {}

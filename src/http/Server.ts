@@ -2,12 +2,15 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Config, Effect, Layer } from "effect"
+import { AgentTasksHttpLive } from "../agent/AgentTasksHttp"
 import { ArtifactsHttpLive } from "../artifacts/ArtifactsHttp"
+import { ChatHttpLive } from "../chat/ChatHttp"
 import { FoliosHttpLive } from "../folios/FoliosHttp"
 import { GraphHttpLive } from "../graph/GraphHttp"
 import { LiveHttpLive } from "../live/LiveHttp"
 import { MemoriesHttpLive } from "../memories/MemoriesHttp"
 import { MetaHttpLive } from "../meta/MetaHttp"
+import { ModelRoutesHttpLive } from "../models/ModelRoutesHttp"
 import { NotesHttpLive } from "../notes/NotesHttp"
 import { SearchHttpLive } from "../search/SearchHttp"
 import { TasksHttpLive } from "../tasks/TasksHttp"
@@ -34,7 +37,10 @@ export const ApiLive = HttpApiBuilder.api(CarabaseApi).pipe(
     MemoriesHttpLive,
     ArtifactsHttpLive,
     SearchHttpLive,
-    LiveHttpLive
+    LiveHttpLive,
+    ChatHttpLive,
+    ModelRoutesHttpLive,
+    AgentTasksHttpLive
   ]),
   Layer.provide(WorkspaceMiddlewareLive)
 )

@@ -1,0 +1,214 @@
+// The MCP endpoints on the host's HTTP server: Streamable HTTP at /mcp, and the older HTTP+SSE transport at
+// /mcp/sse (GET opens the stream) with its message endpoint /mcp/messages?sessionId=... Every request passes the
+// DNS-rebinding guard; a new session is bound to one workspace (x-workspace-id, ?workspace=, or the only one).
+import * as crypto from "node:crypto"
+import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { NodeHttpServerRequest } from "@effect/platform-node"
+import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js"
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js"
+import type { Server } from "@modelcontextprotocol/sdk/server/index.js"
+import { Context, Duration, Effect, Option, Runtime, Schedule, Schema } from "effect"
+import { HttpListener } from "../http/HttpListener"
+import { Settings } from "../settings/Settings"
+import { CurrentWorkspace, WorkspaceId } from "../workspaces/CurrentWorkspace"
+import { Workspaces } from "../workspaces/Workspaces"
+import { resolveWorkspace } from "../workspaces/WorkspacesHttp"
+import { checkRequest, mcpGuardConfig } from "./McpGuard"
+import { makeMcpServer, type ToolAvailability } from "./McpSessions"
+import type { ToolDefinition } from "./Tool"
+
+/** The tool catalog, with the services its tools need already provided. */
+export class McpTools extends Context.Tag("carabase/McpTools")<
+  McpTools,
+  { readonly tools: ReadonlyArray<ToolDefinition<never>>; readonly runtime: Runtime.Runtime<never> }
+>() {}
+
+interface Session {
+  readonly workspaceId: WorkspaceId
+  readonly server: Server
+  readonly streamable?: WebStandardStreamableHTTPServerTransport
+  readonly sse?: SSEServerTransport
+  lastSeen: number
+}
+
+const IDLE_LIMIT = Duration.toMillis("1 hour")
+
+const rpcError = (status: number, message: string) =>
+  HttpServerResponse.unsafeJson({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }, { status })
+
+class Refused {
+  constructor(
+    readonly status: number,
+    readonly message: string
+  ) {}
+}
+
+const MCP_TOOLS_SETTING = "mcp_tools"
+
+/** `settings.mcp_tools` maps a tool name to false to turn it off; anything else leaves it on. */
+const availabilityFrom = (settings: Settings["Type"]): ToolAvailability => ({
+  disabled: (workspaceId) =>
+    settings.get.pipe(
+      Effect.provideService(CurrentWorkspace, workspaceId),
+      Effect.map((values) => {
+        const switches = values[MCP_TOOLS_SETTING]
+        if (typeof switches !== "object" || switches === null) return new Set<string>()
+        return new Set(
+          Object.entries(switches as Record<string, unknown>)
+            .filter(([, on]) => on === false)
+            .map(([name]) => name)
+        )
+      })
+    )
+})
+
+const decodeId = Schema.decodeUnknownOption(WorkspaceId)
+
+export const McpHttpLive = HttpApiBuilder.Router.use((router) =>
+  Effect.gen(function* () {
+    const guard = yield* mcpGuardConfig
+    const { tools, runtime } = yield* McpTools
+    const workspaces = yield* Workspaces
+    const settings = yield* Settings
+    const listener = yield* HttpListener
+    const availability = availabilityFrom(settings)
+    const sessions = new Map<string, Session>()
+
+    const closeSession = (id: string) =>
+      Effect.promise(async () => {
+        const session = sessions.get(id)
+        sessions.delete(id)
+        await session?.server.close().catch(() => undefined)
+      })
+    const closeAll = Effect.forEach([...sessions.keys()], closeSession, { discard: true })
+    yield* Effect.addFinalizer(() => closeAll)
+    yield* listener.draining.pipe(Effect.zipRight(closeAll), Effect.forkScoped)
+    yield* Effect.forkScoped(
+      Effect.repeat(
+        Effect.suspend(() =>
+          Effect.forEach(
+            [...sessions.entries()].filter(([, session]) => Date.now() - session.lastSeen > IDLE_LIMIT),
+            ([id]) => closeSession(id),
+            { discard: true }
+          )
+        ),
+        Schedule.spaced("5 minutes")
+      )
+    )
+
+    const guarded = (request: HttpServerRequest.HttpServerRequest) => {
+      const verdict = checkRequest(guard, { origin: request.headers["origin"], host: request.headers["host"] })
+      return verdict.ok ? Effect.void : Effect.fail(new Refused(403, verdict.message))
+    }
+
+    const bindWorkspace = (request: HttpServerRequest.HttpServerRequest) =>
+      Effect.gen(function* () {
+        const query = new URLSearchParams(request.url.split("?")[1] ?? "").get("workspace") ?? undefined
+        const named = request.headers["x-workspace-id"] ?? query
+        if (named !== undefined) {
+          return yield* resolveWorkspace(named).pipe(
+            Effect.provideService(Workspaces, workspaces),
+            Effect.mapError((error) => new Refused(error._tag === "WorkspaceNotFound" ? 404 : 400, error.message))
+          )
+        }
+        const all = yield* workspaces.list
+        if (all.length === 1) return all[0]!.id
+        return yield* Effect.fail(
+          new Refused(
+            400,
+            all.length === 0
+              ? "this host has no workspace yet: create one with POST /api/v1/workspaces"
+              : `this host has ${all.length} workspaces: name one with the x-workspace-id header or ?workspace=<uuid>`
+          )
+        )
+      })
+
+    const newServer = (workspaceId: WorkspaceId) => makeMcpServer({ workspaceId, tools, availability, runtime })
+
+    const refusedToResponse = <R>(effect: Effect.Effect<HttpServerResponse.HttpServerResponse, Refused, R>) =>
+      Effect.catchAll(effect, (refused) => Effect.succeed(rpcError(refused.status, refused.message)))
+
+    // Streamable HTTP: POST initialize opens a session; later requests carry mcp-session-id.
+    yield* router.all(
+      "/mcp",
+      Effect.gen(function* () {
+        const request = yield* HttpServerRequest.HttpServerRequest
+        yield* guarded(request)
+        const sessionId = request.headers["mcp-session-id"]
+        let session: Session | undefined
+        if (sessionId !== undefined) {
+          session = sessions.get(sessionId)
+          if (session === undefined || session.streamable === undefined) {
+            return rpcError(404, "unknown or expired MCP session: initialize a new one")
+          }
+          const named = request.headers["x-workspace-id"]
+          if (named !== undefined && Option.getOrUndefined(decodeId(named.toLowerCase())) !== session.workspaceId) {
+            return rpcError(403, "this MCP session is bound to another workspace")
+          }
+        } else {
+          if (request.method !== "POST")
+            return rpcError(400, "missing mcp-session-id header: initialize a session first")
+          const workspaceId = yield* bindWorkspace(request)
+          const server = newServer(workspaceId)
+          const transport = new WebStandardStreamableHTTPServerTransport({
+            sessionIdGenerator: () => crypto.randomUUID(),
+            onsessioninitialized: (id) => {
+              sessions.set(id, { workspaceId, server, streamable: transport, lastSeen: Date.now() })
+            },
+            onsessionclosed: (id) => {
+              sessions.delete(id)
+            }
+          })
+          yield* Effect.promise(() => server.connect(transport))
+          session = { workspaceId, server, streamable: transport, lastSeen: Date.now() }
+        }
+        session.lastSeen = Date.now()
+        const transport = session.streamable!
+        const webRequest = yield* HttpServerRequest.toWeb(request).pipe(Effect.orDie)
+        const response = yield* Effect.promise(() => transport.handleRequest(webRequest))
+        return HttpServerResponse.fromWeb(response)
+      }).pipe(refusedToResponse)
+    )
+
+    // HTTP+SSE (protocol 2024-11-05): the GET holds the event stream open for the life of the session.
+    yield* router.get(
+      "/mcp/sse",
+      Effect.gen(function* () {
+        const request = yield* HttpServerRequest.HttpServerRequest
+        yield* guarded(request)
+        const workspaceId = yield* bindWorkspace(request)
+        const response = NodeHttpServerRequest.toServerResponse(request)
+        const transport = new SSEServerTransport("/mcp/messages", response)
+        const server = newServer(workspaceId)
+        yield* Effect.promise(() => server.connect(transport))
+        sessions.set(transport.sessionId, { workspaceId, server, sse: transport, lastSeen: Date.now() })
+        yield* Effect.async<void>((resume) => {
+          if (response.writableEnded || response.destroyed) return resume(Effect.void)
+          response.once("close", () => resume(Effect.void))
+        }).pipe(Effect.ensuring(closeSession(transport.sessionId)))
+        return HttpServerResponse.empty()
+      }).pipe(refusedToResponse)
+    )
+
+    yield* router.post(
+      "/mcp/messages",
+      Effect.gen(function* () {
+        const request = yield* HttpServerRequest.HttpServerRequest
+        yield* guarded(request)
+        const sessionId = new URLSearchParams(request.url.split("?")[1] ?? "").get("sessionId") ?? ""
+        const session = sessions.get(sessionId)
+        if (session === undefined || session.sse === undefined) {
+          return rpcError(404, "unknown or expired MCP session: open /mcp/sse again")
+        }
+        session.lastSeen = Date.now()
+        yield* Effect.promise(() =>
+          session.sse!.handlePostMessage(
+            NodeHttpServerRequest.toIncomingMessage(request),
+            NodeHttpServerRequest.toServerResponse(request)
+          )
+        )
+        return HttpServerResponse.empty()
+      }).pipe(refusedToResponse)
+    )
+  })
+)
