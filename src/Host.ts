@@ -11,6 +11,9 @@ import * as Harvest from "./harvest/Harvest"
 import * as Graph from "./graph/Graph"
 import * as HttpListener from "./http/HttpListener"
 import { ServerLive } from "./http/Server"
+import * as JobBodies from "./jobs/JobBody"
+import * as JobRuns from "./jobs/JobRuns"
+import * as Scheduler from "./jobs/Scheduler"
 import * as LiveUpdates from "./live/LiveUpdates"
 import * as Memories from "./memories/Memories"
 import * as DatabaseProbe from "./meta/DatabaseProbe"
@@ -48,7 +51,17 @@ export const KnowledgeLive = Layer.mergeAll(Notes.layer, Folios.layer, Graph.lay
 /** Services built on the knowledge services: tasks live in notes, search reads them all, agent tasks write notes. */
 export const DerivedLive = Layer.mergeAll(Tasks.layer, Search.layer, Settings.layer, Agent.layer)
 
-export const DomainLive = DerivedLive.pipe(Layer.provideMerge(KnowledgeLive), Layer.provideMerge(InfraLive))
+/** Background work: pg-boss queues fed by node-cron, with the job bodies; built once the services exist. */
+export const JobsLive = Scheduler.layer.pipe(
+  Layer.provideMerge(JobRuns.layer),
+  Layer.provide(JobBodies.placeholderLayer)
+)
+
+export const DomainLive = JobsLive.pipe(
+  Layer.provideMerge(DerivedLive),
+  Layer.provideMerge(KnowledgeLive),
+  Layer.provideMerge(InfraLive)
+)
 
 export const HostLive = (hostEnv: HostEnv.HostEnvShape) =>
   ServerLive.pipe(

@@ -5,6 +5,7 @@ import { ArtifactsApi } from "../artifacts/ArtifactsApi"
 import { ChatApi } from "../chat/ChatApi"
 import { FoliosApi } from "../folios/FoliosApi"
 import { GraphApi } from "../graph/GraphApi"
+import { JobsApi } from "../jobs/JobsApi"
 import { LiveApi } from "../live/LiveApi"
 import { MemoriesApi } from "../memories/MemoriesApi"
 import { MetaApi } from "../meta/MetaApi"
@@ -30,4 +31,5 @@ export class CarabaseApi extends HttpApi.make("carabase")
   .add(ChatApi)
   .add(ModelRoutesApi)
   .add(AgentTasksApi)
+  .add(JobsApi)
   .annotate(OpenApi.Title, "Carabase host API") {}

@@ -7,6 +7,7 @@ import { ArtifactsHttpLive } from "../artifacts/ArtifactsHttp"
 import { ChatHttpLive } from "../chat/ChatHttp"
 import { FoliosHttpLive } from "../folios/FoliosHttp"
 import { GraphHttpLive } from "../graph/GraphHttp"
+import { JobsHttpLive } from "../jobs/JobsHttp"
 import { LiveHttpLive } from "../live/LiveHttp"
 import { MemoriesHttpLive } from "../memories/MemoriesHttp"
 import { MetaHttpLive } from "../meta/MetaHttp"
@@ -40,7 +41,8 @@ export const ApiLive = HttpApiBuilder.api(CarabaseApi).pipe(
     LiveHttpLive,
     ChatHttpLive,
     ModelRoutesHttpLive,
-    AgentTasksHttpLive
+    AgentTasksHttpLive,
+    JobsHttpLive
   ]),
   Layer.provide(WorkspaceMiddlewareLive)
 )

@@ -50,7 +50,7 @@ describe("row-level security in the catalog", () => {
     }
   })
 
-  it("every other table in the schema is either workspaces (RLS forced) or the migrations ledger", async () => {
+  it("every other table in the schema is workspaces (RLS forced) or host bookkeeping the app cannot touch", async () => {
     const { rows } = await owner.query<{ table: string; forced: boolean }>(`
       select c.relname as table, c.relforcerowsecurity as forced
         from pg_class c join pg_namespace n on n.oid = c.relnamespace and n.nspname = 'public'
@@ -59,8 +59,14 @@ describe("row-level security in the catalog", () => {
        order by 1`)
     expect(rows).toEqual([
       { table: "carabase_migrations", forced: false },
+      { table: "schedule_state", forced: false },
       { table: "workspaces", forced: true }
     ])
+    const grants = await owner.query(
+      `select table_name from information_schema.role_table_grants
+        where grantee = 'carabase_app' and table_name in ('carabase_migrations', 'schedule_state')`
+    )
+    expect(grants.rows).toEqual([])
   })
 })
 

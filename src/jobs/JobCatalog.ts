@@ -1,0 +1,15 @@
+// The background jobs by name: the scheduled ones with their cron expressions (in CARABASE_TIMEZONE), and the
+// harvest queue that writes feed. Declaration only: the web UI may bundle it.
+export const Schedules = [
+  { name: "github-sync", cron: "0 * * * *" },
+  { name: "backup", cron: "30 1 * * *" },
+  { name: "memory-distill", cron: "0 2 * * *" },
+  { name: "folio-synthesis", cron: "0 3 * * *" },
+  { name: "dream-cycle", cron: "30 3 * * *" },
+  { name: "corpus-curation", cron: "0 5 * * *" }
+] as const
+
+export const JobNames = [...Schedules.map((schedule) => schedule.name), "harvest"] as const
+export type JobName = (typeof JobNames)[number]
+
+export const isJobName = (name: string): name is JobName => (JobNames as ReadonlyArray<string>).includes(name)

@@ -1,0 +1,75 @@
+// The record of every job run, per workspace (job_runs, under RLS): name, status, start, finish, error, attempt.
+import { Context, Effect, Layer, Schema } from "effect"
+import { AppDb } from "../platform/Db"
+import { RlsScope } from "../platform/RlsScope"
+import type { CurrentWorkspace, WorkspaceId } from "../workspaces/CurrentWorkspace"
+
+export const RunStatus = Schema.Literal("running", "succeeded", "skipped", "failed", "dead")
+export type RunStatus = typeof RunStatus.Type
+
+export class JobRun extends Schema.Class<JobRun>("JobRun")({
+  id: Schema.String,
+  name: Schema.String,
+  status: RunStatus,
+  startedAt: Schema.DateTimeUtc,
+  finishedAt: Schema.NullOr(Schema.DateTimeUtc),
+  error: Schema.NullOr(Schema.String),
+  attempt: Schema.Number
+}) {}
+
+const JobRunRow = Schema.Struct({
+  ...JobRun.fields,
+  startedAt: Schema.DateTimeUtcFromDate,
+  finishedAt: Schema.NullOr(Schema.DateTimeUtcFromDate)
+})
+const decodeRows = Schema.decodeUnknown(Schema.Array(JobRunRow))
+
+export interface JobRunsShape {
+  readonly start: (
+    workspaceId: WorkspaceId,
+    run: { readonly name: string; readonly jobId: string; readonly attempt: number }
+  ) => Effect.Effect<string>
+  readonly finish: (
+    workspaceId: WorkspaceId,
+    runId: string,
+    result: { readonly status: RunStatus; readonly error?: string | undefined }
+  ) => Effect.Effect<void>
+  readonly recent: (limit: number) => Effect.Effect<ReadonlyArray<JobRun>, never, CurrentWorkspace>
+}
+
+export class JobRuns extends Context.Tag("carabase/JobRuns")<JobRuns, JobRunsShape>() {}
+
+export const layer = Layer.effect(
+  JobRuns,
+  Effect.gen(function* () {
+    const sql = yield* AppDb
+    const rls = yield* RlsScope
+    return {
+      start: (workspaceId, run) =>
+        rls.run(
+          workspaceId,
+          sql<{ id: string }>`
+            insert into job_runs (name, status, job_id, attempt) values (${run.name}, 'running', ${run.jobId}, ${run.attempt})
+            returning id`.pipe(
+            Effect.map((rows) => rows[0]!.id),
+            Effect.orDie
+          )
+        ),
+      finish: (workspaceId, runId, result) =>
+        rls.run(
+          workspaceId,
+          sql`update job_runs set status = ${result.status}, finished_at = now(), error = ${result.error ?? null}
+              where id = ${runId}`.pipe(Effect.asVoid, Effect.orDie)
+        ),
+      recent: (limit) =>
+        rls.current(
+          sql`select id, name, status, started_at, finished_at, error, attempt from job_runs
+              order by started_at desc, id limit ${limit}`.pipe(
+            Effect.flatMap(decodeRows),
+            Effect.map((rows) => rows.map((row) => new JobRun(row))),
+            Effect.orDie
+          )
+        )
+    } satisfies JobRunsShape
+  })
+)

@@ -1,0 +1,50 @@
+// Declaration of the jobs routes. Imports only effect and @effect/platform.
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { Schema } from "effect"
+import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
+
+export const LastRun = Schema.Struct({
+  enqueuedAt: Schema.NullOr(Schema.DateTimeUtc),
+  finishedAt: Schema.NullOr(Schema.DateTimeUtc),
+  status: Schema.NullOr(Schema.String),
+  error: Schema.NullOr(Schema.String)
+})
+
+export const ScheduleView = Schema.Struct({
+  name: Schema.String,
+  cron: Schema.String,
+  timezone: Schema.String,
+  nextRunAt: Schema.NullOr(Schema.DateTimeUtc),
+  lastRun: Schema.NullOr(LastRun)
+})
+
+export const RunView = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  status: Schema.Literal("running", "succeeded", "skipped", "failed", "dead"),
+  startedAt: Schema.DateTimeUtc,
+  finishedAt: Schema.NullOr(Schema.DateTimeUtc),
+  error: Schema.NullOr(Schema.String),
+  attempt: Schema.Number
+})
+
+export class UnknownJob extends Schema.TaggedError<UnknownJob>()(
+  "UnknownJob",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 404 })
+) {}
+
+export class JobsApi extends HttpApiGroup.make("jobs")
+  .add(
+    HttpApiEndpoint.get("list", "/jobs").addSuccess(
+      Schema.Struct({ schedules: Schema.Array(ScheduleView), runs: Schema.Array(RunView) })
+    )
+  )
+  .add(
+    HttpApiEndpoint.post("run", "/jobs/:name/run")
+      .setPath(Schema.Struct({ name: Schema.String }))
+      .addSuccess(Schema.Struct({ queued: Schema.Literal(true), name: Schema.String }), { status: 202 })
+      .addError(UnknownJob)
+  )
+  .middleware(WorkspaceMiddleware)
+  .prefix("/api/v1") {}

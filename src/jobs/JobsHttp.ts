@@ -1,0 +1,46 @@
+// Handlers of the jobs group: the schedules with their next and last runs, this workspace's recent runs, and
+// running a job now.
+import { HttpApiBuilder } from "@effect/platform"
+import { DateTime, Effect } from "effect"
+import { CarabaseApi } from "../http/Api"
+import { isJobName, JobNames } from "./JobCatalog"
+import { JobRuns } from "./JobRuns"
+import { UnknownJob } from "./JobsApi"
+import { Scheduler } from "./Scheduler"
+
+const utc = (date: Date | null) => (date === null ? null : DateTime.unsafeMake(date))
+
+export const JobsHttpLive = HttpApiBuilder.group(CarabaseApi, "jobs", (handlers) =>
+  Effect.gen(function* () {
+    const scheduler = yield* Scheduler
+    const runs = yield* JobRuns
+    return handlers
+      .handle("list", () =>
+        Effect.all({ schedules: scheduler.schedules, runs: runs.recent(100) }).pipe(
+          Effect.map(({ schedules, runs }) => ({
+            schedules: schedules.map((schedule) => ({
+              name: schedule.name,
+              cron: schedule.cron,
+              timezone: scheduler.timezone,
+              nextRunAt: utc(schedule.nextRunAt),
+              lastRun:
+                schedule.lastRun === null
+                  ? null
+                  : {
+                      enqueuedAt: utc(schedule.lastRun.enqueuedAt),
+                      finishedAt: utc(schedule.lastRun.finishedAt),
+                      status: schedule.lastRun.status,
+                      error: schedule.lastRun.error
+                    }
+            })),
+            runs
+          }))
+        )
+      )
+      .handle("run", ({ path }) =>
+        isJobName(path.name)
+          ? Effect.as(scheduler.trigger(path.name), { queued: true as const, name: path.name })
+          : Effect.fail(new UnknownJob({ message: `no job named "${path.name}"; jobs are ${JobNames.join(", ")}` }))
+      )
+  })
+)

@@ -1,0 +1,255 @@
+// The Scheduler layer: pg-boss (in its own schema, on the owner connection) makes jobs durable, retried and
+// single-flight; node-cron fires the schedules in CARABASE_TIMEZONE. Each run processes every workspace with that
+// workspace as its scope and is recorded in job_runs. A schedule missed while the host was down runs once at boot.
+import { Cause, Config, Context, Effect, Exit, Layer, Option, Redacted, Runtime, Schedule } from "effect"
+import cron from "node-cron"
+import PgBoss from "pg-boss"
+import { OwnerDb } from "../platform/Db"
+import { BootError } from "../platform/HostEnv"
+import { CurrentWorkspace, type WorkspaceId } from "../workspaces/CurrentWorkspace"
+import { Workspaces } from "../workspaces/Workspaces"
+import { JobBodies, type JobBody, type Outcome } from "./JobBody"
+import { JobNames, Schedules, type JobName } from "./JobCatalog"
+import { JobRuns, type RunStatus } from "./JobRuns"
+import { isDue, isValidTimeZone, nextFire } from "./ScheduleTimes"
+
+export interface ScheduleInfo {
+  readonly name: string
+  readonly cron: string
+  readonly nextRunAt: Date | null
+  readonly lastRun: {
+    readonly enqueuedAt: Date | null
+    readonly finishedAt: Date | null
+    readonly status: string | null
+    readonly error: string | null
+  } | null
+}
+
+export interface SchedulerShape {
+  readonly timezone: string
+  /** Queues a run now; a run already queued absorbs it (a burst is coalesced). */
+  readonly trigger: (name: JobName) => Effect.Effect<void>
+  readonly schedules: Effect.Effect<ReadonlyArray<ScheduleInfo>>
+}
+
+export class Scheduler extends Context.Tag("carabase/Scheduler")<Scheduler, SchedulerShape>() {}
+
+export const schedulerConfig = Config.all({
+  timezone: Config.string("CARABASE_TIMEZONE").pipe(
+    Config.withDefault(Intl.DateTimeFormat().resolvedOptions().timeZone)
+  ),
+  retryLimit: Config.integer("CARABASE_JOB_RETRY_LIMIT").pipe(Config.withDefault(3)),
+  retryDelaySeconds: Config.integer("CARABASE_JOB_RETRY_DELAY_SECONDS").pipe(Config.withDefault(30)),
+  databaseUrl: Config.redacted("DATABASE_URL")
+})
+
+const SCHEMA = "pgboss"
+const deadLetterOf = (name: JobName) => `${name}.dead`
+
+interface StateRow {
+  readonly name: string
+  readonly cron: string
+  readonly last_enqueued_at: Date | null
+  readonly last_finished_at: Date | null
+  readonly last_status: string | null
+  readonly last_error: string | null
+}
+
+const errorText = (cause: Cause.Cause<unknown>) => {
+  const failure = Cause.failureOption(cause)
+  if (Option.isSome(failure)) {
+    const error = failure.value as { message?: unknown }
+    if (typeof error?.message === "string") return error.message
+  }
+  return Cause.isInterruptedOnly(cause) ? "interrupted" : "unexpected failure (see the host log)"
+}
+
+export const layer = Layer.scoped(
+  Scheduler,
+  Effect.gen(function* () {
+    const config = yield* schedulerConfig
+    if (!isValidTimeZone(config.timezone)) {
+      return yield* new BootError({
+        message: `CARABASE_TIMEZONE "${config.timezone}" is not a time zone (e.g. Europe/Berlin)`
+      })
+    }
+    const owner = yield* OwnerDb
+    const workspaces = yield* Workspaces
+    const runs = yield* JobRuns
+    const bodies = yield* JobBodies
+    const runtime = yield* Effect.runtime<never>()
+    const runPromise = Runtime.runPromise(runtime)
+
+    const boss = new PgBoss({
+      connectionString: Redacted.value(config.databaseUrl),
+      schema: SCHEMA,
+      application_name: "carabase-jobs",
+      max: 4,
+      schedule: false
+    })
+    boss.on("error", (error: Error) => runPromise(Effect.logWarning(`job queue error: ${error.message}`)))
+    yield* Effect.acquireRelease(
+      Effect.tryPromise({
+        try: () => boss.start(),
+        catch: (error) => new BootError({ message: `cannot start the job queue: ${(error as Error).message}` })
+      }),
+      // Stop fetching, let running jobs finish (bounded); a job cut off here is retried after it expires.
+      () =>
+        Effect.promise(() => boss.stop({ graceful: true, wait: true, timeout: 10_000, close: true })).pipe(Effect.orDie)
+    )
+
+    for (const name of JobNames) {
+      const options = {
+        retryLimit: config.retryLimit,
+        retryDelay: config.retryDelaySeconds,
+        retryBackoff: true,
+        expireInSeconds: 60 * 30
+      }
+      yield* Effect.promise(() => boss.createQueue(deadLetterOf(name), { name: deadLetterOf(name) }))
+      yield* Effect.promise(() =>
+        boss.createQueue(name, { name, policy: "stately", deadLetter: deadLetterOf(name), ...options })
+      )
+      yield* Effect.promise(() =>
+        boss.updateQueue(name, { name, policy: "stately", deadLetter: deadLetterOf(name), ...options })
+      )
+    }
+
+    const recordState = (
+      name: JobName,
+      fields: { enqueued?: boolean; finished?: { status: string; error: string | null } }
+    ) =>
+      owner`
+        insert into schedule_state (name, cron, last_enqueued_at, last_finished_at, last_status, last_error)
+        values (${name}, ${Schedules.find((s) => s.name === name)?.cron ?? "queue"},
+                ${fields.enqueued ? new Date() : null}, ${fields.finished ? new Date() : null},
+                ${fields.finished?.status ?? null}, ${fields.finished?.error ?? null})
+        on conflict (name) do update set
+          last_enqueued_at = coalesce(${fields.enqueued ? new Date() : null}, schedule_state.last_enqueued_at),
+          last_finished_at = coalesce(${fields.finished ? new Date() : null}, schedule_state.last_finished_at),
+          last_status = coalesce(${fields.finished?.status ?? null}, schedule_state.last_status),
+          last_error = case when ${fields.finished !== undefined} then ${fields.finished?.error ?? null} else schedule_state.last_error end,
+          updated_at = now()
+      `.pipe(Effect.asVoid, Effect.orDie)
+
+    const trigger = (name: JobName) =>
+      Effect.tryPromise(() => boss.send(name, {})).pipe(
+        Effect.tap((id) => (id === null ? Effect.logDebug(`${name} already queued: coalesced`) : Effect.void)),
+        Effect.asVoid,
+        Effect.catchAll((error) => Effect.logError(`cannot queue ${name}`, error)),
+        Effect.annotateLogs("service", "Scheduler")
+      )
+
+    const statusOf = (outcome: Exit.Exit<Outcome, unknown>, final: boolean): { status: RunStatus; error?: string } =>
+      Exit.isSuccess(outcome)
+        ? outcome.value.status === "skipped"
+          ? { status: "skipped", error: outcome.value.reason }
+          : { status: "succeeded" }
+        : { status: final ? "dead" : "failed", error: errorText(outcome.cause) }
+
+    const runBody = (name: JobName, body: JobBody, job: { id: string; retryCount: number; retryLimit: number }) =>
+      Effect.gen(function* () {
+        const attempt = job.retryCount + 1
+        const final = job.retryCount >= job.retryLimit
+        const failures: Array<string> = []
+        const skips: Array<string> = []
+        let ran = 0
+        if (body.scope === "host") {
+          const outcome = yield* Effect.exit(body.run)
+          const result = statusOf(outcome, final)
+          ran++
+          if (result.status === "failed" || result.status === "dead") failures.push(result.error ?? "failed")
+          if (result.status === "skipped") skips.push(result.error ?? "skipped")
+        } else {
+          for (const workspace of yield* workspaces.list) {
+            const workspaceId = workspace.id as WorkspaceId
+            const runId = yield* runs.start(workspaceId, { name, jobId: job.id, attempt })
+            const outcome = yield* Effect.exit(body.run.pipe(Effect.provideService(CurrentWorkspace, workspaceId)))
+            const result = statusOf(outcome, final)
+            yield* runs.finish(workspaceId, runId, result)
+            if (result.status === "failed" || result.status === "dead")
+              failures.push(`${workspace.name}: ${result.error}`)
+            if (Exit.isFailure(outcome) && !Cause.isFailType(outcome.cause)) {
+              yield* Effect.logError(`${name} failed unexpectedly in workspace ${workspaceId}`, outcome.cause)
+            }
+          }
+        }
+        const status =
+          failures.length > 0 ? (final ? "dead" : "failed") : ran > 0 && skips.length === ran ? "skipped" : "succeeded"
+        const detail =
+          failures.length > 0 ? failures.join("; ") : status === "skipped" ? [...new Set(skips)].join("; ") : null
+        yield* recordState(name, { finished: { status, error: detail } })
+        // Throwing hands the job back to pg-boss, which retries it with backoff and finally dead-letters it.
+        if (failures.length > 0) return yield* Effect.fail(new Error(failures.join("; ")))
+      }).pipe(Effect.annotateLogs({ service: "Scheduler", job: name }), Effect.withSpan(`Job.${name}`))
+
+    for (const name of JobNames) {
+      const body = bodies.get(name)
+      if (body === undefined) continue
+      yield* Effect.promise(() =>
+        boss.work(name, { batchSize: 1, pollingIntervalSeconds: 1, includeMetadata: true }, async ([job]) => {
+          if (job === undefined) return
+          await runPromise(runBody(name, body, job))
+        })
+      )
+    }
+
+    // The cron firing is the clock; isDue keeps it to one run per period across DST changes, and the sweep (at
+    // boot and every few minutes) catches what no firing covered: a night the host was down, a skipped DST hour.
+    const queueIfDue = (schedule: (typeof Schedules)[number], reason: string) =>
+      Effect.gen(function* () {
+        const [state] = yield* owner<StateRow>`select * from schedule_state where name = ${schedule.name}`.pipe(
+          Effect.orDie
+        )
+        if (state === undefined) {
+          // First boot: nothing was missed yet.
+          yield* recordState(schedule.name, { enqueued: true })
+          return
+        }
+        if (!isDue(schedule.cron, config.timezone, state.last_enqueued_at, new Date())) return
+        yield* Effect.logInfo(`queueing ${schedule.name} (${reason})`)
+        yield* trigger(schedule.name)
+        yield* recordState(schedule.name, { enqueued: true })
+      }).pipe(Effect.catchAllCause((cause) => Effect.logError(`cannot check ${schedule.name}`, cause)))
+    const sweep = (reason: string) =>
+      Effect.forEach(Schedules, (schedule) => queueIfDue(schedule, reason), { discard: true })
+    yield* sweep("missed while the host was down")
+    yield* Effect.forkScoped(Effect.repeat(sweep("overdue"), Schedule.spaced("5 minutes")))
+
+    const tasks = Schedules.map((schedule) =>
+      cron.schedule(schedule.cron, () => runPromise(queueIfDue(schedule, "scheduled")), {
+        timezone: config.timezone,
+        name: schedule.name,
+        noOverlap: true
+      })
+    )
+    yield* Effect.addFinalizer(() => Effect.promise(() => Promise.all(tasks.map((task) => task.destroy()))))
+
+    return {
+      timezone: config.timezone,
+      trigger,
+      schedules: owner<StateRow>`select * from schedule_state`.pipe(
+        Effect.orDie,
+        Effect.map((rows) => {
+          const byName = new Map(rows.map((row) => [row.name, row]))
+          return Schedules.map((schedule): ScheduleInfo => {
+            const state = byName.get(schedule.name)
+            return {
+              name: schedule.name,
+              cron: schedule.cron,
+              nextRunAt: nextFire(schedule.cron, config.timezone),
+              lastRun:
+                state === undefined
+                  ? null
+                  : {
+                      enqueuedAt: state.last_enqueued_at,
+                      finishedAt: state.last_finished_at,
+                      status: state.last_status,
+                      error: state.last_error
+                    }
+            }
+          })
+        })
+      )
+    } satisfies SchedulerShape
+  }).pipe(Effect.annotateLogs("service", "Scheduler"))
+)

@@ -1,0 +1,86 @@
+// GET /api/v1/jobs and POST /api/v1/jobs/:name/run on a running host.
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { runClient } from "../support/apiClient"
+import { createDatabase, type TestDatabase } from "../support/database"
+import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
+import { freePort } from "../support/ports"
+
+let db: TestDatabase
+let host: HostProcess
+let base: string
+
+beforeAll(async () => {
+  db = await createDatabase("jobs_http")
+  const port = await freePort()
+  base = `http://127.0.0.1:${port}`
+  host = startHost({ cwd: scratchDir(), env: hostEnv(db, port, { CARABASE_TIMEZONE: "America/New_York" }) })
+  await host.ready()
+})
+afterAll(async () => {
+  await host?.stop()
+  await db?.drop()
+})
+
+const workspace = (name: string) =>
+  runClient(base, (api) => api.workspaces.create({ payload: { name } })).then((result) => result.workspace.id)
+
+const jobs = (workspaceId: string) =>
+  fetch(`${base}/api/v1/jobs`, { headers: { "x-workspace-id": workspaceId } }).then(
+    async (response) =>
+      (await response.json()) as {
+        schedules: Array<{ name: string; cron: string; timezone: string; nextRunAt: string | null }>
+        runs: Array<{ id: string; name: string; status: string; error: string | null }>
+      }
+  )
+
+describe("jobs API", () => {
+  it("lists every schedule with its cron and next run in the owner's time zone", async () => {
+    const { schedules } = await jobs(await workspace("Jobs list"))
+    expect(schedules.map((schedule) => [schedule.name, schedule.cron])).toEqual([
+      ["github-sync", "0 * * * *"],
+      ["backup", "30 1 * * *"],
+      ["memory-distill", "0 2 * * *"],
+      ["folio-synthesis", "0 3 * * *"],
+      ["dream-cycle", "30 3 * * *"],
+      ["corpus-curation", "0 5 * * *"]
+    ])
+    const distill = schedules.find((schedule) => schedule.name === "memory-distill")!
+    expect(distill.timezone).toBe("America/New_York")
+    const next = new Date(distill.nextRunAt!)
+    const localHour = Number(
+      new Intl.DateTimeFormat("en-US", { timeZone: "America/New_York", hour: "2-digit", hourCycle: "h23" }).format(next)
+    )
+    expect(localHour).toBe(2)
+  })
+
+  it("POST /jobs/:name/run answers 202 and the run shows up in this workspace's runs only", async () => {
+    const mine = await workspace("Runner")
+    const other = await workspace("Bystander")
+    const response = await fetch(`${base}/api/v1/jobs/github-sync/run`, {
+      method: "POST",
+      headers: { "x-workspace-id": mine }
+    })
+    expect(response.status).toBe(202)
+    expect(await response.json()).toEqual({ queued: true, name: "github-sync" })
+    let runs: Awaited<ReturnType<typeof jobs>>["runs"] = []
+    for (let i = 0; i < 100 && runs.length === 0; i++) {
+      runs = (await jobs(mine)).runs.filter((run) => run.name === "github-sync" && run.status !== "running")
+      if (runs.length === 0) await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    expect(runs[0]).toMatchObject({ name: "github-sync", status: "skipped" })
+    expect(runs[0]!.error).toMatch(/no GitHub connection/)
+    const theirs = (await jobs(other)).runs.map((run) => run.id)
+    expect(theirs).not.toContain(runs[0]!.id)
+  })
+
+  it("refuses an unknown job with 404 and a list of the real ones", async () => {
+    const response = await fetch(`${base}/api/v1/jobs/make-coffee/run`, {
+      method: "POST",
+      headers: { "x-workspace-id": await workspace("Unknown job") }
+    })
+    expect(response.status).toBe(404)
+    const body = (await response.json()) as { _tag: string; message: string }
+    expect(body._tag).toBe("UnknownJob")
+    expect(body.message).toContain("corpus-curation")
+  })
+})
