@@ -28,6 +28,7 @@ import * as RlsScope from "./platform/RlsScope"
 import * as Search from "./search/Search"
 import * as Settings from "./settings/Settings"
 import * as Tasks from "./tasks/Tasks"
+import * as Webhooks from "./webhooks/WebhooksLayer"
 import * as Workspaces from "./workspaces/Workspaces"
 
 export const LoggingLive = Logging.layer
@@ -49,7 +50,7 @@ export const InfraLive = Harvest.layer.pipe(
 export const KnowledgeLive = Layer.mergeAll(Notes.layer, Folios.layer, Graph.layer, Memories.layer, Artifacts.layer)
 
 /** Services built on the knowledge services: tasks live in notes, search reads them all, agent tasks write notes. */
-export const DerivedLive = Layer.mergeAll(Tasks.layer, Search.layer, Settings.layer, Agent.layer)
+export const DerivedLive = Layer.mergeAll(Tasks.layer, Search.layer, Settings.layer, Agent.layer, Webhooks.layer)
 
 /** Background work: pg-boss queues fed by node-cron, with the job bodies; built once the services exist. */
 export const JobsLive = Scheduler.layer.pipe(

@@ -2,6 +2,7 @@
 import { HttpApi, OpenApi } from "@effect/platform"
 import { AgentTasksApi } from "../agent/AgentTasksApi"
 import { ArtifactsApi } from "../artifacts/ArtifactsApi"
+import { ChannelsApi } from "../channels/ChannelsApi"
 import { ChatApi } from "../chat/ChatApi"
 import { FoliosApi } from "../folios/FoliosApi"
 import { GraphApi } from "../graph/GraphApi"
@@ -32,4 +33,5 @@ export class CarabaseApi extends HttpApi.make("carabase")
   .add(ModelRoutesApi)
   .add(AgentTasksApi)
   .add(JobsApi)
+  .add(ChannelsApi)
   .annotate(OpenApi.Title, "Carabase host API") {}

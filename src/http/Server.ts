@@ -4,6 +4,7 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { Config, Effect, Layer } from "effect"
 import { AgentTasksHttpLive } from "../agent/AgentTasksHttp"
 import { ArtifactsHttpLive } from "../artifacts/ArtifactsHttp"
+import { ChannelsHttpLive } from "../channels/ChannelsHttp"
 import { ChatHttpLive } from "../chat/ChatHttp"
 import { FoliosHttpLive } from "../folios/FoliosHttp"
 import { GraphHttpLive } from "../graph/GraphHttp"
@@ -15,6 +16,7 @@ import { ModelRoutesHttpLive } from "../models/ModelRoutesHttp"
 import { NotesHttpLive } from "../notes/NotesHttp"
 import { SearchHttpLive } from "../search/SearchHttp"
 import { TasksHttpLive } from "../tasks/TasksHttp"
+import { WebhooksHttpLive } from "../webhooks/WebhooksHttp"
 import { SettingsHttpLive } from "../settings/SettingsHttp"
 import { WorkspaceMiddlewareLive, WorkspacesHttpLive } from "../workspaces/WorkspacesHttp"
 import { CarabaseApi } from "./Api"
@@ -42,7 +44,8 @@ export const ApiLive = HttpApiBuilder.api(CarabaseApi).pipe(
     ChatHttpLive,
     ModelRoutesHttpLive,
     AgentTasksHttpLive,
-    JobsHttpLive
+    JobsHttpLive,
+    ChannelsHttpLive
   ]),
   Layer.provide(WorkspaceMiddlewareLive)
 )
@@ -64,7 +67,8 @@ const LogAddress = Layer.effectDiscard(
 export const ServerLive = HttpApiBuilder.serve().pipe(
   Layer.provide([
     HttpApiBuilder.middlewareOpenApi({ path: "/api/openapi.json" }),
-    HttpApiBuilder.middleware(jsonErrors)
+    HttpApiBuilder.middleware(jsonErrors),
+    WebhooksHttpLive
   ]),
   Layer.provide(ApiLive),
   Layer.provideMerge(NodeServerLive),
