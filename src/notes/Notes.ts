@@ -1,8 +1,205 @@
-// The notes service (placeholder until implemented).
-import { Context, Layer } from "effect"
+// The daily-notes service: read (creating the day's empty note on first read), render as text, replace, inject, and
+// the one locked edit path every writer (tasks, agents) goes through. A write locks the note's row, changes the
+// document, re-renders text_content and re-indexes it in the same transaction, and announces the change after commit.
+import { Clock, Context, Effect, Layer, Option } from "effect"
+import { Harvest } from "../harvest/Harvest"
+import { LiveUpdates, type ChangeNotice } from "../live/LiveUpdates"
+import { RlsScope } from "../platform/RlsScope"
+import type { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import { jsonBytes, MAX_BYTES, type Document, type Node } from "./Document"
+import { hasIdempotencyKey, makeLogCard, normalizeTags } from "./LogCard"
+import { markdownToBlocks } from "./Markdown"
+import { localDate, localTimestamp, type NoteDate } from "./NoteDate"
+import { DailyNote, InvalidInject, NoteTooLarge, type InjectRequest } from "./NotesApi"
+import * as NotesRepo from "./NotesRepo"
+import { renderDocument } from "./RenderText"
 
-export interface NotesShape {}
+/** What an edit decided: the new document (undefined: leave the note as it is) and what to answer. */
+export interface Edit<A> {
+  readonly document?: Document | undefined
+  readonly result: A
+}
+
+/** An edit's answer and the note as it stands after it. */
+export interface Edited<A> {
+  readonly result: A
+  readonly note: NotesRepo.NoteRow
+}
+
+export interface LocalNow {
+  /** Today in the host's local time zone. */
+  readonly date: NoteDate
+  /** The host-local wall-clock time, `hh:mm AM`. */
+  readonly timestamp: string
+}
+
+export interface NotesShape {
+  readonly now: Effect.Effect<LocalNow>
+  readonly get: (date: NoteDate) => Effect.Effect<DailyNote, never, CurrentWorkspace>
+  readonly text: (date: NoteDate) => Effect.Effect<{ date: NoteDate; text: string }, never, CurrentWorkspace>
+  readonly replace: (date: NoteDate, document: Document) => Effect.Effect<DailyNote, NoteTooLarge, CurrentWorkspace>
+  readonly inject: (
+    request: InjectRequest
+  ) => Effect.Effect<{ date: NoteDate; duplicate: boolean }, NoteTooLarge | InvalidInject, CurrentWorkspace>
+  /**
+   * Locks the day's note and applies `f` to it; with `create` the note is made first when missing, without it a
+   * missing note gives None. Every change to a note's document goes through here.
+   */
+  readonly edit: <A, E>(
+    date: NoteDate,
+    options: { readonly create: boolean },
+    f: (note: NotesRepo.NoteRow) => Effect.Effect<Edit<A>, E>
+  ) => Effect.Effect<Option.Option<Edited<A>>, E | NoteTooLarge, CurrentWorkspace>
+  /** Notes in a date range that hold at least one taskItem, newest first. */
+  readonly withTasks: (
+    range: NotesRepo.DateRange
+  ) => Effect.Effect<ReadonlyArray<{ date: NoteDate; document: Document }>, never, CurrentWorkspace>
+  /** Notes that exist in a date range, newest first (never creates one). */
+  readonly inRange: (
+    range: NotesRepo.DateRange
+  ) => Effect.Effect<ReadonlyArray<{ date: NoteDate; document: Document }>, never, CurrentWorkspace>
+}
 
 export class Notes extends Context.Tag("carabase/Notes")<Notes, NotesShape>() {}
 
-export const layer = Layer.succeed(Notes, {})
+const hasTaskItem = (document: Document): boolean => {
+  const stack: Array<Node> = [...document]
+  while (stack.length > 0) {
+    const node = stack.pop()!
+    if (node.type === "taskItem") return true
+    if (node.content !== undefined) stack.push(...node.content)
+  }
+  return false
+}
+
+const toNote = (row: NotesRepo.NoteRow) => new DailyNote({ ...row, documentState: row.document })
+
+const tooLarge = (date: NoteDate, bytes: number) =>
+  new NoteTooLarge({
+    message: `the note for ${date} would be ${bytes} bytes of JSON; a note holds at most ${MAX_BYTES} bytes (2 MiB): write to another day or trim this one`
+  })
+
+export const layer = Layer.effect(
+  Notes,
+  Effect.gen(function* () {
+    const repo = yield* NotesRepo.make
+    const rls = yield* RlsScope
+    const harvest = yield* Harvest
+    const live = yield* LiveUpdates
+
+    const now = Effect.map(Clock.currentTimeMillis, (millis) => ({
+      date: localDate(millis),
+      timestamp: localTimestamp(millis)
+    }))
+
+    const publishAll = (notices: ReadonlyArray<ChangeNotice>) =>
+      Effect.forEach(notices, live.publish, { discard: true })
+
+    const index = (note: NotesRepo.NoteRow, text: string) =>
+      harvest.index({ kind: "note", id: note.id, title: note.date, text })
+
+    const get = Effect.fn("Notes.get")(function* (date: NoteDate) {
+      const { created, note } = yield* rls.current(
+        Effect.gen(function* () {
+          const created = yield* repo.ensure(date)
+          const note = yield* repo.find(date).pipe(Effect.flatMap(Effect.orDieWith(() => "note vanished after ensure")))
+          if (created) yield* index(note, "")
+          return { created, note }
+        })
+      )
+      if (created) yield* publishAll([{ type: "note", action: "created", id: note.id, date }])
+      return toNote(note)
+    })
+
+    const text = Effect.fn("Notes.text")(function* (date: NoteDate) {
+      const note = yield* rls.current(repo.find(date))
+      return { date, text: Option.match(note, { onNone: () => "", onSome: (row) => renderDocument(row.document) }) }
+    })
+
+    const edit = <A, E>(
+      date: NoteDate,
+      options: { readonly create: boolean },
+      f: (note: NotesRepo.NoteRow) => Effect.Effect<Edit<A>, E>
+    ) =>
+      Effect.gen(function* () {
+        const outcome = yield* rls.current(
+          Effect.gen(function* () {
+            if (options.create) yield* repo.ensure(date)
+            const found = yield* repo.findForUpdate(date)
+            if (Option.isNone(found)) return Option.none()
+            const before = found.value
+            const { document, result } = yield* f(before)
+            if (document === undefined) return Option.some({ result, note: before, notices: [] as Array<ChangeNotice> })
+            const bytes = jsonBytes(document)
+            if (bytes > MAX_BYTES) return yield* tooLarge(date, bytes)
+            const text = renderDocument(document)
+            const after = yield* repo.write(before.id, document, text)
+            yield* index(after, text)
+            const notices: Array<ChangeNotice> = [{ type: "note", action: "updated", id: after.id, date }]
+            if (hasTaskItem(before.document) || hasTaskItem(document))
+              notices.push({ type: "task", action: "updated", date })
+            return Option.some({ result, note: after, notices })
+          })
+        )
+        // Announced only after commit, so a client that re-reads on the notice sees the change.
+        if (Option.isSome(outcome)) yield* publishAll(outcome.value.notices)
+        return Option.map(outcome, ({ note, result }): Edited<A> => ({ note, result }))
+      }).pipe(Effect.withSpan("Notes.edit", { attributes: { date } }))
+
+    const replace = Effect.fn("Notes.replace")(function* (date: NoteDate, document: Document) {
+      const saved = yield* edit(date, { create: true }, () => Effect.succeed({ document, result: undefined }))
+      if (Option.isNone(saved)) return yield* Effect.dieMessage("note vanished while being replaced")
+      return toNote(saved.value.note)
+    })
+
+    /** The block an inject request appends, and the idempotency key it is deduplicated by. */
+    const blockOf = (request: InjectRequest, timestamp: string) =>
+      Effect.gen(function* () {
+        if ("block" in request) {
+          const own = request.block.attrs?.idempotencyKey
+          const ownKey = typeof own === "string" && own !== "" ? own : undefined
+          if (request.idempotencyKey !== undefined && ownKey !== undefined && ownKey !== request.idempotencyKey) {
+            return yield* new InvalidInject({
+              message:
+                "idempotencyKey and block.attrs.idempotencyKey differ: send the key once, in either place, or send the same value"
+            })
+          }
+          if (request.idempotencyKey !== undefined && ownKey === undefined) {
+            const attrs = { ...request.block.attrs, idempotencyKey: request.idempotencyKey }
+            return { block: { ...request.block, attrs }, key: request.idempotencyKey }
+          }
+          return { block: request.block, key: ownKey }
+        }
+        const content = markdownToBlocks(request.content)
+        const block = makeLogCard({
+          timestamp,
+          content,
+          folios: request.folio === undefined ? [] : [request.folio],
+          tags: normalizeTags(request.tags ?? []),
+          idempotencyKey: request.idempotencyKey
+        })
+        return { block, key: request.idempotencyKey }
+      })
+
+    const inject = Effect.fn("Notes.inject")(function* (request: InjectRequest) {
+      const clock = yield* now
+      const date = request.date ?? clock.date
+      const { block, key } = yield* blockOf(request, clock.timestamp)
+      const duplicate = yield* edit(date, { create: true }, (note) =>
+        Effect.succeed(
+          key !== undefined && hasIdempotencyKey(note.document, key)
+            ? { result: true }
+            : { document: [...note.document, block], result: false }
+        )
+      )
+      return { date, duplicate: Option.exists(duplicate, (edited) => edited.result) }
+    })
+
+    const withTasks = (range: NotesRepo.DateRange) =>
+      rls.current(repo.inRange(range, true)).pipe(Effect.withSpan("Notes.withTasks"))
+    const inRange = (range: NotesRepo.DateRange) =>
+      rls.current(repo.inRange(range, false)).pipe(Effect.withSpan("Notes.inRange"))
+
+    return { now, get, text, replace, inject, edit, withTasks, inRange } satisfies NotesShape
+  })
+)

@@ -1,5 +1,127 @@
-// Declaration of the notes routes (placeholder until implemented). Imports only effect and @effect/platform.
-import { HttpApiGroup } from "@effect/platform"
+// Declaration of the daily-note routes: read (creating an empty note on first read), read as text, replace, and inject
+// a block or a markdown log entry. Imports only effect, @effect/platform and the pure document modules beside it.
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { Schema } from "effect"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
+import { Block, DocumentState, isStorableText } from "./Document"
+import { normalizeTag } from "./LogCard"
+import { NoteDate, noteDateField } from "./NoteDate"
 
-export class NotesApi extends HttpApiGroup.make("notes").middleware(WorkspaceMiddleware).prefix("/api/v1") {}
+export const storable = (field: string) =>
+  Schema.filter<Schema.Schema<string>>(isStorableText, {
+    message: () => `${field} contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored`
+  })
+
+export const bounded = (field: string, max: number) =>
+  Schema.Trim.pipe(
+    Schema.minLength(1, { message: () => `${field} must not be empty` }),
+    Schema.maxLength(max, { message: () => `${field} must be at most ${max} characters` }),
+    storable(field)
+  )
+
+export const FolioName = bounded("folio", 200)
+
+export const TagName = Schema.Trim.pipe(
+  Schema.filter((tag) => normalizeTag(tag) !== "", { message: () => "a tag must have a name, e.g. `work` or `#work`" }),
+  Schema.maxLength(100, { message: () => "a tag must be at most 100 characters" }),
+  storable("tag")
+)
+
+export const TagNames = Schema.Array(TagName).pipe(
+  Schema.maxItems(50, { message: () => "at most 50 tags per entry" }),
+  Schema.annotations({ description: "Tags, with or without a leading #" })
+)
+
+export const IdempotencyKey = Schema.String.pipe(
+  Schema.minLength(1, { message: () => "idempotencyKey must not be empty" }),
+  Schema.maxLength(200, { message: () => "idempotencyKey must be at most 200 characters" }),
+  storable("idempotencyKey")
+)
+
+/** Optional body fields also accept an explicit null, as some clients send for "not given". */
+export const optionalField = <A, I>(schema: Schema.Schema<A, I>) => Schema.optionalWith(schema, { nullable: true })
+
+const BodyDate = noteDateField("date")
+
+export const DatePath = Schema.Struct({ date: NoteDate })
+
+export class DailyNote extends Schema.Class<DailyNote>("DailyNote")({
+  id: Schema.UUID,
+  date: NoteDate,
+  documentState: DocumentState,
+  /** Increases by one on every write: a cheap way to tell whether a note changed. */
+  revision: Schema.Int,
+  updatedAt: Schema.DateTimeUtc
+}) {}
+
+export const NoteText = Schema.Struct({ date: NoteDate, text: Schema.String })
+
+export const ReplaceNote = Schema.Struct({ documentState: DocumentState })
+
+/** `{ block }`: append one node as given. Its idempotency key is `attrs.idempotencyKey` (or the top-level field). */
+export const InjectBlock = Schema.Struct({
+  block: Block,
+  date: optionalField(BodyDate),
+  idempotencyKey: optionalField(IdempotencyKey)
+}).annotations({ identifier: "InjectBlock", title: "{ block, date?, idempotencyKey? }" })
+export type InjectBlock = typeof InjectBlock.Type
+
+/** `{ type: "logCard", content }`: a log entry from markdown text, timestamped now in host-local time. */
+export const InjectLogEntry = Schema.Struct({
+  type: Schema.Literal("logCard"),
+  content: bounded("content", 1_000_000),
+  folio: optionalField(FolioName),
+  tags: optionalField(TagNames),
+  date: optionalField(BodyDate),
+  idempotencyKey: optionalField(IdempotencyKey)
+}).annotations({
+  identifier: "InjectLogEntry",
+  title: '{ type: "logCard", content, folio?, tags?, date?, idempotencyKey? }'
+})
+export type InjectLogEntry = typeof InjectLogEntry.Type
+
+export const InjectRequest = Schema.Union(InjectBlock, InjectLogEntry)
+export type InjectRequest = typeof InjectRequest.Type
+
+export const InjectResult = Schema.Struct({
+  success: Schema.Literal(true),
+  date: NoteDate,
+  /** True when a block with the same idempotency key was already in the note, so nothing was added. */
+  duplicate: Schema.Boolean
+})
+
+export class NoteTooLarge extends Schema.TaggedError<NoteTooLarge>()(
+  "NoteTooLarge",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 400 })
+) {}
+
+export class InvalidInject extends Schema.TaggedError<InvalidInject>()(
+  "InvalidInject",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 400 })
+) {}
+
+/**
+ * Dates are `YYYY-MM-DD` and must exist (anything else is 400). Where a date may be left out it defaults to today in
+ * the host's local time zone, and generated log cards are timestamped `hh:mm AM` in that zone.
+ */
+export class NotesApi extends HttpApiGroup.make("notes")
+  .add(HttpApiEndpoint.get("get", "/daily-notes/:date").setPath(DatePath).addSuccess(DailyNote))
+  .add(HttpApiEndpoint.get("text", "/daily-notes/:date/text").setPath(DatePath).addSuccess(NoteText))
+  .add(
+    HttpApiEndpoint.patch("replace", "/daily-notes/:date")
+      .setPath(DatePath)
+      .setPayload(ReplaceNote)
+      .addSuccess(DailyNote)
+      .addError(NoteTooLarge)
+  )
+  .add(
+    HttpApiEndpoint.post("inject", "/daily-notes/inject")
+      .setPayload(InjectRequest)
+      .addSuccess(InjectResult)
+      .addError(NoteTooLarge)
+      .addError(InvalidInject)
+  )
+  .middleware(WorkspaceMiddleware)
+  .prefix("/api/v1") {}

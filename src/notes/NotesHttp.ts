@@ -1,6 +1,17 @@
-// Handlers of the notes group (placeholder until implemented).
+// Handlers of the daily-notes group: each one translates the request for the Notes service.
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
 import { CarabaseApi } from "../http/Api"
+import { Notes } from "./Notes"
 
-export const NotesHttpLive = HttpApiBuilder.group(CarabaseApi, "notes", (handlers) => Effect.succeed(handlers))
+export const NotesHttpLive = HttpApiBuilder.group(CarabaseApi, "notes", (handlers) =>
+  Effect.map(Notes, (notes) =>
+    handlers
+      .handle("get", ({ path }) => notes.get(path.date))
+      .handle("text", ({ path }) => notes.text(path.date))
+      .handle("replace", ({ path, payload }) => notes.replace(path.date, payload.documentState))
+      .handle("inject", ({ payload }) =>
+        Effect.map(notes.inject(payload), ({ date, duplicate }) => ({ success: true as const, date, duplicate }))
+      )
+  )
+)

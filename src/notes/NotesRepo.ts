@@ -1,0 +1,103 @@
+// The SQL of daily notes. Every statement runs inside the caller's RLS scope (the workspace comes from the
+// transaction, never from a parameter); writes keep text_content, revision and updated_at in step with the document.
+import { SqlSchema } from "@effect/sql"
+import { Effect, Option, Schema } from "effect"
+import { AppDb } from "../platform/Db"
+import type { Document } from "./Document"
+import { NoteDate } from "./NoteDate"
+
+/** A daily_notes row as the app pool returns it (the document stays as stored: transformJson is off). */
+export const NoteRow = Schema.Struct({
+  id: Schema.UUID,
+  date: NoteDate,
+  document: Schema.Array(Schema.Unknown),
+  revision: Schema.Int,
+  updatedAt: Schema.DateTimeUtcFromDate
+})
+export interface NoteRow extends Omit<typeof NoteRow.Type, "document"> {
+  readonly document: Document
+}
+
+const asNote = (row: typeof NoteRow.Type): NoteRow => row as NoteRow
+
+export interface DateRange {
+  readonly from?: NoteDate | undefined
+  readonly to?: NoteDate | undefined
+}
+
+export const make = Effect.gen(function* () {
+  const sql = yield* AppDb
+  const columns = sql`id, to_char(date, 'YYYY-MM-DD') as date, document, revision, updated_at`
+
+  const ensure = SqlSchema.findAll({
+    Request: NoteDate,
+    Result: Schema.Struct({ id: Schema.UUID }),
+    execute: (date) =>
+      sql`insert into daily_notes (date) values (${date}::date) on conflict (workspace_id, date) do nothing returning id`
+  })
+  const find = SqlSchema.findOne({
+    Request: NoteDate,
+    Result: NoteRow,
+    execute: (date) => sql`select ${columns} from daily_notes where date = ${date}::date`
+  })
+  const findForUpdate = SqlSchema.findOne({
+    Request: NoteDate,
+    Result: NoteRow,
+    execute: (date) => sql`select ${columns} from daily_notes where date = ${date}::date for update`
+  })
+  const write = SqlSchema.single({
+    Request: Schema.Struct({ id: Schema.UUID, document: Schema.String, text: Schema.String }),
+    Result: NoteRow,
+    execute: ({ document, id, text }) => sql`
+      update daily_notes
+         set document = ${document}::jsonb, text_content = ${text}, revision = revision + 1, updated_at = now()
+       where id = ${id}
+      returning ${columns}
+    `
+  })
+  const inRange = SqlSchema.findAll({
+    Request: Schema.Struct({
+      from: Schema.NullOr(Schema.String),
+      to: Schema.NullOr(Schema.String),
+      onlyWithTasks: Schema.Boolean
+    }),
+    Result: Schema.Struct({ date: NoteDate, document: Schema.Array(Schema.Unknown) }),
+    execute: ({ from, to, onlyWithTasks }) => sql`
+      select to_char(date, 'YYYY-MM-DD') as date, document
+        from daily_notes
+       where (${from}::date is null or date >= ${from}::date)
+         and (${to}::date is null or date <= ${to}::date)
+         and (not ${onlyWithTasks} or jsonb_path_exists(document, '$.** ? (@.type == "taskItem")'))
+       order by date desc
+    `
+  })
+
+  return {
+    /** Creates the day's empty note unless it exists; true when this call created it. */
+    ensure: (date: NoteDate) =>
+      ensure(date).pipe(
+        Effect.map((rows) => rows.length > 0),
+        Effect.orDie
+      ),
+    find: (date: NoteDate) =>
+      find(date).pipe(
+        Effect.map((row) => Option.map(row, asNote)),
+        Effect.orDie
+      ),
+    /** The day's note, locked until the transaction ends, so concurrent writers queue instead of losing updates. */
+    findForUpdate: (date: NoteDate) =>
+      findForUpdate(date).pipe(
+        Effect.map((row) => Option.map(row, asNote)),
+        Effect.orDie
+      ),
+    write: (id: string, document: Document, text: string) =>
+      write({ id, document: JSON.stringify(document), text }).pipe(Effect.map(asNote), Effect.orDie),
+    /** Notes in the range (inclusive) that hold at least one taskItem, newest first. */
+    /** Notes in the range, newest first; with `onlyWithTasks`, those holding at least one taskItem. */
+    inRange: (range: DateRange, onlyWithTasks: boolean) =>
+      inRange({ from: range.from ?? null, to: range.to ?? null, onlyWithTasks }).pipe(
+        Effect.map((rows) => rows as ReadonlyArray<{ date: NoteDate; document: Document }>),
+        Effect.orDie
+      )
+  }
+})
