@@ -4,7 +4,7 @@
 import { Effect, Layer } from "effect"
 import * as Agent from "./agent/AgentLayer"
 import * as Artifacts from "./artifacts/Artifacts"
-import * as Embedder from "./embeddings/Embedder"
+import * as EmbedderLive from "./embeddings/EmbedderLive"
 import * as Folios from "./folios/Folios"
 import * as GatewayProbe from "./gateway/GatewayProbe"
 import * as Harvest from "./harvest/Harvest"
@@ -43,7 +43,7 @@ export const DatabaseLive = Db.appLayer.pipe(Layer.provideMerge(MigrationsLive),
 
 /** Shared infrastructure every domain service may use. */
 export const InfraLive = Harvest.layer.pipe(
-  Layer.provideMerge(Layer.mergeAll(Workspaces.layer, RlsScope.layer, LiveUpdates.layer, Embedder.hashingLayer))
+  Layer.provideMerge(Layer.mergeAll(Workspaces.layer, RlsScope.layer, LiveUpdates.layer, EmbedderLive.layer))
 )
 
 /** The knowledge services; each may use InfraLive. */

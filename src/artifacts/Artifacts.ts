@@ -1,8 +1,162 @@
-// The artifacts service (placeholder until implemented).
-import { Context, Layer } from "effect"
+// Artifacts: uploaded files stored with their bytes, their extracted text (see Extract) and a search index entry
+// written through Harvest in the same transaction. Reading the content gives the text cut to a token budget.
+import { SqlSchema } from "@effect/sql"
+import { Context, Effect, Layer, Option, Schema } from "effect"
+import { Harvest } from "../harvest/Harvest"
+import { LiveUpdates } from "../live/LiveUpdates"
+import { AppDb } from "../platform/Db"
+import { RlsScope } from "../platform/RlsScope"
+import type { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import { Artifact, ArtifactNotFound } from "./ArtifactsApi"
+import { detectMimeType, extract } from "./Extract"
 
-export interface ArtifactsShape {}
+/** The budget's unit: a token is taken as 4 characters, the usual average for English text in GPT-style tokenizers. */
+export const CHARS_PER_TOKEN = 4
+export const DEFAULT_MAX_TOKENS = 8000
+
+export interface NewArtifact {
+  readonly filename: string
+  readonly declaredType: string
+  readonly bytes: Uint8Array
+}
+
+export interface ArtifactText {
+  readonly content: string
+  readonly extracted: boolean
+  readonly truncated: boolean
+  readonly totalTokens: number
+}
+
+export interface ArtifactsShape {
+  readonly store: (file: NewArtifact) => Effect.Effect<Artifact, never, CurrentWorkspace>
+  readonly get: (id: string) => Effect.Effect<Artifact, ArtifactNotFound, CurrentWorkspace>
+  readonly content: (id: string, maxTokens: number) => Effect.Effect<ArtifactText, ArtifactNotFound, CurrentWorkspace>
+}
 
 export class Artifacts extends Context.Tag("carabase/Artifacts")<Artifacts, ArtifactsShape>() {}
 
-export const layer = Layer.succeed(Artifacts, {})
+const ArtifactRow = Schema.Struct({ ...Artifact.fields, createdAt: Schema.DateTimeUtcFromDate })
+const toArtifact = (row: typeof ArtifactRow.Type) => new Artifact(row)
+
+/** A file name safe to show and store: the last path segment, no control characters, at most 255 characters. */
+export const cleanFilename = (name: string): string => {
+  const base = name.split(/[\\/]/).pop() ?? ""
+  // eslint-disable-next-line no-control-regex
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, "").trim()
+  return clean === "" ? "upload" : clean.slice(0, 255)
+}
+
+/** Cuts `text` at a word so that it fits `maxTokens` tokens of CHARS_PER_TOKEN characters. */
+export const truncateToTokens = (text: string, maxTokens: number): { text: string; truncated: boolean } => {
+  const budget = maxTokens * CHARS_PER_TOKEN
+  if (text.length <= budget) return { text, truncated: false }
+  const cut = text.slice(0, budget + 1).search(/\s\S*$/)
+  return { text: text.slice(0, cut > budget / 2 ? cut : budget).trimEnd(), truncated: true }
+}
+
+export const layer = Layer.effect(
+  Artifacts,
+  Effect.gen(function* () {
+    const sql = yield* AppDb
+    const rls = yield* RlsScope
+    const harvest = yield* Harvest
+    const live = yield* LiveUpdates
+
+    const insert = SqlSchema.single({
+      Request: Schema.Struct({
+        filename: Schema.String,
+        mimeType: Schema.String,
+        bytes: Schema.Uint8ArrayFromSelf,
+        extractedText: Schema.NullOr(Schema.String),
+        metadata: Schema.String
+      }),
+      Result: ArtifactRow,
+      execute: (file) => sql`
+        insert into artifacts (filename, mime_type, size, sha256, content, extracted_text, metadata)
+        values (${file.filename}, ${file.mimeType}, ${file.bytes.length}, sha256(${file.bytes}::bytea), ${file.bytes},
+          ${file.extractedText}, ${file.metadata}::jsonb)
+        returning id, filename, mime_type, size::float8 as size, created_at
+      `
+    })
+    const findOne = SqlSchema.findOne({
+      Request: Schema.String,
+      Result: ArtifactRow,
+      execute: (id) =>
+        sql`select id, filename, mime_type, size::float8 as size, created_at from artifacts where id = ${id}`
+    })
+    const findText = SqlSchema.findOne({
+      Request: Schema.String,
+      Result: Schema.Struct({
+        filename: Schema.String,
+        mimeType: Schema.String,
+        size: Schema.Number,
+        extractedText: Schema.NullOr(Schema.String),
+        reason: Schema.NullOr(Schema.String)
+      }),
+      execute: (id) => sql`
+        select filename, mime_type, size::float8 as size, extracted_text, metadata #>> '{extraction,reason}' as reason
+        from artifacts where id = ${id}
+      `
+    })
+    const notFound = (id: string) => new ArtifactNotFound({ message: `artifact ${id} does not exist` })
+
+    return {
+      store: (file) =>
+        Effect.gen(function* () {
+          const filename = cleanFilename(file.filename)
+          const mimeType = detectMimeType(filename, file.declaredType, file.bytes)
+          const extraction = yield* extract(mimeType, file.bytes)
+          const text = extraction._tag === "Text" ? extraction.text : null
+          const metadata = JSON.stringify({
+            extraction: extraction._tag === "Text" ? { status: "text" } : { status: "none", reason: extraction.reason }
+          })
+          const artifact = yield* rls.current(
+            Effect.gen(function* () {
+              const row = yield* insert({ filename, mimeType, bytes: file.bytes, extractedText: text, metadata })
+              if (text !== null) yield* harvest.index({ kind: "artifact", id: row.id, title: filename, text })
+              return toArtifact(row)
+            })
+          )
+          yield* live.publish({ type: "artifact", action: "created", id: artifact.id })
+          return artifact
+        }).pipe(Effect.orDie, Effect.withSpan("Artifacts.store")),
+      get: (id) =>
+        rls.current(findOne(id)).pipe(
+          Effect.orDie,
+          Effect.flatMap(
+            Option.match({
+              onNone: () => Effect.fail(notFound(id)),
+              onSome: (row) => Effect.succeed(toArtifact(row))
+            })
+          )
+        ),
+      content: (id, maxTokens) =>
+        rls.current(findText(id)).pipe(
+          Effect.orDie,
+          Effect.flatMap(
+            Option.match({
+              onNone: () => Effect.fail(notFound(id)),
+              onSome: (row): Effect.Effect<ArtifactText> => {
+                if (row.extractedText === null) {
+                  const why = row.reason ?? "no text was extracted"
+                  return Effect.succeed({
+                    content: `[no text: ${row.filename} (${row.mimeType}, ${row.size} bytes) has no extractable text: ${why}]`,
+                    extracted: false,
+                    truncated: false,
+                    totalTokens: 0
+                  })
+                }
+                const { text, truncated } = truncateToTokens(row.extractedText, maxTokens)
+                return Effect.succeed({
+                  content: text,
+                  extracted: true,
+                  truncated,
+                  totalTokens: Math.ceil(row.extractedText.length / CHARS_PER_TOKEN)
+                })
+              }
+            })
+          )
+        )
+    } satisfies ArtifactsShape
+  })
+)

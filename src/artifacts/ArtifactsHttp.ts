@@ -1,6 +1,128 @@
-// Handlers of the artifacts group (placeholder until implemented).
-import { HttpApiBuilder } from "@effect/platform"
-import { Effect } from "effect"
+// Handlers of the artifacts group. The upload is parsed here, as a stream, under this host's own limits
+// (CARABASE_MAX_UPLOAD_BYTES, default 25 MiB, instead of the HTTP server's general 10 MiB body limit): a file over
+// the limit is answered 413 and nothing is stored.
+import { HttpApiBuilder, Multipart, type HttpServerRequest } from "@effect/platform"
+import { NodeHttpServerRequest } from "@effect/platform-node"
+import { Chunk, Config, Effect, Option, Stream } from "effect"
 import { CarabaseApi } from "../http/Api"
+import { Artifacts, DEFAULT_MAX_TOKENS } from "./Artifacts"
+import { UploadInvalid, UploadTooLarge } from "./ArtifactsApi"
 
-export const ArtifactsHttpLive = HttpApiBuilder.group(CarabaseApi, "artifacts", (handlers) => Effect.succeed(handlers))
+export const DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+
+export const maxUploadBytes = Config.integer("CARABASE_MAX_UPLOAD_BYTES").pipe(
+  Config.withDefault(DEFAULT_MAX_UPLOAD_BYTES),
+  Config.validate({ message: "CARABASE_MAX_UPLOAD_BYTES must be a positive number of bytes", validation: (n) => n > 0 })
+)
+
+/** Room for the multipart framing and small fields around the file. */
+const FRAMING_BYTES = 64 * 1024
+const PART_HEADER_BYTES = 8 * 1024
+
+interface Received {
+  readonly filename: string
+  readonly contentType: string
+  readonly bytes: Uint8Array
+}
+
+/** A size limit tripped: reported as such by the parser, or (inside a file's own stream) as the parser's cause. */
+const overLimit = (error: Multipart.MultipartError) =>
+  error.reason === "FileTooLarge" ||
+  error.reason === "BodyTooLarge" ||
+  (error.reason === "InternalError" &&
+    typeof error.cause === "object" &&
+    error.cause !== null &&
+    (error.cause as { _tag?: unknown })._tag === "ReachedLimit" &&
+    ["MaxPartSize", "MaxTotalSize"].includes(String((error.cause as { limit?: unknown }).limit)))
+
+const mib = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`
+
+export const ArtifactsHttpLive = HttpApiBuilder.group(CarabaseApi, "artifacts", (handlers) =>
+  Effect.gen(function* () {
+    const artifacts = yield* Artifacts
+    const limit = yield* maxUploadBytes
+    const tooLarge = new UploadTooLarge({
+      message: `the file is larger than this host accepts (${mib(limit)}; CARABASE_MAX_UPLOAD_BYTES)`,
+      maxBytes: limit
+    })
+
+    const receive = (parts: Stream.Stream<Multipart.Part, Multipart.MultipartError>) =>
+      Multipart.withLimitsStream(parts, {
+        // The parser counts a part's headers into its size; the exact limit is checked on the bytes received.
+        maxFileSize: Option.some(limit + PART_HEADER_BYTES),
+        maxTotalSize: Option.some(limit + FRAMING_BYTES),
+        maxParts: Option.some(16),
+        maxFieldSize: 16 * 1024,
+        // Every part that carries a filename is a file, whatever its type (the default would turn JSON into a field).
+        fieldMimeTypes: []
+      }).pipe(
+        Stream.mapEffect((part): Effect.Effect<Option.Option<Received>, Multipart.MultipartError> => {
+          if (part._tag !== "File") return Effect.succeed(Option.none<Received>())
+          if (part.key !== "file") return Stream.runDrain(part.content).pipe(Effect.as(Option.none<Received>()))
+          return Effect.map(part.contentEffect, (bytes) =>
+            Option.some<Received>({ filename: part.name, contentType: part.contentType, bytes })
+          )
+        }),
+        Stream.filterMap((received) => received),
+        Stream.runCollect,
+        Effect.map(Chunk.toReadonlyArray),
+        Effect.mapError((error): UploadTooLarge | UploadInvalid =>
+          overLimit(error)
+            ? tooLarge
+            : new UploadInvalid({ message: `the multipart body could not be read (${error.reason})` })
+        )
+      )
+
+    /**
+     * The parser never finishes a body that ends inside a part's headers, so once the request has been read to its
+     * end, a parse still running after a short grace is a truncated body.
+     */
+    const truncated = (request: HttpServerRequest.HttpServerRequest) => {
+      const incoming = NodeHttpServerRequest.toIncomingMessage(request)
+      return Effect.async<void>((resume) => {
+        if (incoming.readableEnded) return resume(Effect.void)
+        const done = () => resume(Effect.void)
+        incoming.once("end", done)
+        return Effect.sync(() => incoming.off("end", done))
+      }).pipe(
+        Effect.zipRight(Effect.sleep("2 seconds")),
+        Effect.zipRight(
+          Effect.fail(new UploadInvalid({ message: "the multipart body ended before its closing boundary" }))
+        )
+      )
+    }
+
+    return handlers
+      .handleRaw("upload", ({ request }) =>
+        Effect.gen(function* () {
+          const contentType = request.headers["content-type"] ?? ""
+          if (!/^multipart\/form-data\b/i.test(contentType) || !/boundary=/i.test(contentType)) {
+            return yield* new UploadInvalid({
+              message: "send the file as multipart/form-data, in a field named `file`"
+            })
+          }
+          const declaredLength = Number(request.headers["content-length"])
+          if (Number.isFinite(declaredLength) && declaredLength > limit + FRAMING_BYTES) return yield* tooLarge
+          const files = yield* Effect.raceFirst(receive(request.multipartStream), truncated(request))
+          if (files.length === 0) {
+            return yield* new UploadInvalid({ message: "the multipart body has no file in a field named `file`" })
+          }
+          if (files.length > 1) {
+            return yield* new UploadInvalid({ message: "send exactly one file in the field `file`" })
+          }
+          const file = files[0]!
+          if (file.bytes.length > limit) return yield* tooLarge
+          const artifact = yield* artifacts.store({
+            filename: file.filename,
+            declaredType: file.contentType,
+            bytes: file.bytes
+          })
+          return { artifact }
+        })
+      )
+      .handle("get", ({ path }) => Effect.map(artifacts.get(path.id), (artifact) => ({ artifact })))
+      .handle("content", ({ path, urlParams }) =>
+        artifacts.content(path.id, urlParams.max_tokens ?? DEFAULT_MAX_TOKENS)
+      )
+  })
+)

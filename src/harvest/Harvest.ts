@@ -1,8 +1,17 @@
 // The one indexing path: a source's text (note, memory, folio commit, artifact) is chunked, embedded and indexed for
-// full-text and vector search. Callers run it inside the workspace's RLS scope, in the same transaction as the
-// write it indexes, so the index never disagrees with the data. (Placeholder: indexing lands with search.)
-import { Context, Effect, Layer } from "effect"
-import type { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+// full-text and vector search in search_chunks. Callers run it inside the workspace's RLS scope, in the same
+// transaction as the write it indexes, so the index never disagrees with the data.
+//
+// Embedding never blocks indexing: if the embedder fails (a remote provider is down), the chunks are stored without
+// vectors (full-text search still finds them) and a background sweep embeds them later. The same sweep re-embeds
+// every chunk whose vector was made by another model, so switching models converges without downtime; until then
+// those chunks are found by full-text search only.
+import { Context, Duration, Effect, Layer, Queue, Schedule } from "effect"
+import { Embedder, EmbeddingError, toVectorLiteral, type EmbedderShape } from "../embeddings/Embedder"
+import { AppDb } from "../platform/Db"
+import { RlsScope } from "../platform/RlsScope"
+import type { CurrentWorkspace, WorkspaceId } from "../workspaces/CurrentWorkspace"
+import { chunkText } from "./Chunker"
 
 export type SourceKind = "note" | "memory" | "folio_commit" | "artifact"
 
@@ -19,11 +28,128 @@ export interface HarvestShape {
   readonly index: (source: IndexSource) => Effect.Effect<void, never, CurrentWorkspace>
   /** Removes a source from the index. */
   readonly remove: (kind: SourceKind, id: string) => Effect.Effect<void, never, CurrentWorkspace>
+  /** Embeds chunks that have no vector of the active model, in every workspace; answers how many it embedded. */
+  readonly refreshEmbeddings: Effect.Effect<number>
 }
 
 export class Harvest extends Context.Tag("carabase/Harvest")<Harvest, HarvestShape>() {}
 
-export const layer = Layer.succeed(Harvest, {
-  index: () => Effect.void,
-  remove: () => Effect.void
+/** What gets embedded for a chunk: its title gives short chunks their context. */
+export const embeddingText = (title: string, content: string) => (title === "" ? content : `${title}\n${content}`)
+
+const INSERT_BATCH = 500
+const REFRESH_BATCH = 64
+const REFRESH_INTERVAL = Duration.minutes(1)
+const INLINE_EMBED_TIMEOUT = Duration.seconds(10)
+
+export const make = Effect.gen(function* () {
+  const sql = yield* AppDb
+  const rls = yield* RlsScope
+  const embedder: EmbedderShape = yield* Embedder
+  const wake = yield* Queue.sliding<void>(1)
+
+  const embedOrNull = (texts: ReadonlyArray<string>) =>
+    embedder.embed(texts).pipe(
+      // The caller's transaction is open meanwhile: a slow provider must not hold it for long.
+      Effect.timeoutFail({
+        duration: INLINE_EMBED_TIMEOUT,
+        onTimeout: () => new EmbeddingError({ message: "the embedder did not answer in time" })
+      }),
+      Effect.map((embeddings) => embeddings.vectors.map(toVectorLiteral)),
+      Effect.catchAll((error) =>
+        Effect.logWarning("embedding failed; chunks are indexed for full-text search and embedded later", error).pipe(
+          Effect.zipRight(Queue.offer(wake, undefined)),
+          Effect.as(texts.map(() => null))
+        )
+      )
+    )
+
+  const remove = (kind: SourceKind, id: string) =>
+    rls
+      .current(sql`delete from search_chunks where source_kind = ${kind} and source_id = ${id}`)
+      .pipe(Effect.orDie, Effect.asVoid, Effect.withSpan("Harvest.remove"))
+
+  const index = (source: IndexSource) =>
+    Effect.gen(function* () {
+      const title = source.title.trim().slice(0, 500)
+      const chunks = chunkText(source.text)
+      const vectors = chunks.length === 0 ? [] : yield* embedOrNull(chunks.map((chunk) => embeddingText(title, chunk)))
+      yield* rls.current(
+        Effect.gen(function* () {
+          yield* sql`delete from search_chunks where source_kind = ${source.kind} and source_id = ${source.id}`
+          for (let start = 0; start < chunks.length; start += INSERT_BATCH) {
+            const rows = chunks.slice(start, start + INSERT_BATCH).map((content, offset) => ({
+              sourceKind: source.kind,
+              sourceId: source.id,
+              ordinal: start + offset,
+              title,
+              content,
+              embedding: vectors[start + offset] ?? null,
+              embeddingModel: vectors[start + offset] == null ? null : embedder.model
+            }))
+            yield* sql`insert into search_chunks ${sql.insert(rows)}`
+          }
+        }).pipe(Effect.orDie)
+      )
+    }).pipe(Effect.withSpan("Harvest.index", { attributes: { kind: source.kind, id: source.id } }))
+
+  /** One batch of stale chunks of one workspace, embedded and updated in its own short transaction. */
+  const refreshBatch = (workspaceId: WorkspaceId) =>
+    rls.run(
+      workspaceId,
+      Effect.gen(function* () {
+        const stale = yield* sql<{ id: string; title: string; content: string }>`
+          select id, title, content from search_chunks
+          where embedding_model is null or embedding_model <> ${embedder.model}
+          order by id limit ${REFRESH_BATCH} for update skip locked
+        `.pipe(Effect.orDie)
+        if (stale.length === 0) return 0
+        const { vectors } = yield* embedder.embed(stale.map((row) => embeddingText(row.title, row.content)))
+        const values = stale.map((row, i) => ({ id: row.id, embedding: toVectorLiteral(vectors[i]!) }))
+        yield* sql`
+          update search_chunks set embedding = v.embedding::vector, embedding_model = ${embedder.model}
+          from (values ${sql.csv(values.map((v) => sql`(${v.id}::uuid, ${v.embedding})`))}) as v (id, embedding)
+          where search_chunks.id = v.id
+        `.pipe(Effect.orDie)
+        return stale.length
+      })
+    )
+
+  const refreshEmbeddings = Effect.gen(function* () {
+    const workspaces = yield* sql<{ id: WorkspaceId }>`select id from workspaces`.pipe(Effect.orDie)
+    let total = 0
+    for (const { id } of workspaces) {
+      for (;;) {
+        const done = yield* refreshBatch(id)
+        total += done
+        if (done < REFRESH_BATCH) break
+      }
+    }
+    if (total > 0) yield* Effect.logInfo(`embedded ${total} chunk(s) with ${embedder.model}`)
+    return total
+  }).pipe(
+    Effect.catchTag("EmbeddingError", (error) =>
+      Effect.logWarning("embedding refresh paused: the embedder failed", error).pipe(Effect.as(0))
+    ),
+    Effect.withSpan("Harvest.refreshEmbeddings")
+  )
+
+  return { index, remove, refreshEmbeddings, wake } as const
 })
+
+/** The service plus its background sweep: once at start, then every minute or as soon as an embedding failed. */
+export const layer = Layer.scoped(
+  Harvest,
+  Effect.gen(function* () {
+    const harvest = yield* make
+    const sweep = harvest.refreshEmbeddings.pipe(
+      Effect.catchAllCause((cause) => Effect.logWarning("embedding refresh failed", cause)),
+      Effect.annotateLogs("service", "Harvest")
+    )
+    const nextTick = Effect.race(Queue.take(harvest.wake), Effect.sleep(REFRESH_INTERVAL)).pipe(
+      Effect.zipRight(Effect.sleep("1 second"))
+    )
+    yield* sweep.pipe(Effect.zipRight(nextTick), Effect.repeat(Schedule.forever), Effect.forkScoped)
+    return { index: harvest.index, remove: harvest.remove, refreshEmbeddings: harvest.refreshEmbeddings }
+  })
+)

@@ -1,8 +1,101 @@
-// The memories service (placeholder until implemented).
-import { Context, Layer } from "effect"
+// Memories: short facts. Each is stored in memories and indexed through Harvest in the same transaction, so search
+// (and GET /memories?search=) finds it at once; every change is announced on the live updates stream.
+import { SqlSchema } from "@effect/sql"
+import { Context, Effect, Layer, Schema } from "effect"
+import { Embedder } from "../embeddings/Embedder"
+import { Harvest } from "../harvest/Harvest"
+import { LiveUpdates } from "../live/LiveUpdates"
+import { AppDb } from "../platform/Db"
+import { RlsScope } from "../platform/RlsScope"
+import { embedQuery, runHybrid } from "../search/Search"
+import type { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import { Memory } from "./MemoriesApi"
 
-export interface MemoriesShape {}
+export interface ListMemories {
+  readonly search?: string | undefined
+  readonly limit: number
+}
+
+export interface MemoriesShape {
+  readonly create: (input: {
+    readonly content: string
+    readonly source?: string | null | undefined
+  }) => Effect.Effect<Memory, never, CurrentWorkspace>
+  /** Newest first, or by relevance to `search` when it is given. */
+  readonly list: (request: ListMemories) => Effect.Effect<ReadonlyArray<Memory>, never, CurrentWorkspace>
+}
 
 export class Memories extends Context.Tag("carabase/Memories")<Memories, MemoriesShape>() {}
 
-export const layer = Layer.succeed(Memories, {})
+const MemoryRow = Schema.Struct({ ...Memory.fields, createdAt: Schema.DateTimeUtcFromDate })
+const toMemory = (row: typeof MemoryRow.Type) => new Memory(row)
+
+/** The title a memory shows in search results: its first line, shortened. */
+const titleOf = (content: string) => {
+  const line = content.split("\n", 1)[0]!.trim()
+  return line.length <= 80 ? line : `${line.slice(0, 77)}...`
+}
+
+export const layer = Layer.effect(
+  Memories,
+  Effect.gen(function* () {
+    const sql = yield* AppDb
+    const rls = yield* RlsScope
+    const harvest = yield* Harvest
+    const live = yield* LiveUpdates
+    const embedder = yield* Embedder
+
+    const insert = SqlSchema.single({
+      Request: Schema.Struct({ content: Schema.String, source: Schema.NullOr(Schema.String) }),
+      Result: MemoryRow,
+      execute: ({ content, source }) =>
+        sql`insert into memories (content, source) values (${content}, ${source}) returning id, content, created_at`
+    })
+    const recent = SqlSchema.findAll({
+      Request: Schema.Number,
+      Result: MemoryRow,
+      execute: (limit) => sql`select id, content, created_at from memories order by created_at desc, id limit ${limit}`
+    })
+    const byIds = SqlSchema.findAll({
+      Request: Schema.Array(Schema.String),
+      Result: MemoryRow,
+      execute: (ids) => sql`select id, content, created_at from memories where id in ${sql.in(ids)}`
+    })
+
+    const search = (query: string, limit: number) =>
+      Effect.gen(function* () {
+        const vector = yield* embedQuery(embedder, query)
+        return yield* rls.current(
+          Effect.gen(function* () {
+            const hits = yield* runHybrid(sql, embedder, { query, limit, kinds: ["memory"] }, vector)
+            if (hits.length === 0) return []
+            const found = new Map((yield* byIds(hits.map((hit) => hit.sourceId))).map((row) => [row.id, row]))
+            return hits.flatMap((hit) => {
+              const row = found.get(hit.sourceId)
+              return row === undefined ? [] : [toMemory(row)]
+            })
+          })
+        )
+      })
+
+    return {
+      create: ({ content, source }) =>
+        Effect.gen(function* () {
+          const memory = yield* rls.current(
+            Effect.gen(function* () {
+              const row = yield* insert({ content, source: source ?? null })
+              yield* harvest.index({ kind: "memory", id: row.id, title: titleOf(row.content), text: row.content })
+              return toMemory(row)
+            })
+          )
+          yield* live.publish({ type: "memory", action: "created", id: memory.id })
+          return memory
+        }).pipe(Effect.orDie, Effect.withSpan("Memories.create")),
+      list: ({ search: query, limit }) =>
+        (query === undefined || query.trim() === ""
+          ? rls.current(recent(limit)).pipe(Effect.map((rows) => rows.map(toMemory)))
+          : search(query.trim(), limit)
+        ).pipe(Effect.orDie, Effect.withSpan("Memories.list"))
+    } satisfies MemoriesShape
+  })
+)

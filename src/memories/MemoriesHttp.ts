@@ -1,6 +1,19 @@
-// Handlers of the memories group (placeholder until implemented).
+// Handlers of the memories group.
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
 import { CarabaseApi } from "../http/Api"
+import { Memories } from "./Memories"
 
-export const MemoriesHttpLive = HttpApiBuilder.group(CarabaseApi, "memories", (handlers) => Effect.succeed(handlers))
+export const MemoriesHttpLive = HttpApiBuilder.group(CarabaseApi, "memories", (handlers) =>
+  Effect.map(Memories, (memories) =>
+    handlers
+      .handle("list", ({ urlParams }) =>
+        Effect.map(memories.list({ search: urlParams.search, limit: urlParams.limit ?? 20 }), (list) => ({
+          memories: list
+        }))
+      )
+      .handle("create", ({ payload }) =>
+        Effect.map(memories.create({ content: payload.content, source: payload.source }), (memory) => ({ memory }))
+      )
+  )
+)

@@ -1,8 +1,196 @@
-// The search service (placeholder until implemented).
-import { Context, Layer } from "effect"
+// Hybrid search over search_chunks: a full-text ranking (websearch_to_tsquery over the GIN index, ranked by
+// ts_rank_cd) and a vector ranking (cosine distance over the HNSW index, only vectors of the active model), fused by
+// reciprocal rank (k = 60) in one SQL statement, best chunk per source.
+import type { SqlClient } from "@effect/sql"
+import { Context, Effect, Layer } from "effect"
+import { Embedder, toVectorLiteral, type EmbedderShape } from "../embeddings/Embedder"
+import { AppDb } from "../platform/Db"
+import { RlsScope } from "../platform/RlsScope"
+import type { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import type { SearchKind, SearchResult } from "./SearchApi"
 
-export interface SearchShape {}
+export interface SearchRequest {
+  readonly query: string
+  readonly limit: number
+  readonly kinds?: ReadonlyArray<SearchKind> | undefined
+}
+
+export interface SearchShape {
+  readonly search: (request: SearchRequest) => Effect.Effect<ReadonlyArray<SearchResult>, never, CurrentWorkspace>
+}
 
 export class Search extends Context.Tag("carabase/Search")<Search, SearchShape>() {}
 
-export const layer = Layer.succeed(Search, {})
+/** Reciprocal-rank fusion constant (Cormack et al.): damps the weight of the very top ranks. */
+export const RRF_K = 60
+
+/** Dimensions with an HNSW index in 0005_search_index.sql; other dimensions are searched by exact scan. */
+const INDEXED_DIMENSIONS = new Set([384, 768, 1024, 1536])
+
+const SNIPPET_CHARS = 240
+
+/**
+ * At most this many full-text matches are ranked. Ranking reads every match's tsvector, so a query of common words
+ * (thousands of matches) would otherwise cost hundreds of milliseconds; beyond the cap the words barely discriminate
+ * and the vector ranking carries the fusion.
+ */
+export const FTS_RANK_CAP = 1000
+
+export interface HybridParams {
+  readonly query: string
+  readonly limit: number
+  readonly kinds?: ReadonlyArray<SearchKind> | undefined
+  /** The query's vector of the active model, or undefined for full-text only (the embedder failed). */
+  readonly vector?: ReadonlyArray<number> | undefined
+  readonly model: string
+  readonly minSimilarity: number
+}
+
+export interface HybridRow {
+  readonly sourceKind: SearchKind
+  readonly sourceId: string
+  readonly ordinal: number
+  readonly chunkId: string
+  readonly title: string
+  readonly score: number
+  readonly matchedBy: ReadonlyArray<"text" | "vector">
+  readonly similarity: number | null
+  readonly snippet: string
+}
+
+/** How many candidates each ranking contributes to the fusion. */
+export const candidatesFor = (limit: number) => Math.max(30, limit * 3)
+
+/** The hybrid statement. Runs inside a workspace scope: RLS keeps it to that workspace's chunks. */
+export const hybridStatement = (sql: SqlClient.SqlClient, params: HybridParams) => {
+  const candidates = candidatesFor(params.limit)
+  const kindFilter =
+    params.kinds === undefined || params.kinds.length === 0 ? sql`` : sql`and c.source_kind in ${sql.in(params.kinds)}`
+  const vector = params.vector
+  // Written inline (not through a CTE) so the planner sees a constant and uses the GIN index.
+  const tsq = sql`websearch_to_tsquery('simple', ${params.query})`
+  const vectorCte =
+    vector === undefined
+      ? sql`select null::uuid as id, 0::bigint as rank, 0::float8 as dist where false`
+      : (() => {
+          const dims = vector.length
+          const column = sql.literal(INDEXED_DIMENSIONS.has(dims) ? `c.embedding::vector(${dims})` : "c.embedding")
+          const probe = sql`${toVectorLiteral(vector)}::${sql.literal(`vector(${dims})`)}`
+          return sql`
+            select id, row_number() over (order by dist, id) as rank, dist from (
+              select c.id, ${column} <=> ${probe} as dist
+              from search_chunks c
+              where c.embedding_model = ${params.model} and c.embedding_dims = ${dims} ${kindFilter}
+              order by ${column} <=> ${probe}
+              limit ${candidates}
+            ) nearest`
+        })()
+  return sql<HybridRow>`
+    with matching as (
+      select c.id, c.tsv from search_chunks c where c.tsv @@ ${tsq} ${kindFilter} limit ${FTS_RANK_CAP}
+    ),
+    fts as (
+      select id, row_number() over (order by ts_rank_cd(tsv, ${tsq}) desc, id) as rank
+      from matching
+      order by ts_rank_cd(tsv, ${tsq}) desc, id
+      limit ${candidates}
+    ),
+    vec as (${vectorCte}),
+    fused as (
+      select id, sum(score)::float8 as score, array_agg(via order by via) as matched_by,
+        max(similarity)::float8 as similarity
+      from (
+        select id, 1.0::float8 / (${RRF_K} + rank) as score, 'text' as via, null::float8 as similarity from fts
+        union all
+        select id, 1.0::float8 / (${RRF_K} + rank), 'vector', 1 - dist from vec
+        where dist <> 'NaN'::float8 and 1 - dist >= ${params.minSimilarity}
+      ) hits
+      group by id
+    ),
+    best as (
+      select distinct on (c.source_kind, c.source_id)
+        c.id, c.source_kind, c.source_id, c.ordinal, c.title, c.content, f.score, f.matched_by, f.similarity
+      from fused f join search_chunks c on c.id = f.id
+      order by c.source_kind, c.source_id, f.score desc, c.ordinal
+    )
+    select b.source_kind, b.source_id, b.ordinal, b.id as chunk_id, b.title, b.score, b.matched_by, b.similarity,
+      case when 'text' = any(b.matched_by)
+        then ts_headline('simple', b.content, ${tsq},
+          'MaxWords=35, MinWords=15, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … ", StartSel="", StopSel=""')
+        else left(b.content, ${SNIPPET_CHARS + 40})
+      end as snippet
+    from best b
+    order by b.score desc, b.id
+    limit ${params.limit}
+  `
+}
+
+/** Shortens a snippet to about SNIPPET_CHARS, at a word, on one line. */
+const tidySnippet = (snippet: string): string => {
+  const flat = snippet.replace(/\s+/g, " ").trim()
+  if (flat.length <= SNIPPET_CHARS) return flat
+  const cut = flat.lastIndexOf(" ", SNIPPET_CHARS)
+  return `${flat.slice(0, cut > SNIPPET_CHARS / 2 ? cut : SNIPPET_CHARS)} …`
+}
+
+export const toResult = (row: HybridRow): SearchResult => ({
+  id: row.sourceId,
+  kind: row.sourceKind,
+  title: row.title,
+  snippet: tidySnippet(row.snippet),
+  score: row.score,
+  ...(row.similarity === null ? {} : { similarity: row.similarity }),
+  source: {
+    kind: row.sourceKind,
+    id: row.sourceId,
+    ordinal: row.ordinal,
+    chunkId: row.chunkId,
+    matchedBy: row.matchedBy
+  }
+})
+
+/** The query's vector, or undefined when the embedder fails: search then answers from full-text ranking alone. */
+export const embedQuery = (embedder: EmbedderShape, query: string) =>
+  embedder.embed([query]).pipe(
+    // A query with no features (only punctuation) embeds to zeros, whose cosine distance is undefined (NaN).
+    Effect.map((embeddings) => {
+      const vector = embeddings.vectors[0]
+      return vector !== undefined && vector.some((value) => value !== 0) ? vector : undefined
+    }),
+    Effect.catchAll((error) =>
+      Effect.logWarning("query embedding failed; answering from full-text search only", error).pipe(
+        Effect.as(undefined)
+      )
+    )
+  )
+
+/**
+ * Runs the hybrid statement; the caller provides the workspace scope (and embeds outside the transaction).
+ * Migration 0005 sets `hnsw.iterative_scan` for the database, so no per-search setting is needed.
+ */
+export const runHybrid = (
+  sql: SqlClient.SqlClient,
+  embedder: EmbedderShape,
+  request: SearchRequest,
+  vector: ReadonlyArray<number> | undefined
+) =>
+  hybridStatement(sql, { ...request, vector, model: embedder.model, minSimilarity: embedder.minSimilarity }).pipe(
+    Effect.orDie
+  )
+
+export const layer = Layer.effect(
+  Search,
+  Effect.gen(function* () {
+    const sql = yield* AppDb
+    const rls = yield* RlsScope
+    const embedder = yield* Embedder
+    return {
+      search: (request) =>
+        embedQuery(embedder, request.query).pipe(
+          Effect.flatMap((vector) => rls.current(runHybrid(sql, embedder, request, vector))),
+          Effect.map((rows) => rows.map(toResult)),
+          Effect.withSpan("Search.search")
+        )
+    } satisfies SearchShape
+  })
+)

@@ -1,6 +1,20 @@
-// Handlers of the search group (placeholder until implemented).
+// Handlers of the search group.
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
 import { CarabaseApi } from "../http/Api"
+import { Search } from "./Search"
 
-export const SearchHttpLive = HttpApiBuilder.group(CarabaseApi, "search", (handlers) => Effect.succeed(handlers))
+const DEFAULT_LIMIT = 5
+
+export const SearchHttpLive = HttpApiBuilder.group(CarabaseApi, "search", (handlers) =>
+  Effect.map(Search, (search) =>
+    handlers.handle("search", ({ payload }) =>
+      Effect.map(
+        search.search({ query: payload.query, limit: payload.limit ?? DEFAULT_LIMIT, kinds: payload.kinds }),
+        (results) => ({
+          results
+        })
+      )
+    )
+  )
+)

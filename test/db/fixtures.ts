@@ -72,6 +72,10 @@ export const samples: Record<string, (ws: string, p: Parents) => SampleInsert> =
     sql: "insert into artifact_chunks (workspace_id, artifact_id, ordinal, content) values ($1, $2, (random() * 1e6)::int, 'chunk')",
     params: [ws, p.artifact]
   }),
+  search_chunks: (ws) => ({
+    sql: "insert into search_chunks (workspace_id, source_kind, source_id, ordinal, content) values ($1, 'memory', $2, 0, 'chunk')",
+    params: [ws, id()]
+  }),
   chat_sessions: (ws) => ({ sql: "insert into chat_sessions (workspace_id) values ($1)", params: [ws] }),
   chat_messages: (ws, p) => ({
     sql: "insert into chat_messages (workspace_id, session_id, role, content) values ($1, $2, 'user', 'hi')",
