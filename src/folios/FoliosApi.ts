@@ -1,5 +1,152 @@
-// Declaration of the folios routes (placeholder until implemented). Imports only effect and @effect/platform.
-import { HttpApiGroup } from "@effect/platform"
+// Declaration of the folios routes: named notebooks with an About text, a timeline of synopses, commits, and their
+// log (the logCards of daily notes that name them). Imports only effect and @effect/platform.
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { Schema } from "effect"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
-export class FoliosApi extends HttpApiGroup.make("folios").middleware(WorkspaceMiddleware).prefix("/api/v1") {}
+export const FolioName = Schema.Trim.pipe(
+  Schema.minLength(1, { message: () => "name must not be empty" }),
+  Schema.maxLength(200, { message: () => "name must be at most 200 characters" })
+)
+
+export const FolioAbout = Schema.String.pipe(
+  Schema.maxLength(100_000, { message: () => "about must be at most 100000 characters" })
+)
+
+export const CommitMessage = Schema.Trim.pipe(
+  Schema.minLength(1, { message: () => "message must not be empty" }),
+  Schema.maxLength(10_000, { message: () => "message must be at most 10000 characters" })
+)
+
+export const Folio = Schema.Struct({
+  id: Schema.UUID,
+  name: Schema.String,
+  about: Schema.String,
+  createdAt: Schema.DateTimeUtc,
+  updatedAt: Schema.DateTimeUtc
+})
+export type Folio = typeof Folio.Type
+
+export const TimelineEntry = Schema.Struct({
+  id: Schema.UUID,
+  /** `YYYY-MM-DD`. */
+  date: Schema.String,
+  synopsis: Schema.String,
+  source: Schema.String,
+  createdAt: Schema.DateTimeUtc
+})
+export type TimelineEntry = typeof TimelineEntry.Type
+
+export const FolioCommit = Schema.Struct({
+  id: Schema.UUID,
+  folioId: Schema.UUID,
+  message: Schema.String,
+  artifactIds: Schema.Array(Schema.UUID),
+  createdAt: Schema.DateTimeUtc
+})
+export type FolioCommit = typeof FolioCommit.Type
+
+/** A folio with its timeline and commits, both newest first. */
+export const FolioDetail = Schema.Struct({
+  ...Folio.fields,
+  timeline: Schema.Array(TimelineEntry),
+  commits: Schema.Array(FolioCommit)
+})
+export type FolioDetail = typeof FolioDetail.Type
+
+/** One logCard of a daily note that names the folio. `block` is the node as stored; `text` its plain text. */
+export const FolioEntry = Schema.Struct({
+  date: Schema.String,
+  timestamp: Schema.String,
+  tags: Schema.Array(Schema.String),
+  folios: Schema.Array(Schema.String),
+  text: Schema.String,
+  block: Schema.Unknown
+})
+export type FolioEntry = typeof FolioEntry.Type
+
+/** The legacy PATCH shape: replace the About text. */
+export const UpdateAbout = Schema.Struct({ action: Schema.Literal("update_about"), content: FolioAbout })
+
+/** The plain PATCH shape. `action` is refused here so a misspelt action is a 400, not a silent no-op. */
+export const FolioChanges = Schema.Struct({
+  name: Schema.optional(FolioName),
+  about: Schema.optional(FolioAbout),
+  action: Schema.optional(Schema.Never)
+})
+
+export const FolioPatch = Schema.Union(UpdateAbout, FolioChanges)
+export type FolioPatch = typeof FolioPatch.Type
+
+export class FolioNotFound extends Schema.TaggedError<FolioNotFound>()(
+  "FolioNotFound",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 404 })
+) {}
+
+export class FolioNameTaken extends Schema.TaggedError<FolioNameTaken>()(
+  "FolioNameTaken",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 409 })
+) {}
+
+export class FolioArtifactNotFound extends Schema.TaggedError<FolioArtifactNotFound>()(
+  "FolioArtifactNotFound",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 404 })
+) {}
+
+/** A folio id in the path; anything but a UUID is a 400 before the database is asked. */
+const FolioPath = Schema.Struct({ id: Schema.UUID })
+
+export class FoliosApi extends HttpApiGroup.make("folios")
+  .add(
+    HttpApiEndpoint.get("list", "/folios")
+      .setUrlParams(Schema.Struct({ search: Schema.optional(Schema.Trim.pipe(Schema.maxLength(200))) }))
+      .addSuccess(Schema.Struct({ folios: Schema.Array(Folio) }))
+  )
+  .add(
+    HttpApiEndpoint.post("create", "/folios")
+      .setPayload(Schema.Struct({ name: FolioName, about: Schema.optional(FolioAbout) }))
+      .addSuccess(Schema.Struct({ folio: Folio, id: Schema.UUID }), { status: 201 })
+      .addError(FolioNameTaken)
+  )
+  .add(
+    HttpApiEndpoint.get("get", "/folios/:id")
+      .setPath(FolioPath)
+      .addSuccess(Schema.Struct({ folio: FolioDetail }))
+      .addError(FolioNotFound)
+  )
+  .add(
+    HttpApiEndpoint.patch("update", "/folios/:id")
+      .setPath(FolioPath)
+      .setPayload(FolioPatch)
+      .addSuccess(Schema.Struct({ folio: FolioDetail }))
+      .addError(FolioNotFound)
+      .addError(FolioNameTaken)
+  )
+  .add(
+    HttpApiEndpoint.post("commit", "/folios/:id/commits")
+      .setPath(FolioPath)
+      .setPayload(
+        Schema.Struct({
+          message: CommitMessage,
+          artifactIds: Schema.optional(
+            Schema.Array(Schema.UUID).pipe(
+              Schema.maxItems(100, { message: () => "artifactIds may name at most 100 artifacts" })
+            )
+          )
+        })
+      )
+      .addSuccess(Schema.Struct({ commit: FolioCommit }), { status: 201 })
+      .addError(FolioNotFound)
+      .addError(FolioArtifactNotFound)
+  )
+  .add(
+    HttpApiEndpoint.get("entries", "/folios/:id/entries")
+      .setPath(FolioPath)
+      .addSuccess(Schema.Struct({ entries: Schema.Array(FolioEntry) }))
+      .addError(FolioNotFound)
+  )
+  .middleware(WorkspaceMiddleware)
+  .prefix("/api/v1") {}

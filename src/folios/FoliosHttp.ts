@@ -1,6 +1,17 @@
-// Handlers of the folios group (placeholder until implemented).
+// Handlers of the folios group: translate between the wire shapes and the Folios service.
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
 import { CarabaseApi } from "../http/Api"
+import { Folios } from "./Folios"
 
-export const FoliosHttpLive = HttpApiBuilder.group(CarabaseApi, "folios", (handlers) => Effect.succeed(handlers))
+export const FoliosHttpLive = HttpApiBuilder.group(CarabaseApi, "folios", (handlers) =>
+  Effect.map(Folios, (folios) =>
+    handlers
+      .handle("list", ({ urlParams }) => Effect.map(folios.list(urlParams.search), (list) => ({ folios: list })))
+      .handle("create", ({ payload }) => Effect.map(folios.create(payload), (folio) => ({ folio, id: folio.id })))
+      .handle("get", ({ path }) => Effect.map(folios.get(path.id), (folio) => ({ folio })))
+      .handle("update", ({ path, payload }) => Effect.map(folios.update(path.id, payload), (folio) => ({ folio })))
+      .handle("commit", ({ path, payload }) => Effect.map(folios.commit(path.id, payload), (commit) => ({ commit })))
+      .handle("entries", ({ path }) => Effect.map(folios.entries(path.id), (entries) => ({ entries })))
+  )
+)

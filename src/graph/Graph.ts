@@ -1,8 +1,192 @@
-// The graph service (placeholder until implemented).
-import { Context, Layer } from "effect"
+// The knowledge-graph service: entities with aliases and canonical links (never a loop), and typed edges whose
+// endpoints must exist in the same workspace. Every call runs in the current workspace's RLS scope; writes announce
+// themselves on LiveUpdates once committed.
+import type { SqlError } from "@effect/sql"
+import { Context, Effect, Layer, Option } from "effect"
+import { LiveUpdates } from "../live/LiveUpdates"
+import { RlsScope } from "../platform/RlsScope"
+import type { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import {
+  EdgeEndpointNotFound,
+  EntityNotFound,
+  InvalidCanonicalLink,
+  type Edge,
+  type Entity,
+  type EntityChanges,
+  type EntityDetail,
+  type EntityQuery,
+  type NewEdge,
+  type NewEntity
+} from "./GraphApi"
+import * as GraphRepo from "./GraphRepo"
 
-export interface GraphShape {}
+export interface GraphShape {
+  /** Ordered by name, or by match quality when searching (exact, prefix, substring; names before aliases). */
+  readonly listEntities: (query: EntityQuery) => Effect.Effect<ReadonlyArray<Entity>, never, CurrentWorkspace>
+  readonly getEntity: (id: string) => Effect.Effect<EntityDetail, EntityNotFound, CurrentWorkspace>
+  readonly createEntity: (input: NewEntity) => Effect.Effect<Entity, never, CurrentWorkspace>
+  readonly updateEntity: (
+    id: string,
+    changes: EntityChanges
+  ) => Effect.Effect<Entity, EntityNotFound | InvalidCanonicalLink, CurrentWorkspace>
+  readonly createEdge: (input: NewEdge) => Effect.Effect<Edge, EdgeEndpointNotFound, CurrentWorkspace>
+  readonly listEdges: Effect.Effect<ReadonlyArray<Edge>, never, CurrentWorkspace>
+}
 
 export class Graph extends Context.Tag("carabase/Graph")<Graph, GraphShape>() {}
 
-export const layer = Layer.succeed(Graph, {})
+const notFound = (id: string, what = "entity") =>
+  new EntityNotFound({ message: `${what} ${id} does not exist in this workspace` })
+
+const orNotFound =
+  (id: string, what?: string) =>
+  <A>(row: Option.Option<A>): Effect.Effect<A, EntityNotFound> =>
+    Option.match(row, { onNone: () => Effect.fail(notFound(id, what)), onSome: Effect.succeed })
+
+const endpointMissing = (end: "source" | "target", id: string) =>
+  new EdgeEndpointNotFound({
+    end,
+    message: `${end} entity ${id} does not exist in this workspace: create it first or fix ${end}Id`
+  })
+
+/** Case-insensitively de-duplicated, first spelling kept. */
+const distinctNames = (names: ReadonlyArray<string>) => {
+  const seen = new Set<string>()
+  return names.filter((name) => {
+    const key = name.toLowerCase()
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+const foreignKeyEnd = (error: SqlError.SqlError): "source" | "target" | undefined => {
+  const cause = error.cause as { code?: unknown; constraint?: unknown } | undefined
+  if (cause?.code !== "23503") return undefined
+  return String(cause.constraint ?? "").includes("target") ? "target" : "source"
+}
+
+export const layer = Layer.effect(
+  Graph,
+  Effect.gen(function* () {
+    const repo = yield* GraphRepo.make
+    const rls = yield* RlsScope
+    const live = yield* LiveUpdates
+
+    const announce = (action: "created" | "updated", id: string) => live.publish({ type: "entity", action, id })
+
+    const listEntities = Effect.fn("Graph.listEntities")(function* (query: EntityQuery) {
+      return yield* rls
+        .current(repo.search({ search: query.search, type: query.type, limit: query.limit ?? 50 }))
+        .pipe(Effect.orDie)
+    })
+
+    const getEntity = Effect.fn("Graph.getEntity")(function* (id: string) {
+      return yield* rls
+        .current(
+          Effect.gen(function* () {
+            const entity = yield* Effect.flatMap(repo.find(id), orNotFound(id))
+            const edges = yield* repo.edgesOf(entity.id)
+            return { ...entity, edges } satisfies EntityDetail
+          })
+        )
+        .pipe(Effect.catchTag("SqlError", Effect.die))
+    })
+
+    const createEntity = Effect.fn("Graph.createEntity")(function* (input: NewEntity) {
+      const entity = yield* rls
+        .current(
+          repo.insert({
+            name: input.name,
+            type: input.type,
+            metadata: input.metadata ?? {},
+            aliases: distinctNames(input.aliases ?? [])
+          })
+        )
+        .pipe(Effect.orDie)
+      yield* announce("created", entity.id)
+      return entity
+    })
+
+    /** Refuses a link to itself or to an entity whose own canonical chain leads back here. */
+    const checkCanonical = (id: string, canonicalId: string) =>
+      Effect.gen(function* () {
+        if (canonicalId.toLowerCase() === id.toLowerCase()) {
+          return yield* new InvalidCanonicalLink({
+            message: "an entity cannot be its own canonical entity: use canonicalId null to make it canonical"
+          })
+        }
+        yield* repo.lockCanonicalLinks
+        yield* Effect.flatMap(repo.find(canonicalId), orNotFound(canonicalId, "canonical entity"))
+        if (yield* repo.reaches(canonicalId, id)) {
+          return yield* new InvalidCanonicalLink({
+            message: `linking to ${canonicalId} would make a loop: that entity is already, directly or through others, an alias of this one`
+          })
+        }
+      })
+
+    const updateEntity = Effect.fn("Graph.updateEntity")(function* (id: string, changes: EntityChanges) {
+      const entity = yield* rls
+        .current(
+          Effect.gen(function* () {
+            yield* Effect.flatMap(repo.find(id), orNotFound(id))
+            const canonicalId = changes.canonicalId
+            if (canonicalId !== undefined && canonicalId !== null) yield* checkCanonical(id, canonicalId)
+            return yield* Effect.flatMap(
+              repo.update({
+                id,
+                name: changes.name ?? null,
+                type: changes.type ?? null,
+                metadata: changes.metadata === undefined ? null : JSON.stringify(changes.metadata),
+                aliases: changes.aliases === undefined ? null : distinctNames(changes.aliases),
+                setCanonical: canonicalId !== undefined,
+                canonicalId: canonicalId ?? null
+              }),
+              orNotFound(id)
+            )
+          })
+        )
+        .pipe(Effect.catchTag("SqlError", Effect.die))
+      yield* announce("updated", entity.id)
+      return entity
+    })
+
+    const createEdge = Effect.fn("Graph.createEdge")(function* (input: NewEdge) {
+      const edge = yield* rls
+        .current(
+          Effect.gen(function* () {
+            const known = yield* repo.existing([input.sourceId, input.targetId])
+            if (!known.has(input.sourceId.toLowerCase())) return yield* endpointMissing("source", input.sourceId)
+            if (!known.has(input.targetId.toLowerCase())) return yield* endpointMissing("target", input.targetId)
+            return yield* repo
+              .insertEdge({
+                sourceId: input.sourceId,
+                targetId: input.targetId,
+                type: input.type,
+                sourceKind: input.sourceKind ?? "extracted",
+                confidence: input.confidence ?? 1,
+                provenance: input.provenance ?? {}
+              })
+              .pipe(
+                // An endpoint deleted between the check and the insert: still the client's 404, not a 500. Mapped
+                // inside the scope, which turns any SqlError escaping it into a defect.
+                Effect.catchTag("SqlError", (error) => {
+                  const end = foreignKeyEnd(error)
+                  return end === undefined
+                    ? Effect.die(error)
+                    : Effect.fail(endpointMissing(end, end === "source" ? input.sourceId : input.targetId))
+                })
+              )
+          })
+        )
+        .pipe(Effect.catchTag("SqlError", Effect.die))
+      yield* announce("updated", edge.sourceId)
+      if (edge.targetId !== edge.sourceId) yield* announce("updated", edge.targetId)
+      return edge
+    })
+
+    const listEdges = rls.current(repo.listEdges).pipe(Effect.orDie, Effect.withSpan("Graph.listEdges"))
+
+    return { listEntities, getEntity, createEntity, updateEntity, createEdge, listEdges } satisfies GraphShape
+  })
+)

@@ -1,6 +1,21 @@
-// Handlers of the graph group (placeholder until implemented).
+// Handlers of the graph group: translate between the wire shapes and the Graph service.
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
 import { CarabaseApi } from "../http/Api"
+import { Graph } from "./Graph"
 
-export const GraphHttpLive = HttpApiBuilder.group(CarabaseApi, "graph", (handlers) => Effect.succeed(handlers))
+export const GraphHttpLive = HttpApiBuilder.group(CarabaseApi, "graph", (handlers) =>
+  Effect.map(Graph, (graph) =>
+    handlers
+      .handle("listEntities", ({ urlParams }) =>
+        Effect.map(graph.listEntities(urlParams), (entities) => ({ entities }))
+      )
+      .handle("getEntity", ({ path }) => Effect.map(graph.getEntity(path.id), (entity) => ({ entity })))
+      .handle("createEntity", ({ payload }) => Effect.map(graph.createEntity(payload), (entity) => ({ entity })))
+      .handle("updateEntity", ({ path, payload }) =>
+        Effect.map(graph.updateEntity(path.id, payload), (entity) => ({ entity }))
+      )
+      .handle("createEdge", ({ payload }) => Effect.map(graph.createEdge(payload), (edge) => ({ edge })))
+      .handle("listEdges", () => Effect.map(graph.listEdges, (edges) => ({ edges })))
+  )
+)

@@ -1,0 +1,162 @@
+// The folios SQL: folios, their commits and timeline entries, and the logCards of daily notes that may name a folio.
+// Every statement runs inside the caller's RLS scope; rows are decoded here (pg gives timestamptz as Date).
+import { SqlSchema, type SqlError } from "@effect/sql"
+import { Effect, Schema } from "effect"
+import { AppDb } from "../platform/Db"
+import type { CandidateBlock } from "./FolioEntries"
+import { Folio, FolioCommit, TimelineEntry } from "./FoliosApi"
+
+const FolioRow = Schema.Struct({
+  ...Folio.fields,
+  createdAt: Schema.DateTimeUtcFromDate,
+  updatedAt: Schema.DateTimeUtcFromDate
+})
+const TimelineRow = Schema.Struct({ ...TimelineEntry.fields, createdAt: Schema.DateTimeUtcFromDate })
+const CommitRow = Schema.Struct({ ...FolioCommit.fields, createdAt: Schema.DateTimeUtcFromDate })
+const BlockRow = Schema.Struct({ date: Schema.String, position: Schema.Number, block: Schema.Unknown })
+
+/**
+ * Only SqlError stays in the error channel, for callers that map constraint violations. A stored row that no longer
+ * decodes, or an insert that returns nothing, is a defect of the host, not something the client did.
+ */
+const rowsOrDie = <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.catchIf(effect, (error): error is Exclude<E, SqlError.SqlError> => error._tag !== "SqlError", Effect.die)
+
+const folioColumns = "id, name, about, created_at, updated_at"
+
+/** Names that appear verbatim in any JSON encoding of `["name"]`, so a substring test cannot miss them. */
+const jsonVerbatim = (name: string) => /^[\x20-\x7e]*$/.test(name) && !/["\\/]/.test(name)
+
+export const make = Effect.gen(function* () {
+  const sql = yield* AppDb
+  const columns = sql.literal(folioColumns)
+
+  const list = SqlSchema.findAll({
+    Request: Schema.UndefinedOr(Schema.String),
+    Result: FolioRow,
+    execute: (search) => sql`
+      select ${columns} from folios
+      where ${
+        search === undefined || search === ""
+          ? sql`true`
+          : sql`(strpos(lower(name), lower(${search})) > 0 or strpos(lower(about), lower(${search})) > 0)`
+      }
+      order by lower(name), id
+    `
+  })
+
+  const insert = SqlSchema.single({
+    Request: Schema.Struct({ name: Schema.String, about: Schema.String }),
+    Result: FolioRow,
+    execute: ({ about, name }) => sql`insert into folios (name, about) values (${name}, ${about}) returning ${columns}`
+  })
+
+  const find = SqlSchema.findOne({
+    Request: Schema.UUID,
+    Result: FolioRow,
+    execute: (id) => sql`select ${columns} from folios where id = ${id}`
+  })
+
+  const update = SqlSchema.findOne({
+    Request: Schema.Struct({
+      id: Schema.UUID,
+      name: Schema.NullOr(Schema.String),
+      about: Schema.NullOr(Schema.String)
+    }),
+    Result: FolioRow,
+    execute: ({ about, id, name }) => sql`
+      update folios
+      set name = coalesce(${name}::text, name), about = coalesce(${about}::text, about), updated_at = now()
+      where id = ${id}
+      returning ${columns}
+    `
+  })
+
+  /** Marks the folio as just active and locks it until the transaction ends; None when it does not exist. */
+  const touch = SqlSchema.findOne({
+    Request: Schema.UUID,
+    Result: FolioRow,
+    execute: (id) => sql`update folios set updated_at = now() where id = ${id} returning ${columns}`
+  })
+
+  const timeline = SqlSchema.findAll({
+    Request: Schema.UUID,
+    Result: TimelineRow,
+    execute: (folioId) => sql`
+      select id, to_char(date, 'YYYY-MM-DD') as date, synopsis, source, created_at
+      from folio_timeline_entries
+      where folio_id = ${folioId}
+      order by date desc, created_at desc, id desc
+    `
+  })
+
+  const commits = SqlSchema.findAll({
+    Request: Schema.UUID,
+    Result: CommitRow,
+    execute: (folioId) => sql`
+      select id, folio_id, message, artifact_ids, created_at
+      from folio_commits
+      where folio_id = ${folioId}
+      order by created_at desc, id desc
+    `
+  })
+
+  const insertCommit = SqlSchema.single({
+    Request: Schema.Struct({ folioId: Schema.UUID, message: Schema.String, artifactIds: Schema.Array(Schema.UUID) }),
+    Result: CommitRow,
+    execute: ({ artifactIds, folioId, message }) => sql`
+      insert into folio_commits (folio_id, message, artifact_ids)
+      values (${folioId}, ${message}, ${artifactIds}::uuid[])
+      returning id, folio_id, message, artifact_ids, created_at
+    `
+  })
+
+  const existingArtifacts = SqlSchema.findAll({
+    Request: Schema.Array(Schema.UUID),
+    Result: Schema.Struct({ id: Schema.UUID }),
+    execute: (ids) => sql`select id from artifacts where id = any(${ids}::uuid[])`
+  })
+
+  /**
+   * Top-level logCards of every daily note that may name `name`. When the name survives JSON encoding verbatim the
+   * database narrows by substring; FolioEntries decides exactly either way.
+   */
+  const logCards = SqlSchema.findAll({
+    Request: Schema.String,
+    Result: BlockRow,
+    execute: (name) => sql`
+      select to_char(n.date, 'YYYY-MM-DD') as date, (b.ordinality - 1)::int as position, b.value as block
+      from daily_notes n
+      cross join lateral jsonb_array_elements(n.document) with ordinality as b(value, ordinality)
+      where b.value ->> 'type' = 'logCard'
+        and ${
+          jsonVerbatim(name)
+            ? sql`strpos(lower(coalesce(b.value -> 'attrs' ->> 'folios', '')), lower(${name})) > 0`
+            : sql`true`
+        }
+      order by n.date desc, b.ordinality desc
+    `
+  })
+
+  return {
+    list: (search: string | undefined) => rowsOrDie(list(search)),
+    insert: (input: { readonly name: string; readonly about: string }) => rowsOrDie(insert(input)),
+    find: (id: string) => rowsOrDie(find(id)),
+    update: (input: { readonly id: string; readonly name: string | null; readonly about: string | null }) =>
+      rowsOrDie(update(input)),
+    touch: (id: string) => rowsOrDie(touch(id)),
+    timeline: (folioId: string) => rowsOrDie(timeline(folioId)),
+    commits: (folioId: string) => rowsOrDie(commits(folioId)),
+    insertCommit: (input: {
+      readonly folioId: string
+      readonly message: string
+      readonly artifactIds: ReadonlyArray<string>
+    }) => rowsOrDie(insertCommit(input)),
+    existingArtifacts: (ids: ReadonlyArray<string>) =>
+      rowsOrDie(existingArtifacts(ids)).pipe(Effect.map((rows) => new Set(rows.map((row) => row.id)))),
+    logCards: (name: string): Effect.Effect<ReadonlyArray<CandidateBlock>, SqlError.SqlError> =>
+      rowsOrDie(logCards(name))
+  }
+})
+
+export type FoliosRepo = Effect.Effect.Success<typeof make>

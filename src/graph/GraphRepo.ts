@@ -1,0 +1,219 @@
+// The knowledge-graph SQL: entities (searched case- and accent-insensitively over name and aliases), canonical
+// links, and edges. Every statement runs inside the caller's RLS scope; rows are decoded here.
+import { SqlSchema, type SqlError } from "@effect/sql"
+import type { Fragment } from "@effect/sql/Statement"
+import { Effect, Schema } from "effect"
+import { AppDb } from "../platform/Db"
+import { Edge, Entity, EntityEdge, EntityType, SourceKind } from "./GraphApi"
+
+const EntityRow = Schema.Struct({
+  ...Entity.fields,
+  createdAt: Schema.DateTimeUtcFromDate,
+  updatedAt: Schema.DateTimeUtcFromDate
+})
+const EdgeRow = Schema.Struct({ ...Edge.fields, createdAt: Schema.DateTimeUtcFromDate })
+const EntityEdgeRow = Schema.Struct({ ...EntityEdge.fields, createdAt: Schema.DateTimeUtcFromDate })
+
+/** Only SqlError stays in the error channel; rows that do not decode or inserts that return nothing are defects. */
+const rowsOrDie = <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.catchIf(effect, (error): error is Exclude<E, SqlError.SqlError> => error._tag !== "SqlError", Effect.die)
+
+const entityColumns = "id, name, type, metadata, aliases, canonical_id, created_at, updated_at"
+const edgeColumns = "id, source_id, target_id, type, source_kind, confidence, provenance, created_at"
+
+/** Combining marks, stripped after canonical decomposition so "Zoë" and "Zoe" fold alike. */
+const combiningMarks = "[\\u0300-\\u036f\\u1ab0-\\u1aff\\u1dc0-\\u1dff\\u20d0-\\u20ff\\ufe20-\\ufe2f]"
+
+export const make = Effect.gen(function* () {
+  const sql = yield* AppDb
+  const entityCols = sql.literal(entityColumns)
+  const edgeCols = sql.literal(edgeColumns)
+
+  /**
+   * Lowercase, accents removed, and the few Latin letters that do not decompose spelt out. Applied to both sides of a
+   * comparison in SQL, so they always agree. (Without the unaccent extension; see the recommended migration.)
+   */
+  const fold = (value: Fragment) => sql`
+    translate(
+      replace(replace(replace(
+        regexp_replace(normalize(lower(${value}), NFD), ${sql.literal(`'${combiningMarks}'`)}, '', 'g'),
+      'ß', 'ss'), 'æ', 'ae'), 'œ', 'oe'),
+      'øłđħı', 'oldhi'
+    )`
+
+  const typeFilter = (type: EntityType | undefined) => (type === undefined ? sql`true` : sql`e.type = ${type}`)
+
+  const SearchRequest = Schema.Struct({
+    search: Schema.UndefinedOr(Schema.String),
+    type: Schema.UndefinedOr(EntityType),
+    limit: Schema.Number
+  })
+
+  /**
+   * Ranked: an exact name, an exact alias, a name prefix, an alias prefix, a name substring, an alias substring;
+   * then by name.
+   */
+  const search = SqlSchema.findAll({
+    Request: SearchRequest,
+    Result: EntityRow,
+    execute: ({ limit, search, type }) =>
+      search === undefined || search === ""
+        ? sql`
+            select ${entityCols} from entities e
+            where ${typeFilter(type)}
+            order by lower(e.name), e.id
+            limit ${limit}
+          `
+        : sql`
+            with q as (select ${fold(sql`${search}::text`)} as q)
+            select ${entityCols} from (
+              select e.*, r.rank
+              from entities e
+              cross join q
+              cross join lateral (
+                select min(case when f.k = q.q then 0 when starts_with(f.k, q.q) then 2 else 4 end
+                           + case when v.ordinality = 1 then 0 else 1 end) as rank
+                from unnest(array_prepend(e.name, e.aliases)) with ordinality as v(value, ordinality)
+                cross join lateral (select ${fold(sql`v.value`)} as k) f
+                where strpos(f.k, q.q) > 0
+              ) r
+              where r.rank is not null and ${typeFilter(type)}
+            ) e
+            order by e.rank, lower(e.name), e.id
+            limit ${limit}
+          `
+  })
+
+  const find = SqlSchema.findOne({
+    Request: Schema.UUID,
+    Result: EntityRow,
+    execute: (id) => sql`select ${entityCols} from entities where id = ${id}`
+  })
+
+  const edgesOf = SqlSchema.findAll({
+    Request: Schema.UUID,
+    Result: EntityEdgeRow,
+    execute: (id) => sql`
+      select ${sql.literal(edgeColumns.replace(/(\w+)/g, "ed.$1"))},
+        case when ed.source_id = ${id}::uuid then 'outgoing' else 'incoming' end as direction,
+        other.name as target_name
+      from edges ed
+      join entities other
+        on other.id = case when ed.source_id = ${id}::uuid then ed.target_id else ed.source_id end
+      where ed.source_id = ${id}::uuid or ed.target_id = ${id}::uuid
+      order by ed.created_at, ed.id
+    `
+  })
+
+  const insert = SqlSchema.single({
+    Request: Schema.Struct({
+      name: Schema.String,
+      type: EntityType,
+      metadata: Schema.Unknown,
+      aliases: Schema.Array(Schema.String)
+    }),
+    Result: EntityRow,
+    execute: ({ aliases, metadata, name, type }) => sql`
+      insert into entities (name, type, metadata, aliases)
+      values (${name}, ${type}, ${JSON.stringify(metadata)}::jsonb, ${aliases}::text[])
+      returning ${entityCols}
+    `
+  })
+
+  const update = SqlSchema.findOne({
+    Request: Schema.Struct({
+      id: Schema.UUID,
+      name: Schema.NullOr(Schema.String),
+      type: Schema.NullOr(EntityType),
+      metadata: Schema.NullOr(Schema.String),
+      aliases: Schema.NullOr(Schema.Array(Schema.String)),
+      setCanonical: Schema.Boolean,
+      canonicalId: Schema.NullOr(Schema.UUID)
+    }),
+    Result: EntityRow,
+    execute: (changes) => sql`
+      update entities set
+        name = coalesce(${changes.name}::text, name),
+        type = coalesce(${changes.type}::text, type),
+        metadata = coalesce(${changes.metadata}::jsonb, metadata),
+        aliases = coalesce(${changes.aliases}::text[], aliases),
+        canonical_id = case when ${changes.setCanonical}::boolean then ${changes.canonicalId}::uuid else canonical_id end,
+        updated_at = now()
+      where id = ${changes.id}
+      returning ${entityCols}
+    `
+  })
+
+  /** Serialises canonical-link changes within the workspace, so two concurrent links cannot close a loop. */
+  const lockCanonicalLinks = sql`
+    select pg_advisory_xact_lock(
+      hashtextextended('carabase.entities.canonical:' || current_setting('app.workspace_id'), 0)
+    )
+  `
+
+  /** Whether following canonical links from `from` reaches `to`. */
+  const reaches = SqlSchema.single({
+    Request: Schema.Struct({ from: Schema.UUID, to: Schema.UUID }),
+    Result: Schema.Struct({ reaches: Schema.Boolean }),
+    execute: ({ from, to }) => sql`
+      with recursive chain (id, canonical_id) as (
+        select id, canonical_id from entities where id = ${from}
+        union
+        select e.id, e.canonical_id from entities e join chain c on e.id = c.canonical_id
+      )
+      select exists (select 1 from chain where id = ${to}::uuid) as reaches
+    `
+  })
+
+  const existing = SqlSchema.findAll({
+    Request: Schema.Array(Schema.UUID),
+    Result: Schema.Struct({ id: Schema.UUID }),
+    execute: (ids) => sql`select id from entities where id = any(${ids}::uuid[])`
+  })
+
+  const insertEdge = SqlSchema.single({
+    Request: Schema.Struct({
+      sourceId: Schema.UUID,
+      targetId: Schema.UUID,
+      type: Schema.String,
+      sourceKind: SourceKind,
+      confidence: Schema.Number,
+      provenance: Schema.Unknown
+    }),
+    Result: EdgeRow,
+    execute: (edge) => sql`
+      insert into edges (source_id, target_id, type, source_kind, confidence, provenance)
+      values (${edge.sourceId}, ${edge.targetId}, ${edge.type}, ${edge.sourceKind}, ${edge.confidence},
+              ${JSON.stringify(edge.provenance)}::jsonb)
+      returning ${edgeCols}
+    `
+  })
+
+  const listEdges = SqlSchema.findAll({
+    Request: Schema.Void,
+    Result: EdgeRow,
+    execute: () => sql`select ${edgeCols} from edges order by created_at, id`
+  })
+
+  return {
+    search: (query: typeof SearchRequest.Type) => rowsOrDie(search(query)),
+    find: (id: string) => rowsOrDie(find(id)),
+    edgesOf: (id: string) => rowsOrDie(edgesOf(id)),
+    insert: (entity: {
+      readonly name: string
+      readonly type: EntityType
+      readonly metadata: unknown
+      readonly aliases: ReadonlyArray<string>
+    }) => rowsOrDie(insert(entity)),
+    update: (changes: typeof update extends (request: infer I) => unknown ? I : never) => rowsOrDie(update(changes)),
+    lockCanonicalLinks: Effect.asVoid(lockCanonicalLinks),
+    reaches: (from: string, to: string) => rowsOrDie(reaches({ from, to })).pipe(Effect.map((row) => row.reaches)),
+    existing: (ids: ReadonlyArray<string>) =>
+      rowsOrDie(existing(ids)).pipe(Effect.map((rows) => new Set(rows.map((row) => row.id.toLowerCase())))),
+    insertEdge: (edge: typeof insertEdge extends (request: infer I) => unknown ? I : never) =>
+      rowsOrDie(insertEdge(edge)),
+    listEdges: rowsOrDie(listEdges(undefined))
+  }
+})
+
+export type GraphRepo = Effect.Effect.Success<typeof make>

@@ -1,0 +1,90 @@
+// A host process on a fresh database for one test file, plus plain-HTTP helpers for the cases the typed client
+// cannot express (malformed bodies, wrong types, raw status codes) and an SSE reader for live updates.
+import { afterAll, beforeAll } from "@effect/vitest"
+import { runClient } from "../support/apiClient"
+import { connect, createDatabase, type TestDatabase } from "../support/database"
+import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
+import { freePort } from "../support/ports"
+
+export interface Suite {
+  readonly base: string
+  readonly db: TestDatabase
+}
+
+/** Starts one host for the file; the returned object is filled in before the first test runs. */
+export const hostSuite = (label: string): Suite => {
+  const suite = {} as { base: string; db: TestDatabase }
+  let host: HostProcess | undefined
+  beforeAll(async () => {
+    suite.db = await createDatabase(label)
+    const port = await freePort()
+    suite.base = `http://127.0.0.1:${port}`
+    host = startHost({ cwd: scratchDir(), env: hostEnv(suite.db, port) })
+    await host.ready()
+  })
+  afterAll(async () => {
+    await host?.stop()
+    await suite.db?.drop()
+  })
+  return suite
+}
+
+export interface Answer {
+  readonly status: number
+  readonly body: any
+}
+
+export const call = async (
+  base: string,
+  method: string,
+  path: string,
+  options: { readonly workspace?: string; readonly body?: unknown; readonly raw?: string } = {}
+): Promise<Answer> => {
+  const headers: Record<string, string> = { "content-type": "application/json" }
+  if (options.workspace !== undefined) headers["x-workspace-id"] = options.workspace
+  const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body))
+  const response = await fetch(`${base}/api/v1${path}`, { method, headers, ...(body === undefined ? {} : { body }) })
+  const text = await response.text()
+  return { status: response.status, body: text === "" ? undefined : JSON.parse(text) }
+}
+
+export const createWorkspace = (base: string, name: string) =>
+  runClient(base, (api) => api.workspaces.create({ payload: { name } })).then((result) => result.workspace.id)
+
+/** Runs SQL as the database owner (bypassing RLS): for seeding rows that other services' routes would write. */
+export const asOwner = async <A>(
+  db: TestDatabase,
+  use: (client: Awaited<ReturnType<typeof connect>>) => Promise<A>
+) => {
+  const client = await connect(db.ownerUrl)
+  try {
+    return await use(client)
+  } finally {
+    await client.end()
+  }
+}
+
+/** An open SSE stream: `until` resolves with the accumulated text once it matches, or rejects after a timeout. */
+export const openEvents = async (base: string, workspace: string) => {
+  const abort = new AbortController()
+  const response = await fetch(`${base}/api/v1/events?workspace=${workspace}`, { signal: abort.signal })
+  const reader = response.body!.getReader()
+  const decoder = new TextDecoder()
+  let text = ""
+  const until = async (pattern: RegExp, timeoutMs = 5_000): Promise<string> => {
+    const deadline = Date.now() + timeoutMs
+    while (!pattern.test(text)) {
+      const remaining = deadline - Date.now()
+      if (remaining <= 0) throw new Error(`no event matching ${pattern} in ${timeoutMs} ms; got: ${text}`)
+      const next = await Promise.race([
+        reader.read(),
+        new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), remaining))
+      ])
+      if (next === "timeout") continue
+      if (next.done) throw new Error(`event stream ended; got: ${text}`)
+      text += decoder.decode(next.value, { stream: true })
+    }
+    return text
+  }
+  return { status: response.status, until, close: () => abort.abort() }
+}
