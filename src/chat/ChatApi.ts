@@ -1,5 +1,101 @@
-// Declaration of the chat routes (placeholder until implemented). Imports only effect and @effect/platform.
-import { HttpApiGroup } from "@effect/platform"
+// Declaration of the chat routes: a streamed turn (Server-Sent Events) and the stored history. Imports only effect
+// and @effect/platform.
+//
+// POST /chat/stream answers `text/event-stream`: `event: start` { sessionId, userMessageId }, then one `event: delta`
+// { content } per gateway delta as it arrives, then `event: done` { sessionId, userMessageId, assistantMessageId }.
+// If the gateway fails after the stream has begun (the status is already 200), the last event is `event: error`
+// { _tag, message, sessionId, userMessageId, assistantMessageId } and the assistant message is stored as interrupted.
+// Failures before the stream begins are JSON errors: 503 unreachable or unconfigured, 502 password mismatch, 504.
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { Schema } from "effect"
+import {
+  GatewayMalformedStream,
+  GatewayPasswordMismatch,
+  GatewayRequestFailed,
+  GatewayTimeout,
+  GatewayUnconfigured,
+  GatewayUnreachable
+} from "../gateway/GatewayErrors"
+import { ModelRouteUnusable } from "../models/ModelRoutesApi"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
-export class ChatApi extends HttpApiGroup.make("chat").middleware(WorkspaceMiddleware).prefix("/api/v1") {}
+export const ChatRole = Schema.Literal("system", "user", "assistant", "tool")
+export const ChatMessageStatus = Schema.Literal("complete", "streaming", "failed", "interrupted")
+
+export class ChatMessage extends Schema.Class<ChatMessage>("ChatMessage")({
+  id: Schema.UUID,
+  role: ChatRole,
+  content: Schema.String,
+  status: ChatMessageStatus,
+  createdAt: Schema.DateTimeUtc
+}) {}
+
+const sessionFields = {
+  id: Schema.UUID,
+  title: Schema.String,
+  agentId: Schema.String,
+  createdAt: Schema.DateTimeUtc,
+  updatedAt: Schema.DateTimeUtc
+}
+
+export class ChatSessionSummary extends Schema.Class<ChatSessionSummary>("ChatSessionSummary")({
+  ...sessionFields,
+  messageCount: Schema.Int
+}) {}
+
+export class ChatSession extends Schema.Class<ChatSession>("ChatSession")({
+  ...sessionFields,
+  messages: Schema.Array(ChatMessage)
+}) {}
+
+export const ChatStreamRequest = Schema.Struct({
+  /** Continue this session; omitted: start a new one titled after the message. */
+  sessionId: Schema.optional(Schema.UUID),
+  message: Schema.Trim.pipe(
+    Schema.minLength(1, { message: () => "message must not be empty" }),
+    Schema.maxLength(100_000, { message: () => "message must be at most 100000 characters" })
+  ),
+  /** The OpenClaw agent for a new session (default OPENCLAW_AGENT_ID, or the chat route's agent). */
+  agentId: Schema.optional(
+    Schema.String.pipe(
+      Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: () => "agentId must be an OpenClaw agent id" })
+    )
+  )
+})
+export type ChatStreamRequest = typeof ChatStreamRequest.Type
+
+export class ChatSessionNotFound extends Schema.TaggedError<ChatSessionNotFound>()(
+  "ChatSessionNotFound",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 404 })
+) {}
+
+const EventStream = Schema.String.pipe(HttpApiSchema.withEncoding({ kind: "Text", contentType: "text/event-stream" }))
+
+export class ChatApi extends HttpApiGroup.make("chat")
+  .add(
+    HttpApiEndpoint.post("stream", "/chat/stream")
+      .setPayload(ChatStreamRequest)
+      .addSuccess(EventStream)
+      .addError(ChatSessionNotFound)
+      .addError(ModelRouteUnusable)
+      .addError(GatewayUnconfigured)
+      .addError(GatewayUnreachable)
+      .addError(GatewayPasswordMismatch)
+      .addError(GatewayTimeout)
+      .addError(GatewayMalformedStream)
+      .addError(GatewayRequestFailed)
+  )
+  .add(
+    HttpApiEndpoint.get("sessions", "/chat/sessions").addSuccess(
+      Schema.Struct({ sessions: Schema.Array(ChatSessionSummary) })
+    )
+  )
+  .add(
+    HttpApiEndpoint.get("session", "/chat/sessions/:id")
+      .setPath(Schema.Struct({ id: Schema.UUID }))
+      .addSuccess(Schema.Struct({ session: ChatSession }))
+      .addError(ChatSessionNotFound)
+  )
+  .middleware(WorkspaceMiddleware)
+  .prefix("/api/v1") {}

@@ -1,14 +1,81 @@
-// Where the local OpenClaw gateway listens and the password it expects (kept Redacted until a request needs it).
-import { Config, Option, Redacted } from "effect"
+// Where the local OpenClaw gateway listens, the password it expects (Redacted until a request needs it), which agent
+// answers by default and how long to wait. A gateway URL off this machine refuses to boot unless
+// OPENCLAW_ALLOW_REMOTE=true: decided from the URL alone, before any connection, so the password never crosses a
+// network by accident.
+import { Config, Effect, Option, Redacted } from "effect"
+import { BootError } from "../platform/HostEnv"
 
 export interface GatewayConfig {
   readonly url: URL
   readonly password: Option.Option<Redacted.Redacted<string>>
+  readonly allowRemote: boolean
+  /** Bound on connecting and on the first byte of an answer, and on silence between streamed chunks. */
+  readonly timeoutMs: number
+  /** The agent that answers when a request names none: `model: "openclaw:<agentId>"`. */
+  readonly agentId: string
 }
 
-export const gatewayConfig: Config.Config<GatewayConfig> = Config.all({
-  url: Config.url("OPENCLAW_GATEWAY_URL").pipe(Config.withDefault(new URL("http://127.0.0.1:18789"))),
-  password: Config.option(Config.redacted("OPENCLAW_GATEWAY_PASSWORD")).pipe(
-    Config.map(Option.filter((password) => Redacted.value(password) !== ""))
-  )
+export const DEFAULT_GATEWAY_URL = "http://127.0.0.1:18789"
+export const AGENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
+
+/** 127.0.0.0/8, ::1 (also as an IPv4-mapped 127.x address) and localhost. `URL` has already normalised the host. */
+export const isLoopbackHost = (hostname: string): boolean => {
+  const host = hostname.toLowerCase().replace(/\.$/, "")
+  if (host === "localhost") return true
+  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return true
+  if (host === "[::1]") return true
+  return /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(host)
+}
+
+/** What messages may show of a URL: scheme, host, port and path, never user info. */
+export const displayUrl = (url: URL): string => {
+  const path = url.pathname === "/" ? "" : url.pathname.replace(/\/+$/, "")
+  return `${url.protocol}//${url.host}${path}`
+}
+
+const raw = Config.all({
+  url: Config.string("OPENCLAW_GATEWAY_URL").pipe(Config.withDefault(DEFAULT_GATEWAY_URL)),
+  password: Config.option(Config.redacted("OPENCLAW_GATEWAY_PASSWORD")),
+  allowRemote: Config.string("OPENCLAW_ALLOW_REMOTE").pipe(Config.withDefault("false")),
+  timeoutMs: Config.string("OPENCLAW_GATEWAY_TIMEOUT_MS").pipe(Config.withDefault("60000")),
+  agentId: Config.string("OPENCLAW_AGENT_ID").pipe(Config.withDefault("main"))
+})
+
+const boot = (message: string) => new BootError({ message })
+
+/** Reads and checks the gateway settings; every failure is one operator-readable line naming the variable. */
+export const loadGatewayConfig: Effect.Effect<GatewayConfig, BootError> = Effect.gen(function* () {
+  const values = yield* raw.pipe(Effect.mapError((error) => boot(`gateway configuration: ${error.message}`)))
+  const allowRemote = values.allowRemote.trim().toLowerCase()
+  if (!["", "true", "false", "1", "0", "yes", "no"].includes(allowRemote)) {
+    return yield* boot("OPENCLAW_ALLOW_REMOTE must be true or false")
+  }
+  const url = yield* Effect.try({
+    try: () => new URL(values.url.trim() === "" ? DEFAULT_GATEWAY_URL : values.url.trim()),
+    catch: () => boot("OPENCLAW_GATEWAY_URL must be an http:// or https:// URL")
+  })
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return yield* boot("OPENCLAW_GATEWAY_URL must be an http:// or https:// URL")
+  }
+  const remoteAllowed = ["true", "1", "yes"].includes(allowRemote)
+  if (!isLoopbackHost(url.hostname) && !remoteAllowed) {
+    return yield* boot(
+      `OPENCLAW_GATEWAY_URL points at ${url.hostname}, which is not this machine, so the gateway password would cross the network: use a loopback address (127.0.0.1, ::1 or localhost), or set OPENCLAW_ALLOW_REMOTE=true if you mean it`
+    )
+  }
+  const timeoutMs = Number(values.timeoutMs.trim())
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 3_600_000) {
+    return yield* boot("OPENCLAW_GATEWAY_TIMEOUT_MS must be a whole number of milliseconds between 1 and 3600000")
+  }
+  const agentId = values.agentId.trim()
+  if (!AGENT_ID_PATTERN.test(agentId)) {
+    return yield* boot("OPENCLAW_AGENT_ID must be an agent id: letters, digits, '_', '.' or '-', at most 64")
+  }
+  return {
+    url,
+    password: Option.filter(values.password, (password) => Redacted.value(password) !== ""),
+    allowRemote: remoteAllowed,
+    timeoutMs,
+    agentId
+  }
 })

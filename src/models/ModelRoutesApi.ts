@@ -1,7 +1,128 @@
-// Declaration of the modelRoutes routes (placeholder until implemented). Imports only effect and @effect/platform.
-import { HttpApiGroup } from "@effect/platform"
+// Declaration of the model-routing routes: which provider, base URL, model and API key serve each role of a workspace,
+// and an embeddings endpoint that goes through the embeddings route. A key is write-only: answers say whether one is
+// set and its last four characters. Imports only effect and @effect/platform.
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { Schema } from "effect"
+import {
+  GatewayMalformedStream,
+  GatewayPasswordMismatch,
+  GatewayRequestFailed,
+  GatewayTimeout,
+  GatewayUnconfigured,
+  GatewayUnreachable
+} from "../gateway/GatewayErrors"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
+export const ModelRole = Schema.Literal("chat", "embeddings", "utility", "utilityHigh")
+export type ModelRole = typeof ModelRole.Type
+
+export const ModelProvider = Schema.Literal("openclaw", "openai-compatible", "ollama")
+export type ModelProvider = typeof ModelProvider.Type
+
+export class ModelRoute extends Schema.Class<ModelRoute>("ModelRoute")({
+  role: ModelRole,
+  provider: ModelProvider,
+  /** null: the provider's default (OPENCLAW_GATEWAY_URL for openclaw, http://127.0.0.1:11434 for ollama). */
+  baseUrl: Schema.NullOr(Schema.String),
+  model: Schema.String,
+  hasApiKey: Schema.Boolean,
+  /** The key's last four characters; null when no key is set or the key is shorter than 8 characters. */
+  apiKeyLast4: Schema.NullOr(Schema.String),
+  updatedAt: Schema.DateTimeUtc
+}) {}
+
+export const ModelRouteInput = Schema.Struct({
+  provider: ModelProvider,
+  baseUrl: Schema.optional(Schema.NullOr(Schema.Trim.pipe(Schema.maxLength(2000)))),
+  model: Schema.Trim.pipe(
+    Schema.minLength(1, { message: () => "model must not be empty" }),
+    Schema.maxLength(200, { message: () => "model must be at most 200 characters" })
+  ),
+  /** Absent: keep the stored key; null: remove it; a string: replace it. */
+  apiKey: Schema.optional(
+    Schema.NullOr(
+      Schema.String.pipe(
+        Schema.minLength(1, { message: () => "apiKey must not be empty (send null to remove the key)" }),
+        Schema.maxLength(4096, { message: () => "apiKey must be at most 4096 characters" })
+      )
+    )
+  )
+})
+export type ModelRouteInput = typeof ModelRouteInput.Type
+
+export class ModelRouteNotFound extends Schema.TaggedError<ModelRouteNotFound>()(
+  "ModelRouteNotFound",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 404 })
+) {}
+
+export class ModelRouteInvalid extends Schema.TaggedError<ModelRouteInvalid>()(
+  "ModelRouteInvalid",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 400 })
+) {}
+
+/** The route's sealed key does not open (altered, or sealed under another HOST_MASTER_KEY). */
+export class ModelRouteUnusable extends Schema.TaggedError<ModelRouteUnusable>()(
+  "ModelRouteUnusable",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 409 })
+) {}
+
+const RolePath = Schema.Struct({ role: ModelRole })
+
+export const EmbeddingsRequest = Schema.Struct({
+  input: Schema.Union(
+    Schema.String,
+    Schema.Array(Schema.String).pipe(
+      Schema.minItems(1, { message: () => "input must hold at least one text" }),
+      Schema.maxItems(256, { message: () => "input may hold at most 256 texts" })
+    )
+  )
+})
+
+export const EmbeddingsResponse = Schema.Struct({
+  object: Schema.Literal("list"),
+  model: Schema.String,
+  /** "route": the workspace's embeddings route; "default": the host's configured embedder. */
+  source: Schema.Literal("route", "default"),
+  data: Schema.Array(
+    Schema.Struct({ object: Schema.Literal("embedding"), index: Schema.Int, embedding: Schema.Array(Schema.Number) })
+  )
+})
+
 export class ModelRoutesApi extends HttpApiGroup.make("modelRoutes")
+  .add(HttpApiEndpoint.get("list", "/model-routes").addSuccess(Schema.Struct({ routes: Schema.Array(ModelRoute) })))
+  .add(
+    HttpApiEndpoint.get("get", "/model-routes/:role")
+      .setPath(RolePath)
+      .addSuccess(Schema.Struct({ route: ModelRoute }))
+      .addError(ModelRouteNotFound)
+  )
+  .add(
+    HttpApiEndpoint.put("put", "/model-routes/:role")
+      .setPath(RolePath)
+      .setPayload(ModelRouteInput)
+      .addSuccess(Schema.Struct({ route: ModelRoute }))
+      .addError(ModelRouteInvalid)
+  )
+  .add(
+    HttpApiEndpoint.del("remove", "/model-routes/:role")
+      .setPath(RolePath)
+      .addSuccess(Schema.Struct({ deleted: Schema.Literal(true) }))
+      .addError(ModelRouteNotFound)
+  )
+  .add(
+    HttpApiEndpoint.post("embed", "/embeddings")
+      .setPayload(EmbeddingsRequest)
+      .addSuccess(EmbeddingsResponse)
+      .addError(ModelRouteUnusable)
+      .addError(GatewayUnconfigured)
+      .addError(GatewayUnreachable)
+      .addError(GatewayPasswordMismatch)
+      .addError(GatewayTimeout)
+      .addError(GatewayMalformedStream)
+      .addError(GatewayRequestFailed)
+  )
   .middleware(WorkspaceMiddleware)
   .prefix("/api/v1") {}

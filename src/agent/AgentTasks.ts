@@ -1,0 +1,153 @@
+// Agent tasks: an instruction handed to an OpenClaw agent through the gateway. A task is stored queued, runs in the
+// background (at most two at a time; the rest wait), and its result (or what went wrong) is written into the
+// originating daily note as a logCard tagged #agent, once: the card carries the idempotency key agent-task:<id>.
+// Status is visible through the task record. A task cut short by shutdown is marked failed.
+import { Context, DateTime, Effect, FiberSet, Layer, Option, Stream } from "effect"
+import { Gateway } from "../gateway/Gateway"
+import type { GatewayUnconfigured } from "../gateway/GatewayErrors"
+import type { Target } from "../gateway/Target"
+import { hasIdempotencyKey, makeLogCard } from "../notes/LogCard"
+import { markdownToBlocks } from "../notes/Markdown"
+import { isCalendarDate, type NoteDate } from "../notes/NoteDate"
+import { Notes } from "../notes/Notes"
+import { RlsScope } from "../platform/RlsScope"
+import { CurrentWorkspace, type WorkspaceId } from "../workspaces/CurrentWorkspace"
+import { AgentTask, AgentTaskInvalid, AgentTaskNotFound, type CreateAgentTask } from "./AgentTasksApi"
+import * as Repo from "./AgentTasksRepo"
+import { dateOfOrigin, placeAfterOrigin } from "./NotePlacement"
+
+const CONCURRENT_TASKS = 2
+
+export const TASK_PROMPT =
+  "You are carrying out a task the user wrote in their Carabase daily note. Do what the instruction asks, then answer " +
+  "with the result in Markdown: it is added to that note as it is."
+
+export interface AgentTasksShape {
+  readonly create: (
+    input: CreateAgentTask
+  ) => Effect.Effect<AgentTask, AgentTaskInvalid | GatewayUnconfigured, CurrentWorkspace>
+  readonly list: Effect.Effect<ReadonlyArray<AgentTask>, never, CurrentWorkspace>
+  readonly get: (id: string) => Effect.Effect<AgentTask, AgentTaskNotFound, CurrentWorkspace>
+}
+
+export class AgentTasks extends Context.Tag("carabase/AgentTasks")<AgentTasks, AgentTasksShape>() {}
+
+const toTask = (row: Repo.TaskRow) =>
+  new AgentTask({
+    id: row.id,
+    instruction: row.instruction,
+    originBlockId: row.originBlockId,
+    provider: "openclaw",
+    agentId: row.agentId,
+    status: row.status === "pending" ? "queued" : row.status,
+    result: row.result,
+    error: row.error,
+    noteDate: row.noteDate,
+    createdAt: DateTime.unsafeFromDate(row.createdAt),
+    updatedAt: DateTime.unsafeFromDate(row.updatedAt)
+  })
+
+export const layer = Layer.scoped(
+  AgentTasks,
+  Effect.gen(function* () {
+    const repo = yield* Repo.make
+    const rls = yield* RlsScope
+    const gateway = yield* Gateway
+    const notes = yield* Notes
+    const running = yield* FiberSet.make()
+    const permits = yield* Effect.makeSemaphore(CONCURRENT_TASKS)
+
+    /** Writes a logCard for the task into its note, after the origin block; a second write of the same task is a no-op. */
+    const writeCard = (row: Repo.TaskRow, date: NoteDate, markdown: string) =>
+      Effect.gen(function* () {
+        const { timestamp } = yield* notes.now
+        const key = `agent-task:${row.id}`
+        const card = makeLogCard({
+          timestamp,
+          content: markdownToBlocks(markdown),
+          folios: [],
+          tags: ["agent"],
+          idempotencyKey: key
+        })
+        yield* notes.edit(date, { create: true }, (note) =>
+          Effect.succeed(
+            hasIdempotencyKey(note.document, key)
+              ? { result: undefined }
+              : { document: placeAfterOrigin(note.document, date, row.originBlockId, card), result: undefined }
+          )
+        )
+      })
+
+    const run = (workspaceId: WorkspaceId, row: Repo.TaskRow, date: NoteDate, target: Target) =>
+      Effect.gen(function* () {
+        yield* rls.run(workspaceId, repo.started(row.id))
+        const answer = yield* gateway
+          .stream(target, {
+            messages: [
+              { role: "system", content: TASK_PROMPT },
+              { role: "user", content: row.instruction }
+            ],
+            headers: { "x-openclaw-session-key": `carabase:${workspaceId}:agent-task:${row.id}` }
+          })
+          .pipe(
+            Effect.flatMap((deltas) => Stream.runFold(deltas, "", (text, delta) => text + delta)),
+            Effect.scoped
+          )
+        const result = answer.trim() === "" ? "(the agent answered with no text)" : answer.trim()
+        yield* writeCard(row, date, `Agent task: ${row.instruction}\n\n${result}`)
+        yield* rls.run(workspaceId, repo.succeeded(row.id, result))
+        yield* Effect.logInfo("agent task succeeded")
+      }).pipe(
+        Effect.catchAll((error) =>
+          Effect.gen(function* () {
+            yield* Effect.logWarning("agent task failed").pipe(Effect.annotateLogs({ error: error._tag }))
+            yield* writeCard(row, date, `Agent task failed: ${row.instruction}\n\n${error.message}`).pipe(
+              Effect.catchAll(() => Effect.void)
+            )
+            yield* rls.run(workspaceId, repo.failed(row.id, error.message))
+          })
+        ),
+        permits.withPermits(1),
+        Effect.onInterrupt(() =>
+          rls.run(workspaceId, repo.failed(row.id, "the host stopped before this task finished: create the task again"))
+        ),
+        Effect.provideService(CurrentWorkspace, workspaceId),
+        Effect.catchAllCause((cause) => Effect.logError("agent task could not be recorded", cause)),
+        Effect.annotateLogs({ service: "AgentTasks", task: row.id }),
+        Effect.withSpan("AgentTasks.run")
+      )
+
+    const create = Effect.fn("AgentTasks.create")(function* (input: CreateAgentTask) {
+      const workspaceId = yield* CurrentWorkspace
+      const target = yield* gateway.target({ agentId: input.agentId ?? undefined })
+      const date = input.date ?? dateOfOrigin(input.originBlockId) ?? (yield* notes.now).date
+      if (!isCalendarDate(date)) {
+        return yield* new AgentTaskInvalid({ message: `${date} is not a real calendar day (YYYY-MM-DD)` })
+      }
+      const row = yield* rls.current(
+        repo.create({
+          instruction: input.instruction,
+          originBlockId: input.originBlockId ?? null,
+          agentId: target.model.replace(/^openclaw:/, ""),
+          noteDate: date
+        })
+      )
+      yield* FiberSet.run(running, run(workspaceId, row, date as NoteDate, target))
+      return toTask(row)
+    })
+
+    return {
+      create,
+      list: rls.current(repo.list).pipe(Effect.map((rows) => rows.map(toTask))),
+      get: (id) =>
+        rls.current(repo.find(id)).pipe(
+          Effect.flatMap(
+            Option.match({
+              onNone: () => Effect.fail(new AgentTaskNotFound({ message: `no agent task ${id} in this workspace` })),
+              onSome: (row) => Effect.succeed(toTask(row))
+            })
+          )
+        )
+    } satisfies AgentTasksShape
+  })
+)

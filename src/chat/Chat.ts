@@ -1,0 +1,184 @@
+// Chat turns through the agent gateway. The user message is stored before the gateway is called; the gateway's deltas
+// are relayed as they arrive; the assistant message is stored complete at the end, or interrupted (with what arrived)
+// when the stream breaks or the client goes away, which also cancels the upstream request. OpenClaw keeps the
+// conversation's context itself (x-openclaw-session-key = carabase:<workspace>:<session>); a stateless provider named
+// by the chat route gets the session's recent history instead.
+import { Context, DateTime, Effect, Exit, Layer, Option, Scope, Stream } from "effect"
+import { agentIdOfModel, Gateway, sessionKey } from "../gateway/Gateway"
+import type { GatewayError, GatewayUnconfigured } from "../gateway/GatewayErrors"
+import type { ChatMessage as GatewayMessage } from "../gateway/OpenAiClient"
+import { ModelRoutes } from "../models/ModelRoutes"
+import type { ModelRouteUnusable } from "../models/ModelRoutesApi"
+import { RlsScope } from "../platform/RlsScope"
+import { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import { ChatMessage, ChatSession, ChatSessionNotFound, ChatSessionSummary, type ChatStreamRequest } from "./ChatApi"
+import * as Repo from "./ChatRepo"
+
+const HISTORY_LIMIT = 40
+
+export interface TurnIds {
+  readonly sessionId: string
+  readonly userMessageId: string
+}
+
+export type ChatEvent =
+  | ({ readonly _tag: "start" } & TurnIds)
+  | { readonly _tag: "delta"; readonly content: string }
+  | ({ readonly _tag: "done"; readonly assistantMessageId: string } & TurnIds)
+  | ({
+      readonly _tag: "error"
+      readonly error: { readonly _tag: string; readonly message: string }
+      readonly assistantMessageId: string
+    } & TurnIds)
+
+export type ChatStartError = ChatSessionNotFound | ModelRouteUnusable | GatewayUnconfigured | GatewayError
+
+export interface ChatShape {
+  /** Stores the user message and opens the gateway stream; fails before any event if the gateway refuses. */
+  readonly start: (
+    request: ChatStreamRequest
+  ) => Effect.Effect<Stream.Stream<ChatEvent>, ChatStartError, CurrentWorkspace>
+  readonly sessions: Effect.Effect<ReadonlyArray<ChatSessionSummary>, never, CurrentWorkspace>
+  readonly session: (id: string) => Effect.Effect<ChatSession, ChatSessionNotFound, CurrentWorkspace>
+}
+
+export class Chat extends Context.Tag("carabase/Chat")<Chat, ChatShape>() {}
+
+export const titleOf = (message: string) => {
+  const line = message.replace(/\s+/g, " ").trim()
+  return line.length <= 80 ? line : `${line.slice(0, 79)}…`
+}
+
+const toMessage = (row: Repo.MessageRow) =>
+  new ChatMessage({
+    id: row.id,
+    role: row.role,
+    content: row.content,
+    status: row.status,
+    createdAt: DateTime.unsafeFromDate(row.createdAt)
+  })
+
+const sessionFields = (row: Repo.SessionRow) => ({
+  id: row.id,
+  title: row.title,
+  agentId: row.agentId,
+  createdAt: DateTime.unsafeFromDate(row.createdAt),
+  updatedAt: DateTime.unsafeFromDate(row.updatedAt)
+})
+
+export const layer = Layer.effect(
+  Chat,
+  Effect.gen(function* () {
+    const repo = yield* Repo.make
+    const rls = yield* RlsScope
+    const gateway = yield* Gateway
+    const routes = yield* ModelRoutes
+
+    const notFound = (id: string) => new ChatSessionNotFound({ message: `no chat session ${id} in this workspace` })
+
+    const findSession = (id: string) =>
+      rls
+        .current(repo.findSession(id))
+        .pipe(Effect.flatMap(Option.match({ onNone: () => Effect.fail(notFound(id)), onSome: Effect.succeed })))
+
+    const start = Effect.fn("Chat.start")(function* (request: ChatStreamRequest) {
+      const workspaceId = yield* CurrentWorkspace
+      const existing = request.sessionId === undefined ? undefined : yield* findSession(request.sessionId)
+      const target = yield* routes.resolve("chat", { agentId: request.agentId ?? existing?.agentId })
+      const agentId = target.provider === "openclaw" ? agentIdOfModel(target.model) : gateway.config.agentId
+      const session = existing ?? (yield* rls.current(repo.createSession(titleOf(request.message), agentId)))
+      const userMessage = yield* rls.current(repo.insertMessage(session.id, "user", request.message, "complete"))
+      const messages: ReadonlyArray<GatewayMessage> =
+        target.provider === "openclaw"
+          ? [{ role: "user", content: request.message }]
+          : (yield* rls.current(repo.history(session.id, HISTORY_LIMIT))).map((row) => ({
+              role: row.role === "assistant" ? ("assistant" as const) : ("user" as const),
+              content: row.content
+            }))
+
+      const upstream = yield* Scope.make()
+      const deltas = yield* gateway
+        .stream(target, { messages, headers: { "x-openclaw-session-key": sessionKey(workspaceId, session.id) } })
+        .pipe(
+          Scope.extend(upstream),
+          Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Scope.close(upstream, exit)))
+        )
+
+      const ids: TurnIds = { sessionId: session.id, userMessageId: userMessage.id }
+      let content = ""
+      let assistantMessageId: string | undefined
+      const save = (status: "complete" | "interrupted") =>
+        Effect.uninterruptible(
+          Effect.suspend(() =>
+            assistantMessageId !== undefined
+              ? Effect.succeed(assistantMessageId)
+              : rls
+                  .run(workspaceId, repo.insertMessage(session.id, "assistant", content, status))
+                  .pipe(Effect.map((row) => (assistantMessageId = row.id)))
+          )
+        )
+
+      const startEvent: ChatEvent = { _tag: "start", ...ids }
+      return Stream.make(startEvent).pipe(
+        Stream.concat(
+          deltas.pipe(
+            Stream.tap((delta) => Effect.sync(() => (content += delta))),
+            Stream.map((delta): ChatEvent => ({ _tag: "delta", content: delta }))
+          )
+        ),
+        Stream.concat(
+          Stream.fromEffect(
+            Effect.map(save("complete"), (id): ChatEvent => ({ _tag: "done", ...ids, assistantMessageId: id }))
+          )
+        ),
+        Stream.catchAll((error) =>
+          Stream.fromEffect(
+            Effect.logWarning("chat stream failed").pipe(
+              Effect.annotateLogs({ error: error._tag, detail: error.message }),
+              Effect.zipRight(save("interrupted")),
+              Effect.map((id): ChatEvent => ({
+                _tag: "error",
+                ...ids,
+                error: { _tag: error._tag, message: error.message },
+                assistantMessageId: id
+              }))
+            )
+          )
+        ),
+        // Runs on completion, failure and client disconnect alike: cancel upstream first, then keep what arrived.
+        Stream.ensuring(
+          Scope.close(upstream, Exit.void).pipe(
+            Effect.zipRight(
+              Effect.suspend(() =>
+                assistantMessageId === undefined
+                  ? Effect.logInfo("chat stream cancelled by the client").pipe(Effect.zipRight(save("interrupted")))
+                  : Effect.void
+              )
+            ),
+            Effect.catchAllCause((cause) => Effect.logError("could not store an interrupted chat message", cause))
+          )
+        ),
+        Stream.withSpan("Chat.stream")
+      )
+    })
+
+    return {
+      start,
+      sessions: rls
+        .current(repo.listSessions)
+        .pipe(
+          Effect.map((rows) =>
+            rows.map((row) => new ChatSessionSummary({ ...sessionFields(row), messageCount: row.messageCount }))
+          )
+        ),
+      session: (id) =>
+        rls.current(
+          Effect.gen(function* () {
+            const row = yield* findSession(id)
+            const messages = yield* repo.messages(id)
+            return new ChatSession({ ...sessionFields(row), messages: messages.map(toMessage) })
+          })
+        )
+    } satisfies ChatShape
+  }).pipe(Effect.annotateLogs("service", "Chat"))
+)

@@ -1,0 +1,91 @@
+// The agent gateway client: the OpenClaw gateway configured by the environment, and the operations the host uses
+// (chat completion plain and streamed, embeddings, models, health) against it or any other target a model route names.
+// A conversation keeps its context in OpenClaw through x-openclaw-session-key, derived from workspace and chat session.
+import { Context, Effect, Layer, Option, type Scope, type Stream } from "effect"
+import type { BootError } from "../platform/HostEnv"
+import { displayUrl, loadGatewayConfig, type GatewayConfig } from "./GatewayConfig"
+import { GatewayUnconfigured, PASSWORD_MISMATCH_MESSAGE, type GatewayError } from "./GatewayErrors"
+import * as OpenAi from "./OpenAiClient"
+import { apiBaseOf, type Target } from "./Target"
+
+export type GatewayState = "up" | "down" | "unconfigured"
+
+/** The session key OpenClaw routes a conversation by: stable for one chat session of one workspace. */
+export const sessionKey = (workspaceId: string, chatSessionId: string) => `carabase:${workspaceId}:${chatSessionId}`
+
+/** `main` → `openclaw:main`; a model already written as `openclaw:<agent>` is kept. */
+export const openClawModel = (agentOrModel: string) =>
+  agentOrModel.startsWith("openclaw:") ? agentOrModel : `openclaw:${agentOrModel}`
+
+export const agentIdOfModel = (model: string) => model.replace(/^openclaw:/, "")
+
+const HEALTH_TIMEOUT_MS = 1_500
+
+export interface GatewayShape {
+  readonly config: GatewayConfig
+  /** The environment's OpenClaw gateway as a target for an agent (default OPENCLAW_AGENT_ID). */
+  readonly target: (options?: { readonly agentId?: string | undefined }) => Effect.Effect<Target, GatewayUnconfigured>
+  /** up: it answers GET /v1/models with our password; down: anything else; unconfigured: no password is set. */
+  readonly state: Effect.Effect<GatewayState>
+  readonly complete: (target: Target, request: OpenAi.ChatRequest) => Effect.Effect<string, GatewayError>
+  /** Succeeds once the answer has started (refusals fail here); closing the scope cancels the upstream request. */
+  readonly stream: (
+    target: Target,
+    request: OpenAi.ChatRequest
+  ) => Effect.Effect<Stream.Stream<string, GatewayError>, GatewayError, Scope.Scope>
+  readonly embed: (target: Target, input: ReadonlyArray<string>) => Effect.Effect<OpenAi.Embeddings, GatewayError>
+  readonly models: (target: Target) => Effect.Effect<ReadonlyArray<OpenAi.ModelInfo>, GatewayError>
+}
+
+export class Gateway extends Context.Tag("carabase/Gateway")<Gateway, GatewayShape>() {}
+
+export const unconfiguredMessage =
+  "the agent gateway is not configured: set OPENCLAW_GATEWAY_PASSWORD to OpenClaw's gateway.auth.password (pnpm bootstrap generates one), or route this role to another provider with PUT /api/v1/model-routes/:role"
+
+export const make = (config: GatewayConfig): GatewayShape => {
+  const target = (
+    options: { readonly agentId?: string | undefined } = {}
+  ): Effect.Effect<Target, GatewayUnconfigured> =>
+    Option.match(config.password, {
+      onNone: () => Effect.fail(new GatewayUnconfigured({ message: unconfiguredMessage })),
+      onSome: (password) =>
+        Effect.succeed<Target>({
+          provider: "openclaw",
+          apiBase: apiBaseOf(config.url, { appendV1: true }),
+          model: openClawModel(options.agentId ?? config.agentId),
+          bearer: Option.some(password),
+          timeoutMs: config.timeoutMs,
+          label: "gateway",
+          display: displayUrl(config.url),
+          authFailure: PASSWORD_MISMATCH_MESSAGE
+        })
+    })
+  const state = target().pipe(
+    Effect.flatMap((gateway) =>
+      OpenAi.models({ ...gateway, timeoutMs: Math.min(HEALTH_TIMEOUT_MS, gateway.timeoutMs) })
+    ),
+    Effect.as<GatewayState>("up"),
+    Effect.catchTags({
+      GatewayUnconfigured: () => Effect.succeed<GatewayState>("unconfigured"),
+      GatewayUnreachable: () => Effect.succeed<GatewayState>("down"),
+      GatewayPasswordMismatch: () => Effect.succeed<GatewayState>("down"),
+      GatewayTimeout: () => Effect.succeed<GatewayState>("down"),
+      GatewayMalformedStream: () => Effect.succeed<GatewayState>("down"),
+      // It answered with our password, just not a model list we understand: it is there.
+      GatewayRequestFailed: () => Effect.succeed<GatewayState>("up")
+    }),
+    Effect.withSpan("Gateway.state")
+  )
+  return {
+    config,
+    target,
+    state,
+    complete: OpenAi.chatCompletion,
+    stream: OpenAi.chatCompletionStream,
+    embed: OpenAi.embeddings,
+    models: OpenAi.models
+  }
+}
+
+/** Fails with a BootError, before any connection, when OPENCLAW_GATEWAY_URL is off this machine without consent. */
+export const layer: Layer.Layer<Gateway, BootError> = Layer.effect(Gateway, Effect.map(loadGatewayConfig, make))

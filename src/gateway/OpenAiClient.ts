@@ -1,0 +1,331 @@
+// The OpenAI-compatible protocol as OpenClaw's gateway serves it: chat completions (plain and streamed as Server-Sent
+// Events of chat.completion.chunk objects ending in `data: [DONE]`), embeddings and models. Every request is bounded
+// by the target's timeout and cancelled with its fiber; a streamed answer is cancelled when its scope closes. The
+// bearer is read from its Redacted only to build the request header, and never appears in an error.
+import { Duration, Effect, Option, Redacted, Schema, Stream, type Scope } from "effect"
+import {
+  GatewayMalformedStream,
+  GatewayPasswordMismatch,
+  GatewayRequestFailed,
+  GatewayTimeout,
+  GatewayUnreachable,
+  type GatewayError
+} from "./GatewayErrors"
+import { SseDecoder, SseLineTooLong } from "./Sse"
+import type { Target } from "./Target"
+
+export interface ChatMessage {
+  readonly role: "system" | "user" | "assistant"
+  readonly content: string
+}
+
+export interface ChatRequest {
+  readonly messages: ReadonlyArray<ChatMessage>
+  /** Extra headers (x-openclaw-session-key); only sent to the OpenClaw gateway. */
+  readonly headers?: Readonly<Record<string, string>>
+}
+
+export interface Embeddings {
+  readonly model: string
+  readonly vectors: ReadonlyArray<ReadonlyArray<number>>
+}
+
+export interface ModelInfo {
+  readonly id: string
+  readonly ownedBy: string | null
+}
+
+const unreachable = (target: Target) =>
+  new GatewayUnreachable({
+    message:
+      target.provider === "openclaw" && target.label === "gateway"
+        ? `gateway unreachable at ${target.display}: is OpenClaw running there? (OPENCLAW_GATEWAY_URL)`
+        : `${target.label} unreachable at ${target.display}`
+  })
+
+const timedOut = (target: Target, what: string) =>
+  new GatewayTimeout({
+    message: `${target.label} at ${target.display} ${what} within ${target.timeoutMs} ms (raise OPENCLAW_GATEWAY_TIMEOUT_MS if it needs longer)`
+  })
+
+const malformed = (target: Target, detail: string) =>
+  new GatewayMalformedStream({ message: `${target.label} at ${target.display} sent a malformed stream: ${detail}` })
+
+const bearerValue = (target: Target) => Option.map(target.bearer, Redacted.value)
+
+/** A short, single-line excerpt of an error body, with the bearer scrubbed in case a server echoes it. */
+const excerpt = (target: Target, text: string): string => {
+  let detail = text
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown }
+    const candidate = typeof parsed.error === "string" ? parsed.error : (parsed.error?.message ?? parsed.message)
+    if (typeof candidate === "string") detail = candidate
+  } catch {
+    // not JSON: use the text as it is
+  }
+  detail = detail.replace(/\s+/g, " ").trim().slice(0, 200)
+  const secret = bearerValue(target)
+  if (Option.isSome(secret) && secret.value !== "") detail = detail.split(secret.value).join("[redacted]")
+  return detail === "" ? "" : `: ${detail}`
+}
+
+const statusError = (target: Target, status: number, text: string): GatewayError =>
+  status === 401 || status === 403
+    ? new GatewayPasswordMismatch({ message: target.authFailure })
+    : new GatewayRequestFailed({
+        message: `${target.label} at ${target.display} answered HTTP ${status}${excerpt(target, text)}`
+      })
+
+const headersFor = (target: Target, extra: Readonly<Record<string, string>> = {}, accept = "application/json") => {
+  const headers: Record<string, string> = { "content-type": "application/json", accept }
+  if (target.provider === "openclaw") Object.assign(headers, extra)
+  const secret = bearerValue(target)
+  if (Option.isSome(secret)) headers.authorization = `Bearer ${secret.value}`
+  return headers
+}
+
+class BodyFailed {
+  constructor(readonly cause: unknown) {}
+}
+
+/** One request answered with JSON. */
+const requestJson = (
+  target: Target,
+  method: "GET" | "POST",
+  path: string,
+  body?: unknown,
+  headers?: Readonly<Record<string, string>>
+) =>
+  Effect.tryPromise({
+    try: async (signal) => {
+      const response = await fetch(new URL(path, target.apiBase), {
+        method,
+        headers: headersFor(target, headers),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal
+      })
+      const text = await response.text().catch((cause: unknown) => {
+        throw new BodyFailed(cause)
+      })
+      return { status: response.status, text }
+    },
+    catch: (error): GatewayError =>
+      error instanceof BodyFailed
+        ? new GatewayRequestFailed({ message: `${target.label} at ${target.display} broke off its answer` })
+        : unreachable(target)
+  }).pipe(
+    Effect.timeoutFail({
+      duration: Duration.millis(target.timeoutMs),
+      onTimeout: () => timedOut(target, "did not answer")
+    }),
+    Effect.flatMap(({ status, text }) => {
+      if (status < 200 || status > 299) return Effect.fail(statusError(target, status, text))
+      return Effect.try({
+        try: () => JSON.parse(text) as unknown,
+        catch: () =>
+          new GatewayRequestFailed({ message: `${target.label} at ${target.display} answered ${path} with non-JSON` })
+      })
+    })
+  )
+
+const shapeError = (target: Target, path: string, expected: string) => () =>
+  new GatewayRequestFailed({
+    message: `${target.label} at ${target.display} answered ${path} without ${expected}`
+  })
+
+const Completion = Schema.Struct({
+  choices: Schema.NonEmptyArray(Schema.Struct({ message: Schema.Struct({ content: Schema.NullOr(Schema.String) }) }))
+})
+
+export const chatCompletion = (target: Target, request: ChatRequest): Effect.Effect<string, GatewayError> =>
+  requestJson(
+    target,
+    "POST",
+    "chat/completions",
+    { model: target.model, messages: request.messages, stream: false },
+    request.headers
+  ).pipe(
+    Effect.flatMap((body) =>
+      Schema.decodeUnknown(Completion)(body).pipe(
+        Effect.mapError(shapeError(target, "chat/completions", "choices[0].message.content"))
+      )
+    ),
+    Effect.map((completion) => completion.choices[0].message.content ?? ""),
+    Effect.withSpan("OpenAiClient.chatCompletion", { attributes: { provider: target.provider, model: target.model } })
+  )
+
+const ChunkShape = Schema.Struct({
+  choices: Schema.Array(
+    Schema.Struct({
+      delta: Schema.optional(Schema.Struct({ content: Schema.optional(Schema.NullOr(Schema.String)) }))
+    })
+  )
+})
+const decodeChunk = Schema.decodeUnknownEither(ChunkShape)
+
+/** The content deltas of an event-stream body, failing if it breaks off, stalls or is not chat.completion.chunks. */
+const deltasOf = (target: Target, body: ReadableStream<Uint8Array>): Stream.Stream<string, GatewayError> =>
+  Stream.suspend(() => {
+    const decoder = new SseDecoder()
+    let done = false
+    const step = (bytes: Uint8Array): Effect.Effect<Array<string>, GatewayError> =>
+      Effect.suspend((): Effect.Effect<Array<string>, GatewayError> => {
+        const contents: Array<string> = []
+        let events
+        try {
+          events = decoder.push(bytes)
+        } catch (error) {
+          return Effect.fail(malformed(target, error instanceof SseLineTooLong ? error.message : "undecodable bytes"))
+        }
+        for (const event of events) {
+          if (done) break
+          if (event.data.trim() === "[DONE]") {
+            done = true
+            break
+          }
+          let parsed: unknown
+          try {
+            parsed = JSON.parse(event.data)
+          } catch {
+            return Effect.fail(malformed(target, "an event's data is not JSON"))
+          }
+          if (typeof parsed === "object" && parsed !== null && "error" in parsed) {
+            return Effect.fail(
+              new GatewayRequestFailed({
+                message: `${target.label} at ${target.display} reported an error mid-answer${excerpt(target, event.data)}`
+              })
+            )
+          }
+          const chunk = decodeChunk(parsed)
+          if (chunk._tag === "Left") return Effect.fail(malformed(target, "an event is not a chat.completion.chunk"))
+          const content = chunk.right.choices[0]?.delta?.content
+          if (typeof content === "string" && content !== "") contents.push(content)
+        }
+        return Effect.succeed(contents)
+      })
+    return Stream.fromReadableStream({
+      evaluate: () => body,
+      onError: (): GatewayError => malformed(target, "the connection broke off before data: [DONE]"),
+      releaseLockOnEnd: true
+    }).pipe(
+      Stream.timeoutFail(() => timedOut(target, "sent nothing further"), Duration.millis(target.timeoutMs)),
+      Stream.mapEffect(step),
+      Stream.takeUntil(() => done),
+      Stream.flattenIterables,
+      Stream.concat(
+        Stream.suspend(() =>
+          done ? Stream.empty : Stream.fail(malformed(target, "the stream ended before data: [DONE]"))
+        )
+      )
+    )
+  })
+
+/**
+ * Opens a streamed chat completion: succeeds once the gateway has answered 200 with an event stream (so refusals and
+ * an unreachable gateway fail here, before anything is relayed), with the stream of content deltas. Closing the scope
+ * aborts the upstream request.
+ */
+export const chatCompletionStream = (
+  target: Target,
+  request: ChatRequest
+): Effect.Effect<Stream.Stream<string, GatewayError>, GatewayError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const controller = yield* Effect.acquireRelease(
+      Effect.sync(() => new AbortController()),
+      (controller) => Effect.sync(() => controller.abort())
+    )
+    const response = yield* Effect.tryPromise({
+      try: (signal) => {
+        signal.addEventListener("abort", () => controller.abort(), { once: true })
+        return fetch(new URL("chat/completions", target.apiBase), {
+          method: "POST",
+          headers: headersFor(target, request.headers, "text/event-stream"),
+          body: JSON.stringify({ model: target.model, messages: request.messages, stream: true }),
+          signal: controller.signal
+        })
+      },
+      catch: (): GatewayError => unreachable(target)
+    }).pipe(
+      Effect.timeoutFail({
+        duration: Duration.millis(target.timeoutMs),
+        onTimeout: () => timedOut(target, "did not start answering")
+      })
+    )
+    if (!response.ok) {
+      const text = yield* Effect.promise(() => response.text().catch(() => "")).pipe(
+        Effect.timeout(Duration.millis(Math.min(target.timeoutMs, 5_000))),
+        Effect.orElseSucceed(() => "")
+      )
+      return yield* Effect.fail(statusError(target, response.status, text))
+    }
+    const contentType = response.headers.get("content-type") ?? ""
+    if (response.body === null) return yield* Effect.fail(malformed(target, "the answer has no body"))
+    if (contentType.includes("application/json")) {
+      // A server that ignores `stream: true` answers one completion: relay it as a single delta.
+      const text = yield* Effect.tryPromise({
+        try: () => response.text(),
+        catch: () => malformed(target, "the connection broke off")
+      })
+      const completion = yield* Effect.try({
+        try: () => JSON.parse(text) as unknown,
+        catch: () => malformed(target, "the answer is neither an event stream nor JSON")
+      }).pipe(
+        Effect.flatMap((body) =>
+          Schema.decodeUnknown(Completion)(body).pipe(
+            Effect.mapError(() => malformed(target, "the answer is neither an event stream nor a completion"))
+          )
+        )
+      )
+      return Stream.make(completion.choices[0].message.content ?? "").pipe(Stream.filter((text) => text !== ""))
+    }
+    if (!contentType.includes("text/event-stream")) {
+      return yield* Effect.fail(
+        malformed(target, `the answer is ${contentType.split(";")[0] || "untyped"}, not text/event-stream`)
+      )
+    }
+    return deltasOf(target, response.body)
+  }).pipe(
+    Effect.withSpan("OpenAiClient.chatCompletionStream", {
+      attributes: { provider: target.provider, model: target.model }
+    })
+  )
+
+const EmbeddingsShape = Schema.Struct({
+  model: Schema.optional(Schema.String),
+  data: Schema.Array(Schema.Struct({ index: Schema.Int, embedding: Schema.Array(Schema.Number) }))
+})
+
+export const embeddings = (target: Target, input: ReadonlyArray<string>): Effect.Effect<Embeddings, GatewayError> =>
+  requestJson(target, "POST", "embeddings", { model: target.model, input, encoding_format: "float" }).pipe(
+    Effect.flatMap((body) =>
+      Schema.decodeUnknown(EmbeddingsShape)(body).pipe(
+        Effect.mapError(shapeError(target, "embeddings", "a data array of embeddings"))
+      )
+    ),
+    Effect.flatMap(({ data }) => {
+      const vectors = [...data].sort((a, b) => a.index - b.index).map((item) => item.embedding)
+      const dims = vectors[0]?.length ?? 0
+      if (vectors.length !== input.length || dims === 0 || vectors.some((vector) => vector.length !== dims)) {
+        return Effect.fail(
+          new GatewayRequestFailed({
+            message: `${target.label} at ${target.display} answered ${vectors.length} embeddings for ${input.length} inputs`
+          })
+        )
+      }
+      return Effect.succeed({ model: target.model, vectors })
+    }),
+    Effect.withSpan("OpenAiClient.embeddings", { attributes: { provider: target.provider, model: target.model } })
+  )
+
+const ModelsShape = Schema.Struct({
+  data: Schema.Array(Schema.Struct({ id: Schema.String, owned_by: Schema.optional(Schema.String) }))
+})
+
+export const models = (target: Target): Effect.Effect<ReadonlyArray<ModelInfo>, GatewayError> =>
+  requestJson(target, "GET", "models").pipe(
+    Effect.flatMap((body) =>
+      Schema.decodeUnknown(ModelsShape)(body).pipe(Effect.mapError(shapeError(target, "models", "a data array")))
+    ),
+    Effect.map(({ data }) => data.map((model) => ({ id: model.id, ownedBy: model.owned_by ?? null }))),
+    Effect.withSpan("OpenAiClient.models", { attributes: { provider: target.provider } })
+  )

@@ -1,0 +1,36 @@
+// Where one OpenAI-compatible request goes: the OpenClaw gateway from the environment, or the provider a workspace's
+// model route names. Carries the words its failures are reported with, so every message names the right thing to fix.
+import { Option, type Redacted } from "effect"
+
+export const Providers = ["openclaw", "openai-compatible", "ollama"] as const
+export type Provider = (typeof Providers)[number]
+
+export interface Target {
+  readonly provider: Provider
+  /** The OpenAI API root, ending in "/": endpoint paths ("chat/completions") resolve against it. */
+  readonly apiBase: URL
+  readonly model: string
+  readonly bearer: Option.Option<Redacted.Redacted<string>>
+  readonly timeoutMs: number
+  /** How messages name it: "gateway", or "ollama provider of model route chat". */
+  readonly label: string
+  /** Its address as messages show it (never user info). */
+  readonly display: string
+  /** The message for a 401/403, which says which secret to fix. */
+  readonly authFailure: string
+}
+
+/** The API root of a base URL: `http://host:18789` → `http://host:18789/v1/`; a URL already ending in /v1 is kept. */
+export const apiBaseOf = (base: URL, options: { appendV1: boolean }): URL => {
+  const url = new URL(base.href)
+  url.search = ""
+  url.hash = ""
+  let path = url.pathname.replace(/\/+$/, "")
+  if (options.appendV1 && !/\/v1$/.test(path)) path = `${path}/v1`
+  url.pathname = `${path}/`
+  return url
+}
+
+export const isOpenClaw = (target: Target) => target.provider === "openclaw"
+
+export const hasBearer = (target: Target) => Option.isSome(target.bearer)

@@ -1,0 +1,275 @@
+// Model routing per workspace: each role (chat, embeddings, utility, utilityHigh) may name a provider (the OpenClaw
+// gateway, any OpenAI-compatible server, or Ollama), a base URL, a model and an API key. The key is sealed with the
+// Crypto layer bound to its row, and never leaves this service except inside a request header. Chat and embeddings
+// resolve their target here, falling back to the environment's defaults when a role has no route.
+import { Context, DateTime, Effect, Layer, Option, Redacted } from "effect"
+import { EmbeddingError, Embedder, type EmbedderShape } from "../embeddings/Embedder"
+import { agentIdOfModel, Gateway, openClawModel } from "../gateway/Gateway"
+import { AGENT_ID_PATTERN, displayUrl, isLoopbackHost } from "../gateway/GatewayConfig"
+import {
+  GatewayRequestFailed,
+  PASSWORD_MISMATCH_MESSAGE,
+  type GatewayError,
+  type GatewayUnconfigured
+} from "../gateway/GatewayErrors"
+import type { Embeddings } from "../gateway/OpenAiClient"
+import { apiBaseOf, type Target } from "../gateway/Target"
+import { Crypto, type SecretBinding } from "../platform/Crypto"
+import { RlsScope } from "../platform/RlsScope"
+import type { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import {
+  ModelRoute,
+  ModelRouteInvalid,
+  ModelRouteNotFound,
+  ModelRouteUnusable,
+  type ModelRole,
+  type ModelRouteInput
+} from "./ModelRoutesApi"
+import * as Repo from "./ModelRoutesRepo"
+
+export const OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434"
+
+export interface RoutedEmbeddings extends Embeddings {
+  readonly source: "route" | "default"
+}
+
+export interface ModelRoutesShape {
+  readonly list: Effect.Effect<ReadonlyArray<ModelRoute>, never, CurrentWorkspace>
+  readonly get: (role: ModelRole) => Effect.Effect<ModelRoute, ModelRouteNotFound, CurrentWorkspace>
+  readonly put: (
+    role: ModelRole,
+    input: ModelRouteInput
+  ) => Effect.Effect<ModelRoute, ModelRouteInvalid, CurrentWorkspace>
+  readonly remove: (role: ModelRole) => Effect.Effect<void, ModelRouteNotFound, CurrentWorkspace>
+  /** The role's route as a request target, or None when the role has no route. */
+  readonly routeTarget: (
+    role: ModelRole,
+    options?: { readonly agentId?: string | undefined }
+  ) => Effect.Effect<Option.Option<Target>, ModelRouteUnusable | GatewayUnconfigured, CurrentWorkspace>
+  /** The role's route, else the environment's OpenClaw gateway. */
+  readonly resolve: (
+    role: ModelRole,
+    options?: { readonly agentId?: string | undefined }
+  ) => Effect.Effect<Target, ModelRouteUnusable | GatewayUnconfigured, CurrentWorkspace>
+  /** Embeddings through the embeddings route, else the host's Embedder. */
+  readonly embed: (
+    texts: ReadonlyArray<string>
+  ) => Effect.Effect<RoutedEmbeddings, GatewayError | ModelRouteUnusable | GatewayUnconfigured, CurrentWorkspace>
+  /** The embeddings route as an Embedder for this workspace, or None when it has none (use the host's Embedder). */
+  readonly embedderFor: Effect.Effect<
+    Option.Option<EmbedderShape>,
+    ModelRouteUnusable | GatewayUnconfigured,
+    CurrentWorkspace
+  >
+}
+
+export class ModelRoutes extends Context.Tag("carabase/ModelRoutes")<ModelRoutes, ModelRoutesShape>() {}
+
+const binding = (rowId: string): SecretBinding => ({ table: "model_routes", column: "api_key_sealed", rowId })
+
+/** Keys shorter than 8 characters show no tail: four characters would be most of them. */
+export const last4 = (key: string): string | null => (key.length >= 8 ? key.slice(-4) : null)
+
+const toRoute = (row: Repo.RouteRow) =>
+  new ModelRoute({
+    role: row.purpose as ModelRole,
+    provider: row.provider,
+    baseUrl: row.baseUrl,
+    model: row.model,
+    hasApiKey: row.apiKeySealed !== null,
+    apiKeyLast4: row.apiKeySealed === null ? null : row.apiKeyLast4,
+    updatedAt: DateTime.unsafeFromDate(row.updatedAt)
+  })
+
+export const layer = Layer.effect(
+  ModelRoutes,
+  Effect.gen(function* () {
+    const repo = yield* Repo.make
+    const rls = yield* RlsScope
+    const crypto = yield* Crypto
+    const gateway = yield* Gateway
+    const embedder = yield* Embedder
+    const config = gateway.config
+
+    const invalid = (message: string) => new ModelRouteInvalid({ message })
+
+    const checkInput = (input: ModelRouteInput) =>
+      Effect.gen(function* () {
+        const baseUrl =
+          input.baseUrl === undefined || input.baseUrl === null || input.baseUrl === "" ? null : input.baseUrl
+        if (baseUrl !== null) {
+          const url = yield* Effect.try({
+            try: () => new URL(baseUrl),
+            catch: () => invalid("baseUrl must be an http:// or https:// URL")
+          })
+          if (url.protocol !== "http:" && url.protocol !== "https:") {
+            return yield* invalid("baseUrl must be an http:// or https:// URL")
+          }
+          if (url.username !== "" || url.password !== "") {
+            return yield* invalid("baseUrl must not carry credentials: put the key in apiKey, which is stored sealed")
+          }
+          if (input.provider === "openclaw" && !isLoopbackHost(url.hostname) && !config.allowRemote) {
+            return yield* invalid(
+              `an openclaw route must point at this machine (127.0.0.1, ::1 or localhost), not ${url.hostname}, unless the host runs with OPENCLAW_ALLOW_REMOTE=true`
+            )
+          }
+        } else if (input.provider === "openai-compatible") {
+          return yield* invalid("an openai-compatible route needs baseUrl, e.g. https://api.openai.com/v1")
+        }
+        if (input.provider === "openclaw" && !AGENT_ID_PATTERN.test(agentIdOfModel(input.model))) {
+          return yield* invalid(`an openclaw route's model is an agent id such as "main" or "openclaw:main"`)
+        }
+        return { baseUrl }
+      })
+
+    const openKey = (role: ModelRole, row: Repo.RouteRow) =>
+      row.apiKeySealed === null
+        ? Effect.succeed(Option.none<Redacted.Redacted<string>>())
+        : crypto.openString(row.apiKeySealed, binding(row.id)).pipe(
+            Effect.map(Option.some),
+            Effect.mapError(
+              () =>
+                new ModelRouteUnusable({
+                  message: `the API key of model route ${role} does not open (it was altered, or sealed under another HOST_MASTER_KEY): set it again with PUT /api/v1/model-routes/${role}`
+                })
+            )
+          )
+
+    const targetOf = (role: ModelRole, row: Repo.RouteRow, options: { readonly agentId?: string | undefined }) =>
+      Effect.gen(function* (): Effect.fn.Return<Option.Option<Target>, ModelRouteUnusable | GatewayUnconfigured> {
+        const key = yield* openKey(role, row)
+        const fix = `PUT /api/v1/model-routes/${role}`
+        switch (row.provider) {
+          case "openclaw": {
+            const base = row.baseUrl === null ? config.url : new URL(row.baseUrl)
+            const bearer = Option.orElse(key, () => config.password)
+            if (Option.isNone(bearer)) return Option.some(yield* gateway.target(options))
+            return Option.some<Target>({
+              provider: "openclaw",
+              apiBase: apiBaseOf(base, { appendV1: true }),
+              model: openClawModel(options.agentId ?? row.model),
+              bearer,
+              timeoutMs: config.timeoutMs,
+              label: row.baseUrl === null ? "gateway" : `gateway of model route ${role}`,
+              display: displayUrl(base),
+              authFailure: Option.isSome(key)
+                ? `gateway password mismatch: the API key of model route ${role} must equal gateway.auth.password in OpenClaw's config (${fix})`
+                : PASSWORD_MISMATCH_MESSAGE
+            })
+          }
+          case "openai-compatible":
+          case "ollama": {
+            const base = new URL(row.baseUrl ?? OLLAMA_DEFAULT_URL)
+            const label = `${row.provider} provider of model route ${role}`
+            return Option.some<Target>({
+              provider: row.provider,
+              apiBase: apiBaseOf(base, { appendV1: row.provider === "ollama" }),
+              model: row.model,
+              bearer: key,
+              timeoutMs: config.timeoutMs,
+              label,
+              display: displayUrl(base),
+              authFailure: `the ${label} at ${displayUrl(base)} rejected ${Option.isSome(key) ? "its API key" : "a request without an API key"}: set the right key with ${fix}`
+            })
+          }
+        }
+      })
+
+    const routeTarget = (role: ModelRole, options: { readonly agentId?: string | undefined } = {}) =>
+      rls.current(repo.find(role)).pipe(
+        Effect.flatMap(
+          Option.match({
+            onNone: () => Effect.succeed(Option.none<Target>()),
+            onSome: (row) => targetOf(role, row, options)
+          })
+        ),
+        Effect.withSpan("ModelRoutes.routeTarget", { attributes: { role } })
+      )
+
+    const resolve = (role: ModelRole, options: { readonly agentId?: string | undefined } = {}) =>
+      routeTarget(role, options).pipe(
+        Effect.flatMap(Option.match({ onNone: () => gateway.target(options), onSome: Effect.succeed }))
+      )
+
+    const embed = (texts: ReadonlyArray<string>) =>
+      routeTarget("embeddings").pipe(
+        Effect.flatMap(
+          Option.match({
+            onSome: (target) =>
+              Effect.map(gateway.embed(target, texts), (result): RoutedEmbeddings => ({ ...result, source: "route" })),
+            onNone: () =>
+              embedder.embed(texts).pipe(
+                Effect.map((result): RoutedEmbeddings => ({ ...result, source: "default" })),
+                Effect.mapError((error) => new GatewayRequestFailed({ message: `embeddings: ${error.message}` }))
+              )
+          })
+        ),
+        Effect.withSpan("ModelRoutes.embed", { attributes: { count: texts.length } })
+      )
+
+    const embedderFor = routeTarget("embeddings").pipe(
+      Effect.map(
+        Option.map((target): EmbedderShape => ({
+          model: target.model,
+          minSimilarity: 0,
+          embed: (texts) =>
+            gateway
+              .embed(target, texts)
+              .pipe(Effect.mapError((error) => new EmbeddingError({ message: error.message })))
+        }))
+      )
+    )
+
+    return {
+      list: rls.current(repo.list).pipe(Effect.map((rows) => rows.map(toRoute))),
+      get: (role) =>
+        rls.current(repo.find(role)).pipe(
+          Effect.flatMap(
+            Option.match({
+              onNone: () => Effect.fail(new ModelRouteNotFound({ message: `no model route for role ${role}` })),
+              onSome: (row) => Effect.succeed(toRoute(row))
+            })
+          )
+        ),
+      put: Effect.fn("ModelRoutes.put")(function* (role: ModelRole, input: ModelRouteInput) {
+        const { baseUrl } = yield* checkInput(input)
+        return yield* rls.current(
+          Effect.gen(function* () {
+            const row = yield* repo.lockOrCreate(role, globalThis.crypto.randomUUID(), input.provider, input.model)
+            let apiKeySealed = row.apiKeySealed
+            let apiKeyLast4 = row.apiKeyLast4
+            if (input.apiKey === null) {
+              apiKeySealed = null
+              apiKeyLast4 = null
+            } else if (input.apiKey !== undefined) {
+              apiKeySealed = yield* crypto.seal(Redacted.make(input.apiKey), binding(row.id))
+              apiKeyLast4 = last4(input.apiKey)
+            }
+            const updated = yield* repo.update(row.id, {
+              provider: input.provider,
+              model: input.model,
+              baseUrl,
+              apiKeySealed,
+              apiKeyLast4
+            })
+            return toRoute(updated)
+          })
+        )
+      }),
+      remove: (role) =>
+        rls
+          .current(repo.remove(role))
+          .pipe(
+            Effect.flatMap((removed) =>
+              removed
+                ? Effect.void
+                : Effect.fail(new ModelRouteNotFound({ message: `no model route for role ${role}` }))
+            )
+          ),
+      routeTarget,
+      resolve,
+      embed,
+      embedderFor
+    } satisfies ModelRoutesShape
+  })
+)
