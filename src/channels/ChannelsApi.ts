@@ -1,5 +1,146 @@
-// Declaration of the webhook-channels routes (placeholder until implemented). Imports only effect and @effect/platform.
-import { HttpApiGroup } from "@effect/platform"
+// Declaration of the webhook-channels routes: chat platforms that deliver messages to the host by webhook. Secrets
+// go in and are never returned. Imports only effect and @effect/platform.
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { Schema } from "effect"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
-export class ChannelsApi extends HttpApiGroup.make("channels").middleware(WorkspaceMiddleware).prefix("/api/v1") {}
+export const ChannelKinds = ["slack", "telegram", "whatsapp", "matrix", "generic"] as const
+export const ChannelKind = Schema.Literal(...ChannelKinds)
+export type ChannelKind = typeof ChannelKind.Type
+
+export const Channel = Schema.Struct({
+  id: Schema.UUID,
+  kind: ChannelKind,
+  name: Schema.String,
+  /** Where the platform delivers: `<public base>/api/v1/webhooks/<kind>/<id>`. The id is the capability. */
+  webhookUrl: Schema.String,
+  createdAt: Schema.DateTimeUtc
+})
+export type Channel = typeof Channel.Type
+
+export const ChannelEvent = Schema.Struct({
+  id: Schema.UUID,
+  externalId: Schema.String,
+  receivedAt: Schema.DateTimeUtc,
+  status: Schema.String
+})
+export type ChannelEvent = typeof ChannelEvent.Type
+
+const ChannelName = Schema.Trim.pipe(
+  Schema.minLength(1, { message: () => "name must not be empty" }),
+  Schema.maxLength(200, { message: () => "name must be at most 200 characters" })
+)
+
+const secretField = (field: string) =>
+  Schema.String.pipe(
+    Schema.minLength(1, { message: () => `${field} must not be empty` }),
+    Schema.maxLength(4096, { message: () => `${field} must be at most 4096 characters` })
+  )
+
+const OutboundUrl = Schema.String.pipe(
+  Schema.maxLength(2000, { message: () => "outboundUrl must be at most 2000 characters" }),
+  Schema.filter((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol), {
+    message: () => "outboundUrl must be an http:// or https:// URL"
+  })
+)
+
+const TELEGRAM_SECRET = /^[A-Za-z0-9_-]{1,256}$/
+const STANDARD_SECRET = /^whsec_([A-Za-z0-9+/]+={0,2})$/
+
+/** The key bytes of a Standard Webhooks secret (`whsec_<base64>`), or undefined when it is not one. */
+export const standardWebhooksKey = (secret: string): Uint8Array | undefined => {
+  const match = STANDARD_SECRET.exec(secret)
+  if (match === null || match[1]!.length % 4 === 1) return undefined
+  let binary: string
+  try {
+    binary = atob(match[1]!)
+  } catch {
+    return undefined
+  }
+  // Strict: the text must be exactly the canonical encoding of the bytes it decodes to.
+  if (btoa(binary).replace(/=+$/, "") !== match[1]!.replace(/=+$/, "")) return undefined
+  return Uint8Array.from(binary, (char) => char.charCodeAt(0))
+}
+
+/** What each platform needs beyond the common fields; violations name the field they are about. */
+const kindRules = (input: {
+  readonly kind: ChannelKind
+  readonly signingSecret: string
+  readonly verifyToken?: string | undefined
+}) => {
+  switch (input.kind) {
+    case "telegram":
+      return TELEGRAM_SECRET.test(input.signingSecret)
+        ? true
+        : {
+            path: ["signingSecret"],
+            message: "a Telegram secret token is 1-256 characters of A-Z, a-z, 0-9, _ and - (setWebhook secret_token)"
+          }
+    case "generic": {
+      const key = standardWebhooksKey(input.signingSecret)
+      return key !== undefined && key.length >= 24 && key.length <= 64
+        ? true
+        : {
+            path: ["signingSecret"],
+            message: "a generic (Standard Webhooks) secret is whsec_ followed by the base64 of a 24 to 64 byte key"
+          }
+    }
+    case "whatsapp":
+      return input.verifyToken !== undefined
+        ? true
+        : { path: ["verifyToken"], message: "a WhatsApp channel needs the verifyToken Meta sends to subscribe" }
+    default:
+      return true
+  }
+}
+
+export const CreateChannel = Schema.Struct({
+  kind: ChannelKind,
+  name: ChannelName,
+  /** Slack signing secret, WhatsApp app secret, Telegram secret_token, Matrix hs_token, or whsec_ key. */
+  signingSecret: secretField("signingSecret"),
+  verifyToken: Schema.optional(secretField("verifyToken")),
+  botToken: Schema.optional(secretField("botToken")),
+  outboundUrl: Schema.optional(OutboundUrl)
+}).pipe(Schema.filter(kindRules))
+export type CreateChannel = typeof CreateChannel.Type
+
+export class ChannelNotFound extends Schema.TaggedError<ChannelNotFound>()(
+  "ChannelNotFound",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 404 })
+) {}
+
+const ChannelPath = Schema.Struct({ id: Schema.UUID })
+
+export class ChannelsApi extends HttpApiGroup.make("channels")
+  .add(
+    HttpApiEndpoint.post("create", "/webhook-channels")
+      .setPayload(CreateChannel)
+      .addSuccess(Schema.Struct({ channel: Channel }), { status: 201 })
+  )
+  .add(HttpApiEndpoint.get("list", "/webhook-channels").addSuccess(Schema.Struct({ channels: Schema.Array(Channel) })))
+  .add(
+    HttpApiEndpoint.del("remove", "/webhook-channels/:id")
+      .setPath(ChannelPath)
+      .addSuccess(HttpApiSchema.NoContent)
+      .addError(ChannelNotFound)
+  )
+  .add(
+    HttpApiEndpoint.get("events", "/webhook-channels/:id/events")
+      .setPath(ChannelPath)
+      .setUrlParams(
+        Schema.Struct({
+          limit: Schema.optional(
+            Schema.NumberFromString.pipe(
+              Schema.int({ message: () => "limit must be an integer from 1 to 500" }),
+              Schema.between(1, 500, { message: () => "limit must be an integer from 1 to 500" })
+            )
+          )
+        })
+      )
+      .addSuccess(Schema.Struct({ events: Schema.Array(ChannelEvent) }))
+      .addError(ChannelNotFound)
+  )
+  .middleware(WorkspaceMiddleware)
+  .prefix("/api/v1") {}

@@ -1,4 +1,4 @@
-// The services behind channels and inbound webhooks, composed for the host (placeholder until implemented).
-import { Layer } from "effect"
+// The services behind channels and inbound webhooks, composed for the host.
+import * as Channels from "../channels/Channels"
 
-export const layer = Layer.empty
+export const layer = Channels.layer

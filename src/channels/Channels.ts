@@ -1,0 +1,157 @@
+// Webhook channels: each is one chat platform endpoint of a workspace, with its secrets sealed bound to their row.
+// Workspace routes manage them inside the RLS scope; inbound deliveries, which carry no workspace, find their channel
+// through resolveInbound (the channel_lookup policy) and store their events in the same transaction.
+import * as crypto from "node:crypto"
+import { Context, Effect, Layer, Option, Redacted } from "effect"
+import { Crypto, type SecretBinding } from "../platform/Crypto"
+import { RlsScope } from "../platform/RlsScope"
+import type { CurrentWorkspace, WorkspaceId } from "../workspaces/CurrentWorkspace"
+import { ChannelNotFound, type ChannelEvent, type ChannelKind, type CreateChannel } from "./ChannelsApi"
+import * as ChannelsRepo from "./ChannelsRepo"
+import type { ClaimedRow, EventStatus } from "./ChannelsRepo"
+import type { InboundEvent } from "./InboundPayload"
+
+/** A channel as the owner sees it; the HTTP face adds its webhook URL. */
+export interface ChannelRecord {
+  readonly id: string
+  readonly kind: ChannelKind
+  readonly name: string
+  readonly createdAt: ChannelsRepo.ChannelRow["createdAt"]
+}
+
+/** What an inbound route needs to verify a delivery: the channel's workspace and its opened secrets. */
+export interface InboundChannel {
+  readonly id: string
+  readonly workspaceId: WorkspaceId
+  readonly kind: ChannelKind
+  readonly signingSecret: Redacted.Redacted<string>
+  readonly verifyToken: Option.Option<Redacted.Redacted<string>>
+}
+
+/** What the reply worker needs to answer on the platform. */
+export interface OutboundChannel {
+  readonly id: string
+  readonly kind: ChannelKind
+  readonly botToken: Option.Option<Redacted.Redacted<string>>
+  readonly outboundUrl: Option.Option<string>
+}
+
+export type ClaimedEvent = ClaimedRow
+
+/** Stores accepted events in the lookup's transaction; answers how many were new (the rest were redeliveries). */
+export type RecordInbound = (events: ReadonlyArray<InboundEvent>) => Effect.Effect<number>
+
+export interface ChannelsShape {
+  readonly create: (input: CreateChannel) => Effect.Effect<ChannelRecord, never, CurrentWorkspace>
+  readonly list: Effect.Effect<ReadonlyArray<ChannelRecord>, never, CurrentWorkspace>
+  readonly remove: (id: string) => Effect.Effect<void, ChannelNotFound, CurrentWorkspace>
+  readonly events: (
+    id: string,
+    limit: number
+  ) => Effect.Effect<ReadonlyArray<ChannelEvent>, ChannelNotFound, CurrentWorkspace>
+  /**
+   * Runs `use` in one transaction that can see only the channel `channelId` (none when it does not exist or is of
+   * another kind). `record` switches the transaction to the channel's workspace and inserts on conflict do nothing.
+   */
+  readonly resolveInbound: <A, E, R>(
+    channelId: string,
+    kind: ChannelKind,
+    use: (channel: Option.Option<InboundChannel>, record: RecordInbound) => Effect.Effect<A, E, R>
+  ) => Effect.Effect<A, E, R>
+  /** For the reply worker: marks up to `limit` received events as processing and returns them, oldest first. */
+  readonly claimReceived: (limit: number) => Effect.Effect<ReadonlyArray<ClaimedEvent>, never, CurrentWorkspace>
+  readonly finishEvent: (
+    id: string,
+    status: Exclude<EventStatus, "received">
+  ) => Effect.Effect<boolean, never, CurrentWorkspace>
+  readonly outbound: (channelId: string) => Effect.Effect<Option.Option<OutboundChannel>, never, CurrentWorkspace>
+}
+
+export class Channels extends Context.Tag("carabase/Channels")<Channels, ChannelsShape>() {}
+
+const TABLE = "webhook_channels"
+const binding = (rowId: string, column: string): SecretBinding => ({ table: TABLE, column, rowId })
+
+const notFound = (id: string) =>
+  new ChannelNotFound({ message: `no webhook channel ${id} in this workspace: list them with GET /webhook-channels` })
+
+export const layer = Layer.effect(
+  Channels,
+  Effect.gen(function* () {
+    const repo = yield* ChannelsRepo.make
+    const rls = yield* RlsScope
+    const secrets = yield* Crypto
+
+    const seal = (id: string, column: string, value: string | undefined) =>
+      value === undefined ? Effect.succeed(null) : secrets.seal(Redacted.make(value), binding(id, column))
+
+    // A sealed value that no longer opens means a changed master key or a tampered row: a host defect.
+    const open = (id: string, column: string, sealed: Uint8Array | null) =>
+      sealed === null
+        ? Effect.succeed(Option.none<Redacted.Redacted<string>>())
+        : Effect.map(Effect.orDie(secrets.openString(sealed, binding(id, column))), Option.some)
+
+    const requireChannel = (id: string) =>
+      Effect.flatMap(repo.exists(id), (found) => (found ? Effect.void : Effect.fail(notFound(id))))
+
+    return {
+      create: (input) =>
+        rls.current(
+          Effect.gen(function* () {
+            const id = crypto.randomUUID()
+            return yield* repo.insert({
+              id,
+              kind: input.kind,
+              name: input.name,
+              signingSecretSealed: yield* secrets.seal(
+                Redacted.make(input.signingSecret),
+                binding(id, "signing_secret_sealed")
+              ),
+              verifyTokenSealed: yield* seal(id, "verify_token_sealed", input.verifyToken),
+              botTokenSealed: yield* seal(id, "bot_token_sealed", input.botToken),
+              outboundUrl: input.outboundUrl ?? null
+            })
+          })
+        ),
+      list: rls.current(repo.list),
+      remove: (id) =>
+        rls.current(Effect.flatMap(repo.remove(id), (removed) => (removed ? Effect.void : Effect.fail(notFound(id))))),
+      events: (id, limit) => rls.current(Effect.zipRight(requireChannel(id), repo.events(id, limit))),
+      resolveInbound: (channelId, kind, use) =>
+        repo.transaction(
+          Effect.gen(function* () {
+            const row = yield* repo.lookup(channelId)
+            if (Option.isNone(row) || row.value.kind !== kind) {
+              return yield* use(Option.none(), () => Effect.dieMessage("resolveInbound: no channel to record into"))
+            }
+            const found = row.value
+            const signingSecret = yield* open(found.id, "signing_secret_sealed", found.signingSecretSealed)
+            const channel: InboundChannel = {
+              id: found.id,
+              workspaceId: found.workspaceId as WorkspaceId,
+              kind: found.kind,
+              signingSecret: Option.getOrThrow(signingSecret),
+              verifyToken: yield* open(found.id, "verify_token_sealed", found.verifyTokenSealed)
+            }
+            return yield* use(Option.some(channel), (events) => repo.record(found.workspaceId, found.id, events))
+          })
+        ),
+      claimReceived: (limit) => rls.current(repo.claim(limit)),
+      finishEvent: (id, status) => rls.current(repo.setStatus(id, status)),
+      outbound: (channelId) =>
+        rls.current(
+          Effect.gen(function* () {
+            const row = yield* repo.sealed(channelId)
+            if (Option.isNone(row)) return Option.none()
+            const found = row.value
+            return Option.some<OutboundChannel>({
+              id: found.id,
+              kind: found.kind,
+              botToken: yield* open(found.id, "bot_token_sealed", found.botTokenSealed),
+              outboundUrl: Option.fromNullable(found.outboundUrl)
+            })
+          })
+        )
+    } satisfies ChannelsShape
+  })
+)

@@ -1,0 +1,153 @@
+// The channel_lookup policy (sql/0008): knowing a channel's id lets a transaction that sets app.channel_id read that
+// one webhook_channels row, and nothing more: no other row of its workspace, none of its events, no writes.
+import * as crypto from "node:crypto"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import type pg from "pg"
+import { connect, createDatabase, type TestDatabase } from "../support/database"
+
+let db: TestDatabase
+let owner: pg.Client
+const A = crypto.randomUUID()
+const B = crypto.randomUUID()
+const channelA = crypto.randomUUID()
+const channelB1 = crypto.randomUUID()
+const channelB2 = crypto.randomUUID()
+
+beforeAll(async () => {
+  db = await createDatabase("channel_lookup")
+  owner = await connect(db.ownerUrl)
+  await owner.query("insert into workspaces (id, name) values ($1, 'A'), ($2, 'B')", [A, B])
+  const insert =
+    "insert into webhook_channels (id, workspace_id, kind, name, signing_secret_sealed) values ($1, $2, 'slack', $3, $4)"
+  await owner.query(insert, [channelA, A, "a", crypto.randomBytes(40)])
+  await owner.query(insert, [channelB1, B, "b1", crypto.randomBytes(40)])
+  await owner.query(insert, [channelB2, B, "b2", crypto.randomBytes(40)])
+  await owner.query(
+    "insert into channel_events (workspace_id, channel_id, external_id) values ($1, $2, 'evB1'), ($3, $4, 'evA')",
+    [B, channelB1, A, channelA]
+  )
+})
+
+afterAll(async () => {
+  await owner?.end()
+  await db?.drop()
+})
+
+/** A transaction as carabase_app (logged in as it), with the given settings, always rolled back. */
+const asApp = async <T>(
+  settings: { workspace?: string; channel?: string },
+  body: (client: pg.Client) => Promise<T>
+) => {
+  const client = await connect(db.appUrl)
+  try {
+    await client.query("begin")
+    if (settings.workspace !== undefined)
+      await client.query("select set_config('app.workspace_id', $1, true)", [settings.workspace])
+    if (settings.channel !== undefined)
+      await client.query("select set_config('app.channel_id', $1, true)", [settings.channel])
+    return await body(client)
+  } finally {
+    await client.query("rollback").catch(() => undefined)
+    await client.end()
+  }
+}
+
+const ids = async (client: pg.Client, sql: string, params: Array<unknown> = []) =>
+  (await client.query<{ id: string }>(sql, params)).rows.map((row) => row.id).sort()
+
+describe("the channel lookup policy", () => {
+  it("with workspace A and app.channel_id naming a channel of B, shows A's rows plus that one row of B", async () => {
+    await asApp({ workspace: A, channel: channelB1 }, async (client) => {
+      expect(await ids(client, "select id from webhook_channels")).toEqual([channelA, channelB1].sort())
+      expect(await ids(client, "select id from webhook_channels where workspace_id = $1", [B])).toEqual([channelB1])
+      expect(await ids(client, "select id from webhook_channels where id = $1", [channelB2])).toEqual([])
+    })
+  })
+
+  it("with only app.channel_id set, shows exactly that row, with the workspace it belongs to", async () => {
+    await asApp({ channel: channelB1 }, async (client) => {
+      const { rows } = await client.query("select id, workspace_id from webhook_channels")
+      expect(rows).toEqual([{ id: channelB1, workspace_id: B }])
+    })
+  })
+
+  it("shows nothing for an id that is no channel, and nothing once the transaction has ended", async () => {
+    await asApp({ channel: crypto.randomUUID() }, async (client) => {
+      expect(await ids(client, "select id from webhook_channels")).toEqual([])
+    })
+    const client = await connect(db.appUrl)
+    try {
+      await client.query("begin")
+      await client.query("select set_config('app.channel_id', $1, true)", [channelB1])
+      expect(await ids(client, "select id from webhook_channels")).toEqual([channelB1])
+      await client.query("commit")
+      expect(await ids(client, "select id from webhook_channels")).toEqual([])
+    } finally {
+      await client.end()
+    }
+  })
+
+  it("does not open the channel's events: channel_events of B stay invisible", async () => {
+    await asApp({ workspace: A, channel: channelB1 }, async (client) => {
+      const { rows } = await client.query("select external_id from channel_events")
+      expect(rows).toEqual([{ external_id: "evA" }])
+    })
+    await asApp({ channel: channelB1 }, async (client) => {
+      expect((await client.query("select count(*)::int as n from channel_events")).rows[0].n).toBe(0)
+    })
+  })
+
+  it("grants no UPDATE or DELETE of the looked-up row, from A or from no workspace", async () => {
+    for (const settings of [{ workspace: A, channel: channelB1 }, { channel: channelB1 }]) {
+      await asApp(settings, async (client) => {
+        expect(
+          (await client.query("update webhook_channels set name = 'pwned' where id = $1", [channelB1])).rowCount
+        ).toBe(0)
+        expect((await client.query("update webhook_channels set name = 'pwned'")).rowCount).toBe(
+          settings.workspace === A ? 1 : 0
+        )
+        expect((await client.query("delete from webhook_channels where id = $1", [channelB1])).rowCount).toBe(0)
+        expect((await client.query("delete from webhook_channels where workspace_id = $1", [B])).rowCount).toBe(0)
+      })
+    }
+    const { rows } = await owner.query("select name from webhook_channels where workspace_id = $1 order by name", [B])
+    expect(rows).toEqual([{ name: "b1" }, { name: "b2" }])
+  })
+
+  it("cannot store an event into B while the transaction is in A", async () => {
+    await asApp({ workspace: A, channel: channelB1 }, async (client) => {
+      await expect(
+        client.query("insert into channel_events (workspace_id, channel_id, external_id) values ($1, $2, 'forged')", [
+          B,
+          channelB1
+        ])
+      ).rejects.toMatchObject({ code: "42501" })
+    })
+  })
+
+  it("cannot insert a channel into B or move the looked-up row", async () => {
+    await asApp({ workspace: A, channel: channelB1 }, async (client) => {
+      await expect(
+        client.query(
+          "insert into webhook_channels (workspace_id, kind, name, signing_secret_sealed) values ($1, 'slack', 'x', '\\x00')",
+          [B]
+        )
+      ).rejects.toMatchObject({ code: "42501" })
+    })
+    await asApp({ workspace: A, channel: channelB1 }, async (client) => {
+      expect(
+        (await client.query("update webhook_channels set workspace_id = $1 where id = $2", [A, channelB1])).rowCount
+      ).toBe(0)
+    })
+  })
+
+  it("is a SELECT-only permissive policy, next to the untouched isolation policy", async () => {
+    const { rows } = await owner.query(
+      "select policyname, cmd, permissive from pg_policies where tablename = 'webhook_channels' order by policyname"
+    )
+    expect(rows).toEqual([
+      { policyname: "channel_lookup", cmd: "SELECT", permissive: "PERMISSIVE" },
+      { policyname: "workspace_isolation", cmd: "ALL", permissive: "PERMISSIVE" }
+    ])
+  })
+})

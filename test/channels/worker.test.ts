@@ -1,0 +1,203 @@
+// The Channels service in-process, on a real database as carabase_app: resolveInbound finds a channel by id alone
+// and records into its workspace, and the methods the reply worker will call claim, finish and open what it needs.
+import * as crypto from "node:crypto"
+import { PgClient } from "@effect/sql-pg"
+import { Reactivity } from "@effect/experimental"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { Effect, Layer, ManagedRuntime, Option, Redacted } from "effect"
+import { Channels } from "../../src/channels/Channels"
+import * as ChannelsLayer from "../../src/channels/Channels"
+import type { InboundEvent } from "../../src/channels/InboundPayload"
+import * as Crypto from "../../src/platform/Crypto"
+import { AppDb, appNameTransforms } from "../../src/platform/Db"
+import * as RlsScope from "../../src/platform/RlsScope"
+import { CurrentWorkspace, type WorkspaceId } from "../../src/workspaces/CurrentWorkspace"
+import { connect, createDatabase, type TestDatabase } from "../support/database"
+
+let db: TestDatabase
+let runtime: ManagedRuntime.ManagedRuntime<Channels, unknown>
+const A = crypto.randomUUID() as WorkspaceId
+const B = crypto.randomUUID() as WorkspaceId
+
+beforeAll(async () => {
+  db = await createDatabase("channels_worker")
+  const owner = await connect(db.ownerUrl)
+  await owner.query("insert into workspaces (id, name) values ($1, 'A'), ($2, 'B')", [A, B])
+  await owner.end()
+  const app = Layer.scoped(
+    AppDb,
+    PgClient.make({ url: Redacted.make(db.appUrl), maxConnections: 4, ...appNameTransforms })
+  ).pipe(Layer.provide(Reactivity.layer))
+  const crypt = Layer.succeed(Crypto.Crypto, Crypto.make(Redacted.make(crypto.randomBytes(32))))
+  runtime = ManagedRuntime.make(
+    ChannelsLayer.layer.pipe(Layer.provide(RlsScope.layer), Layer.provide(crypt), Layer.provide(app)) as Layer.Layer<
+      Channels,
+      unknown
+    >
+  )
+})
+
+afterAll(async () => {
+  await runtime?.dispose()
+  await db?.drop()
+})
+
+const run = <A>(effect: Effect.Effect<A, unknown, Channels>) => runtime.runPromise(effect)
+const inWorkspace = <A>(ws: WorkspaceId, effect: Effect.Effect<A, unknown, Channels | CurrentWorkspace>) =>
+  run(Effect.provideService(effect, CurrentWorkspace, ws))
+
+const message = (id: string, text: string): InboundEvent => ({
+  externalId: id,
+  payload: { kind: "telegram", messages: [{ conversationId: "chat", senderId: "u", text }], raw: { id } }
+})
+
+describe("Channels.resolveInbound", () => {
+  it("finds a channel by id with no workspace given, opens its secrets, and records into its workspace", async () => {
+    const channel = await inWorkspace(
+      B,
+      Effect.flatMap(Channels, (c) =>
+        c.create({ kind: "telegram", name: "bot", signingSecret: "tg_secret", verifyToken: "vt", botToken: "123:bot" })
+      )
+    )
+    const stored = await run(
+      Effect.flatMap(Channels, (c) =>
+        c.resolveInbound(channel.id, "telegram", (found, record) =>
+          Effect.gen(function* () {
+            expect(Option.isSome(found)).toBe(true)
+            const value = Option.getOrThrow(found)
+            expect(value.workspaceId).toBe(B)
+            expect(Redacted.value(value.signingSecret)).toBe("tg_secret")
+            expect(Option.map(value.verifyToken, Redacted.value)).toEqual(Option.some("vt"))
+            return yield* record([message("1", "one"), message("2", "two"), message("1", "dup in batch")])
+          })
+        )
+      )
+    )
+    expect(stored).toBe(2)
+    const again = await run(
+      Effect.flatMap(Channels, (c) =>
+        c.resolveInbound(channel.id, "telegram", (_found, record) => record([message("2", "again")]))
+      )
+    )
+    expect(again).toBe(0)
+    const owner = await connect(db.ownerUrl)
+    const { rows } = await owner.query(
+      "select workspace_id, external_id from channel_events where channel_id = $1 order by external_id",
+      [channel.id]
+    )
+    await owner.end()
+    expect(rows).toEqual([
+      { workspace_id: B, external_id: "1" },
+      { workspace_id: B, external_id: "2" }
+    ])
+  })
+
+  it("finds nothing for an unknown id or a channel of another kind", async () => {
+    const channel = await inWorkspace(
+      A,
+      Effect.flatMap(Channels, (c) => c.create({ kind: "slack", name: "s", signingSecret: "x" }))
+    )
+    for (const [id, kind] of [
+      [crypto.randomUUID(), "slack"],
+      [channel.id, "telegram"]
+    ] as const) {
+      const found = await run(
+        Effect.flatMap(Channels, (c) => c.resolveInbound(id, kind, (f) => Effect.succeed(Option.isSome(f))))
+      )
+      expect(found).toBe(false)
+    }
+  })
+})
+
+describe("the reply worker's methods", () => {
+  it("claims received events oldest first, once, only in its own workspace, and finishes them", async () => {
+    const channel = await inWorkspace(
+      A,
+      Effect.flatMap(Channels, (c) =>
+        c.create({
+          kind: "telegram",
+          name: "w",
+          signingSecret: "s",
+          botToken: "777:token",
+          outboundUrl: "https://api.telegram.org"
+        })
+      )
+    )
+    await run(
+      Effect.flatMap(Channels, (c) =>
+        c.resolveInbound(channel.id, "telegram", (_f, record) =>
+          Effect.forEach(["a", "b", "c"], (id) => record([message(`w-${id}`, id)]))
+        )
+      )
+    )
+    expect(
+      await inWorkspace(
+        B,
+        Effect.flatMap(Channels, (c) => c.claimReceived(10))
+      )
+    ).toEqual(expect.not.arrayContaining([expect.objectContaining({ channelId: channel.id })]))
+    const first = await inWorkspace(
+      A,
+      Effect.flatMap(Channels, (c) => c.claimReceived(2))
+    )
+    expect(first.map((e) => e.externalId)).toEqual(["w-a", "w-b"])
+    expect(first[0]!.payload.messages[0]!.text).toBe("a")
+    expect(first[0]!.kind).toBe("telegram")
+    const second = await inWorkspace(
+      A,
+      Effect.flatMap(Channels, (c) => c.claimReceived(10))
+    )
+    expect(second.map((e) => e.externalId)).toEqual(["w-c"])
+    expect(
+      await inWorkspace(
+        A,
+        Effect.flatMap(Channels, (c) => c.finishEvent(first[0]!.id, "replied"))
+      )
+    ).toBe(true)
+    expect(
+      await inWorkspace(
+        B,
+        Effect.flatMap(Channels, (c) => c.finishEvent(first[1]!.id, "replied"))
+      )
+    ).toBe(false)
+    const events = await inWorkspace(
+      A,
+      Effect.flatMap(Channels, (c) => c.events(channel.id, 10))
+    )
+    expect(Object.fromEntries(events.map((e) => [e.externalId, e.status]))).toEqual({
+      "w-a": "replied",
+      "w-b": "processing",
+      "w-c": "processing"
+    })
+  })
+
+  it("opens the outbound credentials for its own workspace only", async () => {
+    const channel = await inWorkspace(
+      A,
+      Effect.flatMap(Channels, (c) =>
+        c.create({
+          kind: "matrix",
+          name: "m",
+          signingSecret: "hs",
+          botToken: "as_token",
+          outboundUrl: "https://hs.example"
+        })
+      )
+    )
+    const mine = await inWorkspace(
+      A,
+      Effect.flatMap(Channels, (c) => c.outbound(channel.id))
+    )
+    expect(Option.map(mine, (o) => [o.kind, Option.map(o.botToken, Redacted.value), o.outboundUrl])).toEqual(
+      Option.some(["matrix", Option.some("as_token"), Option.some("https://hs.example")])
+    )
+    expect(
+      Option.isNone(
+        await inWorkspace(
+          B,
+          Effect.flatMap(Channels, (c) => c.outbound(channel.id))
+        )
+      )
+    ).toBe(true)
+  })
+})

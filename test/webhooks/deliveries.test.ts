@@ -1,0 +1,83 @@
+// What a verified delivery turns into, platform by platform: the external id that deduplicates it and the messages
+// the reply worker will answer (and must not answer: bots).
+import { describe, expect, it } from "@effect/vitest"
+import * as Deliveries from "../../src/webhooks/Deliveries"
+
+const eventsOf = (parsed: Deliveries.Parsed) => {
+  if (parsed._tag !== "Events") throw new Error(`expected events, got ${parsed._tag}`)
+  return parsed.events
+}
+
+describe("reading verified deliveries", () => {
+  it("Slack: marks a bot's message fromBot, so the worker never answers a bot", () => {
+    const [event] = eventsOf(
+      Deliveries.slack({
+        type: "event_callback",
+        event_id: "Ev1",
+        event: { type: "message", subtype: "bot_message", bot_id: "B1", channel: "C1", text: "beep", thread_ts: "1.2" }
+      })
+    )
+    expect(event!.payload.messages).toEqual([
+      { conversationId: "C1", senderId: "B1", text: "beep", threadId: "1.2", fromBot: true }
+    ])
+  })
+
+  it("Slack: acknowledges other envelope types without storing, and refuses an event without event_id", () => {
+    expect(eventsOf(Deliveries.slack({ type: "app_rate_limited" }))).toEqual([])
+    expect(Deliveries.slack({ type: "event_callback", event: {} })._tag).toBe("Invalid")
+  })
+
+  it("Telegram: reads captions and channel posts, and stores updates without text with no message", () => {
+    const [caption] = eventsOf(
+      Deliveries.telegram({ update_id: 5, channel_post: { message_id: 1, chat: { id: -9 }, caption: "photo!" } })
+    )
+    expect(caption!.payload.messages).toEqual([
+      { conversationId: "-9", senderId: "-9", text: "photo!", messageId: "1", fromBot: false }
+    ])
+    const [sticker] = eventsOf(Deliveries.telegram({ update_id: 6, message: { chat: { id: 1 }, sticker: {} } }))
+    expect(sticker).toMatchObject({ externalId: "6", payload: { messages: [] } })
+  })
+
+  it("WhatsApp: reads interactive replies, keeps media messages without text, and refuses a message without id", () => {
+    const body = (messages: Array<unknown>) => ({
+      entry: [{ changes: [{ value: { metadata: { phone_number_id: "PN" }, messages } }] }]
+    })
+    const events = eventsOf(
+      Deliveries.whatsapp(
+        body([
+          { id: "w1", from: "49", type: "interactive", interactive: { button_reply: { id: "yes", title: "Yes" } } },
+          { id: "w2", from: "49", type: "image", image: { id: "media" } }
+        ])
+      )
+    )
+    expect(events.map((e) => [e.externalId, e.payload.messages.map((m) => m.text)])).toEqual([
+      ["w1", ["Yes"]],
+      ["w2", []]
+    ])
+    expect(Deliveries.whatsapp(body([{ from: "49", type: "text", text: { body: "x" } }]))._tag).toBe("Invalid")
+  })
+
+  it("Matrix: one event per transaction, with only room messages as messages", () => {
+    const [event] = eventsOf(
+      Deliveries.matrix(
+        {
+          events: [
+            { type: "m.room.member", room_id: "!r", sender: "@a", content: { membership: "join" } },
+            { type: "m.room.message", room_id: "!r", sender: "@a", event_id: "$1", content: { body: "hi" } }
+          ]
+        },
+        "txn1"
+      )
+    )
+    expect(event).toMatchObject({
+      externalId: "txn1",
+      payload: { messages: [{ conversationId: "!r", senderId: "@a", text: "hi", messageId: "$1" }] }
+    })
+  })
+
+  it("refuses bodies that are not JSON objects", () => {
+    for (const text of ["", "[]", "42", "{", "null"]) {
+      expect(Deliveries.parseJson(Buffer.from(text))).toBeUndefined()
+    }
+  })
+})
