@@ -4,6 +4,7 @@
 import { Effect, Layer } from "effect"
 import * as Agent from "./agent/AgentLayer"
 import * as Artifacts from "./artifacts/Artifacts"
+import * as Curation from "./curation/Curation"
 import * as EmbedderLive from "./embeddings/EmbedderLive"
 import * as Folios from "./folios/Folios"
 import * as GatewayProbe from "./gateway/GatewayProbe"
@@ -11,10 +12,11 @@ import * as Harvest from "./harvest/Harvest"
 import * as Graph from "./graph/Graph"
 import * as HttpListener from "./http/HttpListener"
 import { ServerLive } from "./http/Server"
-import * as JobBodies from "./jobs/JobBody"
+import * as JobBodies from "./jobs/Bodies"
 import * as JobRuns from "./jobs/JobRuns"
 import * as Scheduler from "./jobs/Scheduler"
 import * as LiveUpdates from "./live/LiveUpdates"
+import * as McpToolCatalog from "./mcp/ToolCatalog"
 import * as Memories from "./memories/Memories"
 import * as DatabaseProbe from "./meta/DatabaseProbe"
 import * as Notes from "./notes/Notes"
@@ -50,15 +52,19 @@ export const InfraLive = Harvest.layer.pipe(
 export const KnowledgeLive = Layer.mergeAll(Notes.layer, Folios.layer, Graph.layer, Memories.layer, Artifacts.layer)
 
 /** Services built on the knowledge services: tasks live in notes, search reads them all, agent tasks write notes. */
-export const DerivedLive = Layer.mergeAll(Tasks.layer, Search.layer, Settings.layer, Agent.layer, Webhooks.layer)
-
-/** Background work: pg-boss queues fed by node-cron, with the job bodies; built once the services exist. */
-export const JobsLive = Scheduler.layer.pipe(
-  Layer.provideMerge(JobRuns.layer),
-  Layer.provide(JobBodies.placeholderLayer)
+export const DerivedLive = Layer.mergeAll(
+  Tasks.layer,
+  Search.layer,
+  Settings.layer,
+  Curation.layer,
+  Agent.layer,
+  Webhooks.layer
 )
 
-export const DomainLive = JobsLive.pipe(
+/** Background work: pg-boss queues fed by node-cron, with the job bodies; built once the services exist. */
+export const JobsLive = Scheduler.layer.pipe(Layer.provideMerge(JobRuns.layer), Layer.provide(JobBodies.layer))
+
+export const DomainLive = Layer.mergeAll(JobsLive, McpToolCatalog.layer).pipe(
   Layer.provideMerge(DerivedLive),
   Layer.provideMerge(KnowledgeLive),
   Layer.provideMerge(InfraLive)

@@ -4,6 +4,7 @@ import { AgentTasksApi } from "../agent/AgentTasksApi"
 import { ArtifactsApi } from "../artifacts/ArtifactsApi"
 import { ChannelsApi } from "../channels/ChannelsApi"
 import { ChatApi } from "../chat/ChatApi"
+import { CurationApi } from "../curation/CurationApi"
 import { FoliosApi } from "../folios/FoliosApi"
 import { GraphApi } from "../graph/GraphApi"
 import { JobsApi } from "../jobs/JobsApi"
@@ -34,4 +35,5 @@ export class CarabaseApi extends HttpApi.make("carabase")
   .add(AgentTasksApi)
   .add(JobsApi)
   .add(ChannelsApi)
+  .add(CurationApi)
   .annotate(OpenApi.Title, "Carabase host API") {}

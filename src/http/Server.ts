@@ -6,10 +6,12 @@ import { AgentTasksHttpLive } from "../agent/AgentTasksHttp"
 import { ArtifactsHttpLive } from "../artifacts/ArtifactsHttp"
 import { ChannelsHttpLive } from "../channels/ChannelsHttp"
 import { ChatHttpLive } from "../chat/ChatHttp"
+import { CurationHttpLive } from "../curation/CurationHttp"
 import { FoliosHttpLive } from "../folios/FoliosHttp"
 import { GraphHttpLive } from "../graph/GraphHttp"
 import { JobsHttpLive } from "../jobs/JobsHttp"
 import { LiveHttpLive } from "../live/LiveHttp"
+import { McpHttpLive } from "../mcp/McpHttp"
 import { MemoriesHttpLive } from "../memories/MemoriesHttp"
 import { MetaHttpLive } from "../meta/MetaHttp"
 import { ModelRoutesHttpLive } from "../models/ModelRoutesHttp"
@@ -45,7 +47,8 @@ export const ApiLive = HttpApiBuilder.api(CarabaseApi).pipe(
     ModelRoutesHttpLive,
     AgentTasksHttpLive,
     JobsHttpLive,
-    ChannelsHttpLive
+    ChannelsHttpLive,
+    CurationHttpLive
   ]),
   Layer.provide(WorkspaceMiddlewareLive)
 )
@@ -68,7 +71,8 @@ export const ServerLive = HttpApiBuilder.serve().pipe(
   Layer.provide([
     HttpApiBuilder.middlewareOpenApi({ path: "/api/openapi.json" }),
     HttpApiBuilder.middleware(jsonErrors),
-    WebhooksHttpLive
+    WebhooksHttpLive,
+    McpHttpLive
   ]),
   Layer.provide(ApiLive),
   Layer.provideMerge(NodeServerLive),

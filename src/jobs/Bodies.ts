@@ -1,0 +1,46 @@
+// The job bodies, built from the host's own services. Bodies that need a later feature record a skipped run with
+// the reason.
+import { Effect, Layer } from "effect"
+import { Curation } from "../curation/Curation"
+import { JobBodies, skipped, type JobBody } from "./JobBody"
+import type { JobName } from "./JobCatalog"
+
+export const layer = Layer.effect(
+  JobBodies,
+  Effect.gen(function* () {
+    const curation = yield* Curation
+    return new Map<JobName, JobBody>([
+      [
+        "github-sync",
+        { scope: "workspace", run: Effect.succeed(skipped("no GitHub connection: connectors are not set up yet")) }
+      ],
+      ["backup", { scope: "host", run: Effect.succeed(skipped("backups come with the operator CLI")) }],
+      [
+        "memory-distill",
+        { scope: "workspace", run: Effect.succeed(skipped("the agent gateway is not wired to jobs yet")) }
+      ],
+      [
+        "folio-synthesis",
+        { scope: "workspace", run: Effect.succeed(skipped("the agent gateway is not wired to jobs yet")) }
+      ],
+      [
+        "dream-cycle",
+        { scope: "workspace", run: Effect.succeed(skipped("the agent gateway is not wired to jobs yet")) }
+      ],
+      [
+        "corpus-curation",
+        {
+          scope: "workspace",
+          run: Effect.map(curation.propose, (count) => ({
+            status: "succeeded" as const,
+            detail: `${count} new alias-merge suggestion(s)`
+          }))
+        }
+      ],
+      [
+        "harvest",
+        { scope: "workspace", run: Effect.succeed({ status: "succeeded" as const, detail: "writes index themselves" }) }
+      ]
+    ])
+  })
+)

@@ -1,0 +1,117 @@
+// MCP tools over daily notes and tasks, calling the Notes and Tasks services.
+import { Effect, Schema } from "effect"
+import { Notes } from "../../notes/Notes"
+import { NoteDate } from "../../notes/NoteDate"
+import { Tasks } from "../../tasks/Tasks"
+import { ADDITIVE, READ_ONLY, tool, UPDATING } from "../Tool"
+import { failWith } from "./Resolve"
+
+const DateArg = Schema.optional(NoteDate.annotations({ description: "YYYY-MM-DD; default today (host time zone)" }))
+const Tags = Schema.optional(Schema.Array(Schema.String).annotations({ description: "tags, without #" }))
+
+export const noteTools = [
+  tool({
+    name: "read_daily_note",
+    title: "Read a daily note",
+    description:
+      "Returns a day's note as markdown-like text: log entries as `## hh:mm AM #tag [Folio]` headings, tasks as `- [ ]` / `- [x]`. Reading never creates a note.",
+    input: Schema.Struct({ date: DateArg }),
+    annotations: READ_ONLY,
+    run: ({ date }) =>
+      Effect.gen(function* () {
+        const notes = yield* Notes
+        const day = date ?? (yield* notes.now).date
+        return yield* notes.text(day)
+      })
+  }),
+  tool({
+    name: "create_log_entry",
+    title: "Add a log entry",
+    description:
+      "Appends a log entry (logCard) to a daily note. `content` is markdown; `- [ ]` lines become tasks. Pass `idempotency_key` to make retries safe: an entry with the same key is not added twice.",
+    input: Schema.Struct({
+      content: Schema.String.pipe(Schema.minLength(1)),
+      folio: Schema.optional(Schema.String),
+      tags: Tags,
+      date: DateArg,
+      idempotency_key: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200)))
+    }),
+    annotations: ADDITIVE,
+    run: (args) =>
+      Effect.gen(function* () {
+        const notes = yield* Notes
+        const result = yield* failWith(
+          notes.inject({
+            type: "logCard",
+            content: args.content,
+            folio: args.folio,
+            tags: args.tags,
+            date: args.date,
+            idempotencyKey: args.idempotency_key
+          } as never)
+        )
+        return { success: true, date: result.date, duplicate: result.duplicate }
+      })
+  }),
+  tool({
+    name: "create_task",
+    title: "Add a task",
+    description: "Adds an unchecked task to a daily note, written as a log entry holding one task item.",
+    input: Schema.Struct({
+      text: Schema.String.pipe(Schema.minLength(1)),
+      folio: Schema.optional(Schema.String),
+      tags: Tags,
+      date: DateArg
+    }),
+    annotations: ADDITIVE,
+    run: (args) => Effect.flatMap(Tasks, (tasks) => failWith(tasks.create(args)))
+  }),
+  tool({
+    name: "list_tasks",
+    title: "List tasks",
+    description:
+      "Lists tasks from daily notes, unchecked first, then newest date first. Task ids are `YYYY-MM-DD:nodeIndex`.",
+    input: Schema.Struct({
+      checked: Schema.optional(Schema.Boolean),
+      folio: Schema.optional(Schema.String),
+      tag: Schema.optional(Schema.String),
+      date_from: Schema.optional(NoteDate),
+      date_to: Schema.optional(NoteDate),
+      limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 500)))
+    }),
+    annotations: READ_ONLY,
+    run: (args) =>
+      Effect.flatMap(Tasks, (tasks) =>
+        Effect.map(
+          tasks.list({
+            checked: args.checked,
+            folio: args.folio,
+            tag: args.tag,
+            from: args.date_from,
+            to: args.date_to,
+            limit: args.limit
+          }),
+          (list) => ({ tasks: list })
+        )
+      )
+  }),
+  tool({
+    name: "toggle_task",
+    title: "Check or uncheck a task",
+    description: "Sets a task's checked state by its id (`YYYY-MM-DD:nodeIndex`, as list_tasks returns it).",
+    input: Schema.Struct({
+      task_id: Schema.String.pipe(Schema.pattern(/^\d{4}-\d{2}-\d{2}:\d+$/)),
+      checked: Schema.Boolean
+    }),
+    annotations: { ...UPDATING, destructiveHint: false },
+    run: ({ task_id, checked }) =>
+      Effect.gen(function* () {
+        const [date, index] = task_id.split(":") as [string, string]
+        const day = yield* Schema.decodeUnknown(NoteDate)(date).pipe(
+          Effect.mapError(() => ({ message: `${date} is not a date` }))
+        )
+        const tasks = yield* Tasks
+        return yield* tasks.toggle(day, Number(index), checked)
+      }).pipe(failWith)
+  })
+]

@@ -1,0 +1,32 @@
+// Shared by the tools: turning a service's typed error into a tool failure, and finding a folio or an entity by
+// id or by name, as an agent naturally refers to them.
+import { Effect } from "effect"
+import { Folios } from "../../folios/Folios"
+import { Graph } from "../../graph/Graph"
+import { ToolFailure } from "../Tool"
+
+export const failWith = <A, E extends { readonly message: string }, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.mapError(effect, (error) => new ToolFailure({ message: error.message }))
+
+const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value.trim())
+
+export const folioId = (reference: string) =>
+  Effect.gen(function* () {
+    if (isUuid(reference)) return reference.trim().toLowerCase()
+    const folios = yield* Folios
+    const all = yield* folios.list()
+    const match = all.find((folio) => folio.name.toLowerCase() === reference.trim().toLowerCase())
+    if (match !== undefined) return match.id
+    return yield* new ToolFailure({
+      message: `no folio named "${reference}"; folios are: ${all.map((folio) => folio.name).join(", ") || "(none yet)"}`
+    })
+  })
+
+export const entityByReference = (reference: string) =>
+  Effect.gen(function* () {
+    const graph = yield* Graph
+    if (isUuid(reference)) return yield* failWith(graph.getEntity(reference.trim().toLowerCase()))
+    const [best] = yield* graph.listEntities({ search: reference.trim(), limit: 1 })
+    if (best === undefined) return yield* new ToolFailure({ message: `no entity matches "${reference}"` })
+    return yield* failWith(graph.getEntity(best.id))
+  })
