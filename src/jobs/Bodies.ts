@@ -1,7 +1,10 @@
-// The job bodies, built from the host's own services. Bodies that need a later feature record a skipped run with
-// the reason.
+// The job bodies, built from the host's own services. Bodies that need a later feature (GitHub connections,
+// backups) record a skipped run with the reason.
 import { Effect, Layer } from "effect"
 import { Curation } from "../curation/Curation"
+import { dreamCycle } from "./bodies/DreamCycle"
+import { folioSynthesis } from "./bodies/FolioSynthesis"
+import { memoryDistill } from "./bodies/MemoryDistill"
 import { JobBodies, skipped, type JobBody } from "./JobBody"
 import type { JobName } from "./JobCatalog"
 
@@ -9,24 +12,18 @@ export const layer = Layer.effect(
   JobBodies,
   Effect.gen(function* () {
     const curation = yield* Curation
+    const distill = yield* memoryDistill
+    const synthesis = yield* folioSynthesis
+    const dream = yield* dreamCycle
     return new Map<JobName, JobBody>([
       [
         "github-sync",
         { scope: "workspace", run: Effect.succeed(skipped("no GitHub connection: connectors are not set up yet")) }
       ],
       ["backup", { scope: "host", run: Effect.succeed(skipped("backups come with the operator CLI")) }],
-      [
-        "memory-distill",
-        { scope: "workspace", run: Effect.succeed(skipped("the agent gateway is not wired to jobs yet")) }
-      ],
-      [
-        "folio-synthesis",
-        { scope: "workspace", run: Effect.succeed(skipped("the agent gateway is not wired to jobs yet")) }
-      ],
-      [
-        "dream-cycle",
-        { scope: "workspace", run: Effect.succeed(skipped("the agent gateway is not wired to jobs yet")) }
-      ],
+      ["memory-distill", distill],
+      ["folio-synthesis", synthesis],
+      ["dream-cycle", dream],
       [
         "corpus-curation",
         {

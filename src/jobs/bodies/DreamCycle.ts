@@ -1,0 +1,53 @@
+// dream-cycle: asks the gateway for a short reflection on yesterday's note and injects it into today's note as a
+// logCard tagged #dream. Its idempotency key (`dream-cycle:<date>`) keeps it to one per day, however many runs.
+import { Effect } from "effect"
+import { Gateway } from "../../gateway/Gateway"
+import { hasIdempotencyKey } from "../../notes/LogCard"
+import { Notes } from "../../notes/Notes"
+import { CurrentWorkspace } from "../../workspaces/CurrentWorkspace"
+import { JobError, type JobBody } from "../JobBody"
+import { ask, dayBefore, settle } from "./AskGateway"
+
+const SYSTEM =
+  "You write a short, kind reflection (at most 120 words) on a person's day from their daily note: what stood out, " +
+  "what connects, one question worth sitting with. Plain text, no headings."
+
+export const dreamCycle = Effect.gen(function* () {
+  const notes = yield* Notes
+  const gateway = yield* Gateway
+  return {
+    scope: "workspace",
+    run: settle(
+      Effect.gen(function* () {
+        const today = (yield* notes.now).date
+        const key = `dream-cycle:${today}`
+        if (hasIdempotencyKey((yield* notes.get(today)).documentState, key)) {
+          return { status: "succeeded" as const, detail: "already dreamt today" }
+        }
+        const yesterday = dayBefore(today)
+        const { text } = yield* notes.text(yesterday as never)
+        if (text.trim() === "")
+          return { status: "succeeded" as const, detail: `nothing to reflect on from ${yesterday}` }
+        const workspace = yield* CurrentWorkspace
+        const reflection = yield* ask(
+          `carabase:${workspace}:dream-cycle`,
+          SYSTEM,
+          `Daily note of ${yesterday}:\n\n${text}`
+        )
+        const result = yield* notes
+          .inject({
+            type: "logCard",
+            content: reflection.trim(),
+            tags: ["dream"],
+            date: today,
+            idempotencyKey: key
+          } as never)
+          .pipe(Effect.mapError((error) => new JobError({ message: error.message })))
+        return {
+          status: "succeeded" as const,
+          detail: result.duplicate ? "already dreamt today" : `reflection added to ${today}`
+        }
+      }).pipe(Effect.provideService(Gateway, gateway))
+    )
+  } satisfies JobBody
+})

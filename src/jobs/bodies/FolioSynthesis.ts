@@ -1,0 +1,68 @@
+// folio-synthesis: for each folio active yesterday (a log entry naming it, or a commit), asks the gateway for a
+// synopsis of that day's work and appends it to the folio's timeline, once per folio and day.
+import { DateTime, Effect } from "effect"
+import { Folios } from "../../folios/Folios"
+import { Gateway } from "../../gateway/Gateway"
+import { LiveUpdates } from "../../live/LiveUpdates"
+import { Notes } from "../../notes/Notes"
+import { AppDb } from "../../platform/Db"
+import { RlsScope } from "../../platform/RlsScope"
+import { CurrentWorkspace } from "../../workspaces/CurrentWorkspace"
+import type { JobBody } from "../JobBody"
+import { ask, dayBefore, settle } from "./AskGateway"
+
+const SYSTEM =
+  "You write a folio's timeline: given one day's log entries and commits for a project notebook, answer with a " +
+  "two- or three-sentence synopsis of what happened. Plain text."
+
+export const folioSynthesis = Effect.gen(function* () {
+  const notes = yield* Notes
+  const folios = yield* Folios
+  const sql = yield* AppDb
+  const rls = yield* RlsScope
+  const live = yield* LiveUpdates
+  const gateway = yield* Gateway
+  return {
+    scope: "workspace",
+    run: settle(
+      Effect.gen(function* () {
+        const date = dayBefore((yield* notes.now).date)
+        const workspace = yield* CurrentWorkspace
+        let written = 0
+        for (const folio of yield* folios.list()) {
+          const detail = yield* folios.get(folio.id).pipe(Effect.orDie)
+          if (detail.timeline.some((entry) => entry.date === date && entry.source === "synthesis")) continue
+          const entries = (yield* folios.entries(folio.id).pipe(Effect.orDie)).filter((entry) => entry.date === date)
+          const commits = detail.commits.filter((commit) => DateTime.formatIsoDate(commit.createdAt) === date)
+          if (entries.length === 0 && commits.length === 0) continue
+          const day = [
+            ...entries.map((entry) => `Log ${entry.timestamp}: ${entry.text}`),
+            ...commits.map((commit) => `Commit: ${commit.message}`)
+          ].join("\n")
+          const synopsis = yield* ask(
+            `carabase:${workspace}:folio-synthesis:${folio.id}`,
+            SYSTEM,
+            `Folio "${folio.name}" (${folio.about}), ${date}:\n\n${day}`
+          )
+          const inserted = yield* rls
+            .current(
+              sql`
+                insert into folio_timeline_entries (folio_id, date, synopsis, source)
+                select ${folio.id}, ${date}::date, ${synopsis.trim()}, 'synthesis'
+                where not exists (
+                  select 1 from folio_timeline_entries
+                  where folio_id = ${folio.id} and date = ${date}::date and source = 'synthesis'
+                )
+                returning id`
+            )
+            .pipe(Effect.orDie)
+          if (inserted.length > 0) {
+            written++
+            yield* live.publish({ type: "folio", action: "updated", id: folio.id })
+          }
+        }
+        return { status: "succeeded" as const, detail: `${written} folio synopses for ${date}` }
+      }).pipe(Effect.provideService(Gateway, gateway))
+    )
+  } satisfies JobBody
+})

@@ -1,0 +1,51 @@
+// memory-distill: asks the gateway for the durable facts in yesterday's note and stores each as a memory with
+// provenance `daily-note:<date>`. A fact already stored from that note is not stored again.
+import { Effect } from "effect"
+import { Gateway } from "../../gateway/Gateway"
+import { Memories } from "../../memories/Memories"
+import { Notes } from "../../notes/Notes"
+import { AppDb } from "../../platform/Db"
+import { RlsScope } from "../../platform/RlsScope"
+import { CurrentWorkspace } from "../../workspaces/CurrentWorkspace"
+import type { JobBody } from "../JobBody"
+import { ask, dayBefore, lines, settle } from "./AskGateway"
+
+const SYSTEM =
+  "You extract durable facts from a person's daily note: preferences, decisions, commitments, relationships. " +
+  "Answer with one short self-contained fact per line, at most 10, and nothing else. Answer with nothing if there are none."
+
+export const memoryDistill = Effect.gen(function* () {
+  const notes = yield* Notes
+  const memories = yield* Memories
+  const sql = yield* AppDb
+  const rls = yield* RlsScope
+  const gateway = yield* Gateway
+  return {
+    scope: "workspace",
+    run: settle(
+      Effect.gen(function* () {
+        const date = dayBefore((yield* notes.now).date)
+        const { text } = yield* notes.text(date as never)
+        if (text.trim() === "") return { status: "succeeded" as const, detail: `no note on ${date}` }
+        const workspace = yield* CurrentWorkspace
+        const facts = lines(
+          yield* ask(`carabase:${workspace}:memory-distill`, SYSTEM, `Daily note of ${date}:\n\n${text}`)
+        )
+        const source = `daily-note:${date}`
+        const known = new Set(
+          (yield* rls
+            .current(sql<{ content: string }>`select content from memories where source = ${source}`)
+            .pipe(Effect.orDie)).map((row) => row.content.trim().toLowerCase())
+        )
+        let stored = 0
+        for (const fact of facts) {
+          if (known.has(fact.toLowerCase())) continue
+          known.add(fact.toLowerCase())
+          yield* memories.create({ content: fact, source })
+          stored++
+        }
+        return { status: "succeeded" as const, detail: `${stored} new memories from ${date}` }
+      }).pipe(Effect.provideService(Gateway, gateway))
+    )
+  } satisfies JobBody
+})

@@ -1,0 +1,132 @@
+// The nightly jobs that ask the agent gateway: memory-distill, folio-synthesis and dream-cycle, against the fake
+// gateway speaking OpenClaw's protocol. Each writes once however often it runs, and a gateway that cannot be
+// reached makes the run "skipped" with the reason.
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { asOwner, call, createWorkspace } from "../folios/suite"
+import { createDatabase, type TestDatabase } from "../support/database"
+import { startFakeGateway, type FakeGateway } from "../support/fakeGateway"
+import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
+import { freePort } from "../support/ports"
+
+const PASSWORD = "f0".repeat(32)
+let db: TestDatabase
+let gateway: FakeGateway
+let host: HostProcess
+let base: string
+
+const reply = (_last: string, body: { messages: Array<{ content: string }> }) => {
+  const system = body.messages[0]!.content
+  if (system.includes("durable facts")) return "- Ada prefers green tea\n2. The launch moved to Friday\n"
+  if (system.includes("reflection")) return "A calm day of small steps."
+  if (system.includes("timeline")) return "Surveyed the northern coast and fixed the launch date."
+  return "?"
+}
+
+beforeAll(async () => {
+  db = await createDatabase("gateway_jobs")
+  gateway = await startFakeGateway({ passwords: [PASSWORD], reply })
+  const port = await freePort()
+  base = `http://127.0.0.1:${port}`
+  host = startHost({
+    cwd: scratchDir(),
+    env: hostEnv(db, port, {
+      TZ: "UTC",
+      CARABASE_TIMEZONE: "UTC",
+      OPENCLAW_GATEWAY_URL: gateway.url,
+      OPENCLAW_GATEWAY_PASSWORD: PASSWORD
+    })
+  })
+  await host.ready()
+})
+afterAll(async () => {
+  await host?.stop()
+  await gateway?.close()
+  await db?.drop()
+})
+
+const today = () => new Date().toISOString().slice(0, 10)
+const yesterday = () => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)
+
+const runJob = async (workspace: string, name: string) => {
+  const before = ((await call(base, "GET", "/jobs", { workspace })).body.runs as Array<unknown>).length
+  expect((await call(base, "POST", `/jobs/${name}/run`, { workspace })).status).toBe(202)
+  for (let i = 0; i < 150; i++) {
+    const runs = (await call(base, "GET", "/jobs", { workspace })).body.runs as Array<{
+      name: string
+      status: string
+      error: string | null
+    }>
+    if (runs.length > before && runs[0]!.name === name && runs[0]!.status !== "running") return runs[0]!
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  throw new Error(`${name} did not finish`)
+}
+
+describe("jobs that ask the gateway", () => {
+  let workspace: string
+  let folio: string
+  beforeAll(async () => {
+    workspace = await createWorkspace(base, "Nightly")
+    folio = (await call(base, "POST", "/folios", { workspace, body: { name: "Atlas", about: "Coast survey" } })).body.id
+    await call(base, "POST", "/daily-notes/inject", {
+      workspace,
+      body: {
+        type: "logCard",
+        content: "Ada said she prefers green tea. The launch moved to Friday.",
+        folio: "Atlas",
+        date: yesterday()
+      }
+    })
+  })
+
+  it("memory-distill stores yesterday's facts with provenance, and never twice", async () => {
+    expect(await runJob(workspace, "memory-distill")).toMatchObject({ status: "succeeded" })
+    expect(await runJob(workspace, "memory-distill")).toMatchObject({ status: "succeeded" })
+    const rows = await asOwner(db, (client) =>
+      client.query("select content, source from memories where workspace_id = $1 order by content", [workspace])
+    )
+    expect(rows.rows).toEqual([
+      { content: "Ada prefers green tea", source: `daily-note:${yesterday()}` },
+      { content: "The launch moved to Friday", source: `daily-note:${yesterday()}` }
+    ])
+    const distillCall = gateway.requests.find((request) => request.path.endsWith("/chat/completions"))!
+    expect(distillCall.headers.authorization).toBe(`Bearer ${PASSWORD}`)
+    expect(String(distillCall.headers["x-openclaw-session-key"])).toContain(workspace)
+  })
+
+  it("folio-synthesis appends one synopsis to the folio active yesterday", async () => {
+    await runJob(workspace, "folio-synthesis")
+    await runJob(workspace, "folio-synthesis")
+    const timeline = (await call(base, "GET", `/folios/${folio}`, { workspace })).body.folio.timeline as Array<{
+      date: string
+      synopsis: string
+      source: string
+    }>
+    expect(timeline).toEqual([
+      expect.objectContaining({
+        date: yesterday(),
+        synopsis: "Surveyed the northern coast and fixed the launch date.",
+        source: "synthesis"
+      })
+    ])
+  })
+
+  it("dream-cycle injects one reflection into today's note, however many runs", async () => {
+    await runJob(workspace, "dream-cycle")
+    await runJob(workspace, "dream-cycle")
+    const text = (await call(base, "GET", `/daily-notes/${today()}/text`, { workspace })).body.text as string
+    expect(text.match(/A calm day of small steps\./g)).toHaveLength(1)
+    expect(text).toContain("#dream")
+  })
+
+  it("records a run as skipped, with the reason, when the gateway cannot be reached", async () => {
+    gateway.mode = "down"
+    try {
+      const run = await runJob(workspace, "memory-distill")
+      expect(run.status).toBe("skipped")
+      expect(run.error).toMatch(/gateway unreachable at/)
+    } finally {
+      gateway.mode = "normal"
+    }
+  })
+})
