@@ -1,5 +1,6 @@
 // Pure reading of logCard blocks for a folio's log: which folios a card names, its tags, its plain text, and the
 // newest-first order of the entries. No database here: FoliosRepo hands over the candidate blocks.
+import { parseStringArray } from "../notes/LogCard"
 import type { FolioEntry } from "./FoliosApi"
 
 /** A logCard as found in a daily note, with the note's date and its position among the note's top-level blocks. */
@@ -11,25 +12,12 @@ export interface CandidateBlock {
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
-/** A string-array attribute: JSON-encoded as the contract says, or (from lenient writers) a real array. */
-export const stringList = (value: unknown): ReadonlyArray<string> => {
-  let parsed: unknown = value
-  if (typeof value === "string") {
-    try {
-      parsed = JSON.parse(value)
-    } catch {
-      return []
-    }
-  }
-  return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === "string") : []
-}
-
 const fold = (name: string) => name.normalize("NFC").trim().toLowerCase()
 
 export const namesFolio = (block: unknown, folioName: string): boolean => {
   if (!isRecord(block) || block.type !== "logCard" || !isRecord(block.attrs)) return false
   const wanted = fold(folioName)
-  return stringList(block.attrs.folios).some((name) => fold(name) === wanted)
+  return parseStringArray(block.attrs.folios).some((name) => fold(name) === wanted)
 }
 
 const inlineTypes = new Set(["text", "hardBreak", "mention", "folioMention", "tagMention"])
@@ -82,8 +70,8 @@ const toEntry = (candidate: CandidateBlock): FolioEntry => {
   return {
     date: candidate.date,
     timestamp: typeof attrs.timestamp === "string" ? attrs.timestamp : "",
-    tags: stringList(attrs.tags),
-    folios: stringList(attrs.folios),
+    tags: parseStringArray(attrs.tags),
+    folios: parseStringArray(attrs.folios),
     text: plainText(candidate.block),
     block: candidate.block
   }

@@ -39,15 +39,21 @@ export const makeLogCard = (card: NewLogCard): Node => ({
   content: card.content
 })
 
-/** A JSON-encoded string array attribute; anything unreadable counts as empty. */
+/**
+ * A string-array attribute: JSON-encoded as the contract says, or (from lenient writers) a real array. Anything
+ * unreadable counts as empty.
+ */
 export const parseStringArray = (value: unknown): ReadonlyArray<string> => {
-  if (typeof value !== "string" || value.trim() === "") return []
-  try {
-    const parsed: unknown = JSON.parse(value)
-    return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === "string") : []
-  } catch {
-    return []
+  let parsed: unknown = value
+  if (typeof value === "string") {
+    if (value.trim() === "") return []
+    try {
+      parsed = JSON.parse(value)
+    } catch {
+      return []
+    }
   }
+  return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === "string") : []
 }
 
 export const logCardMeta = (node: Node): LogCardMeta => {

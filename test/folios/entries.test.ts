@@ -1,7 +1,7 @@
 // A folio's log (GET /folios/:id/entries) read from daily notes seeded directly in the database, workspace isolation
 // of folios through the API, and the live-updates announcement of folio writes.
 import { describe, expect, it } from "@effect/vitest"
-import { asOwner, call, createWorkspace, hostSuite, openEvents } from "./suite"
+import { asOwner, call, createWorkspace, hostSuite, openEvents } from "../support/hostSuite"
 
 const suite = hostSuite("folio_entries")
 

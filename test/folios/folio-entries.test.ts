@@ -1,6 +1,7 @@
 // The pure reading of logCards behind a folio's log: attribute lists, timestamps, matching and order.
 import { describe, expect, it } from "@effect/vitest"
-import { folioEntries, minutesOf, namesFolio, stringList } from "../../src/folios/FolioEntries"
+import { folioEntries, minutesOf, namesFolio } from "../../src/folios/FolioEntries"
+import { parseStringArray as stringList } from "../../src/notes/LogCard"
 
 const card = (timestamp: string, folios: string) => ({ type: "logCard", attrs: { timestamp, folios } })
 

@@ -2,7 +2,7 @@
 // and the errors a client can make (400 with nothing stored, 404 for unknown folios, 409 for a taken name).
 import { describe, expect, it } from "@effect/vitest"
 import { runClient } from "../support/apiClient"
-import { asOwner, call, createWorkspace, hostSuite } from "./suite"
+import { asOwner, call, createWorkspace, hostSuite } from "../support/hostSuite"
 
 const suite = hostSuite("folios")
 

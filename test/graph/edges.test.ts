@@ -3,7 +3,7 @@
 // live updates for entity writes.
 import { describe, expect, it } from "@effect/vitest"
 import { runClient } from "../support/apiClient"
-import { call, createWorkspace, hostSuite, openEvents } from "../folios/suite"
+import { call, createWorkspace, hostSuite, openEvents } from "../support/hostSuite"
 
 const suite = hostSuite("edges")
 

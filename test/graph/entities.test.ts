@@ -2,7 +2,7 @@
 // that ignores case and accents and ranks exact before prefix before substring, aliases, and canonical links.
 import { describe, expect, it } from "@effect/vitest"
 import { runClient } from "../support/apiClient"
-import { call, createWorkspace, hostSuite } from "../folios/suite"
+import { call, createWorkspace, hostSuite } from "../support/hostSuite"
 
 const suite = hostSuite("entities")
 

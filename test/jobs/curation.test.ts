@@ -1,6 +1,6 @@
 // corpus-curation end to end: the job proposes merges, the owner accepts or rejects, and nothing merges on its own.
 import { describe, expect, it } from "@effect/vitest"
-import { asOwner, call, createWorkspace, hostSuite } from "../folios/suite"
+import { asOwner, call, createWorkspace, hostSuite } from "../support/hostSuite"
 
 const suite = hostSuite("curation")
 

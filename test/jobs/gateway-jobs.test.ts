@@ -2,7 +2,7 @@
 // gateway speaking OpenClaw's protocol. Each writes once however often it runs, and a gateway that cannot be
 // reached makes the run "skipped" with the reason.
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { asOwner, call, createWorkspace } from "../folios/suite"
+import { asOwner, call, createWorkspace } from "../support/hostSuite"
 import { createDatabase, type TestDatabase } from "../support/database"
 import { startFakeGateway, type FakeGateway } from "../support/fakeGateway"
 import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"

@@ -4,7 +4,7 @@ import { createRequire } from "node:module"
 import * as path from "node:path"
 import { promisify } from "node:util"
 import { beforeAll, describe, expect, it } from "@effect/vitest"
-import { call, createWorkspace, hostSuite } from "../folios/suite"
+import { call, createWorkspace, hostSuite } from "../support/hostSuite"
 
 const run = promisify(execFile)
 const inspector = path.join(

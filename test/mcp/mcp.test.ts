@@ -6,7 +6,7 @@ import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { TOOL_NAMES } from "../../src/mcp/ToolCatalog"
-import { call, createWorkspace, hostSuite } from "../folios/suite"
+import { call, createWorkspace, hostSuite } from "../support/hostSuite"
 
 const suite = hostSuite("mcp")
 let A: string

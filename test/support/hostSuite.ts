@@ -1,10 +1,10 @@
 // A host process on a fresh database for one test file, plus plain-HTTP helpers for the cases the typed client
 // cannot express (malformed bodies, wrong types, raw status codes) and an SSE reader for live updates.
 import { afterAll, beforeAll } from "@effect/vitest"
-import { runClient } from "../support/apiClient"
-import { connect, createDatabase, type TestDatabase } from "../support/database"
-import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
-import { freePort } from "../support/ports"
+import { runClient } from "./apiClient"
+import { connect, createDatabase, type TestDatabase } from "./database"
+import { hostEnv, scratchDir, startHost, type HostProcess } from "./hostProcess"
+import { freePort } from "./ports"
 
 export interface Suite {
   readonly base: string
