@@ -2,6 +2,7 @@
 // backups) record a skipped run with the reason.
 import { Effect, Layer } from "effect"
 import { Curation } from "../curation/Curation"
+import { Harvest } from "../harvest/Harvest"
 import { dreamCycle } from "./bodies/DreamCycle"
 import { folioSynthesis } from "./bodies/FolioSynthesis"
 import { memoryDistill } from "./bodies/MemoryDistill"
@@ -12,6 +13,7 @@ export const layer = Layer.effect(
   JobBodies,
   Effect.gen(function* () {
     const curation = yield* Curation
+    const harvest = yield* Harvest
     const distill = yield* memoryDistill
     const synthesis = yield* folioSynthesis
     const dream = yield* dreamCycle
@@ -36,7 +38,13 @@ export const layer = Layer.effect(
       ],
       [
         "harvest",
-        { scope: "workspace", run: Effect.succeed({ status: "succeeded" as const, detail: "writes index themselves" }) }
+        {
+          scope: "host",
+          run: Effect.map(harvest.refreshEmbeddings, (count) => ({
+            status: "succeeded" as const,
+            detail: `${count} chunk(s) embedded`
+          }))
+        }
       ]
     ])
   })

@@ -154,8 +154,19 @@ export const layer = Layer.scoped(
         const skips: Array<string> = []
         let ran = 0
         if (body.scope === "host") {
+          // A host job runs once; each workspace's runs list shows it, so the owner sees it wherever they look.
+          const all = yield* workspaces.list
+          const started = yield* Effect.forEach(all, (workspace) =>
+            Effect.map(
+              runs.start(workspace.id, { name, jobId: job.id, attempt }),
+              (runId) => [workspace.id, runId] as const
+            )
+          )
           const outcome = yield* Effect.exit(body.run)
           const result = statusOf(outcome, final)
+          yield* Effect.forEach(started, ([workspaceId, runId]) => runs.finish(workspaceId, runId, result), {
+            discard: true
+          })
           ran++
           if (result.status === "failed" || result.status === "dead") failures.push(result.error ?? "failed")
           if (result.status === "skipped") skips.push(result.error ?? "skipped")

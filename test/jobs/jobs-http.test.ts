@@ -73,6 +73,26 @@ describe("jobs API", () => {
     expect(theirs).not.toContain(runs[0]!.id)
   })
 
+  it("a host-wide job (harvest: embed what has no vector yet) shows its run in every workspace", async () => {
+    const first = await workspace("Harvest one")
+    const second = await workspace("Harvest two")
+    const response = await fetch(`${base}/api/v1/jobs/harvest/run`, {
+      method: "POST",
+      headers: { "x-workspace-id": first }
+    })
+    expect(response.status).toBe(202)
+    const finished = async (id: string) => {
+      for (let i = 0; i < 100; i++) {
+        const runs = (await jobs(id)).runs.filter((run) => run.name === "harvest" && run.status !== "running")
+        if (runs.length > 0) return runs[0]!
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+      throw new Error("harvest did not finish")
+    }
+    expect(await finished(first)).toMatchObject({ status: "succeeded", error: null })
+    expect(await finished(second)).toMatchObject({ status: "succeeded" })
+  })
+
   it("refuses an unknown job with 404 and a list of the real ones", async () => {
     const response = await fetch(`${base}/api/v1/jobs/make-coffee/run`, {
       method: "POST",
