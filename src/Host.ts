@@ -18,6 +18,7 @@ import * as Scheduler from "./jobs/Scheduler"
 import * as LiveUpdates from "./live/LiveUpdates"
 import * as McpToolCatalog from "./mcp/ToolCatalog"
 import * as Memories from "./memories/Memories"
+import * as RoutedEmbedder from "./models/RoutedEmbedder"
 import * as DatabaseProbe from "./meta/DatabaseProbe"
 import * as Notes from "./notes/Notes"
 import * as Crypto from "./platform/Crypto"
@@ -43,8 +44,11 @@ const MigrationsLive = Layer.effectDiscard(Effect.flatMap(Db.OwnerDb, (sql) => m
 /** Owner pool, migrations applied, then the app pool (its role is created by the first migration). */
 export const DatabaseLive = Db.appLayer.pipe(Layer.provideMerge(MigrationsLive), Layer.provideMerge(Db.ownerLayer))
 
-/** Shared infrastructure every domain service may use. */
+/** Shared infrastructure every domain service may use, including the gateway and model routes (embeddings follow a
+ * workspace's `embeddings` route). */
 export const InfraLive = Harvest.layer.pipe(
+  Layer.provideMerge(RoutedEmbedder.layer),
+  Layer.provideMerge(Agent.routingLayer),
   Layer.provideMerge(Layer.mergeAll(Workspaces.layer, RlsScope.layer, LiveUpdates.layer, EmbedderLive.layer))
 )
 

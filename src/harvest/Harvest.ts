@@ -7,6 +7,7 @@
 // every chunk whose vector was made by another model, so switching models converges without downtime; until then
 // those chunks are found by full-text search only.
 import { Context, Duration, Effect, Layer, Queue, Schedule } from "effect"
+import { resolveEmbedder } from "../embeddings/ActiveEmbedder"
 import { Embedder, EmbeddingError, toVectorLiteral, type EmbedderShape } from "../embeddings/Embedder"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
@@ -45,10 +46,11 @@ const INLINE_EMBED_TIMEOUT = Duration.seconds(10)
 export const make = Effect.gen(function* () {
   const sql = yield* AppDb
   const rls = yield* RlsScope
-  const embedder: EmbedderShape = yield* Embedder
+  const hostEmbedder: EmbedderShape = yield* Embedder
+  const embedderNow = yield* resolveEmbedder(hostEmbedder)
   const wake = yield* Queue.sliding<void>(1)
 
-  const embedOrNull = (texts: ReadonlyArray<string>) =>
+  const embedOrNull = (embedder: EmbedderShape, texts: ReadonlyArray<string>) =>
     embedder.embed(texts).pipe(
       // The caller's transaction is open meanwhile: a slow provider must not hold it for long.
       Effect.timeoutFail({
@@ -73,7 +75,14 @@ export const make = Effect.gen(function* () {
     Effect.gen(function* () {
       const title = source.title.trim().slice(0, 500)
       const chunks = chunkText(source.text)
-      const vectors = chunks.length === 0 ? [] : yield* embedOrNull(chunks.map((chunk) => embeddingText(title, chunk)))
+      const embedder = yield* embedderNow
+      const vectors =
+        chunks.length === 0
+          ? []
+          : yield* embedOrNull(
+              embedder,
+              chunks.map((chunk) => embeddingText(title, chunk))
+            )
       yield* rls.current(
         Effect.gen(function* () {
           yield* sql`delete from search_chunks where source_kind = ${source.kind} and source_id = ${source.id}`
@@ -98,6 +107,7 @@ export const make = Effect.gen(function* () {
     rls.run(
       workspaceId,
       Effect.gen(function* () {
+        const embedder = yield* embedderNow
         const stale = yield* sql<{ id: string; title: string; content: string }>`
           select id, title, content from search_chunks
           where embedding_model is null or embedding_model <> ${embedder.model}
@@ -125,7 +135,7 @@ export const make = Effect.gen(function* () {
         if (done < REFRESH_BATCH) break
       }
     }
-    if (total > 0) yield* Effect.logInfo(`embedded ${total} chunk(s) with ${embedder.model}`)
+    if (total > 0) yield* Effect.logInfo(`embedded ${total} chunk(s)`)
     return total
   }).pipe(
     Effect.catchTag("EmbeddingError", (error) =>

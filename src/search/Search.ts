@@ -3,6 +3,7 @@
 // reciprocal rank (k = 60) in one SQL statement, best chunk per source.
 import type { SqlClient } from "@effect/sql"
 import { Context, Effect, Layer } from "effect"
+import { resolveEmbedder } from "../embeddings/ActiveEmbedder"
 import { Embedder, toVectorLiteral, type EmbedderShape } from "../embeddings/Embedder"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
@@ -183,11 +184,14 @@ export const layer = Layer.effect(
   Effect.gen(function* () {
     const sql = yield* AppDb
     const rls = yield* RlsScope
-    const embedder = yield* Embedder
+    const embedderNow = yield* resolveEmbedder(yield* Embedder)
     return {
       search: (request) =>
-        embedQuery(embedder, request.query).pipe(
-          Effect.flatMap((vector) => rls.current(runHybrid(sql, embedder, request, vector))),
+        Effect.flatMap(embedderNow, (embedder) =>
+          embedQuery(embedder, request.query).pipe(
+            Effect.flatMap((vector) => rls.current(runHybrid(sql, embedder, request, vector)))
+          )
+        ).pipe(
           Effect.map((rows) => rows.map(toResult)),
           Effect.withSpan("Search.search")
         )
