@@ -12,6 +12,7 @@ import { isCalendarDate, type NoteDate } from "../notes/NoteDate"
 import { Notes } from "../notes/Notes"
 import { RlsScope } from "../platform/RlsScope"
 import { CurrentWorkspace, type WorkspaceId } from "../workspaces/CurrentWorkspace"
+import { Workspaces } from "../workspaces/Workspaces"
 import { AgentTask, AgentTaskInvalid, AgentTaskNotFound, type CreateAgentTask } from "./AgentTasksApi"
 import * as Repo from "./AgentTasksRepo"
 import { dateOfOrigin, placeAfterOrigin } from "./NotePlacement"
@@ -54,6 +55,7 @@ export const layer = Layer.scoped(
     const rls = yield* RlsScope
     const gateway = yield* Gateway
     const notes = yield* Notes
+    const workspaces = yield* Workspaces
     const running = yield* FiberSet.make()
     const permits = yield* Effect.makeSemaphore(CONCURRENT_TASKS)
 
@@ -135,6 +137,26 @@ export const layer = Layer.scoped(
       yield* FiberSet.run(running, run(workspaceId, row, date as NoteDate, target))
       return toTask(row)
     })
+
+    // A crash (not a shutdown, which marks running tasks failed) can leave tasks queued or running: resume them.
+    const recover = Effect.gen(function* () {
+      for (const workspace of yield* workspaces.list) {
+        const rows = yield* rls.run(workspace.id, repo.list)
+        for (const row of rows.filter((task) => task.status === "queued" || task.status === "running")) {
+          const date = (row.noteDate ?? (yield* notes.now).date) as NoteDate
+          const target = yield* Effect.either(gateway.target({ agentId: row.agentId }))
+          if (target._tag === "Left") {
+            yield* rls.run(workspace.id, repo.failed(row.id, target.left.message))
+            continue
+          }
+          yield* Effect.logInfo("resuming an agent task left unfinished by a crash").pipe(
+            Effect.annotateLogs({ service: "AgentTasks", task: row.id })
+          )
+          yield* FiberSet.run(running, run(workspace.id, row, date, target.right))
+        }
+      }
+    }).pipe(Effect.catchAllCause((cause) => Effect.logError("agent task recovery failed", cause)))
+    yield* Effect.forkScoped(recover)
 
     return {
       create,
