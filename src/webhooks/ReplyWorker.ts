@@ -1,0 +1,76 @@
+// The reply worker: claims received chat-platform events, asks the agent gateway for an answer to each message (one
+// OpenClaw session per conversation), sends it back through the platform, and logs the exchange into the day's note.
+// Events end "replied", "ignored" (nothing to answer, e.g. another bot) or "failed" after three tries. While the
+// gateway is not configured, events wait as "received".
+import { Effect, Layer, Schedule } from "effect"
+import { Channels, type ClaimedEvent } from "../channels/Channels"
+import { Gateway } from "../gateway/Gateway"
+import { Notes } from "../notes/Notes"
+import { CurrentWorkspace, type WorkspaceId } from "../workspaces/CurrentWorkspace"
+import { Workspaces } from "../workspaces/Workspaces"
+import { outboundConfig, sendReply } from "./Outbound"
+
+const POLL = "2 seconds"
+const BATCH = 10
+
+const SYSTEM =
+  "You are the owner's personal assistant answering them in a chat app. Be brief and helpful; plain text only."
+
+export const layer = Layer.scopedDiscard(
+  Effect.gen(function* () {
+    const channels = yield* Channels
+    const gateway = yield* Gateway
+    const notes = yield* Notes
+    const workspaces = yield* Workspaces
+    const config = yield* outboundConfig
+
+    const answer = (workspaceId: WorkspaceId, event: ClaimedEvent) =>
+      Effect.gen(function* () {
+        const outbound = yield* channels.outbound(event.channelId)
+        if (outbound._tag === "None") return "failed" as const
+        const messages = event.payload.messages.filter((message) => !message.fromBot && message.text.trim() !== "")
+        if (messages.length === 0) return "ignored" as const
+        const target = yield* gateway.target()
+        for (const [index, message] of messages.entries()) {
+          const reply = yield* gateway.complete(target, {
+            messages: [
+              { role: "system", content: SYSTEM },
+              { role: "user", content: message.text }
+            ],
+            headers: {
+              "x-openclaw-session-key": `carabase:${workspaceId}:channel:${event.channelId}:${message.conversationId}`
+            }
+          })
+          yield* sendReply(config, outbound.value, message, reply.trim(), `${event.id}-${index}`)
+          yield* notes.inject({
+            type: "logCard",
+            content: `${event.kind} · ${message.senderId}: ${message.text}\n\n${reply.trim()}`,
+            tags: ["chat", event.kind],
+            idempotencyKey: `channel-event:${event.id}:${index}`
+          } as never)
+        }
+        return "replied" as const
+      }).pipe(
+        Effect.retry({ times: 2, schedule: Schedule.exponential("1 second") }),
+        Effect.catchAll((error) =>
+          Effect.logWarning(
+            `could not answer a ${event.kind} message: ${(error as { message?: string }).message}`
+          ).pipe(Effect.as("failed" as const))
+        ),
+        Effect.flatMap((status) => channels.finishEvent(event.id, status)),
+        Effect.annotateLogs({ service: "ReplyWorker", event: event.id })
+      )
+
+    const pass = Effect.gen(function* () {
+      if ((yield* Effect.either(gateway.target()))._tag === "Left") return
+      for (const workspace of yield* workspaces.list) {
+        const claimed = yield* channels.claimReceived(BATCH).pipe(Effect.provideService(CurrentWorkspace, workspace.id))
+        yield* Effect.forEach(claimed, (event) => answer(workspace.id, event), { discard: true }).pipe(
+          Effect.provideService(CurrentWorkspace, workspace.id)
+        )
+      }
+    }).pipe(Effect.catchAllCause((cause) => Effect.logError("reply worker pass failed", cause)))
+
+    yield* pass.pipe(Effect.repeat(Schedule.spaced(POLL)), Effect.forkScoped)
+  })
+)
