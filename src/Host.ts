@@ -7,6 +7,7 @@ import * as Artifacts from "./artifacts/Artifacts"
 import * as Curation from "./curation/Curation"
 import * as EmbedderLive from "./embeddings/EmbedderLive"
 import * as Folios from "./folios/Folios"
+import * as Gateway from "./gateway/Gateway"
 import * as GatewayProbe from "./gateway/GatewayProbe"
 import * as Harvest from "./harvest/Harvest"
 import * as Graph from "./graph/Graph"
@@ -36,8 +37,12 @@ import * as Workspaces from "./workspaces/Workspaces"
 
 export const LoggingLive = Logging.layer
 
+/** Checked before anything connects: the master key, and the gateway URL (a remote one is refused from the URL alone). */
 export const PlatformLive = (hostEnv: HostEnv.HostEnvShape) =>
-  Crypto.layer.pipe(Layer.provideMerge(MasterKey.layer), Layer.provideMerge(Layer.succeed(HostEnv.HostEnv, hostEnv)))
+  Layer.merge(Crypto.layer, Gateway.layer).pipe(
+    Layer.provideMerge(MasterKey.layer),
+    Layer.provideMerge(Layer.succeed(HostEnv.HostEnv, hostEnv))
+  )
 
 const MigrationsLive = Layer.effectDiscard(Effect.flatMap(Db.OwnerDb, (sql) => migrate(sql)))
 

@@ -1,10 +1,10 @@
-// A gateway URL off this machine stops the host at boot, before it binds its port, unless OPENCLAW_ALLOW_REMOTE=true;
+// A gateway URL off this machine stops the host at boot, before it opens a database connection or binds its port, unless OPENCLAW_ALLOW_REMOTE=true;
 // and health reports the gateway as unconfigured without a password.
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { runClient } from "../support/apiClient"
 import { createDatabase, type TestDatabase } from "../support/database"
 import { hostEnv, scratchDir, startHost } from "../support/hostProcess"
-import { canConnect, freePort } from "../support/ports"
+import { canConnect, connectionCounter, freePort } from "../support/ports"
 
 let db: TestDatabase
 beforeAll(async () => {
@@ -14,7 +14,19 @@ afterAll(() => db?.drop())
 
 const bootWatched = async (extra: Record<string, string>) => {
   const port = await freePort()
-  const host = startHost({ cwd: scratchDir(), env: hostEnv(db, port, { HOST: "127.0.0.1", ...extra }) })
+  // The database is a listener that only counts connections: a refused gateway must stop the boot before it.
+  const database = await connectionCounter()
+  const host = startHost({
+    cwd: scratchDir(),
+    env: hostEnv(
+      {
+        ownerUrl: `postgres://postgres@127.0.0.1:${database.port}/carabase_dev`,
+        appUrl: `postgres://carabase_app:pw@127.0.0.1:${database.port}/carabase_dev`
+      },
+      port,
+      { HOST: "127.0.0.1", ...extra }
+    )
+  })
   let accepted = false
   let done = false
   const watcher = (async () => {
@@ -30,7 +42,8 @@ const bootWatched = async (extra: Record<string, string>) => {
   done = true
   await watcher
   await host.stop()
-  return { exit, accepted, stderr: host.stderr(), stdout: host.stdout() }
+  await database.close()
+  return { exit, accepted, dbConnections: database.connections(), stderr: host.stderr(), stdout: host.stdout() }
 }
 
 describe("boot with a remote OPENCLAW_GATEWAY_URL", () => {
@@ -40,6 +53,7 @@ describe("boot with a remote OPENCLAW_GATEWAY_URL", () => {
       expect(result.exit).not.toBe("still running")
       expect(result.exit).toMatchObject({ code: 1 })
       expect(result.accepted).toBe(false)
+      expect(result.dbConnections).toBe(0)
       const lines = result.stderr.trim().split("\n")
       expect(lines).toHaveLength(1)
       expect(lines[0]).toContain("OPENCLAW_GATEWAY_URL")
