@@ -8,6 +8,10 @@ import { AppDb } from "./Db"
 /** Marks the fiber as inside a scope transaction, so nested calls reuse it instead of opening another. */
 class ActiveScope extends Context.Tag("carabase/RlsScope/Active")<ActiveScope, WorkspaceId>() {}
 
+/**
+ * A SqlError that escapes the scope becomes a defect (a 500, or a 503 when the database is unreachable): map the
+ * ones a client can cause (unique 23505, foreign key 23503) to typed errors inside the effect you pass in.
+ */
 export interface RlsScopeShape {
   readonly run: <A, E, R>(
     workspaceId: WorkspaceId,
