@@ -1,6 +1,8 @@
 // Hybrid search over search_chunks: a full-text ranking (websearch_to_tsquery over the GIN index, ranked by
 // ts_rank_cd) and a vector ranking (cosine distance over the HNSW index, only vectors of the active model), fused by
-// reciprocal rank (k = 60) in one SQL statement, best chunk per source.
+// reciprocal rank (k = 60) in one SQL statement, best chunk per source. Equal fused scores go to the hit both rankings
+// found, then to a full-text hit: a literal match of the query beats a vector-only neighbour (HNSW is approximate,
+// so without this a tie would be settled by chance).
 import type { SqlClient } from "@effect/sql"
 import { Context, Effect, Layer } from "effect"
 import { resolveEmbedder } from "../embeddings/ActiveEmbedder"
@@ -121,7 +123,7 @@ export const hybridStatement = (sql: SqlClient.SqlClient, params: HybridParams) 
         else left(b.content, ${SNIPPET_CHARS + 40})
       end as snippet
     from best b
-    order by b.score desc, b.id
+    order by b.score desc, cardinality(b.matched_by) desc, ('text' = any(b.matched_by)) desc, b.id
     limit ${params.limit}
   `
 }
