@@ -1,6 +1,7 @@
 // The operator CLI: `node dist/cli.js <command>` (or `pnpm carabase <command>`).
 // Exit codes: 0 success, 1 failure, 2 usage error.
 import { UsageError } from "./cli/Args"
+import { backupHelp, runBackup, runVerify, verifyHelp } from "./cli/BackupCommands"
 import { bootstrapHelp, runBootstrap } from "./cli/BootstrapCommand"
 import { migrateHelp, runMigrate } from "./cli/MigrateCommand"
 
@@ -16,7 +17,9 @@ const commands: Record<string, Command> = {
     help: bootstrapHelp,
     run: runBootstrap
   },
-  migrate: { summary: "apply pending database migrations", help: migrateHelp, run: runMigrate }
+  migrate: { summary: "apply pending database migrations", help: migrateHelp, run: runMigrate },
+  backup: { summary: "write an encrypted, verified backup of the env's database", help: backupHelp, run: runBackup },
+  "backup:verify": { summary: "check that a backup file is intact and complete", help: verifyHelp, run: runVerify }
 }
 
 const usage = () =>

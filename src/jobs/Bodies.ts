@@ -1,12 +1,15 @@
-// The job bodies, built from the host's own services. Bodies that need a later feature (GitHub connections,
-// backups) record a skipped run with the reason.
-import { Effect, Layer } from "effect"
+// The job bodies, built from the host's own services. github-sync, which needs GitHub connections, records a
+// skipped run with the reason.
+import { Config, Effect, Layer } from "effect"
+import { backupDirConfig, createBackup } from "../backups/Backups"
 import { Curation } from "../curation/Curation"
 import { Harvest } from "../harvest/Harvest"
 import { dreamCycle } from "./bodies/DreamCycle"
 import { folioSynthesis } from "./bodies/FolioSynthesis"
 import { memoryDistill } from "./bodies/MemoryDistill"
-import { JobBodies, skipped, type JobBody } from "./JobBody"
+import { Crypto } from "../platform/Crypto"
+import { HostEnv } from "../platform/HostEnv"
+import { JobBodies, JobError, skipped, type JobBody } from "./JobBody"
 import type { JobName } from "./JobCatalog"
 
 export const layer = Layer.effect(
@@ -14,6 +17,10 @@ export const layer = Layer.effect(
   Effect.gen(function* () {
     const curation = yield* Curation
     const harvest = yield* Harvest
+    const crypto = yield* Crypto
+    const hostEnv = yield* HostEnv
+    const databaseUrl = yield* Config.redacted("DATABASE_URL")
+    const backupDir = yield* backupDirConfig
     const distill = yield* memoryDistill
     const synthesis = yield* folioSynthesis
     const dream = yield* dreamCycle
@@ -22,7 +29,16 @@ export const layer = Layer.effect(
         "github-sync",
         { scope: "workspace", run: Effect.succeed(skipped("no GitHub connection: connectors are not set up yet")) }
       ],
-      ["backup", { scope: "host", run: Effect.succeed(skipped("backups come with the operator CLI")) }],
+      [
+        "backup",
+        {
+          scope: "host",
+          run: createBackup({ crypto, databaseUrl, dir: backupDir, env: hostEnv.name }).pipe(
+            Effect.map((result) => ({ status: "succeeded" as const, detail: result.file })),
+            Effect.mapError((error) => new JobError({ message: error.message }))
+          )
+        }
+      ],
       ["memory-distill", distill],
       ["folio-synthesis", synthesis],
       ["dream-cycle", dream],

@@ -1,0 +1,145 @@
+// `carabase backup` and `backup:verify` with the real pg_dump: the layout and modes, nothing readable on disk, and
+// any changed or cut byte, or another key, caught by verify.
+import { spawnSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { connect, createDatabase, type TestDatabase } from "../support/database"
+import { cleanEnv, cliJs, scratchDir } from "../support/hostProcess"
+
+const KEY = "4b".repeat(32)
+const MARKER = "marker-the-owner-would-not-want-on-disk"
+let db: TestDatabase
+let dir: string
+
+beforeAll(async () => {
+  db = await createDatabase("backup")
+  const owner = await connect(db.ownerUrl)
+  await owner.query("insert into workspaces (id, name) values (gen_random_uuid(), $1)", [MARKER])
+  await owner.end()
+  dir = path.join(scratchDir("carabase-backups-"), "backups")
+})
+afterAll(() => db?.drop())
+
+const cli = (args: Array<string>, env: Record<string, string | undefined> = {}) =>
+  spawnSync(process.execPath, [cliJs, ...args], {
+    cwd: scratchDir(),
+    encoding: "utf8",
+    env: cleanEnv({ HOST_MASTER_KEY: KEY, DATABASE_URL: db.ownerUrl, CARABASE_BACKUP_DIR: dir, ...env })
+  })
+
+const backupFile = () => {
+  const result = cli(["backup"])
+  expect(result.status, result.stderr).toBe(0)
+  return /backup written and verified: (\S+)/.exec(result.stdout)![1]!
+}
+
+describe("backup", () => {
+  it("writes <dir>/<env>/<date>/<timestamp>.sql.gz.enc, 0600 in 0700 folders, with nothing readable inside", () => {
+    const file = backupFile()
+    expect(path.relative(dir, file)).toMatch(/^dev\/\d{4}-\d{2}-\d{2}\/[\dT-]+Z\.sql\.gz\.enc$/)
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600)
+    expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700)
+    expect(fs.statSync(path.join(dir, "dev")).mode & 0o777).toBe(0o700)
+    const bytes = fs.readFileSync(file)
+    expect(bytes.includes(Buffer.from(MARKER))).toBe(false)
+    expect(bytes.includes(Buffer.from("PostgreSQL database dump"))).toBe(false)
+    expect(fs.readdirSync(path.dirname(file)).filter((name) => name.includes("partial"))).toEqual([])
+  })
+
+  it("verify passes an intact backup", () => {
+    const result = cli(["backup:verify", backupFile()])
+    expect(result.status, result.stderr).toBe(0)
+    expect(result.stdout).toContain("verifies: a complete dump")
+  })
+
+  it("verify fails one changed byte, a truncated file, appended bytes and another key", () => {
+    const file = backupFile()
+    const original = fs.readFileSync(file)
+    const copies: Record<string, Buffer> = {
+      changed: Buffer.from(original),
+      truncated: original.subarray(0, original.length - 100),
+      appended: Buffer.concat([original, Buffer.from("more")])
+    }
+    copies.changed![Math.floor(original.length / 2)]! ^= 0x01
+    for (const [label, bytes] of Object.entries(copies)) {
+      const copy = `${file}.${label}`
+      fs.writeFileSync(copy, bytes)
+      const result = cli(["backup:verify", copy])
+      expect(result.status, label).toBe(1)
+      expect(result.stderr).toContain("does not verify")
+    }
+    const otherKey = cli(["backup:verify", file], { HOST_MASTER_KEY: "5c".repeat(32) })
+    expect(otherKey.status).toBe(1)
+    expect(otherKey.stderr).toContain("does not verify")
+    expect(otherKey.stderr).not.toContain("5c".repeat(8))
+  })
+
+  it("refuses without HOST_MASTER_KEY, writing nothing", () => {
+    const before = fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).length : 0
+    const result = cli(["backup"], { HOST_MASTER_KEY: undefined })
+    expect(result.status).toBe(1)
+    expect(result.stderr).toContain("HOST_MASTER_KEY")
+    expect(fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).length : 0).toBe(before)
+  })
+
+  it("a failing pg_dump leaves no file behind and says why", () => {
+    const result = cli(["backup"], { DATABASE_URL: db.ownerUrl.replace(/\/[^/]*$/, "/no_such_database_here") })
+    expect(result.status).toBe(1)
+    expect(result.stderr).toMatch(/backup failed: pg_dump failed/)
+    const leftovers = fs.readdirSync(dir, { recursive: true }).filter((name) => String(name).includes("partial"))
+    expect(leftovers).toEqual([])
+  })
+
+  it("usage errors exit 2", () => {
+    expect(cli(["backup:verify"]).status).toBe(2)
+    expect(cli(["backup", "extra"]).status).toBe(2)
+  })
+})
+
+describe("dump completeness", () => {
+  it("accepts the trailer, with or without pg_dump's closing \\unrestrict line, and nothing cut short", async () => {
+    const { isCompleteDump } = await import("../../src/backups/Backups")
+    expect(isCompleteDump("...\n--\n-- PostgreSQL database dump complete\n--\n\n")).toBe(true)
+    expect(isCompleteDump("...\n-- PostgreSQL database dump complete\n--\n\n\\unrestrict AbC123\n\n")).toBe(true)
+    expect(isCompleteDump("...\nCOPY public.workspaces (id, name) FROM stdin;\n")).toBe(false)
+    expect(isCompleteDump("-- PostgreSQL database dump complete\nDROP TABLE workspaces;\n")).toBe(false)
+  })
+})
+
+describe("the nightly backup job", () => {
+  it("writes a verified backup when run, and records the run", async () => {
+    const { freePort } = await import("../support/ports")
+    const { hostEnv, startHost } = await import("../support/hostProcess")
+    const jobDir = path.join(scratchDir("carabase-job-backups-"), "backups")
+    const port = await freePort()
+    const host = startHost({ cwd: scratchDir(), env: hostEnv(db, port, { CARABASE_BACKUP_DIR: jobDir }) })
+    try {
+      await host.ready()
+      const base = `http://127.0.0.1:${port}/api/v1`
+      const workspace = ((await (await fetch(`${base}/workspaces`)).json()) as { workspaces: Array<{ id: string }> })
+        .workspaces[0]!.id
+      const queued = await fetch(`${base}/jobs/backup/run`, {
+        method: "POST",
+        headers: { "x-workspace-id": workspace }
+      })
+      expect(queued.status).toBe(202)
+      let run: { status: string } | undefined
+      for (let i = 0; i < 100 && run === undefined; i++) {
+        const { runs } = (await (await fetch(`${base}/jobs`, { headers: { "x-workspace-id": workspace } })).json()) as {
+          runs: Array<{ name: string; status: string }>
+        }
+        run = runs.find((candidate) => candidate.name === "backup" && candidate.status !== "running")
+        if (run === undefined) await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+      expect(run?.status).toBe("succeeded")
+      const files = fs.readdirSync(path.join(jobDir, "dev"), { recursive: true }).map(String)
+      const backup = files.find((name) => name.endsWith(".sql.gz.enc"))!
+      expect(
+        cli(["backup:verify", path.join(jobDir, "dev", backup)], { HOST_MASTER_KEY: "ab".repeat(32) }).status
+      ).toBe(0)
+    } finally {
+      await host.stop()
+    }
+  })
+})
