@@ -1,5 +1,6 @@
 // When a cron schedule fires, in a time zone, as node-cron computes it (the same library that fires the jobs).
 import cron from "node-cron"
+import { dayBefore } from "../notes/NoteDate"
 
 const MINUTE = 60_000
 const LOOKBACK_MINUTES = 32 * 24 * 60
@@ -72,7 +73,7 @@ export const isDue = (expression: string, timezone: string, lastQueuedAt: Date |
     // Compare wall-clock (date, minute) pairs: the latest firing is today at H:M if that has passed, else yesterday.
     const at = Number(daily[2]) * 60 + Number(daily[1])
     const today = localTime(now, timezone)
-    const firingDate = today.minute >= at ? today.date : previousDate(today.date)
+    const firingDate = today.minute >= at ? today.date : dayBefore(today.date)
     if (lastQueuedAt === null) return true
     const last = localTime(lastQueuedAt, timezone)
     return last.date < firingDate || (last.date === firingDate && last.minute < at)
@@ -87,5 +88,3 @@ export const isDue = (expression: string, timezone: string, lastQueuedAt: Date |
   const due = previousFire(expression, timezone, now)
   return due !== null && (lastQueuedAt === null || lastQueuedAt < due)
 }
-
-const previousDate = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10)

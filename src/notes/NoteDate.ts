@@ -41,6 +41,10 @@ export const localDate = (millis: number): NoteDate => {
   return `${String(at.getFullYear()).padStart(4, "0")}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}` as NoteDate
 }
 
+/** The calendar day before `date`. */
+export const dayBefore = (date: string): NoteDate =>
+  new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10) as NoteDate
+
 /** The host-local wall-clock time of an instant as a log card shows it: `hh:mm AM`, 12-hour, zero-padded. */
 export const localTimestamp = (millis: number): string => {
   const at = new Date(millis)

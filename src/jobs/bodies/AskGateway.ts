@@ -41,10 +41,6 @@ export const settle = <R>(body: Effect.Effect<Outcome, Skip | JobError, R>): Eff
     (skip) => Effect.succeed(skip.outcome)
   ) as Effect.Effect<Outcome, JobError, R>
 
-/** The day before `date` (YYYY-MM-DD). */
-export const dayBefore = (date: string) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10)
-
 /** One fact per line: bullets, numbering and blank lines removed. */
 export const lines = (answer: string): Array<string> =>
   answer

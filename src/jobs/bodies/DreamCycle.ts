@@ -3,10 +3,11 @@
 import { Effect } from "effect"
 import { Gateway } from "../../gateway/Gateway"
 import { hasIdempotencyKey } from "../../notes/LogCard"
+import { dayBefore } from "../../notes/NoteDate"
 import { Notes } from "../../notes/Notes"
 import { CurrentWorkspace } from "../../workspaces/CurrentWorkspace"
 import { JobError, type JobBody } from "../JobBody"
-import { ask, dayBefore, settle } from "./AskGateway"
+import { ask, settle } from "./AskGateway"
 
 const SYSTEM =
   "You write a short, kind reflection (at most 120 words) on a person's day from their daily note: what stood out, " +
@@ -25,7 +26,7 @@ export const dreamCycle = Effect.gen(function* () {
           return { status: "succeeded" as const, detail: "already dreamt today" }
         }
         const yesterday = dayBefore(today)
-        const { text } = yield* notes.text(yesterday as never)
+        const { text } = yield* notes.text(yesterday)
         if (text.trim() === "")
           return { status: "succeeded" as const, detail: `nothing to reflect on from ${yesterday}` }
         const workspace = yield* CurrentWorkspace

@@ -4,12 +4,13 @@ import { DateTime, Effect } from "effect"
 import { Folios } from "../../folios/Folios"
 import { Gateway } from "../../gateway/Gateway"
 import { LiveUpdates } from "../../live/LiveUpdates"
+import { dayBefore } from "../../notes/NoteDate"
 import { Notes } from "../../notes/Notes"
 import { AppDb } from "../../platform/Db"
 import { RlsScope } from "../../platform/RlsScope"
 import { CurrentWorkspace } from "../../workspaces/CurrentWorkspace"
 import type { JobBody } from "../JobBody"
-import { ask, dayBefore, settle } from "./AskGateway"
+import { ask, settle } from "./AskGateway"
 
 const SYSTEM =
   "You write a folio's timeline: given one day's log entries and commits for a project notebook, answer with a " +

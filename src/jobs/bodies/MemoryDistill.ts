@@ -3,12 +3,13 @@
 import { Effect } from "effect"
 import { Gateway } from "../../gateway/Gateway"
 import { Memories } from "../../memories/Memories"
+import { dayBefore } from "../../notes/NoteDate"
 import { Notes } from "../../notes/Notes"
 import { AppDb } from "../../platform/Db"
 import { RlsScope } from "../../platform/RlsScope"
 import { CurrentWorkspace } from "../../workspaces/CurrentWorkspace"
 import type { JobBody } from "../JobBody"
-import { ask, dayBefore, lines, settle } from "./AskGateway"
+import { ask, lines, settle } from "./AskGateway"
 
 const SYSTEM =
   "You extract durable facts from a person's daily note: preferences, decisions, commitments, relationships. " +
@@ -25,7 +26,7 @@ export const memoryDistill = Effect.gen(function* () {
     run: settle(
       Effect.gen(function* () {
         const date = dayBefore((yield* notes.now).date)
-        const { text } = yield* notes.text(date as never)
+        const { text } = yield* notes.text(date)
         if (text.trim() === "") return { status: "succeeded" as const, detail: `no note on ${date}` }
         const workspace = yield* CurrentWorkspace
         const facts = lines(

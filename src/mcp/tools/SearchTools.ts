@@ -6,7 +6,7 @@ import { fold } from "../../curation/AliasMatching"
 import { plainText } from "../../folios/FolioEntries"
 import { Memories } from "../../memories/Memories"
 import { logCardMeta } from "../../notes/LogCard"
-import { NoteDate } from "../../notes/NoteDate"
+import { localDate, NoteDate } from "../../notes/NoteDate"
 import { Notes } from "../../notes/Notes"
 import { Search } from "../../search/Search"
 import { judge, RULE } from "../Hypothesis"
@@ -66,7 +66,8 @@ const metadataFromQuery = (query: string): MetadataFilter => {
   const folio = /\b(?:in folio|folio:)\s*([^\s,.;]+)/i.exec(query)?.[1]
   const tag = /(?:^|\s)#([\p{L}\p{N}_-]+)/u.exec(query)?.[1]
   const relative = /\b(today|yesterday|last week|this week|last month|this month)\b/i.exec(query)?.[1]?.toLowerCase()
-  const day = (offset: number) => new Date(Date.now() - offset * 86_400_000).toISOString().slice(0, 10) as NoteDate
+  // Relative periods are host-local days, like the notes they select.
+  const day = (offset: number) => localDate(Date.now() - offset * 86_400_000)
   const span: Record<string, [number, number]> = {
     today: [0, 0],
     yesterday: [1, 1],
