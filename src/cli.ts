@@ -1,7 +1,19 @@
 // The operator CLI: `node dist/cli.js <command>` (or `pnpm carabase <command>`).
 // Exit codes: 0 success, 1 failure, 2 usage error.
 import { UsageError } from "./cli/Args"
-import { backupHelp, runBackup, runVerify, verifyHelp } from "./cli/BackupCommands"
+import {
+  backupHelp,
+  pruneHelp,
+  runBackup,
+  runPrune,
+  runStatus,
+  runVerify,
+  statusHelp,
+  verifyHelp
+} from "./cli/BackupCommands"
+import { doctorHelp, runDoctorCommand } from "./cli/DoctorCommand"
+import { restoreHelp, runRestore } from "./cli/RestoreCommand"
+import { rotateKeyHelp, runRotateKey } from "./cli/RotateKeyCommand"
 import { bootstrapHelp, runBootstrap } from "./cli/BootstrapCommand"
 import { migrateHelp, runMigrate } from "./cli/MigrateCommand"
 
@@ -19,7 +31,16 @@ const commands: Record<string, Command> = {
   },
   migrate: { summary: "apply pending database migrations", help: migrateHelp, run: runMigrate },
   backup: { summary: "write an encrypted, verified backup of the env's database", help: backupHelp, run: runBackup },
-  "backup:verify": { summary: "check that a backup file is intact and complete", help: verifyHelp, run: runVerify }
+  "backup:prune": { summary: "delete old backups by the retention rules", help: pruneHelp, run: runPrune },
+  "backup:status": { summary: "show each env's newest backup and its age", help: statusHelp, run: runStatus },
+  "backup:verify": { summary: "check that a backup file is intact and complete", help: verifyHelp, run: runVerify },
+  restore: { summary: "restore a backup into an empty database", help: restoreHelp, run: runRestore },
+  "rotate-key": {
+    summary: "re-seal every stored secret under a new master key",
+    help: rotateKeyHelp,
+    run: runRotateKey
+  },
+  doctor: { summary: "check this install against the threat model", help: doctorHelp, run: runDoctorCommand }
 }
 
 const usage = () =>

@@ -11,6 +11,7 @@ import { pipeline } from "node:stream/promises"
 import * as zlib from "node:zlib"
 import { Config, Data, Effect, Redacted } from "effect"
 import type { CryptoShape } from "../platform/Crypto"
+import { backupFileName } from "./BackupFiles"
 
 export class BackupError extends Data.TaggedError("BackupError")<{ readonly message: string }> {}
 
@@ -34,8 +35,6 @@ export const isCompleteDump = (tail: string): boolean => {
     .split("\n")
     .every((line) => /^(--.*|\\unrestrict \S+|\s*)$/.test(line))
 }
-
-const stamp = (now: Date) => now.toISOString().replace(/[:.]/g, "-")
 
 /** Decrypts and decompresses a backup without touching any database; fails on any changed, cut or extra byte. */
 export const verifyBackup = (crypto: CryptoShape, file: string) =>
@@ -62,7 +61,7 @@ export const verifyBackup = (crypto: CryptoShape, file: string) =>
   })
 
 /** The connection URL without its password, which goes to pg_dump through PGPASSWORD (never on a command line). */
-const splitPassword = (url: Redacted.Redacted<string>) => {
+export const splitPassword = (url: Redacted.Redacted<string>) => {
   const parsed = new URL(Redacted.value(url))
   const password = decodeURIComponent(parsed.password)
   parsed.password = ""
@@ -88,12 +87,12 @@ export const createBackup = (options: {
       },
       catch: (error) => new BackupError({ message: `cannot create ${day}: ${(error as Error).message}` })
     })
-    const final = path.join(day, `${stamp(now)}.sql.gz.enc`)
+    const final = path.join(day, backupFileName(now))
     const temporary = `${final}.partial-${process.pid}`
     const dumped = Effect.tryPromise({
       try: async () => {
         const { dbname, password } = splitPassword(options.databaseUrl)
-        const dump = spawn("pg_dump", ["--format=plain", "--no-password", `--dbname=${dbname}`], {
+        const dump = spawn("pg_dump", ["--format=plain", "--no-owner", "--no-password", `--dbname=${dbname}`], {
           stdio: ["ignore", "pipe", "pipe"],
           env: { ...process.env, ...(password === "" ? {} : { PGPASSWORD: password }) }
         })

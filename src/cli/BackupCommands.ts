@@ -1,11 +1,12 @@
-// `carabase backup` and `carabase backup:verify <file>`: an encrypted backup of the env's database, and a full
-// check of one backup file without touching any database. Both need the env's HOST_MASTER_KEY.
-import { Config, Effect, Layer } from "effect"
+// The backup commands: `backup`, `backup:prune`, `backup:status` and `backup:verify <file>`. Backups are sealed
+// under the env's HOST_MASTER_KEY; verify also takes an older key from a file for backups made before a rotation.
+import { Config, Effect } from "effect"
 import { backupDirConfig, createBackup, verifyBackup } from "../backups/Backups"
-import * as Crypto from "../platform/Crypto"
-import { BootError, HostEnv, loadEnvironment } from "../platform/HostEnv"
-import * as MasterKey from "../platform/MasterKey"
+import { pruneBackups } from "../backups/Prune"
+import { backupStatus, describeAge, PASS_UNDER_HOURS, WARN_UNDER_HOURS } from "../backups/Status"
+import { BootError } from "../platform/HostEnv"
 import { parseArgs, UsageError } from "./Args"
+import { loadCliEnvironment, withCrypto } from "./CliEnv"
 import { runCliEffect } from "./RunEffect"
 
 export const backupHelp = `usage: carabase backup
@@ -15,58 +16,112 @@ under HOST_MASTER_KEY into $CARABASE_BACKUP_DIR/<env>/<YYYY-MM-DD>/<timestamp>.s
 0600). The file is verified before it gets its final name. Keep the master key: a backup opens only with the key
 it was made with.`
 
-export const verifyHelp = `usage: carabase backup:verify <file>
+export const pruneHelp = `usage: carabase backup:prune
+
+Deletes the env's old backups, keeping every backup of the last 7 days, the newest of each of the 4 weeks before
+(ages 7-14, 14-21, 21-28, 28-35 days), the newest of each of the 3 thirty-day months before (35-65, 65-95, 95-125
+days), and always the newest backup of all. Also clears unfinished files older than a day. Needs no key.`
+
+export const statusHelp = `usage: carabase backup:status
+
+Shows, per env, the newest backup in $CARABASE_BACKUP_DIR and its age: PASS under ${PASS_UNDER_HOURS} h, WARN up to ${WARN_UNDER_HOURS} h,
+FAIL beyond or when there is none. Exits 1 when any env FAILs. Needs no key.`
+
+export const verifyHelp = `usage: carabase backup:verify <file> [--key-file <file>]
 
 Decrypts and decompresses the whole backup and checks that the dump inside is complete, without touching any
-database. Any changed, truncated or appended byte, or another env's key, fails with exit code 1.`
+database. Any changed, truncated or appended byte, or another key, fails with exit code 1.
 
-/** Runs `use` with the env's Crypto layer (a missing or malformed key fails like the host does). */
-const withCrypto = <A>(use: (crypto: Crypto.CryptoShape, env: string) => Effect.Effect<A, unknown>) =>
-  Effect.gen(function* () {
-    const loaded = yield* loadEnvironment({ cwd: process.cwd(), processEnv: process.env })
-    return yield* Effect.flatMap(Crypto.Crypto, (crypto) => use(crypto, loaded.hostEnv.name)).pipe(
-      Effect.provide(
-        Crypto.layer.pipe(Layer.provide(MasterKey.layer), Layer.provide(Layer.succeed(HostEnv, loaded.hostEnv)))
-      ),
-      Effect.withConfigProvider(loaded.provider)
-    )
-  })
+  --key-file <file>   open with the key in this file (64 hex characters, or an old env file's HOST_MASTER_KEY
+                      line) instead of the env's HOST_MASTER_KEY: for backups made before \`carabase rotate-key\``
+
+const helpOr = (argv: ReadonlyArray<string>, help: string, values: ReadonlyArray<string> = []) => {
+  const args = parseArgs(argv, { flags: ["help"], values })
+  if (args.options.has("help")) {
+    process.stdout.write(`${help}\n`)
+    return null
+  }
+  return args
+}
+
+const noPositionals = (positionals: ReadonlyArray<string>) => {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`)
+}
 
 export const runBackup = (argv: ReadonlyArray<string>): Promise<number> => {
-  const args = parseArgs(argv, { flags: ["help"], values: [] })
-  if (args.options.has("help")) {
-    process.stdout.write(`${backupHelp}\n`)
-    return Promise.resolve(0)
-  }
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`)
+  const args = helpOr(argv, backupHelp)
+  if (args === null) return Promise.resolve(0)
+  noPositionals(args.positionals)
   return runCliEffect(
-    withCrypto((crypto, env) =>
+    withCrypto((crypto, loaded) =>
       Effect.gen(function* () {
         const databaseUrl = yield* Config.redacted("DATABASE_URL").pipe(
           Effect.mapError(() => new BootError({ message: "DATABASE_URL is not set: run `pnpm bootstrap`" }))
         )
         const dir = yield* backupDirConfig
-        const result = yield* createBackup({ crypto, databaseUrl, dir, env })
+        const result = yield* createBackup({ crypto, databaseUrl, dir, env: loaded.hostEnv.name })
         process.stdout.write(`backup written and verified: ${result.file} (${result.bytes} bytes)\n`)
       })
     )
   )
 }
 
+export const runPrune = (argv: ReadonlyArray<string>): Promise<number> => {
+  const args = helpOr(argv, pruneHelp)
+  if (args === null) return Promise.resolve(0)
+  noPositionals(args.positionals)
+  return runCliEffect(
+    Effect.gen(function* () {
+      const loaded = yield* loadCliEnvironment
+      const dir = yield* Effect.withConfigProvider(backupDirConfig, loaded.provider)
+      const report = yield* pruneBackups({ dir, env: loaded.hostEnv.name })
+      for (const removed of report.removed) process.stdout.write(`removed ${removed.file}\n`)
+      for (const partial of report.partialsRemoved) process.stdout.write(`removed unfinished ${partial}\n`)
+      process.stdout.write(
+        `${loaded.hostEnv.name}: kept ${report.kept.length} backup(s), removed ${report.removed.length}` +
+          (report.partialsRemoved.length > 0 ? ` and ${report.partialsRemoved.length} unfinished file(s)` : "") +
+          "\n"
+      )
+    })
+  )
+}
+
+export const runStatus = async (argv: ReadonlyArray<string>): Promise<number> => {
+  const args = helpOr(argv, statusHelp)
+  if (args === null) return 0
+  noPositionals(args.positionals)
+  let failed = false
+  const code = await runCliEffect(
+    Effect.gen(function* () {
+      const loaded = yield* loadCliEnvironment
+      const dir = yield* Effect.withConfigProvider(backupDirConfig, loaded.provider)
+      for (const status of backupStatus(dir, loaded.hostEnv.name, new Date())) {
+        const line =
+          status.newest === null
+            ? `${status.verdict}  ${status.env}: no backup in ${dir}`
+            : `${status.verdict}  ${status.env}: newest ${describeAge(status.ageHours!)} old, ${status.count} backup(s), ${status.newest.file}`
+        process.stdout.write(`${line}\n`)
+        failed ||= status.verdict === "FAIL"
+      }
+    })
+  )
+  return code !== 0 ? code : failed ? 1 : 0
+}
+
 export const runVerify = (argv: ReadonlyArray<string>): Promise<number> => {
-  const args = parseArgs(argv, { flags: ["help"], values: [] })
-  if (args.options.has("help")) {
-    process.stdout.write(`${verifyHelp}\n`)
-    return Promise.resolve(0)
-  }
+  const args = helpOr(argv, verifyHelp, ["key-file"])
+  if (args === null) return Promise.resolve(0)
   const [file, ...rest] = args.positionals
   if (file === undefined) throw new UsageError("name the backup file to verify")
-  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`)
+  noPositionals(rest)
+  const keyFile = args.options.get("key-file")
   return runCliEffect(
-    withCrypto((crypto) =>
-      Effect.map(verifyBackup(crypto, file), ({ bytes }) => {
-        process.stdout.write(`${file} verifies: a complete dump of ${bytes} bytes\n`)
-      })
+    withCrypto(
+      (crypto) =>
+        Effect.map(verifyBackup(crypto, file), ({ bytes }) => {
+          process.stdout.write(`${file} verifies: a complete dump of ${bytes} bytes\n`)
+        }),
+      { keyFile: typeof keyFile === "string" ? keyFile : undefined }
     )
   )
 }

@@ -2,6 +2,7 @@
 // skipped run with the reason.
 import { Config, Effect, Layer } from "effect"
 import { backupDirConfig, createBackup } from "../backups/Backups"
+import { pruneBackups } from "../backups/Prune"
 import { Curation } from "../curation/Curation"
 import { Harvest } from "../harvest/Harvest"
 import { dreamCycle } from "./bodies/DreamCycle"
@@ -34,7 +35,12 @@ export const layer = Layer.effect(
         {
           scope: "host",
           run: createBackup({ crypto, databaseUrl, dir: backupDir, env: hostEnv.name }).pipe(
-            Effect.map((result) => ({ status: "succeeded" as const, detail: result.file })),
+            Effect.flatMap((result) =>
+              Effect.map(pruneBackups({ dir: backupDir, env: hostEnv.name }), (pruned) => ({
+                status: "succeeded" as const,
+                detail: `${result.file}; pruned ${pruned.removed.length}, kept ${pruned.kept.length}`
+              }))
+            ),
             Effect.mapError((error) => new JobError({ message: error.message }))
           )
         }

@@ -93,3 +93,7 @@ export const appLayer: Layer.Layer<AppDb, BootError, HostEnv> = Layer.scoped(
     return sql
   })
 ).pipe(Layer.provide(Reactivity.layer))
+
+/** One plain connection for operator tools (doctor, rotate-key): no pool to speak of, no role check, snake_case rows. */
+export const singleConnection = (name: "DATABASE_URL" | "APP_DATABASE_URL") =>
+  connect(name, { maxConnections: 1, camelCase: false }).pipe(Effect.provide(Reactivity.layer))

@@ -131,3 +131,31 @@ const verifyApplied = (rows: ReadonlyArray<AppliedRow>, migrations: ReadonlyArra
       }
     }
   })
+
+export interface MigrationStatus {
+  /** Migration files this host has that the database has not applied. */
+  readonly pending: ReadonlyArray<string>
+  /** A changed or unknown applied migration, as the message the host would refuse to boot with. */
+  readonly problem: string | null
+}
+
+/** Compares the database with sql/ without changing anything (doctor's "migrations current" check). */
+export const migrationStatus = (sql: SqlClient.SqlClient, dir: string = defaultSqlDir()) =>
+  Effect.gen(function* () {
+    const migrations = readMigrations(dir)
+    const [table] = yield* sql<{
+      readonly exists: boolean
+    }>`select to_regclass('carabase_migrations') is not null as exists`
+    const rows = table?.exists
+      ? yield* sql<AppliedRow>`select id, name, checksum from carabase_migrations order by id`
+      : []
+    const problem = yield* verifyApplied(rows, migrations).pipe(
+      Effect.as(null),
+      Effect.catchTag("BootError", (error) => Effect.succeed(error.message))
+    )
+    const done = new Set(rows.map((row) => row.id))
+    return {
+      pending: migrations.filter((migration) => !done.has(migration.id)).map((migration) => migration.file),
+      problem
+    } satisfies MigrationStatus
+  })

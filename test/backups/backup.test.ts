@@ -75,6 +75,28 @@ describe("backup", () => {
     expect(otherKey.stderr).not.toContain("5c".repeat(8))
   })
 
+  it("verify --key-file opens a backup made under an older key (after a rotation) and nothing else", () => {
+    const file = backupFile()
+    const keys = scratchDir("carabase-keys-")
+    const bare = path.join(keys, "old.key")
+    const envFile = path.join(keys, ".env.dev.old")
+    const wrong = path.join(keys, "wrong.key")
+    const malformed = path.join(keys, "malformed.key")
+    fs.writeFileSync(bare, `${KEY}\n`, { mode: 0o600 })
+    fs.writeFileSync(envFile, `PORT=3000\nHOST_MASTER_KEY=${KEY}\n`, { mode: 0o600 })
+    fs.writeFileSync(wrong, "5c".repeat(32), { mode: 0o600 })
+    fs.writeFileSync(malformed, "not a key", { mode: 0o600 })
+    const rotated = { HOST_MASTER_KEY: "5d".repeat(32) }
+    expect(cli(["backup:verify", file], rotated).status).toBe(1)
+    expect(cli(["backup:verify", file, "--key-file", bare], rotated).status).toBe(0)
+    expect(cli(["backup:verify", file, "--key-file", envFile], rotated).status).toBe(0)
+    expect(cli(["backup:verify", file, "--key-file", wrong], rotated).status).toBe(1)
+    const bad = cli(["backup:verify", file, "--key-file", malformed], rotated)
+    expect(bad.status).toBe(1)
+    expect(bad.stderr).toContain("holds no master key")
+    expect(cli(["backup:verify", file, "--key-file", path.join(keys, "missing")], rotated).stderr).toContain("ENOENT")
+  })
+
   it("refuses without HOST_MASTER_KEY, writing nothing", () => {
     const before = fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).length : 0
     const result = cli(["backup"], { HOST_MASTER_KEY: undefined })
@@ -108,10 +130,18 @@ describe("dump completeness", () => {
 })
 
 describe("the nightly backup job", () => {
-  it("writes a verified backup when run, and records the run", async () => {
+  it("writes a verified backup and then prunes by the retention rules, and records the run", async () => {
     const { freePort } = await import("../support/ports")
     const { hostEnv, startHost } = await import("../support/hostProcess")
     const jobDir = path.join(scratchDir("carabase-job-backups-"), "backups")
+    const { backupFileName } = await import("../../src/backups/BackupFiles")
+    const expired = [200, 199].map((days) => {
+      const at = new Date(Date.now() - days * 24 * 60 * 60 * 1000)
+      const folder = path.join(jobDir, "dev", at.toISOString().slice(0, 10))
+      fs.mkdirSync(folder, { recursive: true })
+      fs.writeFileSync(path.join(folder, backupFileName(at)), "")
+      return path.join(folder, backupFileName(at))
+    })
     const port = await freePort()
     const host = startHost({ cwd: scratchDir(), env: hostEnv(db, port, { CARABASE_BACKUP_DIR: jobDir }) })
     try {
@@ -135,6 +165,7 @@ describe("the nightly backup job", () => {
       expect(run?.status).toBe("succeeded")
       const files = fs.readdirSync(path.join(jobDir, "dev"), { recursive: true }).map(String)
       const backup = files.find((name) => name.endsWith(".sql.gz.enc"))!
+      for (const file of expired) expect(fs.existsSync(file)).toBe(false)
       expect(
         cli(["backup:verify", path.join(jobDir, "dev", backup)], { HOST_MASTER_KEY: "ab".repeat(32) }).status
       ).toBe(0)

@@ -1,0 +1,116 @@
+// Restores a backup into the database a URL names. The backup is verified in memory first; after the operator
+// confirms, it is decrypted again into a 0600 file in a private (0700) temporary folder, and only when that pass has
+// authenticated every chunk and found the end-of-dump marker does psql run it, in one transaction that stops at the
+// first error, so a failed restore changes nothing. The temporary folder is removed whatever happens, an interrupt
+// included.
+import { spawn } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { Writable } from "node:stream"
+import { pipeline } from "node:stream/promises"
+import * as zlib from "node:zlib"
+import { Effect, Redacted } from "effect"
+import type { CryptoShape } from "../platform/Crypto"
+import { BackupError, isCompleteDump, splitPassword, verifyBackup } from "./Backups"
+
+/** Decrypts `file` into `target` (created 0600), failing on any changed, cut or extra byte or an incomplete dump. */
+const decryptTo = async (crypto: CryptoShape, file: string, target: string) => {
+  let tail = ""
+  const out = fs.createWriteStream(target, { mode: 0o600, flags: "wx" })
+  await pipeline(
+    fs.createReadStream(file),
+    crypto.openStream("backups"),
+    zlib.createGunzip(),
+    new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        tail = (tail + chunk.toString("utf8")).slice(-1024)
+        if (out.write(chunk)) callback()
+        else out.once("drain", () => callback())
+      },
+      final(callback) {
+        out.end(callback)
+      }
+    })
+  )
+  if (!isCompleteDump(tail)) throw new Error("the dump inside is incomplete (no end-of-dump marker)")
+}
+
+const runPsql = (databaseUrl: Redacted.Redacted<string>, script: string) =>
+  new Promise<void>((resolve, reject) => {
+    const { dbname, password } = splitPassword(databaseUrl)
+    const psql = spawn(
+      "psql",
+      [
+        "--no-psqlrc",
+        "--quiet",
+        "--no-password",
+        "--single-transaction",
+        "--set=ON_ERROR_STOP=1",
+        `--file=${script}`,
+        `--dbname=${dbname}`
+      ],
+      {
+        stdio: ["ignore", "ignore", "pipe"],
+        env: { ...process.env, ...(password === "" ? {} : { PGPASSWORD: password }) }
+      }
+    )
+    let stderr = ""
+    psql.stderr.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)))
+    psql.once("error", reject)
+    psql.once("close", (code) => {
+      if (code === 0) resolve()
+      else {
+        const reason = stderr
+          .split("\n")
+          .filter((line) => /ERROR|FATAL|error:/.test(line))
+          .at(0)
+        reject(new Error(`psql stopped (${code}) and rolled everything back: ${reason?.trim() ?? stderr.trim()}`))
+      }
+    })
+  })
+
+/** Removes `dir` if the process is interrupted while it exists; returns the function that stops watching. */
+const removeOnSignal = (dir: string) => {
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const
+  const handler = (signal: NodeJS.Signals) => {
+    fs.rmSync(dir, { recursive: true, force: true })
+    process.exit(128 + (os.constants.signals[signal] ?? 1))
+  }
+  for (const signal of signals) process.once(signal, handler)
+  return () => {
+    for (const signal of signals) process.off(signal, handler)
+  }
+}
+
+export const restoreBackup = (options: {
+  readonly crypto: CryptoShape
+  readonly file: string
+  readonly databaseUrl: Redacted.Redacted<string>
+  /** Asked once the backup has verified, before anything is decrypted to disk or written to the database. */
+  readonly confirm?: (() => Promise<boolean>) | undefined
+}) =>
+  Effect.gen(function* () {
+    yield* verifyBackup(options.crypto, options.file)
+    if (options.confirm !== undefined && !(yield* Effect.promise(options.confirm))) return { applied: false as const }
+    return yield* Effect.tryPromise({
+      try: async () => {
+        const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "carabase-restore-"))
+        const stopWatching = removeOnSignal(scratch)
+        try {
+          const script = path.join(scratch, "dump.sql")
+          try {
+            await decryptTo(options.crypto, options.file, script)
+          } catch (error) {
+            throw new Error(`${options.file} does not verify: ${(error as Error).message}`)
+          }
+          await runPsql(options.databaseUrl, script)
+          return { applied: true as const }
+        } finally {
+          fs.rmSync(scratch, { recursive: true, force: true })
+          stopWatching()
+        }
+      },
+      catch: (error) => new BackupError({ message: `restore failed: ${(error as Error).message}` })
+    })
+  })

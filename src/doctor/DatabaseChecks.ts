@@ -1,0 +1,88 @@
+// Doctor's checks of the database against the threat model: the app role cannot bypass Row-Level Security and owns
+// nothing, every workspace table has RLS enabled and forced with a policy, and the migrations are current.
+import type { SqlClient } from "@effect/sql"
+import { Effect } from "effect"
+import { migrationStatus } from "../platform/Migrator"
+import { fail, pass, type CheckResult } from "./Check"
+
+interface RoleRow {
+  readonly rolname: string
+  readonly rolsuper: boolean
+  readonly rolbypassrls: boolean
+}
+
+/** `app` is a connection as APP_DATABASE_URL; `owner` looks the role's objects up in the catalog. */
+export const appRoleCheck = (app: SqlClient.SqlClient, owner: SqlClient.SqlClient) =>
+  Effect.gen(function* () {
+    const name = "app role"
+    const [role] =
+      yield* app<RoleRow>`select rolname, rolsuper, rolbypassrls from pg_roles where rolname = current_user`
+    if (role === undefined) return fail(name, "APP_DATABASE_URL's role is not in pg_roles", "run `pnpm bootstrap`")
+    const problems: Array<string> = []
+    if (role.rolname !== "carabase_app") problems.push(`logs in as ${role.rolname}, not carabase_app`)
+    if (role.rolsuper) problems.push("is a superuser")
+    if (role.rolbypassrls) problems.push("has BYPASSRLS")
+    const owned = yield* owner<{ readonly kind: string; readonly name: string }>`
+      select 'table' as kind, c.relname as name from pg_class c where c.relowner = ${role.rolname}::regrole
+      union all select 'schema', n.nspname from pg_namespace n where n.nspowner = ${role.rolname}::regrole
+      union all select 'function', p.proname from pg_proc p where p.proowner = ${role.rolname}::regrole
+      union all select 'database', d.datname from pg_database d where d.datdba = ${role.rolname}::regrole
+      order by 1, 2 limit 6
+    `
+    if (owned.length > 0) {
+      problems.push(`owns ${owned.map((o) => `${o.kind} ${o.name}`).join(", ")} (an owner can switch RLS off)`)
+    }
+    return problems.length === 0
+      ? pass(name, `${role.rolname}: not a superuser, no BYPASSRLS, owns nothing`)
+      : fail(
+          name,
+          `the app role ${problems.join("; ")}`,
+          "APP_DATABASE_URL must log in as carabase_app (NOSUPERUSER NOBYPASSRLS), and the owner role must own every object"
+        )
+  })
+
+interface TableRow {
+  readonly name: string
+  readonly enabled: boolean
+  readonly forced: boolean
+  readonly policies: number
+}
+
+export const rlsCheck = (owner: SqlClient.SqlClient) =>
+  Effect.gen(function* () {
+    const name = "row-level security"
+    const tables = yield* owner<TableRow>`
+      select c.relname as name, c.relrowsecurity as enabled, c.relforcerowsecurity as forced,
+             (select count(*)::int from pg_policy p where p.polrelid = c.oid) as policies
+      from pg_class c
+      join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = current_schema() and c.relkind in ('r', 'p')
+        and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'workspace_id' and not a.attisdropped)
+      order by c.relname
+    `
+    const broken = tables.flatMap((table) => {
+      const missing = [
+        ...(table.enabled ? [] : ["not enabled"]),
+        ...(table.forced ? [] : ["not forced"]),
+        ...(table.policies > 0 ? [] : ["no policy"])
+      ]
+      return missing.length === 0 ? [] : [`${table.name} (${missing.join(", ")})`]
+    })
+    return broken.length === 0
+      ? pass(name, `all ${tables.length} tables with workspace_id have RLS enabled, forced, with a policy`)
+      : fail(
+          name,
+          `RLS is not complete on ${broken.join("; ")}`,
+          `run \`select carabase_protect('<table>')\` as the owner for each table named, or restore it from a migration`
+        )
+  })
+
+export const migrationsCheck = (owner: SqlClient.SqlClient) =>
+  Effect.map(migrationStatus(owner), (status): CheckResult => {
+    const name = "migrations"
+    if (status.problem !== null) return fail(name, status.problem, "run the host version that matches this database")
+    if (status.pending.length > 0) {
+      return fail(name, `${status.pending.length} pending: ${status.pending.join(", ")}`, "run `pnpm carabase migrate`")
+    }
+    return pass(name, "the database is at the newest migration this host knows")
+  })
