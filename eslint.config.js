@@ -17,6 +17,10 @@ export default tseslint.config(
     }
   },
   {
+    files: ["scripts/check-pins"],
+    languageOptions: { sourceType: "module" }
+  },
+  {
     files: ["scripts/**", "test/**"],
     rules: { "no-console": "off" }
   }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: dependencies, a database, the build, the quality gates (tsc, eslint, prettier), then every
-# test. Ends with one line `N passed, N failed`.
+# The whole test suite: dependencies, a database, the build, the quality gates (tsc, eslint, prettier, actions
+# pinned by SHA), then every test. Ends with one line `N passed, N failed`.
 set -euo pipefail
 LOG_PREFIX="test"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -21,6 +21,8 @@ log "gate: eslint"
 "${PNPM[@]}" exec eslint . --max-warnings 0
 log "gate: prettier --check"
 "${PNPM[@]}" exec prettier --check . --log-level warn
+log "gate: check-pins"
+node scripts/check-pins
 
 report="$(mktemp -t carabase-vitest-XXXXXX.json)"
 trap 'rm -f "$report"' EXIT
