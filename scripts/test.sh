@@ -35,6 +35,8 @@ node -e '
   const passed = r.numPassedTests ?? 0
   const failed = (r.numFailedTests ?? 0) + (r.numTotalTestSuites === undefined ? 1 : 0)
   const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0)
-  console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""))
-' "$report"
+  const status = Number(process.argv[2])
+  const unexplained = status !== 0 && failed === 0 ? " (vitest exited non-zero: see the errors above)" : ""
+  console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : "") + unexplained)
+' "$report" "$status"
 exit "$status"

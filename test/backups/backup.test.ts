@@ -1,11 +1,10 @@
 // `carabase backup` and `backup:verify` with the real pg_dump: the layout and modes, nothing readable on disk, and
 // any changed or cut byte, or another key, caught by verify.
-import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { connect, createDatabase, type TestDatabase } from "../support/database"
-import { cleanEnv, cliJs, scratchDir } from "../support/hostProcess"
+import { cleanEnv, runCli, scratchDir } from "../support/hostProcess"
 
 const KEY = "4b".repeat(32)
 const MARKER = "marker-the-owner-would-not-want-on-disk"
@@ -22,21 +21,20 @@ beforeAll(async () => {
 afterAll(() => db?.drop())
 
 const cli = (args: Array<string>, env: Record<string, string | undefined> = {}) =>
-  spawnSync(process.execPath, [cliJs, ...args], {
+  runCli(args, {
     cwd: scratchDir(),
-    encoding: "utf8",
     env: cleanEnv({ HOST_MASTER_KEY: KEY, DATABASE_URL: db.ownerUrl, CARABASE_BACKUP_DIR: dir, ...env })
   })
 
-const backupFile = () => {
-  const result = cli(["backup"])
+const backupFile = async () => {
+  const result = await cli(["backup"])
   expect(result.status, result.stderr).toBe(0)
   return /backup written and verified: (\S+)/.exec(result.stdout)![1]!
 }
 
 describe("backup", () => {
-  it("writes <dir>/<env>/<date>/<timestamp>.sql.gz.enc, 0600 in 0700 folders, with nothing readable inside", () => {
-    const file = backupFile()
+  it("writes <dir>/<env>/<date>/<timestamp>.sql.gz.enc, 0600 in 0700 folders, with nothing readable inside", async () => {
+    const file = await backupFile()
     expect(path.relative(dir, file)).toMatch(/^dev\/\d{4}-\d{2}-\d{2}\/[\dT-]+Z\.sql\.gz\.enc$/)
     expect(fs.statSync(file).mode & 0o777).toBe(0o600)
     expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700)
@@ -47,14 +45,14 @@ describe("backup", () => {
     expect(fs.readdirSync(path.dirname(file)).filter((name) => name.includes("partial"))).toEqual([])
   })
 
-  it("verify passes an intact backup", () => {
-    const result = cli(["backup:verify", backupFile()])
+  it("verify passes an intact backup", async () => {
+    const result = await cli(["backup:verify", await backupFile()])
     expect(result.status, result.stderr).toBe(0)
     expect(result.stdout).toContain("verifies: a complete dump")
   })
 
-  it("verify fails one changed byte, a truncated file, appended bytes and another key", () => {
-    const file = backupFile()
+  it("verify fails one changed byte, a truncated file, appended bytes and another key", async () => {
+    const file = await backupFile()
     const original = fs.readFileSync(file)
     const copies: Record<string, Buffer> = {
       changed: Buffer.from(original),
@@ -65,18 +63,18 @@ describe("backup", () => {
     for (const [label, bytes] of Object.entries(copies)) {
       const copy = `${file}.${label}`
       fs.writeFileSync(copy, bytes)
-      const result = cli(["backup:verify", copy])
+      const result = await cli(["backup:verify", copy])
       expect(result.status, label).toBe(1)
       expect(result.stderr).toContain("does not verify")
     }
-    const otherKey = cli(["backup:verify", file], { HOST_MASTER_KEY: "5c".repeat(32) })
+    const otherKey = await cli(["backup:verify", file], { HOST_MASTER_KEY: "5c".repeat(32) })
     expect(otherKey.status).toBe(1)
     expect(otherKey.stderr).toContain("does not verify")
     expect(otherKey.stderr).not.toContain("5c".repeat(8))
   })
 
-  it("verify --key-file opens a backup made under an older key (after a rotation) and nothing else", () => {
-    const file = backupFile()
+  it("verify --key-file opens a backup made under an older key (after a rotation) and nothing else", async () => {
+    const file = await backupFile()
     const keys = scratchDir("carabase-keys-")
     const bare = path.join(keys, "old.key")
     const envFile = path.join(keys, ".env.dev.old")
@@ -87,35 +85,37 @@ describe("backup", () => {
     fs.writeFileSync(wrong, "5c".repeat(32), { mode: 0o600 })
     fs.writeFileSync(malformed, "not a key", { mode: 0o600 })
     const rotated = { HOST_MASTER_KEY: "5d".repeat(32) }
-    expect(cli(["backup:verify", file], rotated).status).toBe(1)
-    expect(cli(["backup:verify", file, "--key-file", bare], rotated).status).toBe(0)
-    expect(cli(["backup:verify", file, "--key-file", envFile], rotated).status).toBe(0)
-    expect(cli(["backup:verify", file, "--key-file", wrong], rotated).status).toBe(1)
-    const bad = cli(["backup:verify", file, "--key-file", malformed], rotated)
+    expect((await cli(["backup:verify", file], rotated)).status).toBe(1)
+    expect((await cli(["backup:verify", file, "--key-file", bare], rotated)).status).toBe(0)
+    expect((await cli(["backup:verify", file, "--key-file", envFile], rotated)).status).toBe(0)
+    expect((await cli(["backup:verify", file, "--key-file", wrong], rotated)).status).toBe(1)
+    const bad = await cli(["backup:verify", file, "--key-file", malformed], rotated)
     expect(bad.status).toBe(1)
     expect(bad.stderr).toContain("holds no master key")
-    expect(cli(["backup:verify", file, "--key-file", path.join(keys, "missing")], rotated).stderr).toContain("ENOENT")
+    expect((await cli(["backup:verify", file, "--key-file", path.join(keys, "missing")], rotated)).stderr).toContain(
+      "ENOENT"
+    )
   })
 
-  it("refuses without HOST_MASTER_KEY, writing nothing", () => {
+  it("refuses without HOST_MASTER_KEY, writing nothing", async () => {
     const before = fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).length : 0
-    const result = cli(["backup"], { HOST_MASTER_KEY: undefined })
+    const result = await cli(["backup"], { HOST_MASTER_KEY: undefined })
     expect(result.status).toBe(1)
     expect(result.stderr).toContain("HOST_MASTER_KEY")
     expect(fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).length : 0).toBe(before)
   })
 
-  it("a failing pg_dump leaves no file behind and says why", () => {
-    const result = cli(["backup"], { DATABASE_URL: db.ownerUrl.replace(/\/[^/]*$/, "/no_such_database_here") })
+  it("a failing pg_dump leaves no file behind and says why", async () => {
+    const result = await cli(["backup"], { DATABASE_URL: db.ownerUrl.replace(/\/[^/]*$/, "/no_such_database_here") })
     expect(result.status).toBe(1)
     expect(result.stderr).toMatch(/backup failed: pg_dump failed/)
     const leftovers = fs.readdirSync(dir, { recursive: true }).filter((name) => String(name).includes("partial"))
     expect(leftovers).toEqual([])
   })
 
-  it("usage errors exit 2", () => {
-    expect(cli(["backup:verify"]).status).toBe(2)
-    expect(cli(["backup", "extra"]).status).toBe(2)
+  it("usage errors exit 2", async () => {
+    expect((await cli(["backup:verify"])).status).toBe(2)
+    expect((await cli(["backup", "extra"])).status).toBe(2)
   })
 })
 
@@ -167,7 +167,7 @@ describe("the nightly backup job", () => {
       const backup = files.find((name) => name.endsWith(".sql.gz.enc"))!
       for (const file of expired) expect(fs.existsSync(file)).toBe(false)
       expect(
-        cli(["backup:verify", path.join(jobDir, "dev", backup)], { HOST_MASTER_KEY: "ab".repeat(32) }).status
+        (await cli(["backup:verify", path.join(jobDir, "dev", backup)], { HOST_MASTER_KEY: "ab".repeat(32) })).status
       ).toBe(0)
     } finally {
       await host.stop()

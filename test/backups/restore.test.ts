@@ -1,7 +1,6 @@
 // The restore drill with the real pg_dump and psql: every table seeded, backed up, verified and restored into a fresh
 // database that then matches the original row for row, with Row-Level Security intact. And the ways a restore must
 // refuse: prod without --i-know, no confirmation, a database that is not empty, a backup that does not verify.
-import { spawnSync } from "node:child_process"
 import * as crypto from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -9,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import type pg from "pg"
 import { newParents, parentInserts, samples } from "../db/fixtures"
 import { connect, createDatabase, type TestDatabase } from "../support/database"
-import { cleanEnv, cliJs, scratchDir } from "../support/hostProcess"
+import { cleanEnv, runCli, scratchDir } from "../support/hostProcess"
 
 const KEY = "6d".repeat(32)
 let source: TestDatabase
@@ -18,9 +17,8 @@ let backup: string
 const targets: Array<TestDatabase> = []
 
 const cli = (args: Array<string>, env: Record<string, string | undefined> = {}, input?: string) =>
-  spawnSync(process.execPath, [cliJs, ...args], {
+  runCli(args, {
     cwd: scratchDir(),
-    encoding: "utf8",
     input: input ?? "",
     env: cleanEnv({ HOST_MASTER_KEY: KEY, DATABASE_URL: source.ownerUrl, CARABASE_BACKUP_DIR: backupDir, ...env })
   })
@@ -75,7 +73,7 @@ beforeAll(async () => {
     }
   }
   await owner.end()
-  const made = cli(["backup"])
+  const made = await cli(["backup"])
   expect(made.status, made.stderr).toBe(0)
   backup = /backup written and verified: (\S+)/.exec(made.stdout)![1]!
 })
@@ -87,9 +85,9 @@ afterAll(async () => {
 
 describe("restore drill", () => {
   it("verifies, restores into a fresh database, and every table, count, RLS flag and policy matches", async () => {
-    expect(cli(["backup:verify", backup]).status).toBe(0)
+    expect((await cli(["backup:verify", backup])).status).toBe(0)
     const target = await emptyDatabase()
-    const restored = cli(["restore", backup, "--database-url", target.ownerUrl, "--yes"])
+    const restored = await cli(["restore", backup, "--database-url", target.ownerUrl, "--yes"])
     expect(restored.status, restored.stderr).toBe(0)
     expect(restored.stdout).toContain("restored")
     const before = await snapshot(source.ownerUrl)
@@ -101,7 +99,7 @@ describe("restore drill", () => {
 
   it("the restored database still isolates workspaces for carabase_app", async () => {
     const target = await emptyDatabase()
-    expect(cli(["restore", backup, "--database-url", target.ownerUrl, "--yes"]).status).toBe(0)
+    expect((await cli(["restore", backup, "--database-url", target.ownerUrl, "--yes"])).status).toBe(0)
     const app = await connect(target.appUrl)
     try {
       expect((await app.query("select count(*)::int as n from memories")).rows[0].n).toBe(0)
@@ -126,13 +124,13 @@ describe("restore drill", () => {
 
   it("a prod restore without --i-know is refused before anything is read or written", async () => {
     const target = await emptyDatabase()
-    const refused = cli(["restore", backup, "--database-url", target.ownerUrl, "--yes"], { CARABASE_ENV: "prod" })
+    const refused = await cli(["restore", backup, "--database-url", target.ownerUrl, "--yes"], { CARABASE_ENV: "prod" })
     expect(refused.status).toBe(2)
     expect(refused.stderr).toContain("--i-know")
     const client = await connect(target.ownerUrl)
     expect(await publicTables(client)).toEqual([])
     await client.end()
-    const allowed = cli(["restore", backup, "--database-url", target.ownerUrl, "--yes", "--i-know"], {
+    const allowed = await cli(["restore", backup, "--database-url", target.ownerUrl, "--yes", "--i-know"], {
       CARABASE_ENV: "prod"
     })
     expect(allowed.status, allowed.stderr).toBe(0)
@@ -140,19 +138,19 @@ describe("restore drill", () => {
 
   it("asks first: anything but yes restores nothing, and yes restores", async () => {
     const target = await emptyDatabase()
-    const declined = cli(["restore", backup, "--database-url", target.ownerUrl], {}, "no\n")
+    const declined = await cli(["restore", backup, "--database-url", target.ownerUrl], {}, "no\n")
     expect(declined.status).toBe(1)
     expect(declined.stderr).toContain("not confirmed")
     const client = await connect(target.ownerUrl)
     expect(await publicTables(client)).toEqual([])
-    const accepted = cli(["restore", backup, "--database-url", target.ownerUrl], {}, "yes\n")
+    const accepted = await cli(["restore", backup, "--database-url", target.ownerUrl], {}, "yes\n")
     expect(accepted.status, accepted.stderr).toBe(0)
     expect((await publicTables(client)).length).toBeGreaterThan(10)
     await client.end()
   })
 
   it("refuses a database that is not empty, and a backup that does not verify, changing nothing", async () => {
-    const occupied = cli(["restore", backup, "--database-url", source.ownerUrl, "--yes"])
+    const occupied = await cli(["restore", backup, "--database-url", source.ownerUrl, "--yes"])
     expect(occupied.status).toBe(1)
     expect(occupied.stderr).toMatch(/is not empty \(\d+ tables\)/)
 
@@ -161,10 +159,10 @@ describe("restore drill", () => {
     const bytes = fs.readFileSync(backup)
     bytes[bytes.length - 40]! ^= 0x80
     fs.writeFileSync(tampered, bytes)
-    const result = cli(["restore", tampered, "--database-url", target.ownerUrl, "--yes"])
+    const result = await cli(["restore", tampered, "--database-url", target.ownerUrl, "--yes"])
     expect(result.status).toBe(1)
     expect(result.stderr).toContain("does not verify")
-    const wrongKey = cli(["restore", backup, "--database-url", target.ownerUrl, "--yes"], {
+    const wrongKey = await cli(["restore", backup, "--database-url", target.ownerUrl, "--yes"], {
       HOST_MASTER_KEY: "7e".repeat(32)
     })
     expect(wrongKey.status).toBe(1)
@@ -173,16 +171,16 @@ describe("restore drill", () => {
     await client.end()
   })
 
-  it("leaves no decrypted dump behind in the temporary folder", () => {
+  it("leaves no decrypted dump behind in the temporary folder", async () => {
     const leftovers = fs
       .readdirSync(process.env.TMPDIR ?? "/tmp")
       .filter((name) => name.startsWith("carabase-restore-"))
     expect(leftovers).toEqual([])
   })
 
-  it("usage errors exit 2", () => {
-    expect(cli(["restore"]).status).toBe(2)
-    expect(cli(["restore", backup]).status).toBe(2)
-    expect(cli(["restore", backup, "--database-url", "mysql://x"]).status).toBe(2)
+  it("usage errors exit 2", async () => {
+    expect((await cli(["restore"])).status).toBe(2)
+    expect((await cli(["restore", backup])).status).toBe(2)
+    expect((await cli(["restore", backup, "--database-url", "mysql://x"])).status).toBe(2)
   })
 })

@@ -1,13 +1,12 @@
 // Prune and status over a synthetic history of backups: exactly the right files kept, the newest never deleted, and
 // the age thresholds of status. Files are named like real backups; prune and status read only names and folders.
-import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { backupFileName, listBackups } from "../../src/backups/BackupFiles"
 import { planRetention } from "../../src/backups/Retention"
 import { verdictForAge } from "../../src/backups/Status"
-import { cleanEnv, cliJs, scratchDir } from "../support/hostProcess"
+import { cleanEnv, runCli, scratchDir } from "../support/hostProcess"
 
 const NOW = new Date("2026-11-25T03:00:00.000Z")
 const HOUR = 60 * 60 * 1000
@@ -25,9 +24,8 @@ const seed = (dir: string, env: string, dates: ReadonlyArray<Date>) =>
   })
 
 const cli = (args: Array<string>, dir: string, env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [cliJs, ...args], {
+  runCli(args, {
     cwd: scratchDir(),
-    encoding: "utf8",
     env: cleanEnv({ CARABASE_BACKUP_DIR: dir, ...env })
   })
 
@@ -38,7 +36,7 @@ describe("retention plan", () => {
     takenAt: new Date(Date.UTC(2026, 10, 25, 1, 30) - Math.floor(i / 2) * DAY - (i % 2) * 12 * HOUR)
   }))
 
-  it("keeps every backup of the last 7 days, the newest of 4 weeks and of 3 months before, and nothing else", () => {
+  it("keeps every backup of the last 7 days, the newest of 4 weeks and of 3 months before, and nothing else", async () => {
     const plan = planRetention(history, NOW)
     const ages = plan.keep.map((b) => (NOW.getTime() - b.takenAt.getTime()) / DAY)
     const daily = ages.filter((age) => age < 7)
@@ -50,7 +48,7 @@ describe("retention plan", () => {
     expect(new Set([...plan.keep, ...plan.remove]).size).toBe(history.length)
   })
 
-  it("never deletes the newest backup, however old", () => {
+  it("never deletes the newest backup, however old", async () => {
     const old = [
       { file: "a", takenAt: ago(400 * DAY) },
       { file: "b", takenAt: ago(300 * DAY) }
@@ -60,26 +58,26 @@ describe("retention plan", () => {
     expect(plan.remove.map((b) => b.file)).toEqual(["a"])
   })
 
-  it("keeps a sparse history whole when each backup is the newest of its window", () => {
+  it("keeps a sparse history whole when each backup is the newest of its window", async () => {
     const sparse = [1, 10, 17, 40, 70, 100].map((days, i) => ({ file: `s${i}`, takenAt: ago(days * DAY) }))
     expect(planRetention(sparse, NOW).remove).toEqual([])
   })
 
-  it("keeps a backup dated in the future (a clock that was wrong) instead of deleting it", () => {
+  it("keeps a backup dated in the future (a clock that was wrong) instead of deleting it", async () => {
     const plan = planRetention([{ file: "f", takenAt: new Date(NOW.getTime() + DAY) }], NOW)
     expect(plan.keep).toHaveLength(1)
   })
 })
 
 describe("carabase backup:prune", () => {
-  it("deletes exactly the files outside the plan, keeps other envs alone, and removes empty day folders", () => {
+  it("deletes exactly the files outside the plan, keeps other envs alone, and removes empty day folders", async () => {
     const dir = scratchDir("carabase-prune-")
     const now = new Date()
     const dates = [0.2, 3, 6.5, 8, 9, 13, 15, 40, 41, 64, 200].map((days) => new Date(now.getTime() - days * DAY))
     const files = seed(dir, "dev", dates)
     const staging = seed(dir, "staging", [new Date(now.getTime() - 300 * DAY), new Date(now.getTime() - 301 * DAY)])
     const expected = planRetention(listBackups(dir, "dev"), now)
-    const result = cli(["backup:prune"], dir)
+    const result = await cli(["backup:prune"], dir)
     expect(result.status, result.stderr).toBe(0)
     const left = listBackups(dir, "dev").map((b) => b.file)
     expect(left).toEqual(expected.keep.map((b) => b.file))
@@ -90,7 +88,7 @@ describe("carabase backup:prune", () => {
     expect(result.stdout).toContain("kept 6 backup(s), removed 5")
   })
 
-  it("clears unfinished files older than a day but not a backup being written now", () => {
+  it("clears unfinished files older than a day but not a backup being written now", async () => {
     const dir = scratchDir("carabase-prune-")
     const [file] = seed(dir, "dev", [new Date()])
     const stale = `${file}.partial-123`
@@ -99,7 +97,7 @@ describe("carabase backup:prune", () => {
     fs.writeFileSync(fresh, "x")
     const old = new Date(Date.now() - 2 * DAY)
     fs.utimesSync(stale, old, old)
-    expect(cli(["backup:prune"], dir).status).toBe(0)
+    expect((await cli(["backup:prune"], dir)).status).toBe(0)
     expect(fs.existsSync(stale)).toBe(false)
     expect(fs.existsSync(fresh)).toBe(true)
     expect(fs.existsSync(file!)).toBe(true)
@@ -107,7 +105,7 @@ describe("carabase backup:prune", () => {
 })
 
 describe("carabase backup:status", () => {
-  it("judges the newest backup's age: PASS under 30 h, WARN to 72 h, FAIL beyond", () => {
+  it("judges the newest backup's age: PASS under 30 h, WARN to 72 h, FAIL beyond", async () => {
     expect(verdictForAge(0)).toBe("PASS")
     expect(verdictForAge(29.9)).toBe("PASS")
     expect(verdictForAge(30)).toBe("WARN")
@@ -116,28 +114,28 @@ describe("carabase backup:status", () => {
     expect(verdictForAge(null)).toBe("FAIL")
   })
 
-  it("reports each env and exits 1 only when one FAILs", () => {
+  it("reports each env and exits 1 only when one FAILs", async () => {
     const dir = scratchDir("carabase-status-")
     const now = Date.now()
     seed(dir, "dev", [new Date(now - 50 * DAY), new Date(now - 2 * HOUR)])
-    const fresh = cli(["backup:status"], dir)
+    const fresh = await cli(["backup:status"], dir)
     expect(fresh.status, fresh.stderr).toBe(0)
     expect(fresh.stdout).toMatch(/^PASS {2}dev: newest (1\.\d|2\.\d) h old, 2 backup\(s\)/m)
 
     seed(dir, "staging", [new Date(now - 40 * HOUR)])
-    const warned = cli(["backup:status"], dir)
+    const warned = await cli(["backup:status"], dir)
     expect(warned.status).toBe(0)
     expect(warned.stdout).toMatch(/^WARN {2}staging: newest 40\.\d h old/m)
 
     seed(dir, "prod", [new Date(now - 4 * DAY)])
-    const failed = cli(["backup:status"], dir)
+    const failed = await cli(["backup:status"], dir)
     expect(failed.status).toBe(1)
     expect(failed.stdout).toMatch(/^FAIL {2}prod: newest 4\.\d days old/m)
   })
 
-  it("FAILs the current env when it has no backup at all", () => {
+  it("FAILs the current env when it has no backup at all", async () => {
     const dir = scratchDir("carabase-status-")
-    const result = cli(["backup:status"], dir, { CARABASE_ENV: "staging" })
+    const result = await cli(["backup:status"], dir, { CARABASE_ENV: "staging" })
     expect(result.status).toBe(1)
     expect(result.stdout).toMatch(/^FAIL {2}staging: no backup in /m)
   })

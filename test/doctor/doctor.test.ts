@@ -1,13 +1,12 @@
 // `carabase doctor` against a real install (env file, database, gateway, backups): it passes a healthy one, and
 // names what breaks a promise: a table that loses FORCE RLS, a readable env file, a superuser app role, pending
 // migrations, a gateway that rejects the password. Conditions that break none are WARN and do not fail it.
-import { spawn, spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { listeningCheck, isTailnetAddress } from "../../src/doctor/NetworkChecks"
 import { connect, createDatabase, testServerUrl, type TestDatabase } from "../support/database"
-import { cleanEnv, cliJs, scratchDir } from "../support/hostProcess"
+import { cleanEnv, runCli, scratchDir } from "../support/hostProcess"
 import { startFakeGateway, type FakeGateway } from "../support/fakeGateway"
 
 const KEY = "9f".repeat(32)
@@ -48,15 +47,8 @@ const settings = (extra: Record<string, string> = {}) => ({
   ...extra
 })
 
-/** Spawned without blocking: the fake gateway answers from this very process. */
 const doctor = async (args: Array<string> = ["--json"], env: Record<string, string | undefined> = {}) => {
-  const child = spawn(process.execPath, [cliJs, "doctor", ...args], { cwd, env: cleanEnv(env) })
-  let stdout = ""
-  let stderr = ""
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-  const status = await new Promise<number | null>((resolve) => child.once("close", resolve))
-  const result = { status, stdout, stderr }
+  const result = await runCli(["doctor", ...args], { cwd, env: cleanEnv(env) })
   const checks: Array<Check> = args.includes("--json") && result.stdout !== "" ? JSON.parse(result.stdout).checks : []
   return { ...result, checks, byName: (name: string) => checks.find((check) => check.name === name)! }
 }
@@ -67,7 +59,7 @@ beforeAll(async () => {
   cwd = scratchDir("carabase-doctor-")
   backups = path.join(cwd, "backups")
   writeEnvFile(settings())
-  const backup = spawnSync(process.execPath, [cliJs, "backup"], { cwd, encoding: "utf8", env: cleanEnv() })
+  const backup = await runCli(["backup"], { cwd, env: cleanEnv() })
   expect(backup.status, backup.stderr).toBe(0)
 })
 afterAll(async () => {

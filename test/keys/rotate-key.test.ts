@@ -1,7 +1,6 @@
 // `carabase rotate-key` against secrets stored through the real host: after rotation every sealed value opens under
 // the new key and none under the old, the host runs on the new key with its secrets intact, and every way rotation
 // can go wrong (host still running, wrong current key, malformed new key) changes nothing.
-import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
@@ -9,7 +8,7 @@ import { Effect, Redacted } from "effect"
 import * as Crypto from "../../src/platform/Crypto"
 import { runClient } from "../support/apiClient"
 import { connect, createDatabase, type TestDatabase } from "../support/database"
-import { cleanEnv, cliJs, hostEnv, scratchDir, startHost } from "../support/hostProcess"
+import { cleanEnv, hostEnv, runCli, scratchDir, startHost } from "../support/hostProcess"
 import { freePort } from "../support/ports"
 import { standardHeaders } from "../webhooks/signer"
 
@@ -70,7 +69,7 @@ const installWith = (key: string) => {
 }
 
 const rotate = (cwd: string, env: Record<string, string | undefined> = {}, args: Array<string> = []) =>
-  spawnSync(process.execPath, [cliJs, "rotate-key", ...args], { cwd, encoding: "utf8", env: cleanEnv(env) })
+  runCli(["rotate-key", ...args], { cwd, env: cleanEnv(env) })
 
 const withHost = async <A>(key: string, use: (base: string) => Promise<A>) => {
   const port = await freePort()
@@ -115,7 +114,7 @@ describe("carabase rotate-key", () => {
   it("refuses while the host is connected to the database, changing nothing", async () => {
     const before = await sealedValues()
     await withHost(OLD_KEY, async () => {
-      const result = rotate(installWith(OLD_KEY), { NEW_HOST_MASTER_KEY: NEW_KEY })
+      const result = await rotate(installWith(OLD_KEY), { NEW_HOST_MASTER_KEY: NEW_KEY })
       expect(result.status).toBe(1)
       expect(result.stderr).toContain("stop the host first")
     })
@@ -124,14 +123,14 @@ describe("carabase rotate-key", () => {
 
   it("with the wrong current key, or a malformed new one, fails and changes nothing", async () => {
     const before = await sealedValues()
-    const wrong = rotate(installWith("d4".repeat(32)), { NEW_HOST_MASTER_KEY: NEW_KEY })
+    const wrong = await rotate(installWith("d4".repeat(32)), { NEW_HOST_MASTER_KEY: NEW_KEY })
     expect(wrong.status).toBe(1)
     expect(wrong.stderr).toContain("does not open")
     expect(wrong.stderr).toContain("nothing was changed")
-    const malformed = rotate(installWith(OLD_KEY), { NEW_HOST_MASTER_KEY: "not-a-key" })
+    const malformed = await rotate(installWith(OLD_KEY), { NEW_HOST_MASTER_KEY: "not-a-key" })
     expect(malformed.status).toBe(1)
     expect(malformed.stderr).toContain("NEW_HOST_MASTER_KEY is malformed")
-    const same = rotate(installWith(OLD_KEY), { NEW_HOST_MASTER_KEY: OLD_KEY })
+    const same = await rotate(installWith(OLD_KEY), { NEW_HOST_MASTER_KEY: OLD_KEY })
     expect(same.status).toBe(1)
     for (const result of [wrong, malformed, same]) {
       expect(result.stderr + result.stdout).not.toContain(NEW_KEY)
@@ -149,7 +148,7 @@ describe("carabase rotate-key", () => {
     ])
     const plaintexts = await Promise.all(before.map((sealed) => opensUnder(OLD_KEY, sealed)))
     const cwd = installWith(OLD_KEY)
-    const result = rotate(cwd, { NEW_HOST_MASTER_KEY: NEW_KEY })
+    const result = await rotate(cwd, { NEW_HOST_MASTER_KEY: NEW_KEY })
     expect(result.status, result.stderr).toBe(0)
     expect(result.stdout).toContain(`line 3 of ${fs.realpathSync(cwd)}/.env.dev`)
     expect(result.stdout).toContain("Re-sealed 3 secret(s)")
@@ -184,7 +183,7 @@ describe("carabase rotate-key", () => {
   })
 
   it("without NEW_HOST_MASTER_KEY, generates a key, prints it once, and the secrets open under it", async () => {
-    const result = rotate(installWith(NEW_KEY))
+    const result = await rotate(installWith(NEW_KEY))
     expect(result.status, result.stderr).toBe(0)
     const generated = /HOST_MASTER_KEY=([0-9a-f]{64})/.exec(result.stdout)?.[1]
     expect(generated).toBeDefined()

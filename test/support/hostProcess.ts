@@ -80,3 +80,28 @@ export const hostEnv = (
     LOG_LEVEL: "warning",
     ...extra
   })
+
+export interface CliResult {
+  readonly status: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/**
+ * Runs `node dist/cli.js <args>` without blocking this worker: a chain of synchronous spawns would starve the test
+ * runner's own messages (and any in-process fake server) on a loaded machine.
+ */
+export const runCli = (
+  args: ReadonlyArray<string>,
+  options: { readonly cwd: string; readonly env: NodeJS.ProcessEnv; readonly input?: string }
+): Promise<CliResult> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliJs, ...args], { cwd: options.cwd, env: options.env })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+    child.once("error", reject)
+    child.once("close", (status) => resolve({ status, stdout, stderr }))
+    child.stdin.end(options.input ?? "")
+  })
