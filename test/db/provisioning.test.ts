@@ -1,6 +1,6 @@
 // Provisioning is idempotent: db-setup.sh answers the same server twice, and bootstrap + migrate create the env's
 // database and carabase_app login once, then change nothing.
-import { execFileSync, spawnSync } from "node:child_process"
+import { execFileSync } from "node:child_process"
 import * as crypto from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -8,16 +8,15 @@ import { afterAll, describe, expect, it } from "@effect/vitest"
 import { appUrlFor, dropDatabase, withDatabase } from "../../src/bootstrap/Provision"
 import { parseEnvFile } from "../../src/platform/EnvFile"
 import { connect, testServerUrl } from "../support/database"
-import { cleanEnv, cliJs, repoRoot, scratchDir } from "../support/hostProcess"
+import { cleanEnv, repoRoot, runCli, scratchDir } from "../support/hostProcess"
 
 const created: Array<string> = []
 afterAll(() => Promise.all(created.map((name) => dropDatabase(testServerUrl(), name))))
 
-const cli = (cwd: string, ...args: Array<string>) =>
-  spawnSync(process.execPath, [cliJs, ...args], { cwd, env: cleanEnv(), encoding: "utf8" })
+const cli = (cwd: string, ...args: Array<string>) => runCli(args, { cwd, env: cleanEnv() })
 
 describe("scripts/db-setup.sh", () => {
-  it("answers with the same server URL on a second run", () => {
+  it("answers with the same server URL on a second run", async () => {
     const run = () =>
       execFileSync("bash", [path.join(repoRoot, "scripts", "db-setup.sh"), "--print-url"], {
         encoding: "utf8",
@@ -43,7 +42,7 @@ describe("bootstrap and migrate", () => {
     )
     fs.writeFileSync(path.join(cwd, ".env.dev"), `DATABASE_URL=${ownerUrl}\n`)
 
-    const first = cli(cwd, "bootstrap")
+    const first = await cli(cwd, "bootstrap")
     expect(first.status, first.stderr).toBe(0)
     expect(first.stdout).toContain(`created database ${name}`)
     const values = parseEnvFile(fs.readFileSync(path.join(cwd, ".env.dev"), "utf8"))
@@ -53,16 +52,16 @@ describe("bootstrap and migrate", () => {
     expect(decodeURIComponent(new URL(appUrl).password)).toBe(password)
     expect(fs.statSync(path.join(cwd, ".env.dev")).mode & 0o777).toBe(0o600)
 
-    const migrated = cli(cwd, "migrate")
+    const migrated = await cli(cwd, "migrate")
     expect(migrated.status, migrated.stderr).toBe(0)
     expect(migrated.stdout).toMatch(/^applied 0001_roles\.sql/)
 
     const before = fs.readFileSync(path.join(cwd, ".env.dev"), "utf8")
-    const second = cli(cwd, "bootstrap")
+    const second = await cli(cwd, "bootstrap")
     expect(second.status, second.stderr).toBe(0)
     expect(second.stdout).not.toContain("created database")
     expect(fs.readFileSync(path.join(cwd, ".env.dev"), "utf8")).toBe(before)
-    const again = cli(cwd, "migrate")
+    const again = await cli(cwd, "migrate")
     expect(again.stdout).toMatch(/^database is current/)
 
     const app = await connect(appUrl)
@@ -71,8 +70,8 @@ describe("bootstrap and migrate", () => {
     expect(who.rows[0].who).toBe("carabase_app")
   })
 
-  it("migrate --help exits 0 and a stray argument exits 2", () => {
-    expect(cli(scratchDir(), "migrate", "--help").status).toBe(0)
-    expect(cli(scratchDir(), "migrate", "extra").status).toBe(2)
+  it("migrate --help exits 0 and a stray argument exits 2", async () => {
+    expect((await cli(scratchDir(), "migrate", "--help")).status).toBe(0)
+    expect((await cli(scratchDir(), "migrate", "extra")).status).toBe(2)
   })
 })
