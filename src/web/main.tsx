@@ -15,7 +15,7 @@ import { ModelsPage } from "./pages/Models"
 import { SearchPage } from "./pages/Search"
 import { SetupPage } from "./pages/Setup"
 import { TodayPage } from "./pages/Today"
-import { href, onLinkClick, useRoute } from "./router"
+import { href, navigate, onLinkClick, useRoute } from "./router"
 import "./styles.css"
 
 const NAV: ReadonlyArray<readonly [string, string]> = [
@@ -41,6 +41,11 @@ const App = () => {
   const [workspaceId, setWorkspaceId] = useState(currentWorkspace)
   const [section = "", ...rest] = path.split("/")
   const current = section === "" ? (workspaceId === undefined ? "setup" : "today") : section
+
+  // The home path settles on a real page once, so choosing a workspace in the wizard does not move the page away.
+  useEffect(() => {
+    if (section === "") navigate(current, { replace: true })
+  }, [section, current])
 
   useEffect(() => {
     document.getElementById("page-title")?.focus({ preventScroll: true })

@@ -10,8 +10,9 @@ export const routePath = () =>
 
 export const href = (path: string) => BASE + path
 
-export const navigate = (path: string) => {
-  history.pushState(null, "", href(path))
+export const navigate = (path: string, options: { readonly replace?: boolean } = {}) => {
+  if (options.replace === true) history.replaceState(null, "", href(path))
+  else history.pushState(null, "", href(path))
   dispatchEvent(new PopStateEvent("popstate"))
 }
 

@@ -2,6 +2,7 @@
 // password instructions, and the doctor command for the checks only the operator's shell can run.
 import { useState } from "preact/hooks"
 import { call, currentWorkspace, setWorkspace, validate } from "../api"
+import { href } from "../router"
 import { Field, Form, Loading, ErrorMessage, Page, useLoad } from "../components/ui"
 import { WorkspaceName } from "../../workspaces/WorkspacesApi"
 import * as Schema from "effect/Schema"
@@ -115,6 +116,11 @@ export const SetupPage = ({ onWorkspace }: { onWorkspace: (id: string | undefine
             To rotate it: empty the value in <code>.env.&lt;env&gt;</code>, run <code>pnpm bootstrap</code> again (it
             fills only empty values), paste the new password into OpenClaw, restart both.
           </p>
+          {chosen === undefined ? null : (
+            <p>
+              <a href={href("today")}>Done: open today&apos;s note</a>
+            </p>
+          )}
         </li>
       </ol>
     </Page>
