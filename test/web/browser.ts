@@ -47,7 +47,10 @@ export const openPage = async (
   const errors: Array<string> = []
   page.on("pageerror", (error) => errors.push(String(error)))
   page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`${message.text()} at ${message.location().url}`)
+    // Chromium logs every 4xx answer; an API refusal the page shows as the server's message is not a page error.
+    const refusal = /^Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())
+    const api = message.location().url.includes("/api/v1/")
+    if (message.type() === "error" && !(refusal && api)) errors.push(`${message.text()} at ${message.location().url}`)
   })
   return { context, page, errors }
 }

@@ -55,7 +55,7 @@ const FolioDetail = ({ id }: { id: string }) => {
       {detail === undefined ? null : (
         <>
           <Form
-            label="About"
+            label="Edit the about text"
             submitLabel="Save about"
             submit={async () => {
               const input = validate(FolioAbout, about)
