@@ -10,6 +10,8 @@ import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hos
 import { freePort } from "../support/ports"
 import { launch, openPage, screenshot } from "./browser"
 
+/** vitest polls for one second by default; a loaded machine running the whole suite needs longer. */
+const POLL = { timeout: 15_000, interval: 50 }
 const PASSWORD = "admin-ui-" + "7c".repeat(24)
 let db: TestDatabase
 let fake: FakeGateway
@@ -62,7 +64,7 @@ describe("admin UI in Chromium", () => {
     await withPage(undefined, async (page) => {
       await page.goto(`${base}/admin/`)
       await page.getByRole("heading", { name: "Setup", level: 1 }).waitFor()
-      await expect.poll(() => page.locator('[data-check="database"]').textContent()).toContain("PASS")
+      await expect.poll(() => page.locator('[data-check="database"]').textContent(), POLL).toContain("PASS")
       expect(await page.locator('[data-check="gateway"]').textContent()).toContain("PASS")
       expect(await page.locator('[data-check="master key"]').textContent()).toContain("PASS")
       await page.getByText("gateway.auth.password").first().waitFor()
@@ -131,7 +133,7 @@ describe("admin UI in Chromium", () => {
       expect(await plumber.isChecked()).toBe(false)
       await plumber.click()
       await expect
-        .poll(async () => (await runClient(base, (api) => api.tasks.list({ urlParams: {} }), ws)).tasks)
+        .poll(async () => (await runClient(base, (api) => api.tasks.list({ urlParams: {} }), ws)).tasks, POLL)
         .toEqual(expect.arrayContaining([expect.objectContaining({ text: "call the plumber", checked: true })]))
       const tasks = (await runClient(base, (api) => api.tasks.list({ urlParams: {} }), ws)).tasks
       expect(tasks.find((task) => task.text === "buy milk")?.checked).toBe(false)
@@ -155,7 +157,7 @@ describe("admin UI in Chromium", () => {
       await page.getByLabel("Search for").fill("zeppelin hangar")
       await page.getByRole("button", { name: "Search", exact: true }).click()
       const results = page.getByRole("list", { name: "results" })
-      await expect.poll(() => results.textContent(), { timeout: 15_000 }).toContain("zeppelin")
+      await expect.poll(() => results.textContent(), POLL).toContain("zeppelin")
       await screenshot(page, "search")
     })
   })
@@ -170,21 +172,40 @@ describe("admin UI in Chromium", () => {
         await page.getByRole("button", { name: "Send" }).click()
         const reply = page.locator(".message.assistant").last()
         // The gateway holds everything after its first delta: the page shows that delta before the answer is done.
-        await expect.poll(() => reply.textContent()).toBe("You")
+        await expect.poll(() => reply.textContent(), POLL).toBe("You")
         expect(await reply.getAttribute("data-status")).toBe("streaming")
         await screenshot(page, "chat-streaming")
         fake.release()
         await expect
-          .poll(() => page.locator(".message.assistant").last().textContent())
+          .poll(() => page.locator(".message.assistant").last().textContent(), POLL)
           .toBe("You said: tell me a story")
         const history = page.getByRole("navigation", { name: "Chat sessions" })
         await history.getByRole("link", { name: "tell me a story" }).waitFor()
-        await expect.poll(() => page.url()).toMatch(/\/admin\/chat\/[0-9a-f-]{36}$/)
+        await expect.poll(() => page.url(), POLL).toMatch(/\/admin\/chat\/[0-9a-f-]{36}$/)
         await screenshot(page, "chat-done")
       })
     } finally {
       fake.mode = "normal"
       fake.release()
+    }
+  })
+
+  it("chat: a gateway that is down shows the host's message instead of a reply", async () => {
+    const ws = await newWorkspace("Chat down")
+    fake.mode = "down"
+    try {
+      await withPage(ws, async (page) => {
+        await page.goto(`${base}/admin/chat`)
+        await page.getByLabel("Message", { exact: true }).fill("hello?")
+        await page.getByRole("button", { name: "Send" }).click()
+        const alert = page.getByRole("alert")
+        await alert.waitFor()
+        expect(await alert.textContent()).toMatch(/gateway/i)
+        expect(await page.getByLabel("Message", { exact: true }).inputValue()).toBe("hello?")
+        await screenshot(page, "chat-gateway-down")
+      })
+    } finally {
+      fake.mode = "normal"
     }
   })
 

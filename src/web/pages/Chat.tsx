@@ -63,6 +63,8 @@ export const ChatPage = ({ workspaceId, sessionId }: { workspaceId: string; sess
       ])
     } catch (failure) {
       setError(errorText(failure))
+      // Nothing came back: give the text back so it can be sent again once the problem is fixed.
+      if (reply === "") setMessage(input.value.message)
     } finally {
       setStreaming(false)
     }
