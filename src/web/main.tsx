@@ -1,7 +1,7 @@
 // The admin UI's shell: navigation, the chosen workspace and the page for the current route.
 import { render } from "preact"
 import { useEffect, useState } from "preact/hooks"
-import { currentWorkspace } from "./api"
+import { call, currentWorkspace, setWorkspace } from "./api"
 import { NeedsWorkspace } from "./components/ui"
 import { ChannelsPage } from "./pages/Channels"
 import { ChatPage } from "./pages/Chat"
@@ -41,6 +41,21 @@ const App = () => {
   const [workspaceId, setWorkspaceId] = useState(currentWorkspace)
   const [section = "", ...rest] = path.split("/")
   const current = section === "" ? (workspaceId === undefined ? "setup" : "today") : section
+
+  // A remembered workspace that no longer exists (a reset database, another host) is forgotten, back to setup.
+  const [workspaceName, setWorkspaceName] = useState<string>()
+  useEffect(() => {
+    if (workspaceId === undefined) return setWorkspaceName(undefined)
+    call((api) => api.workspaces.list(), undefined).then(
+      ({ workspaces }) => {
+        const found = workspaces.find((workspace) => workspace.id === workspaceId)
+        if (found !== undefined) return setWorkspaceName(found.name)
+        setWorkspace(undefined)
+        setWorkspaceId(undefined)
+      },
+      () => undefined
+    )
+  }, [workspaceId])
 
   // The home path settles on a real page once, so choosing a workspace in the wizard does not move the page away.
   useEffect(() => {
@@ -98,6 +113,11 @@ const App = () => {
       </a>
       <header class="top">
         <strong>Carabase</strong>
+        {workspaceName === undefined ? null : (
+          <a href={href("setup")} class="chip" title="Change workspace">
+            {workspaceName}
+          </a>
+        )}
         <nav aria-label="Main">
           <ul>
             {NAV.map(([slug, label]) => (

@@ -30,8 +30,8 @@ afterAll(async () => {
   await db?.drop()
 })
 
-const withPage = async (use: (page: Page) => Promise<void>) => {
-  const { context, page, errors } = await openPage(browser, { workspaceId: ws })
+const withPage = async (use: (page: Page) => Promise<void>, workspaceId = ws) => {
+  const { context, page, errors } = await openPage(browser, { workspaceId })
   try {
     await use(page)
     expect(errors.join("\n")).toBe("")
@@ -140,5 +140,18 @@ describe("admin pages in Chromium", () => {
       await page.goto(`${base}/admin/no/such/page`)
       await page.getByRole("heading", { name: "Not found" }).waitFor()
     })
+  })
+
+  it("shows the workspace in use, and forgets a remembered workspace this host does not have", async () => {
+    await withPage(async (page) => {
+      await page.goto(`${base}/admin/`)
+      await page.getByRole("link", { name: "Pages" }).waitFor()
+      expect(page.url()).toBe(`${base}/admin/today`)
+    })
+    await withPage(async (page) => {
+      await page.goto(`${base}/admin/today`)
+      await page.getByText("No workspace is selected yet.").waitFor()
+      expect(await page.evaluate(() => localStorage.getItem("carabase.workspace"))).toBeNull()
+    }, "00000000-0000-4000-8000-000000000000")
   })
 })
