@@ -2,10 +2,9 @@
 import * as DateTime from "effect/DateTime"
 import type { ComponentChildren, JSX } from "preact"
 import { useCallback, useEffect, useRef, useState } from "preact/hooks"
-import { ApiFailure } from "../api"
 
-export const errorText = (error: unknown) =>
-  error instanceof ApiFailure || error instanceof Error ? error.message : String(error)
+/** An ApiFailure (the server's message) or any other Error, as text for the page. */
+export const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
 export interface Loaded<A> {
   readonly data: A | undefined
