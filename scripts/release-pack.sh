@@ -42,6 +42,7 @@ log "channel: $channel"
 stage="$work/$name"
 mkdir -p "$stage/dist"
 cp dist/main.js dist/main.js.map dist/cli.js dist/cli.js.map "$stage/dist/"
+cp -R dist/admin "$stage/dist/"
 cp -R sql scripts "$stage/"
 cp pnpm-lock.yaml README.md .env.example "$stage/"
 node -e '

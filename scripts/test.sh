@@ -9,6 +9,7 @@ cd "$REPO_ROOT"
 require_node
 ensure_pnpm
 install_dependencies
+ensure_chromium
 "${PNPM[@]}" run --silent build
 
 log "database: PostgreSQL with pgvector (scripts/db-setup.sh)"

@@ -37,3 +37,25 @@ ensure_pnpm() {
 install_dependencies() {
   (cd "$REPO_ROOT" && CI=true "${PNPM[@]}" install --frozen-lockfile --reporter=append-only >&2)
 }
+
+# Debian's Chromium for the admin UI's browser tests (driven by playwright-core, which downloads no browser here).
+# Installs it with apt-get when missing (sudo only when not root); if that fails the browser tests fail loudly.
+ensure_chromium() {
+  if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
+    return
+  fi
+  log "installing Chromium for the browser tests (apt-get install chromium)"
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+      sudo=(sudo -n)
+    else
+      log "cannot install Chromium: not root and no sudo; the browser tests in test/web will fail"
+      return
+    fi
+  fi
+  "${sudo[@]}" apt-get update -qq >/dev/null 2>&1 || true
+  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1; then
+    log "apt-get install chromium failed; the browser tests in test/web will fail"
+  fi
+}

@@ -2,6 +2,7 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Config, Effect, Layer } from "effect"
+import { AdminHttpLive } from "../admin/AdminHttp"
 import { AgentTasksHttpLive } from "../agent/AgentTasksHttp"
 import { ArtifactsHttpLive } from "../artifacts/ArtifactsHttp"
 import { ChannelsHttpLive } from "../channels/ChannelsHttp"
@@ -72,7 +73,8 @@ export const ServerLive = HttpApiBuilder.serve().pipe(
     HttpApiBuilder.middlewareOpenApi({ path: "/api/openapi.json" }),
     HttpApiBuilder.middleware(jsonErrors),
     WebhooksHttpLive,
-    McpHttpLive
+    McpHttpLive,
+    AdminHttpLive
   ]),
   Layer.provide(ApiLive),
   Layer.provideMerge(NodeServerLive),

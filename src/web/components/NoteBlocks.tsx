@@ -1,0 +1,156 @@
+// Renders a daily note from its TipTap blocks (never as raw JSON). Task items are checkboxes numbered in document order,
+// the same nodeIndex the tasks API uses; unknown node types show their text so nothing silently disappears.
+import type { ComponentChildren } from "preact"
+import type { Node } from "../../notes/Document"
+import { parseStringArray } from "../../notes/LogCard"
+
+export interface TaskToggle {
+  readonly onToggle: (nodeIndex: number, checked: boolean) => void
+  readonly busy: boolean
+}
+
+const textOf = (node: Node): string =>
+  node.type === "text" ? (node.text ?? "") : (node.content ?? []).map(textOf).join("")
+
+const Inline = ({ node }: { node: Node }): ComponentChildren => {
+  switch (node.type) {
+    case "text": {
+      let out: ComponentChildren = node.text ?? ""
+      for (const mark of node.marks ?? []) {
+        if (mark.type === "bold") out = <strong>{out}</strong>
+        else if (mark.type === "italic") out = <em>{out}</em>
+        else if (mark.type === "code") out = <code>{out}</code>
+        else if (mark.type === "strike") out = <s>{out}</s>
+      }
+      return out
+    }
+    case "hardBreak":
+      return <br />
+    case "mention":
+      return <span class="chip">@{String(node.attrs?.["label"] ?? node.attrs?.["id"] ?? "")}</span>
+    case "folioMention":
+      return (
+        <span class="chip">{String(node.attrs?.["label"] ?? node.attrs?.["name"] ?? node.attrs?.["id"] ?? "")}</span>
+      )
+    case "tagMention":
+      return (
+        <span class="chip">#{String(node.attrs?.["label"] ?? node.attrs?.["name"] ?? node.attrs?.["id"] ?? "")}</span>
+      )
+    default:
+      return textOf(node)
+  }
+}
+
+const Inlines = ({ nodes }: { nodes: ReadonlyArray<Node> | undefined }) => (
+  <>
+    {(nodes ?? []).map((node, i) => (
+      <Inline key={i} node={node} />
+    ))}
+  </>
+)
+
+/** Walks the document once, handing out task indexes in depth-first order. */
+const renderer = (toggle: TaskToggle | undefined) => {
+  let nextTask = 0
+  const blocks = (nodes: ReadonlyArray<Node> | undefined): Array<ComponentChildren> =>
+    (nodes ?? []).map((node, i) => block(node, i))
+  const block = (node: Node, key: number): ComponentChildren => {
+    switch (node.type) {
+      case "paragraph":
+        return (
+          <p key={key}>
+            <Inlines nodes={node.content} />
+          </p>
+        )
+      case "heading": {
+        const level = Math.min(6, Math.max(2, Number(node.attrs?.["level"] ?? 2) + 1))
+        const Tag = `h${level}` as "h2"
+        return (
+          <Tag key={key}>
+            <Inlines nodes={node.content} />
+          </Tag>
+        )
+      }
+      case "bulletList":
+        return <ul key={key}>{blocks(node.content)}</ul>
+      case "orderedList":
+        return <ol key={key}>{blocks(node.content)}</ol>
+      case "listItem":
+        return <li key={key}>{blocks(node.content)}</li>
+      case "taskList":
+        return (
+          <ul key={key} class="tasks">
+            {blocks(node.content)}
+          </ul>
+        )
+      case "taskItem": {
+        const index = nextTask++
+        const checked = node.attrs?.["checked"] === true
+        const label = (node.content ?? [])
+          .filter((child) => child.type !== "taskList")
+          .map(textOf)
+          .join(" ")
+        const nested = (node.content ?? []).filter((child) => child.type === "taskList")
+        return (
+          <li key={key} class={checked ? "task done" : "task"}>
+            <label>
+              <input
+                type="checkbox"
+                checked={checked}
+                disabled={toggle === undefined || toggle.busy}
+                data-node-index={index}
+                onChange={(e) => toggle?.onToggle(index, e.currentTarget.checked)}
+              />{" "}
+              <span>{label}</span>
+            </label>
+            {blocks(nested)}
+          </li>
+        )
+      }
+      case "blockquote":
+        return <blockquote key={key}>{blocks(node.content)}</blockquote>
+      case "codeBlock":
+        return (
+          <pre key={key}>
+            <code>{textOf(node)}</code>
+          </pre>
+        )
+      case "horizontalRule":
+        return <hr key={key} />
+      case "logCard": {
+        const tags = parseStringArray(node.attrs?.["tags"])
+        const folios = parseStringArray(node.attrs?.["folios"])
+        return (
+          <article key={key} class="log-card">
+            <header>
+              <time>{String(node.attrs?.["timestamp"] ?? "")}</time>
+              {tags.map((tag) => (
+                <span key={tag} class="chip">
+                  #{tag}
+                </span>
+              ))}
+              {folios.map((folio) => (
+                <span key={folio} class="chip folio">
+                  {folio}
+                </span>
+              ))}
+            </header>
+            {blocks(node.content)}
+          </article>
+        )
+      }
+      default:
+        return node.content === undefined && node.text === undefined ? null : (
+          <div key={key} class="unknown-block" data-type={node.type}>
+            {node.content === undefined ? textOf(node) : blocks(node.content)}
+          </div>
+        )
+    }
+  }
+  return blocks
+}
+
+export const NoteBlocks = ({ blocks, toggle }: { blocks: ReadonlyArray<Node>; toggle?: TaskToggle }) => {
+  if (blocks.length === 0) return <p class="muted">Nothing written on this day yet.</p>
+  return <div class="note">{renderer(toggle)(blocks)}</div>
+}

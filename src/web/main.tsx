@@ -1,0 +1,138 @@
+// The admin UI's shell: navigation, the chosen workspace and the page for the current route.
+import { render } from "preact"
+import { useEffect, useState } from "preact/hooks"
+import { call, currentWorkspace, setWorkspace } from "./api"
+import { NeedsWorkspace } from "./components/ui"
+import { ChannelsPage } from "./pages/Channels"
+import { ChatPage } from "./pages/Chat"
+import { CurationPage } from "./pages/Curation"
+import { DoctorPage } from "./pages/Doctor"
+import { FoliosPage } from "./pages/Folios"
+import { GraphPage } from "./pages/Graph"
+import { JobsPage } from "./pages/Jobs"
+import { MemoriesPage } from "./pages/Memories"
+import { ModelsPage } from "./pages/Models"
+import { SearchPage } from "./pages/Search"
+import { SetupPage } from "./pages/Setup"
+import { TodayPage } from "./pages/Today"
+import { href, navigate, onLinkClick, useRoute } from "./router"
+import "./styles.css"
+
+const NAV: ReadonlyArray<readonly [string, string]> = [
+  ["today", "Today"],
+  ["search", "Search"],
+  ["memories", "Memories"],
+  ["folios", "Folios"],
+  ["graph", "Graph"],
+  ["curation", "Curation"],
+  ["chat", "Chat"],
+  ["models", "Model routing"],
+  ["channels", "Webhook channels"],
+  ["jobs", "Jobs"],
+  ["doctor", "Doctor and backups"],
+  ["setup", "Setup"]
+]
+
+const scoped = (workspaceId: string | undefined, page: (id: string) => preact.JSX.Element) =>
+  workspaceId === undefined ? <NeedsWorkspace /> : page(workspaceId)
+
+const App = () => {
+  const path = useRoute()
+  const [workspaceId, setWorkspaceId] = useState(currentWorkspace)
+  const [section = "", ...rest] = path.split("/")
+  const current = section === "" ? (workspaceId === undefined ? "setup" : "today") : section
+
+  // A remembered workspace that no longer exists (a reset database, another host) is forgotten, back to setup.
+  const [workspaceName, setWorkspaceName] = useState<string>()
+  useEffect(() => {
+    if (workspaceId === undefined) return setWorkspaceName(undefined)
+    call((api) => api.workspaces.list(), undefined).then(
+      ({ workspaces }) => {
+        const found = workspaces.find((workspace) => workspace.id === workspaceId)
+        if (found !== undefined) return setWorkspaceName(found.name)
+        setWorkspace(undefined)
+        setWorkspaceId(undefined)
+      },
+      () => undefined
+    )
+  }, [workspaceId])
+
+  // The home path settles on a real page once, so choosing a workspace in the wizard does not move the page away.
+  useEffect(() => {
+    if (section === "") navigate(current, { replace: true })
+  }, [section, current])
+
+  useEffect(() => {
+    document.getElementById("page-title")?.focus({ preventScroll: true })
+  }, [current])
+
+  const page = (() => {
+    switch (current) {
+      case "setup":
+        return <SetupPage onWorkspace={setWorkspaceId} />
+      case "today":
+        return scoped(workspaceId, (id) => <TodayPage workspaceId={id} />)
+      case "search":
+        return scoped(workspaceId, (id) => <SearchPage key={id} />)
+      case "memories":
+        return scoped(workspaceId, (id) => <MemoriesPage key={id} />)
+      case "folios":
+        return scoped(workspaceId, (id) => <FoliosPage key={id} folioId={rest[0]} />)
+      case "graph":
+        return scoped(workspaceId, (id) => <GraphPage key={id} entityId={rest[0]} />)
+      case "curation":
+        return scoped(workspaceId, (id) => <CurationPage key={id} />)
+      case "chat":
+        return scoped(workspaceId, (id) => <ChatPage key={id} workspaceId={id} sessionId={rest[0]} />)
+      case "models":
+        return scoped(workspaceId, (id) => <ModelsPage key={id} />)
+      case "channels":
+        return scoped(workspaceId, (id) => <ChannelsPage key={id} />)
+      case "jobs":
+        return scoped(workspaceId, (id) => <JobsPage key={id} />)
+      case "doctor":
+        return <DoctorPage />
+      default:
+        return (
+          <section>
+            <h1 id="page-title" tabIndex={-1}>
+              Not found
+            </h1>
+            <p>
+              There is no page at /admin/{path}. Go to <a href={href("today")}>Today</a>.
+            </p>
+          </section>
+        )
+    }
+  })()
+
+  return (
+    <div class="shell" onClick={onLinkClick}>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <strong>Carabase</strong>
+        {workspaceName === undefined ? null : (
+          <a href={href("setup")} class="chip" title="Change workspace">
+            {workspaceName}
+          </a>
+        )}
+        <nav aria-label="Main">
+          <ul>
+            {NAV.map(([slug, label]) => (
+              <li key={slug}>
+                <a href={href(slug)} aria-current={slug === current ? "page" : undefined}>
+                  {label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <main id="main">{page}</main>
+    </div>
+  )
+}
+
+render(<App />, document.getElementById("app")!)

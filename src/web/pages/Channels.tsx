@@ -1,0 +1,135 @@
+// Webhook channels: create one per chat platform (secrets go in once and are never shown again), and copy each
+// channel's webhook URL into the platform's settings.
+import { useState } from "preact/hooks"
+import { call, validate } from "../api"
+import { ErrorMessage, Field, Form, Loading, Page, Select, errorText, formatTime, useLoad } from "../components/ui"
+import { ChannelKind, CreateChannel } from "../../channels/ChannelsApi"
+
+const KINDS = ChannelKind.literals
+
+const SECRET_LABEL: Record<ChannelKind, string> = {
+  slack: "Slack signing secret",
+  telegram: "Telegram secret_token (setWebhook)",
+  whatsapp: "WhatsApp app secret",
+  matrix: "Matrix hs_token",
+  generic: "Standard Webhooks secret (whsec_…)"
+}
+
+/** What may be said about a secret once it has left the form: that it is set, and its last 4 if it is long enough. */
+export const secretSummary = (secret: string) => (secret.length >= 8 ? `set, ends in ${secret.slice(-4)}` : "set")
+
+export const ChannelsPage = () => {
+  const channels = useLoad(() => call((api) => api.channels.list()), [])
+  const [kind, setKind] = useState<ChannelKind>("slack")
+  const [name, setName] = useState("")
+  const [signingSecret, setSigningSecret] = useState("")
+  const [verifyToken, setVerifyToken] = useState("")
+  const [botToken, setBotToken] = useState("")
+  const [outboundUrl, setOutboundUrl] = useState("")
+  const [created, setCreated] = useState<{ name: string; webhookUrl: string; secrets: Array<string> }>()
+  const [error, setError] = useState<string>()
+
+  const remove = async (id: string) => {
+    setError(undefined)
+    try {
+      await call((api) => api.channels.remove({ path: { id } }))
+    } catch (failure) {
+      setError(errorText(failure))
+    }
+    channels.reload()
+  }
+
+  return (
+    <Page title="Webhook channels">
+      <Form
+        label="Create a webhook channel"
+        submitLabel="Create channel"
+        submit={async () => {
+          const input = validate(CreateChannel, {
+            kind,
+            name,
+            signingSecret,
+            ...(verifyToken === "" ? {} : { verifyToken }),
+            ...(botToken === "" ? {} : { botToken }),
+            ...(outboundUrl.trim() === "" ? {} : { outboundUrl: outboundUrl.trim() })
+          })
+          if (!input.ok) return input.message
+          const answer = await call((api) => api.channels.create({ payload: input.value }))
+          const secrets = [`${SECRET_LABEL[kind]}: ${secretSummary(signingSecret)}`]
+          if (verifyToken !== "") secrets.push(`verify token: ${secretSummary(verifyToken)}`)
+          if (botToken !== "") secrets.push(`bot token: ${secretSummary(botToken)}`)
+          setCreated({ name: answer.channel.name, webhookUrl: answer.channel.webhookUrl, secrets })
+          setName("")
+          setSigningSecret("")
+          setVerifyToken("")
+          setBotToken("")
+          setOutboundUrl("")
+          channels.reload()
+        }}
+      >
+        <div class="row">
+          <Select label="Platform" value={kind} options={KINDS} onValue={setKind} />
+          <Field label="Channel name" value={name} onValue={setName} />
+        </div>
+        <Field
+          label={SECRET_LABEL[kind]}
+          type="password"
+          autoComplete="off"
+          value={signingSecret}
+          onValue={setSigningSecret}
+        />
+        {kind === "whatsapp" ? (
+          <Field
+            label="WhatsApp verify token"
+            type="password"
+            autoComplete="off"
+            value={verifyToken}
+            onValue={setVerifyToken}
+          />
+        ) : null}
+        <Field
+          label="Bot token for replies (optional)"
+          type="password"
+          autoComplete="off"
+          value={botToken}
+          onValue={setBotToken}
+        />
+        <Field label="Outbound URL for replies (optional)" type="url" value={outboundUrl} onValue={setOutboundUrl} />
+      </Form>
+      {created === undefined ? null : (
+        <section class="card" aria-label="new channel" role="status">
+          <h2>{created.name} is ready</h2>
+          <p>Paste this URL into the platform&apos;s webhook settings:</p>
+          <input
+            class="url"
+            readOnly
+            value={created.webhookUrl}
+            aria-label="webhook URL"
+            onFocus={(e) => e.currentTarget.select()}
+          />
+          <ul>
+            {created.secrets.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <Loading when={channels.loading && channels.data === undefined} />
+      <ErrorMessage message={channels.error ?? error} />
+      <h2>Channels</h2>
+      {channels.data?.channels.length === 0 ? <p>No channels yet.</p> : null}
+      <ul class="list" aria-label="channels">
+        {channels.data?.channels.map((channel) => (
+          <li key={channel.id}>
+            <strong>{channel.name}</strong> <span class="chip">{channel.kind}</span>{" "}
+            <small class="muted">{formatTime(channel.createdAt)}</small>
+            <input class="url" readOnly value={channel.webhookUrl} aria-label={`webhook URL of ${channel.name}`} />
+            <button type="button" class="secondary" onClick={() => void remove(channel.id)}>
+              Delete {channel.name}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </Page>
+  )
+}

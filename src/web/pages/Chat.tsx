@@ -1,0 +1,125 @@
+// Chat with the agent: session history on the side, replies streamed into the page as the gateway produces them.
+import * as Schema from "effect/Schema"
+import { useState } from "preact/hooks"
+import { call, streamChat, validate } from "../api"
+import { ErrorMessage, Loading, Page, TextArea, errorText, formatTime, useLoad } from "../components/ui"
+import { href, navigate } from "../router"
+import { ChatStreamRequest } from "../../chat/ChatApi"
+
+interface Turn {
+  readonly role: string
+  readonly content: string
+  readonly status?: string
+}
+
+export const ChatPage = ({ workspaceId, sessionId }: { workspaceId: string; sessionId: string | undefined }) => {
+  const sessions = useLoad(() => call((api) => api.chat.sessions()), [workspaceId])
+  const session = useLoad(
+    () =>
+      sessionId === undefined || !Schema.is(Schema.UUID)(sessionId)
+        ? Promise.resolve(undefined)
+        : call((api) => api.chat.session({ path: { id: sessionId } })),
+    [sessionId]
+  )
+  const [message, setMessage] = useState("")
+  const [pending, setPending] = useState<ReadonlyArray<Turn>>([])
+  const [streaming, setStreaming] = useState(false)
+  const [error, setError] = useState<string>()
+
+  const send = async (event: Event) => {
+    event.preventDefault()
+    const input = validate(ChatStreamRequest, { message, ...(sessionId === undefined ? {} : { sessionId }) })
+    if (!input.ok) return setError(input.message)
+    setError(undefined)
+    setStreaming(true)
+    let reply = ""
+    let newSession: string | undefined
+    setPending([
+      { role: "user", content: input.value.message },
+      { role: "assistant", content: "", status: "streaming" }
+    ])
+    setMessage("")
+    try {
+      await streamChat(
+        {
+          message: input.value.message,
+          ...(input.value.sessionId === undefined ? {} : { sessionId: input.value.sessionId })
+        },
+        ({ event: kind, data }) => {
+          if (kind === "start" && typeof data["sessionId"] === "string") newSession = data["sessionId"]
+          if (kind === "delta" && typeof data["content"] === "string") {
+            reply += data["content"]
+            setPending([
+              { role: "user", content: input.value.message },
+              { role: "assistant", content: reply, status: "streaming" }
+            ])
+          }
+          if (kind === "error") setError(typeof data["message"] === "string" ? data["message"] : "the reply failed")
+        }
+      )
+      setPending([
+        { role: "user", content: input.value.message },
+        { role: "assistant", content: reply, status: "complete" }
+      ])
+    } catch (failure) {
+      setError(errorText(failure))
+      // Nothing came back: give the text back so it can be sent again once the problem is fixed.
+      if (reply === "") setMessage(input.value.message)
+    } finally {
+      setStreaming(false)
+    }
+    sessions.reload()
+    if (newSession !== undefined && newSession !== sessionId) navigate(`chat/${newSession}`)
+    else session.reload()
+    setPending([])
+  }
+
+  const stored: ReadonlyArray<Turn> = session.data?.session.messages ?? []
+  const turns = [...stored.filter((m) => m.role === "user" || m.role === "assistant"), ...pending]
+  return (
+    <Page title="Chat">
+      <div class="row">
+        <nav aria-label="Chat sessions" style={{ flex: "1 1 14rem" }}>
+          <p>
+            <a href={href("chat")}>New conversation</a>
+          </p>
+          <Loading when={sessions.loading && sessions.data === undefined} />
+          <ErrorMessage message={sessions.error} />
+          <ul class="list">
+            {sessions.data?.sessions.map((s) => (
+              <li key={s.id}>
+                <a href={href(`chat/${s.id}`)} aria-current={s.id === sessionId ? "page" : undefined}>
+                  {s.title}
+                </a>
+                <br />
+                <small class="muted">
+                  {s.messageCount} messages · {formatTime(s.updatedAt)}
+                </small>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <section aria-label="Conversation" style={{ flex: "3 1 20rem" }}>
+          <ErrorMessage message={session.error} />
+          <div class="chat-log" aria-live="polite">
+            {turns.map((turn, i) => (
+              <div key={i} class={`message ${turn.role}`} data-status={turn.status}>
+                {turn.content === "" && turn.status === "streaming" ? "…" : turn.content}
+                {turn.status === "interrupted" || turn.status === "failed" ? (
+                  <small class="error"> ({turn.status})</small>
+                ) : null}
+              </div>
+            ))}
+          </div>
+          <form class="card" aria-label="Send a message" onSubmit={(e) => void send(e)} noValidate>
+            <TextArea label="Message" value={message} onValue={setMessage} rows={3} />
+            <ErrorMessage message={error} />
+            <button type="submit" disabled={streaming}>
+              {streaming ? "Replying…" : "Send"}
+            </button>
+          </form>
+        </section>
+      </div>
+    </Page>
+  )
+}

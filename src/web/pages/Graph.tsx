@@ -1,0 +1,148 @@
+// The knowledge graph: entities (search, filter by type, create) and an entity's edges (with a form for a new edge).
+import { useState } from "preact/hooks"
+import { call, validate } from "../api"
+import { ErrorMessage, Field, Form, Loading, Page, Select, splitList, useLoad } from "../components/ui"
+import { href } from "../router"
+import { EntityType, NewEdge, NewEntity } from "../../graph/GraphApi"
+
+const TYPES = EntityType.literals
+const ANY = "any"
+
+const EntityList = () => {
+  const [search, setSearch] = useState("")
+  const [type, setType] = useState<EntityType | typeof ANY>(ANY)
+  const [query, setQuery] = useState({ search: "", type: ANY as EntityType | typeof ANY })
+  const [name, setName] = useState("")
+  const [newType, setNewType] = useState<EntityType>("person")
+  const [aliases, setAliases] = useState("")
+  const entities = useLoad(
+    () =>
+      call((api) =>
+        api.graph.listEntities({
+          urlParams: {
+            ...(query.search === "" ? {} : { search: query.search }),
+            ...(query.type === ANY ? {} : { type: query.type })
+          }
+        })
+      ),
+    [query]
+  )
+  return (
+    <Page title="Graph">
+      <form
+        class="card"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault()
+          setQuery({ search: search.trim(), type })
+        }}
+      >
+        <div class="row">
+          <Field label="Name contains" type="search" value={search} onValue={setSearch} />
+          <Select label="Type" value={type} options={[ANY, ...TYPES]} onValue={setType} />
+        </div>
+        <button type="submit">Find entities</button>
+      </form>
+      <Loading when={entities.loading && entities.data === undefined} />
+      <ErrorMessage message={entities.error} />
+      <ul class="list" aria-label="entities">
+        {entities.data?.entities.map((entity) => (
+          <li key={entity.id}>
+            <a href={href(`graph/${entity.id}`)}>{entity.name}</a> <span class="chip">{entity.type}</span>
+            {entity.aliases.length === 0 ? null : <small class="muted">aka {entity.aliases.join(", ")}</small>}
+          </li>
+        ))}
+      </ul>
+      <Form
+        label="Create an entity"
+        submitLabel="Create entity"
+        submit={async () => {
+          const input = validate(NewEntity, {
+            name,
+            type: newType,
+            ...(aliases.trim() === "" ? {} : { aliases: splitList(aliases) })
+          })
+          if (!input.ok) return input.message
+          await call((api) => api.graph.createEntity({ payload: input.value }))
+          setName("")
+          setAliases("")
+          entities.reload()
+        }}
+      >
+        <div class="row">
+          <Field label="Entity name" value={name} onValue={setName} />
+          <Select label="Entity type" value={newType} options={TYPES} onValue={setNewType} />
+        </div>
+        <Field label="Aliases (comma-separated)" value={aliases} onValue={setAliases} />
+      </Form>
+    </Page>
+  )
+}
+
+const EntityDetail = ({ id }: { id: string }) => {
+  const entity = useLoad(() => call((api) => api.graph.getEntity({ path: { id } })), [id])
+  const others = useLoad(() => call((api) => api.graph.listEntities({ urlParams: {} })), [])
+  const [target, setTarget] = useState("")
+  const [type, setType] = useState("")
+  const detail = entity.data?.entity
+  const candidates = (others.data?.entities ?? []).filter((e) => e.id !== id)
+  return (
+    <Page title={detail?.name ?? "Entity"}>
+      <p>
+        <a href={href("graph")}>All entities</a>
+      </p>
+      <Loading when={entity.loading && detail === undefined} />
+      <ErrorMessage message={entity.error} />
+      {detail === undefined ? null : (
+        <>
+          <p>
+            <span class="chip">{detail.type}</span>
+            {detail.aliases.length === 0 ? null : <span class="muted"> aka {detail.aliases.join(", ")}</span>}
+          </p>
+          <h2>Edges</h2>
+          {detail.edges.length === 0 ? <p class="muted">No edges yet.</p> : null}
+          <ul class="list" aria-label="edges">
+            {detail.edges.map((edge) => (
+              <li key={edge.id}>
+                {edge.direction === "outgoing" ? "→" : "←"} <strong>{edge.type}</strong>{" "}
+                <a href={href(`graph/${edge.direction === "outgoing" ? edge.targetId : edge.sourceId}`)}>
+                  {edge.targetName}
+                </a>{" "}
+                <small class="muted">
+                  {edge.sourceKind}, confidence {edge.confidence}
+                </small>
+              </li>
+            ))}
+          </ul>
+          <Form
+            label="Add an edge"
+            submitLabel="Add edge"
+            submit={async () => {
+              const input = validate(NewEdge, { sourceId: id, targetId: target, type })
+              if (!input.ok) return target === "" ? "pick the entity the edge points to" : input.message
+              await call((api) => api.graph.createEdge({ payload: input.value }))
+              setType("")
+              entity.reload()
+            }}
+          >
+            <div class="field">
+              <label for="edge-target">Points to</label>
+              <select id="edge-target" value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
+                <option value="">Choose an entity</option>
+                {candidates.map((e) => (
+                  <option key={e.id} value={e.id}>
+                    {e.name} ({e.type})
+                  </option>
+                ))}
+              </select>
+            </div>
+            <Field label="Relation (e.g. works_on)" value={type} onValue={setType} />
+          </Form>
+        </>
+      )}
+    </Page>
+  )
+}
+
+export const GraphPage = ({ entityId }: { entityId: string | undefined }) =>
+  entityId === undefined ? <EntityList /> : <EntityDetail id={entityId} />

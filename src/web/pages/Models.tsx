@@ -1,0 +1,106 @@
+// Model routing: which provider and model serve each role. An API key typed here is sent once and never shown again;
+// the host answers only whether one is set and its last four characters.
+import { useState } from "preact/hooks"
+import { call, validate } from "../api"
+import { ErrorMessage, Field, Form, Loading, Page, Select, errorText, formatTime, useLoad } from "../components/ui"
+import { ModelProvider, ModelRole, ModelRouteInput } from "../../models/ModelRoutesApi"
+
+export const ModelsPage = () => {
+  const routes = useLoad(() => call((api) => api.modelRoutes.list()), [])
+  const [role, setRole] = useState<ModelRole>("chat")
+  const [provider, setProvider] = useState<ModelProvider>("openclaw")
+  const [baseUrl, setBaseUrl] = useState("")
+  const [model, setModel] = useState("")
+  const [apiKey, setApiKey] = useState("")
+  const [removeKey, setRemoveKey] = useState(false)
+  const [error, setError] = useState<string>()
+
+  const remove = async (which: ModelRole) => {
+    setError(undefined)
+    try {
+      await call((api) => api.modelRoutes.remove({ path: { role: which } }))
+    } catch (failure) {
+      setError(errorText(failure))
+    }
+    routes.reload()
+  }
+
+  return (
+    <Page title="Model routing">
+      <Loading when={routes.loading && routes.data === undefined} />
+      <ErrorMessage message={routes.error ?? error} />
+      {routes.data?.routes.length === 0 ? <p>No routes: every role uses the host&apos;s defaults.</p> : null}
+      <table>
+        <thead>
+          <tr>
+            <th>Role</th>
+            <th>Provider</th>
+            <th>Model</th>
+            <th>Base URL</th>
+            <th>API key</th>
+            <th>Updated</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {routes.data?.routes.map((route) => (
+            <tr key={route.role}>
+              <td>{route.role}</td>
+              <td>{route.provider}</td>
+              <td>{route.model}</td>
+              <td>{route.baseUrl ?? "default"}</td>
+              <td>
+                {route.hasApiKey
+                  ? `set${route.apiKeyLast4 === null ? "" : `, ends in ${route.apiKeyLast4}`}`
+                  : "not set"}
+              </td>
+              <td>{formatTime(route.updatedAt)}</td>
+              <td>
+                <button type="button" class="secondary" onClick={() => void remove(route.role)}>
+                  Remove {route.role} route
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Form
+        label="Set a route"
+        submitLabel="Save route"
+        submit={async () => {
+          const input = validate(ModelRouteInput, {
+            provider,
+            model,
+            baseUrl: baseUrl.trim() === "" ? null : baseUrl,
+            ...(removeKey ? { apiKey: null } : apiKey === "" ? {} : { apiKey })
+          })
+          if (!input.ok) return input.message
+          await call((api) => api.modelRoutes.put({ path: { role }, payload: input.value }))
+          setApiKey("")
+          setRemoveKey(false)
+          routes.reload()
+        }}
+      >
+        <div class="row">
+          <Select label="Role" value={role} options={ModelRole.literals} onValue={setRole} />
+          <Select label="Provider" value={provider} options={ModelProvider.literals} onValue={setProvider} />
+        </div>
+        <div class="row">
+          <Field label="Model" value={model} onValue={setModel} placeholder="openclaw:main" />
+          <Field label="Base URL (empty: provider default)" type="url" value={baseUrl} onValue={setBaseUrl} />
+        </div>
+        <Field
+          label="API key (empty: keep the stored one)"
+          type="password"
+          autoComplete="off"
+          value={apiKey}
+          onValue={setApiKey}
+        />
+        <label>
+          <input type="checkbox" checked={removeKey} onChange={(e) => setRemoveKey(e.currentTarget.checked)} /> Remove
+          the stored key
+        </label>
+      </Form>
+    </Page>
+  )
+}

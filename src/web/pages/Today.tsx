@@ -1,0 +1,101 @@
+// Today: the daily note rendered from its blocks, a log-entry form, task checkboxes, and live refresh when the note
+// changes elsewhere (another device, the agent, a webhook).
+import { useState } from "preact/hooks"
+import { call, validate } from "../api"
+import { NoteBlocks } from "../components/NoteBlocks"
+import { ErrorMessage, Field, Form, Loading, Page, TextArea, errorText, splitList, useLoad } from "../components/ui"
+import { useLiveChanges } from "../live"
+import { InjectLogEntry } from "../../notes/NotesApi"
+import { ToggleByIndex } from "../../tasks/TasksApi"
+import type { NoteDate } from "../../notes/NoteDate"
+
+const localToday = () => {
+  const now = new Date()
+  const pad = (n: number) => String(n).padStart(2, "0")
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
+}
+
+export const TodayPage = ({ workspaceId }: { workspaceId: string }) => {
+  const [date, setDate] = useState(localToday)
+  const note = useLoad(() => call((api) => api.notes.get({ path: { date: date as NoteDate } })), [date, workspaceId])
+  const [content, setContent] = useState("")
+  const [folio, setFolio] = useState("")
+  const [tags, setTags] = useState("")
+  const [toggleError, setToggleError] = useState<string>()
+  const [busy, setBusy] = useState(false)
+
+  useLiveChanges(workspaceId, (change) => {
+    if ((change.type === "note" || change.type === "task") && (change.date === undefined || change.date === date))
+      note.reload()
+  })
+
+  const toggle = async (nodeIndex: number, checked: boolean) => {
+    const checkedInput = validate(ToggleByIndex, { date, nodeIndex, checked })
+    if (!checkedInput.ok) return setToggleError(checkedInput.message)
+    setBusy(true)
+    setToggleError(undefined)
+    try {
+      await call((api) => api.tasks.toggle({ payload: checkedInput.value }))
+    } catch (failure) {
+      setToggleError(errorText(failure))
+    } finally {
+      setBusy(false)
+      note.reload()
+    }
+  }
+
+  return (
+    <Page title="Today">
+      <div class="toolbar">
+        <label for="note-date">Day</label>
+        <input
+          id="note-date"
+          type="date"
+          value={date}
+          onChange={(e) => e.currentTarget.value && setDate(e.currentTarget.value)}
+        />
+        <button type="button" onClick={() => setDate(localToday())}>
+          Today
+        </button>
+      </div>
+      <Form
+        label="Add a log entry"
+        submitLabel="Add entry"
+        submit={async () => {
+          const input = validate(InjectLogEntry, {
+            type: "logCard",
+            content,
+            date,
+            ...(folio.trim() === "" ? {} : { folio }),
+            ...(tags.trim() === "" ? {} : { tags: splitList(tags) })
+          })
+          if (!input.ok) return input.message
+          await call((api) => api.notes.inject({ payload: input.value }))
+          setContent("")
+          note.reload()
+        }}
+      >
+        <TextArea
+          label="Log entry"
+          value={content}
+          onValue={setContent}
+          rows={3}
+          placeholder="What happened? Lines like - [ ] call Ana become tasks."
+        />
+        <div class="row">
+          <Field label="Folio (optional)" value={folio} onValue={setFolio} />
+          <Field label="Tags (comma-separated)" value={tags} onValue={setTags} />
+        </div>
+      </Form>
+      <section aria-label="daily note" class="card" data-revision={note.data?.revision}>
+        <h2>{date}</h2>
+        <Loading when={note.loading && note.data === undefined} />
+        <ErrorMessage message={note.error} />
+        <ErrorMessage message={toggleError} />
+        {note.data === undefined ? null : (
+          <NoteBlocks blocks={note.data.documentState} toggle={{ onToggle: (i, c) => void toggle(i, c), busy }} />
+        )}
+      </section>
+    </Page>
+  )
+}
