@@ -4,6 +4,8 @@
 import { Effect, Layer } from "effect"
 import * as Agent from "./agent/AgentLayer"
 import * as Artifacts from "./artifacts/Artifacts"
+import * as Connections from "./connectors/Connections"
+import * as OAuthApps from "./connectors/OAuthApps"
 import * as Curation from "./curation/Curation"
 import * as EmbedderLive from "./embeddings/EmbedderLive"
 import * as Folios from "./folios/Folios"
@@ -67,7 +69,8 @@ export const DerivedLive = Layer.mergeAll(
   Settings.layer,
   Curation.layer,
   Agent.layer,
-  Webhooks.layer
+  Webhooks.layer,
+  Connections.layer.pipe(Layer.provideMerge(OAuthApps.layer))
 )
 
 /** Background work: pg-boss queues fed by node-cron, with the job bodies; built once the services exist. */

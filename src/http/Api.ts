@@ -4,6 +4,7 @@ import { AgentTasksApi } from "../agent/AgentTasksApi"
 import { ArtifactsApi } from "../artifacts/ArtifactsApi"
 import { ChannelsApi } from "../channels/ChannelsApi"
 import { ChatApi } from "../chat/ChatApi"
+import { ConnectionsApi, OAuthAppsApi, OAuthCallbackApi } from "../connectors/ConnectorsApi"
 import { CurationApi } from "../curation/CurationApi"
 import { FoliosApi } from "../folios/FoliosApi"
 import { GraphApi } from "../graph/GraphApi"
@@ -36,4 +37,7 @@ export class CarabaseApi extends HttpApi.make("carabase")
   .add(JobsApi)
   .add(ChannelsApi)
   .add(CurationApi)
+  .add(OAuthAppsApi)
+  .add(ConnectionsApi)
+  .add(OAuthCallbackApi)
   .annotate(OpenApi.Title, "Carabase host API") {}

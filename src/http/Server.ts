@@ -6,6 +6,7 @@ import { AgentTasksHttpLive } from "../agent/AgentTasksHttp"
 import { ArtifactsHttpLive } from "../artifacts/ArtifactsHttp"
 import { ChannelsHttpLive } from "../channels/ChannelsHttp"
 import { ChatHttpLive } from "../chat/ChatHttp"
+import { ConnectionsHttpLive, OAuthAppsHttpLive, OAuthCallbackHttpLive } from "../connectors/ConnectorsHttp"
 import { CurationHttpLive } from "../curation/CurationHttp"
 import { FoliosHttpLive } from "../folios/FoliosHttp"
 import { GraphHttpLive } from "../graph/GraphHttp"
@@ -48,7 +49,10 @@ export const ApiLive = HttpApiBuilder.api(CarabaseApi).pipe(
     AgentTasksHttpLive,
     JobsHttpLive,
     ChannelsHttpLive,
-    CurationHttpLive
+    CurationHttpLive,
+    OAuthAppsHttpLive,
+    ConnectionsHttpLive,
+    OAuthCallbackHttpLive
   ]),
   Layer.provide(WorkspaceMiddlewareLive)
 )
