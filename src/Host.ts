@@ -13,6 +13,7 @@ import * as Gateway from "./gateway/Gateway"
 import * as GatewayProbe from "./gateway/GatewayProbe"
 import * as Harvest from "./harvest/Harvest"
 import * as Graph from "./graph/Graph"
+import * as HarvesterDevices from "./harvester/HarvesterDevices"
 import * as HttpListener from "./http/HttpListener"
 import { ServerLive } from "./http/Server"
 import * as JobBodies from "./jobs/Bodies"
@@ -70,7 +71,8 @@ export const DerivedLive = Layer.mergeAll(
   Curation.layer,
   Agent.layer,
   Webhooks.layer,
-  Connections.layer.pipe(Layer.provideMerge(OAuthApps.layer))
+  Connections.layer.pipe(Layer.provideMerge(OAuthApps.layer)),
+  HarvesterDevices.layer
 )
 
 /** Background work: pg-boss queues fed by node-cron, with the job bodies; built once the services exist. */

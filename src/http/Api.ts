@@ -8,6 +8,7 @@ import { ConnectionsApi, OAuthAppsApi, OAuthCallbackApi } from "../connectors/Co
 import { CurationApi } from "../curation/CurationApi"
 import { FoliosApi } from "../folios/FoliosApi"
 import { GraphApi } from "../graph/GraphApi"
+import { HarvesterDeviceSelfApi, HarvesterDevicesApi } from "../harvester/HarvesterApi"
 import { JobsApi } from "../jobs/JobsApi"
 import { LiveApi } from "../live/LiveApi"
 import { MemoriesApi } from "../memories/MemoriesApi"
@@ -40,4 +41,6 @@ export class CarabaseApi extends HttpApi.make("carabase")
   .add(OAuthAppsApi)
   .add(ConnectionsApi)
   .add(OAuthCallbackApi)
+  .add(HarvesterDevicesApi)
+  .add(HarvesterDeviceSelfApi)
   .annotate(OpenApi.Title, "Carabase host API") {}

@@ -10,6 +10,7 @@ import { ConnectionsHttpLive, OAuthAppsHttpLive, OAuthCallbackHttpLive } from ".
 import { CurationHttpLive } from "../curation/CurationHttp"
 import { FoliosHttpLive } from "../folios/FoliosHttp"
 import { GraphHttpLive } from "../graph/GraphHttp"
+import { HarvesterDeviceSelfHttpLive, HarvesterDevicesHttpLive } from "../harvester/HarvesterHttp"
 import { JobsHttpLive } from "../jobs/JobsHttp"
 import { LiveHttpLive } from "../live/LiveHttp"
 import { McpHttpLive } from "../mcp/McpHttp"
@@ -52,7 +53,9 @@ export const ApiLive = HttpApiBuilder.api(CarabaseApi).pipe(
     CurationHttpLive,
     OAuthAppsHttpLive,
     ConnectionsHttpLive,
-    OAuthCallbackHttpLive
+    OAuthCallbackHttpLive,
+    HarvesterDevicesHttpLive,
+    HarvesterDeviceSelfHttpLive
   ]),
   Layer.provide(WorkspaceMiddlewareLive)
 )
