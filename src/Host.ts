@@ -3,6 +3,7 @@
 // finally the HTTP server.
 import { Effect, Layer } from "effect"
 import * as Agent from "./agent/AgentLayer"
+import * as ApiKeys from "./apikeys/ApiKeys"
 import * as Artifacts from "./artifacts/Artifacts"
 import * as Connections from "./connectors/Connections"
 import * as OAuthApps from "./connectors/OAuthApps"
@@ -72,7 +73,8 @@ export const DerivedLive = Layer.mergeAll(
   Agent.layer,
   Webhooks.layer,
   Connections.layer.pipe(Layer.provideMerge(OAuthApps.layer)),
-  HarvesterDevices.layer
+  HarvesterDevices.layer,
+  ApiKeys.layer
 )
 
 /** Background work: pg-boss queues fed by node-cron, with the job bodies; built once the services exist. */

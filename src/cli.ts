@@ -1,5 +1,6 @@
 // The operator CLI: `node dist/cli.js <command>` (or `pnpm carabase <command>`).
 // Exit codes: 0 success, 1 failure, 2 usage error.
+import { createHelp, listHelp, revokeHelp, runCreate, runList, runRevoke } from "./cli/ApiKeyCommands"
 import { UsageError } from "./cli/Args"
 import { backupHelp, runBackup, runVerify, verifyHelp } from "./cli/BackupCommands"
 import { bootstrapHelp, runBootstrap } from "./cli/BootstrapCommand"
@@ -19,7 +20,10 @@ const commands: Record<string, Command> = {
   },
   migrate: { summary: "apply pending database migrations", help: migrateHelp, run: runMigrate },
   backup: { summary: "write an encrypted, verified backup of the env's database", help: backupHelp, run: runBackup },
-  "backup:verify": { summary: "check that a backup file is intact and complete", help: verifyHelp, run: runVerify }
+  "backup:verify": { summary: "check that a backup file is intact and complete", help: verifyHelp, run: runVerify },
+  "api-keys:create": { summary: "create a host API key (printed once)", help: createHelp, run: runCreate },
+  "api-keys:list": { summary: "list the host API keys", help: listHelp, run: runList },
+  "api-keys:revoke": { summary: "revoke a host API key", help: revokeHelp, run: runRevoke }
 }
 
 const usage = () =>

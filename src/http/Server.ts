@@ -24,6 +24,7 @@ import { WebhooksHttpLive } from "../webhooks/WebhooksHttp"
 import { SettingsHttpLive } from "../settings/SettingsHttp"
 import { WorkspaceMiddlewareLive, WorkspacesHttpLive } from "../workspaces/WorkspacesHttp"
 import { CarabaseApi } from "./Api"
+import { ApiKeyGuardLive } from "./ApiKeyGuard"
 import { jsonErrors } from "./ErrorResponses"
 import { HttpListener } from "./HttpListener"
 
@@ -78,6 +79,7 @@ export const ServerLive = HttpApiBuilder.serve().pipe(
   Layer.provide([
     HttpApiBuilder.middlewareOpenApi({ path: "/api/openapi.json" }),
     HttpApiBuilder.middleware(jsonErrors),
+    ApiKeyGuardLive,
     WebhooksHttpLive,
     McpHttpLive
   ]),
