@@ -7,6 +7,7 @@ import * as ApiKeys from "./apikeys/ApiKeys"
 import * as Artifacts from "./artifacts/Artifacts"
 import * as Connections from "./connectors/Connections"
 import * as OAuthApps from "./connectors/OAuthApps"
+import * as SyncRouting from "./connectors/SyncRouting"
 import * as Curation from "./curation/Curation"
 import * as EmbedderLive from "./embeddings/EmbedderLive"
 import * as Folios from "./folios/Folios"
@@ -73,7 +74,7 @@ export const DerivedLive = Layer.mergeAll(
   Agent.layer,
   Webhooks.layer,
   Connections.layer.pipe(Layer.provideMerge(OAuthApps.layer)),
-  HarvesterDevices.layer,
+  HarvesterDevices.layer.pipe(Layer.provideMerge(SyncRouting.layer)),
   ApiKeys.layer
 )
 

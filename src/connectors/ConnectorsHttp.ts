@@ -1,4 +1,4 @@
-// Handlers of the OAuth apps, connections and OAuth callback groups. The callback URL given to the provider is
+// Handlers of the OAuth apps, connections, OAuth callback and sync-rules groups. The callback URL given to the provider is
 // `<CARABASE_PUBLIC_URL or http://<Host>>/api/v1/auth/<provider>/callback`; it must match the one registered with the
 // provider's OAuth app.
 import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
@@ -8,6 +8,7 @@ import { CarabaseApi } from "../http/Api"
 import type { Provider } from "./ConnectorsApi"
 import { Connections } from "./Connections"
 import { OAuthApps } from "./OAuthApps"
+import { SyncRouting } from "./SyncRouting"
 
 export const callbackPath = (provider: Provider) => `/api/v1/auth/${provider}/callback`
 
@@ -47,5 +48,18 @@ export const OAuthCallbackHttpLive = HttpApiBuilder.group(CarabaseApi, "oauthCal
     return handlers.handle("callback", ({ path, urlParams }) =>
       Effect.map(connections.callback(path.provider, urlParams), (connection) => ({ connection }))
     )
+  })
+)
+
+export const SyncRulesHttpLive = HttpApiBuilder.group(CarabaseApi, "syncRules", (handlers) =>
+  Effect.gen(function* () {
+    const routing = yield* SyncRouting
+    return handlers
+      .handle("get", ({ path }) =>
+        Effect.map(routing.rules(path.integration), (rules) => ({ integration: path.integration, rules }))
+      )
+      .handle("put", ({ path, payload }) =>
+        Effect.map(routing.replace(path.integration, payload), (rules) => ({ integration: path.integration, rules }))
+      )
   })
 )

@@ -1,9 +1,13 @@
 // Harvester devices: the owner creates a pairing code (ABCD-1234, single use, 10 minutes) for a device; the device
 // claims it and receives its bearer token once (only the token's SHA-256 is stored); its pushes go through the
-// harvest pipeline as artifacts of the code's workspace until the owner revokes it.
+// harvest pipeline as artifacts of the code's workspace, routed by the sync rules of the device's connector, until
+// the owner revokes it.
 import * as crypto from "node:crypto"
 import { Context, DateTime, Effect, Layer, Option } from "effect"
 import { Artifacts } from "../artifacts/Artifacts"
+import { route } from "../connectors/SyncRules"
+import type { SyncRule } from "../connectors/SyncRulesApi"
+import { SyncRouting } from "../connectors/SyncRouting"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace, WorkspaceId } from "../workspaces/CurrentWorkspace"
 import {
@@ -62,6 +66,7 @@ export const layer = Layer.effect(
     const repo = yield* HarvesterRepo.make
     const rls = yield* RlsScope
     const artifacts = yield* Artifacts
+    const routing = yield* SyncRouting
 
     const pair = (input: CreatePairingCode) =>
       rls.current(
@@ -81,19 +86,34 @@ export const layer = Layer.effect(
         })
       )
 
-    const store = (device: HarvesterRepo.TokenRow, doc: PushedDocument) =>
-      artifacts.storeHarvested({
-        source: `harvester:${device.connector}`,
-        externalId: doc.externalId ?? doc.url ?? doc.title,
-        connectionId: device.id,
-        title: doc.title,
-        text: doc.text,
-        metadata: {
-          ...doc.metadata,
-          ...(doc.url === undefined ? {} : { url: doc.url }),
-          ...(doc.tags === undefined ? {} : { tags: doc.tags }),
-          device: device.id
-        }
+    /** Stores one document with the tags its connector's sync rules give it, then carries out their routing. */
+    const store = (device: HarvesterRepo.TokenRow, rules: ReadonlyArray<SyncRule>, doc: PushedDocument) =>
+      Effect.gen(function* () {
+        const externalId = doc.externalId ?? doc.url ?? doc.title
+        const item = { kind: "document" as const, title: doc.title, url: doc.url, tags: doc.tags }
+        const routed = route(rules, item)
+        const stored = yield* artifacts.storeHarvested({
+          source: `harvester:${device.connector}`,
+          externalId,
+          connectionId: device.id,
+          title: doc.title,
+          text: doc.text,
+          metadata: {
+            ...doc.metadata,
+            ...(doc.url === undefined ? {} : { url: doc.url }),
+            tags: routed.tags,
+            folios: routed.folios,
+            device: device.id
+          }
+        })
+        yield* routing.apply({
+          item,
+          routing: routed,
+          artifactId: stored.id,
+          created: stored.created,
+          key: `harvester:${device.connector}:${externalId}`
+        })
+        return stored
       })
 
     return {
@@ -138,7 +158,9 @@ export const layer = Layer.effect(
           const device = found.value
           const results = yield* rls.run(
             device.workspaceId as WorkspaceId,
-            Effect.forEach(documents, (doc) => store(device, doc))
+            Effect.flatMap(routing.rules(device.connector), (rules) =>
+              Effect.forEach(documents, (doc) => store(device, rules, doc))
+            )
           )
           const created = results.filter((r) => r.created).length
           return { accepted: results.length, created, updated: results.length - created }

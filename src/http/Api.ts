@@ -5,6 +5,7 @@ import { ArtifactsApi } from "../artifacts/ArtifactsApi"
 import { ChannelsApi } from "../channels/ChannelsApi"
 import { ChatApi } from "../chat/ChatApi"
 import { ConnectionsApi, OAuthAppsApi, OAuthCallbackApi } from "../connectors/ConnectorsApi"
+import { SyncRulesApi } from "../connectors/SyncRulesApi"
 import { CurationApi } from "../curation/CurationApi"
 import { FoliosApi } from "../folios/FoliosApi"
 import { GraphApi } from "../graph/GraphApi"
@@ -41,6 +42,7 @@ export class CarabaseApi extends HttpApi.make("carabase")
   .add(OAuthAppsApi)
   .add(ConnectionsApi)
   .add(OAuthCallbackApi)
+  .add(SyncRulesApi)
   .add(HarvesterDevicesApi)
   .add(HarvesterDeviceSelfApi)
   .annotate(OpenApi.Title, "Carabase host API") {}

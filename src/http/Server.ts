@@ -6,7 +6,12 @@ import { AgentTasksHttpLive } from "../agent/AgentTasksHttp"
 import { ArtifactsHttpLive } from "../artifacts/ArtifactsHttp"
 import { ChannelsHttpLive } from "../channels/ChannelsHttp"
 import { ChatHttpLive } from "../chat/ChatHttp"
-import { ConnectionsHttpLive, OAuthAppsHttpLive, OAuthCallbackHttpLive } from "../connectors/ConnectorsHttp"
+import {
+  ConnectionsHttpLive,
+  OAuthAppsHttpLive,
+  OAuthCallbackHttpLive,
+  SyncRulesHttpLive
+} from "../connectors/ConnectorsHttp"
 import { CurationHttpLive } from "../curation/CurationHttp"
 import { FoliosHttpLive } from "../folios/FoliosHttp"
 import { GraphHttpLive } from "../graph/GraphHttp"
@@ -55,6 +60,7 @@ export const ApiLive = HttpApiBuilder.api(CarabaseApi).pipe(
     OAuthAppsHttpLive,
     ConnectionsHttpLive,
     OAuthCallbackHttpLive,
+    SyncRulesHttpLive,
     HarvesterDevicesHttpLive,
     HarvesterDeviceSelfHttpLive
   ]),

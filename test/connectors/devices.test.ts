@@ -208,3 +208,65 @@ describe("devices", () => {
     }
   })
 })
+
+describe("sync rules", () => {
+  it("PUT stores a validated document per integration and GET gives it back", async () => {
+    const document = {
+      rules: [
+        { name: "work", match: { tags: ["work"] }, folios: ["Research"], tags: ["harvested"], injectToTimeline: true },
+        { name: "all", tags: ["device"], enabled: true },
+        { name: "off", enabled: false, folios: ["Never"] }
+      ]
+    }
+    const put = await api(suite, "PUT", "/api/v1/sync-rules/files", { body: document })
+    expect(put.status).toBe(200)
+    expect(put.json.integration).toBe("files")
+    const got = await api(suite, "GET", "/api/v1/sync-rules/files")
+    expect(got.json.rules).toEqual([
+      { name: "work", match: { tags: ["work"] }, folios: ["Research"], tags: ["harvested"], injectToTimeline: true },
+      { name: "all", tags: ["device"] },
+      { name: "off", enabled: false, folios: ["Never"] }
+    ])
+    expect((await api(suite, "GET", "/api/v1/sync-rules/files", { workspace: other })).json.rules).toEqual([])
+    expect((await api(suite, "GET", "/api/v1/sync-rules/github")).json.rules).toEqual([])
+  })
+
+  it("answers 400 naming what is wrong", async () => {
+    const badName = await api(suite, "GET", "/api/v1/sync-rules/Not%20Valid")
+    expect(badName.status).toBe(400)
+    expect(badName.text).toContain("integration must be")
+    const badRule = await api(suite, "PUT", "/api/v1/sync-rules/files", {
+      body: { rules: [{ match: { kinds: ["commit"] } }] }
+    })
+    expect(badRule.status).toBe(400)
+    expect(badRule.text).toContain("kinds")
+    expect((await api(suite, "PUT", "/api/v1/sync-rules/files", { body: { rules: "x" } })).status).toBe(400)
+    // The stored document is unchanged by refused ones.
+    expect((await api(suite, "GET", "/api/v1/sync-rules/files")).json.rules).toHaveLength(3)
+  })
+
+  it("a device push is tagged, committed to the routed folio and logged on the timeline, once", async () => {
+    const folio = await api(suite, "POST", "/api/v1/folios", { body: { name: "Research" } })
+    expect(folio.status).toBe(201)
+    const folioId = folio.json.folio.id as string
+    const { token } = await paired()
+    const doc = { title: "Quasar survey notes", text: "quasars everywhere", tags: ["work"], externalId: "q-1" }
+    expect((await push(token, [doc, { title: "Unrouted", text: "plain" }])).json.created).toBe(2)
+    expect((await push(token, [doc])).json).toEqual({ accepted: 1, created: 0, updated: 1 })
+    const stored = await asOwner(suite.db, (db) =>
+      db.query("select id, metadata from artifacts where external_id = 'q-1'")
+    )
+    expect(stored.rows[0].metadata.tags).toEqual(["work", "harvested", "device"])
+    expect(stored.rows[0].metadata.folios).toEqual(["Research"])
+    const detail = await api(suite, "GET", `/api/v1/folios/${folioId}`)
+    const commits = detail.json.folio.commits as Array<{ message: string; artifactIds: Array<string> }>
+    expect(commits.filter((c) => c.message.includes("Quasar survey notes"))).toHaveLength(1)
+    expect(commits[0]!.artifactIds).toEqual([stored.rows[0].id])
+    const notes = await asOwner(suite.db, (db) =>
+      db.query("select text_content from daily_notes where workspace_id = $1", [suite.workspace])
+    )
+    const text = notes.rows.map((r) => r.text_content).join("\n")
+    expect(text.match(/Quasar survey notes/g)).toHaveLength(1)
+    expect(text).not.toContain("Unrouted")
+  })
+})
