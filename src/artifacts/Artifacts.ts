@@ -65,6 +65,13 @@ export const cleanFilename = (name: string): string => {
   return clean === "" ? "upload" : clean.slice(0, 255)
 }
 
+/** A harvested document's title as its artifact's name: no control characters, at most 255 characters. */
+export const cleanTitle = (title: string): string => {
+  // eslint-disable-next-line no-control-regex
+  const clean = title.replace(/[\u0000-\u001f\u007f]/g, " ").trim()
+  return clean === "" ? "untitled" : clean.slice(0, 255)
+}
+
 /** Cuts `text` at a word so that it fits `maxTokens` tokens of CHARS_PER_TOKEN characters. */
 export const truncateToTokens = (text: string, maxTokens: number): { text: string; truncated: boolean } => {
   const budget = maxTokens * CHARS_PER_TOKEN
@@ -124,7 +131,7 @@ export const layer = Layer.effect(
       return sql<{ id: string; created: boolean }>`
         insert into artifacts (filename, mime_type, size, sha256, extracted_text, source, external_id, connection_id,
                                metadata)
-        values (${cleanFilename(doc.title)}, 'text/plain', ${bytes}, sha256(convert_to(${doc.text}, 'UTF8')),
+        values (${cleanTitle(doc.title)}, 'text/plain', ${bytes}, sha256(convert_to(${doc.text}, 'UTF8')),
                 ${doc.text}, ${doc.source}, ${doc.externalId}, ${doc.connectionId},
                 ${JSON.stringify({ ...doc.metadata, extraction: { status: "text" } })}::jsonb)
         on conflict (workspace_id, source, external_id) where external_id is not null do update set

@@ -212,7 +212,16 @@ export const make = Effect.gen(function* () {
       rowsOrDie(existing(ids)).pipe(Effect.map((rows) => new Set(rows.map((row) => row.id.toLowerCase())))),
     insertEdge: (edge: typeof insertEdge extends (request: infer I) => unknown ? I : never) =>
       rowsOrDie(insertEdge(edge)),
-    listEdges: rowsOrDie(listEdges(undefined))
+    listEdges: rowsOrDie(listEdges(undefined)),
+    /** The oldest entity of this type and name (ignoring case), if any. */
+    findByName: (name: string, type: EntityType) =>
+      sql<{ id: string }>`
+        select id from entities where type = ${type} and lower(name) = lower(${name})
+        order by created_at, id limit 1`.pipe(Effect.map((rows) => rows[0]?.id)),
+    findEdge: (sourceId: string, targetId: string, type: string) =>
+      sql<{ id: string }>`
+        select id from edges where source_id = ${sourceId} and target_id = ${targetId} and type = ${type}
+        order by created_at, id limit 1`.pipe(Effect.map((rows) => rows[0]?.id))
   }
 })
 

@@ -25,8 +25,10 @@ export interface FakeIssue {
 export interface FakeGitHub {
   readonly url: string
   readonly issues: Array<FakeIssue>
-  /** Every search query received (the `q` parameter), in order. */
+  /** Every search query answered (the `q` parameter), in order. */
   readonly queries: Array<string>
+  /** How many requests arrived, answered or refused. */
+  requests: number
   /** Requests left before the rate limit answers 403; reset time announced in X-RateLimit-Reset. */
   remaining: number
   resetAt: number
@@ -78,6 +80,7 @@ export const startFakeGitHub = async (accountOf: (token: string) => Account | un
       })
       response.end(JSON.stringify(body))
     }
+    fake.requests += 1
     const account = accountOf((request.headers.authorization ?? "").replace(/^(Bearer|token) /, ""))
     if (account === undefined) return send(401, { message: "Bad credentials" })
     if (fake.remaining <= 0) return send(403, { message: "API rate limit exceeded" })
@@ -116,6 +119,7 @@ export const startFakeGitHub = async (accountOf: (token: string) => Account | un
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     issues: [],
     queries: [],
+    requests: 0,
     remaining: 5000,
     resetAt: Math.floor(Date.now() / 1000) + 3600,
     close: () => new Promise<void>((resolve) => server.close(() => resolve()))
