@@ -6,6 +6,7 @@
 import * as crypto from "node:crypto"
 import { Context, Effect, Either, Layer, Option, Redacted } from "effect"
 import { Artifacts } from "../artifacts/Artifacts"
+import { Graph } from "../graph/Graph"
 import { Crypto, type SecretBinding } from "../platform/Crypto"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace, WorkspaceId } from "../workspaces/CurrentWorkspace"
@@ -43,7 +44,10 @@ export interface ConnectionsShape {
     params: CallbackParams
   ) => Effect.Effect<Connection, OAuthStateInvalid | OAuthRejected | OAuthAppMissing | OAuthProviderUnavailable>
   readonly list: Effect.Effect<ReadonlyArray<Connection>, never, CurrentWorkspace>
-  /** Erases the connection and its tokens; with `purge` also what was harvested through it. */
+  /**
+   * Erases the connection and its tokens; with `purge` also what was harvested through it: its artifacts (and their
+   * index entries), the graph edges its sync recorded and the entities it created that nothing links any more.
+   */
   readonly disconnect: (
     provider: Provider,
     account: string,
@@ -99,6 +103,7 @@ export const layer = Layer.effect(
     const secrets = yield* Crypto
     const apps = yield* OAuthApps
     const artifacts = yield* Artifacts
+    const graph = yield* Graph
     const config = yield* providersConfig
 
     const seal = (id: string, column: string, value: Redacted.Redacted<string>) =>
@@ -280,7 +285,10 @@ export const layer = Layer.effect(
           if (Option.isNone(row)) return yield* notFound(`${account} for ${provider}`)
           yield* rls.current(
             Effect.gen(function* () {
-              if (purge) yield* artifacts.removeHarvested(row.value.id)
+              if (purge) {
+                yield* artifacts.removeHarvested(row.value.id)
+                yield* graph.removeHarvested(row.value.id, provider)
+              }
               yield* repo.deleteConnection(row.value.id)
             })
           )

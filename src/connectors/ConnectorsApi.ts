@@ -141,9 +141,11 @@ export class ConnectionsApi extends HttpApiGroup.make("connections")
       .setPath(ProviderPath)
       .setUrlParams(
         Schema.Struct({
-          /** The connection's id or the provider's account id. */
+          /** The connection's id, the provider's account id or the account's label (GitHub login, e-mail). */
           account: Schema.String.pipe(
-            Schema.minLength(1, { message: () => "account must name the connection (its id or accountId)" })
+            Schema.minLength(1, {
+              message: () => "account must name the connection (its id, accountId or accountLabel)"
+            })
           ),
           purge: Schema.optional(Flag)
         })

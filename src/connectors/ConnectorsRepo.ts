@@ -137,8 +137,9 @@ export const make = Effect.gen(function* () {
     Result: ConnectionRow,
     execute: ({ account, provider }) => sql`
       select ${connectionColumns} from connections
-      where provider = ${provider} and (id::text = ${account.toLowerCase()} or account_id = ${account})
-      order by (id::text = ${account.toLowerCase()}) desc limit 1`
+      where provider = ${provider}
+        and (id::text = ${account.toLowerCase()} or account_id = ${account} or lower(account_label) = lower(${account}))
+      order by (id::text = ${account.toLowerCase()}) desc, (account_id = ${account}) desc limit 1`
   })
 
   return {

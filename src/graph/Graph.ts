@@ -35,6 +35,14 @@ export interface GraphShape {
   readonly ensureEntity: (
     input: Pick<NewEntity, "name" | "type" | "metadata">
   ) => Effect.Effect<{ readonly id: string; readonly created: boolean }, never, CurrentWorkspace>
+  /**
+   * For a purge: deletes the edges a connection's sync recorded (provenance.connectionId), then the entities that
+   * sync created (metadata.source) and nothing links any more.
+   */
+  readonly removeHarvested: (
+    connectionId: string,
+    source: string
+  ) => Effect.Effect<{ readonly edges: number; readonly entities: number }, never, CurrentWorkspace>
   /** For connectors: the edge of this type between the two entities, created when missing. */
   readonly ensureEdge: (
     input: Pick<NewEdge, "sourceId" | "targetId" | "type" | "provenance">
@@ -222,7 +230,11 @@ export const layer = Layer.effect(
       createEdge,
       listEdges,
       ensureEntity,
-      ensureEdge
+      ensureEdge,
+      removeHarvested: (connectionId, source) =>
+        rls
+          .current(repo.removeHarvested(connectionId, source))
+          .pipe(Effect.orDie, Effect.withSpan("Graph.removeHarvested"))
     } satisfies GraphShape
   })
 )

@@ -218,6 +218,17 @@ export const make = Effect.gen(function* () {
       sql<{ id: string }>`
         select id from entities where type = ${type} and lower(name) = lower(${name})
         order by created_at, id limit 1`.pipe(Effect.map((rows) => rows[0]?.id)),
+    /** Edges recorded with this connection in their provenance, then the entities of `source` left without edges. */
+    removeHarvested: (connectionId: string, source: string) =>
+      Effect.gen(function* () {
+        const edges = yield* sql<{ id: string }>`
+          delete from edges where provenance->>'connectionId' = ${connectionId} returning id`
+        const entities = yield* sql<{ id: string }>`
+          delete from entities e where e.metadata->>'source' = ${source}
+            and not exists (select 1 from edges x where x.source_id = e.id or x.target_id = e.id)
+          returning id`
+        return { edges: edges.length, entities: entities.length }
+      }),
     findEdge: (sourceId: string, targetId: string, type: string) =>
       sql<{ id: string }>`
         select id from edges where source_id = ${sourceId} and target_id = ${targetId} and type = ${type}

@@ -203,6 +203,25 @@ describe("github-sync", () => {
     expect(await owner("select 1 from artifacts where external_id like '%/issues/6'")).toHaveLength(1)
   })
 
+  it("disconnecting with purge deletes the account's artifacts, its edges and the entities nothing else links", async () => {
+    const [project] = await owner("select id from entities where name = 'acme/app'")
+    const ada = await api(suite, "POST", "/api/v1/entities", { body: { name: "Ada", type: "person" } })
+    const edge = await api(suite, "POST", "/api/v1/edges", {
+      body: { sourceId: ada.json.entity.id, targetId: project.id, type: "mentors" }
+    })
+    expect(edge.status).toBe(201)
+    expect((await counts()).artifacts).toBeGreaterThan(60)
+    const purged = await api(suite, "DELETE", "/api/v1/auth/github?account=alice&purge=true")
+    expect(purged.status).toBe(204)
+    expect((await counts()).artifacts).toBe(0)
+    const edges = await owner(`
+      select s.name || ' ' || e.type || ' ' || t.name as edge from edges e
+      join entities s on s.id = e.source_id join entities t on t.id = e.target_id`)
+    expect(edges).toEqual([{ edge: "Ada mentors acme/app" }])
+    expect((await owner("select name from entities")).map((r) => r.name).sort()).toEqual(["Ada", "acme/app"])
+    expect((await api(suite, "GET", "/api/v1/connections")).json.connections).toEqual([])
+  })
+
   it("a workspace without a GitHub connection records a skipped run (every run visits every workspace)", async () => {
     const other = (await api(suite, "POST", "/api/v1/workspaces", { body: { name: "none" }, workspace: null })).json
       .workspace.id
