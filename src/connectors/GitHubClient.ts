@@ -87,8 +87,11 @@ export const freshBudget = (): RateBudget => ({ remaining: undefined, resetAt: u
 const spent = (budget: RateBudget) =>
   new GitHubCallError({ kind: "rate-limited", message: "GitHub's rate limit is spent", resetAt: budget.resetAt })
 
+/** A search qualifier's date: GitHub takes ISO 8601 to the second. */
+export const searchDate = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, "Z")
+
 /**
- * Every item of one search query, oldest update first. Stops with `rate-limited` when a page is refused for the
+ * Every item of one search query, oldest update first, and whether that was all of them. Stops with `rate-limited` when a page is refused for the
  * rate limit, or when the budget is spent with pages still to come.
  */
 export const searchIssues = (
@@ -128,5 +131,6 @@ export const searchIssues = (
       items.push(...decoded.items)
       url = nextLink(answer.headers.get("link"))
     }
-    return items
+    // Search answers at most MAX_PAGES pages (GitHub stops at 1000 results): the rest is read on a later run.
+    return { items, complete: url === undefined }
   })

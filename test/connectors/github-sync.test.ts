@@ -145,7 +145,7 @@ describe("github-sync", () => {
     const before = await counts()
     const queried = suite.github.queries.length
     expect((await runSync()).status).toBe("succeeded")
-    const since = `updated:>=${new Date(cursor).toISOString()}`
+    const since = `updated:>=${new Date(cursor).toISOString().replace(/\.\d{3}Z$/, "Z")}`
     expect(suite.github.queries.slice(queried)).toEqual([
       `author:alice ${since}`,
       `assignee:alice ${since}`,

@@ -112,11 +112,15 @@ export const githubSync = Effect.gen(function* () {
     Effect.gen(function* () {
       const startedAt = new Date()
       const token = yield* connections.accessToken(connection.id)
-      const since = connection.syncedUntil === null ? "" : ` updated:>=${DateTime.formatIso(connection.syncedUntil)}`
+      const since =
+        connection.syncedUntil === null
+          ? ""
+          : ` updated:>=${GitHubClient.searchDate(DateTime.toDate(connection.syncedUntil))}`
       const budget = GitHubClient.freshBudget()
       const byId = new Map<number, Found>()
+      let cursor = startedAt
       for (const { qualifier, role } of ROLES) {
-        const items = yield* GitHubClient.searchIssues(
+        const { complete, items } = yield* GitHubClient.searchIssues(
           githubApiUrl,
           token,
           `${qualifier}:${connection.accountLabel}${since}`,
@@ -127,10 +131,13 @@ export const githubSync = Effect.gen(function* () {
           found.roles.add(role)
           byId.set(item.id, found)
         }
+        // A query cut short resumes next time from its last item (oldest first), not from now.
+        const last = items.at(-1)
+        if (!complete && last !== undefined && new Date(last.updated_at) < cursor) cursor = new Date(last.updated_at)
       }
       let created = 0
       for (const found of byId.values()) if (yield* store(connection, rules, found)) created++
-      yield* connections.setSyncedUntil(connection.id, startedAt)
+      yield* connections.setSyncedUntil(connection.id, cursor)
       return `${connection.accountLabel}: ${byId.size} item(s), ${created} new`
     })
 
