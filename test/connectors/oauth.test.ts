@@ -288,12 +288,14 @@ describe("disconnecting", () => {
 
 describe("secrets and tokens", () => {
   const needles = () => {
-    const secrets = [CLIENT.clientSecret, "google-secret-Zr4", ...suite.oauth.issued]
+    const verifiers = suite.oauth.tokenRequests.flatMap((r) => r.form["code_verifier"] ?? [])
+    const secrets = [CLIENT.clientSecret, "google-secret-Zr4", ...suite.oauth.issued, ...verifiers]
     return secrets.flatMap((s) => [s, Buffer.from(s).toString("hex")])
   }
 
   it("tokens were issued (the searches below look at real values)", () => {
     expect(suite.oauth.issued.length).toBeGreaterThan(8)
+    expect(suite.oauth.tokenRequests.filter((r) => r.form["code_verifier"] !== undefined).length).toBeGreaterThan(5)
   })
 
   it("never appear in an answer or in the host's log", () => {
