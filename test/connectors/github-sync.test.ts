@@ -70,7 +70,12 @@ beforeAll(async () => {
   suite.oauth.accessTokenTtl = 3600
   expect((await api(suite, "POST", "/api/v1/folios", { body: { name: "Acme" } })).status).toBe(201)
   const rules = await api(suite, "PUT", "/api/v1/sync-rules/github", {
-    body: { rules: [{ match: { labels: ["bug"] }, tags: ["bug"], folios: ["Acme"], injectToTimeline: true }] }
+    body: {
+      rules: [
+        { match: { labels: ["bug"] }, tags: ["bug"], folios: ["Acme"], injectToTimeline: true },
+        { name: "no graph for the library", match: { repositories: ["ACME/lib"] }, harvestToGraph: false }
+      ]
+    }
   })
   expect(rules.status).toBe(200)
 })
@@ -101,28 +106,23 @@ describe("github-sync", () => {
     expect(search.json.results.map((r: { title: string }) => r.title)).toContain("acme/lib#3 Port the parser")
   })
 
-  it("repositories become projects and people persons, with edges", async () => {
+  it("repositories become projects and people persons, with edges (not where a rule turns the graph off)", async () => {
     const entities = await owner<{ name: string; type: string }>("select name, type from entities order by type, name")
     expect(entities).toEqual([
       { name: "alice", type: "person" },
       { name: "bob", type: "person" },
-      { name: "carol", type: "person" },
       { name: "acme/app", type: "project" },
-      { name: "acme/bulk", type: "project" },
-      { name: "acme/lib", type: "project" }
+      { name: "acme/bulk", type: "project" }
     ])
     const edges = await owner<{ edge: string }>(`
       select s.name || ' ' || e.type || ' ' || t.name as edge from edges e
       join entities s on s.id = e.source_id join entities t on t.id = e.target_id order by 1`)
     expect(edges.map((e) => e.edge)).toEqual([
-      "alice assigned_in acme/lib",
       "alice contributes_to acme/app",
       "alice contributes_to acme/bulk",
       "alice works_on acme/app",
       "alice works_on acme/bulk",
-      "alice works_on acme/lib",
-      "bob contributes_to acme/app",
-      "carol contributes_to acme/lib"
+      "bob contributes_to acme/app"
     ])
   })
 
