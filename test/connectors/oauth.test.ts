@@ -5,6 +5,7 @@
 import { execFileSync } from "node:child_process"
 import * as crypto from "node:crypto"
 import { describe, expect, it } from "@effect/vitest"
+import { runClient } from "../support/apiClient"
 import { asOwner } from "../support/hostSuite"
 import { api, authorize, CLIENT, connectAccount, connectorSuite, createApp, pathOf } from "./suite"
 
@@ -204,6 +205,10 @@ describe("several accounts, refresh and revocation", () => {
       "google:alice@example.org"
     ])
     expect(list.find((c) => c.provider === "google")!.accountId).toBe("1001")
+    const typed = await runClient(suite.base, (client) => client.connections.list(), suite.workspace)
+    expect(typed.connections.map((c) => c.accountLabel).sort()).toEqual(["alice", "alice@example.org", "bob"])
+    const apps = await runClient(suite.base, (client) => client.oauthApps.list(), suite.workspace)
+    expect(apps.oauthApps.map((a) => a.provider)).toEqual(["github", "google"])
   })
 
   it("refreshes with the refresh token, and a refused refresh marks the connection revoked", async () => {
