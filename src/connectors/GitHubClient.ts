@@ -119,7 +119,15 @@ export const searchIssues = (
       if (answer.status === 401) {
         return yield* new GitHubCallError({ kind: "unauthorized", message: "GitHub refused the token (401)" })
       }
-      if ((answer.status === 403 && remaining === 0) || answer.status === 429) return yield* spent(budget)
+      const retryAfter = Number(answer.headers.get("retry-after") ?? "NaN")
+      if ((answer.status === 403 || answer.status === 429) && Number.isFinite(retryAfter)) {
+        // A secondary rate limit: wait as long as GitHub asks.
+        budget.remaining = 0
+        budget.resetAt = new Date(Date.now() + retryAfter * 1000)
+      }
+      if (((answer.status === 403 || answer.status === 429) && budget.remaining === 0) || answer.status === 429) {
+        return yield* spent(budget)
+      }
       if (answer.status !== 200) {
         return yield* new GitHubCallError({ kind: "unavailable", message: `GitHub answered ${answer.status}` })
       }

@@ -181,7 +181,7 @@ describe("github-sync", () => {
     expect(untouched[0].n).toBe(2)
   })
 
-  it("a spent rate limit stops the run with no further request and leaves the cursor where it was", async () => {
+  it("a spent rate limit stops the run (skipped, with the reset time) with no further request and the cursor kept", async () => {
     const [{ synced_until: cursor }] = await owner("select synced_until from connections where id = $1", [connectionId])
     suite.github.issues.push(
       issue({ id: 6, repo: "acme/app", author: "alice", updatedAt: new Date(Date.now() + 120_000).toISOString() })
@@ -189,8 +189,9 @@ describe("github-sync", () => {
     suite.github.remaining = 1
     const requests = suite.github.requests
     const run = await runSync()
-    expect(["failed", "dead"]).toContain(run.status)
+    expect(run.status).toBe("skipped")
     expect(run.error).toContain("rate limit")
+    expect(run.error).toContain(new Date(suite.github.resetAt * 1000).toISOString())
     expect(suite.github.requests - requests, JSON.stringify(suite.github.queries.slice(-4))).toBe(1)
     const [{ synced_until: unchanged }] = await owner("select synced_until from connections where id = $1", [
       connectionId
@@ -201,6 +202,20 @@ describe("github-sync", () => {
     suite.github.remaining = 5000
     expect((await runSync()).status).toBe("succeeded")
     expect(await owner("select 1 from artifacts where external_id like '%/issues/6'")).toHaveLength(1)
+  })
+
+  it("a secondary rate limit (403 with Retry-After) stops the run the same way", async () => {
+    suite.github.retryAfter = 60
+    const requests = suite.github.requests
+    try {
+      const run = await runSync()
+      expect(run.status).toBe("skipped")
+      expect(run.error).toContain("rate limit")
+      expect(suite.github.requests - requests).toBe(1)
+    } finally {
+      suite.github.retryAfter = undefined
+    }
+    expect((await runSync()).status).toBe("succeeded")
   })
 
   it("disconnecting with purge deletes the account's artifacts, its edges and the entities nothing else links", async () => {

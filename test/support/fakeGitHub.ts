@@ -1,7 +1,8 @@
 // A local server that answers like GitHub's REST API for what the host uses: `GET /user` and
 // `GET /search/issues` (qualifiers author:, assignee:, review-requested:, updated:>=, sort=updated, order=asc,
 // per_page and page), with RFC 8288 Link headers for pagination and X-RateLimit-Remaining / X-RateLimit-Reset on
-// every answer; when the budget is spent it answers 403 like GitHub's primary rate limit. Tokens are checked
+// every answer; when the budget is spent it answers 403 like GitHub's primary rate limit, and it can refuse with
+// Retry-After like its secondary one. Tokens are checked
 // against the fake OAuth server.
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
@@ -32,6 +33,8 @@ export interface FakeGitHub {
   /** Requests left before the rate limit answers 403; reset time announced in X-RateLimit-Reset. */
   remaining: number
   resetAt: number
+  /** When set, every request is refused with 403 and this Retry-After (GitHub's secondary rate limit). */
+  retryAfter: number | undefined
   readonly close: () => Promise<void>
 }
 
@@ -84,6 +87,13 @@ export const startFakeGitHub = async (accountOf: (token: string) => Account | un
     const account = accountOf((request.headers.authorization ?? "").replace(/^(Bearer|token) /, ""))
     if (account === undefined) return send(401, { message: "Bad credentials" })
     if (fake.remaining <= 0) return send(403, { message: "API rate limit exceeded" })
+    if (fake.retryAfter !== undefined) {
+      return send(
+        403,
+        { message: "You have exceeded a secondary rate limit" },
+        { "retry-after": String(fake.retryAfter) }
+      )
+    }
     fake.remaining -= 1
     if (url.pathname === "/user") return send(200, { id: Number(account.id), login: account.login })
     if (url.pathname === "/search/issues") {
@@ -122,6 +132,7 @@ export const startFakeGitHub = async (accountOf: (token: string) => Account | un
     requests: 0,
     remaining: 5000,
     resetAt: Math.floor(Date.now() / 1000) + 3600,
+    retryAfter: undefined,
     close: () => new Promise<void>((resolve) => server.close(() => resolve()))
   }
   return fake

@@ -149,6 +149,7 @@ export const githubSync = Effect.gen(function* () {
     const rules = yield* routing.rules("github")
     const details: Array<string> = []
     const failures: Array<string> = []
+    let rateLimited = 0
     for (const connection of github) {
       const result = yield* Effect.either(syncConnection(connection, rules))
       if (result._tag === "Right") {
@@ -156,6 +157,8 @@ export const githubSync = Effect.gen(function* () {
         continue
       }
       const error = result.left
+      const limited = error._tag === "GitHubCallError" && error.kind === "rate-limited"
+      if (limited) rateLimited++
       const reset =
         error._tag === "GitHubCallError" && error.resetAt !== undefined ? ` until ${error.resetAt.toISOString()}` : ""
       failures.push(`${connection.accountLabel}: ${error.message}${reset}`)
@@ -163,7 +166,11 @@ export const githubSync = Effect.gen(function* () {
         Effect.annotateLogs({ connection: connection.id, reason: `${error._tag}${reset}` })
       )
     }
-    if (failures.length > 0 && details.length === 0) return yield* new JobError({ message: failures.join("; ") })
+    if (details.length === 0 && failures.length > 0) {
+      // A spent rate limit is waited out, not retried: the next hourly run resumes from the cursor.
+      if (rateLimited === failures.length) return skipped(failures.join("; "))
+      return yield* new JobError({ message: failures.join("; ") })
+    }
     return { status: "succeeded" as const, detail: [...details, ...failures].join("; ") }
   }).pipe(Effect.withSpan("GitHubSync.run"))
 
