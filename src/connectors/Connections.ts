@@ -36,6 +36,8 @@ export interface CallbackParams {
   readonly error_description?: string | undefined
 }
 
+type RefreshFailure = ConnectionNotFound | ConnectionRevoked | OAuthAppMissing | OAuthProviderUnavailable
+
 export interface ConnectionsShape {
   /** The provider's authorization URL for a new attempt whose callback is `redirectUri`. */
   readonly start: (provider: Provider, redirectUri: string) => Effect.Effect<string, OAuthAppMissing, CurrentWorkspace>
@@ -53,21 +55,11 @@ export interface ConnectionsShape {
     account: string,
     purge: boolean
   ) => Effect.Effect<void, ConnectionNotFound, CurrentWorkspace>
-  readonly refresh: (
-    id: string
-  ) => Effect.Effect<Connection, ConnectionNotFound | ConnectionRevoked | OAuthProviderUnavailable, CurrentWorkspace>
+  readonly refresh: (id: string) => Effect.Effect<Connection, RefreshFailure, CurrentWorkspace>
   /** A usable access token, refreshed first when it expires within a minute. */
-  readonly accessToken: (
-    id: string
-  ) => Effect.Effect<
-    Redacted.Redacted<string>,
-    ConnectionNotFound | ConnectionRevoked | OAuthProviderUnavailable,
-    CurrentWorkspace
-  >
+  readonly accessToken: (id: string) => Effect.Effect<Redacted.Redacted<string>, RefreshFailure, CurrentWorkspace>
   readonly setSyncedUntil: (id: string, until: Date) => Effect.Effect<void, never, CurrentWorkspace>
 }
-
-type RefreshFailure = ConnectionNotFound | ConnectionRevoked | OAuthProviderUnavailable
 
 export class Connections extends Context.Tag("carabase/Connections")<Connections, ConnectionsShape>() {}
 
@@ -239,9 +231,7 @@ export const layer = Layer.effect(
             }
             const client = yield* apps.credentials(c.provider)
             if (Option.isNone(client)) {
-              return Either.left(
-                new OAuthProviderUnavailable({ message: `${noApp(c.provider).message}, then refresh again` })
-              )
+              return Either.left(noApp(c.provider))
             }
             const refreshToken = yield* open(c.id, "refresh_token_sealed", c.refreshTokenSealed)
             const answer = yield* Effect.either(

@@ -248,6 +248,20 @@ describe("several accounts, refresh and revocation", () => {
     expect((await api(suite, "POST", `/api/v1/connections/${alice.id}/refresh`)).status).toBe(200)
     expect((await api(suite, "POST", `/api/v1/connections/${crypto.randomUUID()}/refresh`)).status).toBe(404)
   })
+
+  it("refreshing without the provider's OAuth app is 409 and names the fix; the connection stays active", async () => {
+    const alice = (await connections()).find((c) => c.provider === "github" && c.accountLabel === "alice")!
+    const [app] = (await api(suite, "GET", "/api/v1/oauth-apps")).json.oauthApps.filter(
+      (a: { provider: string }) => a.provider === "github"
+    )
+    expect((await api(suite, "DELETE", `/api/v1/oauth-apps/${app.id}`)).status).toBe(204)
+    const reply = await api(suite, "POST", `/api/v1/connections/${alice.id}/refresh`)
+    expect(reply.status).toBe(409)
+    expect(reply.json).toMatchObject({ _tag: "OAuthAppMissing" })
+    expect(reply.json.message).toContain("POST /api/v1/oauth-apps")
+    expect((await connections()).find((c) => c.id === alice.id)!.tokenStatus).toBe("active")
+    await createApp(suite, "github")
+  })
 })
 
 describe("disconnecting", () => {
