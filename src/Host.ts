@@ -3,7 +3,11 @@
 // finally the HTTP server.
 import { Effect, Layer } from "effect"
 import * as Agent from "./agent/AgentLayer"
+import * as ApiKeys from "./apikeys/ApiKeys"
 import * as Artifacts from "./artifacts/Artifacts"
+import * as Connections from "./connectors/Connections"
+import * as OAuthApps from "./connectors/OAuthApps"
+import * as SyncRouting from "./connectors/SyncRouting"
 import * as Curation from "./curation/Curation"
 import * as EmbedderLive from "./embeddings/EmbedderLive"
 import * as Folios from "./folios/Folios"
@@ -11,6 +15,7 @@ import * as Gateway from "./gateway/Gateway"
 import * as GatewayProbe from "./gateway/GatewayProbe"
 import * as Harvest from "./harvest/Harvest"
 import * as Graph from "./graph/Graph"
+import * as HarvesterDevices from "./harvester/HarvesterDevices"
 import * as HttpListener from "./http/HttpListener"
 import { ServerLive } from "./http/Server"
 import * as JobBodies from "./jobs/Bodies"
@@ -67,7 +72,10 @@ export const DerivedLive = Layer.mergeAll(
   Settings.layer,
   Curation.layer,
   Agent.layer,
-  Webhooks.layer
+  Webhooks.layer,
+  Connections.layer.pipe(Layer.provideMerge(OAuthApps.layer)),
+  HarvesterDevices.layer.pipe(Layer.provideMerge(SyncRouting.layer)),
+  ApiKeys.layer
 )
 
 /** Background work: pg-boss queues fed by node-cron, with the job bodies; built once the services exist. */

@@ -1,5 +1,6 @@
 // The operator CLI: `node dist/cli.js <command>` (or `pnpm carabase <command>`).
 // Exit codes: 0 success, 1 failure, 2 usage error.
+import { createHelp, listHelp, revokeHelp, runCreate, runList, runRevoke } from "./cli/ApiKeyCommands"
 import { UsageError } from "./cli/Args"
 import {
   backupHelp,
@@ -40,7 +41,10 @@ const commands: Record<string, Command> = {
     help: rotateKeyHelp,
     run: runRotateKey
   },
-  doctor: { summary: "check this install against the threat model", help: doctorHelp, run: runDoctorCommand }
+  doctor: { summary: "check this install against the threat model", help: doctorHelp, run: runDoctorCommand },
+  "api-keys:create": { summary: "create a host API key (printed once)", help: createHelp, run: runCreate },
+  "api-keys:list": { summary: "list the host API keys", help: listHelp, run: runList },
+  "api-keys:revoke": { summary: "revoke a host API key", help: revokeHelp, run: runRevoke }
 }
 
 const usage = () =>

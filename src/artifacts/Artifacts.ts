@@ -27,8 +27,27 @@ export interface ArtifactText {
   readonly totalTokens: number
 }
 
+/** A document a connector brought in (a GitHub issue, a device's push): text only, identified by its source. */
+export interface HarvestedDocument {
+  /** Where it came from, e.g. `github` or `harvester:<connector>`. */
+  readonly source: string
+  /** Its id at the source; harvesting the same id again updates the artifact. */
+  readonly externalId: string
+  /** The connection or device it came through, so a purge can find it. */
+  readonly connectionId: string | null
+  readonly title: string
+  readonly text: string
+  readonly metadata: Record<string, unknown>
+}
+
 export interface ArtifactsShape {
   readonly store: (file: NewArtifact) => Effect.Effect<Artifact, never, CurrentWorkspace>
+  /** Inserts or updates a harvested document and indexes its text; `created` is false for an update. */
+  readonly storeHarvested: (
+    document: HarvestedDocument
+  ) => Effect.Effect<{ readonly id: string; readonly created: boolean }, never, CurrentWorkspace>
+  /** Deletes every artifact harvested through a connection or device, with its index entries; answers how many. */
+  readonly removeHarvested: (connectionId: string) => Effect.Effect<number, never, CurrentWorkspace>
   readonly get: (id: string) => Effect.Effect<Artifact, ArtifactNotFound, CurrentWorkspace>
   readonly content: (id: string, maxTokens: number) => Effect.Effect<ArtifactText, ArtifactNotFound, CurrentWorkspace>
 }
@@ -44,6 +63,13 @@ export const cleanFilename = (name: string): string => {
   // eslint-disable-next-line no-control-regex
   const clean = base.replace(/[\u0000-\u001f\u007f]/g, "").trim()
   return clean === "" ? "upload" : clean.slice(0, 255)
+}
+
+/** A harvested document's title as its artifact's name: no control characters, at most 255 characters. */
+export const cleanTitle = (title: string): string => {
+  // eslint-disable-next-line no-control-regex
+  const clean = title.replace(/[\u0000-\u001f\u007f]/g, " ").trim()
+  return clean === "" ? "untitled" : clean.slice(0, 255)
 }
 
 /** Cuts `text` at a word so that it fits `maxTokens` tokens of CHARS_PER_TOKEN characters. */
@@ -100,7 +126,45 @@ export const layer = Layer.effect(
     })
     const notFound = (id: string) => new ArtifactNotFound({ message: `artifact ${id} does not exist` })
 
+    const upsertHarvested = (doc: HarvestedDocument) => {
+      const bytes = Buffer.byteLength(doc.text, "utf8")
+      return sql<{ id: string; created: boolean }>`
+        insert into artifacts (filename, mime_type, size, sha256, extracted_text, source, external_id, connection_id,
+                               metadata)
+        values (${cleanTitle(doc.title)}, 'text/plain', ${bytes}, sha256(convert_to(${doc.text}, 'UTF8')),
+                ${doc.text}, ${doc.source}, ${doc.externalId}, ${doc.connectionId},
+                ${JSON.stringify({ ...doc.metadata, extraction: { status: "text" } })}::jsonb)
+        on conflict (workspace_id, source, external_id) where external_id is not null do update set
+          filename = excluded.filename, size = excluded.size, sha256 = excluded.sha256,
+          extracted_text = excluded.extracted_text, connection_id = excluded.connection_id,
+          metadata = excluded.metadata, updated_at = now()
+        returning id, (xmax = 0) as created`
+    }
+
     return {
+      storeHarvested: (doc) =>
+        Effect.gen(function* () {
+          const result = yield* rls.current(
+            Effect.gen(function* () {
+              const [row] = yield* upsertHarvested(doc)
+              yield* harvest.index({ kind: "artifact", id: row!.id, title: doc.title, text: doc.text })
+              return { id: row!.id, created: row!.created }
+            })
+          )
+          yield* live.publish({ type: "artifact", action: result.created ? "created" : "updated", id: result.id })
+          return result
+        }).pipe(Effect.orDie, Effect.withSpan("Artifacts.storeHarvested")),
+      removeHarvested: (connectionId) =>
+        rls
+          .current(
+            Effect.gen(function* () {
+              const removed = yield* sql<{ id: string }>`
+                delete from artifacts where connection_id = ${connectionId} and source <> 'upload' returning id`
+              for (const { id } of removed) yield* harvest.remove("artifact", id)
+              return removed.length
+            })
+          )
+          .pipe(Effect.orDie, Effect.withSpan("Artifacts.removeHarvested")),
       store: (file) =>
         Effect.gen(function* () {
           const filename = cleanFilename(file.filename)

@@ -15,16 +15,20 @@ export const publicBase = Config.option(Config.string("CARABASE_PUBLIC_URL")).pi
   Config.map(Option.filter((url) => url !== ""))
 )
 
+/** The base URL outside callers use to reach this host: CARABASE_PUBLIC_URL, else the request's Host header. */
+export const requestBase = Effect.map(publicBase, (configured) =>
+  Effect.map(HttpServerRequest.HttpServerRequest, (request) =>
+    Option.getOrElse(configured, () => {
+      const host = request.headers["host"] ?? ""
+      return `http://${HOST_HEADER.test(host) ? host : "localhost"}`
+    })
+  )
+)
+
 export const ChannelsHttpLive = HttpApiBuilder.group(CarabaseApi, "channels", (handlers) =>
   Effect.gen(function* () {
     const channels = yield* Channels
-    const configured = yield* publicBase
-    const base = Effect.map(HttpServerRequest.HttpServerRequest, (request) =>
-      Option.getOrElse(configured, () => {
-        const host = request.headers["host"] ?? ""
-        return `http://${HOST_HEADER.test(host) ? host : "localhost"}`
-      })
-    )
+    const base = yield* requestBase
     const withUrl = (channel: ChannelRecord) =>
       Effect.map(base, (prefix) => ({ ...channel, webhookUrl: `${prefix}${webhookPath(channel.kind, channel.id)}` }))
     return handlers

@@ -31,6 +31,22 @@ export interface GraphShape {
   ) => Effect.Effect<Entity, EntityNotFound | InvalidCanonicalLink, CurrentWorkspace>
   readonly createEdge: (input: NewEdge) => Effect.Effect<Edge, EdgeEndpointNotFound, CurrentWorkspace>
   readonly listEdges: Effect.Effect<ReadonlyArray<Edge>, never, CurrentWorkspace>
+  /** For connectors: the entity of this type and name (ignoring case), created with `metadata` when missing. */
+  readonly ensureEntity: (
+    input: Pick<NewEntity, "name" | "type" | "metadata">
+  ) => Effect.Effect<{ readonly id: string; readonly created: boolean }, never, CurrentWorkspace>
+  /**
+   * For a purge: deletes the edges a connection's sync recorded (provenance.connectionId), then the entities that
+   * sync created (metadata.source) and nothing links any more.
+   */
+  readonly removeHarvested: (
+    connectionId: string,
+    source: string
+  ) => Effect.Effect<{ readonly edges: number; readonly entities: number }, never, CurrentWorkspace>
+  /** For connectors: the edge of this type between the two entities, created when missing. */
+  readonly ensureEdge: (
+    input: Pick<NewEdge, "sourceId" | "targetId" | "type" | "provenance">
+  ) => Effect.Effect<{ readonly id: string; readonly created: boolean }, never, CurrentWorkspace>
 }
 
 export class Graph extends Context.Tag("carabase/Graph")<Graph, GraphShape>() {}
@@ -187,6 +203,38 @@ export const layer = Layer.effect(
 
     const listEdges = rls.current(repo.listEdges).pipe(Effect.orDie, Effect.withSpan("Graph.listEdges"))
 
-    return { listEntities, getEntity, createEntity, updateEntity, createEdge, listEdges } satisfies GraphShape
+    const ensureEntity = Effect.fn("Graph.ensureEntity")(function* (
+      input: Pick<NewEntity, "name" | "type" | "metadata">
+    ) {
+      const found = yield* rls.current(repo.findByName(input.name, input.type)).pipe(Effect.orDie)
+      if (found !== undefined) return { id: found, created: false }
+      const entity = yield* createEntity({ name: input.name, type: input.type, metadata: input.metadata ?? {} })
+      return { id: entity.id, created: true }
+    })
+
+    const ensureEdge = Effect.fn("Graph.ensureEdge")(function* (
+      input: Pick<NewEdge, "sourceId" | "targetId" | "type" | "provenance">
+    ) {
+      const found = yield* rls.current(repo.findEdge(input.sourceId, input.targetId, input.type)).pipe(Effect.orDie)
+      if (found !== undefined) return { id: found, created: false }
+      // Both ends were just ensured in this workspace: a missing one is a host defect.
+      const edge = yield* createEdge({ ...input, sourceKind: "extracted", confidence: 1 }).pipe(Effect.orDie)
+      return { id: edge.id, created: true }
+    })
+
+    return {
+      listEntities,
+      getEntity,
+      createEntity,
+      updateEntity,
+      createEdge,
+      listEdges,
+      ensureEntity,
+      ensureEdge,
+      removeHarvested: (connectionId, source) =>
+        rls
+          .current(repo.removeHarvested(connectionId, source))
+          .pipe(Effect.orDie, Effect.withSpan("Graph.removeHarvested"))
+    } satisfies GraphShape
   })
 )

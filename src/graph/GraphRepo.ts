@@ -212,7 +212,27 @@ export const make = Effect.gen(function* () {
       rowsOrDie(existing(ids)).pipe(Effect.map((rows) => new Set(rows.map((row) => row.id.toLowerCase())))),
     insertEdge: (edge: typeof insertEdge extends (request: infer I) => unknown ? I : never) =>
       rowsOrDie(insertEdge(edge)),
-    listEdges: rowsOrDie(listEdges(undefined))
+    listEdges: rowsOrDie(listEdges(undefined)),
+    /** The oldest entity of this type and name (ignoring case), if any. */
+    findByName: (name: string, type: EntityType) =>
+      sql<{ id: string }>`
+        select id from entities where type = ${type} and lower(name) = lower(${name})
+        order by created_at, id limit 1`.pipe(Effect.map((rows) => rows[0]?.id)),
+    /** Edges recorded with this connection in their provenance, then the entities of `source` left without edges. */
+    removeHarvested: (connectionId: string, source: string) =>
+      Effect.gen(function* () {
+        const edges = yield* sql<{ id: string }>`
+          delete from edges where provenance->>'connectionId' = ${connectionId} returning id`
+        const entities = yield* sql<{ id: string }>`
+          delete from entities e where e.metadata->>'source' = ${source}
+            and not exists (select 1 from edges x where x.source_id = e.id or x.target_id = e.id)
+          returning id`
+        return { edges: edges.length, entities: entities.length }
+      }),
+    findEdge: (sourceId: string, targetId: string, type: string) =>
+      sql<{ id: string }>`
+        select id from edges where source_id = ${sourceId} and target_id = ${targetId} and type = ${type}
+        order by created_at, id limit 1`.pipe(Effect.map((rows) => rows[0]?.id))
   }
 })
 

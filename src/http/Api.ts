@@ -4,9 +4,12 @@ import { AgentTasksApi } from "../agent/AgentTasksApi"
 import { ArtifactsApi } from "../artifacts/ArtifactsApi"
 import { ChannelsApi } from "../channels/ChannelsApi"
 import { ChatApi } from "../chat/ChatApi"
+import { ConnectionsApi, OAuthAppsApi, OAuthCallbackApi } from "../connectors/ConnectorsApi"
+import { SyncRulesApi } from "../connectors/SyncRulesApi"
 import { CurationApi } from "../curation/CurationApi"
 import { FoliosApi } from "../folios/FoliosApi"
 import { GraphApi } from "../graph/GraphApi"
+import { HarvesterDeviceSelfApi, HarvesterDevicesApi } from "../harvester/HarvesterApi"
 import { JobsApi } from "../jobs/JobsApi"
 import { LiveApi } from "../live/LiveApi"
 import { MemoriesApi } from "../memories/MemoriesApi"
@@ -36,4 +39,10 @@ export class CarabaseApi extends HttpApi.make("carabase")
   .add(JobsApi)
   .add(ChannelsApi)
   .add(CurationApi)
+  .add(OAuthAppsApi)
+  .add(ConnectionsApi)
+  .add(OAuthCallbackApi)
+  .add(SyncRulesApi)
+  .add(HarvesterDevicesApi)
+  .add(HarvesterDeviceSelfApi)
   .annotate(OpenApi.Title, "Carabase host API") {}

@@ -7,9 +7,16 @@ import { AgentTasksHttpLive } from "../agent/AgentTasksHttp"
 import { ArtifactsHttpLive } from "../artifacts/ArtifactsHttp"
 import { ChannelsHttpLive } from "../channels/ChannelsHttp"
 import { ChatHttpLive } from "../chat/ChatHttp"
+import {
+  ConnectionsHttpLive,
+  OAuthAppsHttpLive,
+  OAuthCallbackHttpLive,
+  SyncRulesHttpLive
+} from "../connectors/ConnectorsHttp"
 import { CurationHttpLive } from "../curation/CurationHttp"
 import { FoliosHttpLive } from "../folios/FoliosHttp"
 import { GraphHttpLive } from "../graph/GraphHttp"
+import { HarvesterDeviceSelfHttpLive, HarvesterDevicesHttpLive } from "../harvester/HarvesterHttp"
 import { JobsHttpLive } from "../jobs/JobsHttp"
 import { LiveHttpLive } from "../live/LiveHttp"
 import { McpHttpLive } from "../mcp/McpHttp"
@@ -23,6 +30,7 @@ import { WebhooksHttpLive } from "../webhooks/WebhooksHttp"
 import { SettingsHttpLive } from "../settings/SettingsHttp"
 import { WorkspaceMiddlewareLive, WorkspacesHttpLive } from "../workspaces/WorkspacesHttp"
 import { CarabaseApi } from "./Api"
+import { ApiKeyGuardLive } from "./ApiKeyGuard"
 import { jsonErrors } from "./ErrorResponses"
 import { HttpListener } from "./HttpListener"
 
@@ -49,7 +57,13 @@ export const ApiLive = HttpApiBuilder.api(CarabaseApi).pipe(
     AgentTasksHttpLive,
     JobsHttpLive,
     ChannelsHttpLive,
-    CurationHttpLive
+    CurationHttpLive,
+    OAuthAppsHttpLive,
+    ConnectionsHttpLive,
+    OAuthCallbackHttpLive,
+    SyncRulesHttpLive,
+    HarvesterDevicesHttpLive,
+    HarvesterDeviceSelfHttpLive
   ]),
   Layer.provide(WorkspaceMiddlewareLive)
 )
@@ -72,6 +86,7 @@ export const ServerLive = HttpApiBuilder.serve().pipe(
   Layer.provide([
     HttpApiBuilder.middlewareOpenApi({ path: "/api/openapi.json" }),
     HttpApiBuilder.middleware(jsonErrors),
+    ApiKeyGuardLive,
     WebhooksHttpLive,
     McpHttpLive,
     AdminHttpLive

@@ -1,5 +1,4 @@
-// The job bodies, built from the host's own services. github-sync, which needs GitHub connections, records a
-// skipped run with the reason.
+// The job bodies, built from the host's own services.
 import { Config, Effect, Layer } from "effect"
 import { backupDirConfig, createBackup } from "../backups/Backups"
 import { pruneBackups } from "../backups/Prune"
@@ -7,10 +6,11 @@ import { Curation } from "../curation/Curation"
 import { Harvest } from "../harvest/Harvest"
 import { dreamCycle } from "./bodies/DreamCycle"
 import { folioSynthesis } from "./bodies/FolioSynthesis"
+import { githubSync } from "./bodies/GitHubSync"
 import { memoryDistill } from "./bodies/MemoryDistill"
 import { Crypto } from "../platform/Crypto"
 import { HostEnv } from "../platform/HostEnv"
-import { JobBodies, JobError, skipped, type JobBody } from "./JobBody"
+import { JobBodies, JobError, type JobBody } from "./JobBody"
 import type { JobName } from "./JobCatalog"
 
 export const layer = Layer.effect(
@@ -25,11 +25,9 @@ export const layer = Layer.effect(
     const distill = yield* memoryDistill
     const synthesis = yield* folioSynthesis
     const dream = yield* dreamCycle
+    const github = yield* githubSync
     return new Map<JobName, JobBody>([
-      [
-        "github-sync",
-        { scope: "workspace", run: Effect.succeed(skipped("no GitHub connection: connectors are not set up yet")) }
-      ],
+      ["github-sync", github],
       [
         "backup",
         {

@@ -94,6 +94,14 @@ export const samples: Record<string, (ws: string, p: Parents) => SampleInsert> =
     params: [ws, id()]
   }),
   sync_rules: (ws) => ({ sql: "insert into sync_rules (workspace_id, provider) values ($1, 'github')", params: [ws] }),
+  oauth_states: (ws) => ({
+    sql: "insert into oauth_states (workspace_id, provider, state_hash, code_verifier_sealed, redirect_uri, expires_at) values ($1, 'github', $2, $3, 'http://localhost/cb', now() + interval '10 minutes')",
+    params: [ws, bytes(), bytes()]
+  }),
+  harvester_pairing_codes: (ws) => ({
+    sql: "insert into harvester_pairing_codes (workspace_id, code_hash, connector, device_name, expires_at) values ($1, $2, 'files', 'laptop', now() + interval '10 minutes')",
+    params: [ws, bytes()]
+  }),
   harvester_devices: (ws) => ({
     sql: "insert into harvester_devices (workspace_id, name, token_hash) values ($1, 'phone', $2)",
     params: [ws, bytes()]

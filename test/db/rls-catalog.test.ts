@@ -50,7 +50,7 @@ describe("row-level security in the catalog", () => {
     }
   })
 
-  it("every other table in the schema is workspaces (RLS forced) or host bookkeeping the app cannot touch", async () => {
+  it("every other table in the schema is workspaces (RLS forced) or host bookkeeping the app cannot touch (api keys it may only read)", async () => {
     const { rows } = await owner.query<{ table: string; forced: boolean }>(`
       select c.relname as table, c.relforcerowsecurity as forced
         from pg_class c join pg_namespace n on n.oid = c.relnamespace and n.nspname = 'public'
@@ -58,6 +58,7 @@ describe("row-level security in the catalog", () => {
          and not exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'workspace_id')
        order by 1`)
     expect(rows).toEqual([
+      { table: "api_keys", forced: false },
       { table: "carabase_migrations", forced: false },
       { table: "schedule_state", forced: false },
       { table: "workspaces", forced: true }
@@ -67,6 +68,11 @@ describe("row-level security in the catalog", () => {
         where grantee = 'carabase_app' and table_name in ('carabase_migrations', 'schedule_state')`
     )
     expect(grants.rows).toEqual([])
+    const keyGrants = await owner.query(
+      `select privilege_type from information_schema.role_table_grants
+        where grantee = 'carabase_app' and table_name = 'api_keys'`
+    )
+    expect(keyGrants.rows).toEqual([{ privilege_type: "SELECT" }])
   })
 })
 

@@ -192,6 +192,7 @@ const send = async (target: Target, input: fc.RecordValue<Record<string, unknown
     method: target.method,
     headers,
     signal: AbortSignal.timeout(15_000),
+    redirect: "manual",
     ...(hasBody ? { body: input.body } : {})
   })
   const streaming = response.headers.get("content-type")?.includes("text/event-stream") === true

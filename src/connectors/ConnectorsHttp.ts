@@ -1,0 +1,65 @@
+// Handlers of the OAuth apps, connections, OAuth callback and sync-rules groups. The callback URL given to the provider is
+// `<CARABASE_PUBLIC_URL or http://<Host>>/api/v1/auth/<provider>/callback`; it must match the one registered with the
+// provider's OAuth app.
+import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
+import { Effect } from "effect"
+import { requestBase } from "../channels/ChannelsHttp"
+import { CarabaseApi } from "../http/Api"
+import type { Provider } from "./ConnectorsApi"
+import { Connections } from "./Connections"
+import { OAuthApps } from "./OAuthApps"
+import { SyncRouting } from "./SyncRouting"
+
+export const callbackPath = (provider: Provider) => `/api/v1/auth/${provider}/callback`
+
+export const OAuthAppsHttpLive = HttpApiBuilder.group(CarabaseApi, "oauthApps", (handlers) =>
+  Effect.gen(function* () {
+    const apps = yield* OAuthApps
+    return handlers
+      .handle("create", ({ payload }) => Effect.map(apps.create(payload), (oauthApp) => ({ oauthApp })))
+      .handle("list", () => Effect.map(apps.list, (oauthApps) => ({ oauthApps })))
+      .handle("remove", ({ path }) => apps.remove(path.id))
+  })
+)
+
+export const ConnectionsHttpLive = HttpApiBuilder.group(CarabaseApi, "connections", (handlers) =>
+  Effect.gen(function* () {
+    const connections = yield* Connections
+    const base = yield* requestBase
+    return handlers
+      .handle("start", ({ path }) =>
+        Effect.gen(function* () {
+          const redirectUri = `${yield* base}${callbackPath(path.provider)}`
+          const location = yield* connections.start(path.provider, redirectUri)
+          return HttpServerResponse.empty({ status: 302, headers: { location, "cache-control": "no-store" } })
+        })
+      )
+      .handle("list", () => Effect.map(connections.list, (list) => ({ connections: list })))
+      .handle("disconnect", ({ path, urlParams }) =>
+        connections.disconnect(path.provider, urlParams.account, urlParams.purge === "true")
+      )
+      .handle("refresh", ({ path }) => Effect.map(connections.refresh(path.id), (connection) => ({ connection })))
+  })
+)
+
+export const OAuthCallbackHttpLive = HttpApiBuilder.group(CarabaseApi, "oauthCallback", (handlers) =>
+  Effect.gen(function* () {
+    const connections = yield* Connections
+    return handlers.handle("callback", ({ path, urlParams }) =>
+      Effect.map(connections.callback(path.provider, urlParams), (connection) => ({ connection }))
+    )
+  })
+)
+
+export const SyncRulesHttpLive = HttpApiBuilder.group(CarabaseApi, "syncRules", (handlers) =>
+  Effect.gen(function* () {
+    const routing = yield* SyncRouting
+    return handlers
+      .handle("get", ({ path }) =>
+        Effect.map(routing.rules(path.integration), (rules) => ({ integration: path.integration, rules }))
+      )
+      .handle("put", ({ path, payload }) =>
+        Effect.map(routing.replace(path.integration, payload), (rules) => ({ integration: path.integration, rules }))
+      )
+  })
+)
