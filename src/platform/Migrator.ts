@@ -6,7 +6,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import type { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import { Effect, Schedule } from "effect"
 import { BootError } from "./HostEnv"
 
 export interface Migration {
@@ -74,10 +74,11 @@ export const migrate = (sql: SqlClient.SqlClient, dir: string = defaultSqlDir())
     })
     const applied: Array<string> = []
     for (;;) {
-      const next = yield* sql.withTransaction(
-        Effect.gen(function* () {
-          yield* sql`select pg_advisory_xact_lock(${LOCK_KEY})`
-          yield* sql`
+      const next = yield* sql
+        .withTransaction(
+          Effect.gen(function* () {
+            yield* sql`select pg_advisory_xact_lock(${LOCK_KEY})`
+            yield* sql`
             create table if not exists carabase_migrations (
               id integer primary key,
               name text not null,
@@ -85,23 +86,33 @@ export const migrate = (sql: SqlClient.SqlClient, dir: string = defaultSqlDir())
               applied_at timestamptz not null default now()
             )
           `
-          const rows = yield* sql<AppliedRow>`select id, name, checksum from carabase_migrations order by id`
-          yield* verifyApplied(rows, migrations)
-          const done = new Set(rows.map((row) => row.id))
-          const pending = migrations.find((migration) => !done.has(migration.id))
-          if (pending === undefined) return null
-          yield* sql.unsafe(pending.text).pipe(
-            Effect.mapError(
-              (error) =>
-                new BootError({
-                  message: `migration sql/${pending.file} failed and was rolled back: ${(error.cause as Error)?.message ?? error.message}`
-                })
+            const rows = yield* sql<AppliedRow>`select id, name, checksum from carabase_migrations order by id`
+            yield* verifyApplied(rows, migrations)
+            const done = new Set(rows.map((row) => row.id))
+            const pending = migrations.find((migration) => !done.has(migration.id))
+            if (pending === undefined) return null
+            yield* sql.unsafe(pending.text).pipe(
+              Effect.mapError(
+                (error) =>
+                  new BootError({
+                    message: `migration sql/${pending.file} failed and was rolled back: ${(error.cause as Error)?.message ?? error.message}`
+                  })
+              )
             )
-          )
-          yield* sql`insert into carabase_migrations (id, name, checksum) values (${pending.id}, ${pending.name}, ${pending.checksum})`
-          return pending.file
-        })
-      )
+            yield* sql`insert into carabase_migrations (id, name, checksum) values (${pending.id}, ${pending.name}, ${pending.checksum})`
+            return pending.file
+          })
+        )
+        .pipe(
+          // Roles are cluster-wide: two databases migrating at the same moment (two envs, parallel test suites) can both
+          // ALTER ROLE carabase_app, and PostgreSQL then fails one with "tuple concurrently updated". The migration's
+          // transaction was rolled back, so running it again is safe.
+          Effect.retry({
+            times: 5,
+            schedule: Schedule.exponential("50 millis"),
+            while: (error) => /tuple concurrently updated/.test(errorText(error))
+          })
+        )
       if (next === null) break
       applied.push(next)
       yield* Effect.logInfo(`applied migration sql/${next}`)
@@ -113,6 +124,9 @@ export const migrate = (sql: SqlClient.SqlClient, dir: string = defaultSqlDir())
     ),
     Effect.annotateLogs("service", "Migrator")
   )
+
+const errorText = (error: { readonly message: string; readonly cause?: unknown }): string =>
+  `${error.message} ${error.cause instanceof Error ? error.cause.message : ""}`
 
 const verifyApplied = (rows: ReadonlyArray<AppliedRow>, migrations: ReadonlyArray<Migration>) =>
   Effect.gen(function* () {

@@ -89,6 +89,13 @@ describe("migrations", () => {
     expect(applied).toEqual(readMigrations(defaultSqlDir()).map((file) => file.file))
   })
 
+  it("several databases on one server migrate at the same moment (the shared role is altered by each)", async () => {
+    const many = await Promise.all(Array.from({ length: 6 }, (_, i) => fresh(`parallel_${i}`)))
+    const results = await Promise.all(many.map((db) => runMigrations(db.ownerUrl)))
+    const files = readMigrations(defaultSqlDir()).map((file) => file.file)
+    for (const result of results) expect(result.applied).toEqual(files)
+  })
+
   it("the host applies pending migrations at boot", async () => {
     const boot = await fresh("boot")
     const port = await freePort()
