@@ -1,0 +1,106 @@
+// Soak (not a test): a real host under mixed load on loopback for SOAK_MINUTES (default 10), with its resident memory
+// sampled every 10 s. Load: log entries into today's note, memories written and listed, searches, task reads, health.
+// Pass: no error status except the expected ones, and no growth trend in memory (least-squares slope over the second
+// half of the run under SOAK_MAX_MB_PER_MIN, default 1 MB/min: the first half includes warm-up and JIT).
+// Run with `pnpm bench:soak` (SOAK_MINUTES=2 for a quick look).
+import * as fs from "node:fs"
+import { createDatabase, prepareAppRole } from "../support/database"
+import { hostEnv, scratchDir, startHost } from "../support/hostProcess"
+import { freePort } from "../support/ports"
+
+const MINUTES = Number(process.env.SOAK_MINUTES ?? 10)
+const MAX_SLOPE = Number(process.env.SOAK_MAX_MB_PER_MIN ?? 1)
+const WORKERS = 4
+
+const rssMb = (pid: number) =>
+  Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024
+
+const slope = (points: ReadonlyArray<readonly [number, number]>) => {
+  const n = points.length
+  const mx = points.reduce((s, [x]) => s + x, 0) / n
+  const my = points.reduce((s, [, y]) => s + y, 0) / n
+  const num = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0)
+  const den = points.reduce((s, [x]) => s + (x - mx) ** 2, 0)
+  return den === 0 ? 0 : num / den
+}
+
+const main = async () => {
+  process.env.CARABASE_TEST_APP_PASSWORD = await prepareAppRole()
+  const db = await createDatabase("soak")
+  const port = await freePort()
+  const host = startHost({ cwd: scratchDir(), env: hostEnv(db, port, { LOG_LEVEL: "warning" }) })
+  await host.ready()
+  const base = `http://127.0.0.1:${port}/api/v1`
+  const created = await fetch(`${base}/workspaces`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: "Soak" })
+  })
+  const workspace = ((await created.json()) as { workspace: { id: string } }).workspace.id
+  const headers = { "content-type": "application/json", "x-workspace-id": workspace }
+  const statuses = new Map<number, number>()
+  let requests = 0
+  let n = 0
+  const operations: ReadonlyArray<() => Promise<Response>> = [
+    () =>
+      fetch(`${base}/daily-notes/inject`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ type: "logCard", content: `soak entry ${++n}`, tags: ["soak"] })
+      }),
+    () =>
+      fetch(`${base}/memories`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ content: `soak memory ${++n}`, source: "soak" })
+      }),
+    () => fetch(`${base}/memories?limit=20`, { headers }),
+    () =>
+      fetch(`${base}/harvest/search`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ query: "soak memory", limit: 5 })
+      }),
+    () => fetch(`${base}/tasks`, { headers }),
+    () => fetch(`${base}/health`)
+  ]
+  const samples: Array<readonly [number, number]> = []
+  const started = Date.now()
+  const deadline = started + MINUTES * 60_000
+  const sampler = setInterval(() => {
+    const minute = (Date.now() - started) / 60_000
+    samples.push([minute, rssMb(host.child.pid!)])
+    console.log(`${minute.toFixed(1)} min  ${samples.at(-1)![1].toFixed(0)} MB  ${requests} requests`)
+  }, 10_000)
+  await Promise.all(
+    Array.from({ length: WORKERS }, async (_, worker) => {
+      for (let i = worker; Date.now() < deadline; i++) {
+        const response = await operations[i % operations.length]!()
+        await response.arrayBuffer()
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1)
+        requests++
+      }
+    })
+  )
+  clearInterval(sampler)
+  await host.stop()
+  await db.drop()
+  const secondHalf = samples.slice(Math.floor(samples.length / 2))
+  const trend = slope(secondHalf)
+  const errors = [...statuses].filter(([status]) => status >= 400)
+  console.log(
+    [
+      "",
+      `${MINUTES} min, ${requests} requests (${(requests / (MINUTES * 60)).toFixed(0)}/s), statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
+      `RSS first ${samples[0]?.[1].toFixed(0)} MB, last ${samples.at(-1)?.[1].toFixed(0)} MB, max ${Math.max(...samples.map(([, y]) => y)).toFixed(0)} MB`,
+      `trend over the second half: ${trend.toFixed(2)} MB/min (limit ${MAX_SLOPE})`
+    ].join("\n")
+  )
+  if (errors.length > 0 || trend > MAX_SLOPE) {
+    console.log(errors.length > 0 ? `FAIL: error statuses ${JSON.stringify(errors)}` : "FAIL: memory keeps growing")
+    process.exit(1)
+  }
+  console.log("PASS")
+}
+
+await main()
