@@ -1,5 +1,6 @@
 // Soak (not a test): a real host under mixed load on loopback for SOAK_MINUTES (default 10), with its resident memory
-// sampled every 10 s. Load: log entries into today's note, memories written and listed, searches, task reads, health.
+// sampled every 10 s. Load: log entries into a year of daily notes, memories written and listed, searches, task
+// reads, health.
 // Pass: no error status except the expected ones, and no growth trend in memory (least-squares slope over the second
 // half of the run under SOAK_MAX_MB_PER_MIN, default 1 MB/min: the first half includes warm-up and JIT).
 // Run with `pnpm bench:soak` (SOAK_MINUTES=2 for a quick look).
@@ -46,7 +47,13 @@ const main = async () => {
       fetch(`${base}/daily-notes/inject`, {
         method: "POST",
         headers,
-        body: JSON.stringify({ type: "logCard", content: `soak entry ${++n}`, tags: ["soak"] })
+        body: JSON.stringify({
+          type: "logCard",
+          content: `soak entry ${++n}`,
+          tags: ["soak"],
+          // Spread over a year of notes, as real use is, rather than thousands of entries in one day's document.
+          date: new Date(Date.UTC(2026, 0, 1) + (n % 365) * 86_400_000).toISOString().slice(0, 10)
+        })
       }),
     () =>
       fetch(`${base}/memories`, {
