@@ -5,15 +5,19 @@ import { call, currentWorkspace, setWorkspace } from "./api"
 import { NeedsWorkspace } from "./components/ui"
 import { ChannelsPage } from "./pages/Channels"
 import { ChatPage } from "./pages/Chat"
+import { ConnectionsPage } from "./pages/Connections"
 import { CurationPage } from "./pages/Curation"
+import { DevicesPage } from "./pages/Devices"
 import { DoctorPage } from "./pages/Doctor"
 import { FoliosPage } from "./pages/Folios"
 import { GraphPage } from "./pages/Graph"
 import { JobsPage } from "./pages/Jobs"
 import { MemoriesPage } from "./pages/Memories"
 import { ModelsPage } from "./pages/Models"
+import { OAuthAppsPage } from "./pages/OAuthApps"
 import { SearchPage } from "./pages/Search"
 import { SetupPage } from "./pages/Setup"
+import { SyncRulesPage } from "./pages/SyncRules"
 import { TodayPage } from "./pages/Today"
 import { href, navigate, onLinkClick, useRoute } from "./router"
 import "./styles.css"
@@ -26,6 +30,10 @@ const NAV: ReadonlyArray<readonly [string, string]> = [
   ["graph", "Graph"],
   ["curation", "Curation"],
   ["chat", "Chat"],
+  ["connections", "Connections"],
+  ["oauth-apps", "OAuth apps"],
+  ["devices", "Harvester devices"],
+  ["sync-rules", "Sync rules"],
   ["models", "Model routing"],
   ["channels", "Webhook channels"],
   ["jobs", "Jobs"],
@@ -84,6 +92,14 @@ const App = () => {
         return scoped(workspaceId, (id) => <CurationPage key={id} />)
       case "chat":
         return scoped(workspaceId, (id) => <ChatPage key={id} workspaceId={id} sessionId={rest[0]} />)
+      case "connections":
+        return scoped(workspaceId, (id) => <ConnectionsPage key={id} workspaceId={id} />)
+      case "oauth-apps":
+        return scoped(workspaceId, (id) => <OAuthAppsPage key={id} />)
+      case "devices":
+        return scoped(workspaceId, (id) => <DevicesPage key={id} />)
+      case "sync-rules":
+        return scoped(workspaceId, (id) => <SyncRulesPage key={id} />)
       case "models":
         return scoped(workspaceId, (id) => <ModelsPage key={id} />)
       case "channels":
