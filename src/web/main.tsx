@@ -1,7 +1,8 @@
 // The admin UI's shell: navigation, the chosen workspace and the page for the current route.
-import { render } from "preact"
+import { Fragment, render } from "preact"
 import { useEffect, useState } from "preact/hooks"
-import { call, currentWorkspace, setWorkspace } from "./api"
+import { API_KEY_REQUIRED, call, currentWorkspace, hasApiKey, setApiKey, setWorkspace } from "./api"
+import { ApiKeyPrompt } from "./components/ApiKey"
 import { NeedsWorkspace } from "./components/ui"
 import { ChannelsPage } from "./pages/Channels"
 import { ChatPage } from "./pages/Chat"
@@ -50,6 +51,16 @@ const App = () => {
   const [section = "", ...rest] = path.split("/")
   const current = section === "" ? (workspaceId === undefined ? "setup" : "today") : section
 
+  // API-key mode: a 401 anywhere shows the prompt; a key that works remounts the page so it loads again.
+  const [needsKey, setNeedsKey] = useState(false)
+  const [keySet, setKeySet] = useState(hasApiKey)
+  const [keyGeneration, setKeyGeneration] = useState(0)
+  useEffect(() => {
+    const onRequired = () => setNeedsKey(true)
+    addEventListener(API_KEY_REQUIRED, onRequired)
+    return () => removeEventListener(API_KEY_REQUIRED, onRequired)
+  }, [])
+
   // A remembered workspace that no longer exists (a reset database, another host) is forgotten, back to setup.
   const [workspaceName, setWorkspaceName] = useState<string>()
   useEffect(() => {
@@ -63,7 +74,7 @@ const App = () => {
       },
       () => undefined
     )
-  }, [workspaceId])
+  }, [workspaceId, keyGeneration])
 
   // The home path settles on a real page once, so choosing a workspace in the wizard does not move the page away.
   useEffect(() => {
@@ -129,6 +140,20 @@ const App = () => {
       </a>
       <header class="top">
         <strong>Carabase</strong>
+        {keySet ? (
+          <button
+            type="button"
+            class="secondary chip"
+            title="Forget the API key kept for this tab"
+            onClick={() => {
+              setApiKey(undefined)
+              setKeySet(false)
+              setKeyGeneration((generation) => generation + 1)
+            }}
+          >
+            API key: set (forget)
+          </button>
+        ) : null}
         {workspaceName === undefined ? null : (
           <a href={href("setup")} class="chip" title="Change workspace">
             {workspaceName}
@@ -146,7 +171,18 @@ const App = () => {
           </ul>
         </nav>
       </header>
-      <main id="main">{page}</main>
+      <main id="main">
+        {needsKey ? (
+          <ApiKeyPrompt
+            onKey={() => {
+              setNeedsKey(false)
+              setKeySet(true)
+              setKeyGeneration((generation) => generation + 1)
+            }}
+          />
+        ) : null}
+        <Fragment key={keyGeneration}>{page}</Fragment>
+      </main>
     </div>
   )
 }
