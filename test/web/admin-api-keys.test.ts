@@ -80,6 +80,11 @@ describe("API-key mode in Chromium", () => {
       expect(await page.content()).not.toContain(key)
       await screenshot(page, "api-key-today")
 
+      await page.getByRole("link", { name: "Connections" }).click()
+      await page.getByText("a browser navigation cannot carry one").waitFor()
+      await page.getByText("No accounts connected yet.").waitFor()
+      await page.getByRole("link", { name: "Today" }).click()
+
       // A reload keeps the key for this tab; forgetting it brings the prompt back.
       await page.reload()
       await note.locator(".log-card").filter({ hasText: "From the phone" }).waitFor()

@@ -2,7 +2,7 @@
 // host's start route (a redirect to the provider and back, not a data call); disconnecting asks to confirm, and may
 // also delete what was harvested from the account.
 import { useState } from "preact/hooks"
-import { call } from "../api"
+import { call, hasApiKey } from "../api"
 import { ErrorMessage, Loading, Page, errorText, formatTime, useLoad } from "../components/ui"
 import { Providers, type Connection } from "../../connectors/ConnectorsApi"
 
@@ -46,6 +46,12 @@ export const ConnectionsPage = ({ workspaceId }: { readonly workspaceId: string 
         Connecting needs the provider&apos;s <a href="/admin/oauth-apps">OAuth app</a>. After you allow access, the
         provider sends the browser to the host&apos;s callback, which records the connection; come back to this page.
       </p>
+      {hasApiKey() ? (
+        <p class="muted">
+          This host requires API keys, and a browser navigation cannot carry one: the host refuses to start a connection
+          from here (401). Start it with a client that sends the key.
+        </p>
+      ) : null}
       <div class="toolbar" role="group" aria-label="connect an account">
         {Providers.map((provider) => (
           <a key={provider} class="button" href={startUrl(provider, workspaceId)}>
