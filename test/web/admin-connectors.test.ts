@@ -115,19 +115,6 @@ describe("connector pages in Chromium", () => {
     })
   })
 
-  it("connections at phone width: the Connect buttons and the page fit", async () => {
-    await withPage(
-      async (page) => {
-        await page.goto(`${suite.base}/admin/connections`)
-        await page.getByRole("link", { name: "Connect google" }).waitFor()
-        const width = await page.evaluate(() => document.documentElement.scrollWidth)
-        expect(width).toBeLessThanOrEqual(390)
-        await screenshot(page, "connections-phone")
-      },
-      { phone: true }
-    )
-  })
-
   it("harvester devices: validates, shows a pairing code with its expiry, lists the device once it claims it, revokes it", async () => {
     await withPage(async (page) => {
       await page.goto(`${suite.base}/admin/devices`)
@@ -208,5 +195,34 @@ describe("connector pages in Chromium", () => {
       await page.getByLabel("Integration", { exact: true }).selectOption("browser-history")
       await page.getByText("No rules: every item is harvested without routing.").waitFor()
     })
+  })
+
+  it("at phone width each page fits, focus lands on its heading and the next Tab reaches a control with visible focus", async () => {
+    await withPage(
+      async (page) => {
+        for (const [path, title] of [
+          ["oauth-apps", "OAuth apps"],
+          ["connections", "Connections"],
+          ["devices", "Harvester devices"],
+          ["sync-rules", "Sync rules"]
+        ] as const) {
+          await page.goto(`${suite.base}/admin/${path}`)
+          await page.getByRole("heading", { name: title, level: 1 }).waitFor()
+          await page.waitForLoadState("networkidle")
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+          expect(overflow, path).toBeLessThanOrEqual(0)
+          expect(await page.evaluate(() => document.activeElement?.id), path).toBe("page-title")
+          await page.keyboard.press("Tab")
+          const focused = await page.evaluate(() => {
+            const element = document.activeElement as HTMLElement
+            return { tag: element.tagName, outline: getComputedStyle(element).outlineStyle }
+          })
+          expect(["A", "INPUT", "SELECT", "BUTTON"], path).toContain(focused.tag)
+          expect(focused.outline, path).toBe("solid")
+          await screenshot(page, `phone-${path}`)
+        }
+      },
+      { phone: true }
+    )
   })
 })
