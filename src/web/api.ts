@@ -3,6 +3,7 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpApiClient from "@effect/platform/HttpApiClient"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -19,12 +20,35 @@ export const setWorkspace = (id: string | undefined) => {
   else localStorage.setItem(WORKSPACE_KEY, id)
 }
 
+// API-key mode (CARABASE_API_KEYS_REQUIRED=true): the key the owner pasted lives in sessionStorage for this tab only,
+// is sent as `Authorization: Bearer <key>` on every request, and is never rendered back (only "set").
+const API_KEY = "carabase.apiKey"
+
+/** Fired on window when the host answers 401: the page shows the API-key prompt. */
+export const API_KEY_REQUIRED = "carabase:api-key-required"
+
+export const hasApiKey = () => sessionStorage.getItem(API_KEY) !== null
+
+export const setApiKey = (key: string | undefined) => {
+  if (key === undefined) sessionStorage.removeItem(API_KEY)
+  else sessionStorage.setItem(API_KEY, key)
+}
+
+/** The Authorization header for hand-written requests (the SSE streams), when a key is set. */
+export const authHeaders = (): Record<string, string> => {
+  const key = sessionStorage.getItem(API_KEY)
+  return key === null ? {} : { authorization: `Bearer ${key}` }
+}
+
 const makeClient = (workspaceId: string | undefined) =>
   HttpApiClient.make(CarabaseApi, {
     baseUrl: location.origin,
-    ...(workspaceId === undefined
-      ? {}
-      : { transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader("x-workspace-id", workspaceId)) })
+    transformClient: HttpClient.mapRequest((request) => {
+      const key = sessionStorage.getItem(API_KEY)
+      const scoped =
+        workspaceId === undefined ? request : HttpClientRequest.setHeader(request, "x-workspace-id", workspaceId)
+      return key === null ? scoped : HttpClientRequest.bearerToken(scoped, key)
+    })
   })
 
 export type Client = Effect.Effect.Success<ReturnType<typeof makeClient>>
@@ -51,12 +75,37 @@ const messageOf = (error: unknown): ApiFailure => {
   return new ApiFailure(String(error), undefined)
 }
 
+/** An answer with a status the declaration does not name (the API-key guard's 401): its JSON body's message. */
+const undeclared = (error: HttpClientError.ResponseError) =>
+  error.response.json.pipe(
+    Effect.orElseSucceed(() => undefined),
+    Effect.map((body) => {
+      const { message, _tag } = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>
+      return new ApiFailure(
+        typeof message === "string" ? message : `the request failed (${error.response.status})`,
+        typeof _tag === "string" ? _tag : undefined
+      )
+    })
+  )
+
 /** Runs one call with the typed client; rejects with an ApiFailure carrying the server's message. */
 export const call = async <A, E>(use: (api: Client) => Effect.Effect<A, E>, workspaceId = currentWorkspace()) => {
   const result = await Effect.runPromise(
-    Effect.flatMap(makeClient(workspaceId), use).pipe(Effect.either, Effect.provide(FetchHttpClient.layer))
+    Effect.flatMap(makeClient(workspaceId), use).pipe(
+      Effect.catchIf(
+        (error): error is E & HttpClientError.ResponseError =>
+          error instanceof HttpClientError.ResponseError && error.response.status >= 400,
+        (error) => Effect.flatMap(undeclared(error), Effect.fail)
+      ),
+      Effect.either,
+      Effect.provide(FetchHttpClient.layer)
+    )
   )
-  if (Either.isLeft(result)) throw messageOf(result.left)
+  if (Either.isLeft(result)) {
+    const failure = result.left instanceof ApiFailure ? result.left : messageOf(result.left)
+    if (failure.tag === "ApiKeyRequired") dispatchEvent(new Event(API_KEY_REQUIRED))
+    throw failure
+  }
   return result.right
 }
 
@@ -96,35 +145,47 @@ export const streamChat = async (
     method: "POST",
     headers: {
       "content-type": "application/json",
+      ...authHeaders(),
       ...(workspaceId === undefined ? {} : { "x-workspace-id": workspaceId })
     },
     body: JSON.stringify(payload)
   })
   if (!response.ok || response.body === null) {
+    if (response.status === 401) dispatchEvent(new Event(API_KEY_REQUIRED))
     const body = (await response.json().catch(() => ({}))) as { message?: unknown; _tag?: unknown }
     throw new ApiFailure(
       typeof body.message === "string" ? body.message : `the chat request failed (${response.status})`,
       typeof body._tag === "string" ? body._tag : undefined
     )
   }
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
+  await readEvents(response.body, (event, data) =>
+    onEvent({ event, data: data === "" ? {} : (JSON.parse(data) as ChatEvent["data"]) })
+  )
+}
+
+/** Reads a Server-Sent Events body to its end, calling `onEvent` with each event's name and data text. */
+export const readEvents = async (
+  body: NonNullable<Response["body"]>,
+  onEvent: (event: string, data: string) => void
+) => {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader()
   let buffer = ""
   for (;;) {
     const { done, value } = await reader.read()
     if (done) break
-    buffer += value
+    buffer += value.replace(/\r\n?/g, "\n")
     let end: number
     while ((end = buffer.indexOf("\n\n")) !== -1) {
       const block = buffer.slice(0, end)
       buffer = buffer.slice(end + 2)
       if (block.startsWith(":")) continue
-      const event = /^event: (.*)$/m.exec(block)?.[1] ?? "message"
+      const event = /^event: ?(.*)$/m.exec(block)?.[1] ?? "message"
       const data = block
         .split("\n")
-        .filter((line) => line.startsWith("data: "))
-        .map((line) => line.slice(6))
+        .filter((line) => line.startsWith("data:"))
+        .map((line) => line.slice(line.startsWith("data: ") ? 6 : 5))
         .join("\n")
-      onEvent({ event, data: data === "" ? {} : (JSON.parse(data) as ChatEvent["data"]) })
+      onEvent(event, data)
     }
   }
 }

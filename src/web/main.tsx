@@ -1,19 +1,24 @@
 // The admin UI's shell: navigation, the chosen workspace and the page for the current route.
-import { render } from "preact"
+import { Fragment, render } from "preact"
 import { useEffect, useState } from "preact/hooks"
-import { call, currentWorkspace, setWorkspace } from "./api"
+import { API_KEY_REQUIRED, call, currentWorkspace, hasApiKey, setApiKey, setWorkspace } from "./api"
+import { ApiKeyPrompt } from "./components/ApiKey"
 import { NeedsWorkspace } from "./components/ui"
 import { ChannelsPage } from "./pages/Channels"
 import { ChatPage } from "./pages/Chat"
+import { ConnectionsPage } from "./pages/Connections"
 import { CurationPage } from "./pages/Curation"
+import { DevicesPage } from "./pages/Devices"
 import { DoctorPage } from "./pages/Doctor"
 import { FoliosPage } from "./pages/Folios"
 import { GraphPage } from "./pages/Graph"
 import { JobsPage } from "./pages/Jobs"
 import { MemoriesPage } from "./pages/Memories"
 import { ModelsPage } from "./pages/Models"
+import { OAuthAppsPage } from "./pages/OAuthApps"
 import { SearchPage } from "./pages/Search"
 import { SetupPage } from "./pages/Setup"
+import { SyncRulesPage } from "./pages/SyncRules"
 import { TodayPage } from "./pages/Today"
 import { href, navigate, onLinkClick, useRoute } from "./router"
 import "./styles.css"
@@ -26,6 +31,10 @@ const NAV: ReadonlyArray<readonly [string, string]> = [
   ["graph", "Graph"],
   ["curation", "Curation"],
   ["chat", "Chat"],
+  ["connections", "Connections"],
+  ["oauth-apps", "OAuth apps"],
+  ["devices", "Harvester devices"],
+  ["sync-rules", "Sync rules"],
   ["models", "Model routing"],
   ["channels", "Webhook channels"],
   ["jobs", "Jobs"],
@@ -42,6 +51,16 @@ const App = () => {
   const [section = "", ...rest] = path.split("/")
   const current = section === "" ? (workspaceId === undefined ? "setup" : "today") : section
 
+  // API-key mode: a 401 anywhere shows the prompt; a key that works remounts the page so it loads again.
+  const [needsKey, setNeedsKey] = useState(false)
+  const [keySet, setKeySet] = useState(hasApiKey)
+  const [keyGeneration, setKeyGeneration] = useState(0)
+  useEffect(() => {
+    const onRequired = () => setNeedsKey(true)
+    addEventListener(API_KEY_REQUIRED, onRequired)
+    return () => removeEventListener(API_KEY_REQUIRED, onRequired)
+  }, [])
+
   // A remembered workspace that no longer exists (a reset database, another host) is forgotten, back to setup.
   const [workspaceName, setWorkspaceName] = useState<string>()
   useEffect(() => {
@@ -55,7 +74,7 @@ const App = () => {
       },
       () => undefined
     )
-  }, [workspaceId])
+  }, [workspaceId, keyGeneration])
 
   // The home path settles on a real page once, so choosing a workspace in the wizard does not move the page away.
   useEffect(() => {
@@ -84,6 +103,14 @@ const App = () => {
         return scoped(workspaceId, (id) => <CurationPage key={id} />)
       case "chat":
         return scoped(workspaceId, (id) => <ChatPage key={id} workspaceId={id} sessionId={rest[0]} />)
+      case "connections":
+        return scoped(workspaceId, (id) => <ConnectionsPage key={id} workspaceId={id} />)
+      case "oauth-apps":
+        return scoped(workspaceId, (id) => <OAuthAppsPage key={id} />)
+      case "devices":
+        return scoped(workspaceId, (id) => <DevicesPage key={id} />)
+      case "sync-rules":
+        return scoped(workspaceId, (id) => <SyncRulesPage key={id} />)
       case "models":
         return scoped(workspaceId, (id) => <ModelsPage key={id} />)
       case "channels":
@@ -113,6 +140,20 @@ const App = () => {
       </a>
       <header class="top">
         <strong>Carabase</strong>
+        {keySet ? (
+          <button
+            type="button"
+            class="secondary chip"
+            title="Forget the API key kept for this tab"
+            onClick={() => {
+              setApiKey(undefined)
+              setKeySet(false)
+              setKeyGeneration((generation) => generation + 1)
+            }}
+          >
+            API key: set (forget)
+          </button>
+        ) : null}
         {workspaceName === undefined ? null : (
           <a href={href("setup")} class="chip" title="Change workspace">
             {workspaceName}
@@ -130,7 +171,18 @@ const App = () => {
           </ul>
         </nav>
       </header>
-      <main id="main">{page}</main>
+      <main id="main">
+        {needsKey ? (
+          <ApiKeyPrompt
+            onKey={() => {
+              setNeedsKey(false)
+              setKeySet(true)
+              setKeyGeneration((generation) => generation + 1)
+            }}
+          />
+        ) : null}
+        <Fragment key={keyGeneration}>{page}</Fragment>
+      </main>
     </div>
   )
 }

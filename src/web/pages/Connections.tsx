@@ -1,0 +1,132 @@
+// Connections: the accounts connected through OAuth, with their token status. "Connect" is a plain navigation to the
+// host's start route (a redirect to the provider and back, not a data call); disconnecting asks to confirm, and may
+// also delete what was harvested from the account.
+import { useState } from "preact/hooks"
+import { call, hasApiKey } from "../api"
+import { ErrorMessage, Loading, Page, errorText, formatTime, useLoad } from "../components/ui"
+import { Providers, type Connection } from "../../connectors/ConnectorsApi"
+
+export const startUrl = (provider: string, workspaceId: string) =>
+  `/api/v1/auth/${encodeURIComponent(provider)}/start?workspace=${encodeURIComponent(workspaceId)}`
+
+export const ConnectionsPage = ({ workspaceId }: { readonly workspaceId: string }) => {
+  const connections = useLoad(() => call((api) => api.connections.list()), [])
+  const [confirming, setConfirming] = useState<Connection>()
+  const [purge, setPurge] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const [done, setDone] = useState<string>()
+  const [error, setError] = useState<string>()
+
+  const disconnect = async (connection: Connection) => {
+    setError(undefined)
+    setBusy(true)
+    try {
+      await call((api) =>
+        api.connections.disconnect({
+          path: { provider: connection.provider },
+          urlParams: { account: connection.id, ...(purge ? { purge: "true" as const } : {}) }
+        })
+      )
+      setDone(
+        `${connection.accountLabel} (${connection.provider}) disconnected${purge ? ", harvested data deleted" : ""}`
+      )
+      setConfirming(undefined)
+      setPurge(false)
+    } catch (failure) {
+      setError(errorText(failure))
+    } finally {
+      setBusy(false)
+    }
+    connections.reload()
+  }
+
+  return (
+    <Page title="Connections">
+      <p>
+        Connecting needs the provider&apos;s <a href="/admin/oauth-apps">OAuth app</a>. After you allow access, the
+        provider sends the browser to the host&apos;s callback, which records the connection; come back to this page.
+      </p>
+      {hasApiKey() ? (
+        <p class="muted">
+          This host requires API keys, and a browser navigation cannot carry one: the host refuses to start a connection
+          from here (401). Start it with a client that sends the key.
+        </p>
+      ) : null}
+      <div class="toolbar" role="group" aria-label="connect an account">
+        {Providers.map((provider) => (
+          <a key={provider} class="button" href={startUrl(provider, workspaceId)}>
+            Connect {provider}
+          </a>
+        ))}
+      </div>
+      {done === undefined ? null : (
+        <p class="card" role="status">
+          {done}
+        </p>
+      )}
+      <Loading when={connections.loading && connections.data === undefined} />
+      <ErrorMessage message={connections.error ?? error} />
+      <h2>Connected accounts</h2>
+      {connections.data?.connections.length === 0 ? <p>No accounts connected yet.</p> : null}
+      {connections.data === undefined || connections.data.connections.length === 0 ? null : (
+        <table aria-label="connections">
+          <thead>
+            <tr>
+              <th>Provider</th>
+              <th>Account</th>
+              <th>Token</th>
+              <th>Synced until</th>
+              <th>
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {connections.data.connections.map((connection) => (
+              <tr key={connection.id}>
+                <td>{connection.provider}</td>
+                <td>{connection.accountLabel}</td>
+                <td>
+                  <span class="chip">{connection.tokenStatus}</span>
+                </td>
+                <td>{formatTime(connection.syncedUntil)}</td>
+                <td>
+                  <button
+                    type="button"
+                    class="secondary"
+                    onClick={() => {
+                      setPurge(false)
+                      setConfirming(connection)
+                    }}
+                  >
+                    Disconnect {connection.accountLabel}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {confirming === undefined ? null : (
+        <section class="card" role="dialog" aria-label="confirm disconnect">
+          <h2>
+            Disconnect {confirming.accountLabel} ({confirming.provider})?
+          </h2>
+          <p>The host forgets the account&apos;s tokens and stops syncing it.</p>
+          <label>
+            <input type="checkbox" checked={purge} onChange={(e) => setPurge(e.currentTarget.checked)} /> Also delete
+            the data harvested from this account
+          </label>
+          <div class="row">
+            <button type="button" disabled={busy} onClick={() => void disconnect(confirming)}>
+              {busy ? "Working…" : "Confirm disconnect"}
+            </button>
+            <button type="button" class="secondary" onClick={() => setConfirming(undefined)}>
+              Cancel
+            </button>
+          </div>
+        </section>
+      )}
+    </Page>
+  )
+}
