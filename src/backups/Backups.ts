@@ -36,27 +36,42 @@ export const isCompleteDump = (tail: string): boolean => {
     .every((line) => /^(--.*|\\unrestrict \S+|\s*)$/.test(line))
 }
 
+/**
+ * Decrypts and decompresses a whole backup, passing the dump on to `out` when given, and fails on any changed, cut or
+ * extra byte, another key, or a dump without its end marker. Returns the dump's size.
+ */
+export const readBackup = async (crypto: CryptoShape, file: string, out?: Writable): Promise<number> => {
+  let tail = ""
+  let bytes = 0
+  const piped = pipeline(
+    fs.createReadStream(file),
+    crypto.openStream("backups"),
+    zlib.createGunzip(),
+    new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        bytes += chunk.length
+        tail = (tail + chunk.toString("utf8")).slice(-1024)
+        if (out === undefined || out.write(chunk)) callback()
+        else out.once("drain", () => callback())
+      },
+      final(callback) {
+        if (out === undefined) callback()
+        else out.end(callback)
+      }
+    })
+  )
+  await piped.catch((error: unknown) => {
+    out?.destroy()
+    throw error
+  })
+  if (!isCompleteDump(tail)) throw new Error("the dump inside is incomplete (no end-of-dump marker)")
+  return bytes
+}
+
 /** Decrypts and decompresses a backup without touching any database; fails on any changed, cut or extra byte. */
 export const verifyBackup = (crypto: CryptoShape, file: string) =>
   Effect.tryPromise({
-    try: async () => {
-      let tail = ""
-      let bytes = 0
-      await pipeline(
-        fs.createReadStream(file),
-        crypto.openStream("backups"),
-        zlib.createGunzip(),
-        new Writable({
-          write(chunk: Buffer, _encoding, callback) {
-            bytes += chunk.length
-            tail = (tail + chunk.toString("utf8")).slice(-1024)
-            callback()
-          }
-        })
-      )
-      if (!isCompleteDump(tail)) throw new Error("the dump inside is incomplete (no end-of-dump marker)")
-      return { bytes }
-    },
+    try: async () => ({ bytes: await readBackup(crypto, file) }),
     catch: (error) => new BackupError({ message: `${file} does not verify: ${(error as Error).message}` })
   })
 

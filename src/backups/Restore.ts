@@ -7,34 +7,9 @@ import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Writable } from "node:stream"
-import { pipeline } from "node:stream/promises"
-import * as zlib from "node:zlib"
 import { Effect, Redacted } from "effect"
 import type { CryptoShape } from "../platform/Crypto"
-import { BackupError, isCompleteDump, splitPassword, verifyBackup } from "./Backups"
-
-/** Decrypts `file` into `target` (created 0600), failing on any changed, cut or extra byte or an incomplete dump. */
-const decryptTo = async (crypto: CryptoShape, file: string, target: string) => {
-  let tail = ""
-  const out = fs.createWriteStream(target, { mode: 0o600, flags: "wx" })
-  await pipeline(
-    fs.createReadStream(file),
-    crypto.openStream("backups"),
-    zlib.createGunzip(),
-    new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        tail = (tail + chunk.toString("utf8")).slice(-1024)
-        if (out.write(chunk)) callback()
-        else out.once("drain", () => callback())
-      },
-      final(callback) {
-        out.end(callback)
-      }
-    })
-  )
-  if (!isCompleteDump(tail)) throw new Error("the dump inside is incomplete (no end-of-dump marker)")
-}
+import { BackupError, readBackup, splitPassword, verifyBackup } from "./Backups"
 
 const runPsql = (databaseUrl: Redacted.Redacted<string>, script: string) =>
   new Promise<void>((resolve, reject) => {
@@ -100,7 +75,7 @@ export const restoreBackup = (options: {
         try {
           const script = path.join(scratch, "dump.sql")
           try {
-            await decryptTo(options.crypto, options.file, script)
+            await readBackup(options.crypto, options.file, fs.createWriteStream(script, { mode: 0o600, flags: "wx" }))
           } catch (error) {
             throw new Error(`${options.file} does not verify: ${(error as Error).message}`)
           }
