@@ -3,6 +3,7 @@
 // are never returned. Imports only effect and @effect/platform.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
+import { bounded } from "../notes/NotesApi"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const Providers = ["github", "google"] as const
@@ -19,15 +20,9 @@ export const OAuthApp = Schema.Struct({
 })
 export type OAuthApp = typeof OAuthApp.Type
 
-const boundedText = (field: string, max: number) =>
-  Schema.Trim.pipe(
-    Schema.minLength(1, { message: () => `${field} must not be empty` }),
-    Schema.maxLength(max, { message: () => `${field} must be at most ${max} characters` })
-  )
-
 export const CreateOAuthApp = Schema.Struct({
   provider: Provider,
-  clientId: boundedText("clientId", 500),
+  clientId: bounded("clientId", 500),
   clientSecret: Schema.String.pipe(
     Schema.minLength(1, { message: () => "clientSecret must not be empty" }),
     Schema.maxLength(4096, { message: () => "clientSecret must be at most 4096 characters" })

@@ -3,15 +3,10 @@
 // the day's timeline. Imports only effect and @effect/platform.
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
+import { bounded } from "../notes/NotesApi"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
-const name = (field: string, max: number) =>
-  Schema.Trim.pipe(
-    Schema.minLength(1, { message: () => `${field} must not be empty` }),
-    Schema.maxLength(max, { message: () => `${field} must be at most ${max} characters` })
-  )
-
-const list = (field: string, max: number) => Schema.Array(name(field, max)).pipe(Schema.maxItems(100))
+const list = (field: string, max: number) => Schema.Array(bounded(field, max)).pipe(Schema.maxItems(100))
 
 export const Integration = Schema.String.pipe(
   Schema.pattern(/^[a-z0-9][a-z0-9_-]{0,99}$/, {
@@ -30,13 +25,13 @@ export const RuleMatch = Schema.Struct({
   /** Tags the item already carries (a device may send some). */
   tags: Schema.optional(list("tags[]", 100)),
   /** A case-insensitive substring of the title. */
-  titleContains: Schema.optional(name("titleContains", 200)),
-  urlPrefix: Schema.optional(name("urlPrefix", 2000))
+  titleContains: Schema.optional(bounded("titleContains", 200)),
+  urlPrefix: Schema.optional(bounded("urlPrefix", 2000))
 })
 export type RuleMatch = typeof RuleMatch.Type
 
 export const SyncRule = Schema.Struct({
-  name: Schema.optional(name("name", 200)),
+  name: Schema.optional(bounded("name", 200)),
   enabled: Schema.optional(Schema.Boolean),
   match: Schema.optional(RuleMatch),
   /** Folio names; each matched item is committed to every folio named by any matching rule. */

@@ -3,13 +3,8 @@
 // (the code, then the token, names the workspace). Imports only effect and @effect/platform.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
+import { bounded } from "../notes/NotesApi"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
-
-const text = (field: string, max: number) =>
-  Schema.Trim.pipe(
-    Schema.minLength(1, { message: () => `${field} must not be empty` }),
-    Schema.maxLength(max, { message: () => `${field} must be at most ${max} characters` })
-  )
 
 export const Device = Schema.Struct({
   id: Schema.UUID,
@@ -24,8 +19,8 @@ export type Device = typeof Device.Type
 export const PAIRING_CODE = /^[A-Z]{4}-[0-9]{4}$/
 
 export const CreatePairingCode = Schema.Struct({
-  connector: text("connector", 100),
-  deviceName: text("deviceName", 200)
+  connector: bounded("connector", 100),
+  deviceName: bounded("deviceName", 200)
 })
 export type CreatePairingCode = typeof CreatePairingCode.Type
 
@@ -46,15 +41,15 @@ const HttpUrl = Schema.String.pipe(
 )
 
 export const PushedDocument = Schema.Struct({
-  title: text("title", 500),
+  title: bounded("title", 500),
   url: Schema.optional(HttpUrl),
   text: Schema.String.pipe(
     Schema.minLength(1, { message: () => "text must not be empty" }),
     Schema.maxLength(1_000_000, { message: () => "text must be at most 1000000 characters" })
   ),
   /** The document's id on the device; pushing it again updates it. Defaults to its url, else its title. */
-  externalId: Schema.optional(text("externalId", 500)),
-  tags: Schema.optional(Schema.Array(text("tag", 100)).pipe(Schema.maxItems(50))),
+  externalId: Schema.optional(bounded("externalId", 500)),
+  tags: Schema.optional(Schema.Array(bounded("tag", 100)).pipe(Schema.maxItems(50))),
   metadata: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
 })
 export type PushedDocument = typeof PushedDocument.Type
