@@ -34,6 +34,14 @@ export interface JobRunsShape {
     runId: string,
     result: { readonly status: RunStatus; readonly error?: string | undefined }
   ) => Effect.Effect<void>
+  /**
+   * Ends every run still `running` in the workspace: at boot nothing runs yet, so such a run was cut off with the
+   * process that ran it. Runs of a job in `finalJobIds` become `dead` (that attempt was its last), the others `failed`.
+   */
+  readonly abandon: (
+    workspaceId: WorkspaceId,
+    abandoned: { readonly finalJobIds: ReadonlyArray<string>; readonly error: string }
+  ) => Effect.Effect<void>
   readonly recent: (limit: number) => Effect.Effect<ReadonlyArray<JobRun>, never, CurrentWorkspace>
 }
 
@@ -60,6 +68,18 @@ export const layer = Layer.effect(
           workspaceId,
           sql`update job_runs set status = ${result.status}, finished_at = now(), error = ${result.error ?? null}
               where id = ${runId}`.pipe(Effect.asVoid, Effect.orDie)
+        ),
+      abandon: (workspaceId, { error, finalJobIds }) =>
+        rls.run(
+          workspaceId,
+          Effect.gen(function* () {
+            if (finalJobIds.length > 0) {
+              yield* sql`update job_runs set status = 'dead', finished_at = now(), error = ${error}
+                         where status = 'running' and job_id in ${sql.in(finalJobIds)}`
+            }
+            yield* sql`update job_runs set status = 'failed', finished_at = now(), error = ${error}
+                       where status = 'running'`
+          }).pipe(Effect.orDie)
         ),
       recent: (limit) =>
         rls.current(

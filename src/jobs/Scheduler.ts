@@ -1,6 +1,7 @@
 // The Scheduler layer: pg-boss (in its own schema, on the owner connection) makes jobs durable, retried and
 // single-flight; node-cron fires the schedules in CARABASE_TIMEZONE. Each run processes every workspace with that
-// workspace as its scope and is recorded in job_runs. A schedule missed while the host was down runs once at boot.
+// workspace as its scope and is recorded in job_runs. A schedule missed while the host was down runs once at boot, and
+// a job a crash cut off is handed back to its retry policy then.
 import { Cause, Config, Context, Effect, Exit, Layer, Option, Redacted, Runtime, Schedule } from "effect"
 import cron from "node-cron"
 import PgBoss from "pg-boss"
@@ -45,6 +46,7 @@ export const schedulerConfig = Config.all({
 
 const SCHEMA = "pgboss"
 const deadLetterOf = (name: JobName) => `${name}.dead`
+const CUT_OFF = "the host stopped while this run was in progress (a crash or a kill)"
 
 interface StateRow {
   readonly name: string
@@ -93,7 +95,7 @@ export const layer = Layer.scoped(
         try: () => boss.start(),
         catch: (error) => new BootError({ message: `cannot start the job queue: ${(error as Error).message}` })
       }),
-      // Stop fetching, let running jobs finish (bounded); a job cut off here is retried after it expires.
+      // Stop fetching, let running jobs finish (bounded); pg-boss fails a job still running after that, so it is retried.
       () =>
         Effect.promise(() => boss.stop({ graceful: true, wait: true, timeout: 10_000, close: true })).pipe(Effect.orDie)
     )
@@ -192,6 +194,33 @@ export const layer = Layer.scoped(
         // Throwing hands the job back to pg-boss, which retries it with backoff and finally dead-letters it.
         if (failures.length > 0) return yield* Effect.fail(new Error(failures.join("; ")))
       }).pipe(Effect.annotateLogs({ service: "Scheduler", job: name }), Effect.withSpan(`Job.${name}`))
+
+    // This host is its queues' only worker and none of its jobs has started yet, so a job still `active` was cut off
+    // with a previous process (a crash, a kill, a power cut). pg-boss 10 has no heartbeat: it would notice only once
+    // expireInSeconds (30 minutes) passed, and until then the stately queue cannot start another run of that job.
+    // Failing it now hands it to the queue's retry policy: it runs again after the retry delay, and the cut-off counts
+    // as an attempt, so a job that keeps killing the host ends dead-lettered instead of crashing every boot.
+    yield* Effect.gen(function* () {
+      const active = yield* owner<{ id: string; name: JobName; retry_count: number; retry_limit: number }>`
+        select id::text as id, name, retry_count, retry_limit from ${owner(SCHEMA)}.job
+        where state = 'active' and name in ${owner.in(JobNames)}
+      `.pipe(Effect.orDie)
+      const finalJobIds: Array<string> = []
+      for (const job of active) {
+        const final = job.retry_count >= job.retry_limit
+        if (final) finalJobIds.push(job.id)
+        yield* Effect.tryPromise(() => boss.fail(job.name, job.id, { message: CUT_OFF }))
+        yield* recordState(job.name, { finished: { status: final ? "dead" : "failed", error: CUT_OFF } })
+        yield* Effect.logWarning(
+          `${job.name} was cut off by a previous process: ${final ? "dead-lettered" : "retrying"}`
+        )
+      }
+      for (const workspace of yield* workspaces.list) {
+        yield* runs.abandon(workspace.id as WorkspaceId, { finalJobIds, error: CUT_OFF })
+      }
+    }).pipe(
+      Effect.catchAllCause((cause) => Effect.logError("cannot recover jobs cut off by a previous process", cause))
+    )
 
     for (const name of JobNames) {
       const body = bodies.get(name)

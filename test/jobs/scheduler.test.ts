@@ -3,6 +3,7 @@
 import * as crypto from "node:crypto"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer } from "effect"
+import PgBoss from "pg-boss"
 import { JobBodies, JobError, type JobBody } from "../../src/jobs/JobBody"
 import type { JobName } from "../../src/jobs/JobCatalog"
 import * as JobRuns from "../../src/jobs/JobRuns"
@@ -274,5 +275,41 @@ describe("scheduler", () => {
     )
     expect(finished).toBe(true)
     expect(started).toBe(false)
+  })
+
+  it("at boot, dead-letters a job a previous process left active on its last attempt, and ends its orphaned runs", async () => {
+    const fresh = await seeded("jobs_cut_off")
+    const quick = new Map<JobName, JobBody>([
+      ["memory-distill", { scope: "host", run: Effect.succeed({ status: "succeeded" as const }) }]
+    ])
+    // A first boot creates the queues; then a job is taken as a dead process would have left it: active, no worker.
+    await run(fresh, quick, Effect.void)
+    const boss = new PgBoss({ connectionString: fresh.ownerUrl, schema: "pgboss", schedule: false, supervise: false })
+    await boss.start()
+    const jobId = (await boss.send("memory-distill", {}, { retryLimit: 0 }))!
+    expect((await boss.fetch("memory-distill"))?.map((job) => job.id)).toEqual([jobId])
+    await boss.stop({ graceful: false, wait: true })
+    const owner = await connect(fresh.ownerUrl)
+    await owner.query(
+      "insert into job_runs (workspace_id, name, status, job_id, attempt) values ($1, 'memory-distill', 'running', $2, 1), ($3, 'backup', 'running', 'gone', 1)",
+      [A, jobId, B]
+    )
+
+    await run(fresh, quick, Effect.sleep("500 millis"))
+
+    const job = await owner.query("select state::text, output from pgboss.job where id = $1", [jobId])
+    const dead = await owner.query("select count(*)::int as n from pgboss.job where name = 'memory-distill.dead'")
+    const state = await owner.query("select last_status, last_error from schedule_state where name = 'memory-distill'")
+    await owner.end()
+    expect(job.rows[0].state).toBe("failed")
+    expect(job.rows[0].output.message).toMatch(/host stopped while this run was in progress/)
+    expect(dead.rows[0].n).toBe(1)
+    expect(state.rows[0]).toMatchObject({ last_status: "dead", last_error: expect.stringMatching(/host stopped/) })
+    expect(await Effect.runPromise(runsOf(fresh, A))).toEqual([
+      { status: "dead", attempt: 1, error: expect.stringMatching(/host stopped while this run was in progress/) }
+    ])
+    expect(await Effect.runPromise(runsOf(fresh, B))).toEqual([
+      { status: "failed", attempt: 1, error: expect.stringMatching(/host stopped while this run was in progress/) }
+    ])
   })
 })

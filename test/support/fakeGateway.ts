@@ -3,6 +3,7 @@
 // `data: [DONE]`), GET /v1/models, POST /v1/embeddings, all behind `Authorization: Bearer <password>` (401 otherwise).
 // Modes misbehave on purpose: slow (no answer for a while), gated (one delta, then waits for release()), broken (the
 // connection drops mid-stream), malformed (a chunk that is not JSON) and down (every connection is dropped at once).
+// `delayFor` holds chosen requests back (one job's call, say) whatever the mode.
 import * as crypto from "node:crypto"
 import * as http from "node:http"
 import type { AddressInfo, Socket } from "node:net"
@@ -28,6 +29,8 @@ export interface FakeGatewayOptions {
   readonly chunkDelayMs?: number
   /** How long slow mode keeps a request waiting before answering. */
   readonly slowMs?: number
+  /** How long to keep this request waiting before answering (0: not at all); ends early if the client goes away. */
+  readonly delayFor?: (path: string, body: any) => number
   readonly embeddingDimensions?: number
 }
 
@@ -160,6 +163,8 @@ export const startFakeGateway = async (options: FakeGatewayOptions): Promise<Fak
       return json(response, 401, { error: { message: "Unauthorized", type: "unauthorized" } })
     }
     if (state.mode === "slow") await sleep(options.slowMs ?? 5_000)
+    const delay = options.delayFor?.(path, body) ?? 0
+    if (delay > 0) await Promise.race([sleep(delay), new Promise((resolve) => response.once("close", resolve))])
     if (response.destroyed) return
     if (request.method === "GET" && path === "/v1/models") {
       return json(response, 200, {
