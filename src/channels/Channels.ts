@@ -1,6 +1,6 @@
 // Webhook channels: each is one chat platform endpoint of a workspace, with its secrets sealed bound to their row.
 // Workspace routes manage them inside the RLS scope; inbound deliveries, which carry no workspace, find their channel
-// through resolveInbound (the channel_lookup policy) and store their events in the same transaction.
+// through resolveInbound (the channel_lookup policy) and then store their events in its workspace.
 import * as crypto from "node:crypto"
 import { Context, Effect, Layer, Option, Redacted } from "effect"
 import { Crypto, type SecretBinding } from "../platform/Crypto"
@@ -38,8 +38,11 @@ export interface OutboundChannel {
 
 export type ClaimedEvent = ClaimedRow
 
-/** Stores accepted events in the lookup's transaction; answers how many were new (the rest were redeliveries). */
-export type RecordInbound = (events: ReadonlyArray<InboundEvent>) => Effect.Effect<number>
+/**
+ * Stores accepted events in the channel's workspace; answers how many were new (the rest were redeliveries), or None
+ * when the channel was deleted after the lookup.
+ */
+export type RecordInbound = (events: ReadonlyArray<InboundEvent>) => Effect.Effect<Option.Option<number>>
 
 export interface ChannelsShape {
   readonly create: (input: CreateChannel) => Effect.Effect<ChannelRecord, never, CurrentWorkspace>
@@ -50,8 +53,9 @@ export interface ChannelsShape {
     limit: number
   ) => Effect.Effect<ReadonlyArray<ChannelEvent>, ChannelNotFound, CurrentWorkspace>
   /**
-   * Runs `use` in one transaction that can see only the channel `channelId` (none when it does not exist or is of
-   * another kind). `record` switches the transaction to the channel's workspace and inserts on conflict do nothing.
+   * Looks up the channel `channelId` through its capability policy (none when it does not exist or is of another
+   * kind) and runs `use` with it; `record` stores events in the channel's workspace, on conflict do nothing. Lookup
+   * and record are one statement each, and only the record commits anything.
    */
   readonly resolveInbound: <A, E, R>(
     channelId: string,
@@ -118,24 +122,22 @@ export const layer = Layer.effect(
         rls.current(Effect.flatMap(repo.remove(id), (removed) => (removed ? Effect.void : Effect.fail(notFound(id))))),
       events: (id, limit) => rls.current(Effect.zipRight(requireChannel(id), repo.events(id, limit))),
       resolveInbound: (channelId, kind, use) =>
-        repo.transaction(
-          Effect.gen(function* () {
-            const row = yield* repo.lookup(channelId)
-            if (Option.isNone(row) || row.value.kind !== kind) {
-              return yield* use(Option.none(), () => Effect.dieMessage("resolveInbound: no channel to record into"))
-            }
-            const found = row.value
-            const signingSecret = yield* open(found.id, "signing_secret_sealed", found.signingSecretSealed)
-            const channel: InboundChannel = {
-              id: found.id,
-              workspaceId: found.workspaceId as WorkspaceId,
-              kind: found.kind,
-              signingSecret: Option.getOrThrow(signingSecret),
-              verifyToken: yield* open(found.id, "verify_token_sealed", found.verifyTokenSealed)
-            }
-            return yield* use(Option.some(channel), (events) => repo.record(found.workspaceId, found.id, events))
-          })
-        ),
+        Effect.gen(function* () {
+          const row = yield* repo.lookup(channelId)
+          if (Option.isNone(row) || row.value.kind !== kind) {
+            return yield* use(Option.none(), () => Effect.dieMessage("resolveInbound: no channel to record into"))
+          }
+          const found = row.value
+          const signingSecret = yield* open(found.id, "signing_secret_sealed", found.signingSecretSealed)
+          const channel: InboundChannel = {
+            id: found.id,
+            workspaceId: found.workspaceId as WorkspaceId,
+            kind: found.kind,
+            signingSecret: Option.getOrThrow(signingSecret),
+            verifyToken: yield* open(found.id, "verify_token_sealed", found.verifyTokenSealed)
+          }
+          return yield* use(Option.some(channel), (events) => repo.record(found.workspaceId, found.id, events))
+        }),
       claimReceived: (limit) => rls.current(repo.claim(limit)),
       finishEvent: (id, status) => rls.current(repo.setStatus(id, status)),
       outbound: (channelId) =>

@@ -1,7 +1,7 @@
 // The channels SQL: webhook_channels (secrets as sealed bytes) and channel_events. Workspace statements run inside
-// the caller's RLS scope; the inbound ones inside the lookup transaction of Channels.inbound.
+// the caller's RLS scope; the inbound ones are two statements (sql/0010) that run on their own.
 import { SqlError, SqlSchema } from "@effect/sql"
-import { Effect, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
 import { AppDb } from "../platform/Db"
 import { ChannelKind } from "./ChannelsApi"
 import { InboundPayload } from "./InboundPayload"
@@ -24,6 +24,14 @@ const SealedRow = Schema.Struct({
   outboundUrl: Schema.NullOr(Schema.String)
 })
 export type SealedRow = typeof SealedRow.Type
+
+const InboundRow = Schema.Struct({
+  id: Schema.UUID,
+  workspaceId: Schema.UUID,
+  kind: ChannelKind,
+  signingSecretSealed: Schema.Uint8ArrayFromSelf,
+  verifyTokenSealed: Schema.NullOr(Schema.Uint8ArrayFromSelf)
+})
 
 const EventRow = Schema.Struct({
   id: Schema.UUID,
@@ -61,6 +69,9 @@ const toJsonb = (events: ReadonlyArray<{ externalId: string; payload: unknown }>
     events.map((e) => ({ external_id: e.externalId, payload: e.payload })),
     (_key, value: unknown) => (typeof value === "string" ? value.replaceAll("\u0000", "\ufffd") : value)
   )
+
+/** The channel's row went away between lookup and insert (the composite foreign key of channel_events). */
+const isForeignKeyViolation = (error: SqlError.SqlError) => (error.cause as { code?: string } | null)?.code === "23503"
 
 /** Stored rows that stop decoding, or an insert that returns nothing, are host defects, not client errors. */
 const orDie = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.orDie(effect)
@@ -115,28 +126,31 @@ export const make = Effect.gen(function* () {
       from webhook_channels where id = ${id}`
   })
 
-  /** Inside the inbound transaction: only the channel named by app.channel_id is visible (policy channel_lookup). */
-  const lookup = (channelId: string) =>
-    sql`select set_config('app.channel_id', ${channelId}, true)`.pipe(Effect.zipRight(sealed(channelId)), orDie)
+  /** The channel an inbound delivery names, read through the channel_lookup policy (sql/0010). Nothing to commit. */
+  const lookup = SqlSchema.findOne({
+    Request: Schema.UUID,
+    Result: InboundRow,
+    execute: (id) => sql`
+      select id, workspace_id, kind, signing_secret_sealed, verify_token_sealed from carabase_inbound_channel(${id})`
+  })
 
-  /** Switches the inbound transaction to the channel's workspace and stores what is new; returns how many were. */
+  /**
+   * Stores a verified delivery's events in the channel's workspace, once per external id, in one statement and one
+   * commit (sql/0010); answers how many were new, or None when the channel was deleted since the lookup.
+   */
   const record = (
     workspaceId: string,
     channelId: string,
     events: ReadonlyArray<{ externalId: string; payload: unknown }>
-  ) =>
-    Effect.gen(function* () {
-      yield* sql`select set_config('app.workspace_id', ${workspaceId}, true)`
-      if (events.length === 0) return 0
-      const rows = yield* sql<{ id: string }>`
-        insert into channel_events (channel_id, external_id, payload, received_at)
-        select ${channelId}::uuid, e.external_id, e.payload, clock_timestamp()
-        from jsonb_to_recordset(${toJsonb(events)}::jsonb)
-          as e(external_id text, payload jsonb)
-        on conflict (channel_id, external_id) do nothing
-        returning id`
-      return rows.length
-    }).pipe(orDie)
+  ): Effect.Effect<Option.Option<number>> =>
+    events.length === 0
+      ? Effect.succeed(Option.some(0))
+      : sql<{ stored: number }>`
+          select carabase_record_inbound(${channelId}, ${workspaceId}, ${toJsonb(events)}::jsonb) as stored`.pipe(
+          Effect.map((rows) => Option.some(rows[0]?.stored ?? 0)),
+          Effect.catchIf(isForeignKeyViolation, () => Effect.succeed(Option.none<number>())),
+          orDie
+        )
 
   const claim = SqlSchema.findAll({
     Request: Schema.Number,
@@ -166,17 +180,11 @@ export const make = Effect.gen(function* () {
     exists: (id: string) => Effect.map(orDie(exists(id)), (rows) => rows.length > 0),
     events: (channelId: string, limit: number) => orDie(events({ channelId, limit })),
     sealed: (id: string) => orDie(sealed(id)),
-    lookup,
+    lookup: (channelId: string) => orDie(lookup(channelId)),
     record,
     claim: (limit: number) => orDie(claim(limit)),
     setStatus: (id: string, status: EventStatus) =>
-      Effect.map(orDie(setStatus({ id, status })), (rows) => rows.length > 0),
-    transaction: <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-      sql
-        .withTransaction(effect)
-        .pipe(
-          Effect.catchIf((error): error is SqlError.SqlError => error instanceof SqlError.SqlError, Effect.die)
-        ) as Effect.Effect<A, E, R>
+      Effect.map(orDie(setStatus({ id, status })), (rows) => rows.length > 0)
   }
 })
 

@@ -69,8 +69,7 @@ export const WebhooksHttpLive = HttpApiBuilder.Router.use((router) =>
               case "Challenge":
                 return HttpServerResponse.unsafeJson({ challenge: parsed.challenge })
               case "Events":
-                yield* record(parsed.events)
-                return kind.accepted
+                return Option.isSome(yield* record(parsed.events)) ? kind.accepted : unknown
             }
           })
         )

@@ -151,3 +151,72 @@ describe("the channel lookup policy", () => {
     ])
   })
 })
+
+describe("the inbound functions (sql/0010), called as carabase_app", () => {
+  it("carabase_inbound_channel returns exactly the named channel, and leaves no setting behind", async () => {
+    await asApp({}, async (client) => {
+      const { rows } = await client.query("select id, workspace_id from carabase_inbound_channel($1)", [channelB1])
+      expect(rows).toEqual([{ id: channelB1, workspace_id: B }])
+      expect((await client.query("select * from carabase_inbound_channel($1)", [crypto.randomUUID()])).rows).toEqual([])
+      expect(await ids(client, "select id from webhook_channels")).toEqual([])
+    })
+  })
+
+  it("inside workspace A's scope, a lookup of B's channel neither widens nor ends A's scope", async () => {
+    await asApp({ workspace: A, channel: channelA }, async (client) => {
+      await client.query("select * from carabase_inbound_channel($1)", [channelB1])
+      expect(await ids(client, "select id from webhook_channels")).toEqual([channelA])
+      const { rows } = await client.query("select current_setting('app.workspace_id', true) as ws")
+      expect(rows).toEqual([{ ws: A }])
+    })
+  })
+
+  it("carabase_record_inbound stores once per external id, in the channel's own workspace only", async () => {
+    const events = JSON.stringify([
+      { external_id: "fn1", payload: { n: 1 } },
+      { external_id: "fn1", payload: { n: 2 } }
+    ])
+    await asApp({}, async (client) => {
+      const stored = await client.query("select carabase_record_inbound($1, $2, $3::jsonb) as n", [
+        channelB2,
+        B,
+        events
+      ])
+      expect(stored.rows).toEqual([{ n: 1 }])
+      const again = await client.query("select carabase_record_inbound($1, $2, $3::jsonb) as n", [channelB2, B, events])
+      expect(again.rows).toEqual([{ n: 0 }])
+      // Naming workspace A for B's channel is refused by the composite foreign key, not stored under A.
+      await expect(
+        client.query("select carabase_record_inbound($1, $2, $3::jsonb)", [
+          channelB2,
+          A,
+          JSON.stringify([{ external_id: "forged", payload: {} }])
+        ])
+      ).rejects.toMatchObject({ code: "23503" })
+    })
+  })
+
+  it("inside workspace A's scope, a record into B puts A's scope back afterwards", async () => {
+    await asApp({ workspace: A }, async (client) => {
+      await client.query("select carabase_record_inbound($1, $2, $3::jsonb)", [
+        channelB1,
+        B,
+        JSON.stringify([{ external_id: "scoped", payload: {} }])
+      ])
+      const { rows } = await client.query("select external_id from channel_events order by external_id")
+      expect(rows).toEqual([{ external_id: "evA" }])
+    })
+  })
+
+  it("run as the caller (SECURITY INVOKER), owned by the owner, executable by carabase_app", async () => {
+    const { rows } = await owner.query(
+      `select p.proname, p.prosecdef, pg_get_userbyid(p.proowner) <> 'carabase_app' as owner_ok,
+              has_function_privilege('carabase_app', p.oid, 'execute') as app_can
+       from pg_proc p where p.proname in ('carabase_inbound_channel', 'carabase_record_inbound') order by p.proname`
+    )
+    expect(rows).toEqual([
+      { proname: "carabase_inbound_channel", prosecdef: false, owner_ok: true, app_can: true },
+      { proname: "carabase_record_inbound", prosecdef: false, owner_ok: true, app_can: true }
+    ])
+  })
+})

@@ -73,13 +73,13 @@ describe("Channels.resolveInbound", () => {
         )
       )
     )
-    expect(stored).toBe(2)
+    expect(stored).toEqual(Option.some(2))
     const again = await run(
       Effect.flatMap(Channels, (c) =>
         c.resolveInbound(channel.id, "telegram", (_found, record) => record([message("2", "again")]))
       )
     )
-    expect(again).toBe(0)
+    expect(again).toEqual(Option.some(0))
     const owner = await connect(db.ownerUrl)
     const { rows } = await owner.query(
       "select workspace_id, external_id from channel_events where channel_id = $1 order by external_id",
@@ -90,6 +90,31 @@ describe("Channels.resolveInbound", () => {
       { workspace_id: B, external_id: "1" },
       { workspace_id: B, external_id: "2" }
     ])
+  })
+
+  it("stores nothing, and says so, when the channel is deleted between its lookup and the record", async () => {
+    const channel = await inWorkspace(
+      A,
+      Effect.flatMap(Channels, (c) => c.create({ kind: "telegram", name: "gone", signingSecret: "tg_gone" }))
+    )
+    const stored = await run(
+      Effect.flatMap(Channels, (c) =>
+        c.resolveInbound(channel.id, "telegram", (found, record) =>
+          Effect.gen(function* () {
+            expect(Option.isSome(found)).toBe(true)
+            yield* Effect.provideService(c.remove(channel.id), CurrentWorkspace, A)
+            return yield* record([message("9", "late")])
+          })
+        )
+      )
+    )
+    expect(stored).toEqual(Option.none())
+    const owner = await connect(db.ownerUrl)
+    const { rows } = await owner.query("select count(*)::int as n from channel_events where channel_id = $1", [
+      channel.id
+    ])
+    await owner.end()
+    expect(rows[0].n).toBe(0)
   })
 
   it("finds nothing for an unknown id or a channel of another kind", async () => {
