@@ -40,7 +40,11 @@ import * as Tasks from "./tasks/Tasks"
 import * as Webhooks from "./webhooks/WebhooksLayer"
 import * as Workspaces from "./workspaces/Workspaces"
 
-export const LoggingLive = Logging.layer
+/**
+ * Log level and format, and no tracing: the host exports no traces, and every span (one per request, one per SQL
+ * statement) costs allocations and attribute work on the request path (measured in test/bench/RESULTS.md).
+ */
+export const LoggingLive = Layer.merge(Logging.layer, Layer.setTracerEnabled(false))
 
 /** Checked before anything connects: the master key, and the gateway URL (a remote one is refused from the URL alone). */
 export const PlatformLive = (hostEnv: HostEnv.HostEnvShape) =>

@@ -1,5 +1,5 @@
 // The HTTP server: the declared API with its handlers, the OpenAPI document, JSON errors, bound to HOST:PORT.
-import { HttpApiBuilder } from "@effect/platform"
+import { HttpApiBuilder, HttpMiddleware } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Config, Effect, Layer } from "effect"
 import { AdminHttpLive } from "../admin/AdminHttp"
@@ -93,5 +93,7 @@ export const ServerLive = HttpApiBuilder.serve().pipe(
   ]),
   Layer.provide(ApiLive),
   Layer.provideMerge(NodeServerLive),
+  // No request spans: they parse the URL and copy every header into attributes for a tracer that exports nowhere.
+  HttpMiddleware.withTracerDisabledWhen(() => true),
   Layer.merge(LogAddress)
 )

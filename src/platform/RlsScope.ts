@@ -1,7 +1,9 @@
-// Runs an effect as one workspace: a transaction on the app pool whose first statement is
-// `select set_config('app.workspace_id', $1, true)`. The setting is transaction-local, so it ends with the
-// transaction and a pooled connection never carries it into another request.
-import { Context, Effect, Layer, Option } from "effect"
+// Runs an effect as one workspace: a transaction on the app pool opened by
+// `BEGIN; SELECT set_config('app.workspace_id', '<uuid>', true)`, sent as one simple-protocol message so the scope
+// costs one round trip, not two. The setting is transaction-local, so it ends with the transaction and a pooled
+// connection never carries it into another request.
+import { SqlClient } from "@effect/sql"
+import { Context, Effect, Layer, Option, Scope } from "effect"
 import { CurrentWorkspace, type WorkspaceId } from "../workspaces/CurrentWorkspace"
 import { AppDb } from "./Db"
 
@@ -23,10 +25,34 @@ export interface RlsScopeShape {
 
 export class RlsScope extends Context.Tag("carabase/RlsScope")<RlsScope, RlsScopeShape>() {}
 
+/** The id is spliced into the statement, so it must be a UUID and nothing else: anything else is a defect. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
 export const layer = Layer.effect(
   RlsScope,
   Effect.gen(function* () {
     const sql = yield* AppDb
+    const acquireConnection = Effect.flatMap(Scope.make(), (scope) =>
+      Effect.map(Scope.extend(sql.reserve, scope), (connection) => [scope, connection] as const)
+    )
+    /** sql.withTransaction, with BEGIN and the workspace setting in one message; nested transactions are savepoints. */
+    const withWorkspaceTransaction = (workspaceId: WorkspaceId) =>
+      SqlClient.makeWithTransaction({
+        transactionTag: SqlClient.TransactionConnection,
+        spanAttributes: [],
+        acquireConnection,
+        begin: (connection) =>
+          connection.executeUnprepared(
+            `BEGIN; SELECT set_config('app.workspace_id', '${workspaceId}', true)`,
+            [],
+            undefined
+          ),
+        savepoint: (connection, id) => connection.executeUnprepared(`SAVEPOINT effect_sql_${id}`, [], undefined),
+        commit: (connection) => connection.executeUnprepared("COMMIT", [], undefined),
+        rollback: (connection) => connection.executeUnprepared("ROLLBACK", [], undefined),
+        rollbackSavepoint: (connection, id) =>
+          connection.executeUnprepared(`ROLLBACK TO SAVEPOINT effect_sql_${id}`, [], undefined)
+      })
     const run = <A, E, R>(workspaceId: WorkspaceId, effect: Effect.Effect<A, E, R>) =>
       Effect.serviceOption(ActiveScope).pipe(
         Effect.flatMap((active) => {
@@ -35,15 +61,10 @@ export const layer = Layer.effect(
               ? effect
               : Effect.dieMessage("RlsScope: a workspace scope cannot be nested inside another workspace's scope")
           }
-          return sql
-            .withTransaction(
-              sql`select set_config('app.workspace_id', ${workspaceId}, true)`.pipe(
-                Effect.orDie,
-                Effect.zipRight(effect),
-                Effect.provideService(ActiveScope, workspaceId)
-              )
-            )
-            .pipe(Effect.catchTag("SqlError", Effect.die))
+          if (!UUID.test(workspaceId)) return Effect.dieMessage("RlsScope: a workspace id must be a canonical UUID")
+          return withWorkspaceTransaction(workspaceId)(Effect.provideService(effect, ActiveScope, workspaceId)).pipe(
+            Effect.catchTag("SqlError", Effect.die)
+          )
         }),
         Effect.provideService(CurrentWorkspace, workspaceId)
       ) as Effect.Effect<A, E, Exclude<R, CurrentWorkspace>>

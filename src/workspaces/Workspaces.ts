@@ -18,6 +18,14 @@ const toWorkspace = (row: typeof WorkspaceRow.Type) => new Workspace(row)
 
 export class Workspaces extends Context.Tag("carabase/Workspaces")<Workspaces, WorkspacesShape>() {}
 
+/**
+ * Workspaces the host has seen exist, so the workspace middleware does not spend a round trip per request on it. The
+ * API never deletes a workspace; an entry still expires after a while in case an operator deletes one by hand, and
+ * until then requests for it find nothing under RLS. Unknown ids are never cached: each is looked up.
+ */
+const KNOWN_FOR_MS = 30_000
+const KNOWN_MAX = 1_000
+
 export const layer = Layer.effect(
   Workspaces,
   Effect.gen(function* () {
@@ -37,18 +45,36 @@ export const layer = Layer.effect(
       Result: Schema.Struct({ id: WorkspaceId }),
       execute: (id) => sql`select id from workspaces where id = ${id}`
     })
+    const known = new Map<string, number>()
+    const remember = (id: string, now: number) => {
+      if (known.size >= KNOWN_MAX) known.delete(known.keys().next().value!)
+      known.set(id, now + KNOWN_FOR_MS)
+    }
     return {
-      create: (name) => insert(name).pipe(Effect.map(toWorkspace), Effect.orDie, Effect.withSpan("Workspaces.create")),
+      create: (name) =>
+        insert(name).pipe(
+          Effect.tap((row) => Effect.sync(() => remember(row.id, Date.now()))),
+          Effect.map(toWorkspace),
+          Effect.orDie,
+          Effect.withSpan("Workspaces.create")
+        ),
       list: list(undefined).pipe(
         Effect.map((rows) => rows.map(toWorkspace)),
         Effect.orDie,
         Effect.withSpan("Workspaces.list")
       ),
       exists: (id) =>
-        find(id).pipe(
-          Effect.map((row) => row._tag === "Some"),
-          Effect.orDie
-        )
+        Effect.suspend(() => {
+          const now = Date.now()
+          const until = known.get(id)
+          if (until !== undefined && until > now) return Effect.succeed(true)
+          known.delete(id)
+          return find(id).pipe(
+            Effect.map((row) => row._tag === "Some"),
+            Effect.tap((found) => (found ? Effect.sync(() => remember(id, now)) : Effect.void)),
+            Effect.orDie
+          )
+        })
     } satisfies WorkspacesShape
   })
 )
