@@ -46,5 +46,24 @@ BEGIN
 END
 $$;
 
+-- Group commit: several verified deliveries ([{ channel, workspace, events }]) stored in one transaction, each in its
+-- own channel's workspace exactly as carabase_record_inbound stores one; answers each delivery's count, in order.
+CREATE FUNCTION carabase_record_inbound_batch(deliveries jsonb)
+  RETURNS integer[]
+  LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+  AS $$
+DECLARE
+  counts integer[] := '{}';
+  delivery jsonb;
+BEGIN
+  FOR delivery IN SELECT value FROM jsonb_array_elements(deliveries) WITH ORDINALITY AS d (value, n) ORDER BY n LOOP
+    counts := counts || carabase_record_inbound(
+      (delivery ->> 'channel')::uuid, (delivery ->> 'workspace')::uuid, delivery -> 'events');
+  END LOOP;
+  RETURN counts;
+END
+$$;
+
 GRANT EXECUTE ON FUNCTION carabase_inbound_channel(uuid) TO carabase_app;
 GRANT EXECUTE ON FUNCTION carabase_record_inbound(uuid, uuid, jsonb) TO carabase_app;
+GRANT EXECUTE ON FUNCTION carabase_record_inbound_batch(jsonb) TO carabase_app;

@@ -8,6 +8,7 @@ import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace, WorkspaceId } from "../workspaces/CurrentWorkspace"
 import { ChannelNotFound, type ChannelEvent, type ChannelKind, type CreateChannel } from "./ChannelsApi"
 import * as ChannelsRepo from "./ChannelsRepo"
+import * as InboundRecorder from "./InboundRecorder"
 import type { ClaimedRow, EventStatus } from "./ChannelsRepo"
 import type { InboundEvent } from "./InboundPayload"
 
@@ -79,12 +80,37 @@ const binding = (rowId: string, column: string): SecretBinding => ({ table: TABL
 const notFound = (id: string) =>
   new ChannelNotFound({ message: `no webhook channel ${id} in this workspace: list them with GET /webhook-channels` })
 
-export const layer = Layer.effect(
+/**
+ * Channel rows (sealed secrets, never opened ones) are kept after a lookup so a delivery does not pay a round trip
+ * to read them: channels are only created and deleted through this service, and a delete forgets its entry. An entry
+ * expires after a minute all the same; unknown ids are never kept. A delivery racing the delete of its channel is
+ * still refused: its insert meets the foreign key, and it answers 404 with nothing stored.
+ */
+const LOOKUP_FOR_MS = 60_000
+const LOOKUP_MAX = 1_000
+
+export const layer = Layer.scoped(
   Channels,
   Effect.gen(function* () {
     const repo = yield* ChannelsRepo.make
     const rls = yield* RlsScope
     const secrets = yield* Crypto
+    const record = yield* InboundRecorder.make(repo.record)
+    const lookups = new Map<string, { readonly row: ChannelsRepo.InboundRow; readonly until: number }>()
+    const lookup = (channelId: string) =>
+      Effect.suspend(() => {
+        const now = Date.now()
+        const hit = lookups.get(channelId)
+        if (hit !== undefined && hit.until > now) return Effect.succeed(Option.some(hit.row))
+        lookups.delete(channelId)
+        return Effect.tap(repo.lookup(channelId), (row) =>
+          Effect.sync(() => {
+            if (Option.isNone(row)) return
+            if (lookups.size >= LOOKUP_MAX) lookups.delete(lookups.keys().next().value!)
+            lookups.set(channelId, { row: row.value, until: now + LOOKUP_FOR_MS })
+          })
+        )
+      })
 
     const seal = (id: string, column: string, value: string | undefined) =>
       value === undefined ? Effect.succeed(null) : secrets.seal(Redacted.make(value), binding(id, column))
@@ -119,11 +145,13 @@ export const layer = Layer.effect(
         ),
       list: rls.current(repo.list),
       remove: (id) =>
-        rls.current(Effect.flatMap(repo.remove(id), (removed) => (removed ? Effect.void : Effect.fail(notFound(id))))),
+        rls
+          .current(Effect.flatMap(repo.remove(id), (removed) => (removed ? Effect.void : Effect.fail(notFound(id)))))
+          .pipe(Effect.ensuring(Effect.sync(() => lookups.delete(id)))),
       events: (id, limit) => rls.current(Effect.zipRight(requireChannel(id), repo.events(id, limit))),
       resolveInbound: (channelId, kind, use) =>
         Effect.gen(function* () {
-          const row = yield* repo.lookup(channelId)
+          const row = yield* lookup(channelId)
           if (Option.isNone(row) || row.value.kind !== kind) {
             return yield* use(Option.none(), () => Effect.dieMessage("resolveInbound: no channel to record into"))
           }
@@ -136,7 +164,11 @@ export const layer = Layer.effect(
             signingSecret: Option.getOrThrow(signingSecret),
             verifyToken: yield* open(found.id, "verify_token_sealed", found.verifyTokenSealed)
           }
-          return yield* use(Option.some(channel), (events) => repo.record(found.workspaceId, found.id, events))
+          return yield* use(Option.some(channel), (events) =>
+            events.length === 0
+              ? Effect.succeed(Option.some(0))
+              : record({ workspaceId: found.workspaceId, channelId: found.id, events })
+          )
         }),
       claimReceived: (limit) => rls.current(repo.claim(limit)),
       finishEvent: (id, status) => rls.current(repo.setStatus(id, status)),

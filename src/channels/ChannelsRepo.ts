@@ -1,7 +1,7 @@
 // The channels SQL: webhook_channels (secrets as sealed bytes) and channel_events. Workspace statements run inside
 // the caller's RLS scope; the inbound ones are two statements (sql/0010) that run on their own.
 import { SqlError, SqlSchema } from "@effect/sql"
-import { Effect, Option, Schema } from "effect"
+import { Data, Effect, Schema } from "effect"
 import { AppDb } from "../platform/Db"
 import { ChannelKind } from "./ChannelsApi"
 import { InboundPayload } from "./InboundPayload"
@@ -25,13 +25,15 @@ const SealedRow = Schema.Struct({
 })
 export type SealedRow = typeof SealedRow.Type
 
-const InboundRow = Schema.Struct({
+export const InboundRow = Schema.Struct({
   id: Schema.UUID,
   workspaceId: Schema.UUID,
   kind: ChannelKind,
   signingSecretSealed: Schema.Uint8ArrayFromSelf,
   verifyTokenSealed: Schema.NullOr(Schema.Uint8ArrayFromSelf)
 })
+
+export type InboundRow = typeof InboundRow.Type
 
 const EventRow = Schema.Struct({
   id: Schema.UUID,
@@ -63,11 +65,26 @@ export interface NewChannel {
   readonly outboundUrl: string | null
 }
 
+/** A verified delivery to store: its channel, that channel's workspace, and the events in it. */
+export interface InboundDelivery {
+  readonly workspaceId: string
+  readonly channelId: string
+  readonly events: ReadonlyArray<{ readonly externalId: string; readonly payload: unknown }>
+}
+
+/** The channel of a delivery was deleted between its lookup and its record. */
+export class ChannelGone extends Data.TaggedError("ChannelGone") {}
+
 /** jsonb refuses the NUL character; a signed delivery carrying one is still stored, with U+FFFD in its place. */
-const toJsonb = (events: ReadonlyArray<{ externalId: string; payload: unknown }>) =>
+const withoutNul = (_key: string, value: unknown) =>
+  typeof value === "string" ? value.replaceAll("\u0000", "\ufffd") : value
+const eventsJson = (events: InboundDelivery["events"]) =>
+  events.map((e) => ({ external_id: e.externalId, payload: e.payload }))
+const toJsonb = (events: InboundDelivery["events"]) => JSON.stringify(eventsJson(events), withoutNul)
+const batchJsonb = (deliveries: ReadonlyArray<InboundDelivery>) =>
   JSON.stringify(
-    events.map((e) => ({ external_id: e.externalId, payload: e.payload })),
-    (_key, value: unknown) => (typeof value === "string" ? value.replaceAll("\u0000", "\ufffd") : value)
+    deliveries.map((d) => ({ channel: d.channelId, workspace: d.workspaceId, events: eventsJson(d.events) })),
+    withoutNul
   )
 
 /** The channel's row went away between lookup and insert (the composite foreign key of channel_events). */
@@ -135,22 +152,29 @@ export const make = Effect.gen(function* () {
   })
 
   /**
-   * Stores a verified delivery's events in the channel's workspace, once per external id, in one statement and one
-   * commit (sql/0010); answers how many were new, or None when the channel was deleted since the lookup.
+   * Stores verified deliveries, each in its channel's workspace and once per external id, in one statement and one
+   * commit (sql/0010); answers each delivery's count of new events, in order. A delivery whose channel was deleted
+   * since its lookup fails the statement with a foreign key violation (ChannelGone), and nothing of it is stored.
    */
   const record = (
-    workspaceId: string,
-    channelId: string,
-    events: ReadonlyArray<{ externalId: string; payload: unknown }>
-  ): Effect.Effect<Option.Option<number>> =>
-    events.length === 0
-      ? Effect.succeed(Option.some(0))
-      : sql<{ stored: number }>`
-          select carabase_record_inbound(${channelId}, ${workspaceId}, ${toJsonb(events)}::jsonb) as stored`.pipe(
-          Effect.map((rows) => Option.some(rows[0]?.stored ?? 0)),
-          Effect.catchIf(isForeignKeyViolation, () => Effect.succeed(Option.none<number>())),
-          orDie
-        )
+    deliveries: ReadonlyArray<InboundDelivery>
+  ): Effect.Effect<ReadonlyArray<number>, ChannelGone, never> => {
+    const call =
+      deliveries.length === 1
+        ? sql<{ stored: number }>`
+            select carabase_record_inbound(${deliveries[0]!.channelId}, ${deliveries[0]!.workspaceId},
+                                           ${toJsonb(deliveries[0]!.events)}::jsonb) as stored`.pipe(
+            Effect.map((rows) => [rows[0]?.stored ?? 0])
+          )
+        : sql<{ stored: ReadonlyArray<number> }>`
+            select carabase_record_inbound_batch(${batchJsonb(deliveries)}::jsonb) as stored`.pipe(
+            Effect.map((rows) => rows[0]?.stored ?? [])
+          )
+    return call.pipe(
+      Effect.catchIf(isForeignKeyViolation, () => Effect.fail(new ChannelGone())),
+      Effect.catchTag("SqlError", Effect.die)
+    )
+  }
 
   const claim = SqlSchema.findAll({
     Request: Schema.Number,

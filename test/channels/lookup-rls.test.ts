@@ -208,15 +208,43 @@ describe("the inbound functions (sql/0010), called as carabase_app", () => {
     })
   })
 
+  it("carabase_record_inbound_batch stores each delivery in its own channel's workspace, all or nothing", async () => {
+    const batch = (workspaceOfB2: string) =>
+      JSON.stringify([
+        { channel: channelA, workspace: A, events: [{ external_id: "batch-a", payload: {} }] },
+        { channel: channelB2, workspace: workspaceOfB2, events: [{ external_id: "batch-b", payload: {} }] },
+        { channel: channelA, workspace: A, events: [{ external_id: "batch-a", payload: {} }] }
+      ])
+    await asApp({}, async (client) => {
+      // B2 claimed for workspace A: the foreign key refuses it, and the statement stores nothing of the batch.
+      await expect(
+        client.query("select carabase_record_inbound_batch($1::jsonb) as counts", [batch(A)])
+      ).rejects.toMatchObject({ code: "23503" })
+    })
+    await asApp({}, async (client) => {
+      const { rows } = await client.query("select carabase_record_inbound_batch($1::jsonb) as counts", [batch(B)])
+      expect(rows).toEqual([{ counts: [1, 1, 0] }])
+      await client.query("commit")
+    })
+    const stored = await owner.query(
+      "select workspace_id, external_id from channel_events where external_id like 'batch-%' order by external_id"
+    )
+    expect(stored.rows).toEqual([
+      { workspace_id: A, external_id: "batch-a" },
+      { workspace_id: B, external_id: "batch-b" }
+    ])
+  })
+
   it("run as the caller (SECURITY INVOKER), owned by the owner, executable by carabase_app", async () => {
     const { rows } = await owner.query(
       `select p.proname, p.prosecdef, pg_get_userbyid(p.proowner) <> 'carabase_app' as owner_ok,
               has_function_privilege('carabase_app', p.oid, 'execute') as app_can
-       from pg_proc p where p.proname in ('carabase_inbound_channel', 'carabase_record_inbound') order by p.proname`
+       from pg_proc p where p.proname like 'carabase\\_%inbound%' order by p.proname`
     )
     expect(rows).toEqual([
       { proname: "carabase_inbound_channel", prosecdef: false, owner_ok: true, app_can: true },
-      { proname: "carabase_record_inbound", prosecdef: false, owner_ok: true, app_can: true }
+      { proname: "carabase_record_inbound", prosecdef: false, owner_ok: true, app_can: true },
+      { proname: "carabase_record_inbound_batch", prosecdef: false, owner_ok: true, app_can: true }
     ])
   })
 })

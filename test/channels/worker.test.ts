@@ -117,6 +117,48 @@ describe("Channels.resolveInbound", () => {
     expect(rows[0].n).toBe(0)
   })
 
+  it("stores concurrent deliveries, committed together, and a deleted channel fails only its own", async () => {
+    const C = crypto.randomUUID() as WorkspaceId
+    const setup = await connect(db.ownerUrl)
+    await setup.query("insert into workspaces (id, name) values ($1, 'C')", [C])
+    await setup.end()
+    const [keep, gone] = await inWorkspace(
+      C,
+      Effect.flatMap(Channels, (c) =>
+        Effect.all([
+          c.create({ kind: "telegram", name: "keep", signingSecret: "tg_keep" }),
+          c.create({ kind: "telegram", name: "gone", signingSecret: "tg_gone2" })
+        ])
+      )
+    )
+    const [recordKeep, recordGone] = await run(
+      Effect.flatMap(Channels, (c) =>
+        Effect.all(
+          [keep!, gone!].map((ch) => c.resolveInbound(ch.id, "telegram", (_f, record) => Effect.succeed(record)))
+        )
+      )
+    )
+    await inWorkspace(
+      C,
+      Effect.flatMap(Channels, (c) => c.remove(gone!.id))
+    )
+    const results = await run(
+      Effect.all(
+        Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? recordKeep! : recordGone!)([message(`m${i}`, `n${i}`)])),
+        { concurrency: "unbounded" }
+      )
+    )
+    expect(results.filter((_, i) => i % 2 === 0)).toEqual(Array.from({ length: 20 }, () => Option.some(1)))
+    expect(results.filter((_, i) => i % 2 === 1)).toEqual(Array.from({ length: 20 }, () => Option.none()))
+    const owner = await connect(db.ownerUrl)
+    const { rows } = await owner.query(
+      "select channel_id, count(*)::int as n from channel_events where channel_id = any($1) group by channel_id",
+      [[keep!.id, gone!.id]]
+    )
+    await owner.end()
+    expect(rows).toEqual([{ channel_id: keep!.id, n: 20 }])
+  })
+
   it("finds nothing for an unknown id or a channel of another kind", async () => {
     const channel = await inWorkspace(
       A,
