@@ -2,7 +2,7 @@
 // Workspace routes manage them inside the RLS scope; inbound deliveries, which carry no workspace, find their channel
 // through resolveInbound (the channel_lookup policy) and then store their events in its workspace.
 import * as crypto from "node:crypto"
-import { Context, Effect, Layer, Option, Redacted } from "effect"
+import { Context, Effect, Layer, Option, Queue, Redacted } from "effect"
 import { Crypto, type SecretBinding } from "../platform/Crypto"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace, WorkspaceId } from "../workspaces/CurrentWorkspace"
@@ -63,6 +63,10 @@ export interface ChannelsShape {
     kind: ChannelKind,
     use: (channel: Option.Option<InboundChannel>, record: RecordInbound) => Effect.Effect<A, E, R>
   ) => Effect.Effect<A, E, R>
+  /** For the reply worker: completes when a delivery stored new events since the last call (or at once, the first time). */
+  readonly received: Effect.Effect<void>
+  /** For the reply worker, at boot: events a previous process left `processing` wait again; answers how many. */
+  readonly requeueAbandoned: Effect.Effect<number, never, CurrentWorkspace>
   /** For the reply worker: marks up to `limit` received events as processing and returns them, oldest first. */
   readonly claimReceived: (limit: number) => Effect.Effect<ReadonlyArray<ClaimedEvent>, never, CurrentWorkspace>
   readonly finishEvent: (
@@ -96,6 +100,7 @@ export const layer = Layer.scoped(
     const rls = yield* RlsScope
     const secrets = yield* Crypto
     const record = yield* InboundRecorder.make(repo.record)
+    const stored = yield* Queue.sliding<void>(1)
     const lookups = new Map<string, { readonly row: ChannelsRepo.InboundRow; readonly until: number }>()
     const lookup = (channelId: string) =>
       Effect.suspend(() => {
@@ -167,9 +172,15 @@ export const layer = Layer.scoped(
           return yield* use(Option.some(channel), (events) =>
             events.length === 0
               ? Effect.succeed(Option.some(0))
-              : record({ workspaceId: found.workspaceId, channelId: found.id, events })
+              : record({ workspaceId: found.workspaceId, channelId: found.id, events }).pipe(
+                  Effect.tap((count) =>
+                    Option.getOrElse(count, () => 0) > 0 ? Queue.offer(stored, undefined) : Effect.void
+                  )
+                )
           )
         }),
+      received: Queue.take(stored),
+      requeueAbandoned: rls.current(repo.requeue),
       claimReceived: (limit) => rls.current(repo.claim(limit)),
       finishEvent: (id, status) => rls.current(repo.setStatus(id, status)),
       outbound: (channelId) =>

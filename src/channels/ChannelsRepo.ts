@@ -191,6 +191,13 @@ export const make = Effect.gen(function* () {
       select * from claimed order by received_at, id`
   })
 
+  /** At boot: events a previous process claimed and never finished go back to waiting (the host is their only worker). */
+  const requeue = SqlSchema.findAll({
+    Request: Schema.Void,
+    Result: Schema.Struct({ id: Schema.UUID }),
+    execute: () => sql`update channel_events set status = 'received' where status = 'processing' returning id`
+  })
+
   const setStatus = SqlSchema.findAll({
     Request: Schema.Struct({ id: Schema.UUID, status: Schema.Literal(...EventStatuses) }),
     Result: Schema.Struct({ id: Schema.UUID }),
@@ -207,6 +214,7 @@ export const make = Effect.gen(function* () {
     lookup: (channelId: string) => orDie(lookup(channelId)),
     record,
     claim: (limit: number) => orDie(claim(limit)),
+    requeue: Effect.map(orDie(requeue(undefined)), (rows) => rows.length),
     setStatus: (id: string, status: EventStatus) =>
       Effect.map(orDie(setStatus({ id, status })), (rows) => rows.length > 0)
   }

@@ -1,7 +1,9 @@
 // The reply worker: claims received chat-platform events, asks the agent gateway for an answer to each message (one
 // OpenClaw session per conversation), sends it back through the platform, and logs the exchange into the day's note.
 // Events end "replied", "ignored" (nothing to answer, e.g. another bot) or "failed" after three tries. While the
-// gateway is not configured, events wait as "received".
+// gateway is not configured, events wait as "received". A pass starts as soon as a delivery stores a new event, and
+// every 2 s regardless; at boot, events a previous process was answering when it died wait again (at least once: a
+// reply sent just before a crash may be sent twice; its note entry is not written twice).
 import { Effect, Layer, Schedule } from "effect"
 import { Channels, type ClaimedEvent } from "../channels/Channels"
 import { Gateway } from "../gateway/Gateway"
@@ -71,6 +73,14 @@ export const layer = Layer.scopedDiscard(
       }
     }).pipe(Effect.catchAllCause((cause) => Effect.logError("reply worker pass failed", cause)))
 
-    yield* pass.pipe(Effect.repeat(Schedule.spaced(POLL)), Effect.forkScoped)
+    const requeue = Effect.gen(function* () {
+      for (const workspace of yield* workspaces.list) {
+        const count = yield* channels.requeueAbandoned.pipe(Effect.provideService(CurrentWorkspace, workspace.id))
+        if (count > 0) yield* Effect.logWarning(`${count} chat event(s) cut off by a previous process will be answered`)
+      }
+    }).pipe(Effect.catchAllCause((cause) => Effect.logError("cannot requeue chat events cut off by a crash", cause)))
+
+    const wake = Effect.raceFirst(channels.received, Effect.sleep(POLL))
+    yield* Effect.zipRight(requeue, Effect.forever(Effect.zipRight(pass, wake))).pipe(Effect.forkScoped)
   })
 )

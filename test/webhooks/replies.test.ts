@@ -3,7 +3,10 @@
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, describe, expect, it } from "@effect/vitest"
+import { connect } from "../support/database"
 import { startFakeGateway } from "../support/fakeGateway"
+import { hostEnv, scratchDir, startHost } from "../support/hostProcess"
+import { freePort } from "../support/ports"
 import { nowSeconds, slackHeaders } from "./signer"
 import { createChannel, hostSuite, randomId, send, storedEvents } from "./suite"
 
@@ -168,5 +171,50 @@ describe("answering chat messages", () => {
     }, "the bot's event to be ignored")
     expect(event.status).toBe("ignored")
     expect(platform.calls.some((call) => call.path === "/bot456:def/sendMessage")).toBe(false)
+  })
+
+  it("answers an event a crashed host had claimed but not finished, once the next host boots", async () => {
+    const channel = await createChannel(suite, {
+      kind: "telegram",
+      name: "Crashed",
+      signingSecret: "telegram_crash_0123456789",
+      botToken: "777:crash-token"
+    })
+    // What a host killed mid-answer leaves behind: the event claimed (processing) and never finished.
+    const owner = await connect(suite.db.ownerUrl)
+    const payload = {
+      kind: "telegram",
+      messages: [{ conversationId: "4242", senderId: "4242", text: "are you still there?" }],
+      raw: {}
+    }
+    await owner.query(
+      "insert into channel_events (workspace_id, channel_id, external_id, status, payload) values ($1, $2, 'crash-1', 'processing', $3)",
+      [suite.workspace, channel.id, JSON.stringify(payload)]
+    )
+    await owner.end()
+    const port = await freePort()
+    const env = {
+      OPENCLAW_GATEWAY_URL: gateway.url,
+      OPENCLAW_GATEWAY_PASSWORD: PASSWORD,
+      CARABASE_SLACK_API_URL: platform.url,
+      CARABASE_TELEGRAM_API_URL: platform.url,
+      TZ: "UTC"
+    }
+    const next = startHost({ cwd: scratchDir(), env: hostEnv(suite.db, port, env) })
+    try {
+      await next.ready()
+      const sent = await until(
+        async () => platform.calls.find((call) => call.path === "/bot777:crash-token/sendMessage"),
+        "the cut-off event to be answered"
+      )
+      expect(sent.body).toMatchObject({ chat_id: "4242", text: "Noted: are you still there?" })
+      const event = await until(async () => {
+        const rows = await storedEvents(suite.db, channel.id)
+        return rows.find((row) => row.external_id === "crash-1" && row.status === "replied")
+      }, "the event to be replied")
+      expect(event.status).toBe("replied")
+    } finally {
+      await next.stop()
+    }
   })
 })
