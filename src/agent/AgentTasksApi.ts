@@ -1,8 +1,10 @@
 // Declaration of the agent-task routes: hand an instruction to an OpenClaw agent; it runs in the background and its
-// result is written into the originating daily note as a logCard. Imports only effect and @effect/platform.
+// result is written into the originating daily note as a logCard. Imports effect, @effect/platform and other
+// declarations (the gateway errors, the shared text schemas of the notes declaration).
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { GatewayUnconfigured } from "../gateway/GatewayErrors"
+import { bounded, storable } from "../http/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const AgentTaskStatus = Schema.Literal("queued", "running", "succeeded", "failed")
@@ -26,17 +28,15 @@ export class AgentTask extends Schema.Class<AgentTask>("AgentTask")({
 }) {}
 
 export const CreateAgentTask = Schema.Struct({
-  instruction: Schema.Trim.pipe(
-    Schema.minLength(1, { message: () => "instruction must not be empty" }),
-    Schema.maxLength(20_000, { message: () => "instruction must be at most 20000 characters" })
-  ),
+  instruction: bounded("instruction", 20_000),
   /**
    * The block the task came from. `YYYY-MM-DD:<index>` names a top-level block of that day's note; any other value is
    * matched against blocks' `attrs.id`. The result goes right after it, else at the end of the note.
    */
-  originBlockId: Schema.optionalWith(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200)), {
-    nullable: true
-  }),
+  originBlockId: Schema.optionalWith(
+    Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200), storable("originBlockId")),
+    { nullable: true }
+  ),
   provider: Schema.Literal("openclaw"),
   /** The day whose note receives the result (default: the day in originBlockId, else today). */
   date: Schema.optionalWith(

@@ -37,6 +37,8 @@ const decodeUtf8 = (bytes: Uint8Array) => new TextDecoder("utf-8").decode(bytes)
 
 const tidy = (text: string) =>
   text
+    // PostgreSQL's text cannot hold NUL; PDF text layers sometimes carry it.
+    .replaceAll("\u0000", "")
     .replace(/\r\n?/g, "\n")
     .replace(/[ \t\f\v\u00a0]+/g, " ")
     .replace(/ *\n */g, "\n")
@@ -49,7 +51,8 @@ const decodeEntities = (text: string) =>
   text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
     if (name[0] === "#") {
       const code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10)
-      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole
+      const scalar = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff)
+      return Number.isFinite(code) && scalar ? String.fromCodePoint(code) : whole
     }
     return ENTITIES[name.toLowerCase()] ?? whole
   })
@@ -104,7 +107,8 @@ const pdfToText = (bytes: Uint8Array) =>
     )
   )
 
-const looksBinary = (bytes: Uint8Array) => bytes.subarray(0, 8192).includes(0)
+/** Any NUL byte, not only in the first few KiB: text that holds one could not be stored. */
+const looksBinary = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(0)
 
 const textOrNone = (text: string): Extraction =>
   text === "" ? { _tag: "NoText", reason: "the file is empty" } : { _tag: "Text", text }

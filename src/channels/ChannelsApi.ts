@@ -2,6 +2,7 @@
 // go in and are never returned. Imports only effect and @effect/platform.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
+import { bounded, storable } from "../http/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const ChannelKinds = ["slack", "telegram", "whatsapp", "matrix", "generic"] as const
@@ -26,19 +27,18 @@ export const ChannelEvent = Schema.Struct({
 })
 export type ChannelEvent = typeof ChannelEvent.Type
 
-const ChannelName = Schema.Trim.pipe(
-  Schema.minLength(1, { message: () => "name must not be empty" }),
-  Schema.maxLength(200, { message: () => "name must be at most 200 characters" })
-)
+const ChannelName = bounded("name", 200)
 
 const secretField = (field: string) =>
   Schema.String.pipe(
     Schema.minLength(1, { message: () => `${field} must not be empty` }),
-    Schema.maxLength(4096, { message: () => `${field} must be at most 4096 characters` })
+    Schema.maxLength(4096, { message: () => `${field} must be at most 4096 characters` }),
+    storable(field)
   )
 
 const OutboundUrl = Schema.String.pipe(
   Schema.maxLength(2000, { message: () => "outboundUrl must be at most 2000 characters" }),
+  storable("outboundUrl"),
   Schema.filter((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol), {
     message: () => "outboundUrl must be an http:// or https:// URL"
   })

@@ -1,5 +1,5 @@
-// Declaration of the chat routes: a streamed turn (Server-Sent Events) and the stored history. Imports only effect
-// and @effect/platform.
+// Declaration of the chat routes: a streamed turn (Server-Sent Events) and the stored history. Imports effect,
+// @effect/platform and other declarations (gateway and model-route errors, the notes declaration's text schemas).
 //
 // POST /chat/stream answers `text/event-stream`: `event: start` { sessionId, userMessageId }, then one `event: delta`
 // { content } per gateway delta as it arrives, then `event: done` { sessionId, userMessageId, assistantMessageId }.
@@ -17,6 +17,7 @@ import {
   GatewayUnreachable
 } from "../gateway/GatewayErrors"
 import { ModelRouteUnusable } from "../models/ModelRoutesApi"
+import { bounded } from "../http/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const ChatRole = Schema.Literal("system", "user", "assistant", "tool")
@@ -51,10 +52,7 @@ export class ChatSession extends Schema.Class<ChatSession>("ChatSession")({
 export const ChatStreamRequest = Schema.Struct({
   /** Continue this session; omitted: start a new one titled after the message. */
   sessionId: Schema.optional(Schema.UUID),
-  message: Schema.Trim.pipe(
-    Schema.minLength(1, { message: () => "message must not be empty" }),
-    Schema.maxLength(100_000, { message: () => "message must be at most 100000 characters" })
-  ),
+  message: bounded("message", 100_000),
   /** The OpenClaw agent for a new session (default OPENCLAW_AGENT_ID, or the chat route's agent). */
   agentId: Schema.optional(
     Schema.String.pipe(

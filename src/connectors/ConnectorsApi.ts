@@ -1,9 +1,9 @@
 // Declaration of the connector routes: OAuth apps (a provider's client id and sealed secret), the OAuth 2.0
 // authorization-code flow with PKCE that connects an account, and the connections it creates. Secrets go in and
-// are never returned. Imports only effect and @effect/platform.
+// are never returned. Imports effect, @effect/platform and the shared text schemas of the notes declaration.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { bounded } from "../notes/NotesApi"
+import { bounded, storable } from "../http/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const Providers = ["github", "google"] as const
@@ -25,7 +25,8 @@ export const CreateOAuthApp = Schema.Struct({
   clientId: bounded("clientId", 500),
   clientSecret: Schema.String.pipe(
     Schema.minLength(1, { message: () => "clientSecret must not be empty" }),
-    Schema.maxLength(4096, { message: () => "clientSecret must be at most 4096 characters" })
+    Schema.maxLength(4096, { message: () => "clientSecret must be at most 4096 characters" }),
+    storable("clientSecret")
   )
 })
 export type CreateOAuthApp = typeof CreateOAuthApp.Type
@@ -140,7 +141,8 @@ export class ConnectionsApi extends HttpApiGroup.make("connections")
           account: Schema.String.pipe(
             Schema.minLength(1, {
               message: () => "account must name the connection (its id, accountId or accountLabel)"
-            })
+            }),
+            storable("account")
           ),
           purge: Schema.optional(Flag)
         })

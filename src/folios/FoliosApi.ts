@@ -1,22 +1,22 @@
 // Declaration of the folios routes: named notebooks with an About text, a timeline of synopses, commits, and their
-// log (the logCards of daily notes that name them). Imports only effect and @effect/platform.
+// log (the logCards of daily notes that name them). Imports effect, @effect/platform and the shared text schemas of
+// the notes declaration.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
+import { bounded, storable } from "../http/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
-export const FolioName = Schema.Trim.pipe(
-  Schema.minLength(1, { message: () => "name must not be empty" }),
-  Schema.maxLength(200, { message: () => "name must be at most 200 characters" })
-)
+export const FolioName = bounded("name", 200)
 
-export const FolioAbout = Schema.String.pipe(
-  Schema.maxLength(100_000, { message: () => "about must be at most 100000 characters" })
-)
+const aboutText = (field: string) =>
+  Schema.String.pipe(
+    Schema.maxLength(100_000, { message: () => `${field} must be at most 100000 characters` }),
+    storable(field)
+  )
 
-export const CommitMessage = Schema.Trim.pipe(
-  Schema.minLength(1, { message: () => "message must not be empty" }),
-  Schema.maxLength(10_000, { message: () => "message must be at most 10000 characters" })
-)
+export const FolioAbout = aboutText("about")
+
+export const CommitMessage = bounded("message", 10_000)
 
 export const Folio = Schema.Struct({
   id: Schema.UUID,
@@ -66,7 +66,7 @@ export const FolioEntry = Schema.Struct({
 export type FolioEntry = typeof FolioEntry.Type
 
 /** The legacy PATCH shape: replace the About text. */
-export const UpdateAbout = Schema.Struct({ action: Schema.Literal("update_about"), content: FolioAbout })
+export const UpdateAbout = Schema.Struct({ action: Schema.Literal("update_about"), content: aboutText("content") })
 
 /** The plain PATCH shape. `action` is refused here so a misspelt action is a 400, not a silent no-op. */
 export const FolioChanges = Schema.Struct({
@@ -102,7 +102,9 @@ const FolioPath = Schema.Struct({ id: Schema.UUID })
 export class FoliosApi extends HttpApiGroup.make("folios")
   .add(
     HttpApiEndpoint.get("list", "/folios")
-      .setUrlParams(Schema.Struct({ search: Schema.optional(Schema.Trim.pipe(Schema.maxLength(200))) }))
+      .setUrlParams(
+        Schema.Struct({ search: Schema.optional(Schema.Trim.pipe(Schema.maxLength(200), storable("search"))) })
+      )
       .addSuccess(Schema.Struct({ folios: Schema.Array(Folio) }))
   )
   .add(

@@ -1,7 +1,8 @@
 // Declaration of the knowledge-graph routes: entities (with aliases and canonical links) and typed edges between
-// them. Imports only effect and @effect/platform.
+// them. Imports effect, @effect/platform and the shared text schemas of the notes declaration.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
+import { bounded, storable, storableJson } from "../http/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const EntityType = Schema.Literal("person", "project", "concept", "organization", "tool", "topic", "event")
@@ -10,22 +11,17 @@ export type EntityType = typeof EntityType.Type
 export const SourceKind = Schema.Literal("extracted", "inferred", "ambiguous")
 export type SourceKind = typeof SourceKind.Type
 
-const nameOf = (field: string, max: number) =>
-  Schema.Trim.pipe(
-    Schema.minLength(1, { message: () => `${field} must not be empty` }),
-    Schema.maxLength(max, { message: () => `${field} must be at most ${max} characters` })
-  )
+export const EntityName = bounded("name", 500)
 
-export const EntityName = nameOf("name", 500)
-
-export const Aliases = Schema.Array(nameOf("an alias", 500)).pipe(
+export const Aliases = Schema.Array(bounded("an alias", 500)).pipe(
   Schema.maxItems(100, { message: () => "aliases may hold at most 100 names" })
 )
 
-/** A JSON object, at most 64 KiB once encoded. */
+/** A JSON object, at most 64 KiB once encoded, that jsonb can store. */
 const jsonObject = (field: string) =>
   Schema.Record({ key: Schema.String, value: Schema.Unknown }).pipe(
-    Schema.filter((value) => JSON.stringify(value).length <= 65_536 || `${field} must be at most 64 KiB of JSON`)
+    Schema.filter((value) => JSON.stringify(value).length <= 65_536 || `${field} must be at most 64 KiB of JSON`),
+    storableJson(field)
   )
 
 export const Metadata = jsonObject("metadata")
@@ -91,7 +87,7 @@ export type EntityChanges = typeof EntityChanges.Type
 export const NewEdge = Schema.Struct({
   sourceId: Schema.UUID,
   targetId: Schema.UUID,
-  type: nameOf("type", 200),
+  type: bounded("type", 200),
   sourceKind: Schema.optional(SourceKind),
   confidence: Schema.optional(
     Schema.Number.pipe(
@@ -104,7 +100,7 @@ export const NewEdge = Schema.Struct({
 export type NewEdge = typeof NewEdge.Type
 
 export const EntityQuery = Schema.Struct({
-  search: Schema.optional(Schema.Trim.pipe(Schema.maxLength(500))),
+  search: Schema.optional(Schema.Trim.pipe(Schema.maxLength(500), storable("search"))),
   type: Schema.optional(EntityType),
   limit: Schema.optional(
     Schema.NumberFromString.pipe(

@@ -1,9 +1,10 @@
 // Declaration of the harvester-device routes: edge devices (a phone, a laptop harvester) pair with a short code and
 // then push documents with their own bearer token. The owner's routes are workspace-scoped; claim and push are not
-// (the code, then the token, names the workspace). Imports only effect and @effect/platform.
+// (the code, then the token, names the workspace). Imports effect, @effect/platform and the shared text schemas of
+// the notes declaration.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { bounded } from "../notes/NotesApi"
+import { bounded, storable, storableJson } from "../http/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const Device = Schema.Struct({
@@ -37,7 +38,8 @@ const HttpUrl = Schema.String.pipe(
   Schema.maxLength(2000, { message: () => "url must be at most 2000 characters" }),
   Schema.filter((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol), {
     message: () => "url must be an http:// or https:// URL"
-  })
+  }),
+  storable("url")
 )
 
 export const PushedDocument = Schema.Struct({
@@ -45,12 +47,13 @@ export const PushedDocument = Schema.Struct({
   url: Schema.optional(HttpUrl),
   text: Schema.String.pipe(
     Schema.minLength(1, { message: () => "text must not be empty" }),
-    Schema.maxLength(1_000_000, { message: () => "text must be at most 1000000 characters" })
+    Schema.maxLength(1_000_000, { message: () => "text must be at most 1000000 characters" }),
+    storable("text")
   ),
   /** The document's id on the device; pushing it again updates it. Defaults to its url, else its title. */
   externalId: Schema.optional(bounded("externalId", 500)),
   tags: Schema.optional(Schema.Array(bounded("tag", 100)).pipe(Schema.maxItems(50))),
-  metadata: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+  metadata: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }).pipe(storableJson("metadata")))
 })
 export type PushedDocument = typeof PushedDocument.Type
 

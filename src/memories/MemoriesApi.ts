@@ -1,7 +1,8 @@
-// Declaration of the memories routes: short facts, embedded for semantic recall. Imports only effect and
-// @effect/platform.
+// Declaration of the memories routes: short facts, embedded for semantic recall. Imports effect, @effect/platform
+// and the shared text schemas of the notes declaration.
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
+import { bounded, storable } from "../http/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export class Memory extends Schema.Class<Memory>("Memory")({
@@ -10,10 +11,7 @@ export class Memory extends Schema.Class<Memory>("Memory")({
   createdAt: Schema.DateTimeUtc
 }) {}
 
-export const MemoryContent = Schema.Trim.pipe(
-  Schema.minLength(1, { message: () => "content must not be empty" }),
-  Schema.maxLength(20_000, { message: () => "content must be at most 20000 characters" })
-)
+export const MemoryContent = bounded("content", 20_000)
 
 export class MemoriesApi extends HttpApiGroup.make("memories")
   .add(
@@ -22,7 +20,10 @@ export class MemoriesApi extends HttpApiGroup.make("memories")
         Schema.Struct({
           /** Ranks memories by hybrid (full-text and semantic) relevance instead of recency. */
           search: Schema.optional(
-            Schema.String.pipe(Schema.maxLength(1000, { message: () => "search must be at most 1000 characters" }))
+            Schema.String.pipe(
+              Schema.maxLength(1000, { message: () => "search must be at most 1000 characters" }),
+              storable("search")
+            )
           ),
           limit: Schema.optional(
             Schema.NumberFromString.pipe(
@@ -41,7 +42,10 @@ export class MemoriesApi extends HttpApiGroup.make("memories")
           content: MemoryContent,
           source: Schema.optional(
             Schema.NullOr(
-              Schema.String.pipe(Schema.maxLength(500, { message: () => "source must be at most 500 characters" }))
+              Schema.String.pipe(
+                Schema.maxLength(500, { message: () => "source must be at most 500 characters" }),
+                storable("source")
+              )
             )
           )
         })

@@ -1,6 +1,7 @@
 // Declaration of the model-routing routes: which provider, base URL, model and API key serve each role of a workspace,
 // and an embeddings endpoint that goes through the embeddings route. A key is write-only: answers say whether one is
-// set and its last four characters. Imports only effect and @effect/platform.
+// set and its last four characters. Imports effect, @effect/platform, the gateway errors and the shared text schemas
+// of the notes declaration.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import {
@@ -11,6 +12,7 @@ import {
   GatewayUnconfigured,
   GatewayUnreachable
 } from "../gateway/GatewayErrors"
+import { bounded, storable } from "../http/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const ModelRole = Schema.Literal("chat", "embeddings", "utility", "utilityHigh")
@@ -33,17 +35,16 @@ export class ModelRoute extends Schema.Class<ModelRoute>("ModelRoute")({
 
 export const ModelRouteInput = Schema.Struct({
   provider: ModelProvider,
-  baseUrl: Schema.optional(Schema.NullOr(Schema.Trim.pipe(Schema.maxLength(2000)))),
-  model: Schema.Trim.pipe(
-    Schema.minLength(1, { message: () => "model must not be empty" }),
-    Schema.maxLength(200, { message: () => "model must be at most 200 characters" })
-  ),
+  baseUrl: Schema.optional(Schema.NullOr(Schema.Trim.pipe(Schema.maxLength(2000), storable("baseUrl")))),
+  model: bounded("model", 200),
   /** Absent: keep the stored key; null: remove it; a string: replace it. */
   apiKey: Schema.optional(
     Schema.NullOr(
       Schema.String.pipe(
         Schema.minLength(1, { message: () => "apiKey must not be empty (send null to remove the key)" }),
-        Schema.maxLength(4096, { message: () => "apiKey must be at most 4096 characters" })
+        Schema.maxLength(4096, { message: () => "apiKey must be at most 4096 characters" }),
+        // Its last four characters are stored in the clear.
+        storable("apiKey")
       )
     )
   )

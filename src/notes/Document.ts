@@ -75,8 +75,11 @@ export const utf8Length = (text: string): number => {
   return bytes
 }
 
-/** Checks a plain JSON value (attributes, unknown keys) for unstorable strings and runaway nesting. */
-const checkValue = (value: unknown, path: Path): Problem | undefined => {
+/**
+ * Checks a plain JSON value (attributes, unknown keys, free-form metadata) for unstorable strings or keys and runaway
+ * nesting; the problem's path starts with `path`.
+ */
+export const checkJsonValue = (value: unknown, path: Path): Problem | undefined => {
   const stack: Array<{ value: unknown; path: Path; depth: number }> = [{ value, path, depth: 0 }]
   while (stack.length > 0) {
     const item = stack.pop()!
@@ -89,7 +92,7 @@ const checkValue = (value: unknown, path: Path): Problem | undefined => {
       item.value.forEach((child, i) => stack.push({ value: child, path: [...item.path, i], depth: item.depth + 1 }))
     } else if (isObject(item.value)) {
       for (const [key, child] of Object.entries(item.value)) {
-        if (!isStorableText(key)) return unstorableText(item.path)
+        if (!isStorableText(key)) return unstorableKey(item.path)
         stack.push({ value: child, path: [...item.path, key], depth: item.depth + 1 })
       }
     }
@@ -100,6 +103,11 @@ const checkValue = (value: unknown, path: Path): Problem | undefined => {
 const unstorableText = (path: Path): Problem => ({
   path,
   message: `${formatPath(path)} contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored`
+})
+
+const unstorableKey = (path: Path): Problem => ({
+  path,
+  message: `${formatPath(path)} has a key with a NUL character or an unpaired UTF-16 surrogate, which cannot be stored`
 })
 
 const at = (path: Path, message: string): Problem => ({ path, message: `node ${formatPath(path)}: ${message}` })
@@ -114,12 +122,12 @@ const checkNodeFields = (
   const { type, attrs, content, text, marks } = node
   if (typeof type !== "string" || type.length === 0) return at(path, "`type` must be a non-empty string")
   for (const key of Object.keys(node)) {
-    if (!isStorableText(key)) return unstorableText(path)
+    if (!isStorableText(key)) return unstorableKey(path)
   }
   if (!isStorableText(type)) return unstorableText([...path, "type"])
   if (attrs !== undefined) {
     if (!isObject(attrs)) return at(path, `${type}: \`attrs\` must be an object`)
-    const problem = checkValue(attrs, [...path, "attrs"])
+    const problem = checkJsonValue(attrs, [...path, "attrs"])
     if (problem !== undefined) return problem
   }
   if (text !== undefined && typeof text !== "string") return at(path, `${type}: \`text\` must be a string`)
@@ -135,13 +143,13 @@ const checkNodeFields = (
       if (mark.attrs !== undefined && !isObject(mark.attrs)) {
         return { path: markPath, message: `mark ${formatPath(markPath)}: \`attrs\` must be an object` }
       }
-      const problem = checkValue(mark, markPath)
+      const problem = checkJsonValue(mark, markPath)
       if (problem !== undefined) return problem
     }
   }
   for (const [key, value] of Object.entries(node)) {
     if (key === "type" || key === "attrs" || key === "content" || key === "text" || key === "marks") continue
-    const problem = checkValue(value, [...path, key])
+    const problem = checkJsonValue(value, [...path, key])
     if (problem !== undefined) return problem
   }
   const known = checkKnownType(type, isObject(attrs) ? attrs : {}, text, path)

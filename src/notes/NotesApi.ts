@@ -3,21 +3,10 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
-import { Block, DocumentState, isStorableText } from "./Document"
+import { bounded, storable } from "../http/TextSchemas"
+import { Block, DocumentState } from "./Document"
 import { normalizeTag } from "./LogCard"
 import { NoteDate, noteDateField } from "./NoteDate"
-
-export const storable = (field: string) =>
-  Schema.filter<Schema.Schema<string>>(isStorableText, {
-    message: () => `${field} contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored`
-  })
-
-export const bounded = (field: string, max: number) =>
-  Schema.Trim.pipe(
-    Schema.minLength(1, { message: () => `${field} must not be empty` }),
-    Schema.maxLength(max, { message: () => `${field} must be at most ${max} characters` }),
-    storable(field)
-  )
 
 export const FolioName = bounded("folio", 200)
 

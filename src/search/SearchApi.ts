@@ -1,16 +1,14 @@
-// Declaration of hybrid search over the workspace's notes, memories, folio commits and artifacts. Imports only effect
-// and @effect/platform.
+// Declaration of hybrid search over the workspace's notes, memories, folio commits and artifacts. Imports effect,
+// @effect/platform and the shared text schemas of the notes declaration.
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
+import { bounded } from "../http/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const SearchKind = Schema.Literal("note", "memory", "folio_commit", "artifact")
 export type SearchKind = typeof SearchKind.Type
 
-export const SearchQuery = Schema.Trim.pipe(
-  Schema.minLength(1, { message: () => "query must not be empty" }),
-  Schema.maxLength(1000, { message: () => "query must be at most 1000 characters" })
-)
+export const SearchQuery = bounded("query", 1000)
 
 export const SearchLimit = Schema.Int.pipe(
   Schema.between(1, 20, { message: () => "limit must be an integer from 1 to 20" })

@@ -3,7 +3,8 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
-import { bounded, FolioName, NoteTooLarge, optionalField, TagNames } from "../notes/NotesApi"
+import { bounded } from "../http/TextSchemas"
+import { FolioName, NoteTooLarge, optionalField, TagNames } from "../notes/NotesApi"
 import { isCalendarDate, NoteDate, noteDateField } from "../notes/NoteDate"
 
 export const Task = Schema.Struct({

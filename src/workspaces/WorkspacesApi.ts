@@ -1,7 +1,8 @@
 // Declaration of the workspaces routes and of the middleware that binds a request to a workspace. Imports only
-// effect and @effect/platform (the web UI bundles it).
+// effect, @effect/platform and the shared text schemas (the web UI bundles it).
 import { HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
+import { bounded } from "../http/TextSchemas"
 import { CurrentWorkspace, WorkspaceId } from "./CurrentWorkspace"
 
 export class Workspace extends Schema.Class<Workspace>("Workspace")({
@@ -10,10 +11,7 @@ export class Workspace extends Schema.Class<Workspace>("Workspace")({
   createdAt: Schema.DateTimeUtc
 }) {}
 
-export const WorkspaceName = Schema.Trim.pipe(
-  Schema.minLength(1, { message: () => "name must not be empty" }),
-  Schema.maxLength(200, { message: () => "name must be at most 200 characters" })
-)
+export const WorkspaceName = bounded("name", 200)
 
 export class WorkspaceHeaderInvalid extends Schema.TaggedError<WorkspaceHeaderInvalid>()(
   "WorkspaceHeaderInvalid",

@@ -151,6 +151,14 @@ describe("POST /artifacts/upload", () => {
     expect((await contentOf(ws, broken.id)).content).toMatch(/no text.*could not be read/)
   })
 
+  it("keeps no text it could not store: a NUL byte past the first 8 KiB, an entity for a lone surrogate", async () => {
+    const ws = await workspace("Art unstorable")
+    const late = await uploadOk(ws, "late.txt", "text/plain", `${"words ".repeat(2000)}\u0000tail`)
+    expect(await contentOf(ws, late.id)).toMatchObject({ extracted: false, content: expect.stringMatching(/binary/) })
+    const html = await uploadOk(ws, "entity.html", "text/html", "<p>odd &#xD800; entity</p>")
+    expect((await contentOf(ws, html.id)).content).toBe("odd &#xD800; entity")
+  })
+
   it("rejects a body that is not multipart, or has no `file` field, with a 400 and stores nothing", async () => {
     const ws = await workspace("Art bad")
     const json = await upload(ws, JSON.stringify({ file: "x" }), { "content-type": "application/json" })
