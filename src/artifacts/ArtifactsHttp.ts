@@ -2,8 +2,8 @@
 // (CARABASE_MAX_UPLOAD_BYTES, default 25 MiB, instead of the HTTP server's general 10 MiB body limit): a file over
 // the limit is answered 413 and nothing is stored.
 import { HttpApiBuilder, Multipart, type HttpServerRequest } from "@effect/platform"
-import { NodeHttpServerRequest } from "@effect/platform-node"
-import { Chunk, Config, Effect, Option, Stream } from "effect"
+import { NodeHttpServerRequest, NodeStream } from "@effect/platform-node"
+import { Cause, Chunk, Config, Effect, Option, Stream } from "effect"
 import { CarabaseApi } from "../http/Api"
 import { Artifacts, DEFAULT_MAX_TOKENS } from "./Artifacts"
 import { UploadInvalid, UploadTooLarge } from "./ArtifactsApi"
@@ -69,8 +69,31 @@ export const ArtifactsHttpLive = HttpApiBuilder.group(CarabaseApi, "artifacts", 
         Effect.mapError((error): UploadTooLarge | UploadInvalid =>
           overLimit(error)
             ? tooLarge
-            : new UploadInvalid({ message: `the multipart body could not be read (${error.reason})` })
+            : error.cause instanceof URIError
+              ? new UploadInvalid({ message: "a part's filename* is not valid percent-encoded UTF-8 (RFC 5987)" })
+              : new UploadInvalid({ message: `the multipart body could not be read (${error.reason})` })
         )
+      )
+
+    /**
+     * The parts, parsed inside Effect from the body's bytes. (The Node request's own multipartStream runs the parser
+     * in a stream callback, where a part header it cannot decode, such as `filename*=UTF-8''%ED%A0%80`, throws past
+     * every handler and ends the process.) Such a header is the client's mistake: a 400.
+     */
+    const partsOf = (request: HttpServerRequest.HttpServerRequest) =>
+      NodeStream.fromReadable<Multipart.MultipartError, Uint8Array>(
+        () => NodeHttpServerRequest.toIncomingMessage(request),
+        (cause) => new Multipart.MultipartError({ reason: "InternalError", cause }),
+        // The socket must stay open for the answer: the default would destroy the request when its body ends.
+        { closeOnDone: false }
+      ).pipe(
+        Stream.pipeThroughChannel(Multipart.makeChannel(request.headers)),
+        Stream.catchAllCause((cause) => {
+          const defect = Cause.dieOption(cause)
+          return Option.isSome(defect) && defect.value instanceof URIError
+            ? Stream.fail(new Multipart.MultipartError({ reason: "Parse", cause: defect.value }))
+            : Stream.failCause(cause)
+        })
       )
 
     /**
@@ -103,7 +126,7 @@ export const ArtifactsHttpLive = HttpApiBuilder.group(CarabaseApi, "artifacts", 
           }
           const declaredLength = Number(request.headers["content-length"])
           if (Number.isFinite(declaredLength) && declaredLength > limit + FRAMING_BYTES) return yield* tooLarge
-          const files = yield* Effect.raceFirst(receive(request.multipartStream), truncated(request))
+          const files = yield* Effect.raceFirst(receive(partsOf(request)), truncated(request))
           if (files.length === 0) {
             return yield* new UploadInvalid({ message: "the multipart body has no file in a field named `file`" })
           }

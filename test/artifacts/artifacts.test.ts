@@ -180,6 +180,40 @@ describe("POST /artifacts/upload", () => {
     expect(await stored(ws)).toBe(0)
   })
 
+  it("answers a malformed RFC 5987 filename* with a 400, stores nothing, and keeps serving", async () => {
+    const ws = await workspace("Art filename")
+    for (const encoded of ["a%ED%A0%80b.txt", "broken%zz.txt", "half%E2%82"]) {
+      const body = [
+        "--xyz",
+        `Content-Disposition: form-data; name="file"; filename*=UTF-8''${encoded}`,
+        "Content-Type: text/plain",
+        "",
+        "hello",
+        "--xyz--",
+        ""
+      ].join("\r\n")
+      const answer = await upload(ws, body, { "content-type": "multipart/form-data; boundary=xyz" })
+      expect(answer.status, JSON.stringify(answer.body)).toBe(400)
+      expect(answer.body).toMatchObject({ _tag: "UploadInvalid", message: expect.stringMatching(/filename/) })
+    }
+    expect(host.child.exitCode).toBeNull()
+    expect((await fetch(`${base}/api/v1/health`)).status).toBe(200)
+    expect(await stored(ws)).toBe(0)
+    // A well-formed filename* still names the file.
+    const good = [
+      "--xyz",
+      `Content-Disposition: form-data; name="file"; filename*=UTF-8''na%C3%AFve.txt`,
+      "Content-Type: text/plain",
+      "",
+      "hello",
+      "--xyz--",
+      ""
+    ].join("\r\n")
+    const stored201 = await upload(ws, good, { "content-type": "multipart/form-data; boundary=xyz" })
+    expect(stored201.status).toBe(201)
+    expect(stored201.body.artifact.filename).toBe("naïve.txt")
+  })
+
   it("accepts a file of exactly the limit (25 MiB) and answers 413 one byte over, storing nothing", async () => {
     const ws = await workspace("Art size")
     const limit = 25 * 1024 * 1024
