@@ -25,7 +25,7 @@ export interface IndexSource {
 }
 
 export interface HarvestShape {
-  /** Replaces the indexed chunks of this source with chunks of `text`. */
+  /** Makes the indexed chunks of this source the chunks of `text`, embedding only those that changed. */
   readonly index: (source: IndexSource) => Effect.Effect<void, never, CurrentWorkspace>
   /** Removes a source from the index. */
   readonly remove: (kind: SourceKind, id: string) => Effect.Effect<void, never, CurrentWorkspace>
@@ -71,28 +71,47 @@ export const make = Effect.gen(function* () {
       .current(sql`delete from search_chunks where source_kind = ${kind} and source_id = ${id}`)
       .pipe(Effect.orDie, Effect.asVoid, Effect.withSpan("Harvest.remove"))
 
+  /**
+   * Re-indexing keeps what did not change: a chunk at the same place with the same title and text keeps its row and
+   * its vector, and only the others are embedded and written. Appending to a note (the common edit) changes only its
+   * last chunks, so an inject no longer re-embeds and re-inserts the whole day (with its GIN and HNSW maintenance).
+   * The result is the rows a full rebuild would write, but for vectors of another model, which the sweep renews.
+   */
   const index = (source: IndexSource) =>
-    Effect.gen(function* () {
-      const title = source.title.trim().slice(0, 500)
-      const chunks = chunkText(source.text)
-      const embedder = yield* embedderNow
-      const vectors =
-        chunks.length === 0
-          ? []
-          : yield* embedOrNull(
-              embedder,
-              chunks.map((chunk) => embeddingText(title, chunk))
-            )
-      yield* rls.current(
+    rls
+      .current(
         Effect.gen(function* () {
-          yield* sql`delete from search_chunks where source_kind = ${source.kind} and source_id = ${source.id}`
-          for (let start = 0; start < chunks.length; start += INSERT_BATCH) {
-            const rows = chunks.slice(start, start + INSERT_BATCH).map((content, offset) => ({
+          const title = source.title.trim().slice(0, 500)
+          const chunks = chunkText(source.text)
+          const existing = yield* sql<{ id: string; ordinal: number; title: string; content: string }>`
+            select id, ordinal, title, content from search_chunks
+            where source_kind = ${source.kind} and source_id = ${source.id}`
+          const kept = new Set<number>()
+          const stale: Array<string> = []
+          for (const row of existing) {
+            if (row.ordinal < chunks.length && row.title === title && row.content === chunks[row.ordinal]) {
+              kept.add(row.ordinal)
+            } else {
+              stale.push(row.id)
+            }
+          }
+          const changed = chunks.flatMap((content, ordinal) => (kept.has(ordinal) ? [] : [{ ordinal, content }]))
+          const embedder = yield* embedderNow
+          const vectors =
+            changed.length === 0
+              ? []
+              : yield* embedOrNull(
+                  embedder,
+                  changed.map((chunk) => embeddingText(title, chunk.content))
+                )
+          if (stale.length > 0) yield* sql`delete from search_chunks where id in ${sql.in(stale)}`
+          for (let start = 0; start < changed.length; start += INSERT_BATCH) {
+            const rows = changed.slice(start, start + INSERT_BATCH).map((chunk, offset) => ({
               sourceKind: source.kind,
               sourceId: source.id,
-              ordinal: start + offset,
+              ordinal: chunk.ordinal,
               title,
-              content,
+              content: chunk.content,
               embedding: vectors[start + offset] ?? null,
               embeddingModel: vectors[start + offset] == null ? null : embedder.model
             }))
@@ -100,7 +119,7 @@ export const make = Effect.gen(function* () {
           }
         }).pipe(Effect.orDie)
       )
-    }).pipe(Effect.withSpan("Harvest.index", { attributes: { kind: source.kind, id: source.id } }))
+      .pipe(Effect.withSpan("Harvest.index", { attributes: { kind: source.kind, id: source.id } }))
 
   /** One batch of stale chunks of one workspace, embedded and updated in its own short transaction. */
   const refreshBatch = (workspaceId: WorkspaceId) =>

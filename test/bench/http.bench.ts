@@ -1,26 +1,35 @@
 // Request throughput of the host against the ceiling for any Node framework, a bare node:http server answering the
 // same JSON, measured in the same run from the same client: `GET /api/v1/version`, and a workspace-scoped read
 // (`GET /api/v1/memories?limit=20`, workspace middleware + RLS transaction + query) against a bare server answering
-// the same 20 memories from memory. Also boot to first healthy response with migrations current, and resident memory
-// at idle and right after load. Run: pnpm bench:http (BENCH_TIME_MS, BENCH_BATCH, BOOTS to tune).
+// the same 20 memories from memory; and daily-note injects (a log entry into one of a year of notes, and into one busy
+// day already holding BUSY_ENTRIES entries) against the bare server answering the same JSON. Also boot to first
+// healthy response with migrations current, and resident memory at idle and right after load. Run: pnpm bench:http
+// (BENCH_TIME_MS, BENCH_BATCH, BOOTS, BUSY_ENTRIES to tune).
 import { spawn, type ChildProcess } from "node:child_process"
-import * as fs from "node:fs"
 import { afterAll, beforeAll, bench, describe } from "vitest"
 import { runClient } from "../support/apiClient"
 import { createDatabase, type TestDatabase } from "../support/database"
 import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
 import { canConnect, freePort } from "../support/ports"
+import { rssMb } from "../support/rss"
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 32)
 const TIME = Number(process.env.BENCH_TIME_MS ?? 5000)
 const BOOTS = Number(process.env.BOOTS ?? 3)
+const BUSY_ENTRIES = Number(process.env.BUSY_ENTRIES ?? 1000)
+const BUSY_DAY = "2025-06-01"
 
 const BARE_SERVER = `
 const http = require("node:http")
-const [port, version, memories] = process.argv.slice(1)
+const [port, version, memories, injected] = process.argv.slice(1)
 http.createServer((req, res) => {
-  const body = req.url.startsWith("/api/v1/memories") ? memories : version
-  res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body)
+  const chunks = []
+  req.on("data", (chunk) => chunks.push(chunk))
+  req.on("end", () => {
+    if (req.method === "POST") JSON.parse(Buffer.concat(chunks).toString("utf8"))
+    const body = req.url.startsWith("/api/v1/memories") ? memories : req.method === "POST" ? injected : version
+    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body)
+  })
 }).listen(Number(port), "127.0.0.1")
 `
 
@@ -34,21 +43,37 @@ const totals = {
   hostVersion: { requests: 0, ms: 0 },
   bareVersion: { requests: 0, ms: 0 },
   hostMemories: { requests: 0, ms: 0 },
-  bareMemories: { requests: 0, ms: 0 }
+  bareMemories: { requests: 0, ms: 0 },
+  hostInject: { requests: 0, ms: 0 },
+  hostInjectBusy: { requests: 0, ms: 0 },
+  bareInject: { requests: 0, ms: 0 }
 }
 const boots: Array<number> = []
 let idleRssMb = 0
 
-const rssMb = (pid: number) => {
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8")
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024
+let entry = 0
+/** A log entry for one of a year of daily notes (or for the busy day), as the soak writes them. */
+const injectBody = (busy: boolean) => {
+  const n = ++entry
+  const date = busy ? BUSY_DAY : new Date(Date.UTC(2026, 0, 1) + (n % 365) * 86_400_000).toISOString().slice(0, 10)
+  return JSON.stringify({ type: "logCard", content: `bench entry ${n}`, tags: ["bench"], date })
 }
 
-const batch = async (url: string, into: { requests: number; ms: number }, headers: Record<string, string> = {}) => {
+const batch = async (
+  url: string,
+  into: { requests: number; ms: number },
+  headers: Record<string, string> = {},
+  body?: () => string
+) => {
   const started = performance.now()
   const statuses = await Promise.all(
     Array.from({ length: BATCH }, async () => {
-      const response = await fetch(url, { headers })
+      const response = await fetch(
+        url,
+        body === undefined
+          ? { headers }
+          : { method: "POST", body: body(), headers: { ...headers, "content-type": "application/json" } }
+      )
       await response.arrayBuffer()
       return response.status
     })
@@ -92,14 +117,33 @@ beforeAll(async () => {
       workspace
     )
   }
+  const injectedJson = await (
+    await fetch(`${hostBase}/api/v1/daily-notes/inject`, {
+      method: "POST",
+      headers: { "x-workspace-id": workspace, "content-type": "application/json" },
+      body: injectBody(false)
+    })
+  ).text()
   const versionJson = await (await fetch(`${hostBase}/api/v1/version`)).text()
   const memoriesJson = await (
     await fetch(`${hostBase}/api/v1/memories?limit=20`, { headers: { "x-workspace-id": workspace } })
   ).text()
   await new Promise((resolve) => setTimeout(resolve, 10_000))
   idleRssMb = rssMb(host.child.pid!)
+  // Seeded after the idle sample, so it measures the host, not the busy day it has just written.
+  const ws = { "x-workspace-id": workspace, "content-type": "application/json" }
+  for (let i = 0; i < BUSY_ENTRIES; i++) {
+    const answer = await fetch(`${hostBase}/api/v1/daily-notes/inject`, {
+      method: "POST",
+      headers: ws,
+      body: injectBody(true)
+    })
+    if (answer.status !== 200) throw new Error(`seeding the busy day: ${answer.status}`)
+  }
   const barePort = await freePort()
-  bare = spawn(process.execPath, ["-e", BARE_SERVER, String(barePort), versionJson, memoriesJson], { stdio: "inherit" })
+  bare = spawn(process.execPath, ["-e", BARE_SERVER, String(barePort), versionJson, memoriesJson, injectedJson], {
+    stdio: "inherit"
+  })
   while (!(await canConnect(barePort))) await new Promise((resolve) => setTimeout(resolve, 20))
   bareBase = `http://127.0.0.1:${barePort}`
   for (let i = 0; i < 10; i++) {
@@ -119,6 +163,7 @@ afterAll(async () => {
       `batch ${BATCH} concurrent requests, ~${TIME} ms per side`,
       `GET /version:     host ${rate(totals.hostVersion).toFixed(0)}/s, bare ${rate(totals.bareVersion).toFixed(0)}/s, ratio ${(rate(totals.hostVersion) / rate(totals.bareVersion)).toFixed(2)} (target >= 0.8)`,
       `GET /memories 20: host ${rate(totals.hostMemories).toFixed(0)}/s, bare ${rate(totals.bareMemories).toFixed(0)}/s, ratio ${(rate(totals.hostMemories) / rate(totals.bareMemories)).toFixed(2)} (target >= 0.3)`,
+      `POST /daily-notes/inject: host ${rate(totals.hostInject).toFixed(0)}/s over a year of notes, ${rate(totals.hostInjectBusy).toFixed(0)}/s into one day of ${BUSY_ENTRIES}+ entries; bare ${rate(totals.bareInject).toFixed(0)}/s; ratio ${(rate(totals.hostInject) / rate(totals.bareInject)).toFixed(2)} (year), ${(rate(totals.hostInjectBusy) / rate(totals.bareInject)).toFixed(2)} (busy day)`,
       `boot to first healthy response (migrations current): median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms over ${boots.length} boots (target < 2000)`,
       `resident memory: ${idleRssMb.toFixed(0)} MB after 10 s idle (target < 200), ${loadedRssMb.toFixed(0)} MB right after load`
     ].join("\n")
@@ -142,5 +187,26 @@ describe("requests per second against bare node:http", () => {
     {
       time: TIME
     }
+  )
+  bench(
+    "host POST /api/v1/daily-notes/inject (a year of notes)",
+    () =>
+      batch(`${hostBase}/api/v1/daily-notes/inject`, totals.hostInject, { "x-workspace-id": workspace }, () =>
+        injectBody(false)
+      ),
+    { time: TIME }
+  )
+  bench(
+    `host POST /api/v1/daily-notes/inject (one day of ${BUSY_ENTRIES}+ entries)`,
+    () =>
+      batch(`${hostBase}/api/v1/daily-notes/inject`, totals.hostInjectBusy, { "x-workspace-id": workspace }, () =>
+        injectBody(true)
+      ),
+    { time: TIME }
+  )
+  bench(
+    "bare POST /api/v1/daily-notes/inject",
+    () => batch(`${bareBase}/api/v1/daily-notes/inject`, totals.bareInject, {}, () => injectBody(false)),
+    { time: TIME }
   )
 })

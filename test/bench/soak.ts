@@ -5,17 +5,14 @@
 // floor under the GC sawtooth) over the second half of the run stays under SOAK_MAX_MB_PER_MIN, default 1 MB/min
 // (the first half includes warm-up and JIT).
 // Run with `pnpm bench:soak` (SOAK_MINUTES=2 for a quick look).
-import * as fs from "node:fs"
 import { createDatabase, prepareAppRole } from "../support/database"
 import { hostEnv, scratchDir, startHost } from "../support/hostProcess"
 import { freePort } from "../support/ports"
+import { rssMb } from "../support/rss"
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10)
 const MAX_SLOPE = Number(process.env.SOAK_MAX_MB_PER_MIN ?? 1)
 const WORKERS = 4
-
-const rssMb = (pid: number) =>
-  Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024
 
 const slope = (points: ReadonlyArray<readonly [number, number]>) => {
   const n = points.length

@@ -125,6 +125,61 @@ describe("Harvest", () => {
     expect(await chunks("folio_commit", "c1")).toEqual([])
   })
 
+  it("re-indexing embeds and rewrites only the chunks that changed, and ends where a full rebuild would", async () => {
+    const embedded: Array<string> = []
+    const counting: EmbedderShape = {
+      ...hashing,
+      embed: (texts) =>
+        Effect.zipRight(
+          Effect.sync(() => embedded.push(...texts)),
+          hashing.embed(texts)
+        )
+    }
+    const rows = async () =>
+      (
+        await owner.query(
+          "select id, ordinal, content, embedding_model from search_chunks where source_kind = 'note' and source_id = 'inc' order by ordinal"
+        )
+      ).rows
+    const entries = (n: number) =>
+      Array.from({ length: n }, (_, i) => `Entry ${i}: a line of the day's log, long enough to fill the chunks.`)
+    const index = (text: string, title = "2026-03-02") =>
+      withHarvest(counting, (harvest) => harvest.index({ kind: "note", id: "inc", title, text }))
+
+    await index(entries(120).join("\n\n"))
+    const first = await rows()
+    expect(first.length).toBeGreaterThan(3)
+    expect(embedded.length).toBe(first.length)
+
+    // Appending changes the last chunks only: the rest keep their rows (and vectors), and are not embedded again.
+    embedded.length = 0
+    await index(entries(121).join("\n\n"))
+    const appended = await rows()
+    expect(appended.map((row) => row.content)).toEqual(chunkText(entries(121).join("\n\n")))
+    const unchanged = appended.filter((row) => first.some((old) => old.id === row.id))
+    expect(unchanged.length).toBeGreaterThanOrEqual(first.length - 2)
+    expect(embedded.length).toBe(appended.length - unchanged.length)
+    expect(embedded.length).toBeLessThanOrEqual(2)
+    expect(appended.every((row) => row.embedding_model === hashing.model)).toBe(true)
+
+    // The same text again writes nothing; a new title re-embeds everything (the title is part of what is embedded).
+    embedded.length = 0
+    await index(entries(121).join("\n\n"))
+    expect((await rows()).map((row) => row.id)).toEqual(appended.map((row) => row.id))
+    expect(embedded).toEqual([])
+    await index(entries(121).join("\n\n"), "renamed")
+    expect(embedded.length).toBe(appended.length)
+
+    // Shrinking drops the chunks past the end; an edit in the middle replaces the chunk that holds it.
+    await index(entries(3).join("\n\n"))
+    expect((await rows()).map((row) => row.content)).toEqual(chunkText(entries(3).join("\n\n")))
+    const edited = entries(120)
+    edited[60] = "Entry 60: rewritten."
+    await index(edited.join("\n\n"))
+    expect((await rows()).map((row) => row.content)).toEqual(chunkText(edited.join("\n\n")))
+    expect((await rows()).map((row) => row.ordinal)).toEqual((await rows()).map((_, i) => i))
+  })
+
   it("cannot remove or overwrite another workspace's chunks", async () => {
     await withHarvest(
       hashing,
