@@ -2,9 +2,10 @@
 import { Effect, Schema } from "effect"
 import { Folios } from "../../folios/Folios"
 import { ADDITIVE, READ_ONLY, tool, UPDATING } from "../Tool"
+import { textArg } from "./Arguments"
 import { failWith, folioId } from "./Resolve"
 
-const FolioRef = Schema.String.pipe(Schema.minLength(1)).annotations({ description: "the folio's id or name" })
+const FolioRef = textArg("folio").pipe(Schema.minLength(1)).annotations({ description: "the folio's id or name" })
 
 export const folioTools = [
   tool({
@@ -12,7 +13,7 @@ export const folioTools = [
     title: "List folios",
     description:
       "Lists the workspace's folios (named notebooks), optionally filtered by a word in the name or About text.",
-    input: Schema.Struct({ search: Schema.optional(Schema.String) }),
+    input: Schema.Struct({ search: Schema.optional(textArg("search")) }),
     annotations: READ_ONLY,
     run: ({ search }) =>
       Effect.flatMap(Folios, (folios) => Effect.map(folios.list(search), (list) => ({ folios: list })))
@@ -40,7 +41,7 @@ export const folioTools = [
     description: "Records a commit (a short message, optionally linking artifacts) in a folio's history.",
     input: Schema.Struct({
       folio: FolioRef,
-      message: Schema.String.pipe(Schema.minLength(1)),
+      message: textArg("message").pipe(Schema.minLength(1)),
       artifact_ids: Schema.optional(Schema.Array(Schema.UUID))
     }),
     annotations: ADDITIVE,
@@ -60,7 +61,7 @@ export const folioTools = [
     input: Schema.Struct({
       folio: FolioRef,
       section: Schema.optional(Schema.Literal("about")),
-      content: Schema.String
+      content: textArg("content")
     }),
     annotations: UPDATING,
     run: (args) =>

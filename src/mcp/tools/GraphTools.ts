@@ -4,9 +4,11 @@ import { fold } from "../../curation/AliasMatching"
 import { Graph } from "../../graph/Graph"
 import { EntityType, SourceKind, type EntityEdge } from "../../graph/GraphApi"
 import { READ_ONLY, tool } from "../Tool"
+import { textArg } from "./Arguments"
 import { entityByReference, failWith } from "./Resolve"
 
-const EntityRef = Schema.String.pipe(Schema.minLength(1)).annotations({ description: "an entity's id or name" })
+const entityRef = (argument: string) =>
+  textArg(argument).pipe(Schema.minLength(1)).annotations({ description: "an entity's id or name" })
 
 interface Node {
   readonly id: string
@@ -92,7 +94,7 @@ export const graphTools = [
     description:
       "Lists knowledge-graph entities (person, project, concept, organization, tool, topic, event); `search` matches names and aliases ignoring case and accents.",
     input: Schema.Struct({
-      search: Schema.optional(Schema.String),
+      search: Schema.optional(textArg("search")),
       type: Schema.optional(EntityType),
       limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 500)))
     }),
@@ -103,7 +105,7 @@ export const graphTools = [
     name: "query_graph",
     title: "Look up an entity and its relations",
     description: "Returns an entity (by id or name) with its edges: what it is related to, how, and how sure.",
-    input: Schema.Struct({ entity: EntityRef }),
+    input: Schema.Struct({ entity: entityRef("entity") }),
     annotations: READ_ONLY,
     run: ({ entity }) => Effect.map(entityByReference(entity), (found) => ({ entity: found }))
   }),
@@ -113,7 +115,7 @@ export const graphTools = [
     description:
       "Breadth-first walk from `start_entity` up to `depth` hops (1-3), following only edges with confidence >= `min_confidence` and, if given, of the listed `source_kinds` (extracted, inferred, ambiguous).",
     input: Schema.Struct({
-      start_entity: EntityRef,
+      start_entity: entityRef("start_entity"),
       depth: Schema.optional(Schema.Int.pipe(Schema.between(1, 3))),
       min_confidence: Schema.optional(Schema.Number.pipe(Schema.between(0, 1))),
       source_kinds: Schema.optional(Schema.Array(SourceKind))
@@ -127,7 +129,7 @@ export const graphTools = [
     description:
       "Finds known entities a text mentions: by full name (score 1), alias (0.9) or surname alone (0.5), ignoring case and accents. `hints.type` narrows to one entity type.",
     input: Schema.Struct({
-      text: Schema.String.pipe(Schema.minLength(1)),
+      text: textArg("text").pipe(Schema.minLength(1)),
       hints: Schema.optional(
         Schema.Struct({
           type: Schema.optional(EntityType),

@@ -4,10 +4,14 @@ import { Notes } from "../../notes/Notes"
 import { NoteDate } from "../../notes/NoteDate"
 import { Tasks } from "../../tasks/Tasks"
 import { ADDITIVE, READ_ONLY, tool, UPDATING } from "../Tool"
+import { dayArg, textArg } from "./Arguments"
 import { failWith } from "./Resolve"
 
-const DateArg = Schema.optional(NoteDate.annotations({ description: "YYYY-MM-DD; default today (host time zone)" }))
-const Tags = Schema.optional(Schema.Array(Schema.String).annotations({ description: "tags, without #" }))
+const DateArg = Schema.optional(
+  dayArg("date").annotations({ description: "YYYY-MM-DD; default today (host time zone)" })
+)
+const Folio = Schema.optional(textArg("folio"))
+const Tags = Schema.optional(Schema.Array(textArg("tags")).annotations({ description: "tags, without #" }))
 
 export const noteTools = [
   tool({
@@ -30,11 +34,11 @@ export const noteTools = [
     description:
       "Appends a log entry (logCard) to a daily note. `content` is markdown; `- [ ]` lines become tasks. Pass `idempotency_key` to make retries safe: an entry with the same key is not added twice.",
     input: Schema.Struct({
-      content: Schema.String.pipe(Schema.minLength(1)),
-      folio: Schema.optional(Schema.String),
+      content: textArg("content").pipe(Schema.minLength(1)),
+      folio: Folio,
       tags: Tags,
       date: DateArg,
-      idempotency_key: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200)))
+      idempotency_key: Schema.optional(textArg("idempotency_key").pipe(Schema.minLength(1), Schema.maxLength(200)))
     }),
     annotations: ADDITIVE,
     run: (args) =>
@@ -58,8 +62,8 @@ export const noteTools = [
     title: "Add a task",
     description: "Adds an unchecked task to a daily note, written as a log entry holding one task item.",
     input: Schema.Struct({
-      text: Schema.String.pipe(Schema.minLength(1)),
-      folio: Schema.optional(Schema.String),
+      text: textArg("text").pipe(Schema.minLength(1)),
+      folio: Folio,
       tags: Tags,
       date: DateArg
     }),
@@ -73,10 +77,10 @@ export const noteTools = [
       "Lists tasks from daily notes, unchecked first, then newest date first. Task ids are `YYYY-MM-DD:nodeIndex`.",
     input: Schema.Struct({
       checked: Schema.optional(Schema.Boolean),
-      folio: Schema.optional(Schema.String),
-      tag: Schema.optional(Schema.String),
-      date_from: Schema.optional(NoteDate),
-      date_to: Schema.optional(NoteDate),
+      folio: Folio,
+      tag: Schema.optional(textArg("tag")),
+      date_from: Schema.optional(dayArg("date_from")),
+      date_to: Schema.optional(dayArg("date_to")),
       limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 500)))
     }),
     annotations: READ_ONLY,

@@ -12,10 +12,11 @@ import { Search } from "../../search/Search"
 import { judge, RULE } from "../Hypothesis"
 import { routeQuery, ROUTING_RULE } from "../QueryRouter"
 import { ADDITIVE, READ_ONLY, tool } from "../Tool"
+import { dayArg, textArg } from "./Arguments"
 import { entityCandidates, walkGraph } from "./GraphTools"
 import { entityByReference, failWith } from "./Resolve"
 
-const Query = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(1000))
+const queryArg = (argument: string) => textArg(argument).pipe(Schema.minLength(1), Schema.maxLength(1000))
 const Limit = Schema.optional(Schema.Int.pipe(Schema.between(1, 20)))
 
 const hybrid = (query: string, limit: number) => Effect.flatMap(Search, (search) => search.search({ query, limit }))
@@ -91,7 +92,7 @@ export const searchTools = [
     title: "Search everything",
     description:
       "Hybrid search (full text + vector, fused by reciprocal rank) over notes, memories, folio commits and artifacts.",
-    input: Schema.Struct({ query: Query, limit: Limit }),
+    input: Schema.Struct({ query: queryArg("query"), limit: Limit }),
     annotations: READ_ONLY,
     run: ({ query, limit }) => Effect.map(hybrid(query, limit ?? 5), (results) => ({ results }))
   }),
@@ -101,7 +102,7 @@ export const searchTools = [
     description:
       "Hybrid search returning the top `k` hits; `min_similarity` (0-1) keeps only hits whose vector similarity to the query reaches it (hits found only by full text have none and are dropped when it is set).",
     input: Schema.Struct({
-      query: Query,
+      query: queryArg("query"),
       k: Limit,
       min_similarity: Schema.optional(Schema.Number.pipe(Schema.between(0, 1)))
     }),
@@ -118,7 +119,7 @@ export const searchTools = [
     name: "search_memories",
     title: "Search memories",
     description: "Finds memories (short durable facts) relevant to the query.",
-    input: Schema.Struct({ query: Query, limit: Limit }),
+    input: Schema.Struct({ query: queryArg("query"), limit: Limit }),
     annotations: READ_ONLY,
     run: ({ query, limit }) =>
       Effect.flatMap(Memories, (memories) =>
@@ -130,8 +131,8 @@ export const searchTools = [
     title: "Remember a fact",
     description: "Stores a short durable fact as a memory, indexed for search. Calling it twice stores it twice.",
     input: Schema.Struct({
-      content: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(10_000)),
-      source: Schema.optional(Schema.String.pipe(Schema.maxLength(500)))
+      content: textArg("content").pipe(Schema.minLength(1), Schema.maxLength(10_000)),
+      source: Schema.optional(textArg("source").pipe(Schema.maxLength(500)))
     }),
     annotations: ADDITIVE,
     run: (args) => Effect.flatMap(Memories, (memories) => Effect.map(memories.create(args), (memory) => ({ memory })))
@@ -154,11 +155,11 @@ export const searchTools = [
     description:
       "Log entries from daily notes matching every given filter: an entity (id or name; the entry's text mentions it or an alias), a folio, a tag, a date range. Newest first.",
     input: Schema.Struct({
-      entity: Schema.optional(Schema.String),
-      folio: Schema.optional(Schema.String),
-      tag: Schema.optional(Schema.String),
-      date_from: Schema.optional(NoteDate),
-      date_to: Schema.optional(NoteDate),
+      entity: Schema.optional(textArg("entity")),
+      folio: Schema.optional(textArg("folio")),
+      tag: Schema.optional(textArg("tag")),
+      date_from: Schema.optional(dayArg("date_from")),
+      date_to: Schema.optional(dayArg("date_to")),
       limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 200)))
     }),
     annotations: READ_ONLY,
@@ -168,7 +169,7 @@ export const searchTools = [
     name: "carabase_route_and_execute",
     title: "Answer a question with the right kind of search",
     description: `Picks one search for the query and runs it. Rule: ${ROUTING_RULE}. The answer names the route taken.`,
-    input: Schema.Struct({ query: Query, limit: Limit }),
+    input: Schema.Struct({ query: queryArg("query"), limit: Limit }),
     annotations: READ_ONLY,
     run: ({ query, limit }) =>
       Effect.gen(function* () {
@@ -188,7 +189,7 @@ export const searchTools = [
     name: "carabase_verify_hypothesis",
     title: "Check a claim against the notes",
     description: `Searches for evidence about a claim and gives a deterministic verdict (corroborated, contradicted, mixed or inconclusive) with the evidence on each side. Rule: ${RULE}.`,
-    input: Schema.Struct({ claim: Query, limit: Limit }),
+    input: Schema.Struct({ claim: queryArg("claim"), limit: Limit }),
     annotations: READ_ONLY,
     run: ({ claim, limit }) =>
       Effect.map(hybrid(claim, limit ?? 10), (results) => {
