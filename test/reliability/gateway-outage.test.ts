@@ -199,6 +199,15 @@ const expectBounded = (outcomes: ReadonlyArray<{ readonly ms: number }>, boundMs
   for (const outcome of outcomes) expect(outcome.ms, JSON.stringify(outcome)).toBeLessThan(boundMs)
 }
 
+/** Agent tasks the gateway could not serve: each failed within its bound, saying why. */
+const expectTasksFailedClearly = (done: ReadonlyArray<TaskOutcome>) => {
+  for (const outcome of done) {
+    expect(outcome.status, JSON.stringify(outcome)).toBe("failed")
+    expectClearGatewayMessage(outcome.error)
+  }
+  expectBounded(done, TASK_BOUND_MS)
+}
+
 const expectHealthy = (seen: ReadonlyArray<{ status: number; ms: number; body: any }>) => {
   expect(seen.length).toBeGreaterThan(0)
   for (const answer of seen) {
@@ -242,11 +251,7 @@ describe("the gateway down, slow and stalling under chat load", () => {
       expect(outcome.json.message).toContain("gateway unreachable at")
     }
     expectBounded(chats, BOUND_MS)
-    for (const outcome of done) {
-      expect(outcome.status, JSON.stringify(outcome)).toBe("failed")
-      expectClearGatewayMessage(outcome.error)
-    }
-    expectBounded(done, TASK_BOUND_MS)
+    expectTasksFailedClearly(done)
     expectHealthy(health)
     expect(health.every((answer) => answer.body.gateway === "down")).toBe(true)
   })
@@ -263,11 +268,7 @@ describe("the gateway down, slow and stalling under chat load", () => {
       expect(outcome.json.message).toContain(`within ${TIMEOUT_MS} ms`)
     }
     expectBounded(chats, BOUND_MS)
-    for (const outcome of done) {
-      expect(outcome.status, JSON.stringify(outcome)).toBe("failed")
-      expectClearGatewayMessage(outcome.error)
-    }
-    expectBounded(done, TASK_BOUND_MS)
+    expectTasksFailedClearly(done)
     expectHealthy(health)
     // Every turn and task did reach the gateway: the host waited on it, then gave up by itself.
     expect(gateway.requests.filter((r) => r.path === "/v1/chat/completions").length).toBe(CHATS + TASKS)
@@ -289,11 +290,7 @@ describe("the gateway down, slow and stalling under chat load", () => {
       expect(error.assistantMessageId).toEqual(expect.any(String))
     }
     expectBounded(chats, BOUND_MS)
-    for (const outcome of done) {
-      expect(outcome.status, JSON.stringify(outcome)).toBe("failed")
-      expectClearGatewayMessage(outcome.error)
-    }
-    expectBounded(done, TASK_BOUND_MS)
+    expectTasksFailedClearly(done)
     expectHealthy(health)
   })
 
