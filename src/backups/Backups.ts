@@ -2,16 +2,16 @@
 // $CARABASE_BACKUP_DIR/<env>/<YYYY-MM-DD>/<timestamp>.sql.gz.enc, directories 0700 and files 0600. The file is written
 // under a temporary name, verified end to end, and only then renamed: a crash or a full disk never leaves a file
 // that looks good. Verification reads the whole file back (decrypt, decompress) and checks the dump's own trailer.
-import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Writable } from "node:stream"
 import { pipeline } from "node:stream/promises"
 import * as zlib from "node:zlib"
-import { Config, Data, Effect, Redacted } from "effect"
+import { Config, Data, Effect, type Redacted } from "effect"
 import type { CryptoShape } from "../platform/Crypto"
 import { backupFileName } from "./BackupFiles"
+import { runPgTool } from "./PgTool"
 
 export class BackupError extends Data.TaggedError("BackupError")<{ readonly message: string }> {}
 
@@ -75,14 +75,6 @@ export const verifyBackup = (crypto: CryptoShape, file: string) =>
     catch: (error) => new BackupError({ message: `${file} does not verify: ${(error as Error).message}` })
   })
 
-/** The connection URL without its password, which goes to pg_dump through PGPASSWORD (never on a command line). */
-export const splitPassword = (url: Redacted.Redacted<string>) => {
-  const parsed = new URL(Redacted.value(url))
-  const password = decodeURIComponent(parsed.password)
-  parsed.password = ""
-  return { dbname: parsed.toString(), password }
-}
-
 export const createBackup = (options: {
   readonly crypto: CryptoShape
   readonly databaseUrl: Redacted.Redacted<string>
@@ -105,27 +97,21 @@ export const createBackup = (options: {
     const final = path.join(day, backupFileName(now))
     const temporary = `${final}.partial-${process.pid}`
     const dumped = Effect.tryPromise({
-      try: async () => {
-        const { dbname, password } = splitPassword(options.databaseUrl)
-        const dump = spawn("pg_dump", ["--format=plain", "--no-owner", "--no-password", `--dbname=${dbname}`], {
-          stdio: ["ignore", "pipe", "pipe"],
-          env: { ...process.env, ...(password === "" ? {} : { PGPASSWORD: password }) }
-        })
-        let stderr = ""
-        dump.stderr.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)))
-        const exited = new Promise<number | null>((resolve, reject) => {
-          dump.once("error", reject)
-          dump.once("close", resolve)
-        })
-        await pipeline(
-          dump.stdout,
-          zlib.createGzip(),
-          options.crypto.sealStream("backups"),
-          fs.createWriteStream(temporary, { mode: 0o600, flags: "wx" })
-        )
-        const code = await exited
-        if (code !== 0) throw new Error(`pg_dump failed (${code}): ${stderr.trim().split("\n").at(-1) ?? ""}`)
-      },
+      try: () =>
+        runPgTool({
+          tool: "pg_dump",
+          databaseUrl: options.databaseUrl,
+          args: ["--format=plain", "--no-owner"],
+          stdout: (out) =>
+            pipeline(
+              out,
+              zlib.createGzip(),
+              options.crypto.sealStream("backups"),
+              fs.createWriteStream(temporary, { mode: 0o600, flags: "wx" })
+            ),
+          stderrTail: 2000,
+          failure: (code, stderr) => `pg_dump failed (${code}): ${stderr.trim().split("\n").at(-1) ?? ""}`
+        }),
       catch: (error) => new BackupError({ message: `backup failed: ${(error as Error).message}` })
     })
     yield* dumped.pipe(

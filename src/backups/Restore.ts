@@ -3,46 +3,27 @@
 // authenticated every chunk and found the end-of-dump marker does psql run it, in one transaction that stops at the
 // first error, so a failed restore changes nothing. The temporary folder is removed whatever happens, an interrupt
 // included.
-import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Effect, Redacted } from "effect"
+import { Effect, type Redacted } from "effect"
 import type { CryptoShape } from "../platform/Crypto"
-import { BackupError, readBackup, splitPassword, verifyBackup } from "./Backups"
+import { BackupError, readBackup, verifyBackup } from "./Backups"
+import { runPgTool } from "./PgTool"
 
 const runPsql = (databaseUrl: Redacted.Redacted<string>, script: string) =>
-  new Promise<void>((resolve, reject) => {
-    const { dbname, password } = splitPassword(databaseUrl)
-    const psql = spawn(
-      "psql",
-      [
-        "--no-psqlrc",
-        "--quiet",
-        "--no-password",
-        "--single-transaction",
-        "--set=ON_ERROR_STOP=1",
-        `--file=${script}`,
-        `--dbname=${dbname}`
-      ],
-      {
-        stdio: ["ignore", "ignore", "pipe"],
-        env: { ...process.env, ...(password === "" ? {} : { PGPASSWORD: password }) }
-      }
-    )
-    let stderr = ""
-    psql.stderr.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)))
-    psql.once("error", reject)
-    psql.once("close", (code) => {
-      if (code === 0) resolve()
-      else {
-        const reason = stderr
-          .split("\n")
-          .filter((line) => /ERROR|FATAL|error:/.test(line))
-          .at(0)
-        reject(new Error(`psql stopped (${code}) and rolled everything back: ${reason?.trim() ?? stderr.trim()}`))
-      }
-    })
+  runPgTool({
+    tool: "psql",
+    databaseUrl,
+    args: ["--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1", `--file=${script}`],
+    stderrTail: 4000,
+    failure: (code, stderr) => {
+      const reason = stderr
+        .split("\n")
+        .filter((line) => /ERROR|FATAL|error:/.test(line))
+        .at(0)
+      return `psql stopped (${code}) and rolled everything back: ${reason?.trim() ?? stderr.trim()}`
+    }
   })
 
 /** Removes `dir` if the process is interrupted while it exists; returns the function that stops watching. */

@@ -4,7 +4,7 @@ import { Effect, Layer, Redacted } from "effect"
 import { createKey, listKeys, revokeKey } from "../apikeys/ApiKeys"
 import * as Db from "../platform/Db"
 import { HostEnv, loadEnvironment } from "../platform/HostEnv"
-import { parseArgs, UsageError } from "./Args"
+import { parseOrHelp, UsageError } from "./Args"
 import { runCliEffect } from "./RunEffect"
 
 export const createHelp = `usage: carabase api-keys:create [--name <name>]
@@ -35,17 +35,10 @@ const withOwnerDb = <A, E>(use: (sql: Db.OwnerDb["Type"]) => Effect.Effect<A, E>
     })
   )
 
-const helpRequested = (argv: ReadonlyArray<string>, help: string, values: ReadonlyArray<string> = []) => {
-  const args = parseArgs(argv, { flags: ["help"], values })
-  if (args.options.has("help")) process.stdout.write(`${help}\n`)
-  return args
-}
-
 export const runCreate = (argv: ReadonlyArray<string>): Promise<number> => {
-  const args = helpRequested(argv, createHelp, ["name"])
-  if (args.options.has("help")) return Promise.resolve(0)
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`)
-  const name = String(args.options.get("name") ?? "").trim()
+  const args = parseOrHelp(argv, { help: createHelp, values: ["name"] })
+  if (args === null) return Promise.resolve(0)
+  const name = (args.value("name") ?? "").trim()
   if (name.length > 200) throw new UsageError("--name must be at most 200 characters")
   return withOwnerDb((sql) =>
     Effect.map(createKey(sql, name), ({ id, key }) => {
@@ -56,9 +49,7 @@ export const runCreate = (argv: ReadonlyArray<string>): Promise<number> => {
 }
 
 export const runList = (argv: ReadonlyArray<string>): Promise<number> => {
-  const args = helpRequested(argv, listHelp)
-  if (args.options.has("help")) return Promise.resolve(0)
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`)
+  if (parseOrHelp(argv, { help: listHelp }) === null) return Promise.resolve(0)
   return withOwnerDb((sql) =>
     Effect.map(listKeys(sql), (keys) => {
       if (keys.length === 0) process.stdout.write("no API keys\n")
@@ -71,11 +62,12 @@ export const runList = (argv: ReadonlyArray<string>): Promise<number> => {
 }
 
 export const runRevoke = (argv: ReadonlyArray<string>): Promise<number> => {
-  const args = helpRequested(argv, revokeHelp)
-  if (args.options.has("help")) return Promise.resolve(0)
-  const [id, extra] = args.positionals
-  if (id === undefined) throw new UsageError("the id of the key to revoke is missing")
-  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`)
+  const args = parseOrHelp(argv, {
+    help: revokeHelp,
+    positionals: [{ name: "id", missing: "the id of the key to revoke is missing" }]
+  })
+  if (args === null) return Promise.resolve(0)
+  const [id] = args.positionals
   if (!UUID.test(id)) throw new UsageError(`"${id}" is not a key id (a UUID, see api-keys:list)`)
   return withOwnerDb((sql) =>
     Effect.flatMap(revokeKey(sql, id), (found) =>

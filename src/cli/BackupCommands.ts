@@ -5,7 +5,7 @@ import { backupDirConfig, createBackup, verifyBackup } from "../backups/Backups"
 import { pruneBackups } from "../backups/Prune"
 import { backupStatus, describeAge, PASS_UNDER_HOURS, WARN_UNDER_HOURS } from "../backups/Status"
 import { BootError } from "../platform/HostEnv"
-import { parseArgs, UsageError } from "./Args"
+import { parseOrHelp } from "./Args"
 import { loadCliEnvironment, withCrypto } from "./CliEnv"
 import { runCliEffect } from "./RunEffect"
 
@@ -35,23 +35,8 @@ database. Any changed, truncated or appended byte, or another key, fails with ex
   --key-file <file>   open with the key in this file (64 hex characters, or an old env file's HOST_MASTER_KEY
                       line) instead of the env's HOST_MASTER_KEY: for backups made before \`carabase rotate-key\``
 
-const helpOr = (argv: ReadonlyArray<string>, help: string, values: ReadonlyArray<string> = []) => {
-  const args = parseArgs(argv, { flags: ["help"], values })
-  if (args.options.has("help")) {
-    process.stdout.write(`${help}\n`)
-    return null
-  }
-  return args
-}
-
-const noPositionals = (positionals: ReadonlyArray<string>) => {
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`)
-}
-
 export const runBackup = (argv: ReadonlyArray<string>): Promise<number> => {
-  const args = helpOr(argv, backupHelp)
-  if (args === null) return Promise.resolve(0)
-  noPositionals(args.positionals)
+  if (parseOrHelp(argv, { help: backupHelp }) === null) return Promise.resolve(0)
   return runCliEffect(
     withCrypto((crypto, loaded) =>
       Effect.gen(function* () {
@@ -67,9 +52,7 @@ export const runBackup = (argv: ReadonlyArray<string>): Promise<number> => {
 }
 
 export const runPrune = (argv: ReadonlyArray<string>): Promise<number> => {
-  const args = helpOr(argv, pruneHelp)
-  if (args === null) return Promise.resolve(0)
-  noPositionals(args.positionals)
+  if (parseOrHelp(argv, { help: pruneHelp }) === null) return Promise.resolve(0)
   return runCliEffect(
     Effect.gen(function* () {
       const loaded = yield* loadCliEnvironment
@@ -87,9 +70,7 @@ export const runPrune = (argv: ReadonlyArray<string>): Promise<number> => {
 }
 
 export const runStatus = async (argv: ReadonlyArray<string>): Promise<number> => {
-  const args = helpOr(argv, statusHelp)
-  if (args === null) return 0
-  noPositionals(args.positionals)
+  if (parseOrHelp(argv, { help: statusHelp }) === null) return 0
   let failed = false
   const code = await runCliEffect(
     Effect.gen(function* () {
@@ -109,19 +90,20 @@ export const runStatus = async (argv: ReadonlyArray<string>): Promise<number> =>
 }
 
 export const runVerify = (argv: ReadonlyArray<string>): Promise<number> => {
-  const args = helpOr(argv, verifyHelp, ["key-file"])
+  const args = parseOrHelp(argv, {
+    help: verifyHelp,
+    values: ["key-file"],
+    positionals: [{ name: "file", missing: "name the backup file to verify" }]
+  })
   if (args === null) return Promise.resolve(0)
-  const [file, ...rest] = args.positionals
-  if (file === undefined) throw new UsageError("name the backup file to verify")
-  noPositionals(rest)
-  const keyFile = args.options.get("key-file")
+  const [file] = args.positionals
   return runCliEffect(
     withCrypto(
       (crypto) =>
         Effect.map(verifyBackup(crypto, file), ({ bytes }) => {
           process.stdout.write(`${file} verifies: a complete dump of ${bytes} bytes\n`)
         }),
-      { keyFile: typeof keyFile === "string" ? keyFile : undefined }
+      { keyFile: args.value("key-file") }
     )
   )
 }

@@ -18,7 +18,7 @@ import {
 } from "../bootstrap/Provision"
 import { parseEnvFile } from "../platform/EnvFile"
 import { Environments, type Environment } from "../platform/HostEnv"
-import { parseArgs, UsageError } from "./Args"
+import { parseOrHelp, UsageError } from "./Args"
 
 export const bootstrapHelp = `usage: carabase bootstrap [--env dev|staging|prod] [--database-url <url>] [--no-database]
 
@@ -83,27 +83,23 @@ const provisionDatabase = async (options: {
 }
 
 export const runBootstrap = async (argv: ReadonlyArray<string>): Promise<number> => {
-  const args = parseArgs(argv, { flags: ["help", "no-database"], values: ["env", "database-url"] })
-  if (args.options.has("help")) {
-    process.stdout.write(`${bootstrapHelp}\n`)
-    return 0
-  }
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`)
-  const requested = String(args.options.get("env") ?? process.env.CARABASE_ENV ?? "dev")
+  const args = parseOrHelp(argv, { help: bootstrapHelp, flags: ["no-database"], values: ["env", "database-url"] })
+  if (args === null) return 0
+  const requested = args.value("env") ?? process.env.CARABASE_ENV ?? "dev"
   if (!(Environments as ReadonlyArray<string>).includes(requested)) {
     throw new UsageError(`--env must be one of ${Environments.join(", ")}`)
   }
-  const serverUrl = args.options.get("database-url")
-  if (typeof serverUrl === "string" && !/^postgres(ql)?:\/\//.test(serverUrl)) {
+  const serverUrl = args.value("database-url")
+  if (serverUrl !== undefined && !/^postgres(ql)?:\/\//.test(serverUrl)) {
     throw new UsageError("--database-url must be a postgres:// URL")
   }
   const env = requested as Environment
   const cwd = process.cwd()
   const file = envFilePath(cwd, env)
   const existing = fs.existsSync(file) ? parseEnvFile(fs.readFileSync(file, "utf8")) : new Map<string, string>()
-  const extra = args.options.has("no-database")
+  const extra = args.flag("no-database")
     ? new Map<string, string>()
-    : await provisionDatabase({ cwd, env, existing, serverUrl: typeof serverUrl === "string" ? serverUrl : undefined })
+    : await provisionDatabase({ cwd, env, existing, serverUrl })
 
   const result = writeEnvFile({ cwd, env, exampleText: fs.readFileSync(exampleFile(cwd), "utf8"), extra })
   const filled = result.filled.length === 0 ? "nothing to fill in" : `filled in ${result.filled.join(", ")}`

@@ -1,7 +1,7 @@
 // `carabase doctor`: the install checked against the threat model, one PASS / WARN / FAIL line per check with a fix.
 import { Effect } from "effect"
 import { runDoctor } from "../doctor/Doctor"
-import { parseArgs, UsageError } from "./Args"
+import { parseOrHelp } from "./Args"
 import { loadCliEnvironment } from "./CliEnv"
 import { runCliEffect } from "./RunEffect"
 
@@ -15,19 +15,15 @@ Prints PASS / WARN / FAIL per check with a one-line fix; exits 1 if anything FAI
   --json   print the results as JSON ({ "checks": [{ name, verdict, detail, fix? }] }) instead`
 
 export const runDoctorCommand = async (argv: ReadonlyArray<string>): Promise<number> => {
-  const args = parseArgs(argv, { flags: ["help", "json"], values: [] })
-  if (args.options.has("help")) {
-    process.stdout.write(`${doctorHelp}\n`)
-    return 0
-  }
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`)
+  const args = parseOrHelp(argv, { help: doctorHelp, flags: ["json"] })
+  if (args === null) return 0
   let failed = false
   const code = await runCliEffect(
     Effect.gen(function* () {
       const loaded = yield* loadCliEnvironment
       const checks = yield* runDoctor(loaded)
       failed = checks.some((check) => check.verdict === "FAIL")
-      if (args.options.has("json")) {
+      if (args.flag("json")) {
         process.stdout.write(`${JSON.stringify({ env: loaded.hostEnv.name, checks }, null, 2)}\n`)
         return
       }

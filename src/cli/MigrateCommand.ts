@@ -3,7 +3,7 @@ import { Effect, Layer } from "effect"
 import * as Db from "../platform/Db"
 import { HostEnv, loadEnvironment } from "../platform/HostEnv"
 import { migrate } from "../platform/Migrator"
-import { parseArgs, UsageError } from "./Args"
+import { parseOrHelp } from "./Args"
 import { runCliEffect } from "./RunEffect"
 
 export const migrateHelp = `usage: carabase migrate
@@ -12,12 +12,7 @@ Applies the pending migrations in sql/ to the database of DATABASE_URL (env file
 its own transaction. Refuses if an applied migration file was changed.`
 
 export const runMigrate = (argv: ReadonlyArray<string>): Promise<number> => {
-  const args = parseArgs(argv, { flags: ["help"], values: [] })
-  if (args.options.has("help")) {
-    process.stdout.write(`${migrateHelp}\n`)
-    return Promise.resolve(0)
-  }
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`)
+  if (parseOrHelp(argv, { help: migrateHelp }) === null) return Promise.resolve(0)
   return runCliEffect(
     Effect.gen(function* () {
       const loaded = yield* loadEnvironment({ cwd: process.cwd(), processEnv: process.env })

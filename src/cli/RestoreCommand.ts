@@ -7,7 +7,7 @@ import { Reactivity } from "@effect/experimental"
 import { Data, Effect, Redacted } from "effect"
 import { restoreBackup } from "../backups/Restore"
 import { describeUrl } from "../platform/Db"
-import { parseArgs, UsageError } from "./Args"
+import { parseOrHelp, UsageError } from "./Args"
 import { loadCliEnvironment, withCrypto } from "./CliEnv"
 import { runCliEffect } from "./RunEffect"
 
@@ -60,21 +60,20 @@ const messageOf = (error: { readonly cause?: unknown; readonly message: string }
   error.cause instanceof Error && error.cause.message !== "" ? error.cause.message : error.message
 
 export const runRestore = async (argv: ReadonlyArray<string>): Promise<number> => {
-  const args = parseArgs(argv, { flags: ["help", "yes", "i-know"], values: ["database-url", "key-file"] })
-  if (args.options.has("help")) {
-    process.stdout.write(`${restoreHelp}\n`)
-    return 0
-  }
-  const [file, ...rest] = args.positionals
-  if (file === undefined) throw new UsageError("name the backup file to restore")
-  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`)
-  const rawUrl = args.options.get("database-url")
-  if (typeof rawUrl !== "string") throw new UsageError("--database-url is required: the database to restore into")
+  const args = parseOrHelp(argv, {
+    help: restoreHelp,
+    flags: ["yes", "i-know"],
+    values: ["database-url", "key-file"],
+    positionals: [{ name: "file", missing: "name the backup file to restore" }]
+  })
+  if (args === null) return 0
+  const [file] = args.positionals
+  const rawUrl = args.value("database-url")
+  if (rawUrl === undefined) throw new UsageError("--database-url is required: the database to restore into")
   if (!/^postgres(ql)?:\/\//.test(rawUrl)) throw new UsageError("--database-url must be a postgres:// URL")
   const databaseUrl = Redacted.make(rawUrl)
-  const keyFile = args.options.get("key-file")
   const env = await Effect.runPromise(Effect.either(loadCliEnvironment))
-  if (env._tag === "Right" && env.right.hostEnv.name === "prod" && !args.options.has("i-know")) {
+  if (env._tag === "Right" && env.right.hostEnv.name === "prod" && !args.flag("i-know")) {
     throw new UsageError("this is the prod env: restoring here also needs --i-know")
   }
   return runCliEffect(
@@ -92,14 +91,14 @@ export const runRestore = async (argv: ReadonlyArray<string>): Promise<number> =
             crypto,
             file,
             databaseUrl,
-            confirm: args.options.has("yes")
+            confirm: args.flag("yes")
               ? undefined
               : () => askYes(`${file} verifies. Restore it into ${target} (env ${loaded.hostEnv.name})? Type "yes": `)
           })
           if (!result.applied) return yield* new RestoreRefused({ message: "not confirmed: nothing was restored" })
           process.stdout.write(`restored ${file} into ${target}\n`)
         }),
-      { keyFile: typeof keyFile === "string" ? keyFile : undefined }
+      { keyFile: args.value("key-file") }
     )
   )
 }

@@ -8,7 +8,7 @@ import { otherHostSessions, rotateSecrets } from "../keys/KeyRotation"
 import * as Crypto from "../platform/Crypto"
 import * as Db from "../platform/Db"
 import { parseMasterKey } from "../platform/MasterKey"
-import { parseArgs, UsageError } from "./Args"
+import { parseOrHelp } from "./Args"
 import { withCrypto } from "./CliEnv"
 import { runCliEffect } from "./RunEffect"
 
@@ -37,12 +37,8 @@ const keyLineOf = (file: string | null): string => {
 }
 
 export const runRotateKey = (argv: ReadonlyArray<string>): Promise<number> => {
-  const args = parseArgs(argv, { flags: ["help", "force"], values: [] })
-  if (args.options.has("help")) {
-    process.stdout.write(`${rotateKeyHelp}\n`)
-    return Promise.resolve(0)
-  }
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`)
+  const args = parseOrHelp(argv, { help: rotateKeyHelp, flags: ["force"] })
+  if (args === null) return Promise.resolve(0)
   return runCliEffect(
     withCrypto((current, loaded) =>
       Effect.gen(function* () {
@@ -65,7 +61,7 @@ export const runRotateKey = (argv: ReadonlyArray<string>): Promise<number> => {
         const report = yield* Effect.gen(function* () {
           const sql = yield* Db.singleConnection("DATABASE_URL")
           const sessions = yield* otherHostSessions(sql)
-          if (sessions > 0 && !args.options.has("force")) {
+          if (sessions > 0 && !args.flag("force")) {
             return yield* new RotationRefused({
               message: `${sessions} host session(s) are connected to this database: stop the host first (or pass --force); nothing was changed`
             })
