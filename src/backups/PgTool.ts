@@ -15,7 +15,7 @@ export const splitPassword = (url: Redacted.Redacted<string>) => {
 /**
  * Runs `tool args... --no-password --dbname=<url without password>`. `stdout`, when given, consumes the tool's output
  * (otherwise it is discarded); then a non-zero exit rejects with `failure(code, the last stderrTail characters of
- * stderr)`, and a tool that cannot be started rejects with the spawn error.
+ * stderr)`, and a tool that cannot be started rejects saying so.
  */
 export const runPgTool = async (options: {
   readonly tool: "pg_dump" | "psql"
@@ -33,10 +33,17 @@ export const runPgTool = async (options: {
   let stderr = ""
   child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-options.stderrTail)))
   const exited = new Promise<number | null>((resolve, reject) => {
-    child.once("error", reject)
+    child.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "ENOENT"
+          ? new Error(`${options.tool} was not found on PATH: install PostgreSQL's client tools (version 15 or later)`)
+          : error
+      )
+    )
     child.once("close", resolve)
   })
-  if (options.stdout !== undefined) await options.stdout(child.stdout!)
-  const code = await exited
+  // Awaited together: a tool that cannot start rejects `exited` while its output is still being read, and a rejection
+  // nobody awaits yet would end the process (the nightly backup runs inside the host).
+  const [code] = await Promise.all([exited, options.stdout?.(child.stdout!)])
   if (code !== 0) throw new Error(options.failure(code, stderr))
 }

@@ -113,6 +113,15 @@ describe("backup", () => {
     expect(leftovers).toEqual([])
   })
 
+  it("without pg_dump on PATH says so, exits 1 and leaves no file behind", async () => {
+    const result = await cli(["backup"], { PATH: scratchDir("carabase-empty-path-") })
+    expect(result.status, result.stderr).toBe(1)
+    expect(result.stderr).toContain("pg_dump was not found on PATH")
+    expect(result.stderr).not.toMatch(/\n\s+at /)
+    const leftovers = fs.readdirSync(dir, { recursive: true }).filter((name) => String(name).includes("partial"))
+    expect(leftovers).toEqual([])
+  })
+
   it("usage errors exit 2", async () => {
     expect((await cli(["backup:verify"])).status).toBe(2)
     expect((await cli(["backup", "extra"])).status).toBe(2)
