@@ -13,6 +13,7 @@ import { Workspaces } from "../workspaces/Workspaces"
 import { outboundConfig, sendReply } from "./Outbound"
 
 const POLL = "2 seconds"
+const GAP = "50 millis"
 const BATCH = 10
 
 const SYSTEM =
@@ -80,7 +81,9 @@ export const layer = Layer.scopedDiscard(
       }
     }).pipe(Effect.catchAllCause((cause) => Effect.logError("cannot requeue chat events cut off by a crash", cause)))
 
-    const wake = Effect.raceFirst(channels.received, Effect.sleep(POLL))
+    // At most one pass per GAP: under a burst of deliveries a pass takes all that arrived meanwhile, instead of one
+    // pass (a workspace list and a claim per workspace) per delivery.
+    const wake = Effect.zipRight(Effect.sleep(GAP), Effect.raceFirst(channels.received, Effect.sleep(POLL)))
     yield* Effect.zipRight(requeue, Effect.forever(Effect.zipRight(pass, wake))).pipe(Effect.forkScoped)
   })
 )
