@@ -78,12 +78,13 @@ export class ChannelGone extends Data.TaggedError("ChannelGone") {}
 /** jsonb refuses the NUL character; a signed delivery carrying one is still stored, with U+FFFD in its place. */
 const withoutNul = (_key: string, value: unknown) =>
   typeof value === "string" ? value.replaceAll("\u0000", "\ufffd") : value
-const eventsJson = (events: InboundDelivery["events"]) =>
-  events.map((e) => ({ external_id: e.externalId, payload: e.payload }))
-const toJsonb = (events: InboundDelivery["events"]) => JSON.stringify(eventsJson(events), withoutNul)
 const batchJsonb = (deliveries: ReadonlyArray<InboundDelivery>) =>
   JSON.stringify(
-    deliveries.map((d) => ({ channel: d.channelId, workspace: d.workspaceId, events: eventsJson(d.events) })),
+    deliveries.map((d) => ({
+      channel: d.channelId,
+      workspace: d.workspaceId,
+      events: d.events.map((e) => ({ external_id: e.externalId, payload: e.payload }))
+    })),
     withoutNul
   )
 
@@ -156,25 +157,13 @@ export const make = Effect.gen(function* () {
    * commit (sql/0010); answers each delivery's count of new events, in order. A delivery whose channel was deleted
    * since its lookup fails the statement with a foreign key violation (ChannelGone), and nothing of it is stored.
    */
-  const record = (
-    deliveries: ReadonlyArray<InboundDelivery>
-  ): Effect.Effect<ReadonlyArray<number>, ChannelGone, never> => {
-    const call =
-      deliveries.length === 1
-        ? sql<{ stored: number }>`
-            select carabase_record_inbound(${deliveries[0]!.channelId}, ${deliveries[0]!.workspaceId},
-                                           ${toJsonb(deliveries[0]!.events)}::jsonb) as stored`.pipe(
-            Effect.map((rows) => [rows[0]?.stored ?? 0])
-          )
-        : sql<{ stored: ReadonlyArray<number> }>`
-            select carabase_record_inbound_batch(${batchJsonb(deliveries)}::jsonb) as stored`.pipe(
-            Effect.map((rows) => rows[0]?.stored ?? [])
-          )
-    return call.pipe(
+  const record = (deliveries: ReadonlyArray<InboundDelivery>): Effect.Effect<ReadonlyArray<number>, ChannelGone> =>
+    sql<{ stored: ReadonlyArray<number> }>`
+      select carabase_record_inbound_batch(${batchJsonb(deliveries)}::jsonb) as stored`.pipe(
+      Effect.map((rows) => rows[0]?.stored ?? []),
       Effect.catchIf(isForeignKeyViolation, () => Effect.fail(new ChannelGone())),
       Effect.catchTag("SqlError", Effect.die)
     )
-  }
 
   const claim = SqlSchema.findAll({
     Request: Schema.Number,

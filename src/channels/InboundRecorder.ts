@@ -47,13 +47,10 @@ export const make = (store: Store) =>
       )
 
     const commit = (batch: ReadonlyArray<Waiting>) =>
-      (batch.length === 1
-        ? Effect.map(one(batch[0]!.delivery), (count) => [count])
-        : store(batch.map((waiting) => waiting.delivery)).pipe(
-            Effect.map((counts) => counts.map((count) => Option.some(count))),
-            Effect.catchTag("ChannelGone", () => Effect.forEach(batch, (waiting) => one(waiting.delivery)))
-          )
-      ).pipe(
+      store(batch.map((waiting) => waiting.delivery)).pipe(
+        Effect.map((counts) => counts.map((count) => Option.some(count))),
+        // A deleted channel fails the whole statement: store each delivery on its own, so only its own answers None.
+        Effect.catchTag("ChannelGone", () => Effect.forEach(batch, (waiting) => one(waiting.delivery))),
         Effect.exit,
         Effect.flatMap((exit) => settle(batch, exit)),
         Effect.onInterrupt(() => Effect.forEach(batch, (waiting) => Deferred.interrupt(waiting.done)))
