@@ -5,6 +5,7 @@ import * as crypto from "node:crypto"
 import { Context, Effect, Layer, Option, Queue, Redacted } from "effect"
 import { Crypto, type SecretBinding } from "../platform/Crypto"
 import { RlsScope } from "../platform/RlsScope"
+import * as TtlCache from "../platform/TtlCache"
 import type { CurrentWorkspace, WorkspaceId } from "../workspaces/CurrentWorkspace"
 import { ChannelNotFound, type ChannelEvent, type ChannelKind, type CreateChannel } from "./ChannelsApi"
 import * as ChannelsRepo from "./ChannelsRepo"
@@ -101,19 +102,13 @@ export const layer = Layer.scoped(
     const secrets = yield* Crypto
     const record = yield* InboundRecorder.make(repo.record)
     const stored = yield* Queue.sliding<void>(1)
-    const lookups = new Map<string, { readonly row: ChannelsRepo.InboundRow; readonly until: number }>()
+    const lookups = TtlCache.make<ChannelsRepo.InboundRow>({ ttlMs: LOOKUP_FOR_MS, max: LOOKUP_MAX })
     const lookup = (channelId: string) =>
       Effect.suspend(() => {
-        const now = Date.now()
         const hit = lookups.get(channelId)
-        if (hit !== undefined && hit.until > now) return Effect.succeed(Option.some(hit.row))
-        lookups.delete(channelId)
+        if (hit !== undefined) return Effect.succeed(Option.some(hit))
         return Effect.tap(repo.lookup(channelId), (row) =>
-          Effect.sync(() => {
-            if (Option.isNone(row)) return
-            if (lookups.size >= LOOKUP_MAX) lookups.delete(lookups.keys().next().value!)
-            lookups.set(channelId, { row: row.value, until: now + LOOKUP_FOR_MS })
-          })
+          Option.isSome(row) ? Effect.sync(() => lookups.set(channelId, row.value)) : Effect.void
         )
       })
 

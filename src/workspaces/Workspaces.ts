@@ -3,6 +3,7 @@
 import { SqlSchema } from "@effect/sql"
 import { Context, Effect, Layer, Schema } from "effect"
 import { AppDb } from "../platform/Db"
+import * as TtlCache from "../platform/TtlCache"
 import { WorkspaceId } from "./CurrentWorkspace"
 import { Workspace } from "./WorkspacesApi"
 
@@ -45,15 +46,11 @@ export const layer = Layer.effect(
       Result: Schema.Struct({ id: WorkspaceId }),
       execute: (id) => sql`select id from workspaces where id = ${id}`
     })
-    const known = new Map<string, number>()
-    const remember = (id: string, now: number) => {
-      if (known.size >= KNOWN_MAX) known.delete(known.keys().next().value!)
-      known.set(id, now + KNOWN_FOR_MS)
-    }
+    const known = TtlCache.make<true>({ ttlMs: KNOWN_FOR_MS, max: KNOWN_MAX })
     return {
       create: (name) =>
         insert(name).pipe(
-          Effect.tap((row) => Effect.sync(() => remember(row.id, Date.now()))),
+          Effect.tap((row) => Effect.sync(() => known.set(row.id, true))),
           Effect.map(toWorkspace),
           Effect.orDie,
           Effect.withSpan("Workspaces.create")
@@ -64,17 +61,15 @@ export const layer = Layer.effect(
         Effect.withSpan("Workspaces.list")
       ),
       exists: (id) =>
-        Effect.suspend(() => {
-          const now = Date.now()
-          const until = known.get(id)
-          if (until !== undefined && until > now) return Effect.succeed(true)
-          known.delete(id)
-          return find(id).pipe(
-            Effect.map((row) => row._tag === "Some"),
-            Effect.tap((found) => (found ? Effect.sync(() => remember(id, now)) : Effect.void)),
-            Effect.orDie
-          )
-        })
+        Effect.suspend(() =>
+          known.get(id) === true
+            ? Effect.succeed(true)
+            : find(id).pipe(
+                Effect.map((row) => row._tag === "Some"),
+                Effect.tap((found) => (found ? Effect.sync(() => known.set(id, true)) : Effect.void)),
+                Effect.orDie
+              )
+        )
     } satisfies WorkspacesShape
   })
 )
