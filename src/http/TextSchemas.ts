@@ -2,11 +2,11 @@
 // an unpaired UTF-16 surrogate does not survive; a field holding either is a 400 naming the field, never a 500 from
 // the database. Imports only effect and the pure document checks (the web UI bundles the declarations).
 import { Schema } from "effect"
-import { checkJsonValue, isStorableText } from "../notes/Document"
+import { checkJsonValue, isStorableText, unstorableMessage } from "../notes/Document"
 
 export const storable = (field: string) =>
   Schema.filter<Schema.Schema<string>>(isStorableText, {
-    message: () => `${field} contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored`
+    message: () => unstorableMessage(field)
   })
 
 /**

@@ -100,10 +100,11 @@ export const checkJsonValue = (value: unknown, path: Path): Problem | undefined 
   return undefined
 }
 
-const unstorableText = (path: Path): Problem => ({
-  path,
-  message: `${formatPath(path)} contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored`
-})
+/** Why text PostgreSQL cannot hold is refused, naming where it was (a field, or a path into a document). */
+export const unstorableMessage = (place: string) =>
+  `${place} contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored`
+
+const unstorableText = (path: Path): Problem => ({ path, message: unstorableMessage(formatPath(path)) })
 
 const unstorableKey = (path: Path): Problem => ({
   path,
