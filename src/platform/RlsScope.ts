@@ -61,7 +61,7 @@ export const layer = Layer.effect(
               ? effect
               : Effect.dieMessage("RlsScope: a workspace scope cannot be nested inside another workspace's scope")
           }
-          if (!UUID.test(workspaceId)) return Effect.dieMessage("RlsScope: a workspace id must be a canonical UUID")
+          if (!UUID.test(workspaceId)) return Effect.dieMessage("RlsScope: a workspace id must be a UUID")
           return withWorkspaceTransaction(workspaceId)(Effect.provideService(effect, ActiveScope, workspaceId)).pipe(
             Effect.catchTag("SqlError", Effect.die)
           )
