@@ -28,7 +28,7 @@ export interface MemoriesShape {
 export class Memories extends Context.Tag("carabase/Memories")<Memories, MemoriesShape>() {}
 
 const MemoryRow = Schema.Struct({ ...Memory.fields, createdAt: Schema.DateTimeUtcFromDate })
-const toMemory = (row: typeof MemoryRow.Type) => new Memory(row)
+const toMemory = (row: typeof MemoryRow.Type) => new Memory(row, { disableValidation: true })
 
 /** The title a memory shows in search results: its first line, shortened. */
 const titleOf = (content: string) => {
@@ -54,7 +54,8 @@ export const layer = Layer.effect(
     const recent = SqlSchema.findAll({
       Request: Schema.Number,
       Result: MemoryRow,
-      execute: (limit) => sql`select id, content, created_at from memories order by created_at desc, id limit ${limit}`
+      execute: (limit) =>
+        rls.rows(sql`select id, content, created_at from memories order by created_at desc, id limit ${limit}`)
     })
     const byIds = SqlSchema.findAll({
       Request: Schema.Array(Schema.String),
@@ -93,7 +94,7 @@ export const layer = Layer.effect(
         }).pipe(Effect.orDie, Effect.withSpan("Memories.create")),
       list: ({ search: query, limit }) =>
         (query === undefined || query.trim() === ""
-          ? rls.current(recent(limit)).pipe(Effect.map((rows) => rows.map(toMemory)))
+          ? recent(limit).pipe(Effect.map((rows) => rows.map(toMemory)))
           : search(query.trim(), limit)
         ).pipe(Effect.orDie, Effect.withSpan("Memories.list"))
     } satisfies MemoriesShape

@@ -1,13 +1,18 @@
 // The two PostgreSQL pools. OwnerDb (DATABASE_URL) runs migrations, backups and the job queue; AppDb
 // (APP_DATABASE_URL, role carabase_app) carries every read and write of workspace data, always inside RlsScope.
 // The app pool refuses to start if its role could bypass Row-Level Security.
+import { Statement } from "@effect/sql"
+import { SqlError } from "@effect/sql/SqlError"
 import { PgClient } from "@effect/sql-pg"
 import { Reactivity } from "@effect/experimental"
-import { Config, Context, Effect, Layer, Option, Redacted, String as Str } from "effect"
+import { Config, Context, Duration, Effect, Layer, Option, Redacted, String as Str } from "effect"
+import pg from "pg"
 import { BootError, HostEnv } from "./HostEnv"
 
 export class OwnerDb extends Context.Tag("carabase/OwnerDb")<OwnerDb, PgClient.PgClient>() {}
 export class AppDb extends Context.Tag("carabase/AppDb")<AppDb, PgClient.PgClient>() {}
+/** The pg pool behind AppDb, for RlsScope's one-statement reads (which skip the per-statement Effect machinery). */
+export class AppPool extends Context.Tag("carabase/AppPool")<AppPool, pg.Pool>() {}
 
 /** `user@host:port/database` of a connection URL: what messages may show (never the password). */
 export const describeUrl = (url: Redacted.Redacted<string>): string => {
@@ -43,16 +48,64 @@ export const appNameTransforms = {
   transformJson: false
 }
 
+/** What AppDb does to the rows a statement returns, for rows read from the pool directly. */
+export const appRowTransform: (rows: ReadonlyArray<object>) => ReadonlyArray<object> = Statement.defaultTransforms(
+  appNameTransforms.transformResultNames,
+  appNameTransforms.transformJson
+).array
+
+const CONNECT_TIMEOUT = Duration.seconds(5)
+
+/**
+ * A pg pool (ended with the scope) and the PgClient over it, after one `SELECT 1` within the connect timeout, as
+ * PgClient.make does. The pool is built here so RlsScope can reach it.
+ */
+export const pooledClient = (options: {
+  readonly url: Redacted.Redacted<string>
+  readonly maxConnections: number
+  readonly applicationName: string
+  readonly camelCase: boolean
+}) =>
+  Effect.gen(function* () {
+    const pool = yield* Effect.acquireRelease(
+      Effect.sync(() => {
+        const pool = new pg.Pool({
+          connectionString: Redacted.value(options.url),
+          max: options.maxConnections,
+          connectionTimeoutMillis: Duration.toMillis(CONNECT_TIMEOUT),
+          idleTimeoutMillis: 60_000,
+          application_name: options.applicationName
+        })
+        // An idle connection that dies is dropped by the pool; the next checkout opens a new one.
+        pool.on("error", () => undefined)
+        return pool
+      }),
+      (pool) => Effect.promise(() => pool.end()).pipe(Effect.interruptible, Effect.timeoutOption(1000))
+    )
+    yield* Effect.tryPromise({
+      try: () => pool.query("SELECT 1"),
+      catch: (cause) => new SqlError({ cause, message: "PgClient: Failed to connect" })
+    }).pipe(
+      Effect.timeoutFail({
+        duration: CONNECT_TIMEOUT,
+        onTimeout: () => new SqlError({ cause: new Error("Connection timed out"), message: "Connection timed out" })
+      })
+    )
+    const client = yield* PgClient.fromPool({
+      acquire: Effect.succeed(pool),
+      ...(options.camelCase ? appNameTransforms : {})
+    })
+    return { pool, client }
+  })
+
 const connect = (name: "DATABASE_URL" | "APP_DATABASE_URL", options: { maxConnections: number; camelCase: boolean }) =>
   Effect.gen(function* () {
     const url = yield* requiredUrl(name)
-    return yield* PgClient.make({
+    return yield* pooledClient({
       url,
       maxConnections: options.maxConnections,
-      connectTimeout: "5 seconds",
-      idleTimeout: "60 seconds",
       applicationName: name === "DATABASE_URL" ? "carabase-owner" : "carabase-app",
-      ...(options.camelCase ? appNameTransforms : {})
+      camelCase: options.camelCase
     }).pipe(
       Effect.mapError(
         (error) =>
@@ -75,13 +128,15 @@ const causeMessage = (cause: unknown): string => {
 
 export const ownerLayer: Layer.Layer<OwnerDb, BootError, HostEnv> = Layer.scoped(
   OwnerDb,
-  connect("DATABASE_URL", { maxConnections: 4, camelCase: false })
+  Effect.map(connect("DATABASE_URL", { maxConnections: 4, camelCase: false }), ({ client }) => client)
 ).pipe(Layer.provide(Reactivity.layer))
 
-export const appLayer: Layer.Layer<AppDb, BootError, HostEnv> = Layer.scoped(
-  AppDb,
+const appContext = (pool: pg.Pool, client: PgClient.PgClient) =>
+  Context.make(AppDb, client).pipe(Context.add(AppPool, pool))
+
+export const appLayer: Layer.Layer<AppDb | AppPool, BootError, HostEnv> = Layer.scopedContext(
   Effect.gen(function* () {
-    const sql = yield* connect("APP_DATABASE_URL", { maxConnections: 10, camelCase: true })
+    const { pool, client: sql } = yield* connect("APP_DATABASE_URL", { maxConnections: 10, camelCase: true })
     const [role] = yield* sql<{ rolname: string; rolsuper: boolean; rolbypassrls: boolean }>`
       select rolname, rolsuper, rolbypassrls from pg_roles where rolname = current_user
     `.pipe(Effect.orDie)
@@ -90,10 +145,22 @@ export const appLayer: Layer.Layer<AppDb, BootError, HostEnv> = Layer.scoped(
         message: `APP_DATABASE_URL logs in as ${role?.rolname ?? "an unknown role"}, which bypasses Row-Level Security: it must log in as carabase_app`
       })
     }
-    return sql
+    return appContext(pool, sql)
   })
 ).pipe(Layer.provide(Reactivity.layer))
 
+/** AppDb and AppPool on a given URL, without the role check: for tests and benchmarks that build their own graph. */
+export const appLayerFor = (url: string, maxConnections = 10): Layer.Layer<AppDb | AppPool, SqlError> =>
+  Layer.scopedContext(
+    Effect.map(
+      pooledClient({ url: Redacted.make(url), maxConnections, applicationName: "carabase-app", camelCase: true }),
+      ({ pool, client }) => appContext(pool, client)
+    )
+  ).pipe(Layer.provide(Reactivity.layer))
+
 /** One plain connection for operator tools (doctor, rotate-key): no pool to speak of, no role check, snake_case rows. */
 export const singleConnection = (name: "DATABASE_URL" | "APP_DATABASE_URL") =>
-  connect(name, { maxConnections: 1, camelCase: false }).pipe(Effect.provide(Reactivity.layer))
+  connect(name, { maxConnections: 1, camelCase: false }).pipe(
+    Effect.map(({ client }) => client),
+    Effect.provide(Reactivity.layer)
+  )

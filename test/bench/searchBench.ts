@@ -5,13 +5,11 @@
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Reactivity } from "@effect/experimental"
-import { PgClient } from "@effect/sql-pg"
-import { Effect, Layer, Logger, LogLevel, Redacted } from "effect"
+import { Effect, Layer, Logger, LogLevel } from "effect"
 import { Embedder, hashing, hashingEmbedding } from "../../src/embeddings/Embedder"
 import { chunkText } from "../../src/harvest/Chunker"
 import * as Harvest from "../../src/harvest/Harvest"
-import { AppDb, appNameTransforms } from "../../src/platform/Db"
+import { AppDb, type AppPool, appLayerFor } from "../../src/platform/Db"
 import * as RlsScope from "../../src/platform/RlsScope"
 import { hybridStatement } from "../../src/search/Search"
 import type { WorkspaceId } from "../../src/workspaces/CurrentWorkspace"
@@ -55,11 +53,8 @@ const main = async () => {
   const owner = await connect(db.ownerUrl)
   const workspace = "00000000-0000-4000-8000-00000000b00c" as WorkspaceId
   await owner.query("insert into workspaces (id, name) values ($1, 'Bench')", [workspace])
-  const appDb = Layer.scoped(
-    AppDb,
-    PgClient.make({ url: Redacted.make(db.appUrl), maxConnections: 8, ...appNameTransforms })
-  ).pipe(Layer.provide(Reactivity.layer), Layer.orDie)
-  const run = <A>(effect: Effect.Effect<A, never, AppDb | RlsScope.RlsScope | Embedder>) =>
+  const appDb = appLayerFor(db.appUrl, 8).pipe(Layer.orDie)
+  const run = <A>(effect: Effect.Effect<A, never, AppDb | AppPool | RlsScope.RlsScope | Embedder>) =>
     Effect.runPromise(
       effect.pipe(
         Effect.provide(RlsScope.layer),

@@ -1,15 +1,13 @@
 // The Channels service in-process, on a real database as carabase_app: resolveInbound finds a channel by id alone
 // and records into its workspace, and the methods the reply worker will call claim, finish and open what it needs.
 import * as crypto from "node:crypto"
-import { PgClient } from "@effect/sql-pg"
-import { Reactivity } from "@effect/experimental"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, ManagedRuntime, Option, Redacted } from "effect"
 import { Channels } from "../../src/channels/Channels"
 import * as ChannelsLayer from "../../src/channels/Channels"
 import type { InboundEvent } from "../../src/channels/InboundPayload"
 import * as Crypto from "../../src/platform/Crypto"
-import { AppDb, appNameTransforms } from "../../src/platform/Db"
+import { appLayerFor } from "../../src/platform/Db"
 import * as RlsScope from "../../src/platform/RlsScope"
 import { CurrentWorkspace, type WorkspaceId } from "../../src/workspaces/CurrentWorkspace"
 import { connect, createDatabase, type TestDatabase } from "../support/database"
@@ -24,10 +22,7 @@ beforeAll(async () => {
   const owner = await connect(db.ownerUrl)
   await owner.query("insert into workspaces (id, name) values ($1, 'A'), ($2, 'B')", [A, B])
   await owner.end()
-  const app = Layer.scoped(
-    AppDb,
-    PgClient.make({ url: Redacted.make(db.appUrl), maxConnections: 4, ...appNameTransforms })
-  ).pipe(Layer.provide(Reactivity.layer))
+  const app = appLayerFor(db.appUrl, 4)
   const crypt = Layer.succeed(Crypto.Crypto, Crypto.make(Redacted.make(crypto.randomBytes(32))))
   runtime = ManagedRuntime.make(
     ChannelsLayer.layer.pipe(Layer.provide(RlsScope.layer), Layer.provide(crypt), Layer.provide(app)) as Layer.Layer<

@@ -1,11 +1,10 @@
 // RlsScope on a pool of one connection: interleaved requests for two workspaces, some failing mid-transaction,
-// never see each other's rows, and the connection carries no workspace setting between requests.
+// never see each other's rows, and the connection carries no workspace setting between requests; the same for
+// one-statement reads (`rows`), which take the pool's connection directly.
 import * as crypto from "node:crypto"
-import { Reactivity } from "@effect/experimental"
-import { PgClient } from "@effect/sql-pg"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Layer, Redacted } from "effect"
-import { AppDb, appNameTransforms } from "../../src/platform/Db"
+import { Cause, Effect, Either, Layer, Option } from "effect"
+import { AppDb, appLayerFor } from "../../src/platform/Db"
 import { RlsScope, layer as RlsScopeLayer } from "../../src/platform/RlsScope"
 import { CurrentWorkspace, type WorkspaceId } from "../../src/workspaces/CurrentWorkspace"
 import { connect, createDatabase, type TestDatabase } from "../support/database"
@@ -23,15 +22,7 @@ beforeAll(async () => {
 })
 afterAll(() => db?.drop())
 
-const singleConnection = () =>
-  RlsScopeLayer.pipe(
-    Layer.provideMerge(
-      Layer.scoped(
-        AppDb,
-        PgClient.make({ url: Redacted.make(db.appUrl), maxConnections: 1, ...appNameTransforms })
-      ).pipe(Layer.provide(Reactivity.layer))
-    )
-  )
+const singleConnection = () => RlsScopeLayer.pipe(Layer.provideMerge(appLayerFor(db.appUrl, 1)))
 
 class Boom {
   readonly _tag = "Boom"
@@ -97,6 +88,69 @@ describe("RlsScope on a single pooled connection", () => {
       const rls = yield* RlsScope
       const exit = yield* Effect.exit(rls.run(A, rls.run(B, Effect.void)))
       expect(exit._tag).toBe("Failure")
+      expect(String(exit)).toContain("cannot be nested")
+    }).pipe(Effect.provide(singleConnection()), Effect.scoped, Effect.runPromise))
+
+  it("one-statement reads, interleaved for A and B with failing ones, see only their workspace and leave nothing open", () =>
+    Effect.gen(function* () {
+      const sql = yield* AppDb
+      const rls = yield* RlsScope
+      const readAs = (workspace: WorkspaceId) =>
+        Effect.provideService(
+          rls.rows(sql<{ workspaceId: string }>`select workspace_id from memories order by content`),
+          CurrentWorkspace,
+          workspace
+        )
+      const failAs = (workspace: WorkspaceId) =>
+        Effect.provideService(
+          rls.rows(sql`select 1 / (count(*) - count(*)) from memories`),
+          CurrentWorkspace,
+          workspace
+        )
+      const requests = Array.from({ length: 40 }, (_, i) => {
+        const workspace = i % 2 === 0 ? A : B
+        return i % 5 === 0
+          ? Effect.either(Effect.sandbox(failAs(workspace)))
+          : Effect.map(readAs(workspace), Either.right)
+      })
+      const results = yield* Effect.all(requests, { concurrency: "unbounded" })
+      for (const [i, result] of results.entries()) {
+        const workspace = i % 2 === 0 ? A : B
+        if (i % 5 === 0) {
+          expect(Either.isLeft(result)).toBe(true)
+          const defect = Cause.squash(Option.getOrThrow(Either.getLeft(result)) as Cause.Cause<never>)
+          expect((defect as { cause?: { message?: string } }).cause?.message).toBe("division by zero")
+          continue
+        }
+        const rows = Either.getOrThrow(result) as ReadonlyArray<{ workspaceId: string }>
+        expect(rows.length).toBe(workspace === A ? 2 : 1)
+        expect(rows.every((row) => row.workspaceId === workspace)).toBe(true)
+      }
+      const [state] = yield* sql<{ value: string | null; open: boolean }>`
+        select current_setting('app.workspace_id', true) as value,
+               now() <> statement_timestamp() as open`
+      expect(state!.value ?? "").toBe("")
+      expect(state!.open).toBe(false)
+    }).pipe(Effect.provide(singleConnection()), Effect.scoped, Effect.runPromise))
+
+  it("a one-statement read inside an open scope joins its transaction, and refuses another workspace", () =>
+    Effect.gen(function* () {
+      const sql = yield* AppDb
+      const rls = yield* RlsScope
+      const seen = yield* Effect.either(
+        rls.run(
+          A,
+          Effect.gen(function* () {
+            yield* sql`insert into memories (content) values ('not yet committed')`
+            const rows = yield* rls.rows(sql<{ content: string }>`select content from memories order by content`)
+            return yield* Effect.fail(rows.map((row) => row.content))
+          })
+        )
+      )
+      expect(Either.getLeft(seen)).toEqual(expect.objectContaining({ value: ["a1", "a2", "not yet committed"] }))
+      const after = yield* Effect.provideService(rls.rows(sql`select 1 from memories`), CurrentWorkspace, A)
+      expect(after.length).toBe(2)
+      const exit = yield* Effect.exit(rls.run(A, Effect.provideService(rls.rows(sql`select 1`), CurrentWorkspace, B)))
       expect(String(exit)).toContain("cannot be nested")
     }).pipe(Effect.provide(singleConnection()), Effect.scoped, Effect.runPromise))
 })

@@ -1,14 +1,12 @@
 // The harvest service in process, on a real database as carabase_app inside RlsScope: chunking, replace and remove,
 // indexing when the embedder fails, and re-embedding when the model changes.
-import { Reactivity } from "@effect/experimental"
-import { PgClient } from "@effect/sql-pg"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect, Layer } from "effect"
 import type pg from "pg"
 import { Embedder, EmbeddingError, hashing, type EmbedderShape } from "../../src/embeddings/Embedder"
 import { chunkText } from "../../src/harvest/Chunker"
 import * as Harvest from "../../src/harvest/Harvest"
-import { AppDb, appNameTransforms } from "../../src/platform/Db"
+import { appLayerFor } from "../../src/platform/Db"
 import * as RlsScope from "../../src/platform/RlsScope"
 import type { WorkspaceId } from "../../src/workspaces/CurrentWorkspace"
 import { connect, createDatabase, type TestDatabase } from "../support/database"
@@ -34,10 +32,7 @@ const withHarvest = <A>(
   use: (harvest: Effect.Effect.Success<typeof Harvest.make>) => Effect.Effect<A, never, any>,
   ws: WorkspaceId | "unscoped" = A
 ) => {
-  const appDb = Layer.scoped(AppDb, PgClient.make({ url: Redacted.make(db.appUrl), ...appNameTransforms })).pipe(
-    Layer.provide(Reactivity.layer),
-    Layer.orDie
-  )
+  const appDb = appLayerFor(db.appUrl).pipe(Layer.orDie)
   const program = Effect.gen(function* () {
     const harvest = yield* Harvest.make
     const rls = yield* RlsScope.RlsScope
