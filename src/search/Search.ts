@@ -191,7 +191,16 @@ export const layer = Layer.effect(
       search: (request) =>
         Effect.flatMap(embedderNow, (embedder) =>
           embedQuery(embedder, request.query).pipe(
-            Effect.flatMap((vector) => rls.current(runHybrid(sql, embedder, request, vector)))
+            Effect.flatMap((vector) =>
+              rls.rows(
+                hybridStatement(sql, {
+                  ...request,
+                  vector,
+                  model: embedder.model,
+                  minSimilarity: embedder.minSimilarity
+                })
+              )
+            )
           )
         ).pipe(
           Effect.map((rows) => rows.map(toResult)),
