@@ -8,6 +8,7 @@ import { Context, Effect, Layer, Option, Scope } from "effect"
 import type pg from "pg"
 import { CurrentWorkspace, type WorkspaceId } from "../workspaces/CurrentWorkspace"
 import { AppDb, AppPool, appRowTransform } from "./Db"
+import { queryAsWorkspace } from "./ScopedQuery"
 
 /** Marks the fiber as inside a scope transaction, so nested calls reuse it instead of opening another. */
 class ActiveScope extends Context.Tag("carabase/RlsScope/Active")<ActiveScope, WorkspaceId>() {}
@@ -24,10 +25,10 @@ export interface RlsScopeShape {
   /** Runs the effect as the workspace already in context (set by the HTTP middleware, an MCP session or a job). */
   readonly current: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R | CurrentWorkspace>
   /**
-   * The rows of one statement, as the workspace in context: the same transaction as `current`, for a read that is a
-   * single statement, run as one chain of pg calls on a pooled connection (begin with the setting, the statement,
-   * commit) rather than three Effect statements, which cost several times the query itself. Inside an open scope of
-   * the same workspace it is the statement on that transaction.
+   * The rows of one statement, as the workspace in context, for a read that is a single statement: the setting and
+   * the statement go to a pooled connection in one round trip and one implicit transaction (ScopedQuery), instead of
+   * begin, statement and commit as three Effect statements, which cost several times the query itself. Inside an
+   * open scope of the same workspace it is the statement on that transaction.
    */
   readonly rows: <A extends object>(
     statement: Statement.Statement<A>
@@ -42,10 +43,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const beginAs = (workspaceId: WorkspaceId) => `BEGIN; SELECT set_config('app.workspace_id', '${workspaceId}', true)`
 
 /**
- * `begin`, the statement, then `COMMIT` (or `ROLLBACK` after an error) on one pooled connection. A connection whose
- * begin, commit or rollback failed, or that reported an error meanwhile, is destroyed on release, never reused.
+ * The statement as the workspace, in one round trip on a pooled connection (see ScopedQuery). A connection that
+ * reported an error meanwhile is destroyed on release, never reused (pg's pool also drops one that is not queryable).
  */
-const singleStatement = (pool: pg.Pool, begin: string, text: string, params: ReadonlyArray<unknown>) =>
+const singleStatement = (pool: pg.Pool, workspaceId: WorkspaceId, text: string, params: ReadonlyArray<unknown>) =>
   Effect.async<ReadonlyArray<object>, SqlError>((resume) => {
     pool.connect((connectError, client, release) => {
       if (connectError !== undefined || client === undefined) {
@@ -54,23 +55,15 @@ const singleStatement = (pool: pg.Pool, begin: string, text: string, params: Rea
       let lost: Error | undefined
       const onError = (cause: Error) => (lost ??= cause)
       client.on("error", onError)
-      const finish = (broken: Error | undefined, failure: Error | undefined, rows: ReadonlyArray<object>) => {
+      queryAsWorkspace(client, workspaceId, text, params, (error, rows) => {
         client.off("error", onError)
-        release(broken ?? lost)
-        const cause = failure ?? lost
+        release(lost)
+        const cause = error ?? lost
         resume(
           cause === undefined
             ? Effect.succeed(rows)
             : Effect.fail(new SqlError({ cause, message: "Failed to execute statement" }))
         )
-      }
-      client.query(begin, (beginError) => {
-        if (beginError) return finish(beginError, beginError, [])
-        client.query(text, params as Array<unknown>, (queryError, result) => {
-          client.query(queryError ? "ROLLBACK" : "COMMIT", (endError) =>
-            finish(endError ?? undefined, queryError ?? endError ?? undefined, queryError ? [] : result.rows)
-          )
-        })
       })
     })
   })
@@ -121,7 +114,7 @@ export const layer = Layer.effect(
           }
           if (!UUID.test(workspaceId)) return Effect.dieMessage("RlsScope: a workspace id must be a UUID")
           const [text, params] = statement.compile()
-          return Effect.map(singleStatement(pool, beginAs(workspaceId), text, params), appRowTransform as never)
+          return Effect.map(singleStatement(pool, workspaceId, text, params), appRowTransform as never)
         }).pipe(Effect.catchTag("SqlError", Effect.die))
       )
     return {
