@@ -1,7 +1,7 @@
 // The HTTP server: the declared API with its handlers, the OpenAPI document, JSON errors, bound to HOST:PORT.
-import { HttpApiBuilder, HttpMiddleware } from "@effect/platform"
+import { FileSystem, HttpApiBuilder, HttpMiddleware, HttpPlatform, HttpServer, Path, Etag } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Config, Effect, Layer } from "effect"
+import { Config, Context, Effect, Layer, Scope } from "effect"
 import { AdminHttpLive } from "../admin/AdminHttp"
 import { AgentTasksHttpLive } from "../agent/AgentTasksHttp"
 import { ArtifactsHttpLive } from "../artifacts/ArtifactsHttp"
@@ -82,7 +82,30 @@ const LogAddress = Layer.effectDiscard(
   )
 )
 
-export const ServerLive = HttpApiBuilder.serve().pipe(
+/**
+ * HttpApiBuilder.serve, with the request fibers' context cut down to what the app needs while it runs (the platform
+ * services, per HttpApp.Default's type): handlers took their services when they were built, and the full service
+ * graph (over a hundred entries) was copied into a new map several times per request (router, route parameters,
+ * each provided service).
+ */
+const serveTrimmed = Layer.scopedDiscard(
+  Effect.gen(function* () {
+    const app = yield* HttpApiBuilder.httpApp
+    const server = yield* HttpServer.HttpServer
+    const scope = yield* Effect.scope
+    const platform = yield* Effect.context<
+      HttpPlatform.HttpPlatform | Etag.Generator | FileSystem.FileSystem | Path.Path
+    >()
+    const trimmed = Context.add(
+      Context.pick(HttpPlatform.HttpPlatform, Etag.Generator, FileSystem.FileSystem, Path.Path)(platform),
+      Scope.Scope,
+      scope
+    )
+    yield* server.serve(app).pipe(Effect.mapInputContext((_: Context.Context<never>) => trimmed))
+  })
+).pipe(Layer.provide([HttpApiBuilder.Router.Live, HttpApiBuilder.Middleware.layer]))
+
+export const ServerLive = serveTrimmed.pipe(
   Layer.provide([
     HttpApiBuilder.middlewareOpenApi({ path: "/api/openapi.json" }),
     HttpApiBuilder.middleware(jsonErrors),
