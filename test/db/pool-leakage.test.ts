@@ -153,4 +153,28 @@ describe("RlsScope on a single pooled connection", () => {
       const exit = yield* Effect.exit(rls.run(A, Effect.provideService(rls.rows(sql`select 1`), CurrentWorkspace, B)))
       expect(String(exit)).toContain("cannot be nested")
     }).pipe(Effect.provide(singleConnection()), Effect.scoped, Effect.runPromise))
+
+  it("a one-statement read sees its workspace setting even without parameters, and the setting ends with it", () =>
+    Effect.gen(function* () {
+      const sql = yield* AppDb
+      const rls = yield* RlsScope
+      const inside = yield* Effect.provideService(
+        rls.rows(sql<{ value: string }>`select current_setting('app.workspace_id', true) as value`),
+        CurrentWorkspace,
+        B
+      )
+      expect(inside).toEqual([{ value: B }])
+      const [after] = yield* sql<{ value: string | null }>`select current_setting('app.workspace_id', true) as value`
+      expect(after!.value ?? "").toBe("")
+    }).pipe(Effect.provide(singleConnection()), Effect.scoped, Effect.runPromise))
+
+  it("refuses a workspace id that is not a UUID before anything reaches the database", () =>
+    Effect.gen(function* () {
+      const sql = yield* AppDb
+      const rls = yield* RlsScope
+      const exit = yield* Effect.exit(
+        Effect.provideService(rls.rows(sql`select 1`), CurrentWorkspace, "x', true); --" as WorkspaceId)
+      )
+      expect(String(exit)).toContain("must be a UUID")
+    }).pipe(Effect.provide(singleConnection()), Effect.scoped, Effect.runPromise))
 })
