@@ -55,7 +55,8 @@ export interface ArtifactsShape {
 export class Artifacts extends Context.Tag("carabase/Artifacts")<Artifacts, ArtifactsShape>() {}
 
 const ArtifactRow = Schema.Struct({ ...Artifact.fields, createdAt: Schema.DateTimeUtcFromDate })
-const toArtifact = (row: typeof ArtifactRow.Type) => new Artifact(row)
+/** The row was decoded by a schema of the same fields, so the constructor's own validation is skipped. */
+const toArtifact = (row: typeof ArtifactRow.Type) => new Artifact(row, { disableValidation: true })
 
 /** A file name safe to show and store: the last path segment, no control characters, at most 255 characters. */
 export const cleanFilename = (name: string): string => {

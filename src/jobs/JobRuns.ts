@@ -82,14 +82,17 @@ export const layer = Layer.effect(
           }).pipe(Effect.orDie)
         ),
       recent: (limit) =>
-        rls.current(
-          sql`select id, name, status, started_at, finished_at, error, attempt from job_runs
-              order by started_at desc, id limit ${limit}`.pipe(
+        rls
+          .rows(
+            sql`select id, name, status, started_at, finished_at, error, attempt from job_runs
+                order by started_at desc, id limit ${limit}`
+          )
+          .pipe(
             Effect.flatMap(decodeRows),
-            Effect.map((rows) => rows.map((row) => new JobRun(row))),
+            // Decoded by JobRunRow, the same fields: no second validation.
+            Effect.map((rows) => rows.map((row) => new JobRun(row, { disableValidation: true }))),
             Effect.orDie
           )
-        )
     } satisfies JobRunsShape
   })
 )

@@ -28,6 +28,10 @@ export interface MemoriesShape {
 export class Memories extends Context.Tag("carabase/Memories")<Memories, MemoriesShape>() {}
 
 const MemoryRow = Schema.Struct({ ...Memory.fields, createdAt: Schema.DateTimeUtcFromDate })
+/**
+ * The row was decoded by a schema of the same fields, so the constructor does not validate again: for a class with a
+ * transformed field that validation builds a fresh schema AST each time, and a list of 20 spent 9% of a request on it.
+ */
 const toMemory = (row: typeof MemoryRow.Type) => new Memory(row, { disableValidation: true })
 
 /** The title a memory shows in search results: its first line, shortened. */

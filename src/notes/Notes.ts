@@ -195,10 +195,8 @@ export const layer = Layer.effect(
       return { date, duplicate: Option.exists(duplicate, (edited) => edited.result) }
     })
 
-    const withTasks = (range: NotesRepo.DateRange) =>
-      rls.current(repo.inRange(range, true)).pipe(Effect.withSpan("Notes.withTasks"))
-    const inRange = (range: NotesRepo.DateRange) =>
-      rls.current(repo.inRange(range, false)).pipe(Effect.withSpan("Notes.inRange"))
+    const withTasks = (range: NotesRepo.DateRange) => repo.inRange(range, true).pipe(Effect.withSpan("Notes.withTasks"))
+    const inRange = (range: NotesRepo.DateRange) => repo.inRange(range, false).pipe(Effect.withSpan("Notes.inRange"))
 
     return { now, get, text, replace, inject, edit, withTasks, inRange } satisfies NotesShape
   })

@@ -1,8 +1,10 @@
 // The SQL of daily notes. Every statement runs inside the caller's RLS scope (the workspace comes from the
-// transaction, never from a parameter); writes keep text_content, revision and updated_at in step with the document.
+// transaction, never from a parameter), except the range read, a single statement that opens its own (RlsScope.rows,
+// or the caller's scope when one is open); writes keep text_content, revision and updated_at in step with the document.
 import { SqlSchema } from "@effect/sql"
 import { Effect, Option, Schema } from "effect"
 import { AppDb } from "../platform/Db"
+import { RlsScope } from "../platform/RlsScope"
 import type { Document } from "./Document"
 import { NoteDate } from "./NoteDate"
 
@@ -27,6 +29,7 @@ export interface DateRange {
 
 export const make = Effect.gen(function* () {
   const sql = yield* AppDb
+  const rls = yield* RlsScope
   const columns = sql`id, to_char(date, 'YYYY-MM-DD') as date, document, revision, updated_at`
 
   const ensure = SqlSchema.findAll({
@@ -62,14 +65,15 @@ export const make = Effect.gen(function* () {
       onlyWithTasks: Schema.Boolean
     }),
     Result: Schema.Struct({ date: NoteDate, document: Schema.Array(Schema.Unknown) }),
-    execute: ({ from, to, onlyWithTasks }) => sql`
+    execute: ({ from, to, onlyWithTasks }) =>
+      rls.rows(sql`
       select to_char(date, 'YYYY-MM-DD') as date, document
         from daily_notes
        where (${from}::date is null or date >= ${from}::date)
          and (${to}::date is null or date <= ${to}::date)
          and (not ${onlyWithTasks} or jsonb_path_exists(document, '$.** ? (@.type == "taskItem")'))
        order by date desc
-    `
+    `)
   })
 
   return {

@@ -15,7 +15,8 @@ export interface WorkspacesShape {
 
 /** A workspaces row as pg returns it (timestamps as Date). */
 const WorkspaceRow = Schema.Struct({ ...Workspace.fields, createdAt: Schema.DateTimeUtcFromDate })
-const toWorkspace = (row: typeof WorkspaceRow.Type) => new Workspace(row)
+/** The row was decoded by a schema of the same fields, so the constructor's own validation is skipped. */
+const toWorkspace = (row: typeof WorkspaceRow.Type) => new Workspace(row, { disableValidation: true })
 
 export class Workspaces extends Context.Tag("carabase/Workspaces")<Workspaces, WorkspacesShape>() {}
 
