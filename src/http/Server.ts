@@ -84,9 +84,8 @@ const LogAddress = Layer.effectDiscard(
 
 /**
  * HttpApiBuilder.serve, with the request fibers' context cut down to what the app needs while it runs (the platform
- * services, per HttpApp.Default's type): handlers took their services when they were built, and the full service
- * graph (over a hundred entries) was copied into a new map several times per request (router, route parameters,
- * each provided service).
+ * services, per HttpApp.Default's type): handlers took their services when they were built, and the whole service
+ * graph was copied into a new map several times per request (router, route parameters, each provided service).
  */
 const serveTrimmed = Layer.scopedDiscard(
   Effect.gen(function* () {

@@ -1,7 +1,8 @@
 // Runs an effect as one workspace: a transaction on the app pool opened by
 // `BEGIN; SELECT set_config('app.workspace_id', '<uuid>', true)`, sent as one simple-protocol message so the scope
 // costs one round trip, not two. The setting is transaction-local, so it ends with the transaction and a pooled
-// connection never carries it into another request.
+// connection never carries it into another request. A read that is a single statement (`rows`) skips the Effect
+// statements: the setting and the statement go out as one pipeline in one implicit transaction (ScopedQuery).
 import { SqlClient, type Statement } from "@effect/sql"
 import { SqlError } from "@effect/sql/SqlError"
 import { Context, Effect, Layer, Option, Scope } from "effect"
@@ -37,7 +38,7 @@ export interface RlsScopeShape {
 
 export class RlsScope extends Context.Tag("carabase/RlsScope")<RlsScope, RlsScopeShape>() {}
 
-/** The id is spliced into the statement, so it must be a UUID and nothing else: anything else is a defect. */
+/** `run` splices the id into its BEGIN, so it must be a UUID and nothing else (`rows` binds it, and checks the same). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 const beginAs = (workspaceId: WorkspaceId) => `BEGIN; SELECT set_config('app.workspace_id', '${workspaceId}', true)`
@@ -49,7 +50,7 @@ const beginAs = (workspaceId: WorkspaceId) => `BEGIN; SELECT set_config('app.wor
 const singleStatement = (pool: pg.Pool, workspaceId: WorkspaceId, text: string, params: ReadonlyArray<unknown>) =>
   Effect.async<ReadonlyArray<object>, SqlError>((resume) => {
     pool.connect((connectError, client, release) => {
-      if (connectError !== undefined || client === undefined) {
+      if (connectError || client === undefined) {
         return resume(Effect.fail(new SqlError({ cause: connectError, message: "Failed to acquire connection" })))
       }
       let lost: Error | undefined
@@ -114,7 +115,10 @@ export const layer = Layer.effect(
           }
           if (!UUID.test(workspaceId)) return Effect.dieMessage("RlsScope: a workspace id must be a UUID")
           const [text, params] = statement.compile()
-          return Effect.map(singleStatement(pool, workspaceId, text, params), appRowTransform as never)
+          return Effect.map(
+            singleStatement(pool, workspaceId, text, params),
+            (rows) => appRowTransform(rows) as ReadonlyArray<A>
+          )
         }).pipe(Effect.catchTag("SqlError", Effect.die))
       )
     return {
