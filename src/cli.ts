@@ -47,12 +47,15 @@ const commands: Record<string, Command> = {
   "api-keys:revoke": { summary: "revoke a host API key", help: revokeHelp, run: runRevoke }
 }
 
+/** The longest command name and two spaces, so every summary starts in the same column. */
+const NAME_WIDTH = Math.max(...Object.keys(commands).map((name) => name.length)) + 2
+
 const usage = () =>
   [
     "usage: carabase <command> [options]",
     "",
     "commands:",
-    ...Object.entries(commands).map(([name, command]) => `  ${name.padEnd(16)}${command.summary}`),
+    ...Object.entries(commands).map(([name, command]) => `  ${name.padEnd(NAME_WIDTH)}${command.summary}`),
     "",
     "Run `carabase <command> --help` for a command's options."
   ].join("\n")

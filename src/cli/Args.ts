@@ -1,11 +1,11 @@
-// Argument parsing for every operator CLI command: `--help`, `--flag`, `--name value`, `--name=value` and
+// Argument parsing for every operator CLI command: `--help` (or `-h`), `--flag`, `--name value`, `--name=value` and
 // positionals. Anything else is a UsageError, which src/cli.ts turns into exit code 2 and the command's help.
 export class UsageError extends Error {
   override readonly name = "UsageError"
 }
 
 export interface ArgsSpec<F extends string, V extends string, P extends ReadonlyArray<Positional>> {
-  /** Printed to stdout, with exit code 0, for `--help`. */
+  /** Printed to stdout, with exit code 0, for `--help` or `-h`. */
   readonly help: string
   /** Options that take no value (`--help` is always one). */
   readonly flags?: ReadonlyArray<F>
@@ -47,6 +47,10 @@ export const parseOrHelp = <
   const options = new Map<string, string | true>()
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
+    if (arg === "-h") {
+      options.set("help", true)
+      continue
+    }
     if (!arg.startsWith("--")) {
       positionals.push(arg)
       continue

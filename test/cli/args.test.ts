@@ -24,20 +24,28 @@ const cli = (args: Array<string>) => runCli(args, { cwd: scratchDir(), env: clea
 describe("operator CLI arguments", () => {
   it("the table below names every command the CLI lists", async () => {
     const usage = await cli(["--help"])
-    const listed = [...usage.stdout.matchAll(/^ {2}(\S+) /gm)].map((match) => match[1])
-    expect(listed).toEqual(COMMANDS)
+    const listed = [...usage.stdout.matchAll(/^ {2}(\S+) +(\S)/gm)]
+    expect(listed.map((match) => match[1])).toEqual(COMMANDS)
+    // Every summary starts in the same column (a match runs from the line's start to the summary's first letter),
+    // two spaces after the longest name.
+    const columns = new Set(listed.map((match) => match[0].length - 1))
+    expect([...columns]).toEqual([2 + Math.max(...COMMANDS.map((name) => name.length)) + 2])
   })
 
-  it.each(COMMANDS)("%s: --help prints its usage and exits 0; an unknown option exits 2 with it", async (name) => {
-    const help = await cli([name, "--help"])
-    expect(help.status).toBe(0)
-    expect(help.stdout).toMatch(new RegExp(`^usage: carabase ${name}\\b`))
-    expect(help.stderr).toBe("")
-    const unknown = await cli([name, "--frobnicate"])
-    expect(unknown.status).toBe(2)
-    expect(unknown.stdout).toBe("")
-    expect(unknown.stderr).toBe(`carabase ${name}: unknown option --frobnicate\n\n${help.stdout}`)
-  })
+  it.each(COMMANDS)(
+    "%s: --help (and -h) prints its usage and exits 0; an unknown option exits 2 with it",
+    async (name) => {
+      const help = await cli([name, "--help"])
+      expect(help.status).toBe(0)
+      expect(await cli([name, "-h"])).toEqual(help)
+      expect(help.stdout).toMatch(new RegExp(`^usage: carabase ${name}\\b`))
+      expect(help.stderr).toBe("")
+      const unknown = await cli([name, "--frobnicate"])
+      expect(unknown.status).toBe(2)
+      expect(unknown.stdout).toBe("")
+      expect(unknown.stderr).toBe(`carabase ${name}: unknown option --frobnicate\n\n${help.stdout}`)
+    }
+  )
 })
 
 describe("parseOrHelp", () => {
