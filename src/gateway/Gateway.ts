@@ -55,6 +55,7 @@ export const make = (config: GatewayConfig): GatewayShape => {
           model: openClawModel(options.agentId ?? config.agentId),
           bearer: Option.some(password),
           timeoutMs: config.timeoutMs,
+          streamMaxMs: config.streamMaxMs,
           label: "gateway",
           display: displayUrl(config.url),
           authFailure: PASSWORD_MISMATCH_MESSAGE

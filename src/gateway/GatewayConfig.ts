@@ -11,6 +11,8 @@ export interface GatewayConfig {
   readonly allowRemote: boolean
   /** Bound on connecting and on the first byte of an answer, and on silence between streamed chunks. */
   readonly timeoutMs: number
+  /** Bound on a whole streamed answer, however steadily it trickles in. */
+  readonly streamMaxMs: number
   /** The agent that answers when a request names none: `model: "openclaw:<agentId>"`. */
   readonly agentId: string
 }
@@ -38,6 +40,7 @@ const raw = Config.all({
   password: Config.option(Config.redacted("OPENCLAW_GATEWAY_PASSWORD")),
   allowRemote: Config.string("OPENCLAW_ALLOW_REMOTE").pipe(Config.withDefault("false")),
   timeoutMs: Config.string("OPENCLAW_GATEWAY_TIMEOUT_MS").pipe(Config.withDefault("60000")),
+  streamMaxMs: Config.string("OPENCLAW_GATEWAY_STREAM_MAX_MS").pipe(Config.withDefault("600000")),
   agentId: Config.string("OPENCLAW_AGENT_ID").pipe(Config.withDefault("main"))
 })
 
@@ -67,6 +70,10 @@ export const loadGatewayConfig: Effect.Effect<GatewayConfig, BootError> = Effect
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 3_600_000) {
     return yield* boot("OPENCLAW_GATEWAY_TIMEOUT_MS must be a whole number of milliseconds between 1 and 3600000")
   }
+  const streamMaxMs = Number(values.streamMaxMs.trim())
+  if (!Number.isInteger(streamMaxMs) || streamMaxMs < 1 || streamMaxMs > 86_400_000) {
+    return yield* boot("OPENCLAW_GATEWAY_STREAM_MAX_MS must be a whole number of milliseconds between 1 and 86400000")
+  }
   const agentId = values.agentId.trim()
   if (!AGENT_ID_PATTERN.test(agentId)) {
     return yield* boot("OPENCLAW_AGENT_ID must be an agent id: letters, digits, '_', '.' or '-', at most 64")
@@ -76,6 +83,7 @@ export const loadGatewayConfig: Effect.Effect<GatewayConfig, BootError> = Effect
     password: Option.filter(values.password, (password) => Redacted.value(password) !== ""),
     allowRemote: remoteAllowed,
     timeoutMs,
+    streamMaxMs,
     agentId
   }
 })

@@ -24,7 +24,7 @@ export class GatewayPasswordMismatch extends Schema.TaggedError<GatewayPasswordM
   HttpApiSchema.annotations({ status: 502 })
 ) {}
 
-/** No answer, or no next chunk, within OPENCLAW_GATEWAY_TIMEOUT_MS. */
+/** No answer, or no next chunk, within OPENCLAW_GATEWAY_TIMEOUT_MS; or a whole answer past OPENCLAW_GATEWAY_STREAM_MAX_MS. */
 export class GatewayTimeout extends Schema.TaggedError<GatewayTimeout>()(
   "GatewayTimeout",
   { message: Schema.String },

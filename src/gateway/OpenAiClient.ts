@@ -48,6 +48,11 @@ const timedOut = (target: Target, what: string) =>
     message: `${target.label} at ${target.display} ${what} within ${target.timeoutMs} ms (raise OPENCLAW_GATEWAY_TIMEOUT_MS if it needs longer)`
   })
 
+const tooLong = (target: Target) =>
+  new GatewayTimeout({
+    message: `${target.label} at ${target.display} was still answering after ${target.streamMaxMs} ms (raise OPENCLAW_GATEWAY_STREAM_MAX_MS if answers need longer)`
+  })
+
 const malformed = (target: Target, detail: string) =>
   new GatewayMalformedStream({ message: `${target.label} at ${target.display} sent a malformed stream: ${detail}` })
 
@@ -209,6 +214,10 @@ const deltasOf = (target: Target, body: ReadableStream<Uint8Array>): Stream.Stre
       releaseLockOnEnd: true
     }).pipe(
       Stream.timeoutFail(() => timedOut(target, "sent nothing further"), Duration.millis(target.timeoutMs)),
+      // The silence bound resets on every chunk; this one bounds the whole answer.
+      Stream.interruptWhen(
+        Effect.zipRight(Effect.sleep(Duration.millis(target.streamMaxMs)), Effect.fail(tooLong(target)))
+      ),
       Stream.mapEffect(step),
       Stream.takeUntil(() => done),
       Stream.flattenIterables,
@@ -265,7 +274,7 @@ export const chatCompletionStream = (
       const text = yield* Effect.tryPromise({
         try: () => response.text(),
         catch: () => malformed(target, "the connection broke off")
-      })
+      }).pipe(Effect.timeoutFail({ duration: Duration.millis(target.streamMaxMs), onTimeout: () => tooLong(target) }))
       const completion = yield* Effect.try({
         try: () => JSON.parse(text) as unknown,
         catch: () => malformed(target, "the answer is neither an event stream nor JSON")

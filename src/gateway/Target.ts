@@ -12,6 +12,8 @@ export interface Target {
   readonly model: string
   readonly bearer: Option.Option<Redacted.Redacted<string>>
   readonly timeoutMs: number
+  /** Bound on a whole streamed answer (OPENCLAW_GATEWAY_STREAM_MAX_MS). */
+  readonly streamMaxMs: number
   /** How messages name it: "gateway", or "ollama provider of model route chat". */
   readonly label: string
   /** Its address as messages show it (never user info). */

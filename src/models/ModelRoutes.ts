@@ -150,6 +150,7 @@ export const layer = Layer.effect(
               model: openClawModel(options.agentId ?? row.model),
               bearer,
               timeoutMs: config.timeoutMs,
+              streamMaxMs: config.streamMaxMs,
               label: row.baseUrl === null ? "gateway" : `gateway of model route ${role}`,
               display: displayUrl(base),
               authFailure: Option.isSome(key)
@@ -167,6 +168,7 @@ export const layer = Layer.effect(
               model: row.model,
               bearer: key,
               timeoutMs: config.timeoutMs,
+              streamMaxMs: config.streamMaxMs,
               label,
               display: displayUrl(base),
               authFailure: `the ${label} at ${displayUrl(base)} rejected ${Option.isSome(key) ? "its API key" : "a request without an API key"}: set the right key with ${fix}`

@@ -22,6 +22,7 @@ const gatewayAt = (url: string, options: Partial<GatewayConfig> = {}) =>
     password: Option.some(Redacted.make(PASSWORD)),
     allowRemote: false,
     timeoutMs: 1_000,
+    streamMaxMs: 60_000,
     agentId: "main",
     ...options
   })
@@ -126,6 +127,40 @@ describe("gateway client", () => {
         expect(Date.now() - started).toBeLessThan(1_500)
       })
     )
+  )
+
+  it.live("an answer that keeps trickling in is cut off at OPENCLAW_GATEWAY_STREAM_MAX_MS, after what it sent", () =>
+    Effect.gen(function* () {
+      const trickling = yield* Effect.acquireRelease(
+        Effect.promise(() =>
+          startFakeGateway({ passwords: [PASSWORD], chunkDelayMs: 100, reply: () => "word ".repeat(200) })
+        ),
+        (gateway) => Effect.promise(() => gateway.close())
+      )
+      const started = Date.now()
+      const shown: Array<string> = []
+      const gateway = gatewayAt(trickling.url, { timeoutMs: 1_000, streamMaxMs: 700 })
+      const error = yield* Effect.flip(
+        Effect.scoped(
+          Effect.flatMap(gateway.target(), (target) =>
+            Effect.flatMap(
+              gateway.stream(target, {
+                messages: [{ role: "user", content: "go on" }],
+                headers: { "x-openclaw-session-key": sessionKey("w", "s") }
+              }),
+              Stream.runForEach((delta) => Effect.sync(() => shown.push(delta)))
+            )
+          )
+        )
+      )
+      expect(error._tag).toBe("GatewayTimeout")
+      expect(error.message).toContain("still answering after 700 ms")
+      expect(error.message).toContain("OPENCLAW_GATEWAY_STREAM_MAX_MS")
+      // Each chunk came well within the 1 s silence bound; the whole answer (20 s) was not allowed to finish.
+      expect(shown.length).toBeGreaterThan(1)
+      expect(shown.length).toBeLessThan(200)
+      expect(Date.now() - started).toBeLessThan(3_000)
+    }).pipe(Effect.scoped)
   )
 
   it.live("a chunk that is not JSON is GatewayMalformedStream", () =>
