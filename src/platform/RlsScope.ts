@@ -5,7 +5,7 @@
 // statements: the setting and the statement go out as one pipeline in one implicit transaction (ScopedQuery).
 import { SqlClient, type Statement } from "@effect/sql"
 import { SqlError } from "@effect/sql/SqlError"
-import { Context, Effect, Layer, Option, Scope } from "effect"
+import { Context, Effect, Layer, Option, Predicate, Scope } from "effect"
 import type pg from "pg"
 import { CurrentWorkspace, type WorkspaceId } from "../workspaces/CurrentWorkspace"
 import { AppDb, AppPool, appRowTransform } from "./Db"
@@ -37,6 +37,8 @@ export interface RlsScopeShape {
 }
 
 export class RlsScope extends Context.Tag("carabase/RlsScope")<RlsScope, RlsScopeShape>() {}
+
+const isSqlError = (error: unknown): error is SqlError => Predicate.isTagged(error, "SqlError")
 
 /** `run` splices the id into its BEGIN, so it must be a UUID and nothing else (`rows` binds it, and checks the same). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -90,36 +92,38 @@ export const layer = Layer.effect(
         rollbackSavepoint: (connection, id) =>
           connection.executeUnprepared(`ROLLBACK TO SAVEPOINT effect_sql_${id}`, [], undefined)
       })
+    /**
+     * The rule both entry points follow: inside an open scope of the same workspace, `joined` runs on its transaction;
+     * inside another workspace's scope, or for an id that is not a UUID, nothing runs (a defect); otherwise `fresh`
+     * opens a scope of its own, and a SqlError escaping it becomes a defect.
+     */
+    const asWorkspace = <A, E, R>(
+      workspaceId: WorkspaceId,
+      joined: Effect.Effect<A, E, R>,
+      fresh: () => Effect.Effect<A, E | SqlError, R>
+    ): Effect.Effect<A, E, R> =>
+      Effect.flatMap(Effect.serviceOption(ActiveScope), (active) => {
+        if (Option.isSome(active)) {
+          return active.value === workspaceId
+            ? joined
+            : Effect.dieMessage("RlsScope: a workspace scope cannot be nested inside another workspace's scope")
+        }
+        if (!UUID.test(workspaceId)) return Effect.dieMessage("RlsScope: a workspace id must be a UUID")
+        return fresh().pipe(Effect.catchIf(isSqlError, Effect.die)) as Effect.Effect<A, E, R>
+      })
     const run = <A, E, R>(workspaceId: WorkspaceId, effect: Effect.Effect<A, E, R>) =>
-      Effect.serviceOption(ActiveScope).pipe(
-        Effect.flatMap((active) => {
-          if (Option.isSome(active)) {
-            return active.value === workspaceId
-              ? effect
-              : Effect.dieMessage("RlsScope: a workspace scope cannot be nested inside another workspace's scope")
-          }
-          if (!UUID.test(workspaceId)) return Effect.dieMessage("RlsScope: a workspace id must be a UUID")
-          return withWorkspaceTransaction(workspaceId)(Effect.provideService(effect, ActiveScope, workspaceId)).pipe(
-            Effect.catchTag("SqlError", Effect.die)
-          )
-        }),
-        Effect.provideService(CurrentWorkspace, workspaceId)
-      ) as Effect.Effect<A, E, Exclude<R, CurrentWorkspace>>
+      asWorkspace(workspaceId, effect, () =>
+        withWorkspaceTransaction(workspaceId)(Effect.provideService(effect, ActiveScope, workspaceId))
+      ).pipe(Effect.provideService(CurrentWorkspace, workspaceId)) as Effect.Effect<A, E, Exclude<R, CurrentWorkspace>>
     const rows = <A extends object>(statement: Statement.Statement<A>) =>
       Effect.flatMap(CurrentWorkspace, (workspaceId) =>
-        Effect.flatMap(Effect.serviceOption(ActiveScope), (active): Effect.Effect<ReadonlyArray<A>, SqlError> => {
-          if (Option.isSome(active)) {
-            return active.value === workspaceId
-              ? statement
-              : Effect.dieMessage("RlsScope: a workspace scope cannot be nested inside another workspace's scope")
-          }
-          if (!UUID.test(workspaceId)) return Effect.dieMessage("RlsScope: a workspace id must be a UUID")
+        asWorkspace(workspaceId, Effect.orDie(statement), () => {
           const [text, params] = statement.compile()
           return Effect.map(
             singleStatement(pool, workspaceId, text, params),
             (rows) => appRowTransform(rows) as ReadonlyArray<A>
           )
-        }).pipe(Effect.catchTag("SqlError", Effect.die))
+        })
       )
     return {
       run,
