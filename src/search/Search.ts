@@ -167,6 +167,14 @@ export const embedQuery = (embedder: EmbedderShape, query: string) =>
     )
   )
 
+/** The hybrid statement for a request, with the query's vector (embedded outside any transaction) and the model's. */
+const hybridFor = (
+  sql: SqlClient.SqlClient,
+  embedder: EmbedderShape,
+  request: SearchRequest,
+  vector: ReadonlyArray<number> | undefined
+) => hybridStatement(sql, { ...request, vector, model: embedder.model, minSimilarity: embedder.minSimilarity })
+
 /**
  * Runs the hybrid statement; the caller provides the workspace scope (and embeds outside the transaction).
  * Migration 0005 sets `hnsw.iterative_scan` for the database, so no per-search setting is needed.
@@ -176,10 +184,7 @@ export const runHybrid = (
   embedder: EmbedderShape,
   request: SearchRequest,
   vector: ReadonlyArray<number> | undefined
-) =>
-  hybridStatement(sql, { ...request, vector, model: embedder.model, minSimilarity: embedder.minSimilarity }).pipe(
-    Effect.orDie
-  )
+) => hybridFor(sql, embedder, request, vector).pipe(Effect.orDie)
 
 export const layer = Layer.effect(
   Search,
@@ -191,16 +196,7 @@ export const layer = Layer.effect(
       search: (request) =>
         Effect.flatMap(embedderNow, (embedder) =>
           embedQuery(embedder, request.query).pipe(
-            Effect.flatMap((vector) =>
-              rls.rows(
-                hybridStatement(sql, {
-                  ...request,
-                  vector,
-                  model: embedder.model,
-                  minSimilarity: embedder.minSimilarity
-                })
-              )
-            )
+            Effect.flatMap((vector) => rls.rows(hybridFor(sql, embedder, request, vector)))
           )
         ).pipe(
           Effect.map((rows) => rows.map(toResult)),
