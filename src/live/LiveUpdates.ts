@@ -1,6 +1,7 @@
 // In-process fan-out of change notices (note, task, folio changes) to the workspace's open SSE streams, so clients
 // refresh. Notices carry ids and dates, never content: a client re-reads through the API.
 import { Context, Effect, Layer, PubSub, Queue, Schema, Scope } from "effect"
+import { afterCommit } from "../platform/RlsScope"
 import { CurrentWorkspace, type WorkspaceId } from "../workspaces/CurrentWorkspace"
 
 export const ChangeNotice = Schema.Struct({
@@ -17,7 +18,10 @@ interface Envelope {
 }
 
 export interface LiveUpdatesShape {
-  /** Announces a change in the current workspace. Never fails; nobody listening is fine. */
+  /**
+   * Announces a change in the current workspace. Never fails; nobody listening is fine. Inside a workspace
+   * transaction the notice goes out once it commits, and not at all when it rolls back.
+   */
   readonly publish: (notice: ChangeNotice) => Effect.Effect<void, never, CurrentWorkspace>
   /** A queue of the workspace's notices for as long as the scope lives. */
   readonly subscribe: (workspaceId: WorkspaceId) => Effect.Effect<Queue.Dequeue<ChangeNotice>, never, Scope.Scope>
@@ -32,8 +36,8 @@ export const layer = Layer.scoped(
     const hub = yield* Effect.acquireRelease(PubSub.sliding<Envelope>(1024), PubSub.shutdown)
     return {
       publish: (notice) =>
-        Effect.flatMap(CurrentWorkspace, (workspaceId) => PubSub.publish(hub, { workspaceId, notice })).pipe(
-          Effect.asVoid
+        Effect.flatMap(CurrentWorkspace, (workspaceId) =>
+          afterCommit(Effect.asVoid(PubSub.publish(hub, { workspaceId, notice })))
         ),
       subscribe: (workspaceId) =>
         Effect.gen(function* () {

@@ -11,8 +11,28 @@ import { CurrentWorkspace, type WorkspaceId } from "../workspaces/CurrentWorkspa
 import { AppDb, AppPool, appRowTransform } from "./Db"
 import { queryAsWorkspace } from "./ScopedQuery"
 
-/** Marks the fiber as inside a scope transaction, so nested calls reuse it instead of opening another. */
-class ActiveScope extends Context.Tag("carabase/RlsScope/Active")<ActiveScope, WorkspaceId>() {}
+/**
+ * Marks the fiber as inside a scope transaction, so nested calls reuse it instead of opening another, and holds what
+ * is to happen once that transaction commits (see afterCommit).
+ */
+class ActiveScope extends Context.Tag("carabase/RlsScope/Active")<
+  ActiveScope,
+  { readonly workspaceId: WorkspaceId; readonly onCommit: Array<Effect.Effect<void>> }
+>() {}
+
+/**
+ * Runs `effect` once the scope transaction the fiber is in has committed, or at once outside of one; when that
+ * transaction rolls back it never runs. For what other parties see (change notices): announcing a write that is not
+ * committed yet, or never will be, would send a client to re-read something it cannot find.
+ */
+export const afterCommit = <R>(effect: Effect.Effect<void, never, R>): Effect.Effect<void, never, R> =>
+  Effect.flatMap(Effect.serviceOption(ActiveScope), (active) =>
+    Option.isNone(active)
+      ? effect
+      : Effect.map(Effect.context<R>(), (context) => {
+          active.value.onCommit.push(Effect.provide(effect, context))
+        })
+  )
 
 /**
  * A SqlError that escapes the scope becomes a defect (a 500, or a 503 when the database is unreachable): map the
@@ -104,7 +124,7 @@ export const layer = Layer.effect(
     ): Effect.Effect<A, E, R> =>
       Effect.flatMap(Effect.serviceOption(ActiveScope), (active) => {
         if (Option.isSome(active)) {
-          return active.value === workspaceId
+          return active.value.workspaceId === workspaceId
             ? joined
             : Effect.dieMessage("RlsScope: a workspace scope cannot be nested inside another workspace's scope")
         }
@@ -113,7 +133,12 @@ export const layer = Layer.effect(
       })
     const run = <A, E, R>(workspaceId: WorkspaceId, effect: Effect.Effect<A, E, R>) =>
       asWorkspace(workspaceId, effect, () =>
-        withWorkspaceTransaction(workspaceId)(Effect.provideService(effect, ActiveScope, workspaceId))
+        Effect.suspend(() => {
+          const onCommit: Array<Effect.Effect<void>> = []
+          return withWorkspaceTransaction(workspaceId)(
+            Effect.provideService(effect, ActiveScope, { workspaceId, onCommit })
+          ).pipe(Effect.tap(() => Effect.forEach(onCommit, (deferred) => deferred, { discard: true })))
+        })
       ).pipe(Effect.provideService(CurrentWorkspace, workspaceId)) as Effect.Effect<A, E, Exclude<R, CurrentWorkspace>>
     const rows = <A extends object>(statement: Statement.Statement<A>) =>
       Effect.flatMap(CurrentWorkspace, (workspaceId) =>
