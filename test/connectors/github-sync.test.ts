@@ -218,6 +218,51 @@ describe("github-sync", () => {
     expect((await runSync()).status).toBe("succeeded")
   })
 
+  it("an item whose routing fails is stored with it or not at all, so the next run routes it", async () => {
+    // The folio commit of one new item fails in the database: its artifact must not stay behind without it, or the
+    // next run would see a known item and never route it.
+    await owner(`
+      create or replace function public.test_refuse_flaky() returns trigger language plpgsql as $$
+      begin
+        if new.message like 'Flaky disk%' then raise exception 'the disk is on fire'; end if;
+        return new;
+      end $$`)
+    await owner(`create trigger test_refuse_flaky before insert on folio_commits
+      for each row execute function public.test_refuse_flaky()`)
+    const before = await counts()
+    suite.github.issues.push(
+      issue({
+        id: 7,
+        repo: "acme/app",
+        author: "alice",
+        labels: ["bug"],
+        title: "Flaky disk",
+        updatedAt: new Date(Date.now() + 180_000).toISOString()
+      })
+    )
+    try {
+      // The suite allows no retries, so the failed run is dead-lettered at once.
+      const failed = await runSync()
+      expect(failed.status).toBe("dead")
+      expect(await owner("select 1 from artifacts where external_id like '%/issues/7'")).toEqual([])
+      expect((await counts()).commits).toBe(before.commits)
+      const notes = (await owner("select text_content from daily_notes")).map((r) => r.text_content).join("\n")
+      expect(notes).not.toContain("Flaky disk")
+    } finally {
+      await owner("drop trigger test_refuse_flaky on folio_commits")
+      await owner("drop function public.test_refuse_flaky()")
+    }
+
+    expect((await runSync()).status).toBe("succeeded")
+    const [flaky] = await owner("select id from artifacts where external_id like '%/issues/7'")
+    expect(flaky).toBeDefined()
+    const commits = await owner("select artifact_ids from folio_commits where message like 'Flaky disk%'")
+    expect(commits).toEqual([{ artifact_ids: [flaky.id] }])
+    const notes = (await owner("select text_content from daily_notes")).map((r) => r.text_content).join("\n")
+    expect(notes.match(/Flaky disk/g)).toHaveLength(1)
+    expect((await counts()).artifacts).toBe(before.artifacts + 1)
+  })
+
   it("disconnecting with purge deletes the account's artifacts, its edges and the entities nothing else links", async () => {
     const [project] = await owner("select id from entities where name = 'acme/app'")
     const ada = await api(suite, "POST", "/api/v1/entities", { body: { name: "Ada", type: "person" } })

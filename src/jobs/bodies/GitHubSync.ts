@@ -13,6 +13,7 @@ import { route, type SyncItem } from "../../connectors/SyncRules"
 import type { SyncRule } from "../../connectors/SyncRulesApi"
 import { SyncRouting } from "../../connectors/SyncRouting"
 import { Graph } from "../../graph/Graph"
+import { RlsScope } from "../../platform/RlsScope"
 import { JobError, skipped, type JobBody } from "../JobBody"
 
 const ROLES = [
@@ -35,6 +36,7 @@ export const githubSync = Effect.gen(function* () {
   const artifacts = yield* Artifacts
   const graph = yield* Graph
   const routing = yield* SyncRouting
+  const rls = yield* RlsScope
   const { githubApiUrl } = yield* providersConfig
 
   const person = (login: string) =>
@@ -57,55 +59,62 @@ export const githubSync = Effect.gen(function* () {
       for (const assignee of found.item.assignees ?? []) yield* link(assignee.login, EDGE.assignee)
     })
 
+  /**
+   * One item, in one transaction: its artifact, graph entries and routing commit together or not at all. Routing
+   * follows only a new artifact, so an artifact committed without it (a host killed in between) would never be
+   * routed by the retry.
+   */
   const store = (connection: Connection, rules: ReadonlyArray<SyncRule>, found: Found) =>
-    Effect.gen(function* () {
-      const { item } = found
-      const repository = GitHubClient.repositoryOf(item.repository_url)
-      const kind = item.pull_request === undefined ? "issue" : "pull_request"
-      const labels = item.labels.map((l) => l.name)
-      const syncItem: SyncItem = {
-        kind,
-        title: item.title,
-        url: item.html_url,
-        repository,
-        author: item.user?.login,
-        labels
-      }
-      const routed = route(rules, syncItem)
-      const title = `${repository}#${item.number} ${item.title}`
-      const stored = yield* artifacts.storeHarvested({
-        source: "github",
-        externalId: item.html_url,
-        connectionId: connection.id,
-        title,
-        text: [title, `${kind === "issue" ? "Issue" : "Pull request"} ${item.state}`, item.body ?? ""]
-          .filter((line) => line !== "")
-          .join("\n\n"),
-        metadata: {
+    rls.current(
+      Effect.gen(function* () {
+        const { item } = found
+        const repository = GitHubClient.repositoryOf(item.repository_url)
+        const kind = item.pull_request === undefined ? "issue" : "pull_request"
+        const labels = item.labels.map((l) => l.name)
+        const syncItem: SyncItem = {
+          kind,
+          title: item.title,
           url: item.html_url,
           repository,
-          number: item.number,
-          kind,
-          state: item.state,
-          author: item.user?.login ?? null,
-          assignees: (item.assignees ?? []).map((a) => a.login),
-          labels,
-          roles: [...found.roles].sort(),
-          updatedAt: item.updated_at,
-          tags: routed.tags,
-          folios: routed.folios
+          author: item.user?.login,
+          labels
         }
+        const routed = route(rules, syncItem)
+        const title = `${repository}#${item.number} ${item.title}`
+        const stored = yield* artifacts.storeHarvested({
+          source: "github",
+          externalId: item.html_url,
+          connectionId: connection.id,
+          title,
+          text: [title, `${kind === "issue" ? "Issue" : "Pull request"} ${item.state}`, item.body ?? ""]
+            .filter((line) => line !== "")
+            .join("\n\n"),
+          metadata: {
+            url: item.html_url,
+            repository,
+            number: item.number,
+            kind,
+            state: item.state,
+            author: item.user?.login ?? null,
+            assignees: (item.assignees ?? []).map((a) => a.login),
+            labels,
+            roles: [...found.roles].sort(),
+            updatedAt: item.updated_at,
+            tags: routed.tags,
+            folios: routed.folios
+          }
+        })
+        if (routed.harvestToGraph !== false) yield* toGraph(connection, found, repository)
+        yield* routing.apply({
+          item: syncItem,
+          routing: routed,
+          artifactId: stored.id,
+          created: stored.created,
+          key: `github:${item.html_url}`
+        })
+        return stored.created
       })
-      if (routed.harvestToGraph !== false) yield* toGraph(connection, found, repository)
-      yield* routing.apply({
-        item: syncItem,
-        routing: routed,
-        artifactId: stored.id,
-        created: stored.created,
-        key: `github:${item.html_url}`
-      })
-      return stored.created
-    })
+    )
 
   /** One connection: every query first (so nothing is stored from a half-read window), then the items. */
   const syncConnection = (connection: Connection, rules: ReadonlyArray<SyncRule>) =>
