@@ -50,7 +50,7 @@ class ScopedQuery extends Query {
  * result is dropped) or the error.
  */
 export const queryAsWorkspace = (
-  client: pg.PoolClient,
+  client: pg.ClientBase,
   workspaceId: string,
   text: string,
   values: ReadonlyArray<unknown>,
