@@ -178,7 +178,7 @@ export const layer = Layer.effect(
       })
 
     const routeTarget = (role: ModelRole, options: { readonly agentId?: string | undefined } = {}) =>
-      rls.current(repo.find(role)).pipe(
+      repo.find(role).pipe(
         Effect.flatMap(
           Option.match({
             onNone: () => Effect.succeed(Option.none<Target>()),
@@ -225,7 +225,7 @@ export const layer = Layer.effect(
     return {
       list: rls.current(repo.list).pipe(Effect.map((rows) => rows.map(toRoute))),
       get: (role) =>
-        rls.current(repo.find(role)).pipe(
+        repo.find(role).pipe(
           Effect.flatMap(
             Option.match({
               onNone: () => Effect.fail(new ModelRouteNotFound({ message: `no model route for role ${role}` })),

@@ -1,6 +1,8 @@
-// SQL of model_routes (one row per workspace and role, in the `purpose` column). Callers run it inside RlsScope.
+// SQL of model_routes (one row per workspace and role, in the `purpose` column). Callers run it inside RlsScope;
+// `find`, a single statement, runs as the current workspace by itself.
 import { Effect, Option } from "effect"
 import { AppDb } from "../platform/Db"
+import { RlsScope } from "../platform/RlsScope"
 import type { ModelProvider, ModelRole } from "./ModelRoutesApi"
 
 export interface RouteRow {
@@ -24,14 +26,18 @@ export interface RouteWrite {
 
 export const make = Effect.gen(function* () {
   const sql = yield* AppDb
+  const rls = yield* RlsScope
   const columns = sql`id, purpose, provider, model, base_url, api_key_sealed, api_key_last4, updated_at`
   return {
     list: sql<RouteRow>`select ${columns} from model_routes order by purpose`.pipe(Effect.orDie),
+    /**
+     * The role's route. Every search, chat turn and index write asks, so it is one round trip (RlsScope.rows) rather
+     * than a transaction of three statements; inside an open scope it reads on that transaction.
+     */
     find: (role: ModelRole) =>
-      sql<RouteRow>`select ${columns} from model_routes where purpose = ${role}`.pipe(
-        Effect.orDie,
-        Effect.map((rows) => Option.fromNullable(rows[0]))
-      ),
+      rls
+        .rows(sql<RouteRow>`select ${columns} from model_routes where purpose = ${role}`)
+        .pipe(Effect.map((rows) => Option.fromNullable(rows[0]))),
     /** Creates the row if missing and locks it, so its id (which a sealed key is bound to) is known before writing. */
     lockOrCreate: (role: ModelRole, id: string, provider: ModelProvider, model: string) =>
       sql`
