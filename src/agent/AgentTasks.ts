@@ -160,9 +160,9 @@ export const layer = Layer.scoped(
 
     return {
       create,
-      list: rls.current(repo.list).pipe(Effect.map((rows) => rows.map(toTask))),
+      list: repo.list.pipe(Effect.map((rows) => rows.map(toTask))),
       get: (id) =>
-        rls.current(repo.find(id)).pipe(
+        repo.find(id).pipe(
           Effect.flatMap(
             Option.match({
               onNone: () => Effect.fail(new AgentTaskNotFound({ message: `no agent task ${id} in this workspace` })),

@@ -1,6 +1,8 @@
-// SQL of agent_tasks. Callers run it inside RlsScope.
+// SQL of agent_tasks. Callers run it inside RlsScope; the one-statement reads (find, list) run as the current
+// workspace by themselves, in one round trip.
 import { Effect, Option } from "effect"
 import { AppDb } from "../platform/Db"
+import { RlsScope } from "../platform/RlsScope"
 
 export interface TaskRow {
   readonly id: string
@@ -18,6 +20,7 @@ export interface TaskRow {
 
 export const make = Effect.gen(function* () {
   const sql = yield* AppDb
+  const rls = yield* RlsScope
   const columns = sql`id, instruction, origin_block_id, provider, agent_id, status, result, error,
     to_char(note_date, 'YYYY-MM-DD') as note_date, created_at, updated_at`
   const single = (rows: ReadonlyArray<TaskRow>) =>
@@ -30,11 +33,10 @@ export const make = Effect.gen(function* () {
         returning ${columns}
       `.pipe(Effect.orDie, Effect.flatMap(single)),
     find: (id: string) =>
-      sql<TaskRow>`select ${columns} from agent_tasks where id = ${id}`.pipe(
-        Effect.orDie,
-        Effect.map((rows) => Option.fromNullable(rows[0]))
-      ),
-    list: sql<TaskRow>`select ${columns} from agent_tasks order by created_at desc, id limit 200`.pipe(Effect.orDie),
+      rls
+        .rows(sql<TaskRow>`select ${columns} from agent_tasks where id = ${id}`)
+        .pipe(Effect.map((rows) => Option.fromNullable(rows[0]))),
+    list: rls.rows(sql<TaskRow>`select ${columns} from agent_tasks order by created_at desc, id limit 200`),
     started: (id: string) =>
       sql`update agent_tasks set status = 'running', started_at = now(), updated_at = now() where id = ${id}`.pipe(
         Effect.orDie,

@@ -77,8 +77,8 @@ export const layer = Layer.effect(
     const notFound = (id: string) => new ChatSessionNotFound({ message: `no chat session ${id} in this workspace` })
 
     const findSession = (id: string) =>
-      rls
-        .current(repo.findSession(id))
+      repo
+        .findSession(id)
         .pipe(Effect.flatMap(Option.match({ onNone: () => Effect.fail(notFound(id)), onSome: Effect.succeed })))
 
     const start = Effect.fn("Chat.start")(function* (request: ChatStreamRequest) {
@@ -164,13 +164,11 @@ export const layer = Layer.effect(
 
     return {
       start,
-      sessions: rls
-        .current(repo.listSessions)
-        .pipe(
-          Effect.map((rows) =>
-            rows.map((row) => new ChatSessionSummary({ ...sessionFields(row), messageCount: row.messageCount }))
-          )
-        ),
+      sessions: repo.listSessions.pipe(
+        Effect.map((rows) =>
+          rows.map((row) => new ChatSessionSummary({ ...sessionFields(row), messageCount: row.messageCount }))
+        )
+      ),
       session: (id) =>
         rls.current(
           Effect.gen(function* () {

@@ -1,6 +1,8 @@
-// SQL of chat sessions and messages. Callers run it inside RlsScope.
+// SQL of chat sessions and messages. Callers run it inside RlsScope; the one-statement reads (findSession,
+// listSessions) run as the current workspace by themselves, in one round trip.
 import { Effect, Option } from "effect"
 import { AppDb } from "../platform/Db"
+import { RlsScope } from "../platform/RlsScope"
 
 export interface SessionRow {
   readonly id: string
@@ -27,6 +29,7 @@ export interface MessageRow {
 
 export const make = Effect.gen(function* () {
   const sql = yield* AppDb
+  const rls = yield* RlsScope
   const single = <A>(rows: ReadonlyArray<A>) =>
     rows[0] === undefined ? Effect.dieMessage("an insert returned no row") : Effect.succeed(rows[0])
   return {
@@ -36,17 +39,16 @@ export const make = Effect.gen(function* () {
         returning id, title, agent_id, created_at, updated_at
       `.pipe(Effect.orDie, Effect.flatMap(single)),
     findSession: (id: string) =>
-      sql<SessionRow>`select id, title, agent_id, created_at, updated_at from chat_sessions where id = ${id}`.pipe(
-        Effect.orDie,
-        Effect.map((rows) => Option.fromNullable(rows[0]))
-      ),
-    listSessions: sql<SessionSummaryRow>`
+      rls
+        .rows(sql<SessionRow>`select id, title, agent_id, created_at, updated_at from chat_sessions where id = ${id}`)
+        .pipe(Effect.map((rows) => Option.fromNullable(rows[0]))),
+    listSessions: rls.rows(sql<SessionSummaryRow>`
       select s.id, s.title, s.agent_id, s.created_at, s.updated_at,
              (select count(*)::int from chat_messages m where m.session_id = s.id) as message_count
       from chat_sessions s
       order by s.updated_at desc, s.id
       limit 500
-    `.pipe(Effect.orDie),
+    `),
     insertMessage: (sessionId: string, role: MessageRole, content: string, status: MessageStatus) =>
       sql<MessageRow>`
         insert into chat_messages (session_id, role, content, status)

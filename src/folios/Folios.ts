@@ -92,7 +92,7 @@ export const layer = Layer.effect(
     const announce = (action: "created" | "updated", id: string) => live.publish({ type: "folio", action, id })
 
     const list = Effect.fn("Folios.list")(function* (search?: string) {
-      return yield* rls.current(repo.list(search)).pipe(Effect.orDie)
+      return yield* repo.list(search).pipe(Effect.orDie)
     })
 
     const create = Effect.fn("Folios.create")(function* (input: {

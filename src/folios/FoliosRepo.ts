@@ -3,6 +3,7 @@
 import { SqlSchema, type SqlError } from "@effect/sql"
 import { Effect, Schema } from "effect"
 import { AppDb } from "../platform/Db"
+import { RlsScope } from "../platform/RlsScope"
 import type { CandidateBlock } from "./FolioEntries"
 import { Folio, FolioCommit, TimelineEntry } from "./FoliosApi"
 
@@ -29,12 +30,15 @@ const jsonVerbatim = (name: string) => /^[\x20-\x7e]*$/.test(name) && !/["\\/]/.
 
 export const make = Effect.gen(function* () {
   const sql = yield* AppDb
+  const rls = yield* RlsScope
   const columns = sql.literal(folioColumns)
 
   const list = SqlSchema.findAll({
     Request: Schema.UndefinedOr(Schema.String),
     Result: FolioRow,
-    execute: (search) => sql`
+    // One statement, run as the current workspace by itself (one round trip; joins an open scope).
+    execute: (search) =>
+      rls.rows(sql`
       select ${columns} from folios
       where ${
         search === undefined || search === ""
@@ -42,7 +46,7 @@ export const make = Effect.gen(function* () {
           : sql`(strpos(lower(name), lower(${search})) > 0 or strpos(lower(about), lower(${search})) > 0)`
       }
       order by lower(name), id
-    `
+    `)
   })
 
   const insert = SqlSchema.single({

@@ -92,9 +92,7 @@ export const layer = Layer.effect(
     const announce = (action: "created" | "updated", id: string) => live.publish({ type: "entity", action, id })
 
     const listEntities = Effect.fn("Graph.listEntities")(function* (query: EntityQuery) {
-      return yield* rls
-        .current(repo.search({ search: query.search, type: query.type, limit: query.limit ?? 50 }))
-        .pipe(Effect.orDie)
+      return yield* repo.search({ search: query.search, type: query.type, limit: query.limit ?? 50 }).pipe(Effect.orDie)
     })
 
     const getEntity = Effect.fn("Graph.getEntity")(function* (id: string) {
@@ -201,7 +199,7 @@ export const layer = Layer.effect(
       return edge
     })
 
-    const listEdges = rls.current(repo.listEdges).pipe(Effect.orDie, Effect.withSpan("Graph.listEdges"))
+    const listEdges = repo.listEdges.pipe(Effect.orDie, Effect.withSpan("Graph.listEdges"))
 
     const ensureEntity = Effect.fn("Graph.ensureEntity")(function* (
       input: Pick<NewEntity, "name" | "type" | "metadata">

@@ -4,6 +4,7 @@ import { SqlSchema, type SqlError } from "@effect/sql"
 import type { Fragment } from "@effect/sql/Statement"
 import { Effect, Schema } from "effect"
 import { AppDb } from "../platform/Db"
+import { RlsScope } from "../platform/RlsScope"
 import { Edge, Entity, EntityEdge, EntityType, SourceKind } from "./GraphApi"
 
 const EntityRow = Schema.Struct({
@@ -26,6 +27,7 @@ const combiningMarks = "[\\u0300-\\u036f\\u1ab0-\\u1aff\\u1dc0-\\u1dff\\u20d0-\\
 
 export const make = Effect.gen(function* () {
   const sql = yield* AppDb
+  const rls = yield* RlsScope
   const entityCols = sql.literal(entityColumns)
   const edgeCols = sql.literal(edgeColumns)
 
@@ -56,15 +58,17 @@ export const make = Effect.gen(function* () {
   const search = SqlSchema.findAll({
     Request: SearchRequest,
     Result: EntityRow,
+    // The list reads below are one statement each, run as the current workspace by itself (one round trip).
     execute: ({ limit, search, type }) =>
-      search === undefined || search === ""
-        ? sql`
+      rls.rows(
+        search === undefined || search === ""
+          ? sql`
             select ${entityCols} from entities e
             where ${typeFilter(type)}
             order by lower(e.name), e.id
             limit ${limit}
           `
-        : sql`
+          : sql`
             with q as (select ${fold(sql`${search}::text`)} as q)
             select ${entityCols} from (
               select e.*, r.rank
@@ -82,6 +86,7 @@ export const make = Effect.gen(function* () {
             order by e.rank, lower(e.name), e.id
             limit ${limit}
           `
+      )
   })
 
   const find = SqlSchema.findOne({
@@ -192,7 +197,7 @@ export const make = Effect.gen(function* () {
   const listEdges = SqlSchema.findAll({
     Request: Schema.Void,
     Result: EdgeRow,
-    execute: () => sql`select ${edgeCols} from edges order by created_at, id`
+    execute: () => rls.rows(sql`select ${edgeCols} from edges order by created_at, id`)
   })
 
   return {
