@@ -223,7 +223,7 @@ export const layer = Layer.effect(
     )
 
     return {
-      list: rls.current(repo.list).pipe(Effect.map((rows) => rows.map(toRoute))),
+      list: repo.list.pipe(Effect.map((rows) => rows.map(toRoute))),
       get: (role) =>
         repo.find(role).pipe(
           Effect.flatMap(

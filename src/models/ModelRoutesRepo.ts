@@ -1,5 +1,5 @@
 // SQL of model_routes (one row per workspace and role, in the `purpose` column). Callers run it inside RlsScope;
-// `find`, a single statement, runs as the current workspace by itself.
+// `list` and `find`, single statements, run as the current workspace by themselves.
 import { Effect, Option } from "effect"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
@@ -29,7 +29,7 @@ export const make = Effect.gen(function* () {
   const rls = yield* RlsScope
   const columns = sql`id, purpose, provider, model, base_url, api_key_sealed, api_key_last4, updated_at`
   return {
-    list: sql<RouteRow>`select ${columns} from model_routes order by purpose`.pipe(Effect.orDie),
+    list: rls.rows(sql<RouteRow>`select ${columns} from model_routes order by purpose`),
     /**
      * The role's route. Every search, chat turn and index write asks, so it is one round trip (RlsScope.rows) rather
      * than a transaction of three statements; inside an open scope it reads on that transaction.

@@ -112,7 +112,7 @@ export const layer = Layer.effect(
     })
 
     const text = Effect.fn("Notes.text")(function* (date: NoteDate) {
-      const note = yield* rls.current(repo.find(date))
+      const note = yield* repo.find(date)
       return { date, text: Option.match(note, { onNone: () => "", onSome: (row) => renderDocument(row.document) }) }
     })
 

@@ -41,7 +41,8 @@ export const make = Effect.gen(function* () {
   const find = SqlSchema.findOne({
     Request: NoteDate,
     Result: NoteRow,
-    execute: (date) => sql`select ${columns} from daily_notes where date = ${date}::date`
+    // One statement: as the current workspace by itself, in one round trip (it joins an open scope).
+    execute: (date) => rls.rows(sql`select ${columns} from daily_notes where date = ${date}::date`)
   })
   const findForUpdate = SqlSchema.findOne({
     Request: NoteDate,
