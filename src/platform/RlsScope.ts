@@ -5,7 +5,7 @@
 // statements: the setting and the statement go out as one pipeline in one implicit transaction (ScopedQuery).
 import { SqlClient, type Statement } from "@effect/sql"
 import { SqlError } from "@effect/sql/SqlError"
-import { Context, Effect, Layer, Option, Predicate, Scope } from "effect"
+import { Context, Effect, Exit, Layer, Option, Predicate, Scope } from "effect"
 import type pg from "pg"
 import { CurrentWorkspace, type WorkspaceId } from "../workspaces/CurrentWorkspace"
 import { AppDb, AppPool, appRowTransform } from "./Db"
@@ -137,7 +137,12 @@ export const layer = Layer.effect(
           const onCommit: Array<Effect.Effect<void>> = []
           return withWorkspaceTransaction(workspaceId)(
             Effect.provideService(effect, ActiveScope, { workspaceId, onCommit })
-          ).pipe(Effect.tap(() => Effect.forEach(onCommit, (deferred) => deferred, { discard: true })))
+          ).pipe(
+            // onExit, not tap: once committed, an interruption (a client hanging up) cannot skip the notices.
+            Effect.onExit((exit) =>
+              Exit.isSuccess(exit) ? Effect.forEach(onCommit, (deferred) => deferred, { discard: true }) : Effect.void
+            )
+          )
         })
       ).pipe(Effect.provideService(CurrentWorkspace, workspaceId)) as Effect.Effect<A, E, Exclude<R, CurrentWorkspace>>
     const rows = <A extends object>(statement: Statement.Statement<A>) =>

@@ -1,6 +1,7 @@
-// PostgreSQL stopped and restarted under write load, with a real host: during the outage requests get a 503 quickly
-// instead of hanging, the host recovers by itself when the server is back, and every write it acknowledged is in the
-// database afterwards. The server is the test's own, so stopping it touches no other suite.
+// PostgreSQL stopped and restarted under write and read load, with a real host: during the outage requests get a 503
+// quickly instead of hanging, the host recovers by itself when the server is back, and every write it acknowledged is
+// in the database afterwards. Writes go through a transaction (Effect's pool), the reads through one-statement reads on
+// the pg pool (RlsScope.rows): both paths must fail fast and recover. The server is the test's own, so stopping it touches no other suite.
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { appUrlFor, ensureAppRole, ensureDatabase } from "../../src/bootstrap/Provision"
 import { runClient } from "../support/apiClient"
@@ -66,14 +67,56 @@ const write = async (n: number): Promise<Outcome> => {
   }
 }
 
+/** A one-statement read, alternating between two routes that take it. */
+const read = async (n: number): Promise<Outcome> => {
+  const started = Date.now()
+  try {
+    const response = await fetch(`${base}/api/v1/${n % 2 === 0 ? "memories?limit=5" : "folios"}`, {
+      headers: { "x-workspace-id": workspace },
+      signal: AbortSignal.timeout(30_000)
+    })
+    await response.arrayBuffer()
+    return { status: response.status, ms: Date.now() - started, at: started }
+  } catch {
+    return { status: 0, ms: Date.now() - started, at: started }
+  }
+}
+
+/**
+ * Every request got `ok` or 503, and each one made and answered while the server was down got a 503 within 7 s
+ * (no hang), with enough of them that the check means something.
+ */
+const expectOutageAnswered = (
+  kind: string,
+  outcomes: ReadonlyArray<Outcome>,
+  ok: number,
+  outage: { readonly from: number; readonly to: number }
+) => {
+  const during = outcomes.filter((o) => o.at > outage.from && o.at + o.ms < outage.to)
+  expect(during.length, `${kind}s during the outage`).toBeGreaterThan(5)
+  for (const outcome of during) {
+    expect(outcome.status, `${kind} ${JSON.stringify(outcome)}`).toBe(503)
+    expect(outcome.ms, `${kind} ${JSON.stringify(outcome)}`).toBeLessThan(7_000)
+  }
+  const unexpected = outcomes.filter((o) => ![ok, 503].includes(o.status))
+  expect(unexpected, `${kind}s answered neither ${ok} nor 503`).toEqual([])
+}
+
 describe("PostgreSQL stopped and restarted under load", () => {
   it("answers 503 quickly during the outage, recovers without a restart, and loses no acknowledged write", async () => {
     const outcomes: Array<Outcome> = []
     let running = true
     let n = 0
+    const reads: Array<Outcome> = []
     const writers = Array.from({ length: 4 }, async () => {
       while (running) {
         outcomes.push(await write(n++))
+        await sleep(20)
+      }
+    })
+    const readers = Array.from({ length: 2 }, async () => {
+      while (running) {
+        reads.push(await read(n++))
         await sleep(20)
       }
     })
@@ -87,23 +130,20 @@ describe("PostgreSQL stopped and restarted under load", () => {
     let recoveredAt = 0
     for (let i = 0; i < 60 && recoveredAt === 0; i++) {
       await sleep(500)
-      if (outcomes.some((o) => o.at > restartedAt && o.status === 201)) recoveredAt = Date.now()
+      if (
+        outcomes.some((o) => o.at > restartedAt && o.status === 201) &&
+        reads.some((o) => o.at > restartedAt && o.status === 200)
+      )
+        recoveredAt = Date.now()
     }
     await sleep(1_000)
     running = false
-    await Promise.all(writers)
+    await Promise.all([...writers, ...readers])
 
-    expect(recoveredAt, "the host never served a write after PostgreSQL came back").toBeGreaterThan(0)
-    const during = outcomes.filter((o) => o.at > stoppedAt + 500 && o.at + o.ms < restartedAt)
-    expect(during.length).toBeGreaterThan(5)
-    for (const outcome of during) {
-      expect(outcome.status, JSON.stringify(outcome)).toBe(503)
-      expect(outcome.ms, JSON.stringify(outcome)).toBeLessThan(7_000)
-    }
-    expect(
-      outcomes.every((o) => [201, 503].includes(o.status)),
-      JSON.stringify(outcomes.filter((o) => ![201, 503].includes(o.status)))
-    ).toBe(true)
+    expect(recoveredAt, "the host never served a write and a read after PostgreSQL came back").toBeGreaterThan(0)
+    const outage = { from: stoppedAt + 500, to: restartedAt }
+    expectOutageAnswered("write", outcomes, 201, outage)
+    expectOutageAnswered("read", reads, 200, outage)
 
     const acknowledged = outcomes.flatMap((o) => (o.status === 201 && o.id !== undefined ? [o.id] : []))
     expect(acknowledged.length).toBeGreaterThan(20)
