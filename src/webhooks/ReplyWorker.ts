@@ -2,8 +2,9 @@
 // OpenClaw session per conversation), sends it back through the platform, and logs the exchange into the day's note.
 // Events end "replied", "ignored" (nothing to answer, e.g. another bot) or "failed" after three tries. While the
 // gateway is not configured, events wait as "received". A pass starts as soon as a delivery stores a new event, and
-// every 2 s regardless; at boot, events a previous process was answering when it died wait again (at least once: a
-// reply sent just before a crash may be sent twice; its note entry is not written twice).
+// every 2 s regardless. A retry resumes after the messages already answered. At boot, events a previous process was
+// answering when it died wait again (at least once: a reply sent just before a crash may be sent twice, except on
+// Matrix, whose transaction ids make a resend a no-op; its note entry is not written twice).
 import { Effect, Layer, Schedule } from "effect"
 import { Channels, type ClaimedEvent } from "../channels/Channels"
 import { Gateway } from "../gateway/Gateway"
@@ -27,27 +28,36 @@ export const layer = Layer.scopedDiscard(
     const workspaces = yield* Workspaces
     const config = yield* outboundConfig
 
-    const answer = (workspaceId: WorkspaceId, event: ClaimedEvent) =>
-      Effect.gen(function* () {
+    const answer = (workspaceId: WorkspaceId, event: ClaimedEvent) => {
+      // The replies already sent for this event, by message: a retry (a later message failed) resumes after them
+      // instead of asking and sending again what the person has already been answered.
+      const sent = new Map<number, string>()
+      return Effect.gen(function* () {
         const outbound = yield* channels.outbound(event.channelId)
         if (outbound._tag === "None") return "failed" as const
         const messages = event.payload.messages.filter((message) => !message.fromBot && message.text.trim() !== "")
         if (messages.length === 0) return "ignored" as const
         const target = yield* gateway.target()
         for (const [index, message] of messages.entries()) {
-          const reply = yield* gateway.complete(target, {
-            messages: [
-              { role: "system", content: SYSTEM },
-              { role: "user", content: message.text }
-            ],
-            headers: {
-              "x-openclaw-session-key": `carabase:${workspaceId}:channel:${event.channelId}:${message.conversationId}`
-            }
-          })
-          yield* sendReply(config, outbound.value, message, reply.trim(), `${event.id}-${index}`)
+          let reply = sent.get(index)
+          if (reply === undefined) {
+            const answered = yield* gateway.complete(target, {
+              messages: [
+                { role: "system", content: SYSTEM },
+                { role: "user", content: message.text }
+              ],
+              headers: {
+                "x-openclaw-session-key": `carabase:${workspaceId}:channel:${event.channelId}:${message.conversationId}`
+              }
+            })
+            reply = answered.trim()
+            yield* sendReply(config, outbound.value, message, reply, `${event.id}-${index}`)
+            sent.set(index, reply)
+          }
+          // Keyed, so a retry after a failed write logs the exchange once.
           yield* notes.inject({
             type: "logCard",
-            content: `${event.kind} · ${message.senderId}: ${message.text}\n\n${reply.trim()}`,
+            content: `${event.kind} · ${message.senderId}: ${message.text}\n\n${reply}`,
             tags: ["chat", event.kind],
             idempotencyKey: `channel-event:${event.id}:${index}`
           } as never)
@@ -63,6 +73,7 @@ export const layer = Layer.scopedDiscard(
         Effect.flatMap((status) => channels.finishEvent(event.id, status)),
         Effect.annotateLogs({ service: "ReplyWorker", event: event.id })
       )
+    }
 
     const pass = Effect.gen(function* () {
       if ((yield* Effect.either(gateway.target()))._tag === "Left") return

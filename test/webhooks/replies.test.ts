@@ -19,24 +19,36 @@ interface PlatformCall {
   readonly body: any
 }
 
-/** Answers like Slack's and Telegram's send APIs (`{ ok: true }`) and records what it was asked to send. */
+/**
+ * Answers like Slack's, Telegram's and Matrix's send APIs (`{ ok: true }`) and records what it was asked to send. A
+ * text in `failOnce` is refused (502) the first time it is sent, as a platform having a bad moment would.
+ */
 const platform = await (async () => {
   const calls: Array<PlatformCall> = []
+  const failOnce = new Set<string>()
   const server = http.createServer((request, response) => {
     let raw = ""
     request.on("data", (chunk: Buffer) => (raw += chunk.toString()))
     request.on("end", () => {
-      calls.push({
+      const call = {
         method: request.method ?? "",
         path: request.url ?? "",
         authorization: request.headers.authorization,
         body: raw === "" ? undefined : JSON.parse(raw)
-      })
+      }
+      calls.push(call)
+      const text = call.body?.text ?? call.body?.body
+      if (failOnce.delete(text)) return response.writeHead(502).end()
       response.writeHead(200, { "content-type": "application/json" }).end('{"ok":true,"result":{}}')
     })
   })
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  return { calls, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() }
+  return {
+    calls,
+    failOnce,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => server.close()
+  }
 })()
 const gateway = await startFakeGateway({ passwords: [PASSWORD], reply: (message) => `Noted: ${message}` })
 
@@ -171,6 +183,59 @@ describe("answering chat messages", () => {
     }, "the bot's event to be ignored")
     expect(event.status).toBe("ignored")
     expect(platform.calls.some((call) => call.path === "/bot456:def/sendMessage")).toBe(false)
+  })
+
+  it("retries an event whose second reply failed without sending the first again (Matrix, two messages)", async () => {
+    const channel = await createChannel(suite, {
+      kind: "matrix",
+      name: "Matrix replies",
+      signingSecret: "hs_token_replies_3e9a",
+      botToken: "as_token_replies",
+      outboundUrl: platform.url
+    })
+    const txn = `txn-${randomId()}`
+    const roomMessage = (text: string) => ({
+      type: "m.room.message",
+      room_id: "!garden:example.org",
+      sender: "@ada:example.org",
+      event_id: `$${randomId()}`,
+      content: { msgtype: "m.text", body: text }
+    })
+    platform.failOnce.add("Noted: prune the roses")
+    const delivered = await send(
+      suite.base,
+      "PUT",
+      `${new URL(channel.webhookUrl).pathname}/transactions/${txn}`,
+      JSON.stringify({ events: [roomMessage("water the ferns"), roomMessage("prune the roses")] }),
+      { authorization: "Bearer hs_token_replies_3e9a" }
+    )
+    expect(delivered.status).toBe(200)
+    const event = await until(async () => {
+      const rows = await storedEvents(suite.db, channel.id)
+      return rows.find((row) => row.external_id === txn && row.status !== "received" && row.status !== "processing")
+    }, "the Matrix event to be finished")
+    expect(event.status).toBe("replied")
+
+    const sends = platform.calls.filter((call) => call.path.startsWith("/_matrix/client/v3/rooms/"))
+    const first = sends.filter((call) => call.body.body === "Noted: water the ferns")
+    const second = sends.filter((call) => call.body.body === "Noted: prune the roses")
+    // The first reply went out once; the second was refused once and then sent, under the same transaction id.
+    expect(first).toHaveLength(1)
+    expect(second).toHaveLength(2)
+    expect(new Set(second.map((call) => call.path)).size).toBe(1)
+    expect(first[0]!.authorization).toBe("Bearer as_token_replies")
+    // The gateway was asked once for the first message and twice for the second (its send failed after the answer).
+    const asked = (text: string) =>
+      gateway.requests.filter((request) => request.body?.messages?.at(-1)?.content === text).length
+    expect(asked("water the ferns")).toBe(1)
+    expect(asked("prune the roses")).toBe(2)
+    const today = new Date().toISOString().slice(0, 10)
+    const note = await fetch(`${suite.base}/api/v1/daily-notes/${today}/text`, {
+      headers: { "x-workspace-id": suite.workspace }
+    })
+    const text = ((await note.json()) as { text: string }).text
+    expect(text.split("matrix · @ada:example.org: water the ferns").length - 1).toBe(1)
+    expect(text.split("matrix · @ada:example.org: prune the roses").length - 1).toBe(1)
   })
 
   it("answers an event a crashed host had claimed but not finished, once the next host boots", async () => {
