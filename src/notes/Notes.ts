@@ -99,6 +99,9 @@ export const layer = Layer.effect(
       harvest.index({ kind: "note", id: note.id, title: note.date, text })
 
     const get = Effect.fn("Notes.get")(function* (date: NoteDate) {
+      // Most reads find the day already there: one round trip. Only a missing day takes the creating transaction.
+      const existing = yield* repo.find(date)
+      if (Option.isSome(existing)) return toNote(existing.value)
       const { created, note } = yield* rls.current(
         Effect.gen(function* () {
           const created = yield* repo.ensure(date)
