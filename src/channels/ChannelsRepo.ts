@@ -3,6 +3,7 @@
 import { SqlError, SqlSchema } from "@effect/sql"
 import { Data, Effect, Schema } from "effect"
 import { AppDb } from "../platform/Db"
+import { isStorableText, toStorableText } from "../notes/Document"
 import { ChannelKind } from "./ChannelsApi"
 import { InboundPayload } from "./InboundPayload"
 
@@ -75,9 +76,18 @@ export interface InboundDelivery {
 /** The channel of a delivery was deleted between its lookup and its record. */
 export class ChannelGone extends Data.TaggedError("ChannelGone") {}
 
-/** jsonb refuses the NUL character; a signed delivery carrying one is still stored, with U+FFFD in its place. */
-const withoutNul = (_key: string, value: unknown) =>
-  typeof value === "string" ? value.replaceAll("\u0000", "\ufffd") : value
+/**
+ * jsonb refuses the NUL character and unpaired UTF-16 surrogates (which JSON can spell, `"\ud800"`); a signed delivery
+ * carrying one, in a value or a key, is still stored, with U+FFFD in its place.
+ */
+const storable = (_key: string, value: unknown) => {
+  if (typeof value === "string") return toStorableText(value)
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value
+  const keys = Object.keys(value)
+  return keys.every(isStorableText)
+    ? value
+    : Object.fromEntries(keys.map((key) => [toStorableText(key), (value as Record<string, unknown>)[key]]))
+}
 const batchJsonb = (deliveries: ReadonlyArray<InboundDelivery>) =>
   JSON.stringify(
     deliveries.map((d) => ({
@@ -85,7 +95,7 @@ const batchJsonb = (deliveries: ReadonlyArray<InboundDelivery>) =>
       workspace: d.workspaceId,
       events: d.events.map((e) => ({ external_id: e.externalId, payload: e.payload }))
     })),
-    withoutNul
+    storable
   )
 
 /** The channel's row went away between lookup and insert (the composite foreign key of channel_events). */

@@ -53,6 +53,12 @@ const unpairedSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 
 export const isStorableText = (text: string): boolean => !text.includes("\u0000") && !unpairedSurrogate.test(text)
 
+const unpairedSurrogates = new RegExp(unpairedSurrogate.source, "g")
+
+/** The text with each NUL and unpaired surrogate replaced by U+FFFD, for what is kept as it came (inbound deliveries). */
+export const toStorableText = (text: string): string =>
+  isStorableText(text) ? text : text.replaceAll("\u0000", "\ufffd").replace(unpairedSurrogates, "\ufffd")
+
 export const formatPath = (path: Path): string =>
   path.length === 0
     ? "the document"

@@ -98,6 +98,18 @@ describe("Telegram deliveries", () => {
     expect(row.payload.messages[0].text).toBe("nul\ufffdhere")
   })
 
+  it("stores an update with an unpaired surrogate in a value and NUL in a key (both refused by jsonb)", async () => {
+    const id = ++nextUpdate
+    // JSON can spell both: "\ud800" alone, and "\u0000" inside a key of a field the host keeps only in the raw copy.
+    const body = update(id, "half a pair: \ud800!").replace('"date":', '"odd\\u0000key":1,"date":')
+    expect(body).toContain("\\u0000key")
+    const reply = await deliver(body, { [HEADER]: SECRET })
+    expect(reply.status).toBe(200)
+    const row = (await storedEvents(suite.db, channel.id)).find((r) => r.external_id === String(id))!
+    expect(row.payload.messages[0].text).toBe("half a pair: \ufffd!")
+    expect(Object.keys(row.payload.raw.message)).toContain("odd\ufffdkey")
+  })
+
   it("answers a verified update without an update_id 400 and stores nothing", async () => {
     await expectRefused(JSON.stringify({ message: { text: "x" } }), { [HEADER]: SECRET }, 400)
   })
