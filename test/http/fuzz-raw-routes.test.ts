@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { FastCheck as fc } from "effect"
 import type { CreateChannel } from "../../src/channels/ChannelsApi"
 import { createDatabase, type TestDatabase } from "../support/database"
+import { encodeSegment, leaksInternals, nasty } from "../support/fuzzing"
 import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
 import { freePort } from "../support/ports"
 import { hubSignature, slackHeaders, standardHeaders } from "../webhooks/signer"
@@ -47,22 +48,6 @@ let db: TestDatabase
 let host: HostProcess
 let base: string
 const channelIds = {} as Record<Kind, string>
-
-const nasty = fc.constantFrom(
-  "..",
-  "../../etc/passwd",
-  "%2e%2e%2f",
-  "%00",
-  "\u0000",
-  "\ud800",
-  "null",
-  "-1",
-  "1e309",
-  "00000000-0000-0000-0000-000000000000",
-  "' or 1=1 --",
-  "x".repeat(5000),
-  "__proto__"
-)
 
 const text = fc.oneof(nasty, fc.string({ maxLength: 60 }))
 
@@ -166,15 +151,6 @@ const validSignature = (kind: Kind, payload: string): Record<string, string> => 
 /** A header value fetch accepts (no control characters or non-Latin-1). */
 const headerSafe = (value: string) => value.replace(/[^\x20-\x7e]/g, "?").trim()
 
-/** Path segments as a client would send them; a lone surrogate goes out as the invalid UTF-8 it would become. */
-const encodeSegment = (segment: string) => {
-  try {
-    return encodeURIComponent(segment)
-  } catch {
-    return "%ED%A0%80"
-  }
-}
-
 /** The channel id in the URL: mostly the kind's own channel, sometimes another kind's, unknown or malformed. */
 const channelFor = (kind: Kind) =>
   fc.oneof(
@@ -183,9 +159,6 @@ const channelFor = (kind: Kind) =>
     { weight: 1, arbitrary: fc.uuid() },
     { weight: 1, arbitrary: nasty }
   )
-
-const leaksInternals = (answer: string) =>
-  /\n\s+at\s|node_modules|\.ts:\d+|\.js:\d+|SqlError|FiberFailure|TypeError|ReferenceError/.test(answer)
 
 const send = async (method: string, path: string, headers: Record<string, string>, payload?: string) => {
   const response = await fetch(`${base}${path}`, {

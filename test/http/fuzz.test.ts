@@ -10,6 +10,7 @@ import { FastCheck as fc, Option, Schema, SchemaAST } from "effect"
 import { CarabaseApi } from "../../src/http/Api"
 import { runClient } from "../support/apiClient"
 import { createDatabase, type TestDatabase } from "../support/database"
+import { encodeSegment, leaksInternals, nasty } from "../support/fuzzing"
 import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
 import { freePort } from "../support/ports"
 
@@ -39,29 +40,6 @@ HttpApi.reflect(CarabaseApi, {
     })
   }
 })
-
-/** Values that have broken parsers before: traversal, encodings, huge and odd numbers, NUL, lone surrogates. */
-const nasty = fc.constantFrom(
-  "..",
-  "../../etc/passwd",
-  "%2e%2e%2f",
-  "%00",
-  "\u0000",
-  "\ud800",
-  "null",
-  "undefined",
-  "-1",
-  "0",
-  "1e309",
-  "NaN",
-  "9999-99-99",
-  "2026-02-30",
-  "00000000-0000-0000-0000-000000000000",
-  "' or 1=1 --",
-  "x".repeat(5000),
-  "__proto__",
-  "constructor"
-)
 
 const segment = fc.oneof(
   nasty,
@@ -133,15 +111,6 @@ const shapedBody = (schema: Option.Option<Schema.Schema.Any>): fc.Arbitrary<stri
     .map((object) => JSON.stringify(object))
 }
 
-/** Path segments as a client would send them; a lone surrogate goes out as the invalid UTF-8 it would become. */
-const encodeSegment = (segment: string) => {
-  try {
-    return encodeURIComponent(segment)
-  } catch {
-    return "%ED%A0%80"
-  }
-}
-
 const body = (target: Target) =>
   fc.oneof(
     { weight: 3, arbitrary: shapedBody(target.payload) },
@@ -169,10 +138,6 @@ const request = (target: Target) =>
     contentType: fc.constantFrom("application/json", "application/json", "text/plain", undefined),
     body: body(target)
   })
-
-/** No stack frames, no source paths, no internal error class names. */
-const leaksInternals = (text: string) =>
-  /\n\s+at\s|node_modules|\.ts:\d+|\.js:\d+|SqlError|FiberFailure|TypeError|ReferenceError/.test(text)
 
 const send = async (target: Target, input: fc.RecordValue<Record<string, unknown>> & Record<string, any>) => {
   let i = 0
