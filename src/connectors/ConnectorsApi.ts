@@ -131,6 +131,16 @@ export class ConnectionsApi extends HttpApiGroup.make("connections")
       .addSuccess(HttpApiSchema.Empty(302))
       .addError(OAuthAppMissing)
   )
+  .add(
+    /**
+     * The same start, answered as JSON for a client that must send headers (an API key) and so cannot navigate to
+     * GET start: it opens `url` (the provider's consent page) itself, and the provider comes back to the callback.
+     */
+    HttpApiEndpoint.post("authorize", "/auth/:provider/start")
+      .setPath(ProviderPath)
+      .addSuccess(Schema.Struct({ url: Schema.String }))
+      .addError(OAuthAppMissing)
+  )
   .add(HttpApiEndpoint.get("list", "/connections").addSuccess(Schema.Struct({ connections: Schema.Array(Connection) })))
   .add(
     HttpApiEndpoint.del("disconnect", "/auth/:provider")

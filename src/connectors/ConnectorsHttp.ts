@@ -26,14 +26,16 @@ export const ConnectionsHttpLive = HttpApiBuilder.group(CarabaseApi, "connection
   Effect.gen(function* () {
     const connections = yield* Connections
     const base = yield* requestBase
+    /** A fresh state and PKCE challenge for the provider, as the URL of its consent page. */
+    const consentUrl = (provider: Provider) =>
+      Effect.flatMap(base, (origin) => connections.start(provider, `${origin}${callbackPath(provider)}`))
     return handlers
       .handle("start", ({ path }) =>
-        Effect.gen(function* () {
-          const redirectUri = `${yield* base}${callbackPath(path.provider)}`
-          const location = yield* connections.start(path.provider, redirectUri)
-          return HttpServerResponse.empty({ status: 302, headers: { location, "cache-control": "no-store" } })
-        })
+        Effect.map(consentUrl(path.provider), (location) =>
+          HttpServerResponse.empty({ status: 302, headers: { location, "cache-control": "no-store" } })
+        )
       )
+      .handle("authorize", ({ path }) => Effect.map(consentUrl(path.provider), (url) => ({ url })))
       .handle("list", () => Effect.map(connections.list, (list) => ({ connections: list })))
       .handle("disconnect", ({ path, urlParams }) =>
         connections.disconnect(path.provider, urlParams.account, urlParams.purge === "true")

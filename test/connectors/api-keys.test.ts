@@ -99,6 +99,14 @@ describe("API keys required", () => {
     expect((await request(on, "GET", "/api/v1/workspaces", key)).status).toBe(200)
     const created = await request(on, "POST", "/api/v1/workspaces", key, { name: "with key" })
     expect(created.status).toBe(201)
+    // Starting a connection from a client that holds the key (the web UI) gets past the guard to the handler, which
+    // answers for the workspace (it has no GitHub app yet: 409), where a navigation to GET start could only be 401.
+    const start = await fetch(`${on.base}/api/v1/auth/github/start`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "x-workspace-id": created.json.workspace.id }
+    })
+    expect(start.status).toBe(409)
+    expect(((await start.json()) as { _tag: string })._tag).toBe("OAuthAppMissing")
   })
 
   it("health, version, webhooks, OAuth callbacks and device pushes need no key", async () => {
@@ -116,6 +124,7 @@ describe("API keys required", () => {
     expect(push.json._tag).toBe("DeviceUnauthorized")
     // What is not exempt stays guarded, even next to an exempt path.
     expect((await request(on, "GET", "/api/v1/auth/github/start")).status).toBe(401)
+    expect((await request(on, "POST", "/api/v1/auth/github/start")).status).toBe(401)
     expect(
       (await request(on, "POST", "/api/v1/harvester-devices/claim", undefined, { code: "ABCD-1234" })).status
     ).toBe(401)

@@ -95,6 +95,25 @@ describe("connecting an account", () => {
     expect(q2.get("code_challenge")).not.toBe(q.get("code_challenge"))
   })
 
+  it("POST start answers the same consent URL as JSON (for a client that sends headers), and it leads to a connection", async () => {
+    const start = await api(suite, "POST", "/api/v1/auth/github/start")
+    expect(start.status, start.text).toBe(200)
+    expect(Object.keys(start.json)).toEqual(["url"])
+    const url = new URL(start.json.url)
+    expect(`${url.origin}${url.pathname}`).toBe(`${suite.oauth.url}/authorize`)
+    expect(url.searchParams.get("code_challenge_method")).toBe("S256")
+    expect(url.searchParams.get("state")).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(url.searchParams.get("redirect_uri")).toBe(`${suite.base}/api/v1/auth/github/callback`)
+    url.searchParams.set("login", "alice")
+    const consent = await fetch(url, { redirect: "manual" })
+    const reply = await api(suite, "GET", pathOf(new URL(consent.headers.get("location")!)), { workspace: null })
+    expect(reply.status, reply.text).toBe(200)
+    expect(reply.json.connection).toMatchObject({ provider: "github", accountLabel: "alice", tokenStatus: "active" })
+    // Like GET start, it needs the workspace and the provider's app.
+    expect((await api(suite, "POST", "/api/v1/auth/github/start", { workspace: null })).status).toBe(400)
+    expect((await api(suite, "POST", "/api/v1/auth/gitlab/start")).status).toBe(400)
+  })
+
   it("the callback exchanges the code with a verifier matching the challenge and stores the connection", async () => {
     const { authorizeUrl, callback } = await authorize(suite, "github", "alice")
     const before = suite.oauth.tokenRequests.length

@@ -1,6 +1,7 @@
 // API-key mode in Chromium: a host with CARABASE_API_KEYS_REQUIRED=true answers the UI's first call with 401, the UI
 // asks for a key (a wrong one shows the server's message and is not kept), and with a key from `api-keys:create` the
-// Today page loads, writes and follows the live stream, the key sent as a Bearer header and never shown again.
+// Today page loads, writes and follows the live stream, and Connect reaches the provider's consent page, the key sent as a
+// Bearer header and never shown again.
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import type { Browser } from "playwright-core"
 import { createDatabase, type TestDatabase } from "../support/database"
@@ -14,6 +15,8 @@ let browser: Browser
 let base: string
 let key: string
 let ws: string
+/** Where GitHub's consent page would be; nothing listens there, the browser test answers it itself. */
+const CONSENT = "http://127.0.0.1:9/login/oauth/authorize"
 
 const request = async (method: string, path: string, body?: unknown, workspace?: string) => {
   const response = await fetch(`${base}${path}`, {
@@ -34,7 +37,10 @@ beforeAll(async () => {
   db = await createDatabase("admin_api_keys")
   const port = await freePort()
   base = `http://127.0.0.1:${port}`
-  host = startHost({ cwd: scratchDir(), env: hostEnv(db, port, { CARABASE_API_KEYS_REQUIRED: "true" }) })
+  host = startHost({
+    cwd: scratchDir(),
+    env: hostEnv(db, port, { CARABASE_API_KEYS_REQUIRED: "true", CARABASE_GITHUB_AUTHORIZE_URL: CONSENT })
+  })
   await host.ready()
   const created = await runCli(["api-keys:create", "--name", "browser"], { cwd: scratchDir(), env: hostEnv(db, 0) })
   expect(created.status, created.stderr).toBe(0)
@@ -80,10 +86,27 @@ describe("API-key mode in Chromium", () => {
       expect(await page.content()).not.toContain(key)
       await screenshot(page, "api-key-today")
 
+      // Connecting an account works with a key too: the page asks POST start (with the key) for the consent URL
+      // and goes there, where a navigation to GET start would be refused without one.
+      await request(
+        "POST",
+        "/api/v1/oauth-apps",
+        { provider: "github", clientId: "keyed-client", clientSecret: "s3" },
+        ws
+      )
+      await page.route(
+        (url) => url.href.startsWith(CONSENT),
+        (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<title>GitHub consent</title>" })
+      )
       await page.getByRole("link", { name: "Connections" }).click()
-      await page.getByText("a browser navigation cannot carry one").waitFor()
       await page.getByText("No accounts connected yet.").waitFor()
-      await page.getByRole("link", { name: "Today" }).click()
+      await page.getByRole("link", { name: "Connect github" }).click()
+      await page.waitForURL((url) => url.href.startsWith(CONSENT))
+      const consent = new URL(page.url())
+      expect(consent.searchParams.get("client_id")).toBe("keyed-client")
+      expect(consent.searchParams.get("state")).toMatch(/^[A-Za-z0-9_-]{43}$/)
+      expect(consent.searchParams.get("redirect_uri")).toBe(`${base}/api/v1/auth/github/callback`)
+      await page.goto(`${base}/admin/today`)
 
       // A reload keeps the key for this tab; forgetting it brings the prompt back.
       await page.reload()

@@ -77,19 +77,23 @@ describe("connector pages in Chromium", () => {
       expect(await connect.getAttribute("href")).toBe(`/api/v1/auth/github/start?workspace=${suite.workspace}`)
 
       // The local authorization server has no sign-in page: the test signs in as alice by adding login= to the
-      // authorize URL the host's start answer redirects to.
+      // consent URL the host's start answers (the page asks POST start for it, then goes there).
+      const starts: Array<string> = []
       await page.route(
         (url) => url.pathname === "/api/v1/auth/github/start",
         async (route) => {
-          const start = await route.fetch({ maxRedirects: 0 })
-          const location = new URL(start.headers()["location"] ?? "")
-          location.searchParams.set("login", "alice")
-          await route.fulfill({ status: start.status(), headers: { location: location.toString() } })
+          starts.push(route.request().method())
+          const start = await route.fetch()
+          const body = (await start.json()) as { url: string }
+          const consent = new URL(body.url)
+          consent.searchParams.set("login", "alice")
+          await route.fulfill({ response: start, json: { url: consent.toString() } })
         }
       )
       await connect.click()
       await page.waitForURL(`${suite.base}/api/v1/auth/github/callback**`)
       expect((await connections()).connections.map((c) => c.accountLabel)).toEqual(["alice"])
+      expect(starts).toEqual(["POST"])
 
       await page.goto(`${suite.base}/admin/connections`)
       const row = page.getByRole("row").filter({ hasText: "alice" })

@@ -1,8 +1,10 @@
-// Connections: the accounts connected through OAuth, with their token status. "Connect" is a plain navigation to the
-// host's start route (a redirect to the provider and back, not a data call); disconnecting asks to confirm, and may
-// also delete what was harvested from the account.
+// Connections: the accounts connected through OAuth, with their token status. "Connect" asks the host to start a
+// connection (through the typed client, so it carries the API key when the host requires one) and then goes to the
+// provider's consent page it answers; the provider sends the browser back to the host's callback. Without script the
+// link still works as a navigation to the start route. Disconnecting asks to confirm, and may also delete what was
+// harvested from the account.
 import { useState } from "preact/hooks"
-import { call, hasApiKey } from "../api"
+import { call } from "../api"
 import { ErrorMessage, Loading, Page, errorText, formatTime, useLoad } from "../components/ui"
 import { Providers, type Connection } from "../../connectors/ConnectorsApi"
 
@@ -16,6 +18,17 @@ export const ConnectionsPage = ({ workspaceId }: { readonly workspaceId: string 
   const [busy, setBusy] = useState(false)
   const [done, setDone] = useState<string>()
   const [error, setError] = useState<string>()
+
+  const connect = async (event: Event, provider: Connection["provider"]) => {
+    event.preventDefault()
+    setError(undefined)
+    try {
+      const { url } = await call((api) => api.connections.authorize({ path: { provider } }))
+      window.location.assign(url)
+    } catch (failure) {
+      setError(errorText(failure))
+    }
+  }
 
   const disconnect = async (connection: Connection) => {
     setError(undefined)
@@ -46,15 +59,14 @@ export const ConnectionsPage = ({ workspaceId }: { readonly workspaceId: string 
         Connecting needs the provider&apos;s <a href="/admin/oauth-apps">OAuth app</a>. After you allow access, the
         provider sends the browser to the host&apos;s callback, which records the connection; come back to this page.
       </p>
-      {hasApiKey() ? (
-        <p class="muted">
-          This host requires API keys, and a browser navigation cannot carry one: the host refuses to start a connection
-          from here (401). Start it with a client that sends the key.
-        </p>
-      ) : null}
       <div class="toolbar" role="group" aria-label="connect an account">
         {Providers.map((provider) => (
-          <a key={provider} class="button" href={startUrl(provider, workspaceId)}>
+          <a
+            key={provider}
+            class="button"
+            href={startUrl(provider, workspaceId)}
+            onClick={(event) => void connect(event, provider)}
+          >
             Connect {provider}
           </a>
         ))}
