@@ -94,6 +94,30 @@ describe("jobs that ask the gateway", () => {
     expect(String(distillCall.headers["x-openclaw-session-key"])).toContain(workspace)
   })
 
+  it("memory-distill does not store again a fact the workspace already remembers, from any source", async () => {
+    const other = await createWorkspace(base, "Remembers")
+    const typed = await call(base, "POST", "/memories", {
+      workspace: other,
+      body: { content: "  ada PREFERS green   tea. ", source: "typed by hand" }
+    })
+    expect(typed.status).toBe(201)
+    await call(base, "POST", "/daily-notes/inject", {
+      workspace: other,
+      body: {
+        type: "logCard",
+        content: "Ada said she prefers green tea. The launch moved to Friday.",
+        date: yesterday()
+      }
+    })
+    expect(await runJob(other, "memory-distill")).toMatchObject({ status: "succeeded" })
+    const rows = await asOwner(db, (client) =>
+      client.query("select content, source from memories where workspace_id = $1 order by source", [other])
+    )
+    // The same words in other case, spacing and punctuation are the same fact: only the new one is stored.
+    expect(rows.rows.map((row) => row.source)).toEqual([`daily-note:${yesterday()}`, "typed by hand"])
+    expect(rows.rows[0].content).toBe("The launch moved to Friday")
+  })
+
   it("folio-synthesis appends one synopsis to the folio active yesterday", async () => {
     await runJob(workspace, "folio-synthesis")
     await runJob(workspace, "folio-synthesis")

@@ -1,5 +1,6 @@
 // memory-distill: asks the gateway for the durable facts in yesterday's note and stores each as a memory with
-// provenance `daily-note:<date>`. A fact already stored from that note is not stored again.
+// provenance `daily-note:<date>`. A fact the workspace already remembers, from any day or typed in by hand, is not
+// stored again: the same words (ignoring case, spacing and a closing full stop) are the same memory.
 import { Effect } from "effect"
 import { Gateway } from "../../gateway/Gateway"
 import { Memories } from "../../memories/Memories"
@@ -14,6 +15,16 @@ import { ask, lines, settle } from "./AskGateway"
 const SYSTEM =
   "You extract durable facts from a person's daily note: preferences, decisions, commitments, relationships. " +
   "Answer with one short self-contained fact per line, at most 10, and nothing else. Answer with nothing if there are none."
+
+/** A fact's identity: lower case, runs of spaces as one, no closing full stop or exclamation mark. */
+export const sameFact = (fact: string) =>
+  fact
+    .toLowerCase()
+    .replace(/[ \t\r\n\f\v]+/g, " ")
+    .replace(/^ | $/g, "")
+    .replace(/[.!]+$/, "")
+/** The same rule in SQL, over memories.content (the whitespace class is the same six characters). */
+const SAME_FACT_SQL = String.raw`regexp_replace(btrim(regexp_replace(lower(content), '[ \t\r\n\f\v]+', ' ', 'g')), '[.!]+$', '')`
 
 export const memoryDistill = Effect.gen(function* () {
   const notes = yield* Notes
@@ -33,15 +44,18 @@ export const memoryDistill = Effect.gen(function* () {
           yield* ask(`carabase:${workspace}:memory-distill`, SYSTEM, `Daily note of ${date}:\n\n${text}`)
         )
         const source = `daily-note:${date}`
+        const candidates = [...new Set(facts.map(sameFact))]
         const known = new Set(
-          (yield* rls
-            .current(sql<{ content: string }>`select content from memories where source = ${source}`)
-            .pipe(Effect.orDie)).map((row) => row.content.trim().toLowerCase())
+          candidates.length === 0
+            ? []
+            : (yield* rls.rows(sql<{ fact: string }>`
+                select ${sql.literal(SAME_FACT_SQL)} as fact from memories
+                where ${sql.literal(SAME_FACT_SQL)} = any(${candidates}::text[])`)).map((row) => row.fact)
         )
         let stored = 0
         for (const fact of facts) {
-          if (known.has(fact.toLowerCase())) continue
-          known.add(fact.toLowerCase())
+          if (known.has(sameFact(fact))) continue
+          known.add(sameFact(fact))
           yield* memories.create({ content: fact, source })
           stored++
         }
