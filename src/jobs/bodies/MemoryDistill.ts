@@ -17,7 +17,7 @@ const SYSTEM =
   "Answer with one short self-contained fact per line, at most 10, and nothing else. Answer with nothing if there are none."
 
 /** A fact's identity: lower case, runs of spaces as one, no closing full stop or exclamation mark. */
-export const sameFact = (fact: string) =>
+const sameFact = (fact: string) =>
   fact
     .toLowerCase()
     .replace(/[ \t\r\n\f\v]+/g, " ")
@@ -54,8 +54,9 @@ export const memoryDistill = Effect.gen(function* () {
         )
         let stored = 0
         for (const fact of facts) {
-          if (known.has(sameFact(fact))) continue
-          known.add(sameFact(fact))
+          const identity = sameFact(fact)
+          if (known.has(identity)) continue
+          known.add(identity)
           yield* memories.create({ content: fact, source })
           stored++
         }
