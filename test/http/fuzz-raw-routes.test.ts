@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { FastCheck as fc } from "effect"
 import type { CreateChannel } from "../../src/channels/ChannelsApi"
 import { createDatabase, type TestDatabase } from "../support/database"
-import { encodeSegment, leaksInternals, nasty } from "../support/fuzzing"
+import { encodeSegment, expectStillHealthy, fetchAnswer, leaksInternals, nasty } from "../support/fuzzing"
 import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
 import { freePort } from "../support/ports"
 import { hubSignature, slackHeaders, standardHeaders } from "../webhooks/signer"
-import { createChannel } from "../webhooks/suite"
+import { createChannel, createWorkspace } from "../webhooks/suite"
 
 const RUNS = Number(process.env.CARABASE_FUZZ_RUNS ?? 100)
 const GENERIC_SECRET = `whsec_${Buffer.from("fuzzed generic sender's key 32b!").toString("base64")}`
@@ -160,18 +160,8 @@ const channelFor = (kind: Kind) =>
     { weight: 1, arbitrary: nasty }
   )
 
-const send = async (method: string, path: string, headers: Record<string, string>, payload?: string) => {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers,
-    signal: AbortSignal.timeout(15_000),
-    redirect: "manual",
-    ...(payload === undefined ? {} : { body: payload })
-  })
-  const streaming = response.headers.get("content-type")?.includes("text/event-stream") === true
-  const answer = streaming ? (await response.body?.cancel(), "") : await response.text()
-  return { status: response.status, text: answer }
-}
+const send = (method: string, path: string, headers: Record<string, string>, payload?: string) =>
+  fetchAnswer(`${base}${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) })
 
 const expectSound = (context: string, answer: { status: number; text: string }) => {
   expect(answer.status, context).toBeLessThan(500)
@@ -185,13 +175,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`
   host = startHost({ cwd: scratchDir(), env: hostEnv(db, port) })
   await host.ready()
-  const suite = { base, db, workspace: "" }
-  const created = await fetch(`${base}/api/v1/workspaces`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ name: "Fuzzed raw routes" })
-  })
-  suite.workspace = ((await created.json()) as { workspace: { id: string } }).workspace.id
+  const suite = { base, db, workspace: await createWorkspace(base, "Fuzzed raw routes") }
   for (const kind of KINDS) channelIds[kind] = (await createChannel(suite, CHANNELS[kind])).id
 })
 afterAll(async () => {
@@ -319,9 +303,5 @@ describe("routes outside the declaration under random input", () => {
     )
   }, 120_000)
 
-  it("the host is still healthy afterwards", async () => {
-    const health = await fetch(`${base}/api/v1/health`)
-    expect(health.status).toBe(200)
-    expect(host.child.exitCode).toBeNull()
-  })
+  it("the host is still healthy afterwards", () => expectStillHealthy(base, host))
 })

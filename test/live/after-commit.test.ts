@@ -24,8 +24,20 @@ afterAll(() => db?.drop())
 const services = () =>
   Layer.mergeAll(RlsScopeLayer, LiveUpdatesLayer).pipe(Layer.provideMerge(appLayerFor(db.appUrl, 2)))
 
-const run = <A, E>(test: Effect.Effect<A, E, AppDb | RlsScope | LiveUpdates | Scope.Scope>) =>
-  test.pipe(Effect.provide(services()), Effect.scoped, Effect.runPromise)
+interface Subscribed {
+  readonly sql: Effect.Effect.Success<typeof AppDb>
+  readonly rls: Effect.Effect.Success<typeof RlsScope>
+  readonly live: Effect.Effect.Success<typeof LiveUpdates>
+  /** Workspace A's notices, subscribed before the test starts. */
+  readonly queue: Queue.Dequeue<ChangeNotice>
+}
+
+/** Runs a test on a fresh pool with the services and a subscriber to workspace A's notices. */
+const withSubscriber = <A, E>(test: (services: Subscribed) => Effect.Effect<A, E, Scope.Scope>) =>
+  Effect.gen(function* () {
+    const live = yield* LiveUpdates
+    return yield* test({ sql: yield* AppDb, rls: yield* RlsScope, live, queue: yield* live.subscribe(A) })
+  }).pipe(Effect.provide(services()), Effect.scoped, Effect.runPromise)
 
 class Boom {
   readonly _tag = "Boom"
@@ -47,12 +59,8 @@ const committedMemories = async () => {
 
 describe("change notices inside a workspace transaction", () => {
   it("reach subscribers only after the commit, in order, when the write is already visible", () =>
-    run(
+    withSubscriber(({ live, queue, rls, sql }) =>
       Effect.gen(function* () {
-        const sql = yield* AppDb
-        const rls = yield* RlsScope
-        const live = yield* LiveUpdates
-        const queue = yield* live.subscribe(A)
         const during = yield* rls.run(
           A,
           Effect.gen(function* () {
@@ -73,12 +81,8 @@ describe("change notices inside a workspace transaction", () => {
     ))
 
   it("are dropped when the transaction rolls back, failed or defected", () =>
-    run(
+    withSubscriber(({ live, queue, rls, sql }) =>
       Effect.gen(function* () {
-        const sql = yield* AppDb
-        const rls = yield* RlsScope
-        const live = yield* LiveUpdates
-        const queue = yield* live.subscribe(A)
         const before = yield* Effect.promise(committedMemories)
         const failed = yield* Effect.exit(
           rls.run(
@@ -101,10 +105,8 @@ describe("change notices inside a workspace transaction", () => {
     ))
 
   it("go out at once outside a transaction", () =>
-    run(
+    withSubscriber(({ live, queue }) =>
       Effect.gen(function* () {
-        const live = yield* LiveUpdates
-        const queue = yield* live.subscribe(A)
         yield* live
           .publish({ type: "folio", action: "updated", id: "f" })
           .pipe(Effect.provideService(CurrentWorkspace, A))
