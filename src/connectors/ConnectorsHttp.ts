@@ -3,8 +3,8 @@
 // provider's OAuth app.
 import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
 import { Effect } from "effect"
-import { requestBase } from "../channels/ChannelsHttp"
 import { CarabaseApi } from "../http/Api"
+import { requestBase } from "../http/PublicUrl"
 import type { Provider } from "./ConnectorsApi"
 import { Connections } from "./Connections"
 import { OAuthApps } from "./OAuthApps"

@@ -1,7 +1,7 @@
-// With CARABASE_API_KEYS_REQUIRED=true, every /api/v1 route needs `Authorization: Bearer <api key>`, except the ones
-// whose callers cannot hold one or carry their own proof: health, version, inbound webhooks (signed), OAuth callbacks
-// (the provider redirects the browser there; the state is the proof) and device pushes (the device token). Off by
-// default: the network is the trust boundary.
+// With CARABASE_API_KEYS_REQUIRED=true, every /api/v1 route and the MCP endpoints need `Authorization: Bearer <api
+// key>`, except the ones whose callers cannot hold one or carry their own proof: health, version, inbound webhooks
+// (signed), OAuth callbacks (the provider redirects the browser there; the state is the proof) and device pushes (the
+// device token). Off by default: the network is the trust boundary.
 import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect } from "effect"
 import { ApiKeys, apiKeysRequired } from "../apikeys/ApiKeys"
@@ -14,8 +14,11 @@ const EXEMPT = [
   /^\/api\/v1\/harvester-devices\/push\/?$/
 ]
 
+const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`)
+
+/** The API but its exempt routes, and the MCP endpoints (the agent's tools read and write everything a key guards). */
 export const needsApiKey = (path: string) =>
-  (path === "/api/v1" || path.startsWith("/api/v1/")) && !EXEMPT.some((pattern) => pattern.test(path))
+  (isUnder(path, "/api/v1") && !EXEMPT.some((pattern) => pattern.test(path))) || isUnder(path, "/mcp")
 
 export const ApiKeyGuardLive = HttpApiBuilder.middleware(
   Effect.gen(function* () {

@@ -1,10 +1,14 @@
-// The Node HTTP server socket, created here so shutdown can drain it: stop accepting, let in-flight requests
-// finish within a bound, then close whatever is left.
+// The Node HTTP server sockets, created here so shutdown can drain them: stop accepting, let in-flight requests
+// finish within a bound, then close whatever is left. Besides the main server, an optional public one
+// (CARABASE_WEBHOOK_PORT) passes only inbound webhook requests to the main server's handler and answers 404 to any
+// other path, so publishing its port exposes nothing but the signed webhook routes.
 import * as http from "node:http"
 import { Context, Deferred, Duration, Effect, Layer } from "effect"
 
 export interface HttpListenerShape {
   readonly server: http.Server
+  /** Serves only the inbound webhook paths, through `server`'s handler; listens only when configured. */
+  readonly webhookServer: http.Server
   /** Number of requests whose response has not finished. */
   readonly inFlight: () => number
   readonly drain: (timeout: Duration.DurationInput) => Effect.Effect<void>
@@ -14,12 +18,29 @@ export interface HttpListenerShape {
 
 export class HttpListener extends Context.Tag("carabase/HttpListener")<HttpListener, HttpListenerShape>() {}
 
+/** The inbound webhook routes, and nothing that merely starts like them (`/api/v1/webhooksX`, `..` segments). */
+export const isWebhookPath = (url: string) => {
+  const path = url.split("?")[0] ?? ""
+  return path.startsWith("/api/v1/webhooks/") && !path.split("/").some((segment) => segment === ".." || segment === ".")
+}
+
 export const make = (): HttpListenerShape => {
   const drainStarted = Effect.runSync(Deferred.make<void>())
   const server = http.createServer({ keepAliveTimeout: 5_000, requestTimeout: 60_000 })
   let active = 0
   let draining = false
   const idleWaiters = new Set<() => void>()
+  const webhookServer = http.createServer(
+    { keepAliveTimeout: 5_000, requestTimeout: 60_000 },
+    (request: http.IncomingMessage, response: http.ServerResponse) => {
+      if (isWebhookPath(request.url ?? "")) {
+        server.emit("request", request, response)
+        return
+      }
+      response.writeHead(404, { "content-type": "application/json", connection: "close" })
+      response.end(JSON.stringify({ _tag: "RouteNotFound", message: "this listener serves only inbound webhooks" }))
+    }
+  )
   server.on("request", (_request: http.IncomingMessage, response: http.ServerResponse) => {
     active++
     if (draining) response.shouldKeepAlive = false
@@ -32,8 +53,10 @@ export const make = (): HttpListenerShape => {
     Effect.gen(function* () {
       draining = true
       yield* Deferred.succeed(drainStarted, undefined)
-      if (server.listening) server.close()
-      server.closeIdleConnections()
+      for (const each of [server, webhookServer]) {
+        if (each.listening) each.close()
+        each.closeIdleConnections()
+      }
       if (active > 0) {
         yield* Effect.logInfo(`waiting for ${active} in-flight request(s)`)
         yield* Effect.async<void>((resume) => {
@@ -43,8 +66,9 @@ export const make = (): HttpListenerShape => {
         }).pipe(Effect.timeoutOption(timeout))
       }
       server.closeAllConnections()
+      webhookServer.closeAllConnections()
     }).pipe(Effect.annotateLogs("service", "HttpListener"))
-  return { server, inFlight: () => active, drain, draining: Deferred.await(drainStarted) }
+  return { server, webhookServer, inFlight: () => active, drain, draining: Deferred.await(drainStarted) }
 }
 
 export const layer = Layer.sync(HttpListener, make)

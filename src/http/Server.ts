@@ -32,6 +32,8 @@ import { WorkspaceMiddlewareLive, WorkspacesHttpLive } from "../workspaces/Works
 import { CarabaseApi } from "./Api"
 import { ApiKeyGuardLive } from "./ApiKeyGuard"
 import { jsonErrors } from "./ErrorResponses"
+import { RequestGuardLive } from "./RequestGuard"
+import { WebhookListenerLive } from "./WebhookListener"
 import { HttpListener } from "./HttpListener"
 
 export const serverConfig = Config.all({
@@ -109,6 +111,7 @@ export const ServerLive = serveTrimmed.pipe(
     HttpApiBuilder.middlewareOpenApi({ path: "/api/openapi.json" }),
     HttpApiBuilder.middleware(jsonErrors),
     ApiKeyGuardLive,
+    RequestGuardLive,
     WebhooksHttpLive,
     McpHttpLive,
     AdminHttpLive
@@ -117,5 +120,6 @@ export const ServerLive = serveTrimmed.pipe(
   Layer.provideMerge(NodeServerLive),
   // No request spans: they parse the URL and copy every header into attributes for a tracer that exports nowhere.
   HttpMiddleware.withTracerDisabledWhen(() => true),
-  Layer.merge(LogAddress)
+  Layer.merge(LogAddress),
+  Layer.merge(WebhookListenerLive)
 )

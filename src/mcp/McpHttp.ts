@@ -201,10 +201,13 @@ export const McpHttpLive = HttpApiBuilder.Router.use((router) =>
           return rpcError(404, "unknown or expired MCP session: open /mcp/sse again")
         }
         session.lastSeen = Date.now()
+        // The request guard has read and checked the body already; the transport takes it parsed.
+        const body = yield* Effect.orElseSucceed(request.json, () => undefined)
         yield* Effect.promise(() =>
           session.sse!.handlePostMessage(
             NodeHttpServerRequest.toIncomingMessage(request),
-            NodeHttpServerRequest.toServerResponse(request)
+            NodeHttpServerRequest.toServerResponse(request),
+            body
           )
         )
         return HttpServerResponse.empty()

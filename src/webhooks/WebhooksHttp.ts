@@ -6,7 +6,7 @@ import { HttpApiBuilder, HttpRouter, HttpServerRequest, HttpServerResponse } fro
 import { Clock, Effect, Option, Redacted } from "effect"
 import { Channels } from "../channels/Channels"
 import * as Kinds from "./Kinds"
-import { readRawBody } from "./RawBody"
+import { readRawBody } from "../http/RawBody"
 import * as Signatures from "./Signatures"
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/

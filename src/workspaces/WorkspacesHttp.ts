@@ -17,11 +17,28 @@ export const WorkspacesHttpLive = HttpApiBuilder.group(CarabaseApi, "workspaces"
 
 const decodeWorkspaceId = Schema.decodeUnknownOption(WorkspaceId)
 
-/** `?workspace=<uuid>`: for clients that cannot set headers (EventSource, some MCP clients). */
+/**
+ * `?workspace=<uuid>`: for GET streams whose clients cannot set headers (EventSource). Never for a write: a URL is
+ * what a cross-site form or link can choose, a header is not.
+ */
 const workspaceQuery = (url: string): string | undefined => {
   const query = url.indexOf("?")
   return query === -1 ? undefined : (new URLSearchParams(url.slice(query + 1)).get("workspace") ?? undefined)
 }
+
+const workspaceOf = (request: HttpServerRequest.HttpServerRequest) =>
+  Effect.gen(function* () {
+    const header = request.headers["x-workspace-id"]
+    if (header !== undefined || request.method === "GET" || request.method === "HEAD") {
+      return header ?? workspaceQuery(request.url)
+    }
+    if (workspaceQuery(request.url) !== undefined) {
+      return yield* new WorkspaceHeaderInvalid({
+        message: "?workspace= names the workspace only on GET requests: send the x-workspace-id header"
+      })
+    }
+    return undefined
+  })
 
 /** Resolves an `x-workspace-id` value: missing or not a UUID is 400, an unknown workspace 404. */
 export const resolveWorkspace = (header: string | undefined) =>
@@ -45,9 +62,7 @@ export const WorkspaceMiddlewareLive = Layer.effect(
   Effect.gen(function* () {
     const workspaces = yield* Workspaces
     return Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-      resolveWorkspace(request.headers["x-workspace-id"] ?? workspaceQuery(request.url)).pipe(
-        Effect.provideService(Workspaces, workspaces)
-      )
+      Effect.flatMap(workspaceOf(request), resolveWorkspace).pipe(Effect.provideService(Workspaces, workspaces))
     )
   })
 )

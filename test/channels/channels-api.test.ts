@@ -1,6 +1,7 @@
 // The webhook-channels routes over real HTTP: create, list, delete and events, per-platform secret rules, secrets
 // never returned, webhookUrl from the request's Host, and workspace isolation.
 import * as http from "node:http"
+import * as os from "node:os"
 import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { runClient } from "../support/apiClient"
 import { createChannel, createWorkspace, hostSuite, randomId, send } from "../webhooks/suite"
@@ -67,15 +68,26 @@ describe("webhook channels", () => {
     for (const secret of Object.values(SECRETS)) expect(listed.text).not.toContain(secret)
   })
 
-  it("derives webhookUrl from the Host the client used", async () => {
+  it("derives webhookUrl from the Host the client used, when it is one of this machine's names", async () => {
+    const tailnetName = `${os.hostname().toLowerCase().split(".")[0]}.tail1234.ts.net:3000`
     const reply = await postWithHost(
       "/api/v1/webhook-channels",
       JSON.stringify({ kind: "telegram", name: "tg", signingSecret: "abc" }),
-      { "x-workspace-id": suite.workspace, host: "carabase.tail1234.ts.net:3000" }
+      { "x-workspace-id": suite.workspace, host: tailnetName }
     )
     expect(reply.status).toBe(201)
     const { channel } = reply.json
-    expect(channel.webhookUrl).toBe(`http://carabase.tail1234.ts.net:3000/api/v1/webhooks/telegram/${channel.id}`)
+    expect(channel.webhookUrl).toBe(`http://${tailnetName}/api/v1/webhooks/telegram/${channel.id}`)
+  })
+
+  it("never hands out a webhookUrl on a name the host does not answer to", async () => {
+    const reply = await postWithHost(
+      "/api/v1/webhook-channels",
+      JSON.stringify({ kind: "telegram", name: "tg2", signingSecret: "abc" }),
+      { "x-workspace-id": suite.workspace, host: "carabase.attacker.example:3000" }
+    )
+    expect(reply.status).toBe(421)
+    expect(reply.json.message).toContain("CARABASE_ALLOWED_HOSTS")
   })
 
   it("lists channels through the typed client", async () => {

@@ -9,11 +9,13 @@ import { freePort } from "./ports"
 export interface Suite {
   readonly base: string
   readonly db: TestDatabase
+  /** The host process's id (for reading its memory). */
+  readonly pid: number
 }
 
 /** Starts one host for the file; the returned object is filled in before the first test runs. */
 export const hostSuite = (label: string): Suite => {
-  const suite = {} as { base: string; db: TestDatabase }
+  const suite = {} as { base: string; db: TestDatabase; pid: number }
   let host: HostProcess | undefined
   beforeAll(async () => {
     suite.db = await createDatabase(label)
@@ -21,6 +23,7 @@ export const hostSuite = (label: string): Suite => {
     suite.base = `http://127.0.0.1:${port}`
     host = startHost({ cwd: scratchDir(), env: hostEnv(suite.db, port) })
     await host.ready()
+    suite.pid = host.child.pid!
   })
   afterAll(async () => {
     await host?.stop()

@@ -21,14 +21,15 @@ const FLAGS = [
 
 export const screenshotDir = path.join(repoRoot, "test-results", "web")
 
-export const launch = async (): Promise<Browser> => {
+/** `extraArgs`: more Chromium flags, e.g. `--host-resolver-rules` for pages on names that resolve to this machine. */
+export const launch = async (extraArgs: ReadonlyArray<string> = []): Promise<Browser> => {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(
       `Chromium is not installed at ${CHROMIUM}: run \`apt-get install -y chromium\` (scripts/test.sh does this), ` +
         "or point CARABASE_CHROMIUM at a Chromium binary"
     )
   }
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true })
+  return chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, ...extraArgs], headless: true })
 }
 
 /** A fresh browser context (its own storage) whose pages start with `workspaceId` chosen, when given. */

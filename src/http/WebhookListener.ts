@@ -1,0 +1,37 @@
+// The optional public listener for chat platforms (CARABASE_WEBHOOK_PORT, on HOST): only the inbound webhook routes,
+// so the port can be published to the internet (e.g. with Tailscale Funnel) while the API, admin UI and MCP stay on
+// the private one. Off unless the port is set.
+import { Config, Effect, Layer, Option } from "effect"
+import { HttpListener } from "./HttpListener"
+
+export const webhookListenerConfig = Config.all({
+  host: Config.string("HOST").pipe(Config.withDefault("::")),
+  port: Config.option(Config.port("CARABASE_WEBHOOK_PORT"))
+})
+
+export const WebhookListenerLive = Layer.scopedDiscard(
+  Effect.gen(function* () {
+    const { host, port } = yield* webhookListenerConfig
+    if (Option.isNone(port)) return
+    const { webhookServer } = yield* HttpListener
+    yield* Effect.acquireRelease(
+      Effect.async<void, Error>((resume) => {
+        const onError = (error: Error) => resume(Effect.fail(error))
+        webhookServer.once("error", onError)
+        webhookServer.listen({ host, port: port.value }, () => {
+          webhookServer.off("error", onError)
+          resume(Effect.void)
+        })
+      }),
+      () =>
+        Effect.async<void>((resume) => {
+          if (!webhookServer.listening) return resume(Effect.void)
+          webhookServer.close(() => resume(Effect.void))
+          webhookServer.closeAllConnections()
+        })
+    )
+    yield* Effect.logInfo(`webhooks only: listening on ${host.includes(":") ? `[${host}]` : host}:${port.value}`).pipe(
+      Effect.annotateLogs("service", "WebhookListener")
+    )
+  })
+)
