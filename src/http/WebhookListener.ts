@@ -2,6 +2,7 @@
 // so the port can be published to the internet (e.g. with Tailscale Funnel) while the API, admin UI and MCP stay on
 // the private one. Off unless the port is set.
 import { Config, Effect, Layer, Option } from "effect"
+import { BootError } from "../platform/HostEnv"
 import { HttpListener } from "./HttpListener"
 
 export const webhookListenerConfig = Config.all({
@@ -15,8 +16,15 @@ export const WebhookListenerLive = Layer.scopedDiscard(
     if (Option.isNone(port)) return
     const { webhookServer } = yield* HttpListener
     yield* Effect.acquireRelease(
-      Effect.async<void, Error>((resume) => {
-        const onError = (error: Error) => resume(Effect.fail(error))
+      Effect.async<void, BootError>((resume) => {
+        const onError = (error: NodeJS.ErrnoException) =>
+          resume(
+            Effect.fail(
+              new BootError({
+                message: `cannot listen for webhooks on port ${port.value}: ${error.code ?? error.message} (check HOST and CARABASE_WEBHOOK_PORT)`
+              })
+            )
+          )
         webhookServer.once("error", onError)
         webhookServer.listen({ host, port: port.value }, () => {
           webhookServer.off("error", onError)

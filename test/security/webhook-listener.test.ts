@@ -109,4 +109,22 @@ describe("the public webhook listener", () => {
     expect(reply.status).toBe(200)
     expect(reply.text).toContain(workspace)
   })
+
+  it("refuses to boot, naming the variable, when its port is taken", async () => {
+    const taken = http.createServer()
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve))
+    const takenPort = (taken.address() as { port: number }).port
+    try {
+      const other = startHost({
+        cwd: scratchDir(),
+        env: hostEnv(db, await freePort(), { HOST: "127.0.0.1", CARABASE_WEBHOOK_PORT: String(takenPort) })
+      })
+      const exit = await other.exited
+      expect(exit.code).not.toBe(0)
+      expect(other.stderr()).toContain("CARABASE_WEBHOOK_PORT")
+      expect(other.stderr()).toContain("EADDRINUSE")
+    } finally {
+      taken.close()
+    }
+  })
 })
