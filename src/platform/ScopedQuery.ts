@@ -3,7 +3,8 @@
 // describe, execute for each) closed by a single Sync. Until that Sync both run in one implicit transaction, so the
 // transaction-local setting is there for the statement and gone after it: committed at the Sync, or rolled back with
 // the statement when either fails (PostgreSQL then skips to the Sync and executes nothing more). The id is a bound
-// parameter, never spliced into the text.
+// parameter, never spliced into the text. It overrides pg.Query's protocol steps, so package.json pins pg exactly
+// (8.23.1, the version it was written against); test/db/pool-leakage.test.ts is the guard for any upgrade.
 import pg from "pg"
 
 /** The protocol writes of pg's connection that a query's `prepare` may use. */
