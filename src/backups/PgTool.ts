@@ -42,8 +42,11 @@ export const runPgTool = async (options: {
     )
     child.once("close", resolve)
   })
-  // Awaited together: a tool that cannot start rejects `exited` while its output is still being read, and a rejection
-  // nobody awaits yet would end the process (the nightly backup runs inside the host).
-  const [code] = await Promise.all([exited, options.stdout?.(child.stdout!)])
-  if (code !== 0) throw new Error(options.failure(code, stderr))
+  // Both settle before this answers: a tool that cannot start fails at once while its output consumer may still be
+  // opening its file, and a caller that cleans up on failure must find that file there, not see it appear later. (A
+  // rejection nobody awaits would also end the process: the nightly backup runs inside the host.)
+  const [exit, output] = await Promise.allSettled([exited, options.stdout?.(child.stdout!)])
+  if (exit.status === "rejected") throw exit.reason
+  if (exit.value !== 0) throw new Error(options.failure(exit.value, stderr))
+  if (output.status === "rejected") throw output.reason
 }

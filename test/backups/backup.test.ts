@@ -122,6 +122,33 @@ describe("backup", () => {
     expect(leftovers).toEqual([])
   })
 
+  it("a tool that cannot start answers only once its output's consumer has finished (so cleanup finds its file)", async () => {
+    const { runPgTool } = await import("../../src/backups/PgTool")
+    const { Redacted } = await import("effect")
+    const path_ = process.env.PATH
+    let consumerDone = false
+    process.env.PATH = scratchDir("carabase-empty-path-")
+    try {
+      await expect(
+        runPgTool({
+          tool: "pg_dump",
+          databaseUrl: Redacted.make("postgres://127.0.0.1:1/none"),
+          args: [],
+          stdout: async (out) => {
+            out.resume()
+            await new Promise((resolve) => setTimeout(resolve, 200))
+            consumerDone = true
+          },
+          stderrTail: 100,
+          failure: (code) => `failed ${code}`
+        })
+      ).rejects.toThrow("pg_dump was not found on PATH")
+    } finally {
+      process.env.PATH = path_
+    }
+    expect(consumerDone).toBe(true)
+  })
+
   it("usage errors exit 2", async () => {
     expect((await cli(["backup:verify"])).status).toBe(2)
     expect((await cli(["backup", "extra"])).status).toBe(2)
