@@ -1,19 +1,58 @@
 // Entry point of the host process: read the environment once, build the layer graph, serve until SIGTERM/SIGINT,
-// then drain in-flight requests (at most 10 s) and release every resource in reverse order.
+// then drain in-flight requests (at most 10 s, then their connections are closed) and release every resource in
+// reverse order. Should anything still hold the process 30 s after the signal, it logs what and exits 1.
 import { NodeRuntime } from "@effect/platform-node"
-import { Effect } from "effect"
+import { Duration, Effect } from "effect"
 import { HostLive, LoggingLive } from "./Host"
 import { HttpListener } from "./http/HttpListener"
 import { describeBootFailure } from "./platform/BootFailure"
 import { loadEnvironment } from "./platform/HostEnv"
 
 const SHUTDOWN_GRACE = "10 seconds"
+/** The drain, up to 10 s for running jobs (the job queue's own bound), and the rest: an owner waits no longer. */
+const SHUTDOWN_DEADLINE = Duration.seconds(30)
+
+/** What the process is waiting on, by kind and count, as Node sees it (sockets, timers, file operations). */
+const pendingResources = () => {
+  const counts = new Map<string, number>()
+  for (const kind of process.getActiveResourcesInfo()) counts.set(kind, (counts.get(kind) ?? 0) + 1)
+  return [...counts].map(([kind, count]) => `${kind} x${count}`).join(", ") || "nothing Node reports"
+}
+
+/**
+ * Started with the shutdown, on a fiber of its own that the shutdown does not wait for: past the deadline it logs the
+ * step the shutdown is stuck in and what is pending, and ends the process with status 1.
+ */
+const shutdownDeadline = (step: () => string) =>
+  Effect.sleep(SHUTDOWN_DEADLINE).pipe(
+    Effect.zipRight(
+      Effect.suspend(() =>
+        Effect.logError(
+          `shutdown did not finish within ${Duration.format(SHUTDOWN_DEADLINE)} of the signal: still ${step()}; ` +
+            `pending: ${pendingResources()}; exiting with status 1`
+        )
+      )
+    ),
+    Effect.zipRight(Effect.sync(() => process.exit(1))),
+    Effect.annotateLogs("service", "Shutdown"),
+    Effect.forkDaemon
+  )
 
 const program = Effect.gen(function* () {
   const loaded = yield* loadEnvironment({ cwd: process.cwd(), processEnv: process.env })
   yield* Effect.gen(function* () {
     const listener = yield* HttpListener
-    yield* Effect.addFinalizer(() => listener.drain(SHUTDOWN_GRACE))
+    let step = "draining HTTP requests"
+    yield* Effect.addFinalizer(() =>
+      shutdownDeadline(() => step).pipe(
+        Effect.zipRight(listener.drain(SHUTDOWN_GRACE)),
+        Effect.ensuring(
+          Effect.sync(() => {
+            step = "releasing resources (the job queue, database pools, MCP sessions)"
+          })
+        )
+      )
+    )
     return yield* Effect.never
   }).pipe(
     Effect.scoped,

@@ -168,8 +168,11 @@ export const make = Effect.gen(function* () {
    * since its lookup fails the statement with a foreign key violation (ChannelGone), and nothing of it is stored.
    */
   const record = (deliveries: ReadonlyArray<InboundDelivery>): Effect.Effect<ReadonlyArray<number>, ChannelGone> =>
-    sql<{ stored: ReadonlyArray<number> }>`
-      select carabase_record_inbound_batch(${batchJsonb(deliveries)}::jsonb) as stored`.pipe(
+    // Inside the effect: a payload JSON.stringify cannot take is a defect of this call, not a throw at its caller.
+    Effect.suspend(
+      () => sql<{ stored: ReadonlyArray<number> }>`
+        select carabase_record_inbound_batch(${batchJsonb(deliveries)}::jsonb) as stored`
+    ).pipe(
       Effect.map((rows) => rows[0]?.stored ?? []),
       Effect.catchIf(isForeignKeyViolation, () => Effect.fail(new ChannelGone())),
       Effect.catchTag("SqlError", Effect.die)

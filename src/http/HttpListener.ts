@@ -1,9 +1,10 @@
 // The Node HTTP server sockets, created here so shutdown can drain them: stop accepting, let in-flight requests
-// finish within a bound, then close whatever is left. Besides the main server, an optional public one
-// (CARABASE_WEBHOOK_PORT) passes only inbound webhook requests to the main server's handler and answers 404 to any
-// other path, so publishing its port exposes nothing but the signed webhook routes.
+// finish within a bound, then close whatever is left (streams held open and bodies trickling in included). Besides
+// the main server, an optional public one (CARABASE_WEBHOOK_PORT) passes only inbound webhook requests to the main
+// server's handler and answers 404 to any other path, so publishing its port exposes nothing but the webhook routes.
 import * as http from "node:http"
-import { Context, Deferred, Duration, Effect, Layer } from "effect"
+import type * as net from "node:net"
+import { Context, Deferred, Duration, Effect, Layer, Option } from "effect"
 
 export interface HttpListenerShape {
   readonly server: http.Server
@@ -11,7 +12,8 @@ export interface HttpListenerShape {
   readonly webhookServer: http.Server
   /** Number of requests whose response has not finished. */
   readonly inFlight: () => number
-  readonly drain: (timeout: Duration.DurationInput) => Effect.Effect<void>
+  /** Stops accepting, waits at most `grace` for the requests in flight, then closes every connection still open. */
+  readonly drain: (grace: Duration.DurationInput) => Effect.Effect<void>
   /** Completes when draining starts, so long-lived responses (SSE) can end instead of holding shutdown up. */
   readonly draining: Effect.Effect<void>
 }
@@ -41,6 +43,13 @@ export const make = (): HttpListenerShape => {
       response.end(JSON.stringify({ _tag: "RouteNotFound", message: "this listener serves only inbound webhooks" }))
     }
   )
+  const sockets = new Set<net.Socket>()
+  const track = (socket: net.Socket) => {
+    sockets.add(socket)
+    socket.once("close", () => sockets.delete(socket))
+  }
+  server.on("connection", track)
+  webhookServer.on("connection", track)
   server.on("request", (_request: http.IncomingMessage, response: http.ServerResponse) => {
     active++
     if (draining) response.shouldKeepAlive = false
@@ -49,7 +58,7 @@ export const make = (): HttpListenerShape => {
       if (active === 0) for (const wake of idleWaiters) wake()
     })
   })
-  const drain = (timeout: Duration.DurationInput) =>
+  const drain = (grace: Duration.DurationInput) =>
     Effect.gen(function* () {
       draining = true
       yield* Deferred.succeed(drainStarted, undefined)
@@ -59,14 +68,22 @@ export const make = (): HttpListenerShape => {
       }
       if (active > 0) {
         yield* Effect.logInfo(`waiting for ${active} in-flight request(s)`)
-        yield* Effect.async<void>((resume) => {
+        // Interruptible, or the timeout could not cut it short: a finalizer runs uninterruptibly.
+        const finished = yield* Effect.async<void>((resume) => {
           const wake = () => resume(Effect.void)
           idleWaiters.add(wake)
           return Effect.sync(() => idleWaiters.delete(wake))
-        }).pipe(Effect.timeoutOption(timeout))
+        }).pipe(Effect.interruptible, Effect.timeoutOption(grace))
+        if (Option.isNone(finished)) {
+          yield* Effect.logWarning(
+            `closing ${active} request(s) still running after ${Duration.format(Duration.decode(grace))}`
+          )
+        }
       }
+      // A closed connection ends its response, and the server interrupts that request's fiber.
       server.closeAllConnections()
       webhookServer.closeAllConnections()
+      for (const socket of sockets) socket.destroy()
     }).pipe(Effect.annotateLogs("service", "HttpListener"))
   return { server, webhookServer, inFlight: () => active, drain, draining: Deferred.await(drainStarted) }
 }

@@ -6,14 +6,14 @@ import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/p
 import { NodeHttpServerRequest } from "@effect/platform-node"
 import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js"
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js"
-import type { Server } from "@modelcontextprotocol/sdk/server/index.js"
-import { Context, Duration, Effect, Option, Runtime, Schedule, Schema } from "effect"
+import { Context, Effect, Option, Runtime, Schema } from "effect"
 import { HttpListener } from "../http/HttpListener"
 import { Settings } from "../settings/Settings"
 import { CurrentWorkspace, WorkspaceId } from "../workspaces/CurrentWorkspace"
 import { Workspaces } from "../workspaces/Workspaces"
 import { resolveWorkspace } from "../workspaces/WorkspacesHttp"
 import { checkRequest, mcpGuardConfig } from "./McpGuard"
+import * as McpSessionTable from "./McpSessionTable"
 import { makeMcpServer, type ToolAvailability } from "./McpSessions"
 import type { ToolDefinition } from "./Tool"
 
@@ -22,16 +22,6 @@ export class McpTools extends Context.Tag("carabase/McpTools")<
   McpTools,
   { readonly tools: ReadonlyArray<ToolDefinition<never>>; readonly runtime: Runtime.Runtime<never> }
 >() {}
-
-interface Session {
-  readonly workspaceId: WorkspaceId
-  readonly server: Server
-  readonly streamable?: WebStandardStreamableHTTPServerTransport
-  readonly sse?: SSEServerTransport
-  lastSeen: number
-}
-
-const IDLE_LIMIT = Duration.toMillis("1 hour")
 
 const rpcError = (status: number, message: string) =>
   HttpServerResponse.unsafeJson({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }, { status })
@@ -72,29 +62,8 @@ export const McpHttpLive = HttpApiBuilder.Router.use((router) =>
     const settings = yield* Settings
     const listener = yield* HttpListener
     const availability = availabilityFrom(settings)
-    const sessions = new Map<string, Session>()
-
-    const closeSession = (id: string) =>
-      Effect.promise(async () => {
-        const session = sessions.get(id)
-        sessions.delete(id)
-        await session?.server.close().catch(() => undefined)
-      })
-    const closeAll = Effect.forEach([...sessions.keys()], closeSession, { discard: true })
-    yield* Effect.addFinalizer(() => closeAll)
-    yield* listener.draining.pipe(Effect.zipRight(closeAll), Effect.forkScoped)
-    yield* Effect.forkScoped(
-      Effect.repeat(
-        Effect.suspend(() =>
-          Effect.forEach(
-            [...sessions.entries()].filter(([, session]) => Date.now() - session.lastSeen > IDLE_LIMIT),
-            ([id]) => closeSession(id),
-            { discard: true }
-          )
-        ),
-        Schedule.spaced("5 minutes")
-      )
-    )
+    const sessions = yield* McpSessionTable.make(yield* McpSessionTable.mcpSessionLimitsConfig)
+    yield* listener.draining.pipe(Effect.zipRight(sessions.closeAll), Effect.forkScoped)
 
     const guarded = (request: HttpServerRequest.HttpServerRequest) => {
       const verdict = checkRequest(guard, { origin: request.headers["origin"], host: request.headers["host"] })
@@ -135,7 +104,7 @@ export const McpHttpLive = HttpApiBuilder.Router.use((router) =>
         const request = yield* HttpServerRequest.HttpServerRequest
         yield* guarded(request)
         const sessionId = request.headers["mcp-session-id"]
-        let session: Session | undefined
+        let session: McpSessionTable.McpSession | undefined
         if (sessionId !== undefined) {
           session = sessions.get(sessionId)
           if (session === undefined || session.streamable === undefined) {
@@ -145,27 +114,29 @@ export const McpHttpLive = HttpApiBuilder.Router.use((router) =>
           if (named !== undefined && Option.getOrUndefined(decodeId(named.toLowerCase())) !== session.workspaceId) {
             return rpcError(403, "this MCP session is bound to another workspace")
           }
+          // The GET stream a client keeps open to listen: the session is in use as long as it is.
+          if (request.method === "GET") {
+            NodeHttpServerRequest.toServerResponse(request).once("close", sessions.streamOpened(sessionId))
+          }
         } else {
           if (request.method !== "POST")
             return rpcError(400, "missing mcp-session-id header: initialize a session first")
           const workspaceId = yield* bindWorkspace(request)
           const server = newServer(workspaceId)
           const transport = new WebStandardStreamableHTTPServerTransport({
-            sessionIdGenerator: () => crypto.randomUUID(),
-            onsessioninitialized: (id) => {
-              sessions.set(id, { workspaceId, server, streamable: transport, lastSeen: Date.now() })
-            },
-            onsessionclosed: (id) => {
-              sessions.delete(id)
-            }
+            sessionIdGenerator: () => crypto.randomUUID()
           })
           yield* Effect.promise(() => server.connect(transport))
-          session = { workspaceId, server, streamable: transport, lastSeen: Date.now() }
+          session = { workspaceId, server, streamable: transport }
         }
-        session.lastSeen = Date.now()
         const transport = session.streamable!
         const webRequest = yield* HttpServerRequest.toWeb(request).pipe(Effect.orDie)
         const response = yield* Effect.promise(() => transport.handleRequest(webRequest))
+        // A new session is kept once its initialize succeeded; a request that initialized nothing leaves nothing.
+        if (sessionId === undefined) {
+          if (transport.sessionId === undefined) yield* Effect.promise(() => session.server.close())
+          else yield* sessions.add(transport.sessionId, session)
+        }
         return HttpServerResponse.fromWeb(response)
       }).pipe(refusedToResponse)
     )
@@ -180,12 +151,18 @@ export const McpHttpLive = HttpApiBuilder.Router.use((router) =>
         const response = NodeHttpServerRequest.toServerResponse(request)
         const transport = new SSEServerTransport("/mcp/messages", response)
         const server = newServer(workspaceId)
-        yield* Effect.promise(() => server.connect(transport))
-        sessions.set(transport.sessionId, { workspaceId, server, sse: transport, lastSeen: Date.now() })
-        yield* Effect.async<void>((resume) => {
-          if (response.writableEnded || response.destroyed) return resume(Effect.void)
-          response.once("close", () => resume(Effect.void))
-        }).pipe(Effect.ensuring(closeSession(transport.sessionId)))
+        // Held before the stream tells the client its endpoint, and for its whole life: it ends with its stream.
+        yield* sessions.add(transport.sessionId, { workspaceId, server, sse: transport })
+        sessions.streamOpened(transport.sessionId)
+        yield* Effect.promise(() => server.connect(transport)).pipe(
+          Effect.zipRight(
+            Effect.async<void>((resume) => {
+              if (response.writableEnded || response.destroyed) return resume(Effect.void)
+              response.once("close", () => resume(Effect.void))
+            })
+          ),
+          Effect.ensuring(sessions.close(transport.sessionId))
+        )
         return HttpServerResponse.empty()
       }).pipe(refusedToResponse)
     )
@@ -200,7 +177,6 @@ export const McpHttpLive = HttpApiBuilder.Router.use((router) =>
         if (session === undefined || session.sse === undefined) {
           return rpcError(404, "unknown or expired MCP session: open /mcp/sse again")
         }
-        session.lastSeen = Date.now()
         // The request guard has read and checked the body already; the transport takes it parsed.
         const body = yield* Effect.orElseSucceed(request.json, () => undefined)
         yield* Effect.promise(() =>

@@ -2,13 +2,15 @@
 // that makes a redelivery a no-op) and the messages in them, or a handshake to answer without storing anything.
 // Pure functions over the parsed body; they run only after the signature check passed.
 import type { InboundEvent, InboundMessage } from "../channels/InboundPayload"
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../platform/JsonDepth"
 
 export type Parsed =
   | { readonly _tag: "Events"; readonly events: ReadonlyArray<InboundEvent> }
   | { readonly _tag: "Challenge"; readonly challenge: string }
   | { readonly _tag: "Invalid"; readonly message: string }
 
-const invalid = (message: string): Parsed => ({ _tag: "Invalid", message })
+type Invalid = Extract<Parsed, { readonly _tag: "Invalid" }>
+const invalid = (message: string): Invalid => ({ _tag: "Invalid", message })
 const events = (list: ReadonlyArray<InboundEvent>): Parsed => ({ _tag: "Events", events: list })
 
 type Json = Record<string, unknown>
@@ -34,13 +36,22 @@ const message = (fields: {
 }): InboundMessage =>
   Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as unknown as InboundMessage
 
-/** The body as JSON; platforms all send JSON objects, anything else is a 400 after verification. */
-export const parseJson = (body: Uint8Array): Json | undefined => {
+const notAnObject = invalid("the body is not a JSON object")
+const tooDeep = invalid(
+  `the body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep, which no platform sends`
+)
+
+/**
+ * The body as JSON; platforms all send JSON objects, anything else is a 400 after verification. So is a body nesting
+ * deeper than any platform does: storing it would recurse that deep (JSON.stringify) and overflow the stack.
+ */
+export const parseJson = (body: Uint8Array): { readonly _tag: "Object"; readonly value: Json } | Invalid => {
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) return tooDeep
   try {
     const value: unknown = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8"))
-    return isObject(value) ? value : undefined
+    return isObject(value) ? { _tag: "Object", value } : notAnObject
   } catch {
-    return undefined
+    return notAnObject
   }
 }
 

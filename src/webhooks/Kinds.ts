@@ -53,7 +53,7 @@ const ok = HttpServerResponse.empty({ status: 200 })
 const randomHex = () => crypto.randomBytes(32).toString("hex")
 const parsedJson = (delivery: Delivery, then: (body: Record<string, unknown>) => Deliveries.Parsed) => {
   const body = Deliveries.parseJson(delivery.body)
-  return body === undefined ? ({ _tag: "Invalid", message: "the body is not a JSON object" } as const) : then(body)
+  return body._tag === "Invalid" ? body : then(body.value)
 }
 
 export const slack: Kind = {

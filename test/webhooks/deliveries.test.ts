@@ -77,7 +77,19 @@ describe("reading verified deliveries", () => {
 
   it("refuses bodies that are not JSON objects", () => {
     for (const text of ["", "[]", "42", "{", "null"]) {
-      expect(Deliveries.parseJson(Buffer.from(text))).toBeUndefined()
+      expect(Deliveries.parseJson(Buffer.from(text))).toEqual({
+        _tag: "Invalid",
+        message: "the body is not a JSON object"
+      })
     }
+  })
+
+  it("refuses a body nesting deeper than 256 levels before parsing it, and reads one at the limit", () => {
+    const nested = (depth: number) => `{"a":${"[".repeat(depth - 1)}${"]".repeat(depth - 1)}}`
+    expect(Deliveries.parseJson(Buffer.from(nested(256)))._tag).toBe("Object")
+    expect(Deliveries.parseJson(Buffer.from(nested(257)))).toEqual({
+      _tag: "Invalid",
+      message: "the body nests objects and arrays more than 256 levels deep, which no platform sends"
+    })
   })
 })
