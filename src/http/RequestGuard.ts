@@ -72,11 +72,13 @@ export const RequestGuardLive = HttpApiBuilder.middleware(
   Effect.gen(function* () {
     const names = yield* hostNamesConfig
     const jsonLimit = yield* maxJsonBytes
+    // No `Connection: close`: closing with the client's bytes still unread resets the connection, and a client
+    // busy sending may lose the 413 with it. Node discards the rest of the body (never buffering it), within the
+    // server's request timeout.
     const tooLarge = refuse(
       413,
       "PayloadTooLarge",
-      `the body is larger than this host accepts (${jsonLimit} bytes; CARABASE_MAX_JSON_BYTES)`,
-      { connection: "close" }
+      `the body is larger than this host accepts (${jsonLimit} bytes; CARABASE_MAX_JSON_BYTES)`
     )
 
     return (app) =>
