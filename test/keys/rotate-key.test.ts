@@ -11,9 +11,10 @@ import { connect, createDatabase, type TestDatabase } from "../support/database"
 import { cleanEnv, hostEnv, runCli, scratchDir, startHost } from "../support/hostProcess"
 import { freePort } from "../support/ports"
 import { standardHeaders } from "../webhooks/signer"
+import { randomMasterKey } from "../support/keys"
 
-const OLD_KEY = "ab".repeat(32)
-const NEW_KEY = "c3".repeat(32)
+const OLD_KEY = randomMasterKey()
+const NEW_KEY = randomMasterKey()
 const SIGNING_SECRET = `whsec_${Buffer.from("a 32-byte generic signing secret").toString("base64")}`
 const BOT_TOKEN = "bot-token-that-must-survive-rotation"
 const ROUTE_KEY = "sk-route-key-ABCD"
@@ -123,7 +124,7 @@ describe("carabase rotate-key", () => {
 
   it("with the wrong current key, or a malformed new one, fails and changes nothing", async () => {
     const before = await sealedValues()
-    const wrong = await rotate(installWith("d4".repeat(32)), { NEW_HOST_MASTER_KEY: NEW_KEY })
+    const wrong = await rotate(installWith(randomMasterKey()), { NEW_HOST_MASTER_KEY: NEW_KEY })
     expect(wrong.status).toBe(1)
     expect(wrong.stderr).toContain("does not open")
     expect(wrong.stderr).toContain("nothing was changed")
