@@ -1,6 +1,8 @@
 // The Crypto layer: AES-256-GCM under subkeys derived from the master key. Small secrets are sealed bound to
 // where they are stored (table, column, row id), so a ciphertext moved elsewhere does not open. Files are sealed
-// as authenticated chunk streams (see SealedStream).
+// as authenticated chunk streams (see SealedStream). The key check is a value only this master key gives, which a
+// database stores to recognise its key.
+import * as nodeCrypto from "node:crypto"
 import type { Transform } from "node:stream"
 import { Context, Data, Effect, Layer, Redacted } from "effect"
 import { deriveKey, openEnvelope, sealEnvelope, type OpenFailure } from "./Aead"
@@ -38,6 +40,8 @@ export class SealedValueError extends Data.TaggedError("SealedValueError")<{
 export const bindingAad = (binding: SecretBinding): Buffer =>
   Buffer.from(JSON.stringify(["carabase/secret/v1", binding.table, binding.column, binding.rowId]), "utf8")
 
+const KEY_CHECK_LABEL = "carabase master key check"
+
 export interface CryptoShape {
   readonly seal: (plaintext: Redacted.Redacted<string | Uint8Array>, binding: SecretBinding) => Effect.Effect<Buffer>
   readonly open: (
@@ -52,6 +56,10 @@ export interface CryptoShape {
   readonly sealStream: (purpose: Purpose) => Transform
   /** A Transform that turns a sealed file back into plaintext, erroring on any change, truncation or wrong key. */
   readonly openStream: (purpose: Purpose) => Transform
+  /** HMAC-SHA256 of a fixed label under the key-check subkey: equal for one master key, unrelated for another. */
+  readonly keyCheck: Buffer
+  /** Whether a stored key check is this master key's, compared in constant time. */
+  readonly matchesKeyCheck: (stored: Uint8Array) => boolean
 }
 
 export class Crypto extends Context.Tag("carabase/Crypto")<Crypto, CryptoShape>() {}
@@ -60,6 +68,10 @@ export const make = (masterKey: Redacted.Redacted<Buffer>): CryptoShape => {
   const master = Redacted.value(masterKey)
   const keys = new Map(Purposes.map((purpose) => [purpose, deriveKey(master, `carabase/${purpose}/v1`)] as const))
   const key = (purpose: Purpose) => keys.get(purpose)!
+  const keyCheck = nodeCrypto
+    .createHmac("sha256", deriveKey(master, "carabase/key-check/v1"))
+    .update(KEY_CHECK_LABEL, "utf8")
+    .digest()
   const open = (envelope: Uint8Array, binding: SecretBinding) =>
     Effect.suspend(() => {
       const result = openEnvelope(key("column-secrets"), envelope, bindingAad(binding))
@@ -78,7 +90,9 @@ export const make = (masterKey: Redacted.Redacted<Buffer>): CryptoShape => {
     openString: (envelope, binding) =>
       Effect.map(open(envelope, binding), (bytes) => Redacted.make(Redacted.value(bytes).toString("utf8"))),
     sealStream: (purpose) => createSealStream(key(purpose)),
-    openStream: (purpose) => createOpenStream(key(purpose))
+    openStream: (purpose) => createOpenStream(key(purpose)),
+    keyCheck,
+    matchesKeyCheck: (stored) => stored.length === keyCheck.length && nodeCrypto.timingSafeEqual(stored, keyCheck)
   }
 }
 

@@ -80,6 +80,7 @@ describe("carabase doctor", () => {
       "app role",
       "row-level security",
       "migrations",
+      "database key",
       "agent gateway",
       "listening addresses",
       "backups"

@@ -18,6 +18,7 @@ const NEW_KEY = randomMasterKey()
 const SIGNING_SECRET = `whsec_${Buffer.from("a 32-byte generic signing secret").toString("base64")}`
 const BOT_TOKEN = "bot-token-that-must-survive-rotation"
 const ROUTE_KEY = "sk-route-key-ABCD"
+const ROUTE_URL = "http://127.0.0.1:9/v1"
 let db: TestDatabase
 let channelId: string
 let workspace: string
@@ -51,10 +52,24 @@ const sealedValues = async (): Promise<Array<SealedValue>> => {
   }
 }
 
+/** The database's master-key check, as the owner reads it. */
+const keyCheck = async () => {
+  const owner = await connect(db.ownerUrl)
+  try {
+    return (await owner.query<{ verifier: Buffer }>("select verifier from master_key_check")).rows[0]?.verifier
+  } finally {
+    await owner.end()
+  }
+}
+
 const opensUnder = (hex: string, sealed: SealedValue) =>
   Effect.runPromise(
     Effect.either(
-      cryptoFor(hex).openString(sealed.value, { table: sealed.table, column: sealed.column, rowId: sealed.id })
+      cryptoFor(hex).openString(sealed.value, {
+        table: sealed.table,
+        column: sealed.column,
+        rowId: sealed.id
+      })
     )
   ).then((result) => (result._tag === "Right" ? Redacted.value(result.right) : null))
 
@@ -101,7 +116,7 @@ beforeAll(async () => {
       headers: { "content-type": "application/json", "x-workspace-id": workspace },
       body: JSON.stringify({
         provider: "openai-compatible",
-        baseUrl: "http://127.0.0.1:9/v1",
+        baseUrl: ROUTE_URL,
         model: "m",
         apiKey: ROUTE_KEY
       })
@@ -162,6 +177,8 @@ describe("carabase rotate-key", () => {
     }
     expect(plaintexts).toContain(BOT_TOKEN)
     expect(plaintexts).toContain(ROUTE_KEY)
+    expect(result.stdout).toContain("master_key_check: rewritten for the new key")
+    expect(await keyCheck()).toEqual(cryptoFor(NEW_KEY).keyCheck)
   })
 
   it("the host on the new key still verifies deliveries with the re-sealed signing secret", async () => {
