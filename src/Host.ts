@@ -25,6 +25,7 @@ import * as Scheduler from "./jobs/Scheduler"
 import * as LiveUpdates from "./live/LiveUpdates"
 import * as McpToolCatalog from "./mcp/ToolCatalog"
 import * as Memories from "./memories/Memories"
+import * as ModelRouteKeys from "./models/ModelRouteKeys"
 import * as RoutedEmbedder from "./models/RoutedEmbedder"
 import * as DatabaseProbe from "./meta/DatabaseProbe"
 import * as Notes from "./notes/Notes"
@@ -71,10 +72,11 @@ export const DatabaseLive = Db.appLayer.pipe(
 )
 
 /** Shared infrastructure every domain service may use, including the gateway and model routes (embeddings follow a
- * workspace's `embeddings` route). */
+ * workspace's `embeddings` route); model-route keys sealed before they named their base URL are bound to it first. */
 export const InfraLive = Harvest.layer.pipe(
   Layer.provideMerge(RoutedEmbedder.layer),
   Layer.provideMerge(Agent.routingLayer),
+  Layer.provideMerge(ModelRouteKeys.bindLegacyKeysLayer),
   Layer.provideMerge(Layer.mergeAll(Workspaces.layer, RlsScope.layer, LiveUpdates.layer, EmbedderLive.layer))
 )
 

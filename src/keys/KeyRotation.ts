@@ -7,6 +7,8 @@
 // transaction.
 import type { SqlClient } from "@effect/sql"
 import { Data, Effect } from "effect"
+import { keyDestination } from "../models/ModelRouteKeys"
+import type { ModelProvider } from "../models/ModelRoutesApi"
 import type { CryptoShape, SecretBinding } from "../platform/Crypto"
 
 export class KeyRotationError extends Data.TaggedError("KeyRotationError")<{ readonly message: string }> {}
@@ -25,12 +27,22 @@ export interface RotationReport {
 
 type RowValues = Readonly<Record<string, unknown>>
 
-/** The binding of one sealed value: where it is stored. */
-export const bindingOf = (table: string, column: string, rowId: string, _row: RowValues): SecretBinding => ({
-  table,
-  column,
-  rowId
-})
+/**
+ * Sealed columns whose associated data also names part of their row, by `table.column`; every other sealed value is
+ * bound to (table, column, id) alone. A secret whose binding grows a context is added here and where it is sealed.
+ */
+const contexts: ReadonlyMap<string, (row: RowValues) => string> = new Map([
+  [
+    "model_routes.api_key_sealed",
+    (row: RowValues) => keyDestination(row.provider as ModelProvider, (row.base_url as string | null) ?? null)
+  ]
+])
+
+/** The binding of one sealed value, from its row's columns (snake_case, as `to_jsonb` gives them). */
+export const bindingOf = (table: string, column: string, rowId: string, row: RowValues): SecretBinding => {
+  const context = contexts.get(`${table}.${column}`)
+  return context === undefined ? { table, column, rowId } : { table, column, rowId, context: context(row) }
+}
 
 export const sealedColumns = (sql: SqlClient.SqlClient) =>
   sql<SealedColumn>`
@@ -73,8 +85,20 @@ export const sealedRows = (sql: SqlClient.SqlClient, { table, column }: SealedCo
         from ${sql(table)} t where t.${sql(column)} is not null
       `
 
+/**
+ * Opens a sealed value with its binding, or, for a column whose binding grew a context, with the binding it had
+ * before (row alone): such a value is re-sealed with its context.
+ */
 export const openSealed = (crypto: CryptoShape, value: Uint8Array, binding: SecretBinding) =>
-  crypto.open(value, binding)
+  crypto
+    .open(value, binding)
+    .pipe(
+      Effect.catchTag("SealedValueError", (error) =>
+        binding.context === undefined
+          ? Effect.fail(error)
+          : crypto.open(value, { table: binding.table, column: binding.column, rowId: binding.rowId })
+      )
+    )
 
 /** Whether master_key_check exists (it does from migration 0011 on). */
 export const hasKeyCheckTable = (sql: SqlClient.SqlClient) =>

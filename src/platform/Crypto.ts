@@ -1,7 +1,7 @@
 // The Crypto layer: AES-256-GCM under subkeys derived from the master key. Small secrets are sealed bound to
-// where they are stored (table, column, row id), so a ciphertext moved elsewhere does not open. Files are sealed
-// as authenticated chunk streams (see SealedStream). The key check is a value only this master key gives, which a
-// database stores to recognise its key.
+// where they are stored (table, column, row id, and what else their row says they are for), so a ciphertext moved
+// elsewhere does not open. Files are sealed as authenticated chunk streams (see SealedStream). The key check is a
+// value only this master key gives, which a database stores to recognise its key.
 import * as nodeCrypto from "node:crypto"
 import type { Transform } from "node:stream"
 import { Context, Data, Effect, Layer, Redacted } from "effect"
@@ -18,6 +18,8 @@ export interface SecretBinding {
   readonly table: string
   readonly column: string
   readonly rowId: string
+  /** What else of the row the secret is for (a model route's destination): changing it leaves the secret unopenable. */
+  readonly context?: string
 }
 
 export class SealedValueError extends Data.TaggedError("SealedValueError")<{
@@ -28,7 +30,7 @@ export class SealedValueError extends Data.TaggedError("SealedValueError")<{
     const where = `${this.binding.table}.${this.binding.column} (row ${this.binding.rowId})`
     switch (this.reason) {
       case "authentication":
-        return `sealed value in ${where} does not open: it was altered, moved from another row, or sealed under another HOST_MASTER_KEY`
+        return `sealed value in ${where} does not open: it was altered, moved from another row${this.binding.context === undefined ? "" : ", given for another destination than its row names now"}, or sealed under another HOST_MASTER_KEY`
       case "unsupported-version":
         return `sealed value in ${where} has an unknown format version`
       case "malformed":
@@ -38,7 +40,16 @@ export class SealedValueError extends Data.TaggedError("SealedValueError")<{
 }
 
 export const bindingAad = (binding: SecretBinding): Buffer =>
-  Buffer.from(JSON.stringify(["carabase/secret/v1", binding.table, binding.column, binding.rowId]), "utf8")
+  Buffer.from(
+    JSON.stringify([
+      "carabase/secret/v1",
+      binding.table,
+      binding.column,
+      binding.rowId,
+      ...(binding.context === undefined ? [] : [binding.context])
+    ]),
+    "utf8"
+  )
 
 const KEY_CHECK_LABEL = "carabase master key check"
 

@@ -62,13 +62,15 @@ const keyCheck = async () => {
   }
 }
 
+/** A model route's key is also bound to the base URL it is sent to. */
 const opensUnder = (hex: string, sealed: SealedValue) =>
   Effect.runPromise(
     Effect.either(
       cryptoFor(hex).openString(sealed.value, {
         table: sealed.table,
         column: sealed.column,
-        rowId: sealed.id
+        rowId: sealed.id,
+        ...(sealed.table === "model_routes" ? { context: ROUTE_URL } : {})
       })
     )
   ).then((result) => (result._tag === "Right" ? Redacted.value(result.right) : null))
