@@ -1,8 +1,15 @@
 // Runs a PostgreSQL client tool (pg_dump, psql) against a connection URL. The password goes to the tool through
 // PGPASSWORD, never on its command line (where `ps` shows it), and a bounded tail of its stderr is kept for the error.
+// Interrupting the effect stops the tool (SIGTERM, then SIGKILL after a grace period) and waits until it has exited,
+// so no tool outlives the command or job that started it: a psql killed mid-transaction commits nothing.
 import { spawn } from "node:child_process"
 import type { Readable } from "node:stream"
-import { Redacted } from "effect"
+import { Data, Effect, Redacted } from "effect"
+
+export class PgToolError extends Data.TaggedError("PgToolError")<{ readonly message: string }> {}
+
+/** How long a tool has to exit after SIGTERM before it is killed outright. */
+export const KILL_GRACE_MS = 3_000
 
 /** The connection URL without its password, and the password alone ("" when the URL has none). */
 export const splitPassword = (url: Redacted.Redacted<string>) => {
@@ -14,36 +21,51 @@ export const splitPassword = (url: Redacted.Redacted<string>) => {
 
 /**
  * Runs `tool args... --no-password --dbname=<url without password>`. `stdout`, when given, consumes the tool's output
- * (otherwise it is discarded); then a non-zero exit rejects with `failure(code, the last stderrTail characters of
- * stderr)`, and a tool that cannot be started rejects saying so.
+ * (otherwise it is discarded); then a non-zero exit fails with `failure(code, the last stderrTail characters of
+ * stderr)`, and a tool that cannot be started fails saying so.
  */
-export const runPgTool = async (options: {
+export const runPgTool = (options: {
   readonly tool: "pg_dump" | "psql"
   readonly databaseUrl: Redacted.Redacted<string>
   readonly args: ReadonlyArray<string>
   readonly stdout?: (out: Readable) => Promise<void>
   readonly stderrTail: number
   readonly failure: (code: number | null, stderr: string) => string
-}): Promise<void> => {
-  const { dbname, password } = splitPassword(options.databaseUrl)
-  const child = spawn(options.tool, [...options.args, "--no-password", `--dbname=${dbname}`], {
-    stdio: ["ignore", options.stdout === undefined ? "ignore" : "pipe", "pipe"],
-    env: { ...process.env, ...(password === "" ? {} : { PGPASSWORD: password }) }
-  })
-  let stderr = ""
-  child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-options.stderrTail)))
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.once("error", (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === "ENOENT"
-          ? new Error(`${options.tool} was not found on PATH: install PostgreSQL's client tools (version 15 or later)`)
-          : error
+}): Effect.Effect<void, PgToolError> =>
+  Effect.async<void, PgToolError>((resume) => {
+    const { dbname, password } = splitPassword(options.databaseUrl)
+    const child = spawn(options.tool, [...options.args, "--no-password", `--dbname=${dbname}`], {
+      stdio: ["ignore", options.stdout === undefined ? "ignore" : "pipe", "pipe"],
+      env: { ...process.env, ...(password === "" ? {} : { PGPASSWORD: password }) }
+    })
+    let stderr = ""
+    child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-options.stderrTail)))
+    const exited = new Promise<number | null>((resolve, reject) => {
+      child.once("error", (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === "ENOENT"
+            ? new Error(
+                `${options.tool} was not found on PATH: install PostgreSQL's client tools (version 15 or later)`
+              )
+            : error
+        )
       )
+      child.once("close", resolve)
+    })
+    // Awaited together: a tool that cannot start rejects `exited` while its output is still being read, and a rejection
+    // nobody awaits yet would end the process (the nightly backup runs inside the host).
+    Promise.all([exited, options.stdout?.(child.stdout!)]).then(
+      ([code]) =>
+        resume(code === 0 ? Effect.void : Effect.fail(new PgToolError({ message: options.failure(code, stderr) }))),
+      (error: unknown) => resume(Effect.fail(new PgToolError({ message: (error as Error).message })))
     )
-    child.once("close", resolve)
+    return Effect.async<void>((stopped) => {
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return stopped(Effect.void)
+      const escalate = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS)
+      child.once("exit", () => {
+        clearTimeout(escalate)
+        stopped(Effect.void)
+      })
+      child.kill("SIGTERM")
+    })
   })
-  // Awaited together: a tool that cannot start rejects `exited` while its output is still being read, and a rejection
-  // nobody awaits yet would end the process (the nightly backup runs inside the host).
-  const [code] = await Promise.all([exited, options.stdout?.(child.stdout!)])
-  if (code !== 0) throw new Error(options.failure(code, stderr))
-}
