@@ -98,7 +98,11 @@ export const databaseKeyCheck = (owner: SqlClient.SqlClient, crypto: Option.Opti
       return warn(name, "not checked: HOST_MASTER_KEY is missing or malformed", "fix HOST_MASTER_KEY first")
     }
     const fix = `put the key this database was initialised with back in ${keySource}, or move to this key with \`carabase rotate-key\` (original key as HOST_MASTER_KEY, this one as NEW_HOST_MASTER_KEY)`
-    const status = yield* keyCheckStatus(owner, crypto.value)
+    const read = yield* Effect.either(keyCheckStatus(owner, crypto.value))
+    if (read._tag === "Left") {
+      return fail(name, `could not be checked: ${read.left.message}`, "fix the database connection and rerun")
+    }
+    const status = read.right
     switch (status._tag) {
       case "Matches":
         return pass(name, "HOST_MASTER_KEY is the key this database was initialised with")

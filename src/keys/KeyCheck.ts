@@ -3,6 +3,7 @@
 // so, before it binds its port, instead of answering 500 wherever a sealed secret is used. A database from before the
 // check gets one on its first boot, once the key has opened a stored secret (or none is stored yet).
 import type { SqlClient } from "@effect/sql"
+import type { SqlError } from "@effect/sql/SqlError"
 import { Config, Effect, Layer } from "effect"
 import { Crypto, type CryptoShape } from "../platform/Crypto"
 import { describeUrl, OwnerDb } from "../platform/Db"
@@ -41,9 +42,9 @@ const storedSecrets = (sql: SqlClient.SqlClient, crypto: CryptoShape) =>
     .pipe(Effect.catchTag("SqlError", () => Effect.succeed("unreadable" as const)))
 
 export const keyCheckStatus = (sql: SqlClient.SqlClient, crypto: CryptoShape) =>
-  Effect.gen(function* (): Effect.fn.Return<KeyCheckStatus, never> {
-    if (!(yield* hasKeyCheckTable(sql).pipe(Effect.orDie))) return { _tag: "NoTable" }
-    const [stored] = yield* sql<{ readonly verifier: Buffer }>`select verifier from master_key_check`.pipe(Effect.orDie)
+  Effect.gen(function* (): Effect.fn.Return<KeyCheckStatus, SqlError> {
+    if (!(yield* hasKeyCheckTable(sql))) return { _tag: "NoTable" }
+    const [stored] = yield* sql<{ readonly verifier: Buffer }>`select verifier from master_key_check`
     if (stored !== undefined) return { _tag: crypto.matchesKeyCheck(stored.verifier) ? "Matches" : "Differs" }
     return { _tag: "Unrecorded", secrets: yield* storedSecrets(sql, crypto) }
   })
@@ -66,7 +67,11 @@ export const ensureKeyCheck = Effect.gen(function* () {
   const sql = yield* OwnerDb
   const crypto = yield* Crypto
   const env = yield* HostEnv
-  const database = describeUrl(yield* Config.redacted("DATABASE_URL"))
+  // Set and checked by the owner pool already; here only to name the database in the message.
+  const database = yield* Config.redacted("DATABASE_URL").pipe(
+    Effect.map(describeUrl),
+    Effect.orElseSucceed(() => "DATABASE_URL")
+  )
   const status = yield* keyCheckStatus(sql, crypto)
   switch (status._tag) {
     case "NoTable":
@@ -83,7 +88,7 @@ export const ensureKeyCheck = Effect.gen(function* () {
       yield* sql`
         insert into master_key_check (singleton, verifier) values (true, ${crypto.keyCheck})
         on conflict (singleton) do nothing
-      `.pipe(Effect.orDie)
+      `
       // Another host may have recorded its own key in the meantime.
       const after = yield* keyCheckStatus(sql, crypto)
       if (after._tag === "Differs") {
@@ -97,7 +102,9 @@ export const ensureKeyCheck = Effect.gen(function* () {
     }
   }
 }).pipe(
-  Effect.catchTag("ConfigError", (error) => Effect.fail(new BootError({ message: `DATABASE_URL: ${error.message}` }))),
+  Effect.catchTag("SqlError", (error) =>
+    Effect.fail(new BootError({ message: `cannot check HOST_MASTER_KEY against the database: ${error.message}` }))
+  ),
   Effect.annotateLogs("service", "KeyCheck")
 )
 
