@@ -1,6 +1,6 @@
 // Composition of the host's layers, in boot order: env and master key first (a bad key stops the process before any
-// port is bound or connection opened), then the owner pool and migrations, then the app pool, domain services, and
-// finally the HTTP server.
+// port is bound or connection opened), then the owner pool, migrations and the master-key check (a key the database
+// was not initialised with stops it too), then the app pool, domain services, and finally the HTTP server.
 import { Effect, Layer } from "effect"
 import * as Agent from "./agent/AgentLayer"
 import * as ApiKeys from "./apikeys/ApiKeys"
@@ -19,16 +19,19 @@ import * as HarvesterDevices from "./harvester/HarvesterDevices"
 import * as HttpListener from "./http/HttpListener"
 import { ServerLive } from "./http/Server"
 import * as JobBodies from "./jobs/Bodies"
+import * as KeyCheck from "./keys/KeyCheck"
 import * as JobRuns from "./jobs/JobRuns"
 import * as Scheduler from "./jobs/Scheduler"
 import * as LiveUpdates from "./live/LiveUpdates"
 import * as McpToolCatalog from "./mcp/ToolCatalog"
 import * as Memories from "./memories/Memories"
+import * as ModelRouteKeys from "./models/ModelRouteKeys"
 import * as RoutedEmbedder from "./models/RoutedEmbedder"
 import * as DatabaseProbe from "./meta/DatabaseProbe"
 import * as Notes from "./notes/Notes"
 import * as Crypto from "./platform/Crypto"
 import * as Db from "./platform/Db"
+import * as EnvFileMode from "./platform/EnvFileMode"
 import * as HostEnv from "./platform/HostEnv"
 import * as Logging from "./platform/Logging"
 import * as MasterKey from "./platform/MasterKey"
@@ -46,23 +49,34 @@ import * as Workspaces from "./workspaces/Workspaces"
  */
 export const LoggingLive = Layer.merge(Logging.layer, Layer.setTracerEnabled(false))
 
-/** Checked before anything connects: the master key, and the gateway URL (a remote one is refused from the URL alone). */
+/**
+ * Checked before anything connects: the master key, and the gateway URL (a remote one is refused from the URL alone);
+ * an env file open to group or others is reported.
+ */
 export const PlatformLive = (hostEnv: HostEnv.HostEnvShape) =>
   Layer.merge(Crypto.layer, Gateway.layer).pipe(
-    Layer.provideMerge(MasterKey.layer),
+    Layer.provideMerge(Layer.merge(MasterKey.layer, EnvFileMode.warnLayer)),
     Layer.provideMerge(Layer.succeed(HostEnv.HostEnv, hostEnv))
   )
 
 const MigrationsLive = Layer.effectDiscard(Effect.flatMap(Db.OwnerDb, (sql) => migrate(sql)))
 
-/** Owner pool, migrations applied, then the app pool (its role is created by the first migration). */
-export const DatabaseLive = Db.appLayer.pipe(Layer.provideMerge(MigrationsLive), Layer.provideMerge(Db.ownerLayer))
+/**
+ * Owner pool, migrations applied, the master key checked against the database, then the app pool (its role is created
+ * by the first migration).
+ */
+export const DatabaseLive = Db.appLayer.pipe(
+  Layer.provideMerge(KeyCheck.layer),
+  Layer.provideMerge(MigrationsLive),
+  Layer.provideMerge(Db.ownerLayer)
+)
 
 /** Shared infrastructure every domain service may use, including the gateway and model routes (embeddings follow a
- * workspace's `embeddings` route). */
+ * workspace's `embeddings` route); model-route keys sealed before they named their base URL are bound to it first. */
 export const InfraLive = Harvest.layer.pipe(
   Layer.provideMerge(RoutedEmbedder.layer),
   Layer.provideMerge(Agent.routingLayer),
+  Layer.provideMerge(ModelRouteKeys.bindLegacyKeysLayer),
   Layer.provideMerge(Layer.mergeAll(Workspaces.layer, RlsScope.layer, LiveUpdates.layer, EmbedderLive.layer))
 )
 

@@ -38,9 +38,14 @@ export const isCompleteDump = (tail: string): boolean => {
 
 /**
  * Decrypts and decompresses a whole backup, passing the dump on to `out` when given, and fails on any changed, cut or
- * extra byte, another key, or a dump without its end marker. Returns the dump's size.
+ * extra byte, another key, or a dump without its end marker. Returns the dump's size. `signal` stops it early.
  */
-export const readBackup = async (crypto: CryptoShape, file: string, out?: Writable): Promise<number> => {
+export const readBackup = async (
+  crypto: CryptoShape,
+  file: string,
+  out?: Writable,
+  signal?: AbortSignal
+): Promise<number> => {
   let tail = ""
   let bytes = 0
   const piped = pipeline(
@@ -58,7 +63,8 @@ export const readBackup = async (crypto: CryptoShape, file: string, out?: Writab
         if (out === undefined) callback()
         else out.end(callback)
       }
-    })
+    }),
+    ...(signal === undefined ? [] : [{ signal }])
   )
   await piped.catch((error: unknown) => {
     out?.destroy()
@@ -71,7 +77,7 @@ export const readBackup = async (crypto: CryptoShape, file: string, out?: Writab
 /** Decrypts and decompresses a backup without touching any database; fails on any changed, cut or extra byte. */
 export const verifyBackup = (crypto: CryptoShape, file: string) =>
   Effect.tryPromise({
-    try: async () => ({ bytes: await readBackup(crypto, file) }),
+    try: async (signal) => ({ bytes: await readBackup(crypto, file, undefined, signal) }),
     catch: (error) => new BackupError({ message: `${file} does not verify: ${(error as Error).message}` })
   })
 
@@ -96,24 +102,20 @@ export const createBackup = (options: {
     })
     const final = path.join(day, backupFileName(now))
     const temporary = `${final}.partial-${process.pid}`
-    const dumped = Effect.tryPromise({
-      try: () =>
-        runPgTool({
-          tool: "pg_dump",
-          databaseUrl: options.databaseUrl,
-          args: ["--format=plain", "--no-owner"],
-          stdout: (out) =>
-            pipeline(
-              out,
-              zlib.createGzip(),
-              options.crypto.sealStream("backups"),
-              fs.createWriteStream(temporary, { mode: 0o600, flags: "wx" })
-            ),
-          stderrTail: 2000,
-          failure: (code, stderr) => `pg_dump failed (${code}): ${stderr.trim().split("\n").at(-1) ?? ""}`
-        }),
-      catch: (error) => new BackupError({ message: `backup failed: ${(error as Error).message}` })
-    })
+    const dumped = runPgTool({
+      tool: "pg_dump",
+      databaseUrl: options.databaseUrl,
+      args: ["--format=plain", "--no-owner"],
+      stdout: (out) =>
+        pipeline(
+          out,
+          zlib.createGzip(),
+          options.crypto.sealStream("backups"),
+          fs.createWriteStream(temporary, { mode: 0o600, flags: "wx" })
+        ),
+      stderrTail: 2000,
+      failure: (code, stderr) => `pg_dump failed (${code}): ${stderr.trim().split("\n").at(-1) ?? ""}`
+    }).pipe(Effect.mapError((error) => new BackupError({ message: `backup failed: ${error.message}` })))
     yield* dumped.pipe(
       Effect.zipRight(verifyBackup(options.crypto, temporary)),
       Effect.tap(() =>
@@ -122,7 +124,8 @@ export const createBackup = (options: {
           catch: (error) => new BackupError({ message: `cannot finish ${final}: ${(error as Error).message}` })
         })
       ),
-      Effect.tapError(() => Effect.sync(() => fs.rmSync(temporary, { force: true })))
+      // A failure or an interruption (host shutdown, Ctrl-C) leaves no partial file.
+      Effect.onError(() => Effect.sync(() => fs.rmSync(temporary, { force: true })))
     )
     return { file: final, bytes: fs.statSync(final).size }
   })

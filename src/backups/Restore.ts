@@ -1,8 +1,9 @@
 // Restores a backup into the database a URL names. The backup is verified in memory first; after the operator
 // confirms, it is decrypted again into a 0600 file in a private (0700) temporary folder, and only when that pass has
 // authenticated every chunk and found the end-of-dump marker does psql run it, in one transaction that stops at the
-// first error, so a failed restore changes nothing. The temporary folder is removed whatever happens, an interrupt
-// included.
+// first error, so a failed restore changes nothing. Interrupting the effect (the CLI turns SIGINT, SIGTERM and SIGHUP
+// into an interruption) stops psql and waits for it to exit, so its transaction is rolled back rather than left to
+// commit on its own; the temporary folder is removed whatever happens.
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -26,47 +27,40 @@ const runPsql = (databaseUrl: Redacted.Redacted<string>, script: string) =>
     }
   })
 
-/** Removes `dir` if the process is interrupted while it exists; returns the function that stops watching. */
-const removeOnSignal = (dir: string) => {
-  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const
-  const handler = (signal: NodeJS.Signals) => {
-    fs.rmSync(dir, { recursive: true, force: true })
-    process.exit(128 + (os.constants.signals[signal] ?? 1))
-  }
-  for (const signal of signals) process.once(signal, handler)
-  return () => {
-    for (const signal of signals) process.off(signal, handler)
-  }
-}
+/** A private temporary folder, removed when the scope closes (success, failure or interruption). */
+const scratchFolder = Effect.acquireRelease(
+  Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "carabase-restore-"))),
+  (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
+)
 
 export const restoreBackup = (options: {
   readonly crypto: CryptoShape
   readonly file: string
   readonly databaseUrl: Redacted.Redacted<string>
   /** Asked once the backup has verified, before anything is decrypted to disk or written to the database. */
-  readonly confirm?: (() => Promise<boolean>) | undefined
+  readonly confirm?: ((signal: AbortSignal) => Promise<boolean>) | undefined
 }) =>
   Effect.gen(function* () {
     yield* verifyBackup(options.crypto, options.file)
     if (options.confirm !== undefined && !(yield* Effect.promise(options.confirm))) return { applied: false as const }
-    return yield* Effect.tryPromise({
-      try: async () => {
-        const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "carabase-restore-"))
-        const stopWatching = removeOnSignal(scratch)
-        try {
-          const script = path.join(scratch, "dump.sql")
-          try {
-            await readBackup(options.crypto, options.file, fs.createWriteStream(script, { mode: 0o600, flags: "wx" }))
-          } catch (error) {
-            throw new Error(`${options.file} does not verify: ${(error as Error).message}`)
-          }
-          await runPsql(options.databaseUrl, script)
-          return { applied: true as const }
-        } finally {
-          fs.rmSync(scratch, { recursive: true, force: true })
-          stopWatching()
-        }
-      },
-      catch: (error) => new BackupError({ message: `restore failed: ${(error as Error).message}` })
-    })
+    return yield* Effect.scoped(
+      Effect.gen(function* () {
+        const script = path.join(yield* scratchFolder, "dump.sql")
+        yield* Effect.tryPromise({
+          try: (signal) =>
+            readBackup(
+              options.crypto,
+              options.file,
+              fs.createWriteStream(script, { mode: 0o600, flags: "wx" }),
+              signal
+            ),
+          catch: (error) =>
+            new BackupError({ message: `restore failed: ${options.file} does not verify: ${(error as Error).message}` })
+        })
+        yield* runPsql(options.databaseUrl, script).pipe(
+          Effect.mapError((error) => new BackupError({ message: `restore failed: ${error.message}` }))
+        )
+        return { applied: true as const }
+      })
+    )
   })

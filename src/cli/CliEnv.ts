@@ -30,10 +30,13 @@ export const readKeyFile = (file: string) =>
     })
   })
 
-/** Runs `use` with the env and a Crypto (a missing or malformed HOST_MASTER_KEY fails like the host does). */
+/**
+ * Runs `use` with the env and a Crypto (a missing, malformed or placeholder HOST_MASTER_KEY fails like the host does;
+ * `allowWeakKey` lets rotate-key move secrets off a placeholder key).
+ */
 export const withCrypto = <A, E, R>(
   use: (crypto: Crypto.CryptoShape, loaded: LoadedEnvironment) => Effect.Effect<A, E, R>,
-  options: { readonly keyFile?: string | undefined } = {}
+  options: { readonly keyFile?: string | undefined; readonly allowWeakKey?: boolean } = {}
 ) =>
   Effect.gen(function* () {
     const loaded = yield* loadCliEnvironment
@@ -41,7 +44,10 @@ export const withCrypto = <A, E, R>(
       options.keyFile === undefined
         ? yield* Crypto.Crypto.pipe(
             Effect.provide(
-              Crypto.layer.pipe(Layer.provide(MasterKey.layer), Layer.provide(Layer.succeed(HostEnv, loaded.hostEnv)))
+              Crypto.layer.pipe(
+                Layer.provide(options.allowWeakKey === true ? MasterKey.layerAllowingWeak : MasterKey.layer),
+                Layer.provide(Layer.succeed(HostEnv, loaded.hostEnv))
+              )
             ),
             Effect.withConfigProvider(loaded.provider)
           )

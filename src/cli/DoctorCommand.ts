@@ -7,9 +7,10 @@ import { runCliEffect } from "./RunEffect"
 
 export const doctorHelp = `usage: carabase doctor [--json]
 
-Checks this install against the threat model: master key, env file mode, the carabase_app role (no superuser, no
-BYPASSRLS, owns nothing), RLS enabled and forced with a policy on every table with workspace_id, migrations
-current, the agent gateway (loopback, password accepted), the listening addresses, and the newest backup's age.
+Checks this install against the threat model: master key (well formed, not a placeholder, the one the database was
+initialised with), env file mode, the carabase_app role (no superuser, no BYPASSRLS, owns nothing), RLS enabled and
+forced with a policy on every table with workspace_id, migrations current, the agent gateway (loopback, password
+accepted), the listening addresses, and the newest backup's age.
 Prints PASS / WARN / FAIL per check with a one-line fix; exits 1 if anything FAILs.
 
   --json   print the results as JSON ({ "checks": [{ name, verdict, detail, fix? }] }) instead`

@@ -1,6 +1,7 @@
 // `carabase restore <file> --database-url <url> [--yes] [--i-know] [--key-file <file>]`: verifies the backup, asks
 // for confirmation, and restores it into an empty database in one transaction. In the prod env it also wants
-// --i-know, so a restore there is never one reflex away.
+// --i-know, so a restore there is never one reflex away. Interrupted (Ctrl-C, SIGTERM), it stops psql, waits for it,
+// and then says what the database holds.
 import * as readline from "node:readline"
 import { PgClient } from "@effect/sql-pg"
 import { Reactivity } from "@effect/experimental"
@@ -14,7 +15,7 @@ import { runCliEffect } from "./RunEffect"
 export const restoreHelp = `usage: carabase restore <file> --database-url <url> [--yes] [--i-know] [--key-file <file>]
 
 Verifies the backup completely, then restores it into the database --database-url names, in one transaction that
-stops at the first error (a failed restore changes nothing). The database must be empty: create it first
+stops at the first error (a failed or interrupted restore changes nothing). The database must be empty: create it first
 (\`createdb carabase_restored\`) on a server where \`pnpm bootstrap\` has created the carabase_app role.
 The decrypted dump exists only as a 0600 file in a private temporary folder while psql reads it.
 
@@ -25,10 +26,11 @@ The decrypted dump exists only as a 0600 file in a private temporary folder whil
 
 class RestoreRefused extends Data.TaggedError("RestoreRefused")<{ readonly message: string }> {}
 
-/** Reads one line from stdin (a terminal or a pipe); anything but "yes" declines. */
-const askYes = (question: string) =>
+/** Reads one line from stdin (a terminal or a pipe); anything but "yes" declines, and so does an abort. */
+const askYes = (question: string, signal: AbortSignal) =>
   new Promise<boolean>((resolve) => {
     const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: process.stdin.isTTY })
+    signal.addEventListener("abort", () => rl.close(), { once: true })
     let answered = false
     rl.question(question, (answer) => {
       answered = true
@@ -54,6 +56,20 @@ const tablesIn = (url: Redacted.Redacted<string>) =>
     Effect.mapError(
       (error) => new RestoreRefused({ message: `cannot connect to ${describeUrl(url)}: ${messageOf(error)}` })
     )
+  )
+
+/** After an interruption (psql stopped and waited for): what the target database now holds, as found there. */
+const reportInterrupted = (url: Redacted.Redacted<string>) =>
+  tablesIn(url).pipe(
+    Effect.match({
+      onFailure: (error) =>
+        `restore interrupted; ${describeUrl(url)} could not be checked afterwards: ${error.message}`,
+      onSuccess: (tables) =>
+        tables === 0
+          ? `restore interrupted: psql was stopped before it committed, so nothing was restored into ${describeUrl(url)}`
+          : `restore interrupted after psql committed: ${describeUrl(url)} holds the restored backup (${tables} tables)`
+    }),
+    Effect.flatMap((line) => Effect.sync(() => process.stderr.write(`carabase: ${line}\n`)))
   )
 
 const messageOf = (error: { readonly cause?: unknown; readonly message: string }) =>
@@ -93,8 +109,12 @@ export const runRestore = async (argv: ReadonlyArray<string>): Promise<number> =
             databaseUrl,
             confirm: args.flag("yes")
               ? undefined
-              : () => askYes(`${file} verifies. Restore it into ${target} (env ${loaded.hostEnv.name})? Type "yes": `)
-          })
+              : (signal) =>
+                  askYes(
+                    `${file} verifies. Restore it into ${target} (env ${loaded.hostEnv.name})? Type "yes": `,
+                    signal
+                  )
+          }).pipe(Effect.onInterrupt(() => reportInterrupted(databaseUrl)))
           if (!result.applied) return yield* new RestoreRefused({ message: "not confirmed: nothing was restored" })
           process.stdout.write(`restored ${file} into ${target}\n`)
         }),

@@ -1,9 +1,12 @@
 // Doctor's checks of the database against the threat model: the app role cannot bypass Row-Level Security and owns
-// nothing, every workspace table has RLS enabled and forced with a policy, and the migrations are current.
+// nothing, every workspace table has RLS enabled and forced with a policy, the migrations are current, and
+// HOST_MASTER_KEY is the key the database was initialised with.
 import type { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
+import { keyCheckStatus } from "../keys/KeyCheck"
+import type { CryptoShape } from "../platform/Crypto"
 import { migrationStatus } from "../platform/Migrator"
-import { fail, pass, type CheckResult } from "./Check"
+import { fail, pass, warn, type CheckResult } from "./Check"
 
 interface RoleRow {
   readonly rolname: string
@@ -85,4 +88,60 @@ export const migrationsCheck = (owner: SqlClient.SqlClient) =>
       return fail(name, `${status.pending.length} pending: ${status.pending.join(", ")}`, "run `pnpm carabase migrate`")
     }
     return pass(name, "the database is at the newest migration this host knows")
+  })
+
+/** `crypto` is None when HOST_MASTER_KEY is missing or malformed (the "master key" check says so). */
+export const databaseKeyCheck = (owner: SqlClient.SqlClient, crypto: Option.Option<CryptoShape>, keySource: string) =>
+  Effect.gen(function* () {
+    const name = "database key"
+    if (Option.isNone(crypto)) {
+      return warn(name, "not checked: HOST_MASTER_KEY is missing or malformed", "fix HOST_MASTER_KEY first")
+    }
+    const fix = `put the key this database was initialised with back in ${keySource}, or move to this key with \`carabase rotate-key\` (original key as HOST_MASTER_KEY, this one as NEW_HOST_MASTER_KEY)`
+    const read = yield* Effect.either(keyCheckStatus(owner, crypto.value))
+    if (read._tag === "Left") {
+      return fail(name, `could not be checked: ${read.left.message}`, "fix the database connection and rerun")
+    }
+    const status = read.right
+    switch (status._tag) {
+      case "Matches":
+        return pass(name, "HOST_MASTER_KEY is the key this database was initialised with")
+      case "Differs":
+        return fail(
+          name,
+          "HOST_MASTER_KEY is not the key this database was initialised with: the host refuses to boot",
+          fix
+        )
+      case "NoTable":
+        return warn(
+          name,
+          "not checked: the database has no master-key check yet (a migration is pending)",
+          "run `pnpm carabase migrate`"
+        )
+      case "Unrecorded":
+        switch (status.secrets) {
+          case "none":
+            return pass(
+              name,
+              "no key check recorded and no secret stored yet: the host records the check at its next boot"
+            )
+          case "open":
+            return pass(
+              name,
+              "HOST_MASTER_KEY opens the stored secrets; the host records the key check at its next boot"
+            )
+          case "do-not-open":
+            return fail(
+              name,
+              "HOST_MASTER_KEY does not open the secrets stored in this database: the host refuses to boot",
+              fix
+            )
+          case "unreadable":
+            return warn(
+              name,
+              "no key check recorded yet, and the stored secrets cannot be read to compare (the owner role cannot bypass row security)",
+              "start the host once with the right key: it records the check"
+            )
+        }
+    }
   })

@@ -5,12 +5,20 @@ import * as fs from "node:fs"
 import { Cause, Config, Effect, Option } from "effect"
 import { backupDirConfig } from "../backups/Backups"
 import { envBackupStatus, describeAge, PASS_UNDER_HOURS, WARN_UNDER_HOURS } from "../backups/Status"
+import * as Crypto from "../platform/Crypto"
 import * as Db from "../platform/Db"
+import { envFileExposure } from "../platform/EnvFileMode"
 import { HostEnv, type LoadedEnvironment } from "../platform/HostEnv"
-import { parseMasterKey } from "../platform/MasterKey"
+import { parseMasterKey, weakKeyReason } from "../platform/MasterKey"
 import { fail, pass, warn, type CheckResult } from "./Check"
-import { appRoleCheck, migrationsCheck, rlsCheck } from "./DatabaseChecks"
+import { appRoleCheck, databaseKeyCheck, migrationsCheck, rlsCheck } from "./DatabaseChecks"
 import { gatewayCheck, hostAnswers, listeningCheck, machineAddresses } from "./NetworkChecks"
+
+/** The env's HOST_MASTER_KEY, when it is one the host would boot with. */
+const masterKey = Effect.map(
+  Config.option(Config.redacted("HOST_MASTER_KEY")).pipe(Effect.orElseSucceed(() => Option.none())),
+  Option.flatMap(parseMasterKey)
+)
 
 const masterKeyCheck = Effect.gen(function* () {
   const name = "master key"
@@ -18,9 +26,18 @@ const masterKeyCheck = Effect.gen(function* () {
   if (Option.isNone(value)) {
     return fail(name, "HOST_MASTER_KEY is not set: the host refuses to boot", "run `pnpm bootstrap` to generate one")
   }
-  return Option.isSome(parseMasterKey(value.value))
+  const key = parseMasterKey(value.value)
+  if (Option.isNone(key)) {
+    return fail(name, "HOST_MASTER_KEY is malformed: it must be 64 hex characters", "run `./scripts/gen-secret.sh 32`")
+  }
+  const weak = weakKeyReason(key.value)
+  return weak === null
     ? pass(name, "HOST_MASTER_KEY is set and well formed (32 bytes)")
-    : fail(name, "HOST_MASTER_KEY is malformed: it must be 64 hex characters", "run `./scripts/gen-secret.sh 32`")
+    : fail(
+        name,
+        `HOST_MASTER_KEY is not a random key (${weak}): the host refuses to boot`,
+        "generate one with `./scripts/gen-secret.sh 32` and move the secrets to it with `carabase rotate-key` (NEW_HOST_MASTER_KEY=<new key>)"
+      )
 })
 
 const envFileCheck = Effect.map(HostEnv, ({ file, fileLabel }): CheckResult => {
@@ -32,10 +49,10 @@ const envFileCheck = Effect.map(HostEnv, ({ file, fileLabel }): CheckResult => {
       "keep the variables' source as private as a 0600 file"
     )
   }
-  const mode = fs.statSync(file).mode & 0o777
-  return (mode & 0o077) === 0
-    ? pass(name, `${file} is mode 0${mode.toString(8)}`)
-    : fail(name, `${file} is mode 0${mode.toString(8)}: others can read the master key`, `chmod 600 ${file}`)
+  const exposure = envFileExposure(file)
+  return exposure === null
+    ? pass(name, `${file} is mode 0${(fs.statSync(file).mode & 0o777).toString(8)}`)
+    : fail(name, `${file} is mode ${exposure.mode}: ${exposure.who}, and it holds the master key`, `chmod 600 ${file}`)
 })
 
 const databaseChecks = Effect.gen(function* () {
@@ -52,6 +69,11 @@ const databaseChecks = Effect.gen(function* () {
   )
   results.push(yield* rlsCheck(owner.right))
   results.push(yield* migrationsCheck(owner.right))
+  const key = yield* masterKey
+  const { file, fileLabel } = yield* HostEnv
+  results.push(
+    yield* databaseKeyCheck(owner.right, Option.map(key, Crypto.make), file ?? `the process environment (${fileLabel})`)
+  )
   return results
 }).pipe(Effect.scoped)
 

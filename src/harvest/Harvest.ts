@@ -11,7 +11,7 @@ import { resolveEmbedder } from "../embeddings/ActiveEmbedder"
 import { Embedder, EmbeddingError, toVectorLiteral, type EmbedderShape } from "../embeddings/Embedder"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
-import type { CurrentWorkspace, WorkspaceId } from "../workspaces/CurrentWorkspace"
+import { CurrentWorkspace, type WorkspaceId } from "../workspaces/CurrentWorkspace"
 import { chunkText } from "./Chunker"
 
 export type SourceKind = "note" | "memory" | "folio_commit" | "artifact"
@@ -31,6 +31,8 @@ export interface HarvestShape {
   readonly remove: (kind: SourceKind, id: string) => Effect.Effect<void, never, CurrentWorkspace>
   /** Embeds chunks that have no vector of the active model, in every workspace; answers how many it embedded. */
   readonly refreshEmbeddings: Effect.Effect<number>
+  /** The same in the workspace in context only (the harvest job run from one workspace). */
+  readonly refreshWorkspace: Effect.Effect<number, never, CurrentWorkspace>
 }
 
 export class Harvest extends Context.Tag("carabase/Harvest")<Harvest, HarvestShape>() {}
@@ -144,26 +146,33 @@ export const make = Effect.gen(function* () {
       })
     )
 
+  const refreshOne = (workspaceId: WorkspaceId) =>
+    Effect.gen(function* () {
+      let total = 0
+      for (;;) {
+        const done = yield* refreshBatch(workspaceId)
+        total += done
+        if (done < REFRESH_BATCH) return total
+      }
+    })
+
+  const paused = (error: EmbeddingError) =>
+    Effect.logWarning("embedding refresh paused: the embedder failed", error).pipe(Effect.as(0))
+
   const refreshEmbeddings = Effect.gen(function* () {
     const workspaces = yield* sql<{ id: WorkspaceId }>`select id from workspaces`.pipe(Effect.orDie)
     let total = 0
-    for (const { id } of workspaces) {
-      for (;;) {
-        const done = yield* refreshBatch(id)
-        total += done
-        if (done < REFRESH_BATCH) break
-      }
-    }
+    for (const { id } of workspaces) total += yield* refreshOne(id)
     if (total > 0) yield* Effect.logInfo(`embedded ${total} chunk(s)`)
     return total
-  }).pipe(
-    Effect.catchTag("EmbeddingError", (error) =>
-      Effect.logWarning("embedding refresh paused: the embedder failed", error).pipe(Effect.as(0))
-    ),
-    Effect.withSpan("Harvest.refreshEmbeddings")
+  }).pipe(Effect.catchTag("EmbeddingError", paused), Effect.withSpan("Harvest.refreshEmbeddings"))
+
+  const refreshWorkspace = Effect.flatMap(CurrentWorkspace, refreshOne).pipe(
+    Effect.catchTag("EmbeddingError", paused),
+    Effect.withSpan("Harvest.refreshWorkspace")
   )
 
-  return { index, remove, refreshEmbeddings, wake } as const
+  return { index, remove, refreshEmbeddings, refreshWorkspace, wake } as const
 })
 
 /** The service plus its background sweep: once at start, then every minute or as soon as an embedding failed. */
@@ -179,6 +188,11 @@ export const layer = Layer.scoped(
       Effect.zipRight(Effect.sleep("1 second"))
     )
     yield* sweep.pipe(Effect.zipRight(nextTick), Effect.repeat(Schedule.forever), Effect.forkScoped)
-    return { index: harvest.index, remove: harvest.remove, refreshEmbeddings: harvest.refreshEmbeddings }
+    return {
+      index: harvest.index,
+      remove: harvest.remove,
+      refreshEmbeddings: harvest.refreshEmbeddings,
+      refreshWorkspace: harvest.refreshWorkspace
+    }
   })
 )

@@ -1,4 +1,5 @@
-// The job bodies, built from the host's own services.
+// The job bodies, built from the host's own services. Every job works on one workspace at a time (as that workspace,
+// under RLS) except backup, which dumps the whole database once: the one host-wide job.
 import { Config, Effect, Layer } from "effect"
 import { backupDirConfig, createBackup } from "../backups/Backups"
 import { pruneBackups } from "../backups/Prune"
@@ -59,8 +60,8 @@ export const layer = Layer.effect(
       [
         "harvest",
         {
-          scope: "host",
-          run: Effect.map(harvest.refreshEmbeddings, (count) => ({
+          scope: "workspace",
+          run: Effect.map(harvest.refreshWorkspace, (count) => ({
             status: "succeeded" as const,
             detail: `${count} chunk(s) embedded`
           }))

@@ -15,6 +15,7 @@ export const ScheduleView = Schema.Struct({
   cron: Schema.String,
   timezone: Schema.String,
   nextRunAt: Schema.NullOr(Schema.DateTimeUtc),
+  /** The last run for the whole host (scheduled, or of backup); a run started from one workspace is in its runs only. */
   lastRun: Schema.NullOr(LastRun)
 })
 
@@ -40,10 +41,21 @@ export class JobsApi extends HttpApiGroup.make("jobs")
       Schema.Struct({ schedules: Schema.Array(ScheduleView), runs: Schema.Array(RunView) })
     )
   )
+  /**
+   * Runs a job now. A workspace job runs in the calling workspace only (`scope: "workspace"`); the one host-wide job,
+   * backup, dumps the whole database once and its run shows in every workspace (`scope: "host"`).
+   */
   .add(
     HttpApiEndpoint.post("run", "/jobs/:name/run")
       .setPath(Schema.Struct({ name: Schema.String }))
-      .addSuccess(Schema.Struct({ queued: Schema.Literal(true), name: Schema.String }), { status: 202 })
+      .addSuccess(
+        Schema.Struct({
+          queued: Schema.Literal(true),
+          name: Schema.String,
+          scope: Schema.Literal("workspace", "host")
+        }),
+        { status: 202 }
+      )
       .addError(UnknownJob)
   )
   .middleware(WorkspaceMiddleware)

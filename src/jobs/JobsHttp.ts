@@ -1,8 +1,9 @@
 // Handlers of the jobs group: the schedules with their next and last runs, this workspace's recent runs, and
-// running a job now.
+// running a job now (in this workspace only, unless the job is host-wide).
 import { HttpApiBuilder } from "@effect/platform"
 import { DateTime, Effect } from "effect"
 import { CarabaseApi } from "../http/Api"
+import { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
 import { isJobName, JobNames } from "./JobCatalog"
 import { JobRuns } from "./JobRuns"
 import { UnknownJob } from "./JobsApi"
@@ -37,10 +38,12 @@ export const JobsHttpLive = HttpApiBuilder.group(CarabaseApi, "jobs", (handlers)
           }))
         )
       )
-      .handle("run", ({ path }) =>
-        isJobName(path.name)
-          ? Effect.as(scheduler.trigger(path.name), { queued: true as const, name: path.name })
-          : Effect.fail(new UnknownJob({ message: `no job named "${path.name}"; jobs are ${JobNames.join(", ")}` }))
+      .handle("run", ({ path: { name } }) =>
+        isJobName(name)
+          ? Effect.flatMap(CurrentWorkspace, (workspace) =>
+              Effect.map(scheduler.trigger(name, { workspace }), (scope) => ({ queued: true as const, name, scope }))
+            )
+          : Effect.fail(new UnknownJob({ message: `no job named "${name}"; jobs are ${JobNames.join(", ")}` }))
       )
   })
 )

@@ -1,13 +1,15 @@
 // The Scheduler layer: pg-boss (in its own schema, on the owner connection) makes jobs durable, retried and
-// single-flight; node-cron fires the schedules in CARABASE_TIMEZONE. Each run processes every workspace with that
-// workspace as its scope and is recorded in job_runs. A schedule missed while the host was down runs once at boot, and
-// a job a crash cut off is handed back to its retry policy then.
-import { Cause, Config, Context, Effect, Exit, Layer, Option, Redacted, Runtime, Schedule } from "effect"
+// single-flight; node-cron fires the schedules in CARABASE_TIMEZONE. A scheduled run processes every workspace with
+// that workspace as its scope and is recorded in job_runs; a run started from one workspace (POST /jobs/:name/run)
+// processes that workspace alone, and only a host-wide job (backup) runs once for the whole host whoever started it.
+// A schedule missed while the host was down runs once at boot, and a job a crash cut off is handed back to its retry
+// policy then.
+import { Cause, Config, Context, Effect, Exit, Layer, Option, Redacted, Runtime, Schedule, Schema } from "effect"
 import cron from "node-cron"
 import PgBoss from "pg-boss"
 import { OwnerDb } from "../platform/Db"
 import { BootError } from "../platform/HostEnv"
-import { CurrentWorkspace, type WorkspaceId } from "../workspaces/CurrentWorkspace"
+import { CurrentWorkspace, WorkspaceId as WorkspaceIdSchema, type WorkspaceId } from "../workspaces/CurrentWorkspace"
 import { Workspaces } from "../workspaces/Workspaces"
 import { JobBodies, type JobBody, type Outcome } from "./JobBody"
 import { JobNames, Schedules, type JobName } from "./JobCatalog"
@@ -26,10 +28,15 @@ export interface ScheduleInfo {
   } | null
 }
 
+export type JobScope = JobBody["scope"]
+
 export interface SchedulerShape {
   readonly timezone: string
-  /** Queues a run now; a run already queued absorbs it (a burst is coalesced). */
-  readonly trigger: (name: JobName) => Effect.Effect<void>
+  /**
+   * Queues a run now: of a workspace job, in `workspace` alone when given (else in every workspace); of a host-wide
+   * job, once. A run already queued for the same workspace (or for all) absorbs it. Answers the job's scope.
+   */
+  readonly trigger: (name: JobName, options?: { readonly workspace?: WorkspaceId }) => Effect.Effect<JobScope>
   readonly schedules: Effect.Effect<ReadonlyArray<ScheduleInfo>>
 }
 
@@ -45,6 +52,10 @@ export const schedulerConfig = Config.all({
 })
 
 const SCHEMA = "pgboss"
+
+/** What a queued job carries: the one workspace it is for, when it was started from one. */
+const JobData = Schema.Struct({ workspaceId: Schema.optional(WorkspaceIdSchema) })
+const decodeJobData = Schema.decodeUnknownOption(JobData)
 const deadLetterOf = (name: JobName) => `${name}.dead`
 const CUT_OFF = "the host stopped while this run was in progress (a crash or a kill)"
 
@@ -133,13 +144,35 @@ export const layer = Layer.scoped(
           updated_at = now()
       `.pipe(Effect.asVoid, Effect.orDie)
 
-    const trigger = (name: JobName) =>
-      Effect.tryPromise(() => boss.send(name, {})).pipe(
+    const scopeOf = (name: JobName): JobScope => bodies.get(name)?.scope ?? "workspace"
+
+    /** The one workspace a queued run is for, if it was started from one. */
+    const workspaceOf = (data: unknown): Option.Option<WorkspaceId> =>
+      Option.flatMap(decodeJobData(data), (decoded) => Option.fromNullable(decoded.workspaceId))
+
+    /**
+     * Whether a run's outcome is the schedule's last run, which every workspace sees: not for a run of a workspace job
+     * started from one workspace, which is told only in that workspace's job_runs.
+     */
+    const sharesSchedule = (name: JobName, data: unknown) =>
+      scopeOf(name) === "host" || Option.isNone(workspaceOf(data))
+
+    const trigger = (name: JobName, options: { readonly workspace?: WorkspaceId } = {}) => {
+      const scope = scopeOf(name)
+      const workspace = scope === "workspace" ? options.workspace : undefined
+      // The singleton key keeps one queued run per workspace, so one workspace's request never absorbs another's.
+      const send =
+        workspace === undefined
+          ? () => boss.send(name, {})
+          : () => boss.send(name, { workspaceId: workspace }, { singletonKey: `workspace:${workspace}` })
+      return Effect.tryPromise(send).pipe(
         Effect.tap((id) => (id === null ? Effect.logDebug(`${name} already queued: coalesced`) : Effect.void)),
         Effect.asVoid,
         Effect.catchAll((error) => Effect.logError(`cannot queue ${name}`, error)),
+        Effect.as(scope),
         Effect.annotateLogs("service", "Scheduler")
       )
+    }
 
     const statusOf = (outcome: Exit.Exit<Outcome, unknown>, final: boolean): { status: RunStatus; error?: string } =>
       Exit.isSuccess(outcome)
@@ -148,10 +181,15 @@ export const layer = Layer.scoped(
           : { status: "succeeded" }
         : { status: final ? "dead" : "failed", error: errorText(outcome.cause) }
 
-    const runBody = (name: JobName, body: JobBody, job: { id: string; retryCount: number; retryLimit: number }) =>
+    const runBody = (
+      name: JobName,
+      body: JobBody,
+      job: { id: string; retryCount: number; retryLimit: number; data: unknown }
+    ) =>
       Effect.gen(function* () {
         const attempt = job.retryCount + 1
         const final = job.retryCount >= job.retryLimit
+        const only = workspaceOf(job.data)
         const failures: Array<string> = []
         const skips: Array<string> = []
         let ran = 0
@@ -173,7 +211,12 @@ export const layer = Layer.scoped(
           if (result.status === "failed" || result.status === "dead") failures.push(result.error ?? "failed")
           if (result.status === "skipped") skips.push(result.error ?? "skipped")
         } else {
-          for (const workspace of yield* workspaces.list) {
+          const all = yield* workspaces.list
+          const targets = Option.match(only, {
+            onNone: () => all,
+            onSome: (id) => all.filter((workspace) => workspace.id === id)
+          })
+          for (const workspace of targets) {
             const workspaceId = workspace.id as WorkspaceId
             const runId = yield* runs.start(workspaceId, { name, jobId: job.id, attempt })
             const outcome = yield* Effect.exit(body.run.pipe(Effect.provideService(CurrentWorkspace, workspaceId)))
@@ -190,7 +233,10 @@ export const layer = Layer.scoped(
           failures.length > 0 ? (final ? "dead" : "failed") : ran > 0 && skips.length === ran ? "skipped" : "succeeded"
         const detail =
           failures.length > 0 ? failures.join("; ") : status === "skipped" ? [...new Set(skips)].join("; ") : null
-        yield* recordState(name, { finished: { status, error: detail } })
+        // The schedule's last run, which every workspace sees, is the host's: a run for one workspace is told only in
+        // that workspace's job_runs.
+        if (body.scope === "host" || Option.isNone(only))
+          yield* recordState(name, { finished: { status, error: detail } })
         // Throwing hands the job back to pg-boss, which retries it with backoff and finally dead-letters it.
         if (failures.length > 0) return yield* Effect.fail(new Error(failures.join("; ")))
       }).pipe(Effect.annotateLogs({ service: "Scheduler", job: name }), Effect.withSpan(`Job.${name}`))
@@ -201,8 +247,14 @@ export const layer = Layer.scoped(
     // Failing it now hands it to the queue's retry policy: it runs again after the retry delay, and the cut-off counts
     // as an attempt, so a job that keeps killing the host ends dead-lettered instead of crashing every boot.
     yield* Effect.gen(function* () {
-      const active = yield* owner<{ id: string; name: JobName; retry_count: number; retry_limit: number }>`
-        select id::text as id, name, retry_count, retry_limit from ${owner(SCHEMA)}.job
+      const active = yield* owner<{
+        id: string
+        name: JobName
+        retry_count: number
+        retry_limit: number
+        data: unknown
+      }>`
+        select id::text as id, name, retry_count, retry_limit, data from ${owner(SCHEMA)}.job
         where state = 'active' and name in ${owner.in(JobNames)}
       `.pipe(Effect.orDie)
       const finalJobIds: Array<string> = []
@@ -210,7 +262,9 @@ export const layer = Layer.scoped(
         const final = job.retry_count >= job.retry_limit
         if (final) finalJobIds.push(job.id)
         yield* Effect.tryPromise(() => boss.fail(job.name, job.id, { message: CUT_OFF }))
-        yield* recordState(job.name, { finished: { status: final ? "dead" : "failed", error: CUT_OFF } })
+        if (sharesSchedule(job.name, job.data)) {
+          yield* recordState(job.name, { finished: { status: final ? "dead" : "failed", error: CUT_OFF } })
+        }
         yield* Effect.logWarning(
           `${job.name} was cut off by a previous process: ${final ? "dead-lettered" : "retrying"}`
         )

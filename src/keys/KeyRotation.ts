@@ -2,10 +2,14 @@
 // live, by convention, in bytea columns named `*_sealed` of tables with a uuid `id`, bound to (table, column, id);
 // the columns are found in the catalog, so a secret added by a later migration is rotated without a change here.
 // Row security is switched off for the transaction: for a role that cannot bypass it, PostgreSQL then raises an
-// error instead of silently showing only some rows, so rotation covers every row or nothing.
+// error instead of silently showing only some rows, so rotation covers every row or nothing. The master-key check
+// (master_key_check) must be the current key's before anything changes, and is rewritten for the new key in the same
+// transaction.
 import type { SqlClient } from "@effect/sql"
 import { Data, Effect } from "effect"
-import type { CryptoShape } from "../platform/Crypto"
+import { keyDestination } from "../models/ModelRouteKeys"
+import type { ModelProvider } from "../models/ModelRoutesApi"
+import type { CryptoShape, SecretBinding } from "../platform/Crypto"
 
 export class KeyRotationError extends Data.TaggedError("KeyRotationError")<{ readonly message: string }> {}
 
@@ -17,6 +21,27 @@ export interface SealedColumn {
 export interface RotationReport {
   readonly columns: ReadonlyArray<SealedColumn & { readonly values: number }>
   readonly total: number
+  /** Whether the database had a master-key check to rewrite. */
+  readonly keyCheck: boolean
+}
+
+type RowValues = Readonly<Record<string, unknown>>
+
+/**
+ * Sealed columns whose associated data also names part of their row, by `table.column`; every other sealed value is
+ * bound to (table, column, id) alone. A secret whose binding grows a context is added here and where it is sealed.
+ */
+const contexts: ReadonlyMap<string, (row: RowValues) => string> = new Map([
+  [
+    "model_routes.api_key_sealed",
+    (row: RowValues) => keyDestination(row.provider as ModelProvider, (row.base_url as string | null) ?? null)
+  ]
+])
+
+/** The binding of one sealed value, from its row's columns (snake_case, as `to_jsonb` gives them). */
+export const bindingOf = (table: string, column: string, rowId: string, row: RowValues): SecretBinding => {
+  const context = contexts.get(`${table}.${column}`)
+  return context === undefined ? { table, column, rowId } : { table, column, rowId, context: context(row) }
 }
 
 export const sealedColumns = (sql: SqlClient.SqlClient) =>
@@ -45,21 +70,66 @@ export const otherHostSessions = (sql: SqlClient.SqlClient) =>
 interface SealedRow {
   readonly id: string
   readonly value: Buffer
+  readonly row: RowValues
 }
+
+/** Every non-null value of a sealed column with its row (without the value), for its binding. */
+export const sealedRows = (sql: SqlClient.SqlClient, { table, column }: SealedColumn, options = { lock: false }) =>
+  options.lock
+    ? sql<SealedRow>`
+        select t.id::text as id, t.${sql(column)} as value, to_jsonb(t) - ${column}::text as row
+        from ${sql(table)} t where t.${sql(column)} is not null for update
+      `
+    : sql<SealedRow>`
+        select t.id::text as id, t.${sql(column)} as value, to_jsonb(t) - ${column}::text as row
+        from ${sql(table)} t where t.${sql(column)} is not null
+      `
+
+/**
+ * Opens a sealed value with its binding, or, for a column whose binding grew a context, with the binding it had
+ * before (row alone): such a value is re-sealed with its context.
+ */
+export const openSealed = (crypto: CryptoShape, value: Uint8Array, binding: SecretBinding) =>
+  crypto
+    .open(value, binding)
+    .pipe(
+      Effect.catchTag("SealedValueError", (error) =>
+        binding.context === undefined
+          ? Effect.fail(error)
+          : crypto.open(value, { table: binding.table, column: binding.column, rowId: binding.rowId })
+      )
+    )
+
+/** Whether master_key_check exists (it does from migration 0011 on). */
+export const hasKeyCheckTable = (sql: SqlClient.SqlClient) =>
+  Effect.map(
+    sql<{ readonly exists: boolean }>`select to_regclass('master_key_check') is not null as exists`,
+    (rows) => rows[0]?.exists === true
+  )
+
+export const KEY_CHECK_MISMATCH =
+  "HOST_MASTER_KEY does not open this database: it is not the key the database was initialised with"
 
 export const rotateSecrets = (sql: SqlClient.SqlClient, from: CryptoShape, to: CryptoShape) =>
   sql.withTransaction(
     Effect.gen(function* () {
       yield* sql`set local row_security = off`
+      const keyCheck = yield* hasKeyCheckTable(sql)
+      if (keyCheck) {
+        const [stored] = yield* sql<{ readonly verifier: Buffer }>`select verifier from master_key_check for update`
+        if (stored !== undefined && !from.matchesKeyCheck(stored.verifier)) {
+          return yield* new KeyRotationError({
+            message: `${KEY_CHECK_MISMATCH} (set HOST_MASTER_KEY to that key to rotate from it); nothing was changed`
+          })
+        }
+      }
       const columns = yield* sealedColumns(sql)
       const report: Array<SealedColumn & { values: number }> = []
       for (const { table, column } of columns) {
-        const rows = yield* sql<SealedRow>`
-          select id::text as id, ${sql(column)} as value from ${sql(table)} where ${sql(column)} is not null for update
-        `
+        const rows = yield* sealedRows(sql, { table, column }, { lock: true })
         for (const row of rows) {
-          const binding = { table, column, rowId: row.id }
-          const plaintext = yield* from.open(row.value, binding).pipe(
+          const binding = bindingOf(table, column, row.id, row.row)
+          const plaintext = yield* openSealed(from, row.value, binding).pipe(
             Effect.mapError(
               (error) =>
                 new KeyRotationError({
@@ -70,11 +140,8 @@ export const rotateSecrets = (sql: SqlClient.SqlClient, from: CryptoShape, to: C
           const resealed = yield* to.seal(plaintext, binding)
           yield* sql`update ${sql(table)} set ${sql(column)} = ${resealed} where id = ${row.id}::uuid`
         }
-        const check = yield* sql<SealedRow>`
-          select id::text as id, ${sql(column)} as value from ${sql(table)} where ${sql(column)} is not null
-        `
-        for (const row of check) {
-          yield* to.open(row.value, { table, column, rowId: row.id }).pipe(
+        for (const row of yield* sealedRows(sql, { table, column })) {
+          yield* to.open(row.value, bindingOf(table, column, row.id, row.row)).pipe(
             Effect.mapError(
               () =>
                 new KeyRotationError({
@@ -85,6 +152,16 @@ export const rotateSecrets = (sql: SqlClient.SqlClient, from: CryptoShape, to: C
         }
         report.push({ table, column, values: rows.length })
       }
-      return { columns: report, total: report.reduce((sum, c) => sum + c.values, 0) } satisfies RotationReport
+      if (keyCheck) {
+        yield* sql`
+          insert into master_key_check (singleton, verifier) values (true, ${to.keyCheck})
+          on conflict (singleton) do update set verifier = excluded.verifier, recorded_at = now()
+        `
+      }
+      return {
+        columns: report,
+        total: report.reduce((sum, c) => sum + c.values, 0),
+        keyCheck
+      } satisfies RotationReport
     })
   )

@@ -1,7 +1,8 @@
 // Model routing per workspace: each role (chat, embeddings, utility, utilityHigh) may name a provider (the OpenClaw
 // gateway, any OpenAI-compatible server, or Ollama), a base URL, a model and an API key. The key is sealed with the
-// Crypto layer bound to its row, and never leaves this service except inside a request header. Chat and embeddings
-// resolve their target here, falling back to the environment's defaults when a role has no route.
+// Crypto layer bound to its row and its destination (ModelRouteKeys), and never leaves this service except inside a
+// request header to that destination. Chat and embeddings resolve their target here, falling back to the
+// environment's defaults when a role has no route.
 import { Context, DateTime, Effect, Layer, Option, Redacted } from "effect"
 import { EmbeddingError, Embedder, type EmbedderShape } from "../embeddings/Embedder"
 import { agentIdOfModel, Gateway, openClawModel } from "../gateway/Gateway"
@@ -14,7 +15,7 @@ import {
 } from "../gateway/GatewayErrors"
 import type { Embeddings } from "../gateway/OpenAiClient"
 import { apiBaseOf, type Target } from "../gateway/Target"
-import { Crypto, type SecretBinding } from "../platform/Crypto"
+import { Crypto } from "../platform/Crypto"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
 import {
@@ -25,9 +26,8 @@ import {
   type ModelRole,
   type ModelRouteInput
 } from "./ModelRoutesApi"
+import { apiKeyBinding, keyDestination, OLLAMA_DEFAULT_URL } from "./ModelRouteKeys"
 import * as Repo from "./ModelRoutesRepo"
-
-export const OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434"
 
 export interface RoutedEmbeddings extends Embeddings {
   readonly source: "route" | "default"
@@ -64,8 +64,6 @@ export interface ModelRoutesShape {
 }
 
 export class ModelRoutes extends Context.Tag("carabase/ModelRoutes")<ModelRoutes, ModelRoutesShape>() {}
-
-const binding = (rowId: string): SecretBinding => ({ table: "model_routes", column: "api_key_sealed", rowId })
 
 /** Keys shorter than 8 characters show no tail: four characters would be most of them. */
 export const last4 = (key: string): string | null => (key.length >= 8 ? key.slice(-4) : null)
@@ -119,18 +117,19 @@ export const layer = Layer.effect(
         if (input.provider === "openclaw" && !AGENT_ID_PATTERN.test(agentIdOfModel(input.model))) {
           return yield* invalid(`an openclaw route's model is an agent id such as "main" or "openclaw:main"`)
         }
-        return { baseUrl }
+        // The scheme in lower case, as the column's check wants it ("HTTPS://..." is a valid URL, not a 500).
+        return { baseUrl: baseUrl?.replace(/^[a-z]+:/i, (scheme) => scheme.toLowerCase()) ?? null }
       })
 
     const openKey = (role: ModelRole, row: Repo.RouteRow) =>
       row.apiKeySealed === null
         ? Effect.succeed(Option.none<Redacted.Redacted<string>>())
-        : crypto.openString(row.apiKeySealed, binding(row.id)).pipe(
+        : crypto.openString(row.apiKeySealed, apiKeyBinding(row)).pipe(
             Effect.map(Option.some),
             Effect.mapError(
               () =>
                 new ModelRouteUnusable({
-                  message: `the API key of model route ${role} does not open (it was altered, or sealed under another HOST_MASTER_KEY): set it again with PUT /api/v1/model-routes/${role}`
+                  message: `the API key of model route ${role} does not open (it was altered, given for another base URL, or sealed under another HOST_MASTER_KEY): set it again with PUT /api/v1/model-routes/${role}`
                 })
             )
           )
@@ -238,13 +237,21 @@ export const layer = Layer.effect(
         return yield* rls.current(
           Effect.gen(function* () {
             const row = yield* repo.lockOrCreate(role, globalThis.crypto.randomUUID(), input.provider, input.model)
+            const from = keyDestination(row.provider, row.baseUrl)
+            const to = keyDestination(input.provider, baseUrl)
+            if (row.apiKeySealed !== null && input.apiKey === undefined && from !== to) {
+              return yield* invalid(
+                `apiKey is required when baseUrl or provider changes where the key is sent (${from} -> ${to}): a stored key never follows a new URL; send the key again, or apiKey: null to remove it`
+              )
+            }
             let apiKeySealed = row.apiKeySealed
             let apiKeyLast4 = row.apiKeyLast4
             if (input.apiKey === null) {
               apiKeySealed = null
               apiKeyLast4 = null
             } else if (input.apiKey !== undefined) {
-              apiKeySealed = yield* crypto.seal(Redacted.make(input.apiKey), binding(row.id))
+              const binding = apiKeyBinding({ id: row.id, provider: input.provider, baseUrl })
+              apiKeySealed = yield* crypto.seal(Redacted.make(input.apiKey), binding)
               apiKeyLast4 = last4(input.apiKey)
             }
             const updated = yield* repo.update(row.id, {

@@ -16,6 +16,13 @@ export interface RouteRow {
   readonly updatedAt: Date
 }
 
+export interface SealedKeyRow {
+  readonly id: string
+  readonly provider: ModelProvider
+  readonly baseUrl: string | null
+  readonly apiKeySealed: Uint8Array
+}
+
 export interface RouteWrite {
   readonly provider: ModelProvider
   readonly model: string
@@ -67,6 +74,15 @@ export const make = Effect.gen(function* () {
             ? Effect.dieMessage("model route vanished while being written")
             : Effect.succeed(rows[0])
         )
+      ),
+    /** The workspace's routes that hold a key, locked for re-sealing. */
+    sealedKeysForUpdate: sql<SealedKeyRow>`
+      select id, provider, base_url, api_key_sealed from model_routes where api_key_sealed is not null for update
+    `.pipe(Effect.orDie),
+    setSealedKey: (id: string, sealed: Uint8Array) =>
+      sql`update model_routes set api_key_sealed = ${Buffer.from(sealed)} where id = ${id}`.pipe(
+        Effect.orDie,
+        Effect.asVoid
       ),
     remove: (role: ModelRole) =>
       sql<{ id: string }>`delete from model_routes where purpose = ${role} returning id`.pipe(

@@ -1,6 +1,8 @@
 // The Crypto layer: AES-256-GCM under subkeys derived from the master key. Small secrets are sealed bound to
-// where they are stored (table, column, row id), so a ciphertext moved elsewhere does not open. Files are sealed
-// as authenticated chunk streams (see SealedStream).
+// where they are stored (table, column, row id, and what else their row says they are for), so a ciphertext moved
+// elsewhere does not open. Files are sealed as authenticated chunk streams (see SealedStream). The key check is a
+// value only this master key gives, which a database stores to recognise its key.
+import * as nodeCrypto from "node:crypto"
 import type { Transform } from "node:stream"
 import { Context, Data, Effect, Layer, Redacted } from "effect"
 import { deriveKey, openEnvelope, sealEnvelope, type OpenFailure } from "./Aead"
@@ -16,6 +18,8 @@ export interface SecretBinding {
   readonly table: string
   readonly column: string
   readonly rowId: string
+  /** What else of the row the secret is for (a model route's destination): changing it leaves the secret unopenable. */
+  readonly context?: string
 }
 
 export class SealedValueError extends Data.TaggedError("SealedValueError")<{
@@ -26,7 +30,7 @@ export class SealedValueError extends Data.TaggedError("SealedValueError")<{
     const where = `${this.binding.table}.${this.binding.column} (row ${this.binding.rowId})`
     switch (this.reason) {
       case "authentication":
-        return `sealed value in ${where} does not open: it was altered, moved from another row, or sealed under another HOST_MASTER_KEY`
+        return `sealed value in ${where} does not open: it was altered, moved from another row${this.binding.context === undefined ? "" : ", given for another destination than its row names now"}, or sealed under another HOST_MASTER_KEY`
       case "unsupported-version":
         return `sealed value in ${where} has an unknown format version`
       case "malformed":
@@ -36,7 +40,18 @@ export class SealedValueError extends Data.TaggedError("SealedValueError")<{
 }
 
 export const bindingAad = (binding: SecretBinding): Buffer =>
-  Buffer.from(JSON.stringify(["carabase/secret/v1", binding.table, binding.column, binding.rowId]), "utf8")
+  Buffer.from(
+    JSON.stringify([
+      "carabase/secret/v1",
+      binding.table,
+      binding.column,
+      binding.rowId,
+      ...(binding.context === undefined ? [] : [binding.context])
+    ]),
+    "utf8"
+  )
+
+const KEY_CHECK_LABEL = "carabase master key check"
 
 export interface CryptoShape {
   readonly seal: (plaintext: Redacted.Redacted<string | Uint8Array>, binding: SecretBinding) => Effect.Effect<Buffer>
@@ -52,6 +67,10 @@ export interface CryptoShape {
   readonly sealStream: (purpose: Purpose) => Transform
   /** A Transform that turns a sealed file back into plaintext, erroring on any change, truncation or wrong key. */
   readonly openStream: (purpose: Purpose) => Transform
+  /** HMAC-SHA256 of a fixed label under the key-check subkey: equal for one master key, unrelated for another. */
+  readonly keyCheck: Buffer
+  /** Whether a stored key check is this master key's, compared in constant time. */
+  readonly matchesKeyCheck: (stored: Uint8Array) => boolean
 }
 
 export class Crypto extends Context.Tag("carabase/Crypto")<Crypto, CryptoShape>() {}
@@ -60,6 +79,10 @@ export const make = (masterKey: Redacted.Redacted<Buffer>): CryptoShape => {
   const master = Redacted.value(masterKey)
   const keys = new Map(Purposes.map((purpose) => [purpose, deriveKey(master, `carabase/${purpose}/v1`)] as const))
   const key = (purpose: Purpose) => keys.get(purpose)!
+  const keyCheck = nodeCrypto
+    .createHmac("sha256", deriveKey(master, "carabase/key-check/v1"))
+    .update(KEY_CHECK_LABEL, "utf8")
+    .digest()
   const open = (envelope: Uint8Array, binding: SecretBinding) =>
     Effect.suspend(() => {
       const result = openEnvelope(key("column-secrets"), envelope, bindingAad(binding))
@@ -78,7 +101,9 @@ export const make = (masterKey: Redacted.Redacted<Buffer>): CryptoShape => {
     openString: (envelope, binding) =>
       Effect.map(open(envelope, binding), (bytes) => Redacted.make(Redacted.value(bytes).toString("utf8"))),
     sealStream: (purpose) => createSealStream(key(purpose)),
-    openStream: (purpose) => createOpenStream(key(purpose))
+    openStream: (purpose) => createOpenStream(key(purpose)),
+    keyCheck,
+    matchesKeyCheck: (stored) => stored.length === keyCheck.length && nodeCrypto.timingSafeEqual(stored, keyCheck)
   }
 }
 

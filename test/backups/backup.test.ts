@@ -5,8 +5,10 @@ import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { connect, createDatabase, type TestDatabase } from "../support/database"
 import { cleanEnv, runCli, scratchDir } from "../support/hostProcess"
+import { randomMasterKey, TEST_MASTER_KEY } from "../support/keys"
 
-const KEY = "4b".repeat(32)
+const KEY = randomMasterKey()
+const OTHER_KEY = randomMasterKey()
 const MARKER = "marker-the-owner-would-not-want-on-disk"
 let db: TestDatabase
 let dir: string
@@ -67,10 +69,10 @@ describe("backup", () => {
       expect(result.status, label).toBe(1)
       expect(result.stderr).toContain("does not verify")
     }
-    const otherKey = await cli(["backup:verify", file], { HOST_MASTER_KEY: "5c".repeat(32) })
+    const otherKey = await cli(["backup:verify", file], { HOST_MASTER_KEY: OTHER_KEY })
     expect(otherKey.status).toBe(1)
     expect(otherKey.stderr).toContain("does not verify")
-    expect(otherKey.stderr).not.toContain("5c".repeat(8))
+    expect(otherKey.stderr).not.toContain(OTHER_KEY.slice(0, 16))
   })
 
   it("verify --key-file opens a backup made under an older key (after a rotation) and nothing else", async () => {
@@ -82,9 +84,9 @@ describe("backup", () => {
     const malformed = path.join(keys, "malformed.key")
     fs.writeFileSync(bare, `${KEY}\n`, { mode: 0o600 })
     fs.writeFileSync(envFile, `PORT=3000\nHOST_MASTER_KEY=${KEY}\n`, { mode: 0o600 })
-    fs.writeFileSync(wrong, "5c".repeat(32), { mode: 0o600 })
+    fs.writeFileSync(wrong, OTHER_KEY, { mode: 0o600 })
     fs.writeFileSync(malformed, "not a key", { mode: 0o600 })
-    const rotated = { HOST_MASTER_KEY: "5d".repeat(32) }
+    const rotated = { HOST_MASTER_KEY: randomMasterKey() }
     expect((await cli(["backup:verify", file], rotated)).status).toBe(1)
     expect((await cli(["backup:verify", file, "--key-file", bare], rotated)).status).toBe(0)
     expect((await cli(["backup:verify", file, "--key-file", envFile], rotated)).status).toBe(0)
@@ -124,24 +126,26 @@ describe("backup", () => {
 
   it("a tool that cannot start answers only once its output's consumer has finished (so cleanup finds its file)", async () => {
     const { runPgTool } = await import("../../src/backups/PgTool")
-    const { Redacted } = await import("effect")
+    const { Effect, Redacted } = await import("effect")
     const path_ = process.env.PATH
     let consumerDone = false
     process.env.PATH = scratchDir("carabase-empty-path-")
     try {
       await expect(
-        runPgTool({
-          tool: "pg_dump",
-          databaseUrl: Redacted.make("postgres://127.0.0.1:1/none"),
-          args: [],
-          stdout: async (out) => {
-            out.resume()
-            await new Promise((resolve) => setTimeout(resolve, 200))
-            consumerDone = true
-          },
-          stderrTail: 100,
-          failure: (code) => `failed ${code}`
-        })
+        Effect.runPromise(
+          runPgTool({
+            tool: "pg_dump",
+            databaseUrl: Redacted.make("postgres://127.0.0.1:1/none"),
+            args: [],
+            stdout: async (out) => {
+              out.resume()
+              await new Promise((resolve) => setTimeout(resolve, 200))
+              consumerDone = true
+            },
+            stderrTail: 100,
+            failure: (code) => `failed ${code}`
+          })
+        )
       ).rejects.toThrow("pg_dump was not found on PATH")
     } finally {
       process.env.PATH = path_
@@ -203,7 +207,7 @@ describe("the nightly backup job", () => {
       const backup = files.find((name) => name.endsWith(".sql.gz.enc"))!
       for (const file of expired) expect(fs.existsSync(file)).toBe(false)
       expect(
-        (await cli(["backup:verify", path.join(jobDir, "dev", backup)], { HOST_MASTER_KEY: "ab".repeat(32) })).status
+        (await cli(["backup:verify", path.join(jobDir, "dev", backup)], { HOST_MASTER_KEY: TEST_MASTER_KEY })).status
       ).toBe(0)
     } finally {
       await host.stop()

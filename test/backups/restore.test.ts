@@ -9,8 +9,9 @@ import type pg from "pg"
 import { newParents, parentInserts, samples } from "../db/fixtures"
 import { connect, createDatabase, type TestDatabase } from "../support/database"
 import { cleanEnv, runCli, scratchDir } from "../support/hostProcess"
+import { randomMasterKey } from "../support/keys"
 
-const KEY = "6d".repeat(32)
+const KEY = randomMasterKey()
 let source: TestDatabase
 let backupDir: string
 let backup: string
@@ -163,7 +164,7 @@ describe("restore drill", () => {
     expect(result.status).toBe(1)
     expect(result.stderr).toContain("does not verify")
     const wrongKey = await cli(["restore", backup, "--database-url", target.ownerUrl, "--yes"], {
-      HOST_MASTER_KEY: "7e".repeat(32)
+      HOST_MASTER_KEY: randomMasterKey()
     })
     expect(wrongKey.status).toBe(1)
     const client = await connect(target.ownerUrl)

@@ -6,6 +6,7 @@ import { Config, Effect, Exit } from "effect"
 import { parseEnvFile } from "../../src/platform/EnvFile"
 import { loadEnvironment } from "../../src/platform/HostEnv"
 import { cleanEnv, scratchDir, startHost } from "../support/hostProcess"
+import { TEST_MASTER_KEY } from "../support/keys"
 
 const write = (dir: string, name: string, text: string) => fs.writeFileSync(path.join(dir, name), text)
 
@@ -70,7 +71,7 @@ describe("environment selection", () => {
   it("the built host refuses an unknown CARABASE_ENV with one clear line", async () => {
     const host = startHost({
       cwd: scratchDir(),
-      env: cleanEnv({ CARABASE_ENV: "qa", HOST_MASTER_KEY: "ab".repeat(32) })
+      env: cleanEnv({ CARABASE_ENV: "qa", HOST_MASTER_KEY: TEST_MASTER_KEY })
     })
     const exit = await host.exited
     expect(exit.code).toBe(1)

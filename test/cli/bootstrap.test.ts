@@ -5,6 +5,7 @@ import * as path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { parseEnvFile } from "../../src/platform/EnvFile"
 import { cleanEnv, repoRoot, runCli, scratchDir } from "../support/hostProcess"
+import { randomMasterKey } from "../support/keys"
 
 const bootstrap = (cwd: string, ...args: Array<string>) => runCli(["bootstrap", ...args], { cwd, env: cleanEnv() })
 
@@ -46,7 +47,7 @@ describe("bootstrap", () => {
   it("never overwrites a value that is already set, and fills only what is missing", async () => {
     const cwd = scratchDir()
     const file = path.join(cwd, ".env.staging")
-    const mine = "12".repeat(32)
+    const mine = randomMasterKey()
     fs.writeFileSync(file, `# my notes\nHOST_MASTER_KEY=${mine}\nPORT=4567\nOPENCLAW_GATEWAY_PASSWORD=\n`, {
       mode: 0o644
     })

@@ -51,6 +51,21 @@ describe("parseMasterKey", () => {
   })
 })
 
+describe("weakKeyReason", () => {
+  const reason = (text: string) => MasterKey.weakKeyReason(Option.getOrThrow(parse(text)))
+
+  it("accepts a random key and the counting sequence of the test vectors", () => {
+    expect(reason(KEY_HEX)).toBeNull()
+    expect(reason("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")).toBeNull()
+  })
+
+  it("names an all-zero key, one byte repeated, and a short repeated pattern", () => {
+    expect(reason("0".repeat(64))).toBe("it is all zeros")
+    expect(reason("ab".repeat(32))).toBe("it is one byte repeated 32 times")
+    expect(reason("deadbeef".repeat(8))).toBe("it repeats a short pattern (only 4 distinct byte values)")
+  })
+})
+
 describe("MasterKey layer", () => {
   const hostEnv = Layer.succeed(HostEnv, { name: "dev", file: null, fileLabel: "/srv/carabase/.env.dev" })
   const load = (env: Record<string, string>) =>
@@ -70,6 +85,15 @@ describe("MasterKey layer", () => {
     Effect.gen(function* () {
       const error = yield* Effect.flip(load({}))
       expect(error.message).toMatch(/HOST_MASTER_KEY is missing in the process environment/)
+    })
+  )
+
+  it.effect("refuses a placeholder key, saying why, without echoing it", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(load({ HOST_MASTER_KEY: "ab".repeat(32) }))
+      expect(error.message).toMatch(/is not a random key: it is one byte repeated 32 times/)
+      expect(error.message).toContain("carabase rotate-key")
+      expect(error.message).not.toContain("abababab")
     })
   )
 

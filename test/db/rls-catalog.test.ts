@@ -60,12 +60,13 @@ describe("row-level security in the catalog", () => {
     expect(rows).toEqual([
       { table: "api_keys", forced: false },
       { table: "carabase_migrations", forced: false },
+      { table: "master_key_check", forced: false },
       { table: "schedule_state", forced: false },
       { table: "workspaces", forced: true }
     ])
     const grants = await owner.query(
       `select table_name from information_schema.role_table_grants
-        where grantee = 'carabase_app' and table_name in ('carabase_migrations', 'schedule_state')`
+        where grantee = 'carabase_app' and table_name in ('carabase_migrations', 'master_key_check', 'schedule_state')`
     )
     expect(grants.rows).toEqual([])
     const keyGrants = await owner.query(

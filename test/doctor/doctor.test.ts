@@ -8,8 +8,9 @@ import { listeningCheck, isTailnetAddress } from "../../src/doctor/NetworkChecks
 import { connect, createDatabase, testServerUrl, type TestDatabase } from "../support/database"
 import { cleanEnv, runCli, scratchDir } from "../support/hostProcess"
 import { startFakeGateway, type FakeGateway } from "../support/fakeGateway"
+import { randomMasterKey } from "../support/keys"
 
-const KEY = "9f".repeat(32)
+const KEY = randomMasterKey()
 const PASSWORD = "gateway-password-for-doctor"
 let db: TestDatabase
 let gateway: FakeGateway
@@ -79,6 +80,7 @@ describe("carabase doctor", () => {
       "app role",
       "row-level security",
       "migrations",
+      "database key",
       "agent gateway",
       "listening addresses",
       "backups"

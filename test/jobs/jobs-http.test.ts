@@ -61,7 +61,7 @@ describe("jobs API", () => {
       headers: { "x-workspace-id": mine }
     })
     expect(response.status).toBe(202)
-    expect(await response.json()).toEqual({ queued: true, name: "github-sync" })
+    expect(await response.json()).toEqual({ queued: true, name: "github-sync", scope: "workspace" })
     let runs: Awaited<ReturnType<typeof jobs>>["runs"] = []
     for (let i = 0; i < 100 && runs.length === 0; i++) {
       runs = (await jobs(mine)).runs.filter((run) => run.name === "github-sync" && run.status !== "running")
@@ -69,11 +69,10 @@ describe("jobs API", () => {
     }
     expect(runs[0]).toMatchObject({ name: "github-sync", status: "skipped" })
     expect(runs[0]!.error).toMatch(/no GitHub connection/)
-    const theirs = (await jobs(other)).runs.map((run) => run.id)
-    expect(theirs).not.toContain(runs[0]!.id)
+    expect((await jobs(other)).runs.filter((run) => run.name === "github-sync")).toEqual([])
   })
 
-  it("a host-wide job (harvest: embed what has no vector yet) shows its run in every workspace", async () => {
+  it("harvest (embed what has no vector yet) run from one workspace embeds and shows a run in that workspace only", async () => {
     const first = await workspace("Harvest one")
     const second = await workspace("Harvest two")
     const response = await fetch(`${base}/api/v1/jobs/harvest/run`, {
@@ -81,6 +80,7 @@ describe("jobs API", () => {
       headers: { "x-workspace-id": first }
     })
     expect(response.status).toBe(202)
+    expect(await response.json()).toEqual({ queued: true, name: "harvest", scope: "workspace" })
     const finished = async (id: string) => {
       for (let i = 0; i < 100; i++) {
         const runs = (await jobs(id)).runs.filter((run) => run.name === "harvest" && run.status !== "running")
@@ -90,7 +90,7 @@ describe("jobs API", () => {
       throw new Error("harvest did not finish")
     }
     expect(await finished(first)).toMatchObject({ status: "succeeded", error: null })
-    expect(await finished(second)).toMatchObject({ status: "succeeded" })
+    expect((await jobs(second)).runs.filter((run) => run.name === "harvest")).toEqual([])
   })
 
   it("refuses an unknown job with 404 and a list of the real ones", async () => {

@@ -11,12 +11,14 @@ import { connect, createDatabase, type TestDatabase } from "../support/database"
 import { cleanEnv, hostEnv, runCli, scratchDir, startHost } from "../support/hostProcess"
 import { freePort } from "../support/ports"
 import { standardHeaders } from "../webhooks/signer"
+import { randomMasterKey } from "../support/keys"
 
-const OLD_KEY = "ab".repeat(32)
-const NEW_KEY = "c3".repeat(32)
+const OLD_KEY = randomMasterKey()
+const NEW_KEY = randomMasterKey()
 const SIGNING_SECRET = `whsec_${Buffer.from("a 32-byte generic signing secret").toString("base64")}`
 const BOT_TOKEN = "bot-token-that-must-survive-rotation"
 const ROUTE_KEY = "sk-route-key-ABCD"
+const ROUTE_URL = "http://127.0.0.1:9/v1"
 let db: TestDatabase
 let channelId: string
 let workspace: string
@@ -50,10 +52,26 @@ const sealedValues = async (): Promise<Array<SealedValue>> => {
   }
 }
 
+/** The database's master-key check, as the owner reads it. */
+const keyCheck = async () => {
+  const owner = await connect(db.ownerUrl)
+  try {
+    return (await owner.query<{ verifier: Buffer }>("select verifier from master_key_check")).rows[0]?.verifier
+  } finally {
+    await owner.end()
+  }
+}
+
+/** A model route's key is also bound to the base URL it is sent to. */
 const opensUnder = (hex: string, sealed: SealedValue) =>
   Effect.runPromise(
     Effect.either(
-      cryptoFor(hex).openString(sealed.value, { table: sealed.table, column: sealed.column, rowId: sealed.id })
+      cryptoFor(hex).openString(sealed.value, {
+        table: sealed.table,
+        column: sealed.column,
+        rowId: sealed.id,
+        ...(sealed.table === "model_routes" ? { context: ROUTE_URL } : {})
+      })
     )
   ).then((result) => (result._tag === "Right" ? Redacted.value(result.right) : null))
 
@@ -100,7 +118,7 @@ beforeAll(async () => {
       headers: { "content-type": "application/json", "x-workspace-id": workspace },
       body: JSON.stringify({
         provider: "openai-compatible",
-        baseUrl: "http://127.0.0.1:9/v1",
+        baseUrl: ROUTE_URL,
         model: "m",
         apiKey: ROUTE_KEY
       })
@@ -123,7 +141,7 @@ describe("carabase rotate-key", () => {
 
   it("with the wrong current key, or a malformed new one, fails and changes nothing", async () => {
     const before = await sealedValues()
-    const wrong = await rotate(installWith("d4".repeat(32)), { NEW_HOST_MASTER_KEY: NEW_KEY })
+    const wrong = await rotate(installWith(randomMasterKey()), { NEW_HOST_MASTER_KEY: NEW_KEY })
     expect(wrong.status).toBe(1)
     expect(wrong.stderr).toContain("does not open")
     expect(wrong.stderr).toContain("nothing was changed")
@@ -161,6 +179,8 @@ describe("carabase rotate-key", () => {
     }
     expect(plaintexts).toContain(BOT_TOKEN)
     expect(plaintexts).toContain(ROUTE_KEY)
+    expect(result.stdout).toContain("master_key_check: rewritten for the new key")
+    expect(await keyCheck()).toEqual(cryptoFor(NEW_KEY).keyCheck)
   })
 
   it("the host on the new key still verifies deliveries with the re-sealed signing secret", async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { listBackups } from "../../src/backups/BackupFiles"
 import { connect, createDatabase, type TestDatabase } from "../support/database"
 import { cleanEnv, cliJs, runCli, scratchDir } from "../support/hostProcess"
+import { randomMasterKey } from "../support/keys"
 
 let db: TestDatabase
 let mountPoint: string | null = null
@@ -45,7 +46,7 @@ afterAll(async () => {
 describe("a backup onto a full disk", () => {
   it("fails saying why and leaves no file that looks like a backup", async () => {
     const dir = scratchDir("carabase-full-")
-    const env = cleanEnv({ HOST_MASTER_KEY: "8a".repeat(32), DATABASE_URL: db.ownerUrl, CARABASE_BACKUP_DIR: dir })
+    const env = cleanEnv({ HOST_MASTER_KEY: randomMasterKey(), DATABASE_URL: db.ownerUrl, CARABASE_BACKUP_DIR: dir })
     let result: { readonly status: number | null }
     if (tryMount(dir)) {
       mountPoint = dir

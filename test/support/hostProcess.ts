@@ -4,6 +4,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { canConnect } from "./ports"
+import { TEST_MASTER_KEY } from "./keys"
 
 export const repoRoot = path.resolve(import.meta.dirname, "..", "..")
 export const mainJs = path.join(repoRoot, "dist", "main.js")
@@ -66,7 +67,7 @@ export const startHost = (options: { cwd: string; env: NodeJS.ProcessEnv; script
   return { child, stdout: () => out, stderr: () => err, exited, ready, stop }
 }
 
-/** Env for a host on `port` against a test database, with a fresh master key. */
+/** Env for a host on `port` against a test database, with the test master key. */
 export const hostEnv = (
   database: { ownerUrl: string; appUrl: string },
   port: number,
@@ -74,7 +75,7 @@ export const hostEnv = (
 ): NodeJS.ProcessEnv =>
   cleanEnv({
     PORT: String(port),
-    HOST_MASTER_KEY: "ab".repeat(32),
+    HOST_MASTER_KEY: TEST_MASTER_KEY,
     DATABASE_URL: database.ownerUrl,
     APP_DATABASE_URL: database.appUrl,
     LOG_LEVEL: "warning",

@@ -11,8 +11,8 @@ export const JobsPage = () => {
     setError(undefined)
     setNote(undefined)
     try {
-      await call((api) => api.jobs.run({ path: { name } }))
-      setNote(`${name} queued`)
+      const queued = await call((api) => api.jobs.run({ path: { name } }))
+      setNote(`${name} queued ${queued.scope === "host" ? "for the whole host" : "for this workspace"}`)
     } catch (failure) {
       setError(errorText(failure))
     }
