@@ -58,8 +58,9 @@ export const runPgTool = (options: {
     void Promise.allSettled([exited, options.stdout?.(child.stdout!)]).then(([exit, output]) => {
       const fail = (message: string) => resume(Effect.fail(new PgToolError({ message })))
       if (exit.status === "rejected") return fail((exit.reason as Error).message)
-      if (exit.value !== 0) return fail(options.failure(exit.value, stderr))
+      // An output that failed (a full disk) is why the tool then failed writing to it: say that, not the broken pipe.
       if (output.status === "rejected") return fail((output.reason as Error).message)
+      if (exit.value !== 0) return fail(options.failure(exit.value, stderr))
       resume(Effect.void)
     })
     return Effect.async<void>((stopped) => {
