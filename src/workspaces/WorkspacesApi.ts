@@ -2,7 +2,7 @@
 // effect, @effect/platform and the shared text schemas (the web UI bundles it).
 import { HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { bounded } from "../http/TextSchemas"
+import { bounded } from "../schema/TextSchemas"
 import { CurrentWorkspace, WorkspaceId } from "./CurrentWorkspace"
 
 export class Workspace extends Schema.Class<Workspace>("Workspace")({
