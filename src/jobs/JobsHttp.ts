@@ -3,7 +3,7 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { DateTime, Effect } from "effect"
 import { CarabaseApi } from "../http/Api"
-import { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { isJobName, JobNames } from "./JobCatalog"
 import { JobRuns } from "./JobRuns"
 import { UnknownJob } from "./JobsApi"

@@ -3,7 +3,7 @@ import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
 import { Effect, Stream } from "effect"
 import { CarabaseApi } from "../http/Api"
 import { HttpListener } from "../http/HttpListener"
-import { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { LiveUpdates, type ChangeNotice } from "./LiveUpdates"
 
 const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`

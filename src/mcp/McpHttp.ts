@@ -9,7 +9,7 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { Context, Effect, Option, Runtime, Schema } from "effect"
 import { HttpListener } from "../http/HttpListener"
 import { Settings } from "../settings/Settings"
-import { CurrentWorkspace, WorkspaceId } from "../workspaces/CurrentWorkspace"
+import { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
 import { Workspaces } from "../workspaces/Workspaces"
 import { resolveWorkspace } from "../workspaces/WorkspacesHttp"
 import { checkRequest, mcpGuardConfig } from "./McpGuard"

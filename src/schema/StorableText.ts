@@ -21,7 +21,9 @@ export const isStorableText = (text: string): boolean => !text.includes("\u0000"
 
 const unpairedSurrogates = new RegExp(unpairedSurrogate.source, "g")
 
-/** The text with each NUL and unpaired surrogate replaced by U+FFFD, for what is kept as it came (inbound deliveries). */
+/**
+ * The text with each NUL and unpaired surrogate replaced by U+FFFD, for what is kept as it came (inbound deliveries).
+ */
 export const toStorableText = (text: string): string =>
   isStorableText(text) ? text : text.replaceAll("\u0000", "\ufffd").replace(unpairedSurrogates, "\ufffd")
 

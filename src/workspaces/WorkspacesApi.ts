@@ -3,7 +3,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { bounded } from "../schema/TextSchemas"
-import { CurrentWorkspace, WorkspaceId } from "./CurrentWorkspace"
+import { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
 
 export class Workspace extends Schema.Class<Workspace>("Workspace")({
   id: WorkspaceId,

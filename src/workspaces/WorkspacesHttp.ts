@@ -2,7 +2,7 @@
 import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
 import { Effect, Layer, Schema } from "effect"
 import { CarabaseApi } from "../http/Api"
-import { WorkspaceId } from "./CurrentWorkspace"
+import { WorkspaceId } from "../platform/CurrentWorkspace"
 import { Workspaces } from "./Workspaces"
 import { WorkspaceHeaderInvalid, WorkspaceMiddleware, WorkspaceNotFound } from "./WorkspacesApi"
 
