@@ -1,7 +1,7 @@
 // Handlers of the workspaces group and the live workspace middleware.
 import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
 import { Effect, Layer, Schema } from "effect"
-import { CarabaseApi } from "../http/Api"
+import { CarabaseApi } from "../Api"
 import { WorkspaceId } from "../platform/CurrentWorkspace"
 import { Workspaces } from "./Workspaces"
 import { WorkspaceHeaderInvalid, WorkspaceMiddleware, WorkspaceNotFound } from "./WorkspacesApi"
