@@ -34,7 +34,7 @@ import { ApiKeyGuardLive } from "./http/ApiKeyGuard"
 import { jsonErrors } from "./http/ErrorResponses"
 import { RequestGuardLive } from "./http/RequestGuard"
 import { WebhookListenerLive } from "./http/WebhookListener"
-import { HttpListener } from "./http/HttpListener"
+import { HttpListener } from "./platform/HttpListener"
 
 export const serverConfig = Config.all({
   host: Config.string("HOST").pipe(Config.withDefault("::")),

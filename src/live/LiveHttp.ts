@@ -2,7 +2,7 @@
 import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
 import { Effect, Stream } from "effect"
 import { CarabaseApi } from "../Api"
-import { HttpListener } from "../http/HttpListener"
+import { HttpListener } from "../platform/HttpListener"
 import { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { LiveUpdates, type ChangeNotice } from "./LiveUpdates"
 
