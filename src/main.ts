@@ -4,7 +4,7 @@
 import { NodeRuntime } from "@effect/platform-node"
 import { Duration, Effect } from "effect"
 import { HostLive, LoggingLive } from "./Host"
-import { HttpListener } from "./http/HttpListener"
+import { HttpListener } from "./platform/HttpListener"
 import { describeBootFailure } from "./platform/BootFailure"
 import { loadEnvironment } from "./platform/HostEnv"
 

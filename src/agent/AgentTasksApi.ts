@@ -4,7 +4,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { GatewayUnconfigured } from "../gateway/GatewayErrors"
-import { bounded, storable } from "../http/TextSchemas"
+import { bounded, storable } from "../schema/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const AgentTaskStatus = Schema.Literal("queued", "running", "succeeded", "failed")

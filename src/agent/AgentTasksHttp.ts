@@ -1,7 +1,7 @@
 // Handlers of the agentTasks group.
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
-import { CarabaseApi } from "../http/Api"
+import { CarabaseApi } from "../Api"
 import { AgentTasks } from "./AgentTasks"
 
 export const AgentTasksHttpLive = HttpApiBuilder.group(CarabaseApi, "agentTasks", (handlers) =>

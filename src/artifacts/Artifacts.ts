@@ -6,7 +6,7 @@ import { Harvest } from "../harvest/Harvest"
 import { LiveUpdates } from "../live/LiveUpdates"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
-import type { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { Artifact, ArtifactNotFound } from "./ArtifactsApi"
 import { detectMimeType, extract } from "./Extract"
 

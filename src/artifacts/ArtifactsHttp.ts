@@ -4,7 +4,7 @@
 import { HttpApiBuilder, Multipart, type HttpServerRequest } from "@effect/platform"
 import { NodeHttpServerRequest, NodeStream } from "@effect/platform-node"
 import { Cause, Chunk, Config, Effect, Option, Stream } from "effect"
-import { CarabaseApi } from "../http/Api"
+import { CarabaseApi } from "../Api"
 import { Artifacts, DEFAULT_MAX_TOKENS } from "./Artifacts"
 import { UploadInvalid, UploadTooLarge } from "./ArtifactsApi"
 

@@ -2,7 +2,7 @@
 // go in and are never returned. Imports only effect and @effect/platform.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { bounded, storable } from "../http/TextSchemas"
+import { bounded, storable } from "../schema/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const ChannelKinds = ["slack", "telegram", "whatsapp", "matrix", "generic"] as const

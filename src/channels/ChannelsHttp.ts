@@ -2,7 +2,7 @@
 // when set (the address the platforms reach, e.g. a Tailscale Funnel URL), else with http://<the request's Host>.
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
-import { CarabaseApi } from "../http/Api"
+import { CarabaseApi } from "../Api"
 import { webhookBase } from "../http/PublicUrl"
 import { Channels, type ChannelRecord } from "./Channels"
 import type { ChannelKind } from "./ChannelsApi"

@@ -3,7 +3,7 @@
 import { SqlError, SqlSchema } from "@effect/sql"
 import { Data, Effect, Schema } from "effect"
 import { AppDb } from "../platform/Db"
-import { isStorableText, toStorableText } from "../notes/Document"
+import { isStorableText, toStorableText } from "../schema/StorableText"
 import { ChannelKind } from "./ChannelsApi"
 import { InboundPayload } from "./InboundPayload"
 

@@ -10,7 +10,7 @@ import type { ChatMessage as GatewayMessage } from "../gateway/OpenAiClient"
 import { ModelRoutes } from "../models/ModelRoutes"
 import type { ModelRouteUnusable } from "../models/ModelRoutesApi"
 import { RlsScope } from "../platform/RlsScope"
-import { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { ChatMessage, ChatSession, ChatSessionNotFound, ChatSessionSummary, type ChatStreamRequest } from "./ChatApi"
 import * as Repo from "./ChatRepo"
 

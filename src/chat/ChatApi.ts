@@ -17,7 +17,7 @@ import {
   GatewayUnreachable
 } from "../gateway/GatewayErrors"
 import { ModelRouteUnusable } from "../models/ModelRoutesApi"
-import { bounded } from "../http/TextSchemas"
+import { bounded } from "../schema/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const ChatRole = Schema.Literal("system", "user", "assistant", "tool")

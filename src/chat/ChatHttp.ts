@@ -1,7 +1,7 @@
 // Handlers of the chat group: the streamed turn as Server-Sent Events, and the history.
 import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
 import { Effect, Stream } from "effect"
-import { CarabaseApi } from "../http/Api"
+import { CarabaseApi } from "../Api"
 import { Chat, type ChatEvent } from "./Chat"
 
 const frame = (event: ChatEvent): string => {

@@ -9,7 +9,7 @@ import { Artifacts } from "../artifacts/Artifacts"
 import { Graph } from "../graph/Graph"
 import { Crypto, type SecretBinding } from "../platform/Crypto"
 import { RlsScope } from "../platform/RlsScope"
-import type { CurrentWorkspace, WorkspaceId } from "../workspaces/CurrentWorkspace"
+import type { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
 import {
   ConnectionNotFound,
   ConnectionRevoked,

@@ -3,7 +3,7 @@
 // are never returned. Imports effect, @effect/platform and the shared text schemas of the notes declaration.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { bounded, storable } from "../http/TextSchemas"
+import { bounded, storable } from "../schema/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const Providers = ["github", "google"] as const

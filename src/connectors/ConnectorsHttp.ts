@@ -3,7 +3,7 @@
 // provider's OAuth app.
 import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
 import { Effect } from "effect"
-import { CarabaseApi } from "../http/Api"
+import { CarabaseApi } from "../Api"
 import { requestBase } from "../http/PublicUrl"
 import type { Provider } from "./ConnectorsApi"
 import { Connections } from "./Connections"

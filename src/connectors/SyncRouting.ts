@@ -7,7 +7,7 @@ import { InjectRequest } from "../notes/NotesApi"
 import { Notes } from "../notes/Notes"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
-import type { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import type { Routing, SyncItem } from "./SyncRules"
 import { RuleMatch, SyncRule, type SyncRulesDocument } from "./SyncRulesApi"
 

@@ -3,7 +3,7 @@
 // the day's timeline. Imports only effect and @effect/platform.
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
-import { bounded } from "../http/TextSchemas"
+import { bounded } from "../schema/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 const list = (field: string, max: number) => Schema.Array(bounded(field, max)).pipe(Schema.maxItems(100))

@@ -5,7 +5,7 @@ import { Context, DateTime, Effect, Layer, Schema } from "effect"
 import { LiveUpdates } from "../live/LiveUpdates"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
-import type { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { proposeMerges, type Candidate, type Proposal } from "./AliasMatching"
 import { Suggestion, SuggestionDecided, SuggestionNotFound } from "./CurationApi"
 

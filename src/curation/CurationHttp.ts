@@ -1,7 +1,7 @@
 // Handlers of the curation group.
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
-import { CarabaseApi } from "../http/Api"
+import { CarabaseApi } from "../Api"
 import { Curation } from "./Curation"
 
 export const CurationHttpLive = HttpApiBuilder.group(CarabaseApi, "curation", (handlers) =>

@@ -2,7 +2,7 @@
 // and search ask it per call, so every vector records the model that made it and a query is compared only with
 // vectors of the same model.
 import { Context, Effect, Option } from "effect"
-import type { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import type { EmbedderShape } from "./Embedder"
 
 export class ActiveEmbedder extends Context.Tag("carabase/ActiveEmbedder")<

@@ -6,7 +6,7 @@ import { Context, Effect, Layer, Option } from "effect"
 import { Harvest } from "../harvest/Harvest"
 import { LiveUpdates } from "../live/LiveUpdates"
 import { RlsScope } from "../platform/RlsScope"
-import type { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { folioEntries } from "./FolioEntries"
 import {
   FolioArtifactNotFound,

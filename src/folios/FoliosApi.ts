@@ -3,7 +3,7 @@
 // the notes declaration.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { bounded, storable } from "../http/TextSchemas"
+import { bounded, storable } from "../schema/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const FolioName = bounded("name", 200)

@@ -1,7 +1,7 @@
 // Handlers of the folios group: translate between the wire shapes and the Folios service.
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
-import { CarabaseApi } from "../http/Api"
+import { CarabaseApi } from "../Api"
 import { Folios } from "./Folios"
 
 export const FoliosHttpLive = HttpApiBuilder.group(CarabaseApi, "folios", (handlers) =>

@@ -5,7 +5,7 @@ import type { SqlError } from "@effect/sql"
 import { Context, Effect, Layer, Option } from "effect"
 import { LiveUpdates } from "../live/LiveUpdates"
 import { RlsScope } from "../platform/RlsScope"
-import type { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import {
   EdgeEndpointNotFound,
   EntityNotFound,

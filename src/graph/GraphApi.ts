@@ -2,7 +2,7 @@
 // them. Imports effect, @effect/platform and the shared text schemas of the notes declaration.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { bounded, storable, storableJson } from "../http/TextSchemas"
+import { bounded, storable, storableJson } from "../schema/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const EntityType = Schema.Literal("person", "project", "concept", "organization", "tool", "topic", "event")

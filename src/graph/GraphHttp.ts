@@ -1,7 +1,7 @@
 // Handlers of the graph group: translate between the wire shapes and the Graph service.
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
-import { CarabaseApi } from "../http/Api"
+import { CarabaseApi } from "../Api"
 import { Graph } from "./Graph"
 
 export const GraphHttpLive = HttpApiBuilder.group(CarabaseApi, "graph", (handlers) =>

@@ -11,7 +11,7 @@ import { resolveEmbedder } from "../embeddings/ActiveEmbedder"
 import { Embedder, EmbeddingError, toVectorLiteral, type EmbedderShape } from "../embeddings/Embedder"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
-import { CurrentWorkspace, type WorkspaceId } from "../workspaces/CurrentWorkspace"
+import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
 import { chunkText } from "./Chunker"
 
 export type SourceKind = "note" | "memory" | "folio_commit" | "artifact"

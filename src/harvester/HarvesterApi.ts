@@ -4,7 +4,7 @@
 // the notes declaration.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { bounded, storable, storableJson } from "../http/TextSchemas"
+import { bounded, storable, storableJson } from "../schema/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const Device = Schema.Struct({

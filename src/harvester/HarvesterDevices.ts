@@ -9,7 +9,7 @@ import { route } from "../connectors/SyncRules"
 import type { SyncRule } from "../connectors/SyncRulesApi"
 import { SyncRouting } from "../connectors/SyncRouting"
 import { RlsScope } from "../platform/RlsScope"
-import type { CurrentWorkspace, WorkspaceId } from "../workspaces/CurrentWorkspace"
+import type { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
 import {
   DeviceNotFound,
   DeviceUnauthorized,

@@ -2,7 +2,7 @@
 // push).
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
-import { CarabaseApi } from "../http/Api"
+import { CarabaseApi } from "../Api"
 import { HarvesterDevices } from "./HarvesterDevices"
 
 export const HarvesterDevicesHttpLive = HttpApiBuilder.group(CarabaseApi, "harvesterDevices", (handlers) =>

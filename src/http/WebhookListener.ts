@@ -3,7 +3,7 @@
 // the private one. Off unless the port is set.
 import { Config, Effect, Layer, Option } from "effect"
 import { BootError } from "../platform/HostEnv"
-import { HttpListener } from "./HttpListener"
+import { HttpListener } from "../platform/HttpListener"
 
 export const webhookListenerConfig = Config.all({
   host: Config.string("HOST").pipe(Config.withDefault("::")),

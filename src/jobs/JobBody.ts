@@ -1,7 +1,7 @@
 // What a job does. A workspace job's body runs once per workspace with that workspace as CurrentWorkspace, so every
 // service it calls works inside the workspace's RLS scope on the app pool. A host job (backup) runs once.
 import { Context, Data, type Effect } from "effect"
-import type { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import type { JobName } from "./JobCatalog"
 
 export type Outcome =

@@ -2,7 +2,7 @@
 import { Context, Effect, Layer, Schema } from "effect"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
-import type { CurrentWorkspace, WorkspaceId } from "../workspaces/CurrentWorkspace"
+import type { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
 
 export const RunStatus = Schema.Literal("running", "succeeded", "skipped", "failed", "dead")
 export type RunStatus = typeof RunStatus.Type

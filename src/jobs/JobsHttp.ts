@@ -2,8 +2,8 @@
 // running a job now (in this workspace only, unless the job is host-wide).
 import { HttpApiBuilder } from "@effect/platform"
 import { DateTime, Effect } from "effect"
-import { CarabaseApi } from "../http/Api"
-import { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import { CarabaseApi } from "../Api"
+import { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { isJobName, JobNames } from "./JobCatalog"
 import { JobRuns } from "./JobRuns"
 import { UnknownJob } from "./JobsApi"

@@ -1,9 +1,9 @@
 // The SSE endpoint: relays the workspace's change notices until the client leaves or the host shuts down.
 import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
 import { Effect, Stream } from "effect"
-import { CarabaseApi } from "../http/Api"
-import { HttpListener } from "../http/HttpListener"
-import { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import { CarabaseApi } from "../Api"
+import { HttpListener } from "../platform/HttpListener"
+import { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { LiveUpdates, type ChangeNotice } from "./LiveUpdates"
 
 const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`

@@ -2,7 +2,7 @@
 // refresh. Notices carry ids and dates, never content: a client re-reads through the API.
 import { Context, Effect, Layer, PubSub, Queue, Schema, Scope } from "effect"
 import { afterCommit } from "../platform/RlsScope"
-import { CurrentWorkspace, type WorkspaceId } from "../workspaces/CurrentWorkspace"
+import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
 
 export const ChangeNotice = Schema.Struct({
   type: Schema.Literal("note", "task", "folio", "memory", "entity", "artifact"),

@@ -6,22 +6,16 @@ import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/p
 import { NodeHttpServerRequest } from "@effect/platform-node"
 import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js"
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js"
-import { Context, Effect, Option, Runtime, Schema } from "effect"
-import { HttpListener } from "../http/HttpListener"
+import { Effect, Option, Schema } from "effect"
+import { HttpListener } from "../platform/HttpListener"
 import { Settings } from "../settings/Settings"
-import { CurrentWorkspace, WorkspaceId } from "../workspaces/CurrentWorkspace"
+import { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
 import { Workspaces } from "../workspaces/Workspaces"
-import { resolveWorkspace } from "../workspaces/WorkspacesHttp"
+import { resolveWorkspace } from "../workspaces/ResolveWorkspace"
 import { checkRequest, mcpGuardConfig } from "./McpGuard"
 import * as McpSessionTable from "./McpSessionTable"
 import { makeMcpServer, type ToolAvailability } from "./McpSessions"
-import type { ToolDefinition } from "./Tool"
-
-/** The tool catalog, with the services its tools need already provided. */
-export class McpTools extends Context.Tag("carabase/McpTools")<
-  McpTools,
-  { readonly tools: ReadonlyArray<ToolDefinition<never>>; readonly runtime: Runtime.Runtime<never> }
->() {}
+import { McpTools } from "./McpTools"
 
 const rpcError = (status: number, message: string) =>
   HttpServerResponse.unsafeJson({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }, { status })

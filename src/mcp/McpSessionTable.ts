@@ -7,7 +7,7 @@ import type { Server } from "@modelcontextprotocol/sdk/server/index.js"
 import type { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js"
 import type { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js"
 import { Config, Duration, Effect, Schedule } from "effect"
-import type { WorkspaceId } from "../workspaces/CurrentWorkspace"
+import type { WorkspaceId } from "../platform/CurrentWorkspace"
 
 export interface McpSessionLimits {
   readonly maxSessions: number

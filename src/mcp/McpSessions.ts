@@ -11,7 +11,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js"
 import { Cause, Effect, Exit, ParseResult, Runtime, Schema } from "effect"
 import { HOST_VERSION } from "../meta/Version"
-import { CurrentWorkspace, type WorkspaceId } from "../workspaces/CurrentWorkspace"
+import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
 import { inputJsonSchema, ToolFailure, type ToolDefinition } from "./Tool"
 
 export interface ToolAvailability {

@@ -1,7 +1,7 @@
 // What an MCP tool is here: a name, a description, an Effect Schema for its arguments (published as JSON Schema),
 // truthful annotations, and an Effect that runs as the session's workspace through the same services as REST.
 import { JSONSchema, Schema, type Effect } from "effect"
-import type { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 
 /** A failure the agent should see and can act on; it becomes an MCP tool result with `isError: true`. */
 export class ToolFailure extends Schema.TaggedError<ToolFailure>()("ToolFailure", { message: Schema.String }) {}

@@ -8,7 +8,7 @@ import { LiveUpdates } from "../live/LiveUpdates"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import { embedQuery, runHybrid } from "../search/Search"
-import type { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { Memory } from "./MemoriesApi"
 
 export interface ListMemories {

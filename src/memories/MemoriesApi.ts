@@ -2,7 +2,7 @@
 // and the shared text schemas of the notes declaration.
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
-import { bounded, storable } from "../http/TextSchemas"
+import { bounded, storable } from "../schema/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export class Memory extends Schema.Class<Memory>("Memory")({

@@ -1,7 +1,7 @@
 // Handlers of the memories group.
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
-import { CarabaseApi } from "../http/Api"
+import { CarabaseApi } from "../Api"
 import { Memories } from "./Memories"
 
 export const MemoriesHttpLive = HttpApiBuilder.group(CarabaseApi, "memories", (handlers) =>

@@ -1,7 +1,7 @@
 // Declaration of the meta routes: health and version. Imports only effect and @effect/platform (the web UI bundles it).
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
-import { WorkspaceId } from "../workspaces/CurrentWorkspace"
+import { WorkspaceId } from "../platform/CurrentWorkspace"
 import { WorkspaceHeaderInvalid, WorkspaceNotFound } from "../workspaces/WorkspacesApi"
 
 export const ServiceState = Schema.Literal("up", "down")

@@ -2,10 +2,10 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
 import { GatewayProbe } from "../gateway/GatewayProbe"
-import { CarabaseApi } from "../http/Api"
+import { CarabaseApi } from "../Api"
 import { DatabaseProbe } from "./DatabaseProbe"
 import { Workspaces } from "../workspaces/Workspaces"
-import { resolveWorkspace } from "../workspaces/WorkspacesHttp"
+import { resolveWorkspace } from "../workspaces/ResolveWorkspace"
 import { Health, VersionInfo } from "./MetaApi"
 import { channelOf, HOST_VERSION } from "./Version"
 

@@ -5,7 +5,7 @@
 import { Effect, Layer } from "effect"
 import { Crypto, type SecretBinding } from "../platform/Crypto"
 import { RlsScope } from "../platform/RlsScope"
-import type { WorkspaceId } from "../workspaces/CurrentWorkspace"
+import type { WorkspaceId } from "../platform/CurrentWorkspace"
 import { Workspaces } from "../workspaces/Workspaces"
 import type { ModelProvider } from "./ModelRoutesApi"
 import * as Repo from "./ModelRoutesRepo"

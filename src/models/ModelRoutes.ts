@@ -17,7 +17,7 @@ import type { Embeddings } from "../gateway/OpenAiClient"
 import { apiBaseOf, type Target } from "../gateway/Target"
 import { Crypto } from "../platform/Crypto"
 import { RlsScope } from "../platform/RlsScope"
-import type { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import {
   ModelRoute,
   ModelRouteInvalid,

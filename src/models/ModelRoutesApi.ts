@@ -12,7 +12,7 @@ import {
   GatewayUnconfigured,
   GatewayUnreachable
 } from "../gateway/GatewayErrors"
-import { bounded, storable } from "../http/TextSchemas"
+import { bounded, storable } from "../schema/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const ModelRole = Schema.Literal("chat", "embeddings", "utility", "utilityHigh")

@@ -1,7 +1,7 @@
 // Handlers of the modelRoutes group.
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
-import { CarabaseApi } from "../http/Api"
+import { CarabaseApi } from "../Api"
 import { ModelRoutes } from "./ModelRoutes"
 
 export const ModelRoutesHttpLive = HttpApiBuilder.group(CarabaseApi, "modelRoutes", (handlers) =>

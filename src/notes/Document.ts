@@ -1,7 +1,17 @@
 // The daily-note document: TipTap JSON, a tree of nodes. Validation keeps every node type, attribute and key it does
 // not know exactly as sent, checks the few things the wire contract fixes, and bounds depth and size, naming the path
-// of the first bad node. Imports only effect: the API declaration (and so the web UI) uses it.
+// of the first bad node. Imports only effect and src/schema: the API declaration (and so the web UI) uses it.
 import { ParseResult, Schema } from "effect"
+import {
+  checkJsonValue,
+  formatPath,
+  isObject,
+  isStorableText,
+  type Path,
+  type Problem,
+  unstorableKey,
+  unstorableText
+} from "../schema/StorableText"
 
 export interface Mark {
   readonly type: string
@@ -22,17 +32,8 @@ export type Document = ReadonlyArray<Node>
 
 /** Levels of nested nodes (a top-level block is level 1). */
 export const MAX_DEPTH = 64
-/** Nesting of plain JSON values inside a node's attributes or unknown keys. */
-export const MAX_VALUE_DEPTH = 32
 /** UTF-8 bytes of the document (or block) as JSON. A stored note never grows past it either. */
 export const MAX_BYTES = 2 * 1024 * 1024
-
-export type Path = ReadonlyArray<string | number>
-
-export interface Problem {
-  readonly path: Path
-  readonly message: string
-}
 
 /** Attributes of a logCard that the contract fixes as strings. */
 export const LOG_CARD_ATTRS = [
@@ -44,25 +45,6 @@ export const LOG_CARD_ATTRS = [
   "abandoned",
   "idempotencyKey"
 ] as const
-
-const isObject = (value: unknown): value is { readonly [key: string]: unknown } =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-
-/** PostgreSQL's jsonb and text refuse NUL and unpaired surrogates: they are a client's mistake, not a server error. */
-const unpairedSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
-
-export const isStorableText = (text: string): boolean => !text.includes("\u0000") && !unpairedSurrogate.test(text)
-
-const unpairedSurrogates = new RegExp(unpairedSurrogate.source, "g")
-
-/** The text with each NUL and unpaired surrogate replaced by U+FFFD, for what is kept as it came (inbound deliveries). */
-export const toStorableText = (text: string): string =>
-  isStorableText(text) ? text : text.replaceAll("\u0000", "\ufffd").replace(unpairedSurrogates, "\ufffd")
-
-export const formatPath = (path: Path): string =>
-  path.length === 0
-    ? "the document"
-    : path.map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? key : `.${key}`)).join("")
 
 /** Size of a value as JSON, in UTF-8 bytes. */
 export const jsonBytes = (value: unknown): number => utf8Length(JSON.stringify(value) ?? "")
@@ -80,42 +62,6 @@ export const utf8Length = (text: string): number => {
   }
   return bytes
 }
-
-/**
- * Checks a plain JSON value (attributes, unknown keys, free-form metadata) for unstorable strings or keys and runaway
- * nesting; the problem's path starts with `path`.
- */
-export const checkJsonValue = (value: unknown, path: Path): Problem | undefined => {
-  const stack: Array<{ value: unknown; path: Path; depth: number }> = [{ value, path, depth: 0 }]
-  while (stack.length > 0) {
-    const item = stack.pop()!
-    if (item.depth > MAX_VALUE_DEPTH) {
-      return { path: item.path, message: `${formatPath(item.path)} nests deeper than ${MAX_VALUE_DEPTH} levels` }
-    }
-    if (typeof item.value === "string") {
-      if (!isStorableText(item.value)) return unstorableText(item.path)
-    } else if (Array.isArray(item.value)) {
-      item.value.forEach((child, i) => stack.push({ value: child, path: [...item.path, i], depth: item.depth + 1 }))
-    } else if (isObject(item.value)) {
-      for (const [key, child] of Object.entries(item.value)) {
-        if (!isStorableText(key)) return unstorableKey(item.path)
-        stack.push({ value: child, path: [...item.path, key], depth: item.depth + 1 })
-      }
-    }
-  }
-  return undefined
-}
-
-/** Why text PostgreSQL cannot hold is refused, naming where it was (a field, or a path into a document). */
-export const unstorableMessage = (place: string) =>
-  `${place} contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored`
-
-const unstorableText = (path: Path): Problem => ({ path, message: unstorableMessage(formatPath(path)) })
-
-const unstorableKey = (path: Path): Problem => ({
-  path,
-  message: `${formatPath(path)} has a key with a NUL character or an unpaired UTF-16 surrogate, which cannot be stored`
-})
 
 const at = (path: Path, message: string): Problem => ({ path, message: `node ${formatPath(path)}: ${message}` })
 

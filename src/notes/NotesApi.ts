@@ -3,7 +3,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
-import { bounded, storable } from "../http/TextSchemas"
+import { bounded, storable } from "../schema/TextSchemas"
 import { Block, DocumentState } from "./Document"
 import { normalizeTag } from "./LogCard"
 import { NoteDate, noteDateField } from "./NoteDate"

@@ -1,7 +1,7 @@
 // Handlers of the daily-notes group: each one translates the request for the Notes service.
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
-import { CarabaseApi } from "../http/Api"
+import { CarabaseApi } from "../Api"
 import { Notes } from "./Notes"
 
 export const NotesHttpLive = HttpApiBuilder.group(CarabaseApi, "notes", (handlers) =>

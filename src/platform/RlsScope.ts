@@ -7,7 +7,7 @@ import { SqlClient, type Statement } from "@effect/sql"
 import { SqlError } from "@effect/sql/SqlError"
 import { Context, Effect, Exit, Layer, Option, Predicate, Scope } from "effect"
 import type pg from "pg"
-import { CurrentWorkspace, type WorkspaceId } from "../workspaces/CurrentWorkspace"
+import { CurrentWorkspace, type WorkspaceId } from "./CurrentWorkspace"
 import { AppDb, AppPool, appRowTransform } from "./Db"
 import { queryAsWorkspace } from "./ScopedQuery"
 

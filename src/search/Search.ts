@@ -9,7 +9,7 @@ import { resolveEmbedder } from "../embeddings/ActiveEmbedder"
 import { Embedder, toVectorLiteral, type EmbedderShape } from "../embeddings/Embedder"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
-import type { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import type { SearchKind, SearchResult } from "./SearchApi"
 
 export interface SearchRequest {

@@ -2,7 +2,7 @@
 // @effect/platform and the shared text schemas of the notes declaration.
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
-import { bounded } from "../http/TextSchemas"
+import { bounded } from "../schema/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const SearchKind = Schema.Literal("note", "memory", "folio_commit", "artifact")

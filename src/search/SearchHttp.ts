@@ -1,7 +1,7 @@
 // Handlers of the search group.
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
-import { CarabaseApi } from "../http/Api"
+import { CarabaseApi } from "../Api"
 import { Search } from "./Search"
 
 const DEFAULT_LIMIT = 5

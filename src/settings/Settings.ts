@@ -2,7 +2,7 @@
 import { Context, Effect, Layer, Schema } from "effect"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
-import type { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { WorkspaceSettings } from "./SettingsApi"
 
 export interface SettingsShape {

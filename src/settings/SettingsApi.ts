@@ -2,7 +2,7 @@
 // check for storable JSON.
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
-import { storableJson } from "../http/TextSchemas"
+import { storableJson } from "../schema/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 /**

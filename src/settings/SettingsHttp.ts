@@ -1,7 +1,7 @@
 // Handlers of the settings group.
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
-import { CarabaseApi } from "../http/Api"
+import { CarabaseApi } from "../Api"
 import { Settings } from "./Settings"
 
 export const SettingsHttpLive = HttpApiBuilder.group(CarabaseApi, "settings", (handlers) =>

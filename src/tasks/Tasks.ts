@@ -5,7 +5,7 @@ import type { NoteTooLarge } from "../notes/NotesApi"
 import { makeLogCard, normalizeTags } from "../notes/LogCard"
 import type { NoteDate } from "../notes/NoteDate"
 import { Notes } from "../notes/Notes"
-import type { CurrentWorkspace } from "../workspaces/CurrentWorkspace"
+import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { byListOrder, collectTasks, countTasks, matches, setChecked, taskId, type TaskItem } from "./TaskItems"
 import { TaskNotFound } from "./TasksApi"
 

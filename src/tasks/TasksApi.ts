@@ -3,7 +3,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
-import { bounded } from "../http/TextSchemas"
+import { bounded } from "../schema/TextSchemas"
 import { FolioName, NoteTooLarge, optionalField, TagNames } from "../notes/NotesApi"
 import { isCalendarDate, NoteDate, noteDateField } from "../notes/NoteDate"
 

@@ -1,7 +1,7 @@
 // Handlers of the tasks group: translate query and body shapes (either toggle form) for the Tasks service.
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
-import { CarabaseApi } from "../http/Api"
+import { CarabaseApi } from "../Api"
 import type { NoteDate } from "../notes/NoteDate"
 import { parseTaskId } from "./TaskItems"
 import { Tasks } from "./Tasks"

@@ -1,4 +1,4 @@
-// The UI's only way to the API: the client derived from the server's HttpApi declaration (src/http/Api.ts), with the
+// The UI's only way to the API: the client derived from the server's HttpApi declaration (src/Api.ts), with the
 // chosen workspace sent as x-workspace-id. Failures come back as the server's own message.
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpApiClient from "@effect/platform/HttpApiClient"
@@ -9,7 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { CarabaseApi } from "../http/Api"
+import { CarabaseApi } from "../Api"
 
 const WORKSPACE_KEY = "carabase.workspace"
 

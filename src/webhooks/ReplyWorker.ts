@@ -9,7 +9,7 @@ import { Effect, Layer, Schedule } from "effect"
 import { Channels, type ClaimedEvent } from "../channels/Channels"
 import { Gateway } from "../gateway/Gateway"
 import { Notes } from "../notes/Notes"
-import { CurrentWorkspace, type WorkspaceId } from "../workspaces/CurrentWorkspace"
+import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
 import { Workspaces } from "../workspaces/Workspaces"
 import { outboundConfig, sendReply } from "./Outbound"
 

@@ -4,7 +4,7 @@ import { SqlSchema } from "@effect/sql"
 import { Context, Effect, Layer, Schema } from "effect"
 import { AppDb } from "../platform/Db"
 import * as TtlCache from "../platform/TtlCache"
-import { WorkspaceId } from "./CurrentWorkspace"
+import { WorkspaceId } from "../platform/CurrentWorkspace"
 import { Workspace } from "./WorkspacesApi"
 
 export interface WorkspacesShape {

@@ -2,8 +2,8 @@
 // effect, @effect/platform and the shared text schemas (the web UI bundles it).
 import { HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { bounded } from "../http/TextSchemas"
-import { CurrentWorkspace, WorkspaceId } from "./CurrentWorkspace"
+import { bounded } from "../schema/TextSchemas"
+import { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
 
 export class Workspace extends Schema.Class<Workspace>("Workspace")({
   id: WorkspaceId,

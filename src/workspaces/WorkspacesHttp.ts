@@ -1,10 +1,10 @@
 // Handlers of the workspaces group and the live workspace middleware.
 import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
-import { Effect, Layer, Schema } from "effect"
-import { CarabaseApi } from "../http/Api"
-import { WorkspaceId } from "./CurrentWorkspace"
+import { Effect, Layer } from "effect"
+import { CarabaseApi } from "../Api"
+import { resolveWorkspace } from "./ResolveWorkspace"
 import { Workspaces } from "./Workspaces"
-import { WorkspaceHeaderInvalid, WorkspaceMiddleware, WorkspaceNotFound } from "./WorkspacesApi"
+import { WorkspaceHeaderInvalid, WorkspaceMiddleware } from "./WorkspacesApi"
 
 export const WorkspacesHttpLive = HttpApiBuilder.group(CarabaseApi, "workspaces", (handlers) =>
   Effect.gen(function* () {
@@ -14,8 +14,6 @@ export const WorkspacesHttpLive = HttpApiBuilder.group(CarabaseApi, "workspaces"
       .handle("list", () => Effect.map(workspaces.list, (list) => ({ workspaces: list })))
   })
 )
-
-const decodeWorkspaceId = Schema.decodeUnknownOption(WorkspaceId)
 
 /**
  * `?workspace=<uuid>`: for GET streams whose clients cannot set headers (EventSource). Never for a write: a URL is
@@ -38,23 +36,6 @@ const workspaceOf = (request: HttpServerRequest.HttpServerRequest) =>
       })
     }
     return undefined
-  })
-
-/** Resolves an `x-workspace-id` value: missing or not a UUID is 400, an unknown workspace 404. */
-export const resolveWorkspace = (header: string | undefined) =>
-  Effect.gen(function* () {
-    const workspaces = yield* Workspaces
-    if (header === undefined || header.trim() === "") {
-      return yield* new WorkspaceHeaderInvalid({ message: "missing x-workspace-id header: send the workspace's id" })
-    }
-    const id = decodeWorkspaceId(header.trim().toLowerCase())
-    if (id._tag === "None") {
-      return yield* new WorkspaceHeaderInvalid({ message: "x-workspace-id must be a UUID" })
-    }
-    if (!(yield* workspaces.exists(id.value))) {
-      return yield* new WorkspaceNotFound({ message: `workspace ${id.value} does not exist` })
-    }
-    return id.value
   })
 
 export const WorkspaceMiddlewareLive = Layer.effect(

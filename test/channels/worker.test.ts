@@ -9,7 +9,7 @@ import type { InboundEvent } from "../../src/channels/InboundPayload"
 import * as Crypto from "../../src/platform/Crypto"
 import { appLayerFor } from "../../src/platform/Db"
 import * as RlsScope from "../../src/platform/RlsScope"
-import { CurrentWorkspace, type WorkspaceId } from "../../src/workspaces/CurrentWorkspace"
+import { CurrentWorkspace, type WorkspaceId } from "../../src/platform/CurrentWorkspace"
 import { connect, createDatabase, type TestDatabase } from "../support/database"
 
 let db: TestDatabase

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Either, Layer, Option } from "effect"
 import { AppDb, appLayerFor } from "../../src/platform/Db"
 import { RlsScope, layer as RlsScopeLayer } from "../../src/platform/RlsScope"
-import { CurrentWorkspace, type WorkspaceId } from "../../src/workspaces/CurrentWorkspace"
+import { CurrentWorkspace, type WorkspaceId } from "../../src/platform/CurrentWorkspace"
 import { connect, createDatabase, type TestDatabase } from "../support/database"
 
 let db: TestDatabase

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "@effect/vitest"
 import type { HttpApiEndpoint } from "@effect/platform"
 import { HttpApi, HttpApiSchema } from "@effect/platform"
 import { Either, Option, ParseResult, Schema, SchemaAST } from "effect"
-import { CarabaseApi } from "../../src/http/Api"
+import { CarabaseApi } from "../../src/Api"
 import { createWorkspace, hostSuite } from "../support/hostSuite"
 
 type Path = ReadonlyArray<string | number>

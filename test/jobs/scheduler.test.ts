@@ -11,7 +11,7 @@ import * as Scheduler from "../../src/jobs/Scheduler"
 import * as Db from "../../src/platform/Db"
 import { HostEnv } from "../../src/platform/HostEnv"
 import * as RlsScope from "../../src/platform/RlsScope"
-import { CurrentWorkspace } from "../../src/workspaces/CurrentWorkspace"
+import { CurrentWorkspace } from "../../src/platform/CurrentWorkspace"
 import * as Workspaces from "../../src/workspaces/Workspaces"
 import { connect, createDatabase, type TestDatabase } from "../support/database"
 

@@ -7,7 +7,7 @@ import { Effect, Exit, Layer, Queue, type Scope } from "effect"
 import { type ChangeNotice, LiveUpdates, layer as LiveUpdatesLayer } from "../../src/live/LiveUpdates"
 import { AppDb, appLayerFor } from "../../src/platform/Db"
 import { RlsScope, layer as RlsScopeLayer } from "../../src/platform/RlsScope"
-import { CurrentWorkspace, type WorkspaceId } from "../../src/workspaces/CurrentWorkspace"
+import { CurrentWorkspace, type WorkspaceId } from "../../src/platform/CurrentWorkspace"
 import { connect, createDatabase, type TestDatabase } from "../support/database"
 
 let db: TestDatabase

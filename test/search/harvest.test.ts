@@ -8,7 +8,7 @@ import { chunkText } from "../../src/harvest/Chunker"
 import * as Harvest from "../../src/harvest/Harvest"
 import { appLayerFor } from "../../src/platform/Db"
 import * as RlsScope from "../../src/platform/RlsScope"
-import type { WorkspaceId } from "../../src/workspaces/CurrentWorkspace"
+import type { WorkspaceId } from "../../src/platform/CurrentWorkspace"
 import { connect, createDatabase, type TestDatabase } from "../support/database"
 
 let db: TestDatabase

@@ -9,7 +9,7 @@ import * as os from "node:os"
 import type { HttpApiEndpoint } from "@effect/platform"
 import { HttpApi } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { CarabaseApi } from "../../src/http/Api"
+import { CarabaseApi } from "../../src/Api"
 import { call, createWorkspace, hostSuite } from "../support/hostSuite"
 import { rssMb } from "../support/rss"
 

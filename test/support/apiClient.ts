@@ -1,7 +1,7 @@
 // The typed client derived from the API declaration, as the web UI uses it. `workspaceId` adds x-workspace-id.
 import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { Effect } from "effect"
-import { CarabaseApi } from "../../src/http/Api"
+import { CarabaseApi } from "../../src/Api"
 
 export const client = (baseUrl: string, workspaceId?: string) =>
   HttpApiClient.make(CarabaseApi, {

@@ -5,7 +5,7 @@ import { Gateway } from "../../gateway/Gateway"
 import { hasIdempotencyKey } from "../../notes/LogCard"
 import { dayBefore } from "../../notes/NoteDate"
 import { Notes } from "../../notes/Notes"
-import { CurrentWorkspace } from "../../workspaces/CurrentWorkspace"
+import { CurrentWorkspace } from "../../platform/CurrentWorkspace"
 import { JobError, type JobBody } from "../JobBody"
 import { ask, settle } from "./AskGateway"
 

@@ -8,7 +8,7 @@ import { dayBefore } from "../../notes/NoteDate"
 import { Notes } from "../../notes/Notes"
 import { AppDb } from "../../platform/Db"
 import { RlsScope } from "../../platform/RlsScope"
-import { CurrentWorkspace } from "../../workspaces/CurrentWorkspace"
+import { CurrentWorkspace } from "../../platform/CurrentWorkspace"
 import type { JobBody } from "../JobBody"
 import { ask, settle } from "./AskGateway"
 

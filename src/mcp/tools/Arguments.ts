@@ -3,7 +3,7 @@
 // params naming it, with the HTTP API's own check and words, never a failure inside the host. Every free-text argument
 // takes it, the few only compared in memory too, so none starts reaching the database unchecked.
 import { Schema } from "effect"
-import { storable } from "../../http/TextSchemas"
+import { storable } from "../../schema/TextSchemas"
 import { noteDateField } from "../../notes/NoteDate"
 
 /** A string argument PostgreSQL can store; the refusal names `argument`. Published as a plain JSON Schema string. */

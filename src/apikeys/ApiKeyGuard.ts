@@ -4,7 +4,7 @@
 // device token). Off by default: the network is the trust boundary.
 import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect } from "effect"
-import { ApiKeys, apiKeysRequired } from "../apikeys/ApiKeys"
+import { ApiKeys, apiKeysRequired } from "./ApiKeys"
 
 const EXEMPT = [
   /^\/api\/v1\/health\/?$/,

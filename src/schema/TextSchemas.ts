@@ -1,8 +1,8 @@
 // Text that PostgreSQL can store, as request schemas share it: text and jsonb refuse the NUL character, and JSON with
 // an unpaired UTF-16 surrogate does not survive; a field holding either is a 400 naming the field, never a 500 from
-// the database. Imports only effect and the pure document checks (the web UI bundles the declarations).
+// the database. Imports only effect and the storable-text checks beside it (the web UI bundles the declarations).
 import { Schema } from "effect"
-import { checkJsonValue, isStorableText, unstorableMessage } from "../notes/Document"
+import { checkJsonValue, isStorableText, unstorableMessage } from "./StorableText"
 
 export const storable = (field: string) =>
   Schema.filter<Schema.Schema<string>>(isStorableText, {

@@ -1,0 +1,25 @@
+// Which workspace a request names: the one rule the workspace middleware, the MCP endpoints and the health route all
+// apply to an `x-workspace-id` value (or its `?workspace=` stand-in), so no face holds its own copy.
+import { Effect, Schema } from "effect"
+import { WorkspaceId } from "../platform/CurrentWorkspace"
+import { Workspaces } from "./Workspaces"
+import { WorkspaceHeaderInvalid, WorkspaceNotFound } from "./WorkspacesApi"
+
+const decodeWorkspaceId = Schema.decodeUnknownOption(WorkspaceId)
+
+/** Resolves an `x-workspace-id` value: missing or not a UUID is 400, an unknown workspace 404. */
+export const resolveWorkspace = (header: string | undefined) =>
+  Effect.gen(function* () {
+    const workspaces = yield* Workspaces
+    if (header === undefined || header.trim() === "") {
+      return yield* new WorkspaceHeaderInvalid({ message: "missing x-workspace-id header: send the workspace's id" })
+    }
+    const id = decodeWorkspaceId(header.trim().toLowerCase())
+    if (id._tag === "None") {
+      return yield* new WorkspaceHeaderInvalid({ message: "x-workspace-id must be a UUID" })
+    }
+    if (!(yield* workspaces.exists(id.value))) {
+      return yield* new WorkspaceNotFound({ message: `workspace ${id.value} does not exist` })
+    }
+    return id.value
+  })
