@@ -224,13 +224,21 @@ export const SyncRulesPage = () => {
   const [rows, setRows] = useState<ReadonlyArray<Row>>([])
   const [saved, setSaved] = useState<string>()
   const [loadError, setLoadError] = useState<string>()
+  // The integration whose rules `rows` holds: until they have loaded there is no form, so rules typed in meanwhile
+  // cannot be wiped by the answer arriving (or saved over rules the page never showed).
+  const [loadedFor, setLoadedFor] = useState<string>()
 
   useEffect(() => {
     let current = true
     setSaved(undefined)
     setLoadError(undefined)
+    setLoadedFor(undefined)
     call((api) => api.syncRules.get({ path: { integration } })).then(
-      (answer) => current && setRows(answer.rules.map(row)),
+      (answer) => {
+        if (!current) return
+        setRows(answer.rules.map(row))
+        setLoadedFor(integration)
+      },
       (failure: unknown) => current && setLoadError(errorText(failure))
     )
     return () => {
@@ -246,7 +254,9 @@ export const SyncRulesPage = () => {
         Rules run in order on every harvested item; each matching rule routes it to folios and tags, into the graph and
         onto the day&apos;s timeline. Empty fields are left out.
       </p>
-      <Loading when={integrations.loading && integrations.data === undefined} />
+      <Loading
+        when={(integrations.loading && integrations.data === undefined) || (loadedFor !== integration && !loadError)}
+      />
       <ErrorMessage message={integrations.error ?? loadError} />
       <Select
         label="Integration"
@@ -254,39 +264,43 @@ export const SyncRulesPage = () => {
         options={integrations.data ?? ["github"]}
         onValue={setIntegration}
       />
-      <Form
-        label={`Sync rules of ${integration}`}
-        submitLabel="Save rules"
-        submit={async () => {
-          setSaved(undefined)
-          const input = validate(SyncRulesDocument, { rules: rows.map((r) => fromRaw(RULE_FORM, r.raw) ?? {}) })
-          if (!input.ok) return input.message
-          const answer = await call((api) => api.syncRules.put({ path: { integration }, payload: input.value }))
-          setRows(answer.rules.map(row))
-          setSaved(`Saved ${answer.rules.length} rule${answer.rules.length === 1 ? "" : "s"} for ${answer.integration}`)
-        }}
-      >
-        {rows.length === 0 ? <p>No rules: every item is harvested without routing.</p> : null}
-        {rows.map((r, index) => (
-          <fieldset key={r.key} class="card" aria-label={`rule ${index + 1}`}>
-            <legend>Rule {index + 1}</legend>
-            <StructFields
-              node={RULE_FORM}
-              raw={r.raw}
-              onRaw={(raw) => setRows(rows.map((other) => (other.key === r.key ? { key: r.key, raw } : other)))}
-              prefix={`Rule ${index + 1} `}
-            />
-            <button type="button" class="secondary" onClick={() => setRows(rows.filter((other) => other !== r))}>
-              Remove rule {index + 1}
+      {loadedFor !== integration ? null : (
+        <Form
+          label={`Sync rules of ${integration}`}
+          submitLabel="Save rules"
+          submit={async () => {
+            setSaved(undefined)
+            const input = validate(SyncRulesDocument, { rules: rows.map((r) => fromRaw(RULE_FORM, r.raw) ?? {}) })
+            if (!input.ok) return input.message
+            const answer = await call((api) => api.syncRules.put({ path: { integration }, payload: input.value }))
+            setRows(answer.rules.map(row))
+            setSaved(
+              `Saved ${answer.rules.length} rule${answer.rules.length === 1 ? "" : "s"} for ${answer.integration}`
+            )
+          }}
+        >
+          {rows.length === 0 ? <p>No rules: every item is harvested without routing.</p> : null}
+          {rows.map((r, index) => (
+            <fieldset key={r.key} class="card" aria-label={`rule ${index + 1}`}>
+              <legend>Rule {index + 1}</legend>
+              <StructFields
+                node={RULE_FORM}
+                raw={r.raw}
+                onRaw={(raw) => setRows(rows.map((other) => (other.key === r.key ? { key: r.key, raw } : other)))}
+                prefix={`Rule ${index + 1} `}
+              />
+              <button type="button" class="secondary" onClick={() => setRows(rows.filter((other) => other !== r))}>
+                Remove rule {index + 1}
+              </button>
+            </fieldset>
+          ))}
+          <p>
+            <button type="button" class="secondary" onClick={() => setRows([...rows, row({})])}>
+              Add a rule
             </button>
-          </fieldset>
-        ))}
-        <p>
-          <button type="button" class="secondary" onClick={() => setRows([...rows, row({})])}>
-            Add a rule
-          </button>
-        </p>
-      </Form>
+          </p>
+        </Form>
+      )}
       {saved === undefined ? null : (
         <p class="card" role="status">
           {saved}
