@@ -2,6 +2,7 @@
 // hypothesis checking. They call the Search, Memories, Artifacts, Notes and Graph services.
 import { Effect, Schema } from "effect"
 import { Artifacts } from "../../artifacts/Artifacts"
+import { Graph } from "../../graph/Graph"
 import { fold } from "../../curation/AliasMatching"
 import { plainText } from "../../folios/FolioEntries"
 import { Memories } from "../../memories/Memories"
@@ -13,7 +14,7 @@ import { judge, RULE } from "../Hypothesis"
 import { routeQuery, ROUTING_RULE } from "../QueryRouter"
 import { ADDITIVE, READ_ONLY, tool } from "../Tool"
 import { dayArg, textArg } from "./Arguments"
-import { entityCandidates, walkGraph } from "./GraphTools"
+import { walkGraph } from "./GraphTools"
 import { entityByReference, failWith } from "./Resolve"
 
 const queryArg = (argument: string) => textArg(argument).pipe(Schema.minLength(1), Schema.maxLength(1000))
@@ -173,7 +174,7 @@ export const searchTools = [
     annotations: READ_ONLY,
     run: ({ query, limit }) =>
       Effect.gen(function* () {
-        const [entity] = yield* entityCandidates(query, undefined, 1)
+        const [entity] = yield* Effect.flatMap(Graph, (graph) => graph.candidatesIn(query, { limit: 1 }))
         const route = routeQuery(query, entity !== undefined)
         if (route === "graph") {
           return { route, rule: ROUTING_RULE, graph: yield* walkGraph(entity!.id, 2, 0, undefined) }
