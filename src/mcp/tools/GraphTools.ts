@@ -9,17 +9,6 @@ import { entityByReference, failWith } from "./Resolve"
 const entityRef = (argument: string) =>
   textArg(argument).pipe(Schema.minLength(1)).annotations({ description: "an entity's id or name" })
 
-/** carabase_search_graph's walk: the entity named (id or name), then the Graph service's one-query walk. */
-export const walkGraph = (
-  start: string,
-  depth: number,
-  minConfidence: number,
-  sourceKinds: ReadonlyArray<SourceKind> | undefined
-) =>
-  Effect.flatMap(Graph, (graph) =>
-    failWith(Effect.flatMap(graph.entityIdOf(start), (id) => graph.walk(id, { depth, minConfidence, sourceKinds })))
-  )
-
 export const graphTools = [
   tool({
     name: "list_entities",
@@ -54,7 +43,14 @@ export const graphTools = [
       source_kinds: Schema.optional(Schema.Array(SourceKind))
     }),
     annotations: READ_ONLY,
-    run: (args) => walkGraph(args.start_entity, args.depth ?? 2, args.min_confidence ?? 0, args.source_kinds)
+    run: ({ depth, min_confidence, source_kinds, start_entity }) =>
+      Effect.flatMap(Graph, (graph) =>
+        failWith(
+          Effect.flatMap(graph.entityIdOf(start_entity), (id) =>
+            graph.walk(id, { depth: depth ?? 2, minConfidence: min_confidence ?? 0, sourceKinds: source_kinds })
+          )
+        )
+      )
   }),
   tool({
     name: "carabase_find_entity_candidates",
