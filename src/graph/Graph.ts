@@ -1,6 +1,6 @@
 // The knowledge-graph service: entities with aliases and canonical links (never a loop), and typed edges whose
-// endpoints must exist in the same workspace. Every call runs in the current workspace's RLS scope; writes announce
-// themselves on LiveUpdates once committed.
+// endpoints must exist in the same workspace; entities found by id or name or in a text, and walks over the edges.
+// Every call runs in the current workspace's RLS scope; writes announce themselves on LiveUpdates once committed.
 import type { SqlError } from "@effect/sql"
 import { Context, Effect, Layer, Option } from "effect"
 import { fold } from "../curation/AliasMatching"
