@@ -3,7 +3,7 @@
 // each routed folio and, when asked, logged onto the day's note, both only when the item is new.
 import { Context, Effect, Layer, Schema } from "effect"
 import { Folios } from "../folios/Folios"
-import { InjectRequest } from "../notes/NotesApi"
+import { InjectLogEntry } from "../notes/NotesApi"
 import { Notes } from "../notes/Notes"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
@@ -47,7 +47,8 @@ const Row = Schema.Struct({
 })
 
 const decodeRows = Schema.decodeUnknown(Schema.Array(Row))
-const decodeInject = Schema.decodeUnknownEither(InjectRequest)
+/** A harvested item becomes a log entry only if it would pass as the REST body does (bounded, storable text). */
+const decodeInject = Schema.decodeUnknownEither(InjectLogEntry)
 
 export const layer = Layer.effect(
   SyncRouting,
@@ -112,7 +113,7 @@ export const layer = Layer.effect(
         })
         if (request._tag === "Left") return yield* Effect.logWarning("sync: the timeline entry is not valid; skipped")
         yield* notes
-          .inject(request.right)
+          .appendLogEntry(request.right)
           .pipe(Effect.catchAll((error) => Effect.logWarning("sync: the timeline entry was not written", error)))
       })
 

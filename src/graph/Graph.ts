@@ -1,8 +1,9 @@
 // The knowledge-graph service: entities with aliases and canonical links (never a loop), and typed edges whose
-// endpoints must exist in the same workspace. Every call runs in the current workspace's RLS scope; writes announce
-// themselves on LiveUpdates once committed.
+// endpoints must exist in the same workspace; entities found by id or name or in a text, and walks over the edges.
+// Every call runs in the current workspace's RLS scope; writes announce themselves on LiveUpdates once committed.
 import type { SqlError } from "@effect/sql"
 import { Context, Effect, Layer, Option } from "effect"
+import { fold } from "../curation/AliasMatching"
 import { LiveUpdates } from "../live/LiveUpdates"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
@@ -15,15 +16,53 @@ import {
   type EntityChanges,
   type EntityDetail,
   type EntityQuery,
+  type EntityType,
+  type GraphWalk,
   type NewEdge,
-  type NewEntity
+  type NewEntity,
+  type SourceKind
 } from "./GraphApi"
 import * as GraphRepo from "./GraphRepo"
+
+export interface WalkOptions {
+  /** Hops from the start (0: the start alone). */
+  readonly depth: number
+  /** Only edges at least this sure are followed. */
+  readonly minConfidence: number
+  /** Only edges of these kinds are followed; undefined: any kind. */
+  readonly sourceKinds?: ReadonlyArray<SourceKind> | undefined
+}
+
+/** An entity a text names, and how: by its name (1), an alias (0.9) or a surname alone (0.5). */
+export interface EntityCandidate {
+  readonly id: string
+  readonly name: string
+  readonly type: EntityType
+  readonly aliases: ReadonlyArray<string>
+  readonly score: number
+}
+
+/** A walk stops adding entities at this many, the start included. */
+export const MAX_WALK_NODES = 200
 
 export interface GraphShape {
   /** Ordered by name, or by match quality when searching (exact, prefix, substring; names before aliases). */
   readonly listEntities: (query: EntityQuery) => Effect.Effect<ReadonlyArray<Entity>, never, CurrentWorkspace>
   readonly getEntity: (id: string) => Effect.Effect<EntityDetail, EntityNotFound, CurrentWorkspace>
+  /**
+   * An entity's id from a reference as a person or an agent writes it: its id (taken as given; the read that uses it
+   * reports a missing one), or a name or alias (the best match).
+   */
+  readonly entityIdOf: (reference: string) => Effect.Effect<string, EntityNotFound, CurrentWorkspace>
+  /** The entity a reference (id, name or alias) names, with its edges. */
+  readonly resolveEntity: (reference: string) => Effect.Effect<EntityDetail, EntityNotFound, CurrentWorkspace>
+  /** Breadth-first from an entity over the edges that pass the filters, in one query. */
+  readonly walk: (start: string, options: WalkOptions) => Effect.Effect<GraphWalk, EntityNotFound, CurrentWorkspace>
+  /** Known entities a text mentions as whole words, ignoring case and accents; best first, then by name. */
+  readonly candidatesIn: (
+    text: string,
+    options: { readonly type?: EntityType | undefined; readonly limit: number }
+  ) => Effect.Effect<ReadonlyArray<EntityCandidate>, never, CurrentWorkspace>
   readonly createEntity: (input: NewEntity) => Effect.Effect<Entity, never, CurrentWorkspace>
   readonly updateEntity: (
     id: string,
@@ -76,6 +115,8 @@ const distinctNames = (names: ReadonlyArray<string>) => {
   })
 }
 
+const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value.trim())
+
 const foreignKeyEnd = (error: SqlError.SqlError): "source" | "target" | undefined => {
   const cause = error.cause as { code?: unknown; constraint?: unknown } | undefined
   if (cause?.code !== "23503") return undefined
@@ -105,6 +146,52 @@ export const layer = Layer.effect(
           })
         )
         .pipe(Effect.catchTag("SqlError", Effect.die))
+    })
+
+    const entityIdOf = Effect.fn("Graph.entityIdOf")(function* (reference: string) {
+      if (isUuid(reference)) return reference.trim().toLowerCase()
+      const [best] = yield* listEntities({ search: reference.trim(), limit: 1 })
+      if (best === undefined) return yield* new EntityNotFound({ message: `no entity matches "${reference}"` })
+      return best.id
+    })
+
+    const resolveEntity = (reference: string) => Effect.flatMap(entityIdOf(reference), getEntity)
+
+    const walk = Effect.fn("Graph.walk")(function* (start: string, options: WalkOptions) {
+      const found = yield* repo
+        .walk({
+          start,
+          depth: options.depth,
+          minConfidence: options.minConfidence,
+          sourceKinds: options.sourceKinds ?? null,
+          maxNodes: MAX_WALK_NODES
+        })
+        .pipe(Effect.orDie)
+      return yield* orNotFound(start)(found)
+    })
+
+    const candidatesIn = Effect.fn("Graph.candidatesIn")(function* (
+      text: string,
+      options: { readonly type?: EntityType | undefined; readonly limit: number }
+    ) {
+      const haystack = ` ${fold(text)} `
+      const contains = (needle: string) => needle !== "" && haystack.includes(` ${fold(needle)} `)
+      const entities = yield* listEntities({ type: options.type, limit: 500 })
+      return entities
+        .map((entity): EntityCandidate => {
+          const surname = entity.name.trim().split(/\s+/).length > 1 ? entity.name.trim().split(/\s+/).at(-1)! : ""
+          const score = contains(entity.name)
+            ? 1
+            : entity.aliases.some(contains)
+              ? 0.9
+              : surname.length > 2 && contains(surname)
+                ? 0.5
+                : 0
+          return { id: entity.id, name: entity.name, type: entity.type, aliases: entity.aliases, score }
+        })
+        .filter((candidate) => candidate.score > 0)
+        .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name))
+        .slice(0, options.limit)
     })
 
     const createEntity = Effect.fn("Graph.createEntity")(function* (input: NewEntity) {
@@ -223,6 +310,10 @@ export const layer = Layer.effect(
     return {
       listEntities,
       getEntity,
+      entityIdOf,
+      resolveEntity,
+      walk,
+      candidatesIn,
       createEntity,
       updateEntity,
       createEdge,

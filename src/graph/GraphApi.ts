@@ -66,6 +66,26 @@ export type EntityEdge = typeof EntityEdge.Type
 export const EntityDetail = Schema.Struct({ ...Entity.fields, edges: Schema.Array(EntityEdge) })
 export type EntityDetail = typeof EntityDetail.Type
 
+/**
+ * A walk from one entity: the entities reached (`depth` hops away, in the order reached) and the edges followed from
+ * the entities it went on from.
+ */
+export const GraphWalk = Schema.Struct({
+  start: Schema.Struct({ id: Schema.UUID, name: Schema.String, type: EntityType }),
+  nodes: Schema.Array(Schema.Struct({ id: Schema.UUID, name: Schema.String, type: EntityType, depth: Schema.Int })),
+  edges: Schema.Array(
+    Schema.Struct({
+      id: Schema.UUID,
+      sourceId: Schema.UUID,
+      targetId: Schema.UUID,
+      type: Schema.String,
+      sourceKind: SourceKind,
+      confidence: Schema.Number
+    })
+  )
+})
+export type GraphWalk = typeof GraphWalk.Type
+
 export const NewEntity = Schema.Struct({
   name: EntityName,
   type: EntityType,

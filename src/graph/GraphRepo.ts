@@ -5,7 +5,7 @@ import type { Fragment } from "@effect/sql/Statement"
 import { Effect, Schema } from "effect"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
-import { Edge, Entity, EntityEdge, EntityType, SourceKind } from "./GraphApi"
+import { Edge, Entity, EntityEdge, EntityType, GraphWalk, SourceKind } from "./GraphApi"
 
 const EntityRow = Schema.Struct({
   ...Entity.fields,
@@ -170,6 +170,88 @@ export const make = Effect.gen(function* () {
     `
   })
 
+  const WalkRequest = Schema.Struct({
+    start: Schema.UUID,
+    depth: Schema.Int,
+    minConfidence: Schema.Number,
+    sourceKinds: Schema.NullOr(Schema.Array(SourceKind)),
+    maxNodes: Schema.Int
+  })
+
+  /**
+   * Breadth-first, in one statement. Each level is one row holding its frontier, in the order reached, and every
+   * entity seen so far, so an entity is reached once, at its least depth, and a cycle cannot loop. An entity is
+   * reached first through the earliest frontier entity, then the oldest edge (an entity's edges in created order);
+   * past `maxNodes` no entity is added, though the edges to it still are. Edges come in the order first followed.
+   */
+  const walk = SqlSchema.findOne({
+    Request: WalkRequest,
+    Result: GraphWalk,
+    execute: ({ depth, maxNodes, minConfidence, sourceKinds, start }) => {
+      // Compared as the decimal the client reads (pg prints a real by its shortest form): 0.95 stored as a real is
+      // 0.949999988 as a double, and a walk with min_confidence 0.95 must keep it.
+      const passes = sql`ed.confidence::text::float8 >= ${minConfidence}
+        and (${sourceKinds}::text[] is null or ed.source_kind = any(${sourceKinds}::text[]))`
+      return rls.rows(sql`
+        with recursive levels (depth, frontier, seen) as (
+          select 0, array[s.id], array[s.id] from entities s where s.id = ${start}::uuid
+          union all
+          select l.depth + 1, step.ids, l.seen || step.ids
+          from levels l
+          cross join lateral (
+            select coalesce(
+              (array_agg(found.other order by found.at, found.created_at, found.id))[1:${maxNodes} - cardinality(l.seen)],
+              '{}'
+            ) as ids
+            from (
+              select distinct on (o.other) o.other, f.at, ed.created_at, ed.id
+              from unnest(l.frontier) with ordinality f(node, at)
+              join edges ed on ed.source_id = f.node or ed.target_id = f.node
+              cross join lateral (
+                select case when ed.source_id = f.node then ed.target_id else ed.source_id end as other
+              ) o
+              where ${passes} and o.other <> all(l.seen)
+              order by o.other, f.at, ed.created_at, ed.id
+            ) found
+          ) step
+          where l.depth < ${depth} and cardinality(l.frontier) > 0
+        ),
+        reached as (
+          select f.node as id, l.depth, row_number() over (order by l.depth, f.at) as rank
+          from levels l cross join unnest(l.frontier) with ordinality f(node, at)
+        ),
+        followed as (
+          select ed.id, min(r.rank) as rank
+          from reached r join edges ed on ed.source_id = r.id or ed.target_id = r.id
+          where r.depth < ${depth} and ${passes}
+          group by ed.id
+        )
+        select
+          json_build_object('id', s.id, 'name', s.name, 'type', s.type) as start,
+          (
+            select coalesce(
+              json_agg(json_build_object('id', e.id, 'name', e.name, 'type', e.type, 'depth', r.depth) order by r.rank),
+              '[]'
+            )
+            from reached r join entities e on e.id = r.id
+          ) as nodes,
+          (
+            select coalesce(
+              json_agg(
+                json_build_object('id', ed.id, 'sourceId', ed.source_id, 'targetId', ed.target_id, 'type', ed.type,
+                  'sourceKind', ed.source_kind, 'confidence', ed.confidence)
+                order by fo.rank, ed.created_at, ed.id
+              ),
+              '[]'
+            )
+            from followed fo join edges ed on ed.id = fo.id
+          ) as edges
+        from entities s
+        where s.id = ${start}::uuid
+      `)
+    }
+  })
+
   const existing = SqlSchema.findAll({
     Request: Schema.Array(Schema.UUID),
     Result: Schema.Struct({ id: Schema.UUID }),
@@ -213,6 +295,7 @@ export const make = Effect.gen(function* () {
     update: (changes: typeof update extends (request: infer I) => unknown ? I : never) => rowsOrDie(update(changes)),
     lockCanonicalLinks: Effect.asVoid(lockCanonicalLinks),
     reaches: (from: string, to: string) => rowsOrDie(reaches({ from, to })).pipe(Effect.map((row) => row.reaches)),
+    walk: (request: typeof WalkRequest.Type) => rowsOrDie(walk(request)),
     existing: (ids: ReadonlyArray<string>) =>
       rowsOrDie(existing(ids)).pipe(Effect.map((rows) => new Set(rows.map((row) => row.id.toLowerCase())))),
     insertEdge: (edge: typeof insertEdge extends (request: infer I) => unknown ? I : never) =>

@@ -1,5 +1,5 @@
-// The daily-notes service: read (creating the day's empty note on first read), render as text, replace, inject, and
-// the one locked edit path every writer (tasks, agents) goes through. A write locks the note's row, changes the
+// The daily-notes service: read (creating the day's empty note on first read), render as text, replace, append a block
+// or a log entry, and the one locked edit path every writer (tasks, agents) goes through. A write locks the note's row, changes the
 // document, re-renders text_content and re-indexes it in the same transaction, and announces the change after commit.
 import { Clock, Context, Effect, Layer, Option } from "effect"
 import { Harvest } from "../harvest/Harvest"
@@ -10,7 +10,7 @@ import { jsonBytes, MAX_BYTES, type Document, type Node } from "./Document"
 import { hasIdempotencyKey, makeLogCard, normalizeTags } from "./LogCard"
 import { markdownToBlocks } from "./Markdown"
 import { localDate, localTimestamp, type NoteDate } from "./NoteDate"
-import { DailyNote, InvalidInject, NoteTooLarge, type InjectRequest } from "./NotesApi"
+import { DailyNote, InvalidInject, NoteTooLarge } from "./NotesApi"
 import * as NotesRepo from "./NotesRepo"
 import { renderDocument } from "./RenderText"
 
@@ -33,14 +33,38 @@ export interface LocalNow {
   readonly timestamp: string
 }
 
+/** A log entry to append: markdown `content`, timestamped now in host-local time. */
+export interface NewLogEntry {
+  readonly content: string
+  readonly folio?: string | undefined
+  /** With or without a leading #; stored without it, each once. */
+  readonly tags?: ReadonlyArray<string> | undefined
+  /** Default: today in the host's local time zone. */
+  readonly date?: NoteDate | undefined
+  /** An entry already holding this key keeps the note as it is (a retry, not a second entry). */
+  readonly idempotencyKey?: string | undefined
+}
+
+/** A node to append as given; its key is `block.attrs.idempotencyKey` or `idempotencyKey` (not two different ones). */
+export interface NewBlock {
+  readonly block: Node
+  readonly date?: NoteDate | undefined
+  readonly idempotencyKey?: string | undefined
+}
+
+/** What an append did: the day written to, and whether an entry with its key was already there (nothing added). */
+export interface Appended {
+  readonly date: NoteDate
+  readonly duplicate: boolean
+}
+
 export interface NotesShape {
   readonly now: Effect.Effect<LocalNow>
   readonly get: (date: NoteDate) => Effect.Effect<DailyNote, never, CurrentWorkspace>
   readonly text: (date: NoteDate) => Effect.Effect<{ date: NoteDate; text: string }, never, CurrentWorkspace>
   readonly replace: (date: NoteDate, document: Document) => Effect.Effect<DailyNote, NoteTooLarge, CurrentWorkspace>
-  readonly inject: (
-    request: InjectRequest
-  ) => Effect.Effect<{ date: NoteDate; duplicate: boolean }, NoteTooLarge | InvalidInject, CurrentWorkspace>
+  readonly appendLogEntry: (entry: NewLogEntry) => Effect.Effect<Appended, NoteTooLarge, CurrentWorkspace>
+  readonly appendBlock: (request: NewBlock) => Effect.Effect<Appended, NoteTooLarge | InvalidInject, CurrentWorkspace>
   /**
    * Locks the day's note and applies `f` to it; with `create` the note is made first when missing, without it a
    * missing note gives None. Every change to a note's document goes through here.
@@ -155,52 +179,52 @@ export const layer = Layer.effect(
       return toNote(saved.value.note)
     })
 
-    /** The block an inject request appends, and the idempotency key it is deduplicated by. */
-    const blockOf = (request: InjectRequest, timestamp: string) =>
+    /** Appends `block` to the day's note unless a block with `key` is already in it. */
+    const append = (date: NoteDate | undefined, block: Node, key: string | undefined, today: NoteDate) =>
       Effect.gen(function* () {
-        if ("block" in request) {
-          const own = request.block.attrs?.idempotencyKey
-          const ownKey = typeof own === "string" && own !== "" ? own : undefined
-          if (request.idempotencyKey !== undefined && ownKey !== undefined && ownKey !== request.idempotencyKey) {
-            return yield* new InvalidInject({
-              message:
-                "idempotencyKey and block.attrs.idempotencyKey differ: send the key once, in either place, or send the same value"
-            })
-          }
-          if (request.idempotencyKey !== undefined && ownKey === undefined) {
-            const attrs = { ...request.block.attrs, idempotencyKey: request.idempotencyKey }
-            return { block: { ...request.block, attrs }, key: request.idempotencyKey }
-          }
-          return { block: request.block, key: ownKey }
-        }
-        const content = markdownToBlocks(request.content)
-        const block = makeLogCard({
-          timestamp,
-          content,
-          folios: request.folio === undefined ? [] : [request.folio],
-          tags: normalizeTags(request.tags ?? []),
-          idempotencyKey: request.idempotencyKey
-        })
-        return { block, key: request.idempotencyKey }
+        const day = date ?? today
+        const duplicate = yield* edit(day, { create: true }, (note) =>
+          Effect.succeed(
+            key !== undefined && hasIdempotencyKey(note.document, key)
+              ? { result: true }
+              : { document: [...note.document, block], result: false }
+          )
+        )
+        return { date: day, duplicate: Option.exists(duplicate, (edited) => edited.result) } satisfies Appended
       })
 
-    const inject = Effect.fn("Notes.inject")(function* (request: InjectRequest) {
+    const appendLogEntry = Effect.fn("Notes.appendLogEntry")(function* (entry: NewLogEntry) {
       const clock = yield* now
-      const date = request.date ?? clock.date
-      const { block, key } = yield* blockOf(request, clock.timestamp)
-      const duplicate = yield* edit(date, { create: true }, (note) =>
-        Effect.succeed(
-          key !== undefined && hasIdempotencyKey(note.document, key)
-            ? { result: true }
-            : { document: [...note.document, block], result: false }
-        )
-      )
-      return { date, duplicate: Option.exists(duplicate, (edited) => edited.result) }
+      const block = makeLogCard({
+        timestamp: clock.timestamp,
+        content: markdownToBlocks(entry.content),
+        folios: entry.folio === undefined ? [] : [entry.folio],
+        tags: normalizeTags(entry.tags ?? []),
+        idempotencyKey: entry.idempotencyKey
+      })
+      return yield* append(entry.date, block, entry.idempotencyKey, clock.date)
+    })
+
+    const appendBlock = Effect.fn("Notes.appendBlock")(function* (request: NewBlock) {
+      const clock = yield* now
+      const own = request.block.attrs?.idempotencyKey
+      const ownKey = typeof own === "string" && own !== "" ? own : undefined
+      if (request.idempotencyKey !== undefined && ownKey !== undefined && ownKey !== request.idempotencyKey) {
+        return yield* new InvalidInject({
+          message:
+            "idempotencyKey and block.attrs.idempotencyKey differ: send the key once, in either place, or send the same value"
+        })
+      }
+      if (request.idempotencyKey !== undefined && ownKey === undefined) {
+        const attrs = { ...request.block.attrs, idempotencyKey: request.idempotencyKey }
+        return yield* append(request.date, { ...request.block, attrs }, request.idempotencyKey, clock.date)
+      }
+      return yield* append(request.date, request.block, ownKey, clock.date)
     })
 
     const withTasks = (range: NotesRepo.DateRange) => repo.inRange(range, true).pipe(Effect.withSpan("Notes.withTasks"))
     const inRange = (range: NotesRepo.DateRange) => repo.inRange(range, false).pipe(Effect.withSpan("Notes.inRange"))
 
-    return { now, get, text, replace, inject, edit, withTasks, inRange } satisfies NotesShape
+    return { now, get, text, replace, appendLogEntry, appendBlock, edit, withTasks, inRange } satisfies NotesShape
   })
 )

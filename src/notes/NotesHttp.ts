@@ -11,7 +11,18 @@ export const NotesHttpLive = HttpApiBuilder.group(CarabaseApi, "notes", (handler
       .handle("text", ({ path }) => notes.text(path.date))
       .handle("replace", ({ path, payload }) => notes.replace(path.date, payload.documentState))
       .handle("inject", ({ payload }) =>
-        Effect.map(notes.inject(payload), ({ date, duplicate }) => ({ success: true as const, date, duplicate }))
+        Effect.map(
+          "block" in payload
+            ? notes.appendBlock({ block: payload.block, date: payload.date, idempotencyKey: payload.idempotencyKey })
+            : notes.appendLogEntry({
+                content: payload.content,
+                folio: payload.folio,
+                tags: payload.tags,
+                date: payload.date,
+                idempotencyKey: payload.idempotencyKey
+              }),
+          ({ date, duplicate }) => ({ success: true as const, date, duplicate })
+        )
       )
   )
 )

@@ -2,14 +2,21 @@
 // ts_rank_cd) and a vector ranking (cosine distance over the HNSW index, only vectors of the active model), fused by
 // reciprocal rank (k = 60) in one SQL statement, best chunk per source. Equal fused scores go to the hit both rankings
 // found, then to a full-text hit: a literal match of the query beats a vector-only neighbour (HNSW is approximate,
-// so without this a tie would be settled by chance).
+// so without this a tie would be settled by chance). Built on it: log entries by entity, folio, tag and date, the
+// choice of one search for a question (QueryRouter), and a claim judged against its evidence (Hypothesis).
 import type { SqlClient } from "@effect/sql"
 import { Context, Effect, Layer } from "effect"
 import { resolveEmbedder } from "../embeddings/ActiveEmbedder"
 import { Embedder, toVectorLiteral, type EmbedderShape } from "../embeddings/Embedder"
+import { Graph } from "../graph/Graph"
+import type { EntityNotFound, GraphWalk } from "../graph/GraphApi"
+import { Notes } from "../notes/Notes"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
+import { judge, type Judgement } from "./Hypothesis"
+import { matchingEntries, type LogEntry, type LogEntryFilter } from "./LogEntries"
+import { metadataFromQuery, routeQuery } from "./QueryRouter"
 import type { SearchKind, SearchResult } from "./SearchApi"
 
 export interface SearchRequest {
@@ -18,8 +25,29 @@ export interface SearchRequest {
   readonly kinds?: ReadonlyArray<SearchKind> | undefined
 }
 
+/** The search a query was routed to, and its answer. */
+export type Routed =
+  | { readonly route: "graph"; readonly graph: GraphWalk }
+  | {
+      readonly route: "metadata"
+      readonly filter: Omit<LogEntryFilter, "entity" | "limit">
+      readonly entries: ReadonlyArray<LogEntry>
+    }
+  | { readonly route: "semantic"; readonly results: ReadonlyArray<SearchResult> }
+
 export interface SearchShape {
   readonly search: (request: SearchRequest) => Effect.Effect<ReadonlyArray<SearchResult>, never, CurrentWorkspace>
+  /** Log entries of daily notes that match every given filter, newest first. */
+  readonly logEntries: (
+    filter: LogEntryFilter
+  ) => Effect.Effect<ReadonlyArray<LogEntry>, EntityNotFound, CurrentWorkspace>
+  /**
+   * One search for a question, chosen by QueryRouter's rule: a two-hop walk from the entity it names, its log entries
+   * (at most `limit`, default 20), or hybrid search (default 5 hits).
+   */
+  readonly route: (query: string, limit?: number) => Effect.Effect<Routed, EntityNotFound, CurrentWorkspace>
+  /** The hybrid-search hits for a claim, judged by Hypothesis's rule. */
+  readonly verify: (claim: string, limit: number) => Effect.Effect<Judgement, never, CurrentWorkspace>
 }
 
 export class Search extends Context.Tag("carabase/Search")<Search, SearchShape>() {}
@@ -192,16 +220,50 @@ export const layer = Layer.effect(
     const sql = yield* AppDb
     const rls = yield* RlsScope
     const embedderNow = yield* resolveEmbedder(yield* Embedder)
-    return {
-      search: (request) =>
-        Effect.flatMap(embedderNow, (embedder) =>
-          embedQuery(embedder, request.query).pipe(
-            Effect.flatMap((vector) => rls.rows(hybridFor(sql, embedder, request, vector)))
-          )
-        ).pipe(
-          Effect.map((rows) => rows.map(toResult)),
-          Effect.withSpan("Search.search")
+    const notes = yield* Notes
+    const graph = yield* Graph
+
+    const search = (request: SearchRequest) =>
+      Effect.flatMap(embedderNow, (embedder) =>
+        embedQuery(embedder, request.query).pipe(
+          Effect.flatMap((vector) => rls.rows(hybridFor(sql, embedder, request, vector)))
         )
-    } satisfies SearchShape
+      ).pipe(
+        Effect.map((rows) => rows.map(toResult)),
+        Effect.withSpan("Search.search")
+      )
+
+    const logEntries = Effect.fn("Search.logEntries")(function* (filter: LogEntryFilter) {
+      const names =
+        filter.entity === undefined
+          ? []
+          : yield* Effect.map(graph.resolveEntity(filter.entity), (entity) => [entity.name, ...entity.aliases])
+      const days = yield* notes.inRange({ from: filter.from, to: filter.to })
+      return matchingEntries(days, filter, names)
+    })
+
+    const route = Effect.fn("Search.route")(function* (query: string, limit?: number) {
+      const [entity] = yield* graph.candidatesIn(query, { limit: 1 })
+      const chosen = routeQuery(query, entity !== undefined)
+      if (chosen === "graph") {
+        return { route: chosen, graph: yield* graph.walk(entity!.id, { depth: 2, minConfidence: 0 }) } satisfies Routed
+      }
+      if (chosen === "metadata") {
+        const filter = metadataFromQuery(query)
+        const entries = yield* logEntries({ ...filter, limit: limit ?? 20 })
+        return { route: chosen, filter, entries } satisfies Routed
+      }
+      return { route: chosen, results: yield* search({ query, limit: limit ?? 5 }) } satisfies Routed
+    })
+
+    const verify = Effect.fn("Search.verify")(function* (claim: string, limit: number) {
+      const results = yield* search({ query: claim, limit })
+      return judge(
+        claim,
+        results.map((result) => ({ id: result.id, kind: result.kind, title: result.title, snippet: result.snippet }))
+      )
+    })
+
+    return { search, logEntries, route, verify } satisfies SearchShape
   })
 )

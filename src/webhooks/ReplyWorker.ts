@@ -55,12 +55,11 @@ export const layer = Layer.scopedDiscard(
             sent.set(index, reply)
           }
           // Keyed, so a retry after a failed write logs the exchange once.
-          yield* notes.inject({
-            type: "logCard",
+          yield* notes.appendLogEntry({
             content: `${event.kind} · ${message.senderId}: ${message.text}\n\n${reply}`,
             tags: ["chat", event.kind],
             idempotencyKey: `channel-event:${event.id}:${index}`
-          } as never)
+          })
         }
         return "replied" as const
       }).pipe(

@@ -36,13 +36,7 @@ export const dreamCycle = Effect.gen(function* () {
           `Daily note of ${yesterday}:\n\n${text}`
         )
         const result = yield* notes
-          .inject({
-            type: "logCard",
-            content: reflection.trim(),
-            tags: ["dream"],
-            date: today,
-            idempotencyKey: key
-          } as never)
+          .appendLogEntry({ content: reflection.trim(), tags: ["dream"], date: today, idempotencyKey: key })
           .pipe(Effect.mapError((error) => new JobError({ message: error.message })))
         return {
           status: "succeeded" as const,

@@ -1,91 +1,13 @@
 // MCP tools over the knowledge graph, calling the Graph service.
 import { Effect, Schema } from "effect"
-import { fold } from "../../curation/AliasMatching"
 import { Graph } from "../../graph/Graph"
-import { EntityType, SourceKind, type EntityEdge } from "../../graph/GraphApi"
+import { EntityType, SourceKind } from "../../graph/GraphApi"
 import { READ_ONLY, tool } from "../Tool"
 import { textArg } from "./Arguments"
 import { entityByReference, failWith } from "./Resolve"
 
 const entityRef = (argument: string) =>
   textArg(argument).pipe(Schema.minLength(1)).annotations({ description: "an entity's id or name" })
-
-interface Node {
-  readonly id: string
-  readonly name: string
-  readonly type: string
-  readonly depth: number
-}
-
-const MAX_NODES = 200
-
-/** Breadth-first walk from an entity over edges that pass the filters. */
-export const walkGraph = (
-  start: string,
-  depth: number,
-  minConfidence: number,
-  kinds: ReadonlyArray<string> | undefined
-) =>
-  Effect.gen(function* () {
-    const graph = yield* Graph
-    const origin = yield* entityByReference(start)
-    const nodes = new Map<string, Node>([
-      [origin.id, { id: origin.id, name: origin.name, type: origin.type, depth: 0 }]
-    ])
-    const edges = new Map<string, EntityEdge>()
-    let frontier = [origin]
-    for (let level = 1; level <= depth && frontier.length > 0; level++) {
-      const next: Array<typeof origin> = []
-      for (const entity of frontier) {
-        for (const edge of entity.edges) {
-          if (edge.confidence < minConfidence || (kinds !== undefined && !kinds.includes(edge.sourceKind))) continue
-          edges.set(edge.id, edge)
-          const other = edge.direction === "outgoing" ? edge.targetId : edge.sourceId
-          if (nodes.has(other) || nodes.size >= MAX_NODES) continue
-          const detail = yield* failWith(graph.getEntity(other))
-          nodes.set(other, { id: other, name: detail.name, type: detail.type, depth: level })
-          next.push(detail)
-        }
-      }
-      frontier = next
-    }
-    return {
-      start: { id: origin.id, name: origin.name, type: origin.type },
-      nodes: [...nodes.values()],
-      edges: [...edges.values()].map((edge) => ({
-        id: edge.id,
-        sourceId: edge.sourceId,
-        targetId: edge.targetId,
-        type: edge.type,
-        sourceKind: edge.sourceKind,
-        confidence: edge.confidence
-      }))
-    }
-  })
-
-/** Entities named in a text: whole-word matches of a name (1) or an alias (0.9), or of a surname alone (0.5). */
-export const entityCandidates = (text: string, type: EntityType | undefined, limit: number) =>
-  Effect.gen(function* () {
-    const graph = yield* Graph
-    const haystack = ` ${fold(text)} `
-    const contains = (needle: string) => needle !== "" && haystack.includes(` ${fold(needle)} `)
-    const entities = yield* graph.listEntities({ type, limit: 500 })
-    return entities
-      .map((entity) => {
-        const surname = entity.name.trim().split(/\s+/).length > 1 ? entity.name.trim().split(/\s+/).at(-1)! : ""
-        const score = contains(entity.name)
-          ? 1
-          : entity.aliases.some(contains)
-            ? 0.9
-            : surname.length > 2 && contains(surname)
-              ? 0.5
-              : 0
-        return { id: entity.id, name: entity.name, type: entity.type, aliases: entity.aliases, score }
-      })
-      .filter((candidate) => candidate.score > 0)
-      .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name))
-      .slice(0, limit)
-  })
 
 export const graphTools = [
   tool({
@@ -121,7 +43,14 @@ export const graphTools = [
       source_kinds: Schema.optional(Schema.Array(SourceKind))
     }),
     annotations: READ_ONLY,
-    run: (args) => walkGraph(args.start_entity, args.depth ?? 2, args.min_confidence ?? 0, args.source_kinds)
+    run: ({ depth, min_confidence, source_kinds, start_entity }) =>
+      Effect.flatMap(Graph, (graph) =>
+        failWith(
+          Effect.flatMap(graph.entityIdOf(start_entity), (id) =>
+            graph.walk(id, { depth: depth ?? 2, minConfidence: min_confidence ?? 0, sourceKinds: source_kinds })
+          )
+        )
+      )
   }),
   tool({
     name: "carabase_find_entity_candidates",
@@ -139,6 +68,10 @@ export const graphTools = [
     }),
     annotations: READ_ONLY,
     run: ({ text, hints }) =>
-      Effect.map(entityCandidates(text, hints?.type, hints?.limit ?? 10), (candidates) => ({ candidates }))
+      Effect.flatMap(Graph, (graph) =>
+        Effect.map(graph.candidatesIn(text, { type: hints?.type, limit: hints?.limit ?? 10 }), (candidates) => ({
+          candidates
+        }))
+      )
   })
 ]

@@ -45,14 +45,13 @@ export const noteTools = [
       Effect.gen(function* () {
         const notes = yield* Notes
         const result = yield* failWith(
-          notes.inject({
-            type: "logCard",
+          notes.appendLogEntry({
             content: args.content,
             folio: args.folio,
             tags: args.tags,
             date: args.date,
             idempotencyKey: args.idempotency_key
-          } as never)
+          })
         )
         return { success: true, date: result.date, duplicate: result.duplicate }
       })

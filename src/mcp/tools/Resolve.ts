@@ -23,10 +23,4 @@ export const folioId = (reference: string) =>
   })
 
 export const entityByReference = (reference: string) =>
-  Effect.gen(function* () {
-    const graph = yield* Graph
-    if (isUuid(reference)) return yield* failWith(graph.getEntity(reference.trim().toLowerCase()))
-    const [best] = yield* graph.listEntities({ search: reference.trim(), limit: 1 })
-    if (best === undefined) return yield* new ToolFailure({ message: `no entity matches "${reference}"` })
-    return yield* failWith(graph.getEntity(best.id))
-  })
+  Effect.flatMap(Graph, (graph) => failWith(graph.resolveEntity(reference)))

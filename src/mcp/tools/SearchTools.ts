@@ -1,90 +1,27 @@
 // MCP tools for finding things: hybrid search, memories, artifacts, the metadata of log entries, query routing and
-// hypothesis checking. They call the Search, Memories, Artifacts, Notes and Graph services.
+// hypothesis checking. They call the Search, Memories and Artifacts services.
 import { Effect, Schema } from "effect"
 import { Artifacts } from "../../artifacts/Artifacts"
-import { fold } from "../../curation/AliasMatching"
-import { plainText } from "../../folios/FolioEntries"
 import { Memories } from "../../memories/Memories"
-import { logCardMeta } from "../../notes/LogCard"
-import { localDate, NoteDate } from "../../notes/NoteDate"
-import { Notes } from "../../notes/Notes"
+import { RULE } from "../../search/Hypothesis"
+import type { LogEntryFilter } from "../../search/LogEntries"
+import { ROUTING_RULE } from "../../search/QueryRouter"
 import { Search } from "../../search/Search"
-import { judge, RULE } from "../Hypothesis"
-import { routeQuery, ROUTING_RULE } from "../QueryRouter"
 import { ADDITIVE, READ_ONLY, tool } from "../Tool"
 import { dayArg, textArg } from "./Arguments"
-import { entityCandidates, walkGraph } from "./GraphTools"
-import { entityByReference, failWith } from "./Resolve"
+import { failWith } from "./Resolve"
 
 const queryArg = (argument: string) => textArg(argument).pipe(Schema.minLength(1), Schema.maxLength(1000))
 const Limit = Schema.optional(Schema.Int.pipe(Schema.between(1, 20)))
 
 const hybrid = (query: string, limit: number) => Effect.flatMap(Search, (search) => search.search({ query, limit }))
 
-interface MetadataFilter {
-  readonly entity?: string | undefined
-  readonly folio?: string | undefined
-  readonly tag?: string | undefined
-  readonly date_from?: NoteDate | undefined
-  readonly date_to?: NoteDate | undefined
-  readonly limit?: number | undefined
-}
-
-/** Log entries (logCards) of daily notes that match every given filter, newest first. */
-export const queryMetadata = (filter: MetadataFilter) =>
-  Effect.gen(function* () {
-    const notes = yield* Notes
-    const names =
-      filter.entity === undefined
-        ? []
-        : yield* Effect.map(entityByReference(filter.entity), (entity) => [entity.name, ...entity.aliases].map(fold))
-    const days = yield* notes.inRange({ from: filter.date_from, to: filter.date_to })
-    const entries: Array<{
-      date: string
-      timestamp: string | null
-      tags: ReadonlyArray<string>
-      folios: ReadonlyArray<string>
-      text: string
-    }> = []
-    for (const day of days) {
-      for (const block of day.document) {
-        if (block.type !== "logCard") continue
-        const meta = logCardMeta(block)
-        const text = plainText(block)
-        if (filter.folio !== undefined && !meta.folios.some((name) => fold(name) === fold(filter.folio!))) continue
-        if (filter.tag !== undefined && !meta.tags.some((tag) => fold(tag) === fold(filter.tag!.replace(/^#/, ""))))
-          continue
-        if (names.length > 0 && !names.some((name) => ` ${fold(text)} `.includes(` ${name} `))) continue
-        entries.push({ date: day.date, timestamp: meta.timestamp, tags: meta.tags, folios: meta.folios, text })
-      }
-    }
-    return entries.slice(0, filter.limit ?? 50)
-  })
-
-/** Pulls what route_and_execute's metadata route can read from a free-text query. */
-const metadataFromQuery = (query: string): MetadataFilter => {
-  const date = /\b(\d{4}-\d{2}-\d{2})\b/.exec(query)?.[1]
-  const folio = /\b(?:in folio|folio:)\s*([^\s,.;]+)/i.exec(query)?.[1]
-  const tag = /(?:^|\s)#([\p{L}\p{N}_-]+)/u.exec(query)?.[1]
-  const relative = /\b(today|yesterday|last week|this week|last month|this month)\b/i.exec(query)?.[1]?.toLowerCase()
-  // Relative periods are host-local days, like the notes they select.
-  const day = (offset: number) => localDate(Date.now() - offset * 86_400_000)
-  const span: Record<string, [number, number]> = {
-    today: [0, 0],
-    yesterday: [1, 1],
-    "this week": [6, 0],
-    "last week": [13, 7],
-    "this month": [30, 0],
-    "last month": [60, 30]
-  }
-  const range = relative === undefined ? undefined : span[relative]
-  return {
-    ...(date !== undefined ? { date_from: date as NoteDate, date_to: date as NoteDate } : {}),
-    ...(range !== undefined ? { date_from: day(range[0]), date_to: day(range[1]) } : {}),
-    ...(folio !== undefined ? { folio } : {}),
-    ...(tag !== undefined ? { tag } : {})
-  }
-}
+/** The metadata route's filter as the tool has always named it (the tool's own argument names). */
+const filterArgs = (filter: Omit<LogEntryFilter, "entity" | "limit">) => ({
+  ...(filter.from !== undefined ? { date_from: filter.from, date_to: filter.to } : {}),
+  ...(filter.folio !== undefined ? { folio: filter.folio } : {}),
+  ...(filter.tag !== undefined ? { tag: filter.tag } : {})
+})
 
 export const searchTools = [
   tool({
@@ -163,7 +100,15 @@ export const searchTools = [
       limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 200)))
     }),
     annotations: READ_ONLY,
-    run: (filter) => Effect.map(queryMetadata(filter), (entries) => ({ entries }))
+    run: ({ date_from, date_to, entity, folio, limit, tag }) =>
+      Effect.flatMap(Search, (search) =>
+        Effect.map(
+          failWith(search.logEntries({ entity, folio, tag, from: date_from, to: date_to, limit })),
+          (entries) => ({
+            entries
+          })
+        )
+      )
   }),
   tool({
     name: "carabase_route_and_execute",
@@ -172,18 +117,15 @@ export const searchTools = [
     input: Schema.Struct({ query: queryArg("query"), limit: Limit }),
     annotations: READ_ONLY,
     run: ({ query, limit }) =>
-      Effect.gen(function* () {
-        const [entity] = yield* entityCandidates(query, undefined, 1)
-        const route = routeQuery(query, entity !== undefined)
-        if (route === "graph") {
-          return { route, rule: ROUTING_RULE, graph: yield* walkGraph(entity!.id, 2, 0, undefined) }
-        }
-        if (route === "metadata") {
-          const filter = metadataFromQuery(query)
-          return { route, rule: ROUTING_RULE, filter, entries: yield* queryMetadata({ ...filter, limit: limit ?? 20 }) }
-        }
-        return { route, rule: ROUTING_RULE, results: yield* hybrid(query, limit ?? 5) }
-      })
+      Effect.flatMap(Search, (search) =>
+        Effect.map(failWith(search.route(query, limit)), (routed) =>
+          routed.route === "graph"
+            ? { route: routed.route, rule: ROUTING_RULE, graph: routed.graph }
+            : routed.route === "metadata"
+              ? { route: routed.route, rule: ROUTING_RULE, filter: filterArgs(routed.filter), entries: routed.entries }
+              : { route: routed.route, rule: ROUTING_RULE, results: routed.results }
+        )
+      )
   }),
   tool({
     name: "carabase_verify_hypothesis",
@@ -192,12 +134,8 @@ export const searchTools = [
     input: Schema.Struct({ claim: queryArg("claim"), limit: Limit }),
     annotations: READ_ONLY,
     run: ({ claim, limit }) =>
-      Effect.map(hybrid(claim, limit ?? 10), (results) => {
-        const judgement = judge(
-          claim,
-          results.map((result) => ({ id: result.id, kind: result.kind, title: result.title, snippet: result.snippet }))
-        )
-        return { claim, ...judgement }
-      })
+      Effect.flatMap(Search, (search) =>
+        Effect.map(search.verify(claim, limit ?? 10), (judgement) => ({ claim, ...judgement }))
+      )
   })
 ]
