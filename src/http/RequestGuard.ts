@@ -8,7 +8,7 @@
 //   or when Sec-Fetch-Site says cross-site (403).
 // - API writes carry JSON as application/json (415 otherwise); the upload route takes multipart and checks it itself.
 // - JSON bodies (API and MCP): at most CARABASE_MAX_JSON_BYTES (413 from Content-Length before reading, or once a
-//   chunked body passes it), nesting at most MAX_JSON_DEPTH levels (400). The checked bytes are what routes then read.
+//   chunked body passes it; what follows is discarded, never kept), nesting at most MAX_JSON_DEPTH levels (400). The checked bytes are what routes then read.
 // - A decode error of a JSON body never quotes the values it held under secret-looking keys (src/http/RedactSecrets).
 import { HttpApiBuilder, HttpApiError, HttpServerError, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Cause, Config, Effect, Stream } from "effect"
@@ -29,8 +29,8 @@ const UPLOAD_PATHS = new Set(["/api/v1/artifacts/upload"])
 
 const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`)
 
-const refuse = (status: number, tag: string, message: string, headers: Record<string, string> = {}) =>
-  HttpServerResponse.unsafeJson({ _tag: tag, message }, { status, headers })
+const refuse = (status: number, tag: string, message: string) =>
+  HttpServerResponse.unsafeJson({ _tag: tag, message }, { status })
 
 const mediaType = (contentType: string | undefined) => (contentType ?? "").split(";")[0]!.trim().toLowerCase()
 
