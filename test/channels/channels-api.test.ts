@@ -4,7 +4,8 @@ import * as http from "node:http"
 import * as os from "node:os"
 import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { runClient } from "../support/apiClient"
-import { createChannel, createWorkspace, hostSuite, randomId, send } from "../webhooks/suite"
+import { createWorkspace } from "../support/hostSuite"
+import { createChannel, hostSuite, randomId, send } from "../webhooks/suite"
 import { slackHeaders } from "../webhooks/signer"
 
 const suite = hostSuite("channels_api")

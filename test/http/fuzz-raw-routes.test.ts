@@ -13,7 +13,8 @@ import { encodeSegment, expectStillHealthy, fetchAnswer, leaksInternals, nasty }
 import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
 import { freePort } from "../support/ports"
 import { hubSignature, slackHeaders, standardHeaders } from "../webhooks/signer"
-import { createChannel, createWorkspace } from "../webhooks/suite"
+import { createWorkspace } from "../support/hostSuite"
+import { createChannel } from "../webhooks/suite"
 
 const RUNS = Number(process.env.CARABASE_FUZZ_RUNS ?? 100)
 const GENERIC_SECRET = `whsec_${Buffer.from("fuzzed generic sender's key 32b!").toString("base64")}`

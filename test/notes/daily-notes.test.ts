@@ -5,7 +5,8 @@ import type pg from "pg"
 import type { NoteDate } from "../../src/notes/NoteDate"
 import { runClient } from "../support/apiClient"
 import { connect } from "../support/database"
-import { createWorkspace, request, startTestHost, type TestHost } from "./helpers"
+import { createWorkspace } from "../support/hostSuite"
+import { request, startTestHost, type TestHost } from "./helpers"
 
 let t: TestHost
 let owner: pg.Client

@@ -1,6 +1,5 @@
 // A real host process on a fresh database for the notes and tasks suites, with raw JSON requests for the cases the
 // typed client would refuse to send (bad bodies, bad query strings).
-import { runClient } from "../support/apiClient"
 import { createDatabase, type TestDatabase } from "../support/database"
 import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
 import { freePort } from "../support/ports"
@@ -27,9 +26,6 @@ export const startTestHost = async (label: string, env: Record<string, string> =
     }
   }
 }
-
-export const createWorkspace = (base: string, name: string): Promise<string> =>
-  runClient(base, (api) => api.workspaces.create({ payload: { name } })).then((result) => result.workspace.id)
 
 export interface JsonResponse {
   readonly status: number

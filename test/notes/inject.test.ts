@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import type { NoteDate } from "../../src/notes/NoteDate"
 import { runClient } from "../support/apiClient"
-import { createWorkspace, request, startTestHost, todayIn, type TestHost } from "./helpers"
+import { createWorkspace } from "../support/hostSuite"
+import { request, startTestHost, todayIn, type TestHost } from "./helpers"
 
 const zone = "Pacific/Kiritimati"
 let t: TestHost

@@ -1,6 +1,7 @@
 // Change notices over Server-Sent Events: a note write announces itself to its own workspace's stream only.
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { createWorkspace, request, startTestHost, type TestHost } from "./helpers"
+import { createWorkspace } from "../support/hostSuite"
+import { request, startTestHost, type TestHost } from "./helpers"
 
 let t: TestHost
 

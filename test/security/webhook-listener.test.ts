@@ -7,7 +7,8 @@ import { createDatabase, type TestDatabase } from "../support/database"
 import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
 import { canConnect, freePort } from "../support/ports"
 import { slackHeaders } from "../webhooks/signer"
-import { createChannel, createWorkspace, send, storedEvents } from "../webhooks/suite"
+import { createWorkspace } from "../support/hostSuite"
+import { createChannel, send, storedEvents } from "../webhooks/suite"
 
 const PUBLIC_URL = "https://carabase-hooks.example-funnel.ts.net"
 let db: TestDatabase

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import type { NoteDate } from "../../src/notes/NoteDate"
 import { runClient } from "../support/apiClient"
-import { createWorkspace, request, startTestHost, type TestHost } from "../notes/helpers"
+import { request, startTestHost, type TestHost } from "../notes/helpers"
+import { createWorkspace } from "../support/hostSuite"
 
 let t: TestHost
 let ws: string

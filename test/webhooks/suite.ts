@@ -5,6 +5,7 @@ import type { CreateChannel } from "../../src/channels/ChannelsApi"
 import { runClient } from "../support/apiClient"
 import { connect, createDatabase, type TestDatabase } from "../support/database"
 import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
+import { createWorkspace } from "../support/hostSuite"
 import { freePort } from "../support/ports"
 
 export interface Suite {
@@ -30,9 +31,6 @@ export const hostSuite = (label: string, env: Record<string, string> = {}): Suit
   })
   return suite
 }
-
-export const createWorkspace = (base: string, name: string) =>
-  runClient(base, (api) => api.workspaces.create({ payload: { name } })).then((result) => result.workspace.id)
 
 export const createChannel = (suite: Suite, payload: CreateChannel, workspace = suite.workspace) =>
   runClient(suite.base, (api) => api.channels.create({ payload }), workspace).then((result) => result.channel)
