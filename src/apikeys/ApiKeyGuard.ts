@@ -4,6 +4,7 @@
 // device token). Off by default: the network is the trust boundary.
 import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect } from "effect"
+import { isUnder, pathOf } from "../http/RequestPath"
 import { ApiKeys, apiKeysRequired } from "./ApiKeys"
 
 const EXEMPT = [
@@ -13,8 +14,6 @@ const EXEMPT = [
   /^\/api\/v1\/auth\/[^/]+\/callback\/?$/,
   /^\/api\/v1\/harvester-devices\/push\/?$/
 ]
-
-const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`)
 
 /** The API but its exempt routes, and the MCP endpoints (the agent's tools read and write everything a key guards). */
 export const needsApiKey = (path: string) =>
@@ -28,7 +27,7 @@ export const ApiKeyGuardLive = HttpApiBuilder.middleware(
       required
         ? Effect.gen(function* () {
             const request = yield* HttpServerRequest.HttpServerRequest
-            const path = request.url.split("?")[0] ?? ""
+            const path = pathOf(request.url)
             if (!needsApiKey(path) || (yield* keys.verify(request.headers["authorization"]))) return yield* app
             return HttpServerResponse.unsafeJson(
               {

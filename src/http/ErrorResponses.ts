@@ -3,11 +3,10 @@
 // internal detail (the detail goes to the log). Declared API errors pass through to their own encoding.
 import { HttpServerError, HttpServerRequest, HttpServerResponse, type HttpApp } from "@effect/platform"
 import { Cause, Effect, Option } from "effect"
+import { pathOf } from "./RequestPath"
 
 const errorBody = (status: number, tag: string, message: string) =>
   HttpServerResponse.unsafeJson({ _tag: tag, message }, { status })
-
-const pathOf = (request: HttpServerRequest.HttpServerRequest) => request.url.split("?")[0]
 
 export const jsonErrors = (app: HttpApp.Default): HttpApp.Default =>
   Effect.catchAllCause(app, (cause) =>
@@ -18,7 +17,7 @@ export const jsonErrors = (app: HttpApp.Default): HttpApp.Default =>
       if (Option.isSome(failure)) {
         const error: unknown = failure.value
         if (HttpServerError.isServerError(error) && error._tag === "RouteNotFound") {
-          return errorBody(404, "RouteNotFound", `no route for ${request.method} ${pathOf(request)}`)
+          return errorBody(404, "RouteNotFound", `no route for ${request.method} ${pathOf(request.url)}`)
         }
         return yield* Effect.failCause(cause)
       }
@@ -28,12 +27,12 @@ export const jsonErrors = (app: HttpApp.Default): HttpApp.Default =>
       }
       if (isUnavailable(defect)) {
         yield* Effect.logWarning("database unavailable", cause).pipe(
-          Effect.annotateLogs({ method: request.method, path: pathOf(request) })
+          Effect.annotateLogs({ method: request.method, path: pathOf(request.url) })
         )
         return errorBody(503, "DatabaseUnavailable", "the database is not answering; try again shortly")
       }
       yield* Effect.logError("request failed unexpectedly", cause).pipe(
-        Effect.annotateLogs({ method: request.method, path: pathOf(request) })
+        Effect.annotateLogs({ method: request.method, path: pathOf(request.url) })
       )
       return errorBody(500, "InternalServerError", "the host failed to handle this request; details are in its log")
     })

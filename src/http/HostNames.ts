@@ -44,12 +44,16 @@ export const normalizeOrigin = (origin: string): Option.Option<string> => {
   }
 }
 
+/** A comma-separated list of origins, each normalised; entries that are not http(s) origins are left out. */
+export const originList = (name: string) =>
+  Config.map(list(name), (entries) => entries.flatMap((origin) => Option.toArray(normalizeOrigin(origin))))
+
 export const hostNamesConfig: Config.Config<HostNames> = Config.all({
   allowed: list("CARABASE_ALLOWED_HOSTS"),
   // The MCP server's own list from before there was one list for every route; still honoured.
   mcpAllowed: list("CARABASE_MCP_ALLOWED_HOSTS"),
   publicUrl: Config.option(Config.string("CARABASE_PUBLIC_URL")),
-  origins: list("CARABASE_ALLOWED_ORIGINS")
+  origins: originList("CARABASE_ALLOWED_ORIGINS")
 }).pipe(
   Config.map(({ allowed, mcpAllowed, origins, publicUrl }) => ({
     hosts: [
@@ -57,7 +61,7 @@ export const hostNamesConfig: Config.Config<HostNames> = Config.all({
       ...mcpAllowed,
       ...Option.toArray(Option.flatMap(publicUrl, hostOfUrl))
     ],
-    origins: origins.flatMap((origin) => Option.toArray(normalizeOrigin(origin))),
+    origins,
     machine: os.hostname().toLowerCase()
   }))
 )

@@ -1,6 +1,7 @@
 // Decode errors quote what was sent ("Expected string, actual 12345678"); when what was sent is a secret (an API key,
 // a signing secret, a bot token, a password), the answer, and any log or screenshot of it, must not carry it back.
 import { HttpApiError } from "@effect/platform"
+import { MAX_JSON_DEPTH } from "../platform/JsonDepth"
 
 const SENSITIVE_KEY = /api_?key|secret|token|password|passphrase|credential|authorization/i
 
@@ -8,7 +9,7 @@ const SENSITIVE_KEY = /api_?key|secret|token|password|passphrase|credential|auth
 export const secretsIn = (value: unknown): ReadonlyArray<string | number> => {
   const found: Array<string | number> = []
   const walk = (node: unknown, sensitive: boolean, depth: number): void => {
-    if (depth > 64) return
+    if (depth > MAX_JSON_DEPTH) return
     if (sensitive && (typeof node === "string" || typeof node === "number")) found.push(node)
     else if (Array.isArray(node)) for (const item of node) walk(item, sensitive, depth + 1)
     else if (typeof node === "object" && node !== null) {

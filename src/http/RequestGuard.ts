@@ -16,6 +16,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from "../platform/JsonDepth"
 import { hostNamesConfig, hostRefusal, isAllowedHost, isAllowedOrigin } from "./HostNames"
 import { readRawBody } from "./RawBody"
 import { redactDecodeError, secretsIn } from "./RedactSecrets"
+import { isUnder, pathOf } from "./RequestPath"
 
 export const DEFAULT_MAX_JSON_BYTES = 4 * 1024 * 1024
 
@@ -26,8 +27,6 @@ export const maxJsonBytes = Config.integer("CARABASE_MAX_JSON_BYTES").pipe(
 
 const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"])
 const UPLOAD_PATHS = new Set(["/api/v1/artifacts/upload"])
-
-const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`)
 
 const refuse = (status: number, tag: string, message: string) =>
   HttpServerResponse.unsafeJson({ _tag: tag, message }, { status })
@@ -84,7 +83,7 @@ export const RequestGuardLive = HttpApiBuilder.middleware(
     return (app) =>
       Effect.gen(function* () {
         const request = yield* HttpServerRequest.HttpServerRequest
-        const path = request.url.split("?")[0] ?? ""
+        const path = pathOf(request.url)
         if (path.startsWith("/api/v1/webhooks/")) return yield* app
         const mcp = isUnder(path, "/mcp")
         const host = request.headers["host"]

@@ -235,8 +235,7 @@ export const layer = Layer.scoped(
           failures.length > 0 ? failures.join("; ") : status === "skipped" ? [...new Set(skips)].join("; ") : null
         // The schedule's last run, which every workspace sees, is the host's: a run for one workspace is told only in
         // that workspace's job_runs.
-        if (body.scope === "host" || Option.isNone(only))
-          yield* recordState(name, { finished: { status, error: detail } })
+        if (sharesSchedule(name, job.data)) yield* recordState(name, { finished: { status, error: detail } })
         // Throwing hands the job back to pg-boss, which retries it with backoff and finally dead-letters it.
         if (failures.length > 0) return yield* Effect.fail(new Error(failures.join("; ")))
       }).pipe(Effect.annotateLogs({ service: "Scheduler", job: name }), Effect.withSpan(`Job.${name}`))

@@ -8,6 +8,7 @@ import { Config, Effect, Layer } from "effect"
 import { Crypto, type CryptoShape } from "../platform/Crypto"
 import { describeUrl, OwnerDb } from "../platform/Db"
 import { BootError, HostEnv, type HostEnvShape } from "../platform/HostEnv"
+import { keySource } from "../platform/MasterKey"
 import { bindingOf, hasKeyCheckTable, openSealed, sealedColumns, sealedRows } from "./KeyRotation"
 
 export type StoredSecrets = "none" | "open" | "do-not-open" | "unreadable"
@@ -48,10 +49,6 @@ export const keyCheckStatus = (sql: SqlClient.SqlClient, crypto: CryptoShape) =>
     if (stored !== undefined) return { _tag: crypto.matchesKeyCheck(stored.verifier) ? "Matches" : "Differs" }
     return { _tag: "Unrecorded", secrets: yield* storedSecrets(sql, crypto) }
   })
-
-/** Where HOST_MASTER_KEY came from, as boot messages name it. */
-const keySource = (env: HostEnvShape) =>
-  env.file === null ? `the process environment (no env file at ${env.fileLabel})` : env.file
 
 /** The one line a host with the wrong key stops with: what is wrong, and both ways out. */
 export const wrongKeyMessage = (env: HostEnvShape, database: string, found: "check" | "secrets") =>

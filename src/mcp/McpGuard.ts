@@ -3,7 +3,14 @@
 // and a present Origin must be listed (CARABASE_MCP_ALLOWED_ORIGINS or CARABASE_ALLOWED_ORIGINS; default: none, as
 // MCP clients are programs, not pages).
 import { Config, Option } from "effect"
-import { hostNamesConfig, hostRefusal, isAllowedHost, normalizeOrigin, type HostNames } from "../http/HostNames"
+import {
+  hostNamesConfig,
+  hostRefusal,
+  isAllowedHost,
+  normalizeOrigin,
+  originList,
+  type HostNames
+} from "../http/HostNames"
 
 export interface McpGuardConfig {
   readonly allowedOrigins: ReadonlyArray<string>
@@ -11,10 +18,7 @@ export interface McpGuardConfig {
 }
 
 export const mcpGuardConfig: Config.Config<McpGuardConfig> = Config.all({
-  allowedOrigins: Config.string("CARABASE_MCP_ALLOWED_ORIGINS").pipe(
-    Config.withDefault(""),
-    Config.map((value) => value.split(",").flatMap((entry) => Option.toArray(normalizeOrigin(entry.trim()))))
-  ),
+  allowedOrigins: originList("CARABASE_MCP_ALLOWED_ORIGINS"),
   names: hostNamesConfig
 })
 

@@ -11,7 +11,7 @@ import { HttpListener } from "../platform/HttpListener"
 import { Settings } from "../settings/Settings"
 import { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
 import { Workspaces } from "../workspaces/Workspaces"
-import { resolveWorkspace } from "../workspaces/ResolveWorkspace"
+import { resolveWorkspace, workspaceQuery } from "../workspaces/ResolveWorkspace"
 import { checkRequest, mcpGuardConfig } from "./McpGuard"
 import * as McpSessionTable from "./McpSessionTable"
 import { makeMcpServer, type ToolAvailability } from "./McpSessions"
@@ -66,8 +66,7 @@ export const McpHttpLive = HttpApiBuilder.Router.use((router) =>
 
     const bindWorkspace = (request: HttpServerRequest.HttpServerRequest) =>
       Effect.gen(function* () {
-        const query = new URLSearchParams(request.url.split("?")[1] ?? "").get("workspace") ?? undefined
-        const named = request.headers["x-workspace-id"] ?? query
+        const named = request.headers["x-workspace-id"] ?? workspaceQuery(request.url)
         if (named !== undefined) {
           return yield* resolveWorkspace(named).pipe(
             Effect.provideService(Workspaces, workspaces),

@@ -1,7 +1,7 @@
 // The host master key: 32 bytes given as 64 hex characters in HOST_MASTER_KEY. Without a valid key the host
 // refuses to boot; the key stays Redacted and is only unwrapped by the Crypto layer to derive subkeys.
 import { Config, Context, Effect, Layer, Option, Redacted } from "effect"
-import { BootError, HostEnv } from "./HostEnv"
+import { BootError, HostEnv, type HostEnvShape } from "./HostEnv"
 
 const KEY_PATTERN = /^[0-9a-fA-F]{64}$/
 /** 32 random bytes show about 30 distinct values; fewer than 8 happens by chance with odds below 1 in 10^36. */
@@ -24,13 +24,17 @@ export const weakKeyReason = (key: Redacted.Redacted<Buffer>): string | null => 
   return `it repeats a short pattern (only ${distinct} distinct byte values)`
 }
 
+/** Where HOST_MASTER_KEY came from, as boot messages name it. */
+export const keySource = (env: HostEnvShape) =>
+  env.file === null ? `the process environment (no env file at ${env.fileLabel})` : env.file
+
 export const GENERATE_KEY_FIX = "run `pnpm bootstrap` or `./scripts/gen-secret.sh 32` to generate one"
 
 /** The key from HOST_MASTER_KEY. `allowWeak` is for `carabase rotate-key` alone, which moves secrets off such a key. */
 const load = (options: { readonly allowWeak: boolean }) =>
   Effect.gen(function* () {
     const env = yield* HostEnv
-    const source = env.file === null ? `the process environment (no env file at ${env.fileLabel})` : env.file
+    const source = keySource(env)
     const raw = yield* Config.option(Config.redacted("HOST_MASTER_KEY")).pipe(
       Effect.orElseSucceed(() => Option.none<Redacted.Redacted<string>>())
     )

@@ -7,6 +7,12 @@ import { WorkspaceHeaderInvalid, WorkspaceNotFound } from "./WorkspacesApi"
 
 const decodeWorkspaceId = Schema.decodeUnknownOption(WorkspaceId)
 
+/** The `?workspace=<uuid>` of a URL, for clients that cannot set headers; whether to accept it is the caller's rule. */
+export const workspaceQuery = (url: string): string | undefined => {
+  const query = url.indexOf("?")
+  return query === -1 ? undefined : (new URLSearchParams(url.slice(query + 1)).get("workspace") ?? undefined)
+}
+
 /** Resolves an `x-workspace-id` value: missing or not a UUID is 400, an unknown workspace 404. */
 export const resolveWorkspace = (header: string | undefined) =>
   Effect.gen(function* () {

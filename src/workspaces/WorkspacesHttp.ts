@@ -2,7 +2,7 @@
 import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
 import { Effect, Layer } from "effect"
 import { CarabaseApi } from "../Api"
-import { resolveWorkspace } from "./ResolveWorkspace"
+import { resolveWorkspace, workspaceQuery } from "./ResolveWorkspace"
 import { Workspaces } from "./Workspaces"
 import { WorkspaceHeaderInvalid, WorkspaceMiddleware } from "./WorkspacesApi"
 
@@ -16,14 +16,9 @@ export const WorkspacesHttpLive = HttpApiBuilder.group(CarabaseApi, "workspaces"
 )
 
 /**
- * `?workspace=<uuid>`: for GET streams whose clients cannot set headers (EventSource). Never for a write: a URL is
- * what a cross-site form or link can choose, a header is not.
+ * The header, or `?workspace=` on GET streams whose clients cannot set headers (EventSource). Never for a write: a
+ * URL is what a cross-site form or link can choose, a header is not.
  */
-const workspaceQuery = (url: string): string | undefined => {
-  const query = url.indexOf("?")
-  return query === -1 ? undefined : (new URLSearchParams(url.slice(query + 1)).get("workspace") ?? undefined)
-}
-
 const workspaceOf = (request: HttpServerRequest.HttpServerRequest) =>
   Effect.gen(function* () {
     const header = request.headers["x-workspace-id"]
