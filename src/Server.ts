@@ -33,11 +33,12 @@ import { CarabaseApi } from "./Api"
 import { ApiKeyGuardLive } from "./apikeys/ApiKeyGuard"
 import { jsonErrors } from "./http/ErrorResponses"
 import { RequestGuardLive } from "./http/RequestGuard"
+import { displayAddress, listenHost } from "./http/ListenAddress"
 import { WebhookListenerLive } from "./http/WebhookListener"
 import { HttpListener } from "./platform/HttpListener"
 
 export const serverConfig = Config.all({
-  host: Config.string("HOST").pipe(Config.withDefault("::")),
+  host: listenHost,
   port: Config.port("PORT").pipe(Config.withDefault(3000))
 })
 
@@ -79,9 +80,7 @@ const NodeServerLive = Layer.unwrapEffect(
 )
 
 const LogAddress = Layer.effectDiscard(
-  Effect.flatMap(serverConfig, ({ host, port }) =>
-    Effect.logInfo(`listening on ${host.includes(":") ? `[${host}]` : host}:${port}`)
-  )
+  Effect.flatMap(serverConfig, ({ host, port }) => Effect.logInfo(`listening on ${displayAddress(host, port)}`))
 )
 
 /**

@@ -4,9 +4,10 @@
 import { Config, Effect, Layer, Option } from "effect"
 import { BootError } from "../platform/HostEnv"
 import { HttpListener } from "../platform/HttpListener"
+import { displayAddress, listenHost } from "./ListenAddress"
 
 export const webhookListenerConfig = Config.all({
-  host: Config.string("HOST").pipe(Config.withDefault("::")),
+  host: listenHost,
   port: Config.option(Config.port("CARABASE_WEBHOOK_PORT"))
 })
 
@@ -38,7 +39,7 @@ export const WebhookListenerLive = Layer.scopedDiscard(
           webhookServer.closeAllConnections()
         })
     )
-    yield* Effect.logInfo(`webhooks only: listening on ${host.includes(":") ? `[${host}]` : host}:${port.value}`).pipe(
+    yield* Effect.logInfo(`webhooks only: listening on ${displayAddress(host, port.value)}`).pipe(
       Effect.annotateLogs("service", "WebhookListener")
     )
   })
