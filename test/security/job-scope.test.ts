@@ -3,27 +3,12 @@
 // schedule's last result are unchanged), two workspaces asking at once both get their run, and the host-wide job
 // (backup) keeps its meaning: one run for the host, shown in every workspace.
 import * as path from "node:path"
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { call, createWorkspace } from "../support/hostSuite"
-import { createDatabase, type TestDatabase } from "../support/database"
-import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
-import { freePort } from "../support/ports"
+import { describe, expect, it } from "@effect/vitest"
+import { scratchDir } from "../support/hostProcess"
+import { call, createWorkspace, hostSuite } from "../support/hostSuite"
 
-let db: TestDatabase
-let host: HostProcess
-let base: string
-
-beforeAll(async () => {
-  db = await createDatabase("job_scope")
-  const port = await freePort()
-  base = `http://127.0.0.1:${port}`
-  const backups = path.join(scratchDir("carabase-job-scope-"), "backups")
-  host = startHost({ cwd: scratchDir(), env: hostEnv(db, port, { CARABASE_BACKUP_DIR: backups }) })
-  await host.ready()
-})
-afterAll(async () => {
-  await host?.stop()
-  await db?.drop()
+const suite = hostSuite("job_scope", {
+  CARABASE_BACKUP_DIR: path.join(scratchDir("carabase-job-scope-"), "backups")
 })
 
 interface Run {
@@ -33,7 +18,7 @@ interface Run {
 }
 
 const jobsOf = async (workspace: string) =>
-  (await call(base, "GET", "/jobs", { workspace })).body as {
+  (await call(suite.base, "GET", "/jobs", { workspace })).body as {
     schedules: Array<{ name: string; lastRun: { status: string | null; error: string | null } | null }>
     runs: Array<Run>
   }
@@ -51,13 +36,15 @@ const finishedRun = async (workspace: string, name: string, count = 1) => {
 }
 
 const suggestionsOf = async (workspace: string) =>
-  (await call(base, "GET", "/curation-suggestions", { workspace })).body.suggestions as Array<{ aliasName: string }>
+  (await call(suite.base, "GET", "/curation-suggestions", { workspace })).body.suggestions as Array<{
+    aliasName: string
+  }>
 
 /** A workspace whose entities give curation one merge to propose. */
 const curatable = async (name: string) => {
-  const workspace = await createWorkspace(base, name)
+  const workspace = await createWorkspace(suite.base, name)
   for (const entity of ["Alice Chen", "alice  chen"]) {
-    await call(base, "POST", "/entities", { workspace, body: { name: entity, type: "person" } })
+    await call(suite.base, "POST", "/entities", { workspace, body: { name: entity, type: "person" } })
   }
   return workspace
 }
@@ -68,7 +55,7 @@ describe("running a job now", () => {
     const b = await curatable("Bystander")
     const bBefore = await jobsOf(b)
 
-    const started = await call(base, "POST", "/jobs/corpus-curation/run", { workspace: a })
+    const started = await call(suite.base, "POST", "/jobs/corpus-curation/run", { workspace: a })
     expect(started.status).toBe(202)
     expect((await finishedRun(a, "corpus-curation"))[0]).toMatchObject({ status: "succeeded" })
     expect((await suggestionsOf(a)).map((s) => s.aliasName)).toEqual(["alice  chen"])
@@ -88,8 +75,8 @@ describe("running a job now", () => {
     const c = await curatable("First asker")
     const d = await curatable("Second asker")
     const [fromC, fromD] = await Promise.all([
-      call(base, "POST", "/jobs/corpus-curation/run", { workspace: c }),
-      call(base, "POST", "/jobs/corpus-curation/run", { workspace: d })
+      call(suite.base, "POST", "/jobs/corpus-curation/run", { workspace: c }),
+      call(suite.base, "POST", "/jobs/corpus-curation/run", { workspace: d })
     ])
     expect([fromC.status, fromD.status]).toEqual([202, 202])
     const [runC] = await finishedRun(c, "corpus-curation")
@@ -102,9 +89,9 @@ describe("running a job now", () => {
   })
 
   it("the host-wide job (backup) still runs once for the whole host, and every workspace sees that run", async () => {
-    const e = await createWorkspace(base, "Backup starter")
-    const f = await createWorkspace(base, "Backup bystander")
-    const started = await call(base, "POST", "/jobs/backup/run", { workspace: e })
+    const e = await createWorkspace(suite.base, "Backup starter")
+    const f = await createWorkspace(suite.base, "Backup bystander")
+    const started = await call(suite.base, "POST", "/jobs/backup/run", { workspace: e })
     expect(started.body).toEqual({ queued: true, name: "backup", scope: "host" })
     const [inE] = await finishedRun(e, "backup")
     const [inF] = await finishedRun(f, "backup")

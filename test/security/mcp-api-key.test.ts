@@ -4,14 +4,11 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js"
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js"
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { createDatabase, type TestDatabase } from "../support/database"
-import { hostEnv, runCli, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
-import { freePort } from "../support/ports"
+import { beforeAll, describe, expect, it } from "@effect/vitest"
+import { hostEnv, runCli, scratchDir } from "../support/hostProcess"
+import { hostSuite } from "../support/hostSuite"
 
-let db: TestDatabase
-let host: HostProcess
-let base: string
+const suite = hostSuite("security_mcp_key", { CARABASE_API_KEYS_REQUIRED: "true" })
 let key: string
 
 const INITIALIZE = JSON.stringify({
@@ -22,41 +19,32 @@ const INITIALIZE = JSON.stringify({
 })
 
 beforeAll(async () => {
-  db = await createDatabase("security_mcp_key")
-  const port = await freePort()
-  base = `http://127.0.0.1:${port}`
-  host = startHost({ cwd: scratchDir(), env: hostEnv(db, port, { CARABASE_API_KEYS_REQUIRED: "true" }) })
-  await host.ready()
-  const created = await runCli(["api-keys:create", "--name", "agent"], { cwd: scratchDir(), env: hostEnv(db, 0) })
+  const created = await runCli(["api-keys:create", "--name", "agent"], { cwd: scratchDir(), env: hostEnv(suite.db, 0) })
   expect(created.status, created.stderr).toBe(0)
   key = created.stdout.trim()
-  const workspace = await fetch(`${base}/api/v1/workspaces`, {
+  const workspace = await fetch(`${suite.base}/api/v1/workspaces`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
     body: JSON.stringify({ name: "Only one" })
   })
   expect(workspace.status).toBe(201)
 })
-afterAll(async () => {
-  await host?.stop()
-  await db?.drop()
-})
 
 describe("MCP in API-key mode", () => {
   it("refuses every MCP endpoint without a key, or with a wrong one, with 401", async () => {
     for (const authorization of [undefined, "Bearer cbk_" + "A".repeat(43), "Basic Zm9vOmJhcg=="]) {
       const headers: Record<string, string> = authorization === undefined ? {} : { authorization }
-      const initialize = await fetch(`${base}/mcp`, {
+      const initialize = await fetch(`${suite.base}/mcp`, {
         method: "POST",
         headers: { ...headers, "content-type": "application/json", accept: "application/json, text/event-stream" },
         body: INITIALIZE
       })
       expect(initialize.status).toBe(401)
       expect(initialize.headers.get("mcp-session-id")).toBeNull()
-      const sse = await fetch(`${base}/mcp/sse`, { headers: { ...headers, accept: "text/event-stream" } })
+      const sse = await fetch(`${suite.base}/mcp/sse`, { headers: { ...headers, accept: "text/event-stream" } })
       expect(sse.status).toBe(401)
       await sse.body?.cancel()
-      const message = await fetch(`${base}/mcp/messages?sessionId=x`, {
+      const message = await fetch(`${suite.base}/mcp/messages?sessionId=x`, {
         method: "POST",
         headers: { ...headers, "content-type": "application/json" },
         body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" })
@@ -68,8 +56,8 @@ describe("MCP in API-key mode", () => {
   it("serves the SDK client that sends the key, over Streamable HTTP and HTTP+SSE", async () => {
     const headers = { authorization: `Bearer ${key}` }
     for (const transport of [
-      new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers } }),
-      new SSEClientTransport(new URL(`${base}/mcp/sse`), {
+      new StreamableHTTPClientTransport(new URL(`${suite.base}/mcp`), { requestInit: { headers } }),
+      new SSEClientTransport(new URL(`${suite.base}/mcp/sse`), {
         requestInit: { headers },
         eventSourceInit: {
           fetch: (url, init) => fetch(url, { ...init, headers: { ...(init?.headers as object), ...headers } })

@@ -13,15 +13,18 @@ export interface Suite {
   readonly pid: number
 }
 
-/** Starts one host for the file; the returned object is filled in before the first test runs. */
-export const hostSuite = (label: string): Suite => {
+/**
+ * Starts one host for the file, with `env` added to its environment; the returned object is filled in before the
+ * first test runs.
+ */
+export const hostSuite = (label: string, env: Record<string, string> = {}): Suite => {
   const suite = {} as { base: string; db: TestDatabase; pid: number }
   let host: HostProcess | undefined
   beforeAll(async () => {
     suite.db = await createDatabase(label)
     const port = await freePort()
     suite.base = `http://127.0.0.1:${port}`
-    host = startHost({ cwd: scratchDir(), env: hostEnv(suite.db, port) })
+    host = startHost({ cwd: scratchDir(), env: hostEnv(suite.db, port, env) })
     await host.ready()
     suite.pid = host.child.pid!
   })
