@@ -9,6 +9,8 @@
 import { Context, Duration, Effect, Layer, Queue, Schedule } from "effect"
 import { resolveEmbedder } from "../embeddings/ActiveEmbedder"
 import { Embedder, EmbeddingError, toVectorLiteral, type EmbedderShape } from "../embeddings/Embedder"
+import { layer as embedderLayer } from "../embeddings/EmbedderLive"
+import { layer as routedEmbedderLayer } from "../models/RoutedEmbedder"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
@@ -195,4 +197,4 @@ export const layer = Layer.scoped(
       refreshWorkspace: harvest.refreshWorkspace
     }
   })
-)
+).pipe(Layer.provide([embedderLayer, routedEmbedderLayer]))
