@@ -177,7 +177,10 @@ export const make = Effect.gen(function* () {
   return { index, remove, refreshEmbeddings, refreshWorkspace, wake } as const
 })
 
-/** The service plus its background sweep: once at start, then every minute or as soon as an embedding failed. */
+/**
+ * The service plus its background sweep: once at start, then every minute or as soon as an embedding failed. `make`
+ * embeds with a workspace's `embeddings` route when a routed embedder is there to ask, so this layer provides one.
+ */
 export const layer = Layer.scoped(
   Harvest,
   Effect.gen(function* () {

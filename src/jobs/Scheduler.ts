@@ -77,6 +77,7 @@ const errorText = (cause: Cause.Cause<unknown>) => {
   return Cause.isInterruptedOnly(cause) ? "interrupted" : "unexpected failure (see the host log)"
 }
 
+/** The scheduler over the job bodies it is given: the host's are `schedulerLayer` in Bodies.ts, tests pass their own. */
 export const layer = Layer.scoped(
   Scheduler,
   Effect.gen(function* () {

@@ -80,6 +80,7 @@ const toRoute = (row: Repo.RouteRow) =>
     updatedAt: DateTime.unsafeFromDate(row.updatedAt)
   })
 
+/** Built once keys sealed before they named their base URL are bound to it (bindLegacyKeysLayer). */
 export const layer = Layer.effect(
   ModelRoutes,
   Effect.gen(function* () {

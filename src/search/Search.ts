@@ -216,6 +216,7 @@ export const runHybrid = (
   vector: ReadonlyArray<number> | undefined
 ) => hybridFor(sql, embedder, request, vector).pipe(Effect.orDie)
 
+/** Provides a routed embedder, so queries embed with the workspace's `embeddings` route, as Harvest indexes with it. */
 export const layer = Layer.effect(
   Search,
   Effect.gen(function* () {
