@@ -71,6 +71,9 @@ export const DatabaseLive = RlsScope.layer.pipe(
   Layer.provideMerge(Db.ownerLayer)
 )
 
+/** What a feature's layer may leave to the root: the platform, built above in boot order. */
+type Platform = HostEnv.HostEnv | Gateway.Gateway | Crypto.Crypto | Db.OwnerDb | Db.AppDb | RlsScope.RlsScope
+
 /**
  * Every feature the server and the background work use. A layer provided in several features' files (LiveUpdates,
  * Harvest, Notes, …) is one value, and Effect builds a value once per boot: every feature shares one instance.
@@ -100,7 +103,7 @@ export const DomainLive = Layer.mergeAll(
   JobRuns.layer,
   JobBodies.schedulerLayer,
   McpToolCatalog.layer
-)
+) satisfies Layer.Layer<never, unknown, Platform>
 
 export const HostLive = (hostEnv: HostEnv.HostEnvShape) =>
   ServerLive.pipe(
