@@ -2,8 +2,8 @@
 // or a log entry, and the one locked edit path every writer (tasks, agents) goes through. A write locks the note's row, changes the
 // document, re-renders text_content and re-indexes it in the same transaction, and announces the change after commit.
 import { Clock, Context, Effect, Layer, Option } from "effect"
-import { Harvest } from "../harvest/Harvest"
-import { LiveUpdates, type ChangeNotice } from "../live/LiveUpdates"
+import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
+import { LiveUpdates, layer as liveUpdatesLayer, type ChangeNotice } from "../live/LiveUpdates"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { jsonBytes, MAX_BYTES, type Document, type Node } from "./Document"
@@ -227,4 +227,4 @@ export const layer = Layer.effect(
 
     return { now, get, text, replace, appendLogEntry, appendBlock, edit, withTasks, inRange } satisfies NotesShape
   })
-)
+).pipe(Layer.provide([harvestLayer, liveUpdatesLayer]))
