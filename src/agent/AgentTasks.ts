@@ -124,7 +124,7 @@ export const layer = Layer.scoped(
       const target = yield* gateway.target({ agentId: input.agentId ?? undefined })
       const date = input.date ?? dateOfOrigin(input.originBlockId) ?? (yield* notes.now).date
       if (!isCalendarDate(date)) {
-        return yield* new AgentTaskInvalid({ message: `${date} is not a real calendar day (YYYY-MM-DD)` })
+        return yield* AgentTaskInvalid.notACalendarDay(date)
       }
       const row = yield* rls.current(
         repo.create({
@@ -165,7 +165,7 @@ export const layer = Layer.scoped(
         repo.find(id).pipe(
           Effect.flatMap(
             Option.match({
-              onNone: () => Effect.fail(new AgentTaskNotFound({ message: `no agent task ${id} in this workspace` })),
+              onNone: () => Effect.fail(AgentTaskNotFound.of(id)),
               onSome: (row) => Effect.succeed(toTask(row))
             })
           )

@@ -125,7 +125,6 @@ export const layer = Layer.effect(
         from artifacts where id = ${id}
       `
     })
-    const notFound = (id: string) => new ArtifactNotFound({ message: `artifact ${id} does not exist` })
 
     const upsertHarvested = (doc: HarvestedDocument) => {
       const bytes = Buffer.byteLength(doc.text, "utf8")
@@ -190,7 +189,7 @@ export const layer = Layer.effect(
           Effect.orDie,
           Effect.flatMap(
             Option.match({
-              onNone: () => Effect.fail(notFound(id)),
+              onNone: () => Effect.fail(ArtifactNotFound.of(id)),
               onSome: (row) => Effect.succeed(toArtifact(row))
             })
           )
@@ -200,7 +199,7 @@ export const layer = Layer.effect(
           Effect.orDie,
           Effect.flatMap(
             Option.match({
-              onNone: () => Effect.fail(notFound(id)),
+              onNone: () => Effect.fail(ArtifactNotFound.of(id)),
               onSome: (row): Effect.Effect<ArtifactText> => {
                 if (row.extractedText === null) {
                   const why = row.reason ?? "no text was extracted"

@@ -74,12 +74,14 @@ export const layer = Layer.effect(
     const gateway = yield* Gateway
     const routes = yield* ModelRoutes
 
-    const notFound = (id: string) => new ChatSessionNotFound({ message: `no chat session ${id} in this workspace` })
-
     const findSession = (id: string) =>
       repo
         .findSession(id)
-        .pipe(Effect.flatMap(Option.match({ onNone: () => Effect.fail(notFound(id)), onSome: Effect.succeed })))
+        .pipe(
+          Effect.flatMap(
+            Option.match({ onNone: () => Effect.fail(ChatSessionNotFound.of(id)), onSome: Effect.succeed })
+          )
+        )
 
     const start = Effect.fn("Chat.start")(function* (request: ChatStreamRequest) {
       const workspaceId = yield* CurrentWorkspace

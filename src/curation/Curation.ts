@@ -60,17 +60,14 @@ export const layer = Layer.effect(
     const decide = (
       id: string,
       status: "accepted" | "rejected",
-      merge: (proposal: Proposal) => Effect.Effect<void, SuggestionDecided>
+      merge: (id: string, proposal: Proposal) => Effect.Effect<void, SuggestionDecided>
     ) =>
       rls.current(
         Effect.gen(function* () {
           const [row] = yield* find(id)
-          if (row === undefined)
-            return yield* new SuggestionNotFound({ message: `curation suggestion ${id} does not exist` })
-          if (row.status !== "pending") {
-            return yield* new SuggestionDecided({ message: `curation suggestion ${id} was already ${row.status}` })
-          }
-          if (status === "accepted") yield* merge(row.payload)
+          if (row === undefined) return yield* SuggestionNotFound.of(id)
+          if (row.status !== "pending") return yield* SuggestionDecided.already(id, row.status)
+          if (status === "accepted") yield* merge(id, row.payload)
           const [updated] = yield* sql<SuggestionRow>`
             update curation_suggestions set status = ${status}, decided_at = now() where id = ${id}
             returning id, kind, status, payload, created_at, decided_at`.pipe(Effect.orDie)
@@ -78,7 +75,7 @@ export const layer = Layer.effect(
         })
       )
 
-    const merge = (proposal: Proposal) =>
+    const merge = (id: string, proposal: Proposal) =>
       Effect.gen(function* () {
         const rows = yield* sql<{ id: string; name: string; aliases: Array<string>; canonicalId: string | null }>`
           select id, name, aliases, canonical_id from entities
@@ -86,14 +83,10 @@ export const layer = Layer.effect(
         const canonical = rows.find((row) => row.id === proposal.canonicalId)
         const alias = rows.find((row) => row.id === proposal.aliasId)
         if (canonical === undefined || alias === undefined) {
-          return yield* Effect.fail(new SuggestionDecided({ message: "one of the two entities no longer exists" }))
+          return yield* Effect.fail(SuggestionDecided.entityMissing(id))
         }
         if (canonical.canonicalId === alias.id) {
-          return yield* Effect.fail(
-            new SuggestionDecided({
-              message: `${canonical.name} is itself an alias of ${alias.name}: merge the other way`
-            })
-          )
+          return yield* Effect.fail(SuggestionDecided.mergeReversed(id, canonical.name, alias.name))
         }
         const names = [...new Set([...canonical.aliases, alias.name, ...alias.aliases])].filter(
           (name) => name.toLowerCase() !== canonical.name.toLowerCase()

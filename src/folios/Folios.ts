@@ -42,13 +42,6 @@ export interface FoliosShape {
 
 export class Folios extends Context.Tag("carabase/Folios")<Folios, FoliosShape>() {}
 
-const notFound = (id: string) => new FolioNotFound({ message: `folio ${id} does not exist in this workspace` })
-
-const nameTaken = (name: string) =>
-  new FolioNameTaken({
-    message: `a folio named "${name}" already exists in this workspace (names ignore case): pick another name`
-  })
-
 const isUniqueViolation = (error: SqlError.SqlError, constraint: string) => {
   const cause = error.cause as { code?: unknown; constraint?: unknown } | undefined
   return cause?.code === "23505" && cause.constraint === constraint
@@ -61,13 +54,13 @@ const onTakenName =
     Effect.catchIf(
       effect,
       (error) => isUniqueViolation(error, "folios_name"),
-      () => Effect.fail(nameTaken(name))
+      () => Effect.fail(FolioNameTaken.of(name))
     )
 
 const orNotFound =
   (id: string) =>
   <A>(row: Option.Option<A>): Effect.Effect<A, FolioNotFound> =>
-    Option.match(row, { onNone: () => Effect.fail(notFound(id)), onSome: Effect.succeed })
+    Option.match(row, { onNone: () => Effect.fail(FolioNotFound.of(id)), onSome: Effect.succeed })
 
 /** Lowercased and de-duplicated, first occurrence first. */
 const distinctIds = (ids: ReadonlyArray<string>) => [...new Set(ids.map((id) => id.toLowerCase()))]
@@ -144,9 +137,7 @@ export const layer = Layer.effect(
               const known = yield* repo.existingArtifacts(artifactIds)
               const missing = artifactIds.find((artifactId) => !known.has(artifactId))
               if (missing !== undefined) {
-                return yield* new FolioArtifactNotFound({
-                  message: `artifact ${missing} does not exist in this workspace: upload it first or leave it out of artifactIds`
-                })
+                return yield* FolioArtifactNotFound.of(folio.id, missing)
               }
             }
             const row = yield* repo.insertCommit({ folioId: folio.id, message: input.message, artifactIds })
