@@ -40,6 +40,8 @@ import * as RlsScope from "./platform/RlsScope"
 import * as Search from "./search/Search"
 import * as Settings from "./settings/Settings"
 import * as Tasks from "./tasks/Tasks"
+import * as Trash from "./trash/Trash"
+import * as TrashRepo from "./trash/TrashRepo"
 import * as Webhooks from "./webhooks/WebhooksLayer"
 import * as Workspaces from "./workspaces/Workspaces"
 
@@ -77,6 +79,7 @@ export const InfraLive = Harvest.layer.pipe(
   Layer.provideMerge(RoutedEmbedder.layer),
   Layer.provideMerge(Agent.routingLayer),
   Layer.provideMerge(ModelRouteKeys.bindLegacyKeysLayer),
+  Layer.provideMerge(TrashRepo.layer),
   Layer.provideMerge(Layer.mergeAll(Workspaces.layer, RlsScope.layer, LiveUpdates.layer, EmbedderLive.layer))
 )
 
@@ -99,7 +102,7 @@ export const DerivedLive = Layer.mergeAll(
 /** Background work: pg-boss queues fed by node-cron, with the job bodies; built once the services exist. */
 export const JobsLive = Scheduler.layer.pipe(Layer.provideMerge(JobRuns.layer), Layer.provide(JobBodies.layer))
 
-export const DomainLive = Layer.mergeAll(JobsLive, McpToolCatalog.layer).pipe(
+export const DomainLive = Layer.mergeAll(JobsLive, McpToolCatalog.layer, Trash.layer).pipe(
   Layer.provideMerge(DerivedLive),
   Layer.provideMerge(KnowledgeLive),
   Layer.provideMerge(InfraLive)

@@ -1,0 +1,72 @@
+// The trash as the owner sees it: list what was deleted, restore an entry (the owning service puts its rows back, in
+// one transaction with taking the entry out, so a refused restore leaves it in the trash), purge one now, and purge
+// what is older than 30 days (the nightly trash-purge job). Each kind's rows are read and written only by the service
+// that owns them; this module only dispatches to it.
+import { Context, Effect, Layer, Option } from "effect"
+import { Memories } from "../memories/Memories"
+import { RlsScope } from "../platform/RlsScope"
+import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
+import { TrashItemNotFound, TrashRestoreConflict, type TrashItem, type TrashKind } from "./TrashApi"
+import { RestoreConflict, TrashRepo } from "./TrashRepo"
+
+/** Puts one kind's deleted rows back from the entry's data; answers the restored id. */
+export type Restorer = (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
+
+export interface TrashShape {
+  readonly list: (kind?: TrashKind) => Effect.Effect<ReadonlyArray<TrashItem>, never, CurrentWorkspace>
+  readonly restore: (
+    id: string
+  ) => Effect.Effect<
+    { readonly kind: TrashKind; readonly id: string },
+    TrashItemNotFound | TrashRestoreConflict,
+    CurrentWorkspace
+  >
+  readonly purge: (id: string) => Effect.Effect<void, TrashItemNotFound, CurrentWorkspace>
+  /** Purges the entries deleted more than 30 days before `now`; answers how many. */
+  readonly purgeExpired: (now: Date) => Effect.Effect<number, never, CurrentWorkspace>
+}
+
+export class Trash extends Context.Tag("carabase/Trash")<Trash, TrashShape>() {}
+
+export const layer = Layer.effect(
+  Trash,
+  Effect.gen(function* () {
+    const repo = yield* TrashRepo
+    const rls = yield* RlsScope
+    const memories = yield* Memories
+
+    const restorers: Partial<Record<TrashKind, Restorer>> = {
+      memory: memories.restore
+    }
+
+    const restore = Effect.fn("Trash.restore")(function* (id: string) {
+      return yield* rls.current(
+        Effect.gen(function* () {
+          const entry = yield* Effect.flatMap(
+            repo.take(id),
+            Option.match({ onNone: () => Effect.fail(TrashItemNotFound.of(id)), onSome: Effect.succeed })
+          )
+          const conflict = (conflict: string) =>
+            TrashRestoreConflict.of({ trashId: id, kind: entry.kind, originalId: entry.originalId, conflict })
+          const restorer = restorers[entry.kind]
+          if (restorer === undefined) return yield* conflict("this host cannot restore that kind of entry")
+          const restored = yield* restorer(entry.data).pipe(
+            Effect.mapError((error) => (error instanceof RestoreConflict ? conflict(error.conflict) : error))
+          )
+          return { kind: entry.kind, id: restored }
+        })
+      )
+    })
+
+    const purge = Effect.fn("Trash.purge")(function* (id: string) {
+      if (!(yield* repo.purge(id))) return yield* TrashItemNotFound.of(id)
+    })
+
+    return {
+      list: (kind) => repo.list(kind),
+      restore,
+      purge,
+      purgeExpired: (now) => repo.purgeExpired(now)
+    } satisfies TrashShape
+  })
+)
