@@ -3,6 +3,7 @@
 // what is older than 30 days (the nightly trash-purge job). Each kind's rows are read and written only by the service
 // that owns them; this module only dispatches to it.
 import { Context, Effect, Layer, Option } from "effect"
+import { Graph } from "../graph/Graph"
 import { Memories } from "../memories/Memories"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
@@ -34,9 +35,12 @@ export const layer = Layer.effect(
     const repo = yield* TrashRepo
     const rls = yield* RlsScope
     const memories = yield* Memories
+    const graph = yield* Graph
 
     const restorers: Partial<Record<TrashKind, Restorer>> = {
-      memory: memories.restore
+      memory: memories.restore,
+      entity: graph.restoreEntity,
+      edge: graph.restoreEdge
     }
 
     const restore = Effect.fn("Trash.restore")(function* (id: string) {
