@@ -3,6 +3,9 @@
 // what is older than 30 days (the nightly trash-purge job). Each kind's rows are read and written only by the service
 // that owns them; this module only dispatches to it.
 import { Context, Effect, Layer, Option } from "effect"
+import { Artifacts } from "../artifacts/Artifacts"
+import { Chat } from "../chat/Chat"
+import { Folios } from "../folios/Folios"
 import { Graph } from "../graph/Graph"
 import { Memories } from "../memories/Memories"
 import { RlsScope } from "../platform/RlsScope"
@@ -36,11 +39,17 @@ export const layer = Layer.effect(
     const rls = yield* RlsScope
     const memories = yield* Memories
     const graph = yield* Graph
+    const folios = yield* Folios
+    const artifacts = yield* Artifacts
+    const chat = yield* Chat
 
     const restorers: Partial<Record<TrashKind, Restorer>> = {
       memory: memories.restore,
       entity: graph.restoreEntity,
-      edge: graph.restoreEdge
+      edge: graph.restoreEdge,
+      folio: folios.restore,
+      artifact: artifacts.restore,
+      chat_session: chat.restoreSession
     }
 
     const restore = Effect.fn("Trash.restore")(function* (id: string) {
