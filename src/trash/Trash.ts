@@ -1,7 +1,7 @@
 // The trash as the owner sees it: list what was deleted, restore an entry (the owning service puts its rows back, in
-// one transaction with taking the entry out, so a refused restore leaves it in the trash), purge one now, and purge
-// what is older than 30 days (the nightly trash-purge job). Each kind's rows are read and written only by the service
-// that owns them; this module only dispatches to it.
+// one transaction with taking the entry out, so a refused restore leaves it in the trash) and purge one now. (The
+// nightly trash-purge job purges what is older than 30 days through TrashRepo.) Each kind's rows are read and written
+// only by the service that owns them; this module only dispatches to it.
 import { Context, Effect, Layer, Option } from "effect"
 import { Artifacts } from "../artifacts/Artifacts"
 import { Chat } from "../chat/Chat"
@@ -26,8 +26,6 @@ export interface TrashShape {
     CurrentWorkspace
   >
   readonly purge: (id: string) => Effect.Effect<void, TrashItemNotFound, CurrentWorkspace>
-  /** Purges the entries deleted more than 30 days before `now`; answers how many. */
-  readonly purgeExpired: (now: Date) => Effect.Effect<number, never, CurrentWorkspace>
 }
 
 export class Trash extends Context.Tag("carabase/Trash")<Trash, TrashShape>() {}
@@ -78,8 +76,7 @@ export const layer = Layer.effect(
     return {
       list: (kind) => repo.list(kind),
       restore,
-      purge,
-      purgeExpired: (now) => repo.purgeExpired(now)
+      purge
     } satisfies TrashShape
   })
 )
