@@ -1,7 +1,7 @@
 // Memories: edit (indexed again), delete to the trash (gone from the list and from search at once), restore (back in
 // both, with its vector), purge, and workspace B can do none of it to A's memory.
 import { beforeAll, describe, expect, it } from "@effect/vitest"
-import { asOwner, call, createWorkspace, hostSuite } from "../support/hostSuite"
+import { asOwner, call, createWorkspace, hostSuite, openEvents } from "../support/hostSuite"
 
 const suite = hostSuite("trash_memories")
 let A: string
@@ -127,6 +127,22 @@ describe("memories: edit, delete, restore, purge", () => {
     expect((await call(suite.base, "DELETE", `/trash/${trashId}`, { workspace: B })).status).toBe(404)
     expect((await call(suite.base, "POST", `/trash/${trashId}/restore`, { workspace: A })).status).toBe(200)
     expect(await listed(A)).toContain(id)
+  })
+
+  it("announces the edit, the delete and the restore on the live updates stream", async () => {
+    const id = await remember(A, "Announce me")
+    const events = await openEvents(suite.base, A)
+    try {
+      await events.until(/event: ready/)
+      await call(suite.base, "PATCH", `/memories/${id}`, { workspace: A, body: { content: "Announced" } })
+      await events.until(new RegExp(`"type":"memory","action":"updated","id":"${id}"`))
+      const { trashId } = (await call(suite.base, "DELETE", `/memories/${id}`, { workspace: A })).body
+      await events.until(new RegExp(`"type":"memory","action":"deleted","id":"${id}"`))
+      await call(suite.base, "POST", `/trash/${trashId}/restore`, { workspace: A })
+      await events.until(new RegExp(`"type":"memory","action":"created","id":"${id}"`))
+    } finally {
+      events.close()
+    }
   })
 
   it("refuses an id that is not a UUID with a 400 naming it", async () => {
