@@ -110,7 +110,7 @@ describe("opt-in memory tools", () => {
     expect((await call(suite.base, "GET", "/trash", { workspace: B })).body.items).toEqual([])
   })
 
-  it("refuses a blank content or a malformed id as invalid params naming the argument", async () => {
+  it("refuses a blank or unstorable content or a malformed id as invalid params naming the argument", async () => {
     const client = await connect(A)
     await expect(
       client.callTool({ name: "update_memory", arguments: { memory_id: crypto.randomUUID(), content: "   " } })
@@ -118,5 +118,8 @@ describe("opt-in memory tools", () => {
     await expect(client.callTool({ name: "delete_memory", arguments: { memory_id: "nope" } })).rejects.toThrow(
       /memory_id/
     )
+    await expect(
+      client.callTool({ name: "update_memory", arguments: { memory_id: crypto.randomUUID(), content: "a\u0000b" } })
+    ).rejects.toThrow(/content contains a NUL character/)
   })
 })
