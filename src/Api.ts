@@ -19,6 +19,7 @@ import { NotesApi } from "./notes/NotesApi"
 import { SearchApi } from "./search/SearchApi"
 import { SettingsApi } from "./settings/SettingsApi"
 import { TasksApi } from "./tasks/TasksApi"
+import { TrashApi } from "./trash/TrashApi"
 import { WorkspacesApi } from "./workspaces/WorkspacesApi"
 
 export class CarabaseApi extends HttpApi.make("carabase")
@@ -45,4 +46,5 @@ export class CarabaseApi extends HttpApi.make("carabase")
   .add(SyncRulesApi)
   .add(HarvesterDevicesApi)
   .add(HarvesterDeviceSelfApi)
+  .add(TrashApi)
   .annotate(OpenApi.Title, "Carabase host API") {}

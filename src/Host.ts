@@ -40,6 +40,7 @@ import * as Search from "./search/Search"
 import * as Settings from "./settings/Settings"
 import * as Tasks from "./tasks/Tasks"
 import * as ReplyWorker from "./webhooks/ReplyWorker"
+import * as Trash from "./trash/Trash"
 import * as Workspaces from "./workspaces/Workspaces"
 
 /**
@@ -102,7 +103,8 @@ export const DomainLive = Layer.mergeAll(
   ApiKeys.layer,
   JobRuns.layer,
   JobBodies.schedulerLayer,
-  McpToolCatalog.layer
+  McpToolCatalog.layer,
+  Trash.layer
 ) satisfies Layer.Layer<never, unknown, Platform>
 
 export const HostLive = (hostEnv: HostEnv.HostEnvShape) =>

@@ -26,6 +26,7 @@ import { ModelRoutesHttpLive } from "./models/ModelRoutesHttp"
 import { NotesHttpLive } from "./notes/NotesHttp"
 import { SearchHttpLive } from "./search/SearchHttp"
 import { TasksHttpLive } from "./tasks/TasksHttp"
+import { TrashHttpLive } from "./trash/TrashHttp"
 import { WebhooksHttpLive } from "./webhooks/WebhooksHttp"
 import { SettingsHttpLive } from "./settings/SettingsHttp"
 import { WorkspaceMiddlewareLive, WorkspacesHttpLive } from "./workspaces/WorkspacesHttp"
@@ -66,7 +67,8 @@ export const ApiLive = HttpApiBuilder.api(CarabaseApi).pipe(
     OAuthCallbackHttpLive,
     SyncRulesHttpLive,
     HarvesterDevicesHttpLive,
-    HarvesterDeviceSelfHttpLive
+    HarvesterDeviceSelfHttpLive,
+    TrashHttpLive
   ]),
   Layer.provide(WorkspaceMiddlewareLive)
 )

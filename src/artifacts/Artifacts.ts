@@ -1,5 +1,6 @@
 // Artifacts: uploaded files stored with their bytes, their extracted text (see Extract) and a search index entry
-// written through Harvest in the same transaction. Reading the content gives the text cut to a token budget.
+// written through Harvest in the same transaction. Reading the content gives the text cut to a token budget. A delete
+// moves the row (its bytes live in it) and its search entries to the trash; purging the trash entry frees the bytes.
 import { SqlSchema } from "@effect/sql"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
@@ -7,6 +8,7 @@ import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
+import { restoreConflicts, TrashRepo, layer as trashRepoLayer, type RestoreConflict } from "../trash/TrashRepo"
 import { Artifact, ArtifactNotFound } from "./ArtifactsApi"
 import { detectMimeType, extract } from "./Extract"
 
@@ -50,6 +52,10 @@ export interface ArtifactsShape {
   readonly removeHarvested: (connectionId: string) => Effect.Effect<number, never, CurrentWorkspace>
   readonly get: (id: string) => Effect.Effect<Artifact, ArtifactNotFound, CurrentWorkspace>
   readonly content: (id: string, maxTokens: number) => Effect.Effect<ArtifactText, ArtifactNotFound, CurrentWorkspace>
+  /** Moves the artifact, bytes included, and its search entries to the trash; answers the trash entry's id. */
+  readonly remove: (id: string, deletedBy: string) => Effect.Effect<string, ArtifactNotFound, CurrentWorkspace>
+  /** Puts back what `remove` put in the trash, under the same id. */
+  readonly restore: (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
 }
 
 export class Artifacts extends Context.Tag("carabase/Artifacts")<Artifacts, ArtifactsShape>() {}
@@ -88,6 +94,7 @@ export const layer = Layer.effect(
     const rls = yield* RlsScope
     const harvest = yield* Harvest
     const live = yield* LiveUpdates
+    const trash = yield* TrashRepo
 
     const insert = SqlSchema.single({
       Request: Schema.Struct({
@@ -141,7 +148,50 @@ export const layer = Layer.effect(
         returning id, (xmax = 0) as created`
     }
 
+    const remove = (id: string, deletedBy: string) =>
+      Effect.gen(function* () {
+        const trashId = yield* rls.current(
+          Effect.gen(function* () {
+            const [gone] = yield* sql<{ row: Record<string, unknown>; filename: string }>`
+              delete from artifacts a where id = ${id}
+              returning to_jsonb(a) - 'workspace_id' as row, filename`
+            if (gone === undefined) return yield* ArtifactNotFound.of(id)
+            const chunks = yield* harvest.takeOut("artifact", [id])
+            return yield* trash.put({
+              kind: "artifact",
+              originalId: id,
+              label: gone.filename,
+              data: { artifact: gone.row, chunks },
+              deletedBy
+            })
+          })
+        )
+        yield* live.publish({ type: "artifact", action: "deleted", id })
+        return trashId
+      }).pipe(Effect.catchTag("SqlError", Effect.die), Effect.withSpan("Artifacts.remove"))
+
+    const restore = (data: Record<string, unknown>) =>
+      Effect.gen(function* () {
+        const id = yield* rls.current(
+          Effect.gen(function* () {
+            const [row] = yield* sql<{ id: string }>`
+              insert into artifacts (id, filename, mime_type, size, sha256, content, extracted_text, source, external_id,
+                                     connection_id, metadata, created_at, updated_at)
+              select id, filename, mime_type, size, sha256, content, extracted_text, source, external_id,
+                connection_id, metadata, created_at, updated_at
+              from jsonb_populate_record(null::artifacts, ${JSON.stringify(data.artifact)}::jsonb)
+              returning id`.pipe(restoreConflicts)
+            yield* harvest.putBack((data.chunks ?? []) as ReadonlyArray<Record<string, unknown>>)
+            return row!.id
+          })
+        )
+        yield* live.publish({ type: "artifact", action: "created", id })
+        return id
+      }).pipe(Effect.catchTag("SqlError", Effect.die), Effect.withSpan("Artifacts.restore"))
+
     return {
+      remove,
+      restore,
       storeHarvested: (doc) =>
         Effect.gen(function* () {
           const result = yield* rls.current(
@@ -223,4 +273,4 @@ export const layer = Layer.effect(
         )
     } satisfies ArtifactsShape
   })
-).pipe(Layer.provide([harvestLayer, liveUpdatesLayer]))
+).pipe(Layer.provide([harvestLayer, liveUpdatesLayer, trashRepoLayer]))

@@ -1,7 +1,8 @@
-// Declaration of the artifacts routes: uploaded files, their metadata and their extracted text. Imports only effect
-// and @effect/platform.
+// Declaration of the artifacts routes: uploaded files, their metadata and their extracted text, and deleting one (to
+// the trash). Imports only effect, @effect/platform and other declarations.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, Multipart } from "@effect/platform"
 import { Schema } from "effect"
+import { Trashed } from "../trash/TrashApi"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export class Artifact extends Schema.Class<Artifact>("Artifact")({
@@ -108,6 +109,12 @@ export class ArtifactsApi extends HttpApiGroup.make("artifacts")
     HttpApiEndpoint.get("get", "/artifacts/:id")
       .setPath(Schema.Struct({ id: ArtifactId }))
       .addSuccess(Schema.Struct({ artifact: Artifact }))
+      .addError(ArtifactNotFound)
+  )
+  .add(
+    HttpApiEndpoint.del("remove", "/artifacts/:id")
+      .setPath(Schema.Struct({ id: ArtifactId }))
+      .addSuccess(Trashed)
       .addError(ArtifactNotFound)
   )
   .add(

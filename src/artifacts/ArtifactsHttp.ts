@@ -132,6 +132,9 @@ export const ArtifactsHttpLive = HttpApiBuilder.group(CarabaseApi, "artifacts", 
         })
       )
       .handle("get", ({ path }) => Effect.map(artifacts.get(path.id), (artifact) => ({ artifact })))
+      .handle("remove", ({ path }) =>
+        Effect.map(artifacts.remove(path.id, "DELETE /api/v1/artifacts/:id"), (trashId) => ({ trashId }))
+      )
       .handle("content", ({ path, urlParams }) =>
         artifacts.content(path.id, urlParams.max_tokens ?? DEFAULT_MAX_TOKENS)
       )

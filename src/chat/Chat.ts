@@ -2,15 +2,18 @@
 // are relayed as they arrive; the assistant message is stored complete at the end, or interrupted (with what arrived)
 // when the stream breaks or the client goes away, which also cancels the upstream request. OpenClaw keeps the
 // conversation's context itself (x-openclaw-session-key = carabase:<workspace>:<session>); a stateless provider named
-// by the chat route gets the session's recent history instead.
+// by the chat route gets the session's recent history instead. Deleting a session moves it, messages and all, to the
+// trash.
 import { Context, DateTime, Effect, Exit, Layer, Option, Scope, Stream } from "effect"
 import { agentIdOfModel, Gateway, sessionKey } from "../gateway/Gateway"
 import type { GatewayError, GatewayUnconfigured } from "../gateway/GatewayErrors"
 import type { ChatMessage as GatewayMessage } from "../gateway/OpenAiClient"
+import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { ModelRoutes, layer as modelRoutesLayer } from "../models/ModelRoutes"
 import type { ModelRouteUnusable } from "../models/ModelRoutesApi"
 import { RlsScope } from "../platform/RlsScope"
 import { CurrentWorkspace } from "../platform/CurrentWorkspace"
+import { restoreConflicts, TrashRepo, layer as trashRepoLayer, type RestoreConflict } from "../trash/TrashRepo"
 import { ChatMessage, ChatSession, ChatSessionNotFound, ChatSessionSummary, type ChatStreamRequest } from "./ChatApi"
 import * as Repo from "./ChatRepo"
 
@@ -40,6 +43,13 @@ export interface ChatShape {
   ) => Effect.Effect<Stream.Stream<ChatEvent>, ChatStartError, CurrentWorkspace>
   readonly sessions: Effect.Effect<ReadonlyArray<ChatSessionSummary>, never, CurrentWorkspace>
   readonly session: (id: string) => Effect.Effect<ChatSession, ChatSessionNotFound, CurrentWorkspace>
+  /** Moves the session and its messages to the trash; answers the trash entry's id. */
+  readonly removeSession: (
+    id: string,
+    deletedBy: string
+  ) => Effect.Effect<string, ChatSessionNotFound, CurrentWorkspace>
+  /** Puts back what removeSession put in the trash, under the same ids. */
+  readonly restoreSession: (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
 }
 
 export class Chat extends Context.Tag("carabase/Chat")<Chat, ChatShape>() {}
@@ -73,6 +83,8 @@ export const layer = Layer.effect(
     const rls = yield* RlsScope
     const gateway = yield* Gateway
     const routes = yield* ModelRoutes
+    const trash = yield* TrashRepo
+    const live = yield* LiveUpdates
 
     const findSession = (id: string) =>
       repo
@@ -164,8 +176,38 @@ export const layer = Layer.effect(
       )
     })
 
+    const removeSession = Effect.fn("Chat.removeSession")(function* (id: string, deletedBy: string) {
+      const trashId = yield* rls
+        .current(
+          Effect.gen(function* () {
+            const taken = yield* repo.takeSession(id)
+            if (taken === undefined) return yield* ChatSessionNotFound.of(id)
+            return yield* trash.put({
+              kind: "chat_session",
+              originalId: id,
+              label: taken.session.title,
+              data: { session: taken.session.row, messages: taken.messages },
+              deletedBy
+            })
+          })
+        )
+        .pipe(Effect.catchTag("SqlError", Effect.die))
+      yield* live.publish({ type: "chat", action: "deleted", id })
+      return trashId
+    })
+
+    const restoreSession = Effect.fn("Chat.restoreSession")(function* (data: Record<string, unknown>) {
+      const id = yield* rls
+        .current(restoreConflicts(repo.putSession(data.session, data.messages)))
+        .pipe(Effect.catchTag("SqlError", Effect.die))
+      yield* live.publish({ type: "chat", action: "created", id })
+      return id
+    })
+
     return {
       start,
+      removeSession,
+      restoreSession,
       sessions: repo.listSessions.pipe(
         Effect.map((rows) =>
           rows.map((row) => new ChatSessionSummary({ ...sessionFields(row), messageCount: row.messageCount }))
@@ -181,4 +223,4 @@ export const layer = Layer.effect(
         )
     } satisfies ChatShape
   }).pipe(Effect.annotateLogs("service", "Chat"))
-).pipe(Layer.provide(modelRoutesLayer))
+).pipe(Layer.provide([modelRoutesLayer, liveUpdatesLayer, trashRepoLayer]))

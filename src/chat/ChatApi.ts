@@ -18,6 +18,7 @@ import {
 } from "../gateway/GatewayErrors"
 import { ModelRouteUnusable } from "../models/ModelRoutesApi"
 import { bounded } from "../schema/TextSchemas"
+import { Trashed } from "../trash/TrashApi"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const ChatRole = Schema.Literal("system", "user", "assistant", "tool")
@@ -97,6 +98,12 @@ export class ChatApi extends HttpApiGroup.make("chat")
     HttpApiEndpoint.get("session", "/chat/sessions/:id")
       .setPath(Schema.Struct({ id: Schema.UUID }))
       .addSuccess(Schema.Struct({ session: ChatSession }))
+      .addError(ChatSessionNotFound)
+  )
+  .add(
+    HttpApiEndpoint.del("removeSession", "/chat/sessions/:id")
+      .setPath(Schema.Struct({ id: Schema.UUID }))
+      .addSuccess(Trashed)
       .addError(ChatSessionNotFound)
   )
   .middleware(WorkspaceMiddleware)

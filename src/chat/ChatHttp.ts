@@ -35,5 +35,8 @@ export const ChatHttpLive = HttpApiBuilder.group(CarabaseApi, "chat", (handlers)
       )
       .handle("sessions", () => Effect.map(chat.sessions, (sessions) => ({ sessions })))
       .handle("session", ({ path }) => Effect.map(chat.session(path.id), (session) => ({ session })))
+      .handle("removeSession", ({ path }) =>
+        Effect.map(chat.removeSession(path.id, "DELETE /api/v1/chat/sessions/:id"), (trashId) => ({ trashId }))
+      )
   )
 )

@@ -1,5 +1,6 @@
 // SQL of chat sessions and messages. Callers run it inside RlsScope; the one-statement reads (findSession,
-// listSessions) run as the current workspace by themselves, in one round trip.
+// listSessions) run as the current workspace by themselves, in one round trip. takeSession and putSession move a
+// session with its messages to and from the trash.
 import { Effect, Option } from "effect"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
@@ -75,7 +76,30 @@ export const make = Effect.gen(function* () {
           limit ${limit}
         ) recent
         order by created_at, id
-      `.pipe(Effect.orDie)
+      `.pipe(Effect.orDie),
+    /** Deletes a session with its messages; answers their rows (undefined when there was no session). */
+    takeSession: (id: string) =>
+      Effect.gen(function* () {
+        const messages = yield* sql<{ row: Record<string, unknown> }>`
+          delete from chat_messages m where session_id = ${id} returning to_jsonb(m) - 'workspace_id' as row`
+        const [session] = yield* sql<{ row: Record<string, unknown>; title: string }>`
+          delete from chat_sessions s where id = ${id} returning to_jsonb(s) - 'workspace_id' as row, title`
+        return session === undefined ? undefined : { session, messages: messages.map((message) => message.row) }
+      }),
+    /** Puts back what takeSession answered, under the same ids. */
+    putSession: (session: unknown, messages: unknown) =>
+      Effect.gen(function* () {
+        const [row] = yield* sql<{ id: string }>`
+          insert into chat_sessions (id, title, agent_id, created_at, updated_at)
+          select id, title, agent_id, created_at, updated_at
+          from jsonb_populate_record(null::chat_sessions, ${JSON.stringify(session)}::jsonb)
+          returning id`
+        yield* sql`
+          insert into chat_messages (id, session_id, role, content, status, created_at)
+          select id, session_id, role, content, status, created_at
+          from jsonb_populate_recordset(null::chat_messages, ${JSON.stringify(messages ?? [])}::jsonb)`
+        return row!.id
+      })
   }
 })
 

@@ -1,12 +1,14 @@
 // The folios service: create, read, rename and re-describe folios, record commits (indexed for search in the same
 // transaction), and read a folio's log from the daily notes. Every call runs in the current workspace's RLS scope;
-// writes announce themselves on LiveUpdates once committed.
+// writes announce themselves on LiveUpdates once committed. A delete moves the folio with its commits, timeline and
+// the commits' search entries to the trash; the log cards of daily notes that name it keep their text.
 import type { SqlError } from "@effect/sql"
 import { Context, Effect, Layer, Option } from "effect"
 import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
 import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
+import { RestoreConflict, restoreConflicts, TrashRepo, layer as trashRepoLayer } from "../trash/TrashRepo"
 import { folioEntries } from "./FolioEntries"
 import {
   FolioArtifactNotFound,
@@ -38,6 +40,10 @@ export interface FoliosShape {
   ) => Effect.Effect<FolioCommit, FolioNotFound | FolioArtifactNotFound, CurrentWorkspace>
   /** The logCards of daily notes whose `folios` attribute names this folio, newest first. */
   readonly entries: (id: string) => Effect.Effect<ReadonlyArray<FolioEntry>, FolioNotFound, CurrentWorkspace>
+  /** Moves the folio, its commits and timeline to the trash; answers the trash entry's id. */
+  readonly remove: (id: string, deletedBy: string) => Effect.Effect<string, FolioNotFound, CurrentWorkspace>
+  /** Puts back what `remove` put in the trash, under the same ids; refused when its name is taken again. */
+  readonly restore: (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
 }
 
 export class Folios extends Context.Tag("carabase/Folios")<Folios, FoliosShape>() {}
@@ -72,6 +78,7 @@ export const layer = Layer.effect(
     const rls = yield* RlsScope
     const live = yield* LiveUpdates
     const harvest = yield* Harvest
+    const trash = yield* TrashRepo
 
     const requireFolio = (id: string) => Effect.flatMap(repo.find(id), orNotFound(id))
 
@@ -82,7 +89,8 @@ export const layer = Layer.effect(
         commits
       }))
 
-    const announce = (action: "created" | "updated", id: string) => live.publish({ type: "folio", action, id })
+    const announce = (action: "created" | "updated" | "deleted", id: string) =>
+      live.publish({ type: "folio", action, id })
 
     const list = Effect.fn("Folios.list")(function* (search?: string) {
       return yield* repo.list(search).pipe(Effect.orDie)
@@ -161,6 +169,50 @@ export const layer = Layer.effect(
         .pipe(Effect.catchTag("SqlError", Effect.die))
     })
 
-    return { list, create, get, update, commit, entries } satisfies FoliosShape
+    const remove = Effect.fn("Folios.remove")(function* (id: string, deletedBy: string) {
+      const trashId = yield* rls
+        .current(
+          Effect.gen(function* () {
+            const taken = yield* repo.take(id)
+            if (taken === undefined) return yield* FolioNotFound.of(id)
+            const chunks = yield* harvest.takeOut("folio_commit", taken.commitIds)
+            return yield* trash.put({
+              kind: "folio",
+              originalId: id,
+              label: taken.folio.name,
+              data: { folio: taken.folio.row, commits: taken.commits, timeline: taken.timeline, chunks },
+              deletedBy
+            })
+          })
+        )
+        .pipe(Effect.catchTag("SqlError", Effect.die))
+      yield* announce("deleted", id)
+      return trashId
+    })
+
+    const restore = Effect.fn("Folios.restore")(function* (data: Record<string, unknown>) {
+      const name = String((data.folio as { name?: unknown } | undefined)?.name ?? "")
+      const id = yield* rls
+        .current(
+          restoreConflicts(
+            Effect.gen(function* () {
+              const holder = yield* repo.named(name)
+              if (holder !== undefined) {
+                return yield* new RestoreConflict({
+                  conflict: `folio ${holder} is named "${name}" now (names ignore case): rename it first`
+                })
+              }
+              const restored = yield* repo.put({ folio: data.folio, commits: data.commits, timeline: data.timeline })
+              yield* harvest.putBack((data.chunks ?? []) as ReadonlyArray<Record<string, unknown>>)
+              return restored
+            })
+          )
+        )
+        .pipe(Effect.catchTag("SqlError", Effect.die))
+      yield* announce("created", id)
+      return id
+    })
+
+    return { list, create, get, update, commit, entries, remove, restore } satisfies FoliosShape
   })
-).pipe(Layer.provide([harvestLayer, liveUpdatesLayer]))
+).pipe(Layer.provide([harvestLayer, liveUpdatesLayer, trashRepoLayer]))

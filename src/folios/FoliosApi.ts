@@ -4,6 +4,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { bounded, storable } from "../schema/TextSchemas"
+import { Trashed } from "../trash/TrashApi"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const FolioName = bounded("name", 200)
@@ -163,6 +164,7 @@ export class FoliosApi extends HttpApiGroup.make("folios")
       .addError(FolioNotFound)
       .addError(FolioArtifactNotFound)
   )
+  .add(HttpApiEndpoint.del("remove", "/folios/:id").setPath(FolioPath).addSuccess(Trashed).addError(FolioNotFound))
   .add(
     HttpApiEndpoint.get("entries", "/folios/:id/entries")
       .setPath(FolioPath)

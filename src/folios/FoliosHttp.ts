@@ -12,6 +12,9 @@ export const FoliosHttpLive = HttpApiBuilder.group(CarabaseApi, "folios", (handl
       .handle("get", ({ path }) => Effect.map(folios.get(path.id), (folio) => ({ folio })))
       .handle("update", ({ path, payload }) => Effect.map(folios.update(path.id, payload), (folio) => ({ folio })))
       .handle("commit", ({ path, payload }) => Effect.map(folios.commit(path.id, payload), (commit) => ({ commit })))
+      .handle("remove", ({ path }) =>
+        Effect.map(folios.remove(path.id, "DELETE /api/v1/folios/:id"), (trashId) => ({ trashId }))
+      )
       .handle("entries", ({ path }) => Effect.map(folios.entries(path.id), (entries) => ({ entries })))
   )
 )

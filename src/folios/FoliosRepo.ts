@@ -159,7 +159,48 @@ export const make = Effect.gen(function* () {
     existingArtifacts: (ids: ReadonlyArray<string>) =>
       rowsOrDie(existingArtifacts(ids)).pipe(Effect.map((rows) => new Set(rows.map((row) => row.id)))),
     logCards: (name: string): Effect.Effect<ReadonlyArray<CandidateBlock>, SqlError.SqlError> =>
-      rowsOrDie(logCards(name))
+      rowsOrDie(logCards(name)),
+    /** Deletes a folio with its commits and timeline; answers their rows (undefined when there was no folio). */
+    take: (id: string) =>
+      Effect.gen(function* () {
+        const commits = yield* sql<{ row: Record<string, unknown>; id: string }>`
+          delete from folio_commits c where folio_id = ${id} returning to_jsonb(c) - 'workspace_id' as row, id`
+        const timeline = yield* sql<{ row: Record<string, unknown> }>`
+          delete from folio_timeline_entries t where folio_id = ${id} returning to_jsonb(t) - 'workspace_id' as row`
+        const [folio] = yield* sql<{ row: Record<string, unknown>; name: string }>`
+          delete from folios f where id = ${id} returning to_jsonb(f) - 'workspace_id' as row, name`
+        return folio === undefined
+          ? undefined
+          : {
+              folio,
+              commits: commits.map((commit) => commit.row),
+              commitIds: commits.map((commit) => commit.id),
+              timeline: timeline.map((entry) => entry.row)
+            }
+      }),
+    /** The id of a folio with this name (ignoring case), if any. */
+    named: (name: string) =>
+      sql<{ id: string }>`select id from folios where lower(name) = lower(${name})`.pipe(
+        Effect.map((rows) => rows[0]?.id)
+      ),
+    /** Puts back what `take` answered, under the same ids. */
+    put: (data: { readonly folio: unknown; readonly commits: unknown; readonly timeline: unknown }) =>
+      Effect.gen(function* () {
+        const [folio] = yield* sql<{ id: string }>`
+          insert into folios (id, name, about, archived_at, created_at, updated_at)
+          select id, name, about, archived_at, created_at, updated_at
+          from jsonb_populate_record(null::folios, ${JSON.stringify(data.folio)}::jsonb)
+          returning id`
+        yield* sql`
+          insert into folio_commits (id, folio_id, message, artifact_ids, created_at)
+          select id, folio_id, message, artifact_ids, created_at
+          from jsonb_populate_recordset(null::folio_commits, ${JSON.stringify(data.commits ?? [])}::jsonb)`
+        yield* sql`
+          insert into folio_timeline_entries (id, folio_id, date, synopsis, source, created_at)
+          select id, folio_id, date, synopsis, source, created_at
+          from jsonb_populate_recordset(null::folio_timeline_entries, ${JSON.stringify(data.timeline ?? [])}::jsonb)`
+        return folio!.id
+      })
   }
 })
 

@@ -1,17 +1,22 @@
 // The knowledge-graph service: entities with aliases and canonical links (never a loop), and typed edges whose
 // endpoints must exist in the same workspace; entities found by id or name or in a text, and walks over the edges.
 // Every call runs in the current workspace's RLS scope; writes announce themselves on LiveUpdates once committed.
+// Deleting an entity or an edge moves it to the trash (an entity with the edges touching it, only when asked to).
 import type { SqlError } from "@effect/sql"
 import { Context, Effect, Layer, Option } from "effect"
 import { fold } from "../curation/AliasMatching"
 import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
+import { RestoreConflict, restoreConflicts, TrashRepo, layer as trashRepoLayer } from "../trash/TrashRepo"
 import {
   EdgeEndpointNotFound,
+  EdgeNotFound,
+  EntityHasEdges,
   EntityNotFound,
   InvalidCanonicalLink,
   type Edge,
+  type EdgeChanges,
   type Entity,
   type EntityChanges,
   type EntityDetail,
@@ -70,6 +75,19 @@ export interface GraphShape {
   ) => Effect.Effect<Entity, EntityNotFound | InvalidCanonicalLink, CurrentWorkspace>
   readonly createEdge: (input: NewEdge) => Effect.Effect<Edge, EdgeEndpointNotFound, CurrentWorkspace>
   readonly listEdges: Effect.Effect<ReadonlyArray<Edge>, never, CurrentWorkspace>
+  readonly updateEdge: (id: string, changes: EdgeChanges) => Effect.Effect<Edge, EdgeNotFound, CurrentWorkspace>
+  /**
+   * Moves an entity to the trash; answers the trash entry's id. With edges touching it, refused unless `cascade`, which
+   * moves them into the same entry. Entities that were its aliases are unlinked (and linked again on restore).
+   */
+  readonly deleteEntity: (
+    id: string,
+    options: { readonly cascade: boolean; readonly deletedBy: string }
+  ) => Effect.Effect<string, EntityNotFound | EntityHasEdges, CurrentWorkspace>
+  readonly deleteEdge: (id: string, deletedBy: string) => Effect.Effect<string, EdgeNotFound, CurrentWorkspace>
+  /** Put back what deleteEntity or deleteEdge put in the trash, under the same ids. */
+  readonly restoreEntity: (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
+  readonly restoreEdge: (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
   /** For connectors: the entity of this type and name (ignoring case), created with `metadata` when missing. */
   readonly ensureEntity: (
     input: Pick<NewEntity, "name" | "type" | "metadata">
@@ -120,8 +138,16 @@ export const layer = Layer.effect(
     const repo = yield* GraphRepo.make
     const rls = yield* RlsScope
     const live = yield* LiveUpdates
+    const trash = yield* TrashRepo
 
-    const announce = (action: "created" | "updated", id: string) => live.publish({ type: "entity", action, id })
+    const announce = (action: "created" | "updated" | "deleted", id: string) =>
+      live.publish({ type: "entity", action, id })
+    /** An edge changed: both its ends show it. */
+    const announceEnds = (edge: { readonly sourceId: string; readonly targetId: string }) =>
+      Effect.zipRight(
+        announce("updated", edge.sourceId),
+        edge.targetId === edge.sourceId ? Effect.void : announce("updated", edge.targetId)
+      )
 
     const listEntities = Effect.fn("Graph.listEntities")(function* (query: EntityQuery) {
       return yield* repo.search({ search: query.search, type: query.type, limit: query.limit ?? 50 }).pipe(Effect.orDie)
@@ -277,6 +303,120 @@ export const layer = Layer.effect(
 
     const listEdges = repo.listEdges.pipe(Effect.orDie, Effect.withSpan("Graph.listEdges"))
 
+    const updateEdge = Effect.fn("Graph.updateEdge")(function* (id: string, changes: EdgeChanges) {
+      const edge = yield* rls
+        .current(
+          Effect.flatMap(
+            repo.updateEdge({
+              id,
+              type: changes.type ?? null,
+              sourceKind: changes.sourceKind ?? null,
+              confidence: changes.confidence ?? null,
+              provenance: changes.provenance === undefined ? null : JSON.stringify(changes.provenance)
+            }),
+            Option.match({ onNone: () => Effect.fail(EdgeNotFound.of(id)), onSome: Effect.succeed })
+          )
+        )
+        .pipe(Effect.catchTag("SqlError", Effect.die))
+      yield* announceEnds(edge)
+      return edge
+    })
+
+    const deleteEntity = Effect.fn("Graph.deleteEntity")(function* (
+      id: string,
+      options: { readonly cascade: boolean; readonly deletedBy: string }
+    ) {
+      const trashId = yield* rls
+        .current(
+          Effect.gen(function* () {
+            yield* Effect.flatMap(repo.find(id), orNotFound(id))
+            if (!options.cascade) {
+              const edges = yield* repo.edgeCount(id)
+              if (edges > 0) return yield* EntityHasEdges.of(id, edges)
+            }
+            const taken = yield* repo.takeEntity(id)
+            if (taken === undefined) return yield* EntityNotFound.of(id)
+            for (const edge of taken.edges) yield* announceEnds(edge)
+            return yield* trash.put({
+              kind: "entity",
+              originalId: id,
+              label: taken.entity.name,
+              data: { entity: taken.entity.row, edges: taken.edges.map((edge) => edge.row), aliases: taken.aliases },
+              deletedBy: options.deletedBy
+            })
+          })
+        )
+        .pipe(Effect.catchTag("SqlError", Effect.die))
+      yield* announce("deleted", id)
+      return trashId
+    })
+
+    const deleteEdge = Effect.fn("Graph.deleteEdge")(function* (id: string, deletedBy: string) {
+      const trashId = yield* rls
+        .current(
+          Effect.gen(function* () {
+            const taken = yield* repo.takeEdge(id)
+            if (taken === undefined) return yield* EdgeNotFound.of(id)
+            yield* announceEnds(taken)
+            return yield* trash.put({
+              kind: "edge",
+              originalId: id,
+              label: taken.type,
+              data: { edge: taken.row },
+              deletedBy
+            })
+          })
+        )
+        .pipe(Effect.catchTag("SqlError", Effect.die))
+      return trashId
+    })
+
+    /** Refuses a restore whose edges would point at an entity that is gone (other than `restoring`). */
+    const requireEnds = (
+      edges: ReadonlyArray<{ readonly source_id: string; readonly target_id: string }>,
+      restoring?: string
+    ) =>
+      Effect.gen(function* () {
+        const ends = edges.flatMap((edge) => [edge.source_id, edge.target_id]).filter((end) => end !== restoring)
+        const known = ends.length === 0 ? new Set<string>() : yield* repo.existing(ends)
+        const missing = ends.find((end) => !known.has(end.toLowerCase()))
+        if (missing !== undefined) {
+          return yield* new RestoreConflict({
+            conflict: `an edge's end, entity ${missing}, no longer exists: restore that entity first`
+          })
+        }
+      })
+
+    const restoreEntity = Effect.fn("Graph.restoreEntity")(function* (data: Record<string, unknown>) {
+      const edges = (data.edges ?? []) as ReadonlyArray<{ source_id: string; target_id: string }>
+      const id = yield* rls
+        .current(
+          restoreConflicts(
+            Effect.gen(function* () {
+              const restored = yield* repo.putEntity(data.entity)
+              yield* requireEnds(edges, restored)
+              yield* repo.putEdges(edges)
+              yield* repo.lockCanonicalLinks
+              yield* repo.relinkAliases(restored, (data.aliases ?? []) as ReadonlyArray<string>)
+              return restored
+            })
+          )
+        )
+        .pipe(Effect.catchTag("SqlError", Effect.die))
+      yield* announce("created", id)
+      for (const edge of edges) yield* announceEnds({ sourceId: edge.source_id, targetId: edge.target_id })
+      return id
+    })
+
+    const restoreEdge = Effect.fn("Graph.restoreEdge")(function* (data: Record<string, unknown>) {
+      const edge = data.edge as { id: string; source_id: string; target_id: string }
+      yield* rls
+        .current(restoreConflicts(Effect.zipRight(requireEnds([edge]), repo.putEdges([edge]))))
+        .pipe(Effect.catchTag("SqlError", Effect.die))
+      yield* announceEnds({ sourceId: edge.source_id, targetId: edge.target_id })
+      return edge.id
+    })
+
     const ensureEntity = Effect.fn("Graph.ensureEntity")(function* (
       input: Pick<NewEntity, "name" | "type" | "metadata">
     ) {
@@ -307,6 +447,11 @@ export const layer = Layer.effect(
       updateEntity,
       createEdge,
       listEdges,
+      updateEdge,
+      deleteEntity,
+      deleteEdge,
+      restoreEntity,
+      restoreEdge,
       ensureEntity,
       ensureEdge,
       removeHarvested: (connectionId, source) =>
@@ -315,4 +460,4 @@ export const layer = Layer.effect(
           .pipe(Effect.orDie, Effect.withSpan("Graph.removeHarvested"))
     } satisfies GraphShape
   })
-).pipe(Layer.provide(liveUpdatesLayer))
+).pipe(Layer.provide([liveUpdatesLayer, trashRepoLayer]))

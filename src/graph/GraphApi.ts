@@ -3,6 +3,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { bounded, storable, storableJson } from "../schema/TextSchemas"
+import { Trashed } from "../trash/TrashApi"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const EntityType = Schema.Literal("person", "project", "concept", "organization", "tool", "topic", "event")
@@ -119,6 +120,15 @@ export const NewEdge = Schema.Struct({
 })
 export type NewEdge = typeof NewEdge.Type
 
+/** Absent fields stay as they are; `provenance` replaces the stored value. An edge's ends are fixed: delete it instead. */
+export const EdgeChanges = Schema.Struct({
+  type: Schema.optional(bounded("type", 200)),
+  sourceKind: Schema.optional(SourceKind),
+  confidence: NewEdge.fields.confidence,
+  provenance: Schema.optional(Provenance)
+})
+export type EdgeChanges = typeof EdgeChanges.Type
+
 export const EntityQuery = Schema.Struct({
   search: Schema.optional(Schema.Trim.pipe(Schema.maxLength(500), storable("search"))),
   type: Schema.optional(EntityType),
@@ -186,7 +196,33 @@ export class EdgeEndpointNotFound extends Schema.TaggedError<EdgeEndpointNotFoun
   }
 }
 
+export class EdgeNotFound extends Schema.TaggedError<EdgeNotFound>()(
+  "EdgeNotFound",
+  { message: Schema.String, edgeId: Schema.String },
+  HttpApiSchema.annotations({ status: 404 })
+) {
+  static of(edgeId: string) {
+    return new EdgeNotFound({ edgeId, message: `edge ${edgeId} does not exist in this workspace` })
+  }
+}
+
+/** Deleting an entity that edges touch, without `?cascade`: the edges would go with it. */
+export class EntityHasEdges extends Schema.TaggedError<EntityHasEdges>()(
+  "EntityHasEdges",
+  { message: Schema.String, entityId: Schema.String, edges: Schema.Int },
+  HttpApiSchema.annotations({ status: 409 })
+) {
+  static of(entityId: string, edges: number) {
+    return new EntityHasEdges({
+      entityId,
+      edges,
+      message: `entity ${entityId} has ${edges} edge(s): delete them first, or pass ?cascade=true to move them to the trash with it`
+    })
+  }
+}
+
 const EntityPath = Schema.Struct({ id: Schema.UUID })
+const EdgePath = Schema.Struct({ id: Schema.UUID.annotations({ message: () => "the edge id must be a UUID" }) })
 
 export class GraphApi extends HttpApiGroup.make("graph")
   .add(
@@ -220,5 +256,28 @@ export class GraphApi extends HttpApiGroup.make("graph")
       .addError(EdgeEndpointNotFound)
   )
   .add(HttpApiEndpoint.get("listEdges", "/edges").addSuccess(Schema.Struct({ edges: Schema.Array(Edge) })))
+  .add(
+    HttpApiEndpoint.del("deleteEntity", "/entities/:id")
+      .setPath(EntityPath)
+      .setUrlParams(
+        Schema.Struct({
+          /** `?cascade` or `?cascade=true`: the edges touching the entity go to the trash with it. */
+          cascade: Schema.optional(
+            Schema.Literal("", "true", "false").annotations({ message: () => "cascade must be true or false" })
+          )
+        })
+      )
+      .addSuccess(Trashed)
+      .addError(EntityNotFound)
+      .addError(EntityHasEdges)
+  )
+  .add(
+    HttpApiEndpoint.patch("updateEdge", "/edges/:id")
+      .setPath(EdgePath)
+      .setPayload(EdgeChanges)
+      .addSuccess(Schema.Struct({ edge: Edge }))
+      .addError(EdgeNotFound)
+  )
+  .add(HttpApiEndpoint.del("deleteEdge", "/edges/:id").setPath(EdgePath).addSuccess(Trashed).addError(EdgeNotFound))
   .middleware(WorkspaceMiddleware)
   .prefix("/api/v1") {}

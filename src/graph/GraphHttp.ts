@@ -17,5 +17,18 @@ export const GraphHttpLive = HttpApiBuilder.group(CarabaseApi, "graph", (handler
       )
       .handle("createEdge", ({ payload }) => Effect.map(graph.createEdge(payload), (edge) => ({ edge })))
       .handle("listEdges", () => Effect.map(graph.listEdges, (edges) => ({ edges })))
+      .handle("deleteEntity", ({ path, urlParams }) =>
+        Effect.map(
+          graph.deleteEntity(path.id, {
+            cascade: urlParams.cascade !== undefined && urlParams.cascade !== "false",
+            deletedBy: "DELETE /api/v1/entities/:id"
+          }),
+          (trashId) => ({ trashId })
+        )
+      )
+      .handle("updateEdge", ({ path, payload }) => Effect.map(graph.updateEdge(path.id, payload), (edge) => ({ edge })))
+      .handle("deleteEdge", ({ path }) =>
+        Effect.map(graph.deleteEdge(path.id, "DELETE /api/v1/edges/:id"), (trashId) => ({ trashId }))
+      )
   )
 )

@@ -276,6 +276,26 @@ export const make = Effect.gen(function* () {
     `
   })
 
+  const updateEdge = SqlSchema.findOne({
+    Request: Schema.Struct({
+      id: Schema.UUID,
+      type: Schema.NullOr(Schema.String),
+      sourceKind: Schema.NullOr(SourceKind),
+      confidence: Schema.NullOr(Schema.Number),
+      provenance: Schema.NullOr(Schema.String)
+    }),
+    Result: EdgeRow,
+    execute: (changes) => sql`
+      update edges set
+        type = coalesce(${changes.type}::text, type),
+        source_kind = coalesce(${changes.sourceKind}::text, source_kind),
+        confidence = coalesce(${changes.confidence}::real, confidence),
+        provenance = coalesce(${changes.provenance}::jsonb, provenance)
+      where id = ${changes.id}
+      returning ${edgeCols}
+    `
+  })
+
   const listEdges = SqlSchema.findAll({
     Request: Schema.Void,
     Result: EdgeRow,
@@ -317,6 +337,56 @@ export const make = Effect.gen(function* () {
           returning id`
         return { edges: edges.length, entities: entities.length }
       }),
+    updateEdge: (changes: typeof updateEdge extends (request: infer I) => unknown ? I : never) =>
+      rowsOrDie(updateEdge(changes)),
+    edgeCount: (id: string) =>
+      sql<{ n: number }>`select count(*)::int as n from edges where source_id = ${id} or target_id = ${id}`.pipe(
+        Effect.map((rows) => rows[0]?.n ?? 0)
+      ),
+    /** Deletes an entity with the edges touching it; answers their rows and the entities that were its aliases. */
+    takeEntity: (id: string) =>
+      Effect.gen(function* () {
+        const aliases = yield* sql<{ id: string }>`select id from entities where canonical_id = ${id}`
+        const edges = yield* sql<{ row: Record<string, unknown>; sourceId: string; targetId: string }>`
+          delete from edges ed where source_id = ${id} or target_id = ${id}
+          returning to_jsonb(ed) - 'workspace_id' as row, source_id, target_id`
+        const [entity] = yield* sql<{ row: Record<string, unknown>; name: string }>`
+          delete from entities e where id = ${id} returning to_jsonb(e) - 'workspace_id' as row, name`
+        return entity === undefined ? undefined : { entity, edges, aliases: aliases.map((alias) => alias.id) }
+      }),
+    /** Deletes one edge; answers its row and its ends. */
+    takeEdge: (id: string) =>
+      sql<{ row: Record<string, unknown>; sourceId: string; targetId: string; type: string }>`
+        delete from edges ed where id = ${id}
+        returning to_jsonb(ed) - 'workspace_id' as row, source_id, target_id, type`.pipe(Effect.map((rows) => rows[0])),
+    /** An entity as takeEntity answered it, under its id; a canonical entity that is gone meanwhile is left unlinked. */
+    putEntity: (row: unknown) =>
+      sql<{ id: string }>`
+        insert into entities (id, name, type, aliases, canonical_id, metadata, created_at, updated_at)
+        select r.id, r.name, r.type, r.aliases,
+          case when exists (select 1 from entities c where c.id = r.canonical_id) then r.canonical_id end,
+          r.metadata, r.created_at, r.updated_at
+        from jsonb_populate_record(null::entities, ${JSON.stringify(row)}::jsonb) r
+        returning id`.pipe(Effect.map((rows) => rows[0]!.id)),
+    putEdges: (rows: ReadonlyArray<unknown>) =>
+      rows.length === 0
+        ? Effect.void
+        : Effect.asVoid(sql`
+            insert into edges (id, source_id, target_id, type, source_kind, confidence, provenance, created_at)
+            select id, source_id, target_id, type, source_kind, confidence, provenance, created_at
+            from jsonb_populate_recordset(null::edges, ${JSON.stringify(rows)}::jsonb)`),
+    /** Points the former aliases back at `id` where they are still unlinked and doing so makes no loop. */
+    relinkAliases: (id: string, aliases: ReadonlyArray<string>) =>
+      aliases.length === 0
+        ? Effect.void
+        : Effect.asVoid(sql`
+            with recursive chain (id, canonical_id) as (
+              select id, canonical_id from entities where id = ${id}
+              union
+              select e.id, e.canonical_id from entities e join chain c on e.id = c.canonical_id
+            )
+            update entities set canonical_id = ${id}, updated_at = now()
+            where id = any(${aliases}::uuid[]) and canonical_id is null and id not in (select id from chain)`),
     findEdge: (sourceId: string, targetId: string, type: string) =>
       sql<{ id: string }>`
         select id from edges where source_id = ${sourceId} and target_id = ${targetId} and type = ${type}

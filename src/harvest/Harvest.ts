@@ -31,11 +31,23 @@ export interface HarvestShape {
   readonly index: (source: IndexSource) => Effect.Effect<void, never, CurrentWorkspace>
   /** Removes a source from the index. */
   readonly remove: (kind: SourceKind, id: string) => Effect.Effect<void, never, CurrentWorkspace>
+  /**
+   * Removes sources from the index and answers their chunks, vectors included, for the trash: `putBack` restores them
+   * as they were, without embedding again.
+   */
+  readonly takeOut: (
+    kind: SourceKind,
+    ids: ReadonlyArray<string>
+  ) => Effect.Effect<ReadonlyArray<IndexedChunk>, never, CurrentWorkspace>
+  readonly putBack: (chunks: ReadonlyArray<IndexedChunk>) => Effect.Effect<void, never, CurrentWorkspace>
   /** Embeds chunks that have no vector of the active model, in every workspace; answers how many it embedded. */
   readonly refreshEmbeddings: Effect.Effect<number>
   /** The same in the workspace in context only (the harvest job run from one workspace). */
   readonly refreshWorkspace: Effect.Effect<number, never, CurrentWorkspace>
 }
+
+/** A search_chunks row as takeOut answers it (its columns, snake_case, generated ones left out). */
+export type IndexedChunk = Readonly<Record<string, unknown>>
 
 export class Harvest extends Context.Tag("carabase/Harvest")<Harvest, HarvestShape>() {}
 
@@ -74,6 +86,36 @@ export const make = Effect.gen(function* () {
     rls
       .current(sql`delete from search_chunks where source_kind = ${kind} and source_id = ${id}`)
       .pipe(Effect.orDie, Effect.asVoid, Effect.withSpan("Harvest.remove"))
+
+  const takeOut = (kind: SourceKind, ids: ReadonlyArray<string>) =>
+    ids.length === 0
+      ? Effect.succeed([])
+      : rls
+          .current(
+            sql<{ chunk: IndexedChunk }>`
+              delete from search_chunks c where source_kind = ${kind} and source_id = any(${ids}::text[])
+              returning to_jsonb(c) - 'tsv' - 'embedding_dims' - 'workspace_id' as chunk`
+          )
+          .pipe(
+            Effect.map((rows) => rows.map((row) => row.chunk)),
+            Effect.orDie,
+            Effect.withSpan("Harvest.takeOut")
+          )
+
+  /** Chunks already there (the source was indexed again meanwhile) are kept; the rest come back with their vectors. */
+  const putBack = (chunks: ReadonlyArray<IndexedChunk>) =>
+    chunks.length === 0
+      ? Effect.void
+      : rls
+          .current(
+            sql`
+              insert into search_chunks
+                (id, source_kind, source_id, ordinal, title, content, embedding, embedding_model, created_at)
+              select id, source_kind, source_id, ordinal, title, content, embedding, embedding_model, created_at
+              from jsonb_populate_recordset(null::search_chunks, ${JSON.stringify(chunks)}::jsonb)
+              on conflict do nothing`
+          )
+          .pipe(Effect.orDie, Effect.asVoid, Effect.withSpan("Harvest.putBack"))
 
   /**
    * Re-indexing keeps what did not change: a chunk at the same place with the same title and text keeps its row and
@@ -174,7 +216,7 @@ export const make = Effect.gen(function* () {
     Effect.withSpan("Harvest.refreshWorkspace")
   )
 
-  return { index, remove, refreshEmbeddings, refreshWorkspace, wake } as const
+  return { index, remove, takeOut, putBack, refreshEmbeddings, refreshWorkspace, wake } as const
 })
 
 /**
@@ -196,6 +238,8 @@ export const layer = Layer.scoped(
     return {
       index: harvest.index,
       remove: harvest.remove,
+      takeOut: harvest.takeOut,
+      putBack: harvest.putBack,
       refreshEmbeddings: harvest.refreshEmbeddings,
       refreshWorkspace: harvest.refreshWorkspace
     }

@@ -1,6 +1,6 @@
 // The job bodies, built from the host's own services. Every job works on one workspace at a time (as that workspace,
 // under RLS) except backup, which dumps the whole database once: the one host-wide job.
-import { Config, Effect, Layer } from "effect"
+import { Clock, Config, Effect, Layer } from "effect"
 import { layer as artifactsLayer } from "../artifacts/Artifacts"
 import { backupDirConfig, createBackup } from "../backups/Backups"
 import { pruneBackups } from "../backups/Prune"
@@ -19,6 +19,8 @@ import { githubSync } from "./bodies/GitHubSync"
 import { memoryDistill } from "./bodies/MemoryDistill"
 import { Crypto } from "../platform/Crypto"
 import { HostEnv } from "../platform/HostEnv"
+import { TRASH_RETENTION_DAYS } from "../trash/TrashApi"
+import { TrashRepo, layer as trashRepoLayer } from "../trash/TrashRepo"
 import { JobBodies, JobError, type JobBody } from "./JobBody"
 import type { JobName } from "./JobCatalog"
 import * as Scheduler from "./Scheduler"
@@ -29,6 +31,7 @@ export const layer = Layer.effect(
   Effect.gen(function* () {
     const curation = yield* Curation
     const harvest = yield* Harvest
+    const trash = yield* TrashRepo
     const crypto = yield* Crypto
     const hostEnv = yield* HostEnv
     const databaseUrl = yield* Config.redacted("DATABASE_URL")
@@ -68,6 +71,19 @@ export const layer = Layer.effect(
         }
       ],
       [
+        "trash-purge",
+        {
+          scope: "workspace",
+          run: Clock.currentTimeMillis.pipe(
+            Effect.flatMap((now) => trash.purgeExpired(new Date(now))),
+            Effect.map((count) => ({
+              status: "succeeded" as const,
+              detail: `${count} trash entr${count === 1 ? "y" : "ies"} older than ${TRASH_RETENTION_DAYS} days purged`
+            }))
+          )
+        }
+      ],
+      [
         "harvest",
         {
           scope: "workspace",
@@ -90,7 +106,8 @@ export const layer = Layer.effect(
     artifactsLayer,
     graphLayer,
     connectionsLayer,
-    syncRoutingLayer
+    syncRoutingLayer,
+    trashRepoLayer
   ])
 )
 

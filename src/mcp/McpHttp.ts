@@ -29,19 +29,19 @@ class Refused {
 
 const MCP_TOOLS_SETTING = "mcp_tools"
 
-/** `settings.mcp_tools` maps a tool name to false to turn it off; anything else leaves it on. */
+/**
+ * `settings.mcp_tools` maps a tool name to false to turn it off (anything else leaves it on), and an opt-in
+ * (destructive) tool to true to turn it on: see Tool.isOn.
+ */
 const availabilityFrom = (settings: Settings["Type"]): ToolAvailability => ({
-  disabled: (workspaceId) =>
+  switches: (workspaceId) =>
     settings.get.pipe(
       Effect.provideService(CurrentWorkspace, workspaceId),
       Effect.map((values) => {
         const switches = values[MCP_TOOLS_SETTING]
-        if (typeof switches !== "object" || switches === null) return new Set<string>()
-        return new Set(
-          Object.entries(switches as Record<string, unknown>)
-            .filter(([, on]) => on === false)
-            .map(([name]) => name)
-        )
+        return typeof switches !== "object" || switches === null
+          ? new Map<string, unknown>()
+          : new Map(Object.entries(switches as Record<string, unknown>))
       })
     )
 })

@@ -12,11 +12,11 @@ import {
 import { Cause, Effect, Exit, ParseResult, Runtime, Schema } from "effect"
 import { HOST_VERSION } from "../meta/Version"
 import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
-import { inputJsonSchema, ToolFailure, type ToolDefinition } from "./Tool"
+import { inputJsonSchema, isOn, ToolFailure, type ToolDefinition } from "./Tool"
 
 export interface ToolAvailability {
-  /** Names of the tools turned off for this workspace. */
-  readonly disabled: (workspaceId: WorkspaceId) => Effect.Effect<ReadonlySet<string>>
+  /** The workspace's tool switches (tool name to its `mcp_tools` value); `isOn` reads them. */
+  readonly switches: (workspaceId: WorkspaceId) => Effect.Effect<ReadonlyMap<string, unknown>>
 }
 
 const jsonText = (value: unknown) => JSON.stringify(value, null, 2)
@@ -35,9 +35,9 @@ export const makeMcpServer = <R>(options: {
       )
     )
   const byName = new Map(options.tools.map((definition) => [definition.name, definition]))
-  const disabled = async () => {
-    const exit = await run(options.availability.disabled(options.workspaceId))
-    return Exit.isSuccess(exit) ? exit.value : new Set<string>()
+  const switches = async () => {
+    const exit = await run(options.availability.switches(options.workspaceId))
+    return Exit.isSuccess(exit) ? exit.value : new Map<string, unknown>()
   }
 
   const server = new Server(
@@ -46,15 +46,16 @@ export const makeMcpServer = <R>(options: {
       capabilities: { tools: { listChanged: false } },
       instructions:
         "Carabase is the owner's second brain: daily notes, tasks, folios, a knowledge graph, memories and artifacts. " +
-        "Read tools never change anything; write tools add log entries, tasks, memories, folio commits or change a task or a folio's About text."
+        "Read tools never change anything; write tools add log entries, tasks, memories, folio commits or change a task or a folio's About text. " +
+        "Where the owner turned them on, update_memory and delete_memory change or remove a memory (deletes go to the trash, restorable for 30 days)."
     }
   )
 
   server.setRequestHandler(ListToolsRequestSchema, async () => {
-    const off = await disabled()
+    const current = await switches()
     return {
       tools: options.tools
-        .filter((definition) => !off.has(definition.name))
+        .filter((definition) => isOn(definition, current))
         .map((definition) => ({
           name: definition.name,
           title: definition.title,
@@ -70,7 +71,7 @@ export const makeMcpServer = <R>(options: {
     if (definition === undefined) {
       throw new McpError(ErrorCode.InvalidParams, `unknown tool: ${request.params.name}`)
     }
-    if ((await disabled()).has(definition.name)) {
+    if (!isOn(definition, await switches())) {
       throw new McpError(ErrorCode.InvalidParams, `tool ${definition.name} is turned off for this workspace`)
     }
     const decoded = Schema.decodeUnknownEither(definition.input)(request.params.arguments ?? {}, { errors: "all" })

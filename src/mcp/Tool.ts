@@ -18,6 +18,11 @@ export interface ToolDefinition<R> {
   readonly description: string
   readonly input: Schema.Schema<any, any, never>
   readonly annotations: ToolAnnotations
+  /**
+   * Off in every workspace unless its `mcp_tools` setting maps the tool's name to true: the destructive tools, since
+   * an agent can do whatever a tool allows. Other tools are on unless mapped to false.
+   */
+  readonly optIn?: boolean
   readonly run: (args: any) => Effect.Effect<unknown, ToolFailure, R | CurrentWorkspace>
 }
 
@@ -26,6 +31,8 @@ export const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint:
 export const ADDITIVE: ToolAnnotations = { readOnlyHint: false, destructiveHint: false, idempotentHint: false }
 /** Changes existing data in place; repeating the same call leaves the same state. */
 export const UPDATING: ToolAnnotations = { readOnlyHint: false, destructiveHint: true, idempotentHint: true }
+/** Removes something (to the trash); a second call finds nothing to remove. */
+export const REMOVING: ToolAnnotations = { readOnlyHint: false, destructiveHint: true, idempotentHint: false }
 
 export const tool = <A, I, R>(definition: {
   readonly name: string
@@ -33,8 +40,13 @@ export const tool = <A, I, R>(definition: {
   readonly description: string
   readonly input: Schema.Schema<A, I, never>
   readonly annotations: ToolAnnotations
+  readonly optIn?: boolean
   readonly run: (args: A) => Effect.Effect<unknown, ToolFailure, R | CurrentWorkspace>
 }): ToolDefinition<R> => definition
+
+/** Whether a tool is on, given a workspace's `mcp_tools` switches: opt-in tools only when set to true. */
+export const isOn = (definition: ToolDefinition<unknown>, switches: ReadonlyMap<string, unknown>) =>
+  definition.optIn === true ? switches.get(definition.name) === true : switches.get(definition.name) !== false
 
 export const inputJsonSchema = (schema: Schema.Schema<any, any, never>) => {
   const json = JSONSchema.make(schema) as unknown as Record<string, unknown>

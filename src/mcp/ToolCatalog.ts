@@ -1,5 +1,6 @@
-// The 21 MCP tools by their existing names, and the layer that hands them, with the services they call, to the MCP
-// endpoints. Every tool goes through the same services as the REST routes, inside the session's workspace scope.
+// The 21 MCP tools by their existing names, the opt-in destructive ones (off until a workspace turns them on), and
+// the layer that hands them, with the services they call, to the MCP endpoints. Every tool goes through the same
+// services as the REST routes, inside the session's workspace scope.
 import { Effect, Layer, type Runtime } from "effect"
 import { layer as artifactsLayer, type Artifacts } from "../artifacts/Artifacts"
 import { layer as foliosLayer, type Folios } from "../folios/Folios"
@@ -12,6 +13,7 @@ import { McpTools } from "./McpTools"
 import type { ToolDefinition } from "./Tool"
 import { folioTools } from "./tools/FolioTools"
 import { graphTools } from "./tools/GraphTools"
+import { memoryTools } from "./tools/MemoryTools"
 import { noteTools } from "./tools/NoteTools"
 import { searchTools } from "./tools/SearchTools"
 
@@ -42,18 +44,27 @@ export const TOOL_NAMES = [
   "carabase_verify_hypothesis"
 ] as const
 
+/** Destructive tools, off in a workspace unless its `mcp_tools` setting maps them to true. */
+export const OPT_IN_TOOL_NAMES = ["update_memory", "delete_memory"] as const
+
 const defined: ReadonlyArray<ToolDefinition<ToolServices>> = [
   ...noteTools,
   ...folioTools,
   ...graphTools,
-  ...searchTools
+  ...searchTools,
+  ...memoryTools
 ]
 
-export const catalog: ReadonlyArray<ToolDefinition<ToolServices>> = TOOL_NAMES.map((name) => {
-  const definition = defined.find((candidate) => candidate.name === name)
-  if (definition === undefined) throw new Error(`MCP tool ${name} has no definition`)
-  return definition
-})
+export const catalog: ReadonlyArray<ToolDefinition<ToolServices>> = [...TOOL_NAMES, ...OPT_IN_TOOL_NAMES].map(
+  (name) => {
+    const definition = defined.find((candidate) => candidate.name === name)
+    if (definition === undefined) throw new Error(`MCP tool ${name} has no definition`)
+    if ((definition.optIn === true) !== (OPT_IN_TOOL_NAMES as ReadonlyArray<string>).includes(name)) {
+      throw new Error(`MCP tool ${name} is listed with the wrong availability`)
+    }
+    return definition
+  }
+)
 
 export const layer = Layer.effect(
   McpTools,

@@ -1,7 +1,8 @@
 // Memories: short facts. Each is stored in memories and indexed through Harvest in the same transaction, so search
-// (and GET /memories?search=) finds it at once; every change is announced on the live updates stream.
+// (and GET /memories?search=) finds it at once; every change is announced on the live updates stream. A delete moves
+// the row and its index chunks (vectors included) to the trash in one transaction; a restore puts both back.
 import { SqlSchema } from "@effect/sql"
-import { Context, Effect, Layer, Schema } from "effect"
+import { Context, Effect, Layer, Option, Schema } from "effect"
 import { Embedder } from "../embeddings/Embedder"
 import { layer as embedderLayer } from "../embeddings/EmbedderLive"
 import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
@@ -10,7 +11,8 @@ import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import { embedQuery, runHybrid } from "../search/Search"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
-import { Memory } from "./MemoriesApi"
+import { restoreConflicts, TrashRepo, layer as trashRepoLayer, type RestoreConflict } from "../trash/TrashRepo"
+import { Memory, MemoryNotFound } from "./MemoriesApi"
 
 export interface ListMemories {
   readonly search?: string | undefined
@@ -24,6 +26,12 @@ export interface MemoriesShape {
   }) => Effect.Effect<Memory, never, CurrentWorkspace>
   /** Newest first, or by relevance to `search` when it is given. */
   readonly list: (request: ListMemories) => Effect.Effect<ReadonlyArray<Memory>, never, CurrentWorkspace>
+  /** Replaces the content and indexes it again (embedding the chunks that changed). */
+  readonly update: (id: string, content: string) => Effect.Effect<Memory, MemoryNotFound, CurrentWorkspace>
+  /** Moves the memory and its search entries to the trash; answers the trash entry's id. */
+  readonly remove: (id: string, deletedBy: string) => Effect.Effect<string, MemoryNotFound, CurrentWorkspace>
+  /** Puts back what `remove` put in the trash, under the same id. */
+  readonly restore: (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
 }
 
 export class Memories extends Context.Tag("carabase/Memories")<Memories, MemoriesShape>() {}
@@ -49,6 +57,7 @@ export const layer = Layer.effect(
     const harvest = yield* Harvest
     const live = yield* LiveUpdates
     const embedder = yield* Embedder
+    const trash = yield* TrashRepo
 
     const insert = SqlSchema.single({
       Request: Schema.Struct({ content: Schema.String, source: Schema.NullOr(Schema.String) }),
@@ -67,6 +76,67 @@ export const layer = Layer.effect(
       Result: MemoryRow,
       execute: (ids) => sql`select id, content, created_at from memories where id in ${sql.in(ids)}`
     })
+
+    const updateContent = SqlSchema.findOne({
+      Request: Schema.Struct({ id: Schema.String, content: Schema.String }),
+      Result: MemoryRow,
+      execute: ({ content, id }) =>
+        sql`update memories set content = ${content} where id = ${id} returning id, content, created_at`
+    })
+
+    const update = (id: string, content: string) =>
+      Effect.gen(function* () {
+        const memory = yield* rls.current(
+          Effect.gen(function* () {
+            const row = yield* Effect.flatMap(
+              updateContent({ id, content }).pipe(Effect.orDie),
+              Option.match({ onNone: () => Effect.fail(MemoryNotFound.of(id)), onSome: Effect.succeed })
+            )
+            yield* harvest.index({ kind: "memory", id: row.id, title: titleOf(row.content), text: row.content })
+            return toMemory(row)
+          })
+        )
+        yield* live.publish({ type: "memory", action: "updated", id: memory.id })
+        return memory
+      }).pipe(Effect.withSpan("Memories.update"))
+
+    const remove = (id: string, deletedBy: string) =>
+      Effect.gen(function* () {
+        const trashId = yield* rls.current(
+          Effect.gen(function* () {
+            const [gone] = yield* sql<{ row: Record<string, unknown>; content: string }>`
+              delete from memories m where id = ${id} returning to_jsonb(m) - 'tsv' - 'workspace_id' as row, content`
+            if (gone === undefined) return yield* MemoryNotFound.of(id)
+            const chunks = yield* harvest.takeOut("memory", [id])
+            return yield* trash.put({
+              kind: "memory",
+              originalId: id,
+              label: titleOf(gone.content),
+              data: { memory: gone.row, chunks },
+              deletedBy
+            })
+          })
+        )
+        yield* live.publish({ type: "memory", action: "deleted", id })
+        return trashId
+      }).pipe(Effect.catchTag("SqlError", Effect.die), Effect.withSpan("Memories.remove"))
+
+    const restore = (data: Record<string, unknown>) =>
+      Effect.gen(function* () {
+        const id = yield* rls.current(
+          Effect.gen(function* () {
+            const [row] = yield* sql<{ id: string }>`
+              insert into memories (id, content, source, embedding, embedding_model, created_at)
+              select id, content, source, embedding, embedding_model, created_at
+              from jsonb_populate_record(null::memories, ${JSON.stringify(data.memory)}::jsonb)
+              returning id`.pipe(restoreConflicts)
+            yield* harvest.putBack((data.chunks ?? []) as ReadonlyArray<Record<string, unknown>>)
+            return row!.id
+          })
+        )
+        yield* live.publish({ type: "memory", action: "created", id })
+        return id
+      }).pipe(Effect.catchTag("SqlError", Effect.die), Effect.withSpan("Memories.restore"))
 
     const search = (query: string, limit: number) =>
       Effect.gen(function* () {
@@ -101,7 +171,10 @@ export const layer = Layer.effect(
         (query === undefined || query.trim() === ""
           ? recent(limit).pipe(Effect.map((rows) => rows.map(toMemory)))
           : search(query.trim(), limit)
-        ).pipe(Effect.orDie, Effect.withSpan("Memories.list"))
+        ).pipe(Effect.orDie, Effect.withSpan("Memories.list")),
+      update,
+      remove,
+      restore
     } satisfies MemoriesShape
   })
-).pipe(Layer.provide([embedderLayer, harvestLayer, liveUpdatesLayer]))
+).pipe(Layer.provide([embedderLayer, harvestLayer, liveUpdatesLayer, trashRepoLayer]))

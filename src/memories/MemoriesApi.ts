@@ -1,8 +1,9 @@
 // Declaration of the memories routes: short facts, embedded for semantic recall. Imports effect, @effect/platform
 // and the shared text schemas of the notes declaration.
-import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { bounded, storable } from "../schema/TextSchemas"
+import { Trashed } from "../trash/TrashApi"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export class Memory extends Schema.Class<Memory>("Memory")({
@@ -12,6 +13,18 @@ export class Memory extends Schema.Class<Memory>("Memory")({
 }) {}
 
 export const MemoryContent = bounded("content", 20_000)
+
+export class MemoryNotFound extends Schema.TaggedError<MemoryNotFound>()(
+  "MemoryNotFound",
+  { message: Schema.String, memoryId: Schema.String },
+  HttpApiSchema.annotations({ status: 404 })
+) {
+  static of(memoryId: string) {
+    return new MemoryNotFound({ memoryId, message: `memory ${memoryId} does not exist in this workspace` })
+  }
+}
+
+const MemoryPath = Schema.Struct({ id: Schema.UUID.annotations({ message: () => "the memory id must be a UUID" }) })
 
 export class MemoriesApi extends HttpApiGroup.make("memories")
   .add(
@@ -52,5 +65,13 @@ export class MemoriesApi extends HttpApiGroup.make("memories")
       )
       .addSuccess(Schema.Struct({ memory: Memory }), { status: 201 })
   )
+  .add(
+    HttpApiEndpoint.patch("update", "/memories/:id")
+      .setPath(MemoryPath)
+      .setPayload(Schema.Struct({ content: MemoryContent }))
+      .addSuccess(Schema.Struct({ memory: Memory }))
+      .addError(MemoryNotFound)
+  )
+  .add(HttpApiEndpoint.del("remove", "/memories/:id").setPath(MemoryPath).addSuccess(Trashed).addError(MemoryNotFound))
   .middleware(WorkspaceMiddleware)
   .prefix("/api/v1") {}

@@ -15,5 +15,11 @@ export const MemoriesHttpLive = HttpApiBuilder.group(CarabaseApi, "memories", (h
       .handle("create", ({ payload }) =>
         Effect.map(memories.create({ content: payload.content, source: payload.source }), (memory) => ({ memory }))
       )
+      .handle("update", ({ path, payload }) =>
+        Effect.map(memories.update(path.id, payload.content), (memory) => ({ memory }))
+      )
+      .handle("remove", ({ path }) =>
+        Effect.map(memories.remove(path.id, "DELETE /api/v1/memories/:id"), (trashId) => ({ trashId }))
+      )
   )
 )

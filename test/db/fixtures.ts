@@ -122,6 +122,10 @@ export const samples: Record<string, (ws: string, p: Parents) => SampleInsert> =
     sql: "insert into curation_suggestions (workspace_id, kind) values ($1, 'alias-merge')",
     params: [ws]
   }),
+  trash: (ws) => ({
+    sql: "insert into trash (workspace_id, kind, original_id, data, deleted_by) values ($1, 'memory', $2, '{}', 'test')",
+    params: [ws, id()]
+  }),
   job_runs: (ws) => ({
     sql: "insert into job_runs (workspace_id, name, status) values ($1, 'backup', 'succeeded')",
     params: [ws]

@@ -10,6 +10,7 @@ import * as LiveUpdates from "../../src/live/LiveUpdates"
 import { CurrentWorkspace, type WorkspaceId } from "../../src/platform/CurrentWorkspace"
 import { appLayerFor } from "../../src/platform/Db"
 import * as RlsScope from "../../src/platform/RlsScope"
+import * as TrashRepo from "../../src/trash/TrashRepo"
 import { connect, createDatabase, type TestDatabase } from "../support/database"
 
 let db: TestDatabase
@@ -34,6 +35,7 @@ beforeAll(async () => {
   await owner.end()
   runtime = ManagedRuntime.make(
     Graph.layer.pipe(
+      Layer.provide(TrashRepo.layer),
       Layer.provide(Layer.mergeAll(RlsScope.layer, LiveUpdates.layer)),
       Layer.provide(appLayerFor(db.appUrl).pipe(Layer.orDie))
     )
