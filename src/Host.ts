@@ -28,6 +28,7 @@ import * as Memories from "./memories/Memories"
 import * as ModelRouteKeys from "./models/ModelRouteKeys"
 import * as RoutedEmbedder from "./models/RoutedEmbedder"
 import * as DatabaseProbe from "./meta/DatabaseProbe"
+import * as NoteHistory from "./notes/NoteHistory"
 import * as Notes from "./notes/Notes"
 import * as Crypto from "./platform/Crypto"
 import * as Db from "./platform/Db"
@@ -83,9 +84,13 @@ export const InfraLive = Harvest.layer.pipe(
 /** The knowledge services; each may use InfraLive. */
 export const KnowledgeLive = Layer.mergeAll(Notes.layer, Folios.layer, Graph.layer, Memories.layer, Artifacts.layer)
 
-/** Services built on the knowledge services: tasks live in notes, search reads them all, agent tasks write notes. */
+/**
+ * Services built on the knowledge services: tasks live in notes, a note's history restores through it, search reads
+ * them all, agent tasks write notes.
+ */
 export const DerivedLive = Layer.mergeAll(
   Tasks.layer,
+  NoteHistory.layer,
   Search.layer,
   Settings.layer,
   Curation.layer,

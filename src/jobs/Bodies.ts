@@ -1,10 +1,11 @@
 // The job bodies, built from the host's own services. Every job works on one workspace at a time (as that workspace,
 // under RLS) except backup, which dumps the whole database once: the one host-wide job.
-import { Config, Effect, Layer } from "effect"
+import { Clock, Config, Effect, Layer } from "effect"
 import { backupDirConfig, createBackup } from "../backups/Backups"
 import { pruneBackups } from "../backups/Prune"
 import { Curation } from "../curation/Curation"
 import { Harvest } from "../harvest/Harvest"
+import { NoteHistory } from "../notes/NoteHistory"
 import { dreamCycle } from "./bodies/DreamCycle"
 import { folioSynthesis } from "./bodies/FolioSynthesis"
 import { githubSync } from "./bodies/GitHubSync"
@@ -19,6 +20,7 @@ export const layer = Layer.effect(
   Effect.gen(function* () {
     const curation = yield* Curation
     const harvest = yield* Harvest
+    const history = yield* NoteHistory
     const crypto = yield* Crypto
     const hostEnv = yield* HostEnv
     const databaseUrl = yield* Config.redacted("DATABASE_URL")
@@ -55,6 +57,16 @@ export const layer = Layer.effect(
             status: "succeeded" as const,
             detail: `${count} new alias-merge suggestion(s)`
           }))
+        }
+      ],
+      [
+        "note-revisions",
+        {
+          scope: "workspace",
+          run: Clock.currentTimeMillis.pipe(
+            Effect.flatMap((now) => history.prune(new Date(now))),
+            Effect.map((count) => ({ status: "succeeded" as const, detail: `${count} old note revision(s) dropped` }))
+          )
         }
       ],
       [

@@ -6,7 +6,8 @@ export const Schedules = [
   { name: "memory-distill", cron: "0 2 * * *" },
   { name: "folio-synthesis", cron: "0 3 * * *" },
   { name: "dream-cycle", cron: "30 3 * * *" },
-  { name: "corpus-curation", cron: "0 5 * * *" }
+  { name: "corpus-curation", cron: "0 5 * * *" },
+  { name: "note-revisions", cron: "30 5 * * *" }
 ] as const
 
 export const JobNames = [...Schedules.map((schedule) => schedule.name), "harvest"] as const

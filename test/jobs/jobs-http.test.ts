@@ -42,7 +42,8 @@ describe("jobs API", () => {
       ["memory-distill", "0 2 * * *"],
       ["folio-synthesis", "0 3 * * *"],
       ["dream-cycle", "30 3 * * *"],
-      ["corpus-curation", "0 5 * * *"]
+      ["corpus-curation", "0 5 * * *"],
+      ["note-revisions", "30 5 * * *"]
     ])
     const distill = schedules.find((schedule) => schedule.name === "memory-distill")!
     expect(distill.timezone).toBe("America/New_York")
