@@ -5,7 +5,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { call, createWorkspace, hostSuite, openEvents, type Answer } from "../support/hostSuite"
+import { asOwner, call, createWorkspace, hostSuite, openEvents, type Answer } from "../support/hostSuite"
 
 const suite = hostSuite("revisions")
 let A: string
@@ -249,6 +249,34 @@ describe("note history", () => {
       { kind: "route", name: "PATCH /api/v1/tasks" },
       { kind: "mcp", name: "create_log_entry" }
     ])
+  })
+})
+
+describe("the nightly note-revisions job", () => {
+  it("is scheduled, runs per workspace and drops what the retention rule no longer keeps", async () => {
+    const date = "2026-04-03"
+    await inject(date, "one")
+    await inject(date, "two")
+    await inject(date, "three")
+    // Backdate the versions: revision 0 replaced 100 days ago, 1 and 2 on the same day 20 days ago.
+    await asOwner(suite.db, (owner) =>
+      owner.query(
+        `update note_revisions r set replaced_at = now() - make_interval(days => case when r.revision = 0 then 100 else 20 end)
+           from daily_notes n where n.id = r.note_id and n.date = $1 and n.workspace_id = $2`,
+        [date, A]
+      )
+    )
+    const jobs = (await call(suite.base, "GET", "/jobs", { workspace: A })).body
+    expect(jobs.schedules.map((schedule: any) => schedule.name)).toContain("note-revisions")
+    expect((await call(suite.base, "POST", "/jobs/note-revisions/run", { workspace: A })).status).toBe(202)
+    let run: any
+    for (let i = 0; i < 150 && run === undefined; i++) {
+      const runs = (await call(suite.base, "GET", "/jobs", { workspace: A })).body.runs as Array<any>
+      run = runs.find((candidate) => candidate.name === "note-revisions" && candidate.status !== "running")
+      if (run === undefined) await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    expect(run).toMatchObject({ status: "succeeded" })
+    expect((await history(date)).revisions.map((r: any) => r.revision)).toEqual([3, 2])
   })
 })
 
