@@ -55,7 +55,6 @@ export const make = Effect.gen(function* () {
       insert into note_revisions (note_id, revision, document, size, writer_kind, writer_name, written_at)
       values (${row.noteId}, ${row.revision}, ${row.document}::jsonb, ${row.size}, ${row.writerKind},
               ${row.writerName}, ${row.writtenAt})
-      on conflict (workspace_id, note_id, revision) do nothing
     `
   })
   const list = SqlSchema.findAll({
@@ -86,7 +85,7 @@ export const make = Effect.gen(function* () {
   })
 
   return {
-    /** Keeps the version a write replaces (a retried write of the same revision keeps the first copy). */
+    /** Keeps the version a write replaces; the caller holds the note's row lock, so its revision is not kept yet. */
     insert: (version: ReplacedVersion) =>
       insert({ ...version, document: JSON.stringify(version.document) }).pipe(Effect.orDie),
     /** The note's stored versions, newest first. */
