@@ -68,6 +68,14 @@ const declarationImports = {
     "bundles it. Move service code out of the declaration, or list a new declaration-only module there"
 }
 
+/** A feature's layer provides what it needs and exports only its own service; merging features is the root's job. */
+const featureComposition = {
+  selector: "CallExpression[callee.object.name='Layer'][callee.property.name=/^(mergeAll|provideMerge)$/]",
+  message:
+    "only the composition root (src/Host.ts, src/Server.ts) merges layers: a feature's layer states its needs with " +
+    "Layer.provide(OtherFeature.layer) in its own file and exports only its own service (README, Layout)"
+}
+
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", ".data/**", "coverage/**", "test-results/**"] },
   js.configs.recommended,
@@ -86,6 +94,11 @@ export default tseslint.config(
     files: ["src/**/*.{ts,tsx}"],
     ignores: ["src/Server.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [handlerFile] }] }
+  },
+  {
+    files: ["src/**/*.{ts,tsx}"],
+    ignores: ["src/Host.ts", "src/Server.ts"],
+    rules: { "no-restricted-syntax": ["error", featureComposition] }
   },
   {
     files: ["src/platform/**/*.ts"],

@@ -9,11 +9,11 @@ import type { Target } from "../gateway/Target"
 import { hasIdempotencyKey, makeLogCard } from "../notes/LogCard"
 import { markdownToBlocks } from "../notes/Markdown"
 import { isCalendarDate, type NoteDate } from "../notes/NoteDate"
-import { Notes } from "../notes/Notes"
+import { Notes, layer as notesLayer } from "../notes/Notes"
 import { RlsScope } from "../platform/RlsScope"
 import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
 import { Writer } from "../platform/Writer"
-import { Workspaces } from "../workspaces/Workspaces"
+import { Workspaces, layer as workspacesLayer } from "../workspaces/Workspaces"
 import { AgentTask, AgentTaskInvalid, AgentTaskNotFound, type CreateAgentTask } from "./AgentTasksApi"
 import * as Repo from "./AgentTasksRepo"
 import { dateOfOrigin, placeAfterOrigin } from "./NotePlacement"
@@ -175,4 +175,4 @@ export const layer = Layer.scoped(
         )
     } satisfies AgentTasksShape
   })
-)
+).pipe(Layer.provide([notesLayer, workspacesLayer]))

@@ -2,8 +2,8 @@
 // written through Harvest in the same transaction. Reading the content gives the text cut to a token budget.
 import { SqlSchema } from "@effect/sql"
 import { Context, Effect, Layer, Option, Schema } from "effect"
-import { Harvest } from "../harvest/Harvest"
-import { LiveUpdates } from "../live/LiveUpdates"
+import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
+import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
@@ -224,4 +224,4 @@ export const layer = Layer.effect(
         )
     } satisfies ArtifactsShape
   })
-)
+).pipe(Layer.provide([harvestLayer, liveUpdatesLayer]))

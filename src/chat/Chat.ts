@@ -7,7 +7,7 @@ import { Context, DateTime, Effect, Exit, Layer, Option, Scope, Stream } from "e
 import { agentIdOfModel, Gateway, sessionKey } from "../gateway/Gateway"
 import type { GatewayError, GatewayUnconfigured } from "../gateway/GatewayErrors"
 import type { ChatMessage as GatewayMessage } from "../gateway/OpenAiClient"
-import { ModelRoutes } from "../models/ModelRoutes"
+import { ModelRoutes, layer as modelRoutesLayer } from "../models/ModelRoutes"
 import type { ModelRouteUnusable } from "../models/ModelRoutesApi"
 import { RlsScope } from "../platform/RlsScope"
 import { CurrentWorkspace } from "../platform/CurrentWorkspace"
@@ -179,4 +179,4 @@ export const layer = Layer.effect(
         )
     } satisfies ChatShape
   }).pipe(Effect.annotateLogs("service", "Chat"))
-)
+).pipe(Layer.provide(modelRoutesLayer))

@@ -5,8 +5,8 @@
 // minute; a refresh the provider refuses marks the connection revoked and erases its tokens.
 import * as crypto from "node:crypto"
 import { Context, Effect, Either, Layer, Option, Redacted } from "effect"
-import { Artifacts } from "../artifacts/Artifacts"
-import { Graph } from "../graph/Graph"
+import { Artifacts, layer as artifactsLayer } from "../artifacts/Artifacts"
+import { Graph, layer as graphLayer } from "../graph/Graph"
 import { Crypto, type SecretBinding } from "../platform/Crypto"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
@@ -22,7 +22,7 @@ import {
 } from "./ConnectorsApi"
 import * as ConnectorsRepo from "./ConnectorsRepo"
 import * as OAuthClient from "./OAuthClient"
-import { OAuthApps } from "./OAuthApps"
+import { OAuthApps, layer as oauthAppsLayer } from "./OAuthApps"
 import { endpointsOf, providersConfig } from "./OAuthProviders"
 
 export const STATE_TTL_SECONDS = 600
@@ -296,4 +296,4 @@ export const layer = Layer.effect(
       setSyncedUntil: (id, until) => rls.current(repo.setSyncedUntil(id, until))
     } satisfies ConnectionsShape
   })
-)
+).pipe(Layer.provide([artifactsLayer, graphLayer, oauthAppsLayer]))

@@ -2,7 +2,7 @@
 // the owner's decision. Accepting links the alias to its canonical entity, adds its names to the canonical's aliases
 // and moves its edges, all in one transaction; nothing is ever merged without that decision.
 import { Context, DateTime, Effect, Layer, Schema } from "effect"
-import { LiveUpdates } from "../live/LiveUpdates"
+import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
@@ -152,4 +152,4 @@ export const layer = Layer.effect(
       reject: (id) => decide(id, "rejected", () => Effect.void)
     } satisfies CurationShape
   })
-)
+).pipe(Layer.provide(liveUpdatesLayer))

@@ -3,8 +3,8 @@
 // writes announce themselves on LiveUpdates once committed.
 import type { SqlError } from "@effect/sql"
 import { Context, Effect, Layer, Option } from "effect"
-import { Harvest } from "../harvest/Harvest"
-import { LiveUpdates } from "../live/LiveUpdates"
+import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
+import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { folioEntries } from "./FolioEntries"
@@ -194,4 +194,4 @@ export const layer = Layer.effect(
 
     return { list, create, get, update, commit, entries } satisfies FoliosShape
   })
-)
+).pipe(Layer.provide([harvestLayer, liveUpdatesLayer]))

@@ -4,7 +4,7 @@
 import type { SqlError } from "@effect/sql"
 import { Context, Effect, Layer, Option } from "effect"
 import { fold } from "../curation/AliasMatching"
-import { LiveUpdates } from "../live/LiveUpdates"
+import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import {
@@ -326,4 +326,4 @@ export const layer = Layer.effect(
           .pipe(Effect.orDie, Effect.withSpan("Graph.removeHarvested"))
     } satisfies GraphShape
   })
-)
+).pipe(Layer.provide(liveUpdatesLayer))

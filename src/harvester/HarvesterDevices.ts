@@ -4,10 +4,10 @@
 // the owner revokes it.
 import * as crypto from "node:crypto"
 import { Context, DateTime, Effect, Layer, Option } from "effect"
-import { Artifacts } from "../artifacts/Artifacts"
+import { Artifacts, layer as artifactsLayer } from "../artifacts/Artifacts"
 import { route } from "../connectors/SyncRules"
 import type { SyncRule } from "../connectors/SyncRulesApi"
-import { SyncRouting } from "../connectors/SyncRouting"
+import { SyncRouting, layer as syncRoutingLayer } from "../connectors/SyncRouting"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
 import {
@@ -167,4 +167,4 @@ export const layer = Layer.effect(
         }).pipe(Effect.withSpan("HarvesterDevices.push"))
     } satisfies HarvesterDevicesShape
   })
-)
+).pipe(Layer.provide([artifactsLayer, syncRoutingLayer]))

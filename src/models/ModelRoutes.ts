@@ -5,6 +5,7 @@
 // environment's defaults when a role has no route.
 import { Context, DateTime, Effect, Layer, Option, Redacted } from "effect"
 import { EmbeddingError, Embedder, type EmbedderShape } from "../embeddings/Embedder"
+import { layer as embedderLayer } from "../embeddings/EmbedderLive"
 import { agentIdOfModel, Gateway, openClawModel } from "../gateway/Gateway"
 import { AGENT_ID_PATTERN, displayUrl, isLoopbackHost } from "../gateway/GatewayConfig"
 import {
@@ -26,7 +27,7 @@ import {
   type ModelRole,
   type ModelRouteInput
 } from "./ModelRoutesApi"
-import { apiKeyBinding, keyDestination, OLLAMA_DEFAULT_URL } from "./ModelRouteKeys"
+import { apiKeyBinding, bindLegacyKeysLayer, keyDestination, OLLAMA_DEFAULT_URL } from "./ModelRouteKeys"
 import * as Repo from "./ModelRoutesRepo"
 
 export interface RoutedEmbeddings extends Embeddings {
@@ -79,6 +80,7 @@ const toRoute = (row: Repo.RouteRow) =>
     updatedAt: DateTime.unsafeFromDate(row.updatedAt)
   })
 
+/** Built once keys sealed before they named their base URL are bound to it (bindLegacyKeysLayer). */
 export const layer = Layer.effect(
   ModelRoutes,
   Effect.gen(function* () {
@@ -281,4 +283,4 @@ export const layer = Layer.effect(
       embedderFor
     } satisfies ModelRoutesShape
   })
-)
+).pipe(Layer.provide([embedderLayer, bindLegacyKeysLayer]))

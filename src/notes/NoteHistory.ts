@@ -6,7 +6,7 @@ import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { jsonBytes, type Document } from "./Document"
 import type { NoteDate } from "./NoteDate"
-import { Notes, toNote } from "./Notes"
+import { Notes, layer as notesLayer, toNote } from "./Notes"
 import {
   NoteNotFound,
   RevisionNotFound,
@@ -126,4 +126,4 @@ export const layer = Layer.effect(
 
     return { list, get, restore, prune } satisfies NoteHistoryShape
   })
-)
+).pipe(Layer.provide(notesLayer))

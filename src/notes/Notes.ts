@@ -3,8 +3,8 @@
 // write locks the note's row, keeps the version it replaces in the note's history (with who wrote it), changes the
 // document, re-renders text_content and re-indexes it in the same transaction, and announces the change after commit.
 import { Clock, Context, DateTime, Effect, Layer, Option } from "effect"
-import { Harvest } from "../harvest/Harvest"
-import { LiveUpdates, type ChangeNotice } from "../live/LiveUpdates"
+import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
+import { LiveUpdates, layer as liveUpdatesLayer, type ChangeNotice } from "../live/LiveUpdates"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { Writer } from "../platform/Writer"
@@ -341,4 +341,4 @@ export const layer = Layer.effect(
       inRange
     } satisfies NotesShape
   })
-)
+).pipe(Layer.provide([harvestLayer, liveUpdatesLayer]))

@@ -4,7 +4,7 @@ import { Context, Effect, Layer, Option } from "effect"
 import type { NoteTooLarge } from "../notes/NotesApi"
 import { makeLogCard, normalizeTags } from "../notes/LogCard"
 import type { NoteDate } from "../notes/NoteDate"
-import { Notes } from "../notes/Notes"
+import { Notes, layer as notesLayer } from "../notes/Notes"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { byListOrder, collectTasks, countTasks, matches, setChecked, taskId, type TaskItem } from "./TaskItems"
 import { TaskNotFound } from "./TasksApi"
@@ -118,4 +118,4 @@ export const layer = Layer.effect(
 
     return { list, create, toggle } satisfies TasksShape
   })
-)
+).pipe(Layer.provide(notesLayer))
