@@ -46,7 +46,8 @@ const declarationModules = [
   "src/notes/LogCard.ts",
   "src/notes/NoteDate.ts",
   "src/gateway/GatewayErrors.ts",
-  "src/platform/CurrentWorkspace.ts"
+  "src/platform/CurrentWorkspace.ts",
+  "src/platform/Writer.ts"
 ]
 const declarationImports = {
   regex:
@@ -57,7 +58,7 @@ const declarationImports = {
       "\\.\\./schema/[A-Za-z]+",
       "(\\.|\\.\\./notes)/(Document|LogCard|NoteDate)",
       "\\.\\./gateway/GatewayErrors",
-      "\\.\\./platform/CurrentWorkspace"
+      "\\.\\./platform/(CurrentWorkspace|Writer)"
     ].join("|") +
     ")$)",
   caseSensitive: true,

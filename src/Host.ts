@@ -27,6 +27,7 @@ import * as McpToolCatalog from "./mcp/ToolCatalog"
 import * as Memories from "./memories/Memories"
 import * as ModelRoutes from "./models/ModelRoutes"
 import * as DatabaseProbe from "./meta/DatabaseProbe"
+import * as NoteHistory from "./notes/NoteHistory"
 import * as Notes from "./notes/Notes"
 import * as Crypto from "./platform/Crypto"
 import * as Db from "./platform/Db"
@@ -88,6 +89,7 @@ export const DomainLive = Layer.mergeAll(
   Memories.layer,
   Artifacts.layer,
   Tasks.layer,
+  NoteHistory.layer,
   Search.layer,
   Settings.layer,
   Curation.layer,

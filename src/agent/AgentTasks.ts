@@ -12,6 +12,7 @@ import { isCalendarDate, type NoteDate } from "../notes/NoteDate"
 import { Notes, layer as notesLayer } from "../notes/Notes"
 import { RlsScope } from "../platform/RlsScope"
 import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
+import { Writer } from "../platform/Writer"
 import { Workspaces, layer as workspacesLayer } from "../workspaces/Workspaces"
 import { AgentTask, AgentTaskInvalid, AgentTaskNotFound, type CreateAgentTask } from "./AgentTasksApi"
 import * as Repo from "./AgentTasksRepo"
@@ -71,13 +72,15 @@ export const layer = Layer.scoped(
           tags: ["agent"],
           idempotencyKey: key
         })
-        yield* notes.edit(date, { create: true }, (note) =>
-          Effect.succeed(
-            hasIdempotencyKey(note.document, key)
-              ? { result: undefined }
-              : { document: placeAfterOrigin(note.document, date, row.originBlockId, card), result: undefined }
+        yield* notes
+          .edit(date, { create: true }, (note) =>
+            Effect.succeed(
+              hasIdempotencyKey(note.document, key)
+                ? { result: undefined }
+                : { document: placeAfterOrigin(note.document, date, row.originBlockId, card), result: undefined }
+            )
           )
-        )
+          .pipe(Writer.as("agent", row.agentId))
       })
 
     const run = (workspaceId: WorkspaceId, row: Repo.TaskRow, date: NoteDate, target: Target) =>

@@ -14,6 +14,7 @@ import {
   FolioArtifactNotFound,
   FolioNameTaken,
   FolioNotFound,
+  FolioRevisionConflict,
   type Folio,
   type FolioCommit,
   type FolioDetail,
@@ -30,10 +31,12 @@ export interface FoliosShape {
     readonly about?: string | undefined
   }) => Effect.Effect<Folio, FolioNameTaken, CurrentWorkspace>
   readonly get: (id: string) => Effect.Effect<FolioDetail, FolioNotFound, CurrentWorkspace>
+  /** With `baseRevision` (from the patch or given apart), writes only while the folio is still at that revision. */
   readonly update: (
     id: string,
-    patch: FolioPatch
-  ) => Effect.Effect<FolioDetail, FolioNotFound | FolioNameTaken, CurrentWorkspace>
+    patch: FolioPatch,
+    baseRevision?: number
+  ) => Effect.Effect<FolioDetail, FolioNotFound | FolioNameTaken | FolioRevisionConflict, CurrentWorkspace>
   readonly commit: (
     id: string,
     input: { readonly message: string; readonly artifactIds?: ReadonlyArray<string> | undefined }
@@ -112,7 +115,17 @@ export const layer = Layer.effect(
       return yield* rls.current(Effect.flatMap(requireFolio(id), detail)).pipe(Effect.catchTag("SqlError", Effect.die))
     })
 
-    const update = Effect.fn("Folios.update")(function* (id: string, patch: FolioPatch) {
+    const update = Effect.fn("Folios.update")(function* (id: string, patch: FolioPatch, baseRevision?: number) {
+      const base = baseRevision ?? patch.baseRevision ?? undefined
+      const atBase = (folio: Folio) =>
+        base === undefined || base === folio.revision
+          ? Effect.succeed(folio)
+          : Effect.fail(
+              new FolioRevisionConflict({
+                message: `folio ${id} is at revision ${folio.revision}, not ${base}: nothing was written; read it again, apply your change to it and send that`,
+                revision: folio.revision
+              })
+            )
       const changes =
         patch.action === "update_about"
           ? { name: null, about: patch.content }
@@ -121,9 +134,18 @@ export const layer = Layer.effect(
       const folio = yield* rls
         .current(
           Effect.flatMap(
-            unchanged
-              ? requireFolio(id)
-              : Effect.flatMap(repo.update({ id, ...changes }).pipe(onTakenName(changes.name ?? "")), orNotFound(id)),
+            Effect.flatMap(
+              Effect.flatMap(base === undefined ? repo.find(id) : repo.findForUpdate(id), (found) =>
+                Effect.flatMap(orNotFound(id)(found), atBase)
+              ),
+              (current) =>
+                unchanged
+                  ? Effect.succeed(current)
+                  : Effect.flatMap(
+                      repo.update({ id, ...changes }).pipe(onTakenName(changes.name ?? "")),
+                      orNotFound(id)
+                    )
+            ),
             detail
           )
         )

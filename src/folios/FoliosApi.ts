@@ -1,8 +1,10 @@
 // Declaration of the folios routes: named notebooks with an About text, a timeline of synopses, commits, and their
-// log (the logCards of daily notes that name them). Imports effect, @effect/platform and the shared text schemas of
-// the notes declaration.
+// log (the logCards of daily notes that name them). An edit may name the revision it was based on, as note edits do.
+// Imports effect, @effect/platform, src/schema and the notes declaration's shared error.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
+import { InvalidBaseRevision } from "../notes/NotesApi"
+import { BaseRevision } from "../schema/BaseRevision"
 import { bounded, storable } from "../schema/TextSchemas"
 import { Trashed } from "../trash/TrashApi"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
@@ -23,6 +25,8 @@ export const Folio = Schema.Struct({
   id: Schema.UUID,
   name: Schema.String,
   about: Schema.String,
+  /** Increases by one on every rename or About edit: send it back as If-Match or baseRevision to edit safely. */
+  revision: Schema.Int,
   createdAt: Schema.DateTimeUtc,
   updatedAt: Schema.DateTimeUtc
 })
@@ -67,12 +71,17 @@ export const FolioEntry = Schema.Struct({
 export type FolioEntry = typeof FolioEntry.Type
 
 /** The legacy PATCH shape: replace the About text. */
-export const UpdateAbout = Schema.Struct({ action: Schema.Literal("update_about"), content: aboutText("content") })
+export const UpdateAbout = Schema.Struct({
+  action: Schema.Literal("update_about"),
+  content: aboutText("content"),
+  baseRevision: Schema.optionalWith(BaseRevision, { nullable: true })
+})
 
 /** The plain PATCH shape. `action` is refused here so a misspelt action is a 400, not a silent no-op. */
 export const FolioChanges = Schema.Struct({
   name: Schema.optional(FolioName),
   about: Schema.optional(FolioAbout),
+  baseRevision: Schema.optionalWith(BaseRevision, { nullable: true }),
   action: Schema.optional(Schema.Never)
 })
 
@@ -101,6 +110,13 @@ export class FolioNameTaken extends Schema.TaggedError<FolioNameTaken>()(
     })
   }
 }
+
+/** The edit was based on a revision that is no longer current: nothing was written. */
+export class FolioRevisionConflict extends Schema.TaggedError<FolioRevisionConflict>()(
+  "FolioRevisionConflict",
+  { message: Schema.String, revision: Schema.Int },
+  HttpApiSchema.annotations({ status: 409 })
+) {}
 
 export class FolioArtifactNotFound extends Schema.TaggedError<FolioArtifactNotFound>()(
   "FolioArtifactNotFound",
@@ -146,6 +162,8 @@ export class FoliosApi extends HttpApiGroup.make("folios")
       .addSuccess(Schema.Struct({ folio: FolioDetail }))
       .addError(FolioNotFound)
       .addError(FolioNameTaken)
+      .addError(FolioRevisionConflict)
+      .addError(InvalidBaseRevision)
   )
   .add(
     HttpApiEndpoint.post("commit", "/folios/:id/commits")

@@ -23,7 +23,7 @@ const BlockRow = Schema.Struct({ date: Schema.String, position: Schema.Number, b
 const rowsOrDie = <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.catchIf(effect, (error): error is Exclude<E, SqlError.SqlError> => error._tag !== "SqlError", Effect.die)
 
-const folioColumns = "id, name, about, created_at, updated_at"
+const folioColumns = "id, name, about, revision, created_at, updated_at"
 
 /** Names that appear verbatim in any JSON encoding of `["name"]`, so a substring test cannot miss them. */
 const jsonVerbatim = (name: string) => /^[\x20-\x7e]*$/.test(name) && !/["\\/]/.test(name)
@@ -70,10 +70,18 @@ export const make = Effect.gen(function* () {
     Result: FolioRow,
     execute: ({ about, id, name }) => sql`
       update folios
-      set name = coalesce(${name}::text, name), about = coalesce(${about}::text, about), updated_at = now()
+      set name = coalesce(${name}::text, name), about = coalesce(${about}::text, about), revision = revision + 1,
+          updated_at = now()
       where id = ${id}
       returning ${columns}
     `
+  })
+
+  /** The folio, locked until the transaction ends (an edit checks its revision and writes under the lock). */
+  const findForUpdate = SqlSchema.findOne({
+    Request: Schema.UUID,
+    Result: FolioRow,
+    execute: (id) => sql`select ${columns} from folios where id = ${id} for update`
   })
 
   /** Marks the folio as just active and locks it until the transaction ends; None when it does not exist. */
@@ -146,6 +154,7 @@ export const make = Effect.gen(function* () {
     list: (search: string | undefined) => rowsOrDie(list(search)),
     insert: (input: { readonly name: string; readonly about: string }) => rowsOrDie(insert(input)),
     find: (id: string) => rowsOrDie(find(id)),
+    findForUpdate: (id: string) => rowsOrDie(findForUpdate(id)),
     update: (input: { readonly id: string; readonly name: string | null; readonly about: string | null }) =>
       rowsOrDie(update(input)),
     touch: (id: string) => rowsOrDie(touch(id)),

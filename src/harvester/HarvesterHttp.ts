@@ -3,6 +3,7 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
 import { CarabaseApi } from "../Api"
+import { asRoute } from "../http/RouteWriter"
 import { HarvesterDevices } from "./HarvesterDevices"
 
 export const HarvesterDevicesHttpLive = HttpApiBuilder.group(CarabaseApi, "harvesterDevices", (handlers) =>
@@ -20,6 +21,6 @@ export const HarvesterDeviceSelfHttpLive = HttpApiBuilder.group(CarabaseApi, "ha
     const devices = yield* HarvesterDevices
     return handlers
       .handle("claim", ({ payload }) => devices.claim(payload.code))
-      .handle("push", ({ headers, payload }) => devices.push(headers.authorization, payload.documents))
+      .handle("push", ({ headers, payload }) => devices.push(headers.authorization, payload.documents).pipe(asRoute))
   })
 )

@@ -12,6 +12,7 @@ import { layer as graphLayer } from "../graph/Graph"
 import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
 import { layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { layer as memoriesLayer } from "../memories/Memories"
+import { NoteHistory, layer as noteHistoryLayer } from "../notes/NoteHistory"
 import { layer as notesLayer } from "../notes/Notes"
 import { dreamCycle } from "./bodies/DreamCycle"
 import { folioSynthesis } from "./bodies/FolioSynthesis"
@@ -32,6 +33,7 @@ export const layer = Layer.effect(
     const curation = yield* Curation
     const harvest = yield* Harvest
     const trash = yield* TrashRepo
+    const history = yield* NoteHistory
     const crypto = yield* Crypto
     const hostEnv = yield* HostEnv
     const databaseUrl = yield* Config.redacted("DATABASE_URL")
@@ -84,6 +86,16 @@ export const layer = Layer.effect(
         }
       ],
       [
+        "note-revisions",
+        {
+          scope: "workspace",
+          run: Clock.currentTimeMillis.pipe(
+            Effect.flatMap((now) => history.prune(new Date(now))),
+            Effect.map((count) => ({ status: "succeeded" as const, detail: `${count} old note revision(s) dropped` }))
+          )
+        }
+      ],
+      [
         "harvest",
         {
           scope: "workspace",
@@ -101,6 +113,7 @@ export const layer = Layer.effect(
     harvestLayer,
     liveUpdatesLayer,
     notesLayer,
+    noteHistoryLayer,
     foliosLayer,
     memoriesLayer,
     artifactsLayer,

@@ -7,7 +7,8 @@ export const Schedules = [
   { name: "folio-synthesis", cron: "0 3 * * *" },
   { name: "dream-cycle", cron: "30 3 * * *" },
   { name: "corpus-curation", cron: "0 5 * * *" },
-  { name: "trash-purge", cron: "45 4 * * *" }
+  { name: "trash-purge", cron: "45 4 * * *" },
+  { name: "note-revisions", cron: "30 5 * * *" }
 ] as const
 
 export const JobNames = [...Schedules.map((schedule) => schedule.name), "harvest"] as const

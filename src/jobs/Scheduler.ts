@@ -10,6 +10,7 @@ import PgBoss from "pg-boss"
 import { OwnerDb } from "../platform/Db"
 import { BootError } from "../platform/HostEnv"
 import { CurrentWorkspace, WorkspaceId as WorkspaceIdSchema, type WorkspaceId } from "../platform/CurrentWorkspace"
+import { Writer } from "../platform/Writer"
 import { Workspaces, layer as workspacesLayer } from "../workspaces/Workspaces"
 import { JobBodies, type JobBody, type Outcome } from "./JobBody"
 import { JobNames, Schedules, type JobName } from "./JobCatalog"
@@ -239,7 +240,11 @@ export const layer = Layer.scoped(
         if (sharesSchedule(name, job.data)) yield* recordState(name, { finished: { status, error: detail } })
         // Throwing hands the job back to pg-boss, which retries it with backoff and finally dead-letters it.
         if (failures.length > 0) return yield* Effect.fail(new Error(failures.join("; ")))
-      }).pipe(Effect.annotateLogs({ service: "Scheduler", job: name }), Effect.withSpan(`Job.${name}`))
+      }).pipe(
+        Writer.as("job", name),
+        Effect.annotateLogs({ service: "Scheduler", job: name }),
+        Effect.withSpan(`Job.${name}`)
+      )
 
     // This host is its queues' only worker and none of its jobs has started yet, so a job still `active` was cut off
     // with a previous process (a crash, a kill, a power cut). pg-boss 10 has no heartbeat: it would notice only once

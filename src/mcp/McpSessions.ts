@@ -12,6 +12,7 @@ import {
 import { Cause, Effect, Exit, ParseResult, Runtime, Schema } from "effect"
 import { HOST_VERSION } from "../meta/Version"
 import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
+import { Writer } from "../platform/Writer"
 import { inputJsonSchema, isOn, ToolFailure, type ToolDefinition } from "./Tool"
 
 export interface ToolAvailability {
@@ -81,7 +82,7 @@ export const makeMcpServer = <R>(options: {
         `invalid arguments for ${definition.name}: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`
       )
     }
-    const exit = await run(definition.run(decoded.right))
+    const exit = await run(definition.run(decoded.right).pipe(Writer.as("mcp", definition.name)))
     if (Exit.isSuccess(exit)) {
       const value = exit.value
       return {

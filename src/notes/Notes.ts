@@ -1,17 +1,21 @@
 // The daily-notes service: read (creating the day's empty note on first read), render as text, replace, append a block
-// or a log entry, and the one locked edit path every writer (tasks, agents) goes through. A write locks the note's row, changes the
+// or a log entry, edit or remove one entry, and the one locked edit path every writer (tasks, agents) goes through. A
+// write locks the note's row, keeps the version it replaces in the note's history (with who wrote it), changes the
 // document, re-renders text_content and re-indexes it in the same transaction, and announces the change after commit.
-import { Clock, Context, Effect, Layer, Option } from "effect"
+import { Clock, Context, DateTime, Effect, Layer, Option } from "effect"
 import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
 import { LiveUpdates, layer as liveUpdatesLayer, type ChangeNotice } from "../live/LiveUpdates"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
+import { Writer } from "../platform/Writer"
 import { jsonBytes, MAX_BYTES, type Document, type Node } from "./Document"
+import { findEntry, removeAt, replaceAt, rewriteCard } from "./Entries"
 import { hasIdempotencyKey, makeLogCard, normalizeTags } from "./LogCard"
 import { markdownToBlocks } from "./Markdown"
 import { localDate, localTimestamp, type NoteDate } from "./NoteDate"
-import { DailyNote, InvalidInject, NoteTooLarge } from "./NotesApi"
+import { DailyNote, EntryNotFound, InvalidInject, NoteRevisionConflict, NoteTooLarge } from "./NotesApi"
 import * as NotesRepo from "./NotesRepo"
+import * as RevisionsRepo from "./RevisionsRepo"
 import { renderDocument } from "./RenderText"
 
 /** What an edit decided: the new document (undefined: leave the note as it is) and what to answer. */
@@ -52,6 +56,15 @@ export interface NewBlock {
   readonly idempotencyKey?: string | undefined
 }
 
+/** A change to one entry: a whole new node, or new markdown content (and, when given, its folio and tags). */
+export type EntryEdit =
+  | { readonly block: Node }
+  | {
+      readonly content: string
+      readonly folio?: string | undefined
+      readonly tags?: ReadonlyArray<string> | undefined
+    }
+
 /** What an append did: the day written to, and whether an entry with its key was already there (nothing added). */
 export interface Appended {
   readonly date: NoteDate
@@ -62,7 +75,24 @@ export interface NotesShape {
   readonly now: Effect.Effect<LocalNow>
   readonly get: (date: NoteDate) => Effect.Effect<DailyNote, never, CurrentWorkspace>
   readonly text: (date: NoteDate) => Effect.Effect<{ date: NoteDate; text: string }, never, CurrentWorkspace>
-  readonly replace: (date: NoteDate, document: Document) => Effect.Effect<DailyNote, NoteTooLarge, CurrentWorkspace>
+  /** With `baseRevision`, writes only while the note is still at that revision. */
+  readonly replace: (
+    date: NoteDate,
+    document: Document,
+    baseRevision?: number
+  ) => Effect.Effect<DailyNote, NoteTooLarge | NoteRevisionConflict, CurrentWorkspace>
+  readonly editEntry: (
+    date: NoteDate,
+    ref: string,
+    change: EntryEdit,
+    baseRevision?: number
+  ) => Effect.Effect<DailyNote, NoteTooLarge | NoteRevisionConflict | EntryNotFound, CurrentWorkspace>
+  /** Takes one entry out of the note; the version that held it stays in the note's history. */
+  readonly removeEntry: (
+    date: NoteDate,
+    ref: string,
+    baseRevision?: number
+  ) => Effect.Effect<DailyNote, NoteRevisionConflict | EntryNotFound, CurrentWorkspace>
   readonly appendLogEntry: (entry: NewLogEntry) => Effect.Effect<Appended, NoteTooLarge, CurrentWorkspace>
   readonly appendBlock: (request: NewBlock) => Effect.Effect<Appended, NoteTooLarge | InvalidInject, CurrentWorkspace>
   /**
@@ -96,12 +126,29 @@ const hasTaskItem = (document: Document): boolean => {
   return false
 }
 
-const toNote = (row: NotesRepo.NoteRow) => new DailyNote({ ...row, documentState: row.document })
+export const toNote = (row: NotesRepo.NoteRow) => new DailyNote({ ...row, documentState: row.document })
+
+/** Fails unless the locked note is still at `base` (no base: any revision will do). */
+const atBase = (note: NotesRepo.NoteRow, base: number | undefined): Effect.Effect<void, NoteRevisionConflict> =>
+  base === undefined || base === note.revision
+    ? Effect.void
+    : Effect.fail(
+        new NoteRevisionConflict({
+          message: `the note for ${note.date} is at revision ${note.revision}, not ${base}: nothing was written; read it again, apply your change to it and send that`,
+          revision: note.revision
+        })
+      )
+
+const noEntry = (date: NoteDate, ref: string) =>
+  new EntryNotFound({
+    message: `the note for ${date} has no entry ${JSON.stringify(ref)}: name a logCard by its idempotency key or its 0-based position among the logCards`
+  })
 
 export const layer = Layer.effect(
   Notes,
   Effect.gen(function* () {
     const repo = yield* NotesRepo.make
+    const revisions = yield* RevisionsRepo.make
     const rls = yield* RlsScope
     const harvest = yield* Harvest
     const live = yield* LiveUpdates
@@ -155,7 +202,16 @@ export const layer = Layer.effect(
             const bytes = jsonBytes(document)
             if (bytes > MAX_BYTES) return yield* NoteTooLarge.of(date, bytes)
             const text = renderDocument(document)
-            const after = yield* repo.write(before.id, document, text)
+            yield* revisions.insert({
+              noteId: before.id,
+              revision: before.revision,
+              document: before.document,
+              size: jsonBytes(before.document),
+              writerKind: before.writerKind,
+              writerName: before.writerName,
+              writtenAt: DateTime.toDate(before.updatedAt)
+            })
+            const after = yield* repo.write(before.id, document, text, yield* Writer)
             yield* index(after, text)
             const notices: Array<ChangeNotice> = [{ type: "note", action: "updated", id: after.id, date }]
             if (hasTaskItem(before.document) || hasTaskItem(document))
@@ -168,11 +224,57 @@ export const layer = Layer.effect(
         return Option.map(outcome, ({ note, result }): Edited<A> => ({ note, result }))
       }).pipe(Effect.withSpan("Notes.edit", { attributes: { date } }))
 
-    const replace = Effect.fn("Notes.replace")(function* (date: NoteDate, document: Document) {
-      const saved = yield* edit(date, { create: true }, () => Effect.succeed({ document, result: undefined }))
+    const replace = Effect.fn("Notes.replace")(function* (date: NoteDate, document: Document, baseRevision?: number) {
+      const saved = yield* edit(date, { create: true }, (note) =>
+        Effect.as(atBase(note, baseRevision), { document, result: undefined })
+      )
       if (Option.isNone(saved)) return yield* Effect.dieMessage("note vanished while being replaced")
       return toNote(saved.value.note)
     })
+
+    /** Applies `change` to the entry `ref` names, in a note that must exist and (with a base) still be at it. */
+    const changeEntry = <E>(
+      date: NoteDate,
+      ref: string,
+      baseRevision: number | undefined,
+      change: (document: Document, position: number) => Effect.Effect<Document, E>
+    ) =>
+      Effect.gen(function* () {
+        const edited = yield* edit(date, { create: false }, (note) =>
+          Effect.gen(function* () {
+            yield* atBase(note, baseRevision)
+            const position = findEntry(note.document, ref)
+            if (position === undefined) return yield* noEntry(date, ref)
+            return { document: yield* change(note.document, position), result: undefined }
+          })
+        )
+        if (Option.isNone(edited)) return yield* noEntry(date, ref)
+        return toNote(edited.value.note)
+      })
+
+    const editEntry = (date: NoteDate, ref: string, change: EntryEdit, baseRevision?: number) =>
+      changeEntry(date, ref, baseRevision, (document, position) =>
+        Effect.succeed(
+          replaceAt(
+            document,
+            position,
+            "block" in change
+              ? change.block
+              : rewriteCard(document[position]!, {
+                  content: markdownToBlocks(change.content),
+                  folios: change.folio === undefined ? undefined : [change.folio],
+                  tags: change.tags === undefined ? undefined : normalizeTags(change.tags)
+                })
+          )
+        )
+      ).pipe(Effect.withSpan("Notes.editEntry", { attributes: { date } }))
+
+    const removeEntry = (date: NoteDate, ref: string, baseRevision?: number) =>
+      changeEntry(date, ref, baseRevision, (document, position) => Effect.succeed(removeAt(document, position))).pipe(
+        // NoteTooLarge cannot come of a removal: the note only shrinks.
+        Effect.catchTag("NoteTooLarge", Effect.die),
+        Effect.withSpan("Notes.removeEntry", { attributes: { date } })
+      )
 
     /** Appends `block` to the day's note unless a block with `key` is already in it. */
     const append = (date: NoteDate | undefined, block: Node, key: string | undefined, today: NoteDate) =>
@@ -217,6 +319,18 @@ export const layer = Layer.effect(
     const withTasks = (range: NotesRepo.DateRange) => repo.inRange(range, true).pipe(Effect.withSpan("Notes.withTasks"))
     const inRange = (range: NotesRepo.DateRange) => repo.inRange(range, false).pipe(Effect.withSpan("Notes.inRange"))
 
-    return { now, get, text, replace, appendLogEntry, appendBlock, edit, withTasks, inRange } satisfies NotesShape
+    return {
+      now,
+      get,
+      text,
+      replace,
+      editEntry,
+      removeEntry,
+      appendLogEntry,
+      appendBlock,
+      edit,
+      withTasks,
+      inRange
+    } satisfies NotesShape
   })
 ).pipe(Layer.provide([harvestLayer, liveUpdatesLayer]))

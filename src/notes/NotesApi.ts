@@ -1,8 +1,12 @@
-// Declaration of the daily-note routes: read (creating an empty note on first read), read as text, replace, and inject
-// a block or a markdown log entry. Imports only effect, @effect/platform and the pure document modules beside it.
+// Declaration of the daily-note routes: read (creating an empty note on first read), read as text, replace (checked
+// against the revision it was based on), inject a block or a markdown log entry, edit or remove one entry, and the
+// note's history (list, read and restore earlier versions). Imports only effect, @effect/platform, src/schema, the
+// writer schema and the pure document modules beside it.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
+import { WriterInfo } from "../platform/Writer"
+import { BaseRevision } from "../schema/BaseRevision"
 import { bounded, storable } from "../schema/TextSchemas"
 import { Block, DocumentState, MAX_BYTES } from "./Document"
 import { normalizeTag } from "./LogCard"
@@ -45,7 +49,7 @@ export class DailyNote extends Schema.Class<DailyNote>("DailyNote")({
 
 export const NoteText = Schema.Struct({ date: NoteDate, text: Schema.String })
 
-export const ReplaceNote = Schema.Struct({ documentState: DocumentState })
+export const ReplaceNote = Schema.Struct({ documentState: DocumentState, baseRevision: optionalField(BaseRevision) })
 
 /** `{ block }`: append one node as given. Its idempotency key is `attrs.idempotencyKey` (or the top-level field). */
 export const InjectBlock = Schema.Struct({
@@ -79,6 +83,61 @@ export const InjectResult = Schema.Struct({
   duplicate: Schema.Boolean
 })
 
+/** One version of a note as its history lists it; `writer` is null for a version written before notes kept history. */
+export const RevisionSummary = Schema.Struct({
+  revision: Schema.Int,
+  /** UTF-8 bytes of the document as JSON. */
+  size: Schema.Int,
+  writer: Schema.NullOr(WriterInfo),
+  writtenAt: Schema.DateTimeUtc,
+  /** True for the note as it stands now. */
+  current: Schema.Boolean
+})
+
+/** A note's versions, newest first: the current one, then every one kept in its history. */
+export const NoteRevisions = Schema.Struct({
+  date: NoteDate,
+  revision: Schema.Int,
+  revisions: Schema.Array(RevisionSummary)
+})
+export type NoteRevisions = typeof NoteRevisions.Type
+
+export const NoteRevision = Schema.Struct({ date: NoteDate, ...RevisionSummary.fields, documentState: DocumentState })
+export type NoteRevision = typeof NoteRevision.Type
+
+/** `:n`, a revision number. */
+export const RevisionPath = Schema.Struct({
+  date: NoteDate,
+  n: Schema.String.pipe(
+    Schema.pattern(/^\d{1,9}$/, { message: () => "n must be a revision number (a whole number, 0 or more)" }),
+    Schema.compose(Schema.NumberFromString)
+  )
+})
+
+/** `:ref`, a logCard's 0-based position among the note's logCards, or its idempotency key. */
+export const EntryPath = Schema.Struct({
+  date: NoteDate,
+  ref: Schema.String.pipe(
+    Schema.minLength(1, {
+      message: () => "ref must name an entry: its index among the logCards or its idempotency key"
+    }),
+    Schema.maxLength(200, { message: () => "ref must be at most 200 characters" }),
+    storable("ref")
+  )
+})
+
+/** `{ block }` replaces the entry's node as sent; `{ content, folio?, tags? }` rewrites its text, keeping the rest. */
+export const EntryChange = Schema.Union(
+  Schema.Struct({ block: Block, baseRevision: optionalField(BaseRevision) }),
+  Schema.Struct({
+    content: bounded("content", 1_000_000),
+    folio: optionalField(FolioName),
+    tags: optionalField(TagNames),
+    baseRevision: optionalField(BaseRevision)
+  })
+).annotations({ identifier: "EntryChange", title: "{ block } or { content, folio?, tags? }, with baseRevision?" })
+export type EntryChange = typeof EntryChange.Type
+
 export class NoteTooLarge extends Schema.TaggedError<NoteTooLarge>()(
   "NoteTooLarge",
   { message: Schema.String, date: Schema.String, bytes: Schema.Number, maxBytes: Schema.Number },
@@ -111,6 +170,38 @@ export class InvalidInject extends Schema.TaggedError<InvalidInject>()(
   }
 }
 
+/** The edit was based on a revision that is no longer current: nothing was written; re-read, merge and send again. */
+export class NoteRevisionConflict extends Schema.TaggedError<NoteRevisionConflict>()(
+  "NoteRevisionConflict",
+  { message: Schema.String, revision: Schema.Int },
+  HttpApiSchema.annotations({ status: 409 })
+) {}
+
+/** An If-Match header that names no revision, or one that disagrees with the body's baseRevision. */
+export class InvalidBaseRevision extends Schema.TaggedError<InvalidBaseRevision>()(
+  "InvalidBaseRevision",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 400 })
+) {}
+
+export class NoteNotFound extends Schema.TaggedError<NoteNotFound>()(
+  "NoteNotFound",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 404 })
+) {}
+
+export class RevisionNotFound extends Schema.TaggedError<RevisionNotFound>()(
+  "RevisionNotFound",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 404 })
+) {}
+
+export class EntryNotFound extends Schema.TaggedError<EntryNotFound>()(
+  "EntryNotFound",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 404 })
+) {}
+
 /**
  * Dates are `YYYY-MM-DD` and must exist (anything else is 400). Where a date may be left out it defaults to today in
  * the host's local time zone, and generated log cards are timestamped `hh:mm AM` in that zone.
@@ -124,6 +215,8 @@ export class NotesApi extends HttpApiGroup.make("notes")
       .setPayload(ReplaceNote)
       .addSuccess(DailyNote)
       .addError(NoteTooLarge)
+      .addError(NoteRevisionConflict)
+      .addError(InvalidBaseRevision)
   )
   .add(
     HttpApiEndpoint.post("inject", "/daily-notes/inject")
@@ -131,6 +224,43 @@ export class NotesApi extends HttpApiGroup.make("notes")
       .addSuccess(InjectResult)
       .addError(NoteTooLarge)
       .addError(InvalidInject)
+  )
+  .add(
+    HttpApiEndpoint.patch("editEntry", "/daily-notes/:date/entries/:ref")
+      .setPath(EntryPath)
+      .setPayload(EntryChange)
+      .addSuccess(DailyNote)
+      .addError(NoteTooLarge)
+      .addError(NoteRevisionConflict)
+      .addError(InvalidBaseRevision)
+      .addError(EntryNotFound)
+  )
+  .add(
+    HttpApiEndpoint.del("removeEntry", "/daily-notes/:date/entries/:ref")
+      .setPath(EntryPath)
+      .addSuccess(DailyNote)
+      .addError(NoteRevisionConflict)
+      .addError(InvalidBaseRevision)
+      .addError(EntryNotFound)
+  )
+  .add(
+    HttpApiEndpoint.get("revisions", "/daily-notes/:date/revisions")
+      .setPath(DatePath)
+      .addSuccess(NoteRevisions)
+      .addError(NoteNotFound)
+  )
+  .add(
+    HttpApiEndpoint.get("revision", "/daily-notes/:date/revisions/:n")
+      .setPath(RevisionPath)
+      .addSuccess(NoteRevision)
+      .addError(RevisionNotFound)
+  )
+  .add(
+    HttpApiEndpoint.post("restore", "/daily-notes/:date/revisions/:n/restore")
+      .setPath(RevisionPath)
+      .addSuccess(DailyNote)
+      .addError(NoteTooLarge)
+      .addError(RevisionNotFound)
   )
   .middleware(WorkspaceMiddleware)
   .prefix("/api/v1") {}

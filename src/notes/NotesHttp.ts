@@ -1,15 +1,35 @@
-// Handlers of the daily-notes group: each one translates the request for the Notes service.
+// Handlers of the daily-notes group: each one translates the request for the Notes service or the note history, and
+// names its route as the writer of what it writes.
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
 import { CarabaseApi } from "../Api"
+import { asRoute, ifMatch } from "../http/RouteWriter"
+import { chooseBase } from "../schema/BaseRevision"
+import { NoteHistory } from "./NoteHistory"
 import { Notes } from "./Notes"
+import { InvalidBaseRevision } from "./NotesApi"
+
+/** The revision the request says its edit is based on (If-Match or baseRevision), or a 400 when it is unclear. */
+const baseOf = (body: number | null | undefined) =>
+  Effect.flatMap(ifMatch, (header) => {
+    const chosen = chooseBase(header, body)
+    return "problem" in chosen
+      ? Effect.fail(new InvalidBaseRevision({ message: chosen.problem }))
+      : Effect.succeed(chosen.base)
+  })
 
 export const NotesHttpLive = HttpApiBuilder.group(CarabaseApi, "notes", (handlers) =>
-  Effect.map(Notes, (notes) =>
-    handlers
+  Effect.gen(function* () {
+    const notes = yield* Notes
+    const history = yield* NoteHistory
+    return handlers
       .handle("get", ({ path }) => notes.get(path.date))
       .handle("text", ({ path }) => notes.text(path.date))
-      .handle("replace", ({ path, payload }) => notes.replace(path.date, payload.documentState))
+      .handle("replace", ({ path, payload }) =>
+        Effect.flatMap(baseOf(payload.baseRevision), (base) =>
+          notes.replace(path.date, payload.documentState, base)
+        ).pipe(asRoute)
+      )
       .handle("inject", ({ payload }) =>
         Effect.map(
           "block" in payload
@@ -22,7 +42,25 @@ export const NotesHttpLive = HttpApiBuilder.group(CarabaseApi, "notes", (handler
                 idempotencyKey: payload.idempotencyKey
               }),
           ({ date, duplicate }) => ({ success: true as const, date, duplicate })
-        )
+        ).pipe(asRoute)
       )
-  )
+      .handle("editEntry", ({ path, payload }) =>
+        Effect.flatMap(baseOf(payload.baseRevision), (base) =>
+          notes.editEntry(
+            path.date,
+            path.ref,
+            "block" in payload
+              ? { block: payload.block }
+              : { content: payload.content, folio: payload.folio, tags: payload.tags },
+            base
+          )
+        ).pipe(asRoute)
+      )
+      .handle("removeEntry", ({ path }) =>
+        Effect.flatMap(baseOf(undefined), (base) => notes.removeEntry(path.date, path.ref, base)).pipe(asRoute)
+      )
+      .handle("revisions", ({ path }) => history.list(path.date))
+      .handle("revision", ({ path }) => history.get(path.date, path.n))
+      .handle("restore", ({ path }) => history.restore(path.date, path.n).pipe(asRoute))
+  })
 )

@@ -5,6 +5,7 @@ import { SqlSchema } from "@effect/sql"
 import { Effect, Option, Schema } from "effect"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
+import { WriterKind, type WriterInfo } from "../platform/Writer"
 import type { Document } from "./Document"
 import { NoteDate } from "./NoteDate"
 
@@ -14,7 +15,10 @@ export const NoteRow = Schema.Struct({
   date: NoteDate,
   document: Schema.Array(Schema.Unknown),
   revision: Schema.Int,
-  updatedAt: Schema.DateTimeUtcFromDate
+  updatedAt: Schema.DateTimeUtcFromDate,
+  /** Who wrote this version; null for one written before notes kept history, or created empty by a read. */
+  writerKind: Schema.NullOr(WriterKind),
+  writerName: Schema.NullOr(Schema.String)
 })
 export interface NoteRow extends Omit<typeof NoteRow.Type, "document"> {
   readonly document: Document
@@ -30,7 +34,7 @@ export interface DateRange {
 export const make = Effect.gen(function* () {
   const sql = yield* AppDb
   const rls = yield* RlsScope
-  const columns = sql`id, to_char(date, 'YYYY-MM-DD') as date, document, revision, updated_at`
+  const columns = sql`id, to_char(date, 'YYYY-MM-DD') as date, document, revision, updated_at, writer_kind, writer_name`
 
   const ensure = SqlSchema.findAll({
     Request: NoteDate,
@@ -50,11 +54,18 @@ export const make = Effect.gen(function* () {
     execute: (date) => sql`select ${columns} from daily_notes where date = ${date}::date for update`
   })
   const write = SqlSchema.single({
-    Request: Schema.Struct({ id: Schema.UUID, document: Schema.String, text: Schema.String }),
+    Request: Schema.Struct({
+      id: Schema.UUID,
+      document: Schema.String,
+      text: Schema.String,
+      writerKind: Schema.String,
+      writerName: Schema.String
+    }),
     Result: NoteRow,
-    execute: ({ document, id, text }) => sql`
+    execute: ({ document, id, text, writerKind, writerName }) => sql`
       update daily_notes
-         set document = ${document}::jsonb, text_content = ${text}, revision = revision + 1, updated_at = now()
+         set document = ${document}::jsonb, text_content = ${text}, revision = revision + 1, updated_at = now(),
+             writer_kind = ${writerKind}, writer_name = ${writerName}
        where id = ${id}
       returning ${columns}
     `
@@ -95,8 +106,11 @@ export const make = Effect.gen(function* () {
         Effect.map((row) => Option.map(row, asNote)),
         Effect.orDie
       ),
-    write: (id: string, document: Document, text: string) =>
-      write({ id, document: JSON.stringify(document), text }).pipe(Effect.map(asNote), Effect.orDie),
+    write: (id: string, document: Document, text: string, writer: WriterInfo) =>
+      write({ id, document: JSON.stringify(document), text, writerKind: writer.kind, writerName: writer.name }).pipe(
+        Effect.map(asNote),
+        Effect.orDie
+      ),
     /** Notes in the range (inclusive) that hold at least one taskItem, newest first. */
     /** Notes in the range, newest first; with `onlyWithTasks`, those holding at least one taskItem. */
     inRange: (range: DateRange, onlyWithTasks: boolean) =>

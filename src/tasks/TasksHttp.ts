@@ -2,6 +2,7 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
 import { CarabaseApi } from "../Api"
+import { asRoute } from "../http/RouteWriter"
 import type { NoteDate } from "../notes/NoteDate"
 import { parseTaskId } from "./TaskItems"
 import { Tasks } from "./Tasks"
@@ -26,7 +27,7 @@ export const TasksHttpLive = HttpApiBuilder.group(CarabaseApi, "tasks", (handler
         Effect.map(tasks.create(payload), ({ checked, date, folio, id, nodeIndex, tags, text, timestamp }) => ({
           success: true as const,
           task: { id, text, checked, date, folio, tags, timestamp, nodeIndex }
-        }))
+        })).pipe(asRoute)
       )
       .handle("toggle", ({ payload }) => {
         // The schema has checked task_id's shape and day, so it always splits.
@@ -37,7 +38,7 @@ export const TasksHttpLive = HttpApiBuilder.group(CarabaseApi, "tasks", (handler
         return Effect.map(tasks.toggle(date, nodeIndex, payload.checked), ({ checked, id, text }) => ({
           success: true as const,
           task: { id, text, checked, date, nodeIndex }
-        }))
+        })).pipe(asRoute)
       })
   )
 )

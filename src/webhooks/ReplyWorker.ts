@@ -10,6 +10,7 @@ import { Channels, layer as channelsLayer, type ClaimedEvent } from "../channels
 import { Gateway } from "../gateway/Gateway"
 import { Notes, layer as notesLayer } from "../notes/Notes"
 import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
+import { Writer } from "../platform/Writer"
 import { Workspaces, layer as workspacesLayer } from "../workspaces/Workspaces"
 import { outboundConfig, sendReply } from "./Outbound"
 
@@ -55,11 +56,13 @@ export const layer = Layer.scopedDiscard(
             sent.set(index, reply)
           }
           // Keyed, so a retry after a failed write logs the exchange once.
-          yield* notes.appendLogEntry({
-            content: `${event.kind} · ${message.senderId}: ${message.text}\n\n${reply}`,
-            tags: ["chat", event.kind],
-            idempotencyKey: `channel-event:${event.id}:${index}`
-          })
+          yield* notes
+            .appendLogEntry({
+              content: `${event.kind} · ${message.senderId}: ${message.text}\n\n${reply}`,
+              tags: ["chat", event.kind],
+              idempotencyKey: `channel-event:${event.id}:${index}`
+            })
+            .pipe(Writer.as("channel", event.kind))
         }
         return "replied" as const
       }).pipe(

@@ -92,6 +92,8 @@ describe("agent tasks", () => {
     expect(blocks[1].attrs).toMatchObject({ tags: '["agent"]', idempotencyKey: `agent-task:${task.id}` })
     expect(textOf(blocks[1])).toContain("You said: summarise my week")
     expect(textOf(blocks[1])).toContain("Agent task: summarise my week")
+    const history = (await call("GET", `/daily-notes/${date}/revisions`)).json
+    expect(history.revisions[0].writer).toEqual({ kind: "agent", name: "main" })
   })
 
   it("takes the day from an origin written YYYY-MM-DD:index, and appends when the origin is not found", async () => {

@@ -9,6 +9,7 @@ export interface Parents {
   readonly artifact: string
   readonly session: string
   readonly channel: string
+  readonly note: string
 }
 
 export interface SampleInsert {
@@ -31,6 +32,8 @@ export const parentInserts = (ws: string, p: Parents): ReadonlyArray<SampleInser
     params: [p.artifact, ws]
   },
   { sql: "insert into chat_sessions (id, workspace_id) values ($1, $2)", params: [p.session, ws] },
+  // Dated before any sample note, so the random daily_notes sample never collides with it.
+  { sql: "insert into daily_notes (id, workspace_id, date) values ($1, $2, '1999-01-01')", params: [p.note, ws] },
   {
     sql: "insert into webhook_channels (id, workspace_id, kind, name, signing_secret_sealed) values ($1, $2, 'generic', 'hook', $3)",
     params: [p.channel, ws, bytes()]
@@ -45,6 +48,10 @@ export const samples: Record<string, (ws: string, p: Parents) => SampleInsert> =
   daily_notes: (ws) => ({
     sql: "insert into daily_notes (workspace_id, date) values ($1, date '2026-01-01' + (random() * 3000)::int)",
     params: [ws]
+  }),
+  note_revisions: (ws, p) => ({
+    sql: "insert into note_revisions (workspace_id, note_id, revision, document, size, written_at) values ($1, $2, (random() * 1e6)::int, '[]', 2, now())",
+    params: [ws, p.note]
   }),
   folios: (ws) => ({ sql: "insert into folios (workspace_id, name) values ($1, $2)", params: [ws, `F ${id()}`] }),
   folio_commits: (ws, p) => ({
@@ -138,5 +145,6 @@ export const newParents = (): Parents => ({
   entityB: id(),
   artifact: id(),
   session: id(),
-  channel: id()
+  channel: id(),
+  note: id()
 })

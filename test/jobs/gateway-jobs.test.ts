@@ -143,6 +143,11 @@ describe("jobs that ask the gateway", () => {
     expect(text).toContain("#dream")
   })
 
+  it("dream-cycle's write is in the note's history as the job's", async () => {
+    const history = (await call(base, "GET", `/daily-notes/${today()}/revisions`, { workspace })).body
+    expect(history.revisions[0].writer).toEqual({ kind: "job", name: "dream-cycle" })
+  })
+
   it("records a run as skipped, with the reason, when the gateway cannot be reached", async () => {
     gateway.mode = "down"
     try {

@@ -43,7 +43,8 @@ describe("jobs API", () => {
       ["folio-synthesis", "0 3 * * *"],
       ["dream-cycle", "30 3 * * *"],
       ["corpus-curation", "0 5 * * *"],
-      ["trash-purge", "45 4 * * *"]
+      ["trash-purge", "45 4 * * *"],
+      ["note-revisions", "30 5 * * *"]
     ])
     const distill = schedules.find((schedule) => schedule.name === "memory-distill")!
     expect(distill.timezone).toBe("America/New_York")

@@ -129,6 +129,11 @@ describe("answering chat messages", () => {
     const text = ((await note.json()) as { text: string }).text
     expect(text).toContain("slack · U7: remind me about the dentist")
     expect(text).toContain("Noted: remind me about the dentist")
+    const history = await fetch(`${suite.base}/api/v1/daily-notes/${today}/revisions`, {
+      headers: { "x-workspace-id": suite.workspace }
+    })
+    const writers = ((await history.json()) as { revisions: Array<{ writer: unknown }> }).revisions.map((r) => r.writer)
+    expect(writers).toContainEqual({ kind: "channel", name: "slack" })
   })
 
   it("answers a Telegram message through sendMessage with the bot token in the path", async () => {
