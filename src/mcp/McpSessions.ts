@@ -48,7 +48,7 @@ export const makeMcpServer = <R>(options: {
       instructions:
         "Carabase is the owner's second brain: daily notes, tasks, folios, a knowledge graph, memories and artifacts. " +
         "Read tools never change anything; write tools add log entries, tasks, memories, folio commits or change a task or a folio's About text. " +
-        "Where the owner turned them on, update_memory and delete_memory change or remove a memory (deletes go to the trash, restorable for 30 days)."
+        "Where the owner turned them on, update_memory and delete_memory change or remove a memory, and remove_log_entry takes an entry out of a daily note (removals go to the trash, restorable for 30 days)."
     }
   )
 

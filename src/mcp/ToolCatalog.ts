@@ -45,7 +45,7 @@ export const TOOL_NAMES = [
 ] as const
 
 /** Destructive tools, off in a workspace unless its `mcp_tools` setting maps them to true. */
-export const OPT_IN_TOOL_NAMES = ["update_memory", "delete_memory"] as const
+export const OPT_IN_TOOL_NAMES = ["update_memory", "delete_memory", "remove_log_entry"] as const
 
 const defined: ReadonlyArray<ToolDefinition<ToolServices>> = [
   ...noteTools,

@@ -6,8 +6,9 @@ import { Clock, Context, DateTime, Effect, Layer, Option } from "effect"
 import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
 import { LiveUpdates, layer as liveUpdatesLayer, type ChangeNotice } from "../live/LiveUpdates"
 import { RlsScope } from "../platform/RlsScope"
-import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
+import { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { Writer } from "../platform/Writer"
+import { RestoreConflict, TrashRepo, layer as trashRepoLayer } from "../trash/TrashRepo"
 import { jsonBytes, MAX_BYTES, type Document, type Node } from "./Document"
 import { findEntry, removeAt, replaceAt, rewriteCard } from "./Entries"
 import { hasIdempotencyKey, makeLogCard, normalizeTags } from "./LogCard"
@@ -17,6 +18,16 @@ import { DailyNote, EntryNotFound, InvalidInject, NoteRevisionConflict, NoteTooL
 import * as NotesRepo from "./NotesRepo"
 import * as RevisionsRepo from "./RevisionsRepo"
 import { renderDocument } from "./RenderText"
+
+/** How a removed entry is listed in the trash: its text's first line, cut short. */
+const entryLabel = (node: Node) => {
+  const line = renderDocument([node])
+    .split("\n")
+    .map((each) => each.trim())
+    .find((each) => each !== "" && !each.startsWith("## "))
+  const text = line ?? "(empty entry)"
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text
+}
 
 /** What an edit decided: the new document (undefined: leave the note as it is) and what to answer. */
 export interface Edit<A> {
@@ -87,12 +98,21 @@ export interface NotesShape {
     change: EntryEdit,
     baseRevision?: number
   ) => Effect.Effect<DailyNote, NoteTooLarge | NoteRevisionConflict | EntryNotFound, CurrentWorkspace>
-  /** Takes one entry out of the note; the version that held it stays in the note's history. */
+  /**
+   * Takes one entry out of the note into the workspace's trash (in the same transaction); the version that held it
+   * also stays in the note's history. Answers the note as it now stands and the trash entry's id.
+   */
   readonly removeEntry: (
     date: NoteDate,
     ref: string,
     baseRevision?: number
-  ) => Effect.Effect<DailyNote, NoteRevisionConflict | EntryNotFound, CurrentWorkspace>
+  ) => Effect.Effect<
+    { readonly note: DailyNote; readonly trashId: string },
+    NoteRevisionConflict | EntryNotFound,
+    CurrentWorkspace
+  >
+  /** Puts back an entry `removeEntry` put in the trash: at its old position, or last if the note is now shorter. */
+  readonly restoreEntry: (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
   readonly appendLogEntry: (entry: NewLogEntry) => Effect.Effect<Appended, NoteTooLarge, CurrentWorkspace>
   readonly appendBlock: (request: NewBlock) => Effect.Effect<Appended, NoteTooLarge | InvalidInject, CurrentWorkspace>
   /**
@@ -150,6 +170,7 @@ export const layer = Layer.effect(
     const repo = yield* NotesRepo.make
     const revisions = yield* RevisionsRepo.make
     const rls = yield* RlsScope
+    const trash = yield* TrashRepo
     const harvest = yield* Harvest
     const live = yield* LiveUpdates
 
@@ -270,11 +291,53 @@ export const layer = Layer.effect(
       ).pipe(Effect.withSpan("Notes.editEntry", { attributes: { date } }))
 
     const removeEntry = (date: NoteDate, ref: string, baseRevision?: number) =>
-      changeEntry(date, ref, baseRevision, (document, position) => Effect.succeed(removeAt(document, position))).pipe(
-        // NoteTooLarge cannot come of a removal: the note only shrinks.
-        Effect.catchTag("NoteTooLarge", Effect.die),
-        Effect.withSpan("Notes.removeEntry", { attributes: { date } })
-      )
+      Effect.gen(function* () {
+        const workspace = yield* CurrentWorkspace
+        let trashId = ""
+        const note = yield* changeEntry(date, ref, baseRevision, (document, position) =>
+          Effect.gen(function* () {
+            const node = document[position]!
+            const key = node.attrs?.idempotencyKey
+            const writer = yield* Writer
+            trashId = yield* trash
+              .put({
+                kind: "log_entry",
+                originalId: typeof key === "string" && key !== "" ? key : `${date}#${position}`,
+                label: `${date}: ${entryLabel(node)}`,
+                data: { date, position, node },
+                deletedBy: writer.kind === "mcp" ? `mcp:${writer.name}` : writer.name
+              })
+              .pipe(Effect.provideService(CurrentWorkspace, workspace))
+            return removeAt(document, position)
+          })
+        ).pipe(
+          // NoteTooLarge cannot come of a removal: the note only shrinks.
+          Effect.catchTag("NoteTooLarge", Effect.die)
+        )
+        return { note, trashId }
+      }).pipe(Effect.withSpan("Notes.removeEntry", { attributes: { date } }))
+
+    const restoreEntry = (data: Record<string, unknown>) =>
+      Effect.gen(function* () {
+        const date = data.date as NoteDate
+        const node = data.node as Node
+        const key = node.attrs?.idempotencyKey
+        const restored = yield* edit(date, { create: true }, (note) =>
+          Effect.gen(function* () {
+            if (typeof key === "string" && key !== "" && hasIdempotencyKey(note.document, key)) {
+              return yield* new RestoreConflict({ conflict: `the ${date} note holds an entry with its key again` })
+            }
+            const at = Math.min(Number(data.position), note.document.length)
+            return { document: [...note.document.slice(0, at), node, ...note.document.slice(at)], result: at }
+          })
+        ).pipe(
+          Effect.catchTag("NoteTooLarge", () =>
+            Effect.fail(new RestoreConflict({ conflict: `the ${date} note has no room left for it` }))
+          )
+        )
+        if (Option.isNone(restored)) return yield* Effect.dieMessage("note vanished while an entry was restored")
+        return typeof key === "string" && key !== "" ? key : `${date}#${restored.value.result}`
+      }).pipe(Effect.withSpan("Notes.restoreEntry"))
 
     /** Appends `block` to the day's note unless a block with `key` is already in it. */
     const append = (date: NoteDate | undefined, block: Node, key: string | undefined, today: NoteDate) =>
@@ -326,6 +389,7 @@ export const layer = Layer.effect(
       replace,
       editEntry,
       removeEntry,
+      restoreEntry,
       appendLogEntry,
       appendBlock,
       edit,
@@ -333,4 +397,4 @@ export const layer = Layer.effect(
       inRange
     } satisfies NotesShape
   })
-).pipe(Layer.provide([harvestLayer, liveUpdatesLayer]))
+).pipe(Layer.provide([harvestLayer, liveUpdatesLayer, trashRepoLayer]))

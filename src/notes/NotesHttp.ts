@@ -57,7 +57,10 @@ export const NotesHttpLive = HttpApiBuilder.group(CarabaseApi, "notes", (handler
         ).pipe(asRoute)
       )
       .handle("removeEntry", ({ path }) =>
-        Effect.flatMap(baseOf(undefined), (base) => notes.removeEntry(path.date, path.ref, base)).pipe(asRoute)
+        Effect.flatMap(baseOf(undefined), (base) => notes.removeEntry(path.date, path.ref, base)).pipe(
+          Effect.map(({ note }) => note),
+          asRoute
+        )
       )
       .handle("revisions", ({ path }) => history.list(path.date))
       .handle("revision", ({ path }) => history.get(path.date, path.n))

@@ -8,6 +8,7 @@ import { Chat, layer as chatLayer } from "../chat/Chat"
 import { Folios, layer as foliosLayer } from "../folios/Folios"
 import { Graph, layer as graphLayer } from "../graph/Graph"
 import { Memories, layer as memoriesLayer } from "../memories/Memories"
+import { Notes, layer as notesLayer } from "../notes/Notes"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { TrashItemNotFound, TrashRestoreConflict, type TrashItem, type TrashKind } from "./TrashApi"
@@ -40,6 +41,7 @@ export const layer = Layer.effect(
     const folios = yield* Folios
     const artifacts = yield* Artifacts
     const chat = yield* Chat
+    const notes = yield* Notes
 
     const restorers: Partial<Record<TrashKind, Restorer>> = {
       memory: memories.restore,
@@ -47,7 +49,8 @@ export const layer = Layer.effect(
       edge: graph.restoreEdge,
       folio: folios.restore,
       artifact: artifacts.restore,
-      chat_session: chat.restoreSession
+      chat_session: chat.restoreSession,
+      log_entry: notes.restoreEntry
     }
 
     const restore = Effect.fn("Trash.restore")(function* (id: string) {
@@ -79,4 +82,4 @@ export const layer = Layer.effect(
       purge
     } satisfies TrashShape
   })
-).pipe(Layer.provide([trashRepoLayer, memoriesLayer, graphLayer, foliosLayer, artifactsLayer, chatLayer]))
+).pipe(Layer.provide([trashRepoLayer, memoriesLayer, graphLayer, foliosLayer, artifactsLayer, chatLayer, notesLayer]))

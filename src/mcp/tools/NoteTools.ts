@@ -1,9 +1,10 @@
-// MCP tools over daily notes and tasks, calling the Notes and Tasks services.
+// MCP tools over daily notes and tasks, calling the Notes and Tasks services. remove_log_entry is opt-in (off in a
+// workspace until its `mcp_tools` setting turns it on) and moves the entry to the trash, as DELETE /entries/:ref does.
 import { Effect, Schema } from "effect"
 import { Notes } from "../../notes/Notes"
 import { NoteDate } from "../../notes/NoteDate"
 import { Tasks } from "../../tasks/Tasks"
-import { ADDITIVE, READ_ONLY, tool, UPDATING } from "../Tool"
+import { ADDITIVE, READ_ONLY, REMOVING, tool, UPDATING } from "../Tool"
 import { dayArg, textArg } from "./Arguments"
 import { failWith } from "./Resolve"
 
@@ -116,5 +117,27 @@ export const noteTools = [
         const tasks = yield* Tasks
         return yield* tasks.toggle(day, Number(index), checked)
       }).pipe(failWith)
+  }),
+  tool({
+    name: "remove_log_entry",
+    title: "Remove a log entry",
+    description:
+      "Takes one log entry out of a daily note, by its idempotency key or its 0-based position among the note's entries, and moves it to the workspace's trash, where the owner can restore it for 30 days. Off unless the owner turned it on for this workspace.",
+    input: Schema.Struct({
+      date: dayArg("date").annotations({ description: "YYYY-MM-DD: the note the entry is in" }),
+      entry: textArg("entry").pipe(Schema.minLength(1), Schema.maxLength(200)).annotations({
+        description: "the entry's idempotency key, or its 0-based position in the note"
+      })
+    }),
+    annotations: REMOVING,
+    optIn: true,
+    run: ({ date, entry }) =>
+      Effect.flatMap(Notes, (notes) =>
+        Effect.map(failWith(notes.removeEntry(date, entry)), ({ note, trashId }) => ({
+          trashId,
+          date,
+          revision: note.revision
+        }))
+      )
   })
 ]
