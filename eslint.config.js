@@ -67,6 +67,14 @@ const declarationImports = {
     "bundles it. Move service code out of the declaration, or list a new declaration-only module there"
 }
 
+/** SQL is written one way: rows are decoded with a Schema (SqlSchema), never cast with a type argument. */
+const typedSqlCast = {
+  selector: "TaggedTemplateExpression[typeArguments]",
+  message:
+    "a tagged template with a type argument (sql<Row>`...`) casts rows unchecked: decode them with SqlSchema " +
+    "(findAll, findOne, single, void) and a row Schema, as src/notes/NotesRepo.ts does"
+}
+
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", ".data/**", "coverage/**", "test-results/**"] },
   js.configs.recommended,
@@ -80,6 +88,10 @@ export default tseslint.config(
       "@typescript-eslint/no-empty-object-type": "off",
       "no-console": ["error", { allow: ["error"] }]
     }
+  },
+  {
+    files: ["src/**/*.{ts,tsx}"],
+    rules: { "no-restricted-syntax": ["error", typedSqlCast] }
   },
   {
     files: ["src/**/*.{ts,tsx}"],

@@ -38,6 +38,8 @@ export interface FoliosShape {
   ) => Effect.Effect<FolioCommit, FolioNotFound | FolioArtifactNotFound, CurrentWorkspace>
   /** The logCards of daily notes whose `folios` attribute names this folio, newest first. */
   readonly entries: (id: string) => Effect.Effect<ReadonlyArray<FolioEntry>, FolioNotFound, CurrentWorkspace>
+  /** Adds the day's synthesized synopsis to the timeline, once per folio and day; true when this call added it. */
+  readonly addSynopsis: (id: string, date: string, synopsis: string) => Effect.Effect<boolean, never, CurrentWorkspace>
 }
 
 export class Folios extends Context.Tag("carabase/Folios")<Folios, FoliosShape>() {}
@@ -170,6 +172,14 @@ export const layer = Layer.effect(
         .pipe(Effect.catchTag("SqlError", Effect.die))
     })
 
-    return { list, create, get, update, commit, entries } satisfies FoliosShape
+    const addSynopsis = Effect.fn("Folios.addSynopsis")(function* (id: string, date: string, synopsis: string) {
+      const added = yield* rls
+        .current(repo.insertSynopsis({ folioId: id, date, synopsis }))
+        .pipe(Effect.catchTag("SqlError", Effect.die))
+      if (added) yield* announce("updated", id)
+      return added
+    })
+
+    return { list, create, get, update, commit, entries, addSynopsis } satisfies FoliosShape
   })
 )

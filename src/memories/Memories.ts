@@ -10,6 +10,7 @@ import { RlsScope } from "../platform/RlsScope"
 import { embedQuery, runHybrid } from "../search/Search"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { Memory } from "./MemoriesApi"
+import { SAME_FACT_SQL } from "./SameFact"
 
 export interface ListMemories {
   readonly search?: string | undefined
@@ -23,6 +24,10 @@ export interface MemoriesShape {
   }) => Effect.Effect<Memory, never, CurrentWorkspace>
   /** Newest first, or by relevance to `search` when it is given. */
   readonly list: (request: ListMemories) => Effect.Effect<ReadonlyArray<Memory>, never, CurrentWorkspace>
+  /** Which of these fact identities (SameFact.sameFact) a memory of the workspace already states, from any source. */
+  readonly remembered: (
+    identities: ReadonlyArray<string>
+  ) => Effect.Effect<ReadonlySet<string>, never, CurrentWorkspace>
 }
 
 export class Memories extends Context.Tag("carabase/Memories")<Memories, MemoriesShape>() {}
@@ -67,6 +72,15 @@ export const layer = Layer.effect(
       execute: (ids) => sql`select id, content, created_at from memories where id in ${sql.in(ids)}`
     })
 
+    const remembered = SqlSchema.findAll({
+      Request: Schema.Array(Schema.String),
+      Result: Schema.Struct({ fact: Schema.String }),
+      execute: (identities) =>
+        rls.rows(sql`
+          select ${sql.literal(SAME_FACT_SQL)} as fact from memories
+          where ${sql.literal(SAME_FACT_SQL)} = any(${identities}::text[])`)
+    })
+
     const search = (query: string, limit: number) =>
       Effect.gen(function* () {
         const vector = yield* embedQuery(embedder, query)
@@ -100,7 +114,14 @@ export const layer = Layer.effect(
         (query === undefined || query.trim() === ""
           ? recent(limit).pipe(Effect.map((rows) => rows.map(toMemory)))
           : search(query.trim(), limit)
-        ).pipe(Effect.orDie, Effect.withSpan("Memories.list"))
+        ).pipe(Effect.orDie, Effect.withSpan("Memories.list")),
+      remembered: (identities) =>
+        identities.length === 0
+          ? Effect.succeed(new Set<string>())
+          : remembered(identities).pipe(
+              Effect.map((rows) => new Set(rows.map((row) => row.fact))),
+              Effect.orDie
+            )
     } satisfies MemoriesShape
   })
 )
