@@ -67,6 +67,14 @@ const declarationImports = {
     "bundles it. Move service code out of the declaration, or list a new declaration-only module there"
 }
 
+/** A feature's layer provides what it needs and exports only its own service; merging features is the root's job. */
+const featureComposition = {
+  selector: "CallExpression[callee.object.name='Layer'][callee.property.name=/^(mergeAll|provideMerge)$/]",
+  message:
+    "only the composition root (src/Host.ts, src/Server.ts) merges layers: a feature's layer states its needs with " +
+    "Layer.provide(OtherFeature.layer) in its own file and exports only its own service (README, Layout)"
+}
+
 /** SQL is written one way: rows are decoded with a Schema (SqlSchema), never cast with a type argument. */
 const typedSqlCast = {
   selector: "TaggedTemplateExpression[typeArguments]",
@@ -90,6 +98,7 @@ export default tseslint.config(
     }
   },
   {
+    // One rule name for both selectors: a later block's no-restricted-syntax replaces an earlier one's.
     files: ["src/**/*.{ts,tsx}"],
     rules: { "no-restricted-syntax": ["error", typedSqlCast] }
   },
@@ -97,6 +106,11 @@ export default tseslint.config(
     files: ["src/**/*.{ts,tsx}"],
     ignores: ["src/Server.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [handlerFile] }] }
+  },
+  {
+    files: ["src/**/*.{ts,tsx}"],
+    ignores: ["src/Host.ts", "src/Server.ts"],
+    rules: { "no-restricted-syntax": ["error", typedSqlCast, featureComposition] }
   },
   {
     files: ["src/platform/**/*.ts"],

@@ -1,19 +1,20 @@
 // Composition of the host's layers, in boot order: env and master key first (a bad key stops the process before any
 // port is bound or connection opened), then the owner pool, migrations and the master-key check (a key the database
 // was not initialised with stops it too), then the app pool, domain services, and finally the HTTP server.
+// Each feature's layer provides the features it needs in its own file; what they leave open is the platform below.
 import { Effect, Layer } from "effect"
-import * as Agent from "./agent/AgentLayer"
+import * as AgentTasks from "./agent/AgentTasks"
 import * as ApiKeys from "./apikeys/ApiKeys"
 import * as Artifacts from "./artifacts/Artifacts"
+import * as Channels from "./channels/Channels"
+import * as Chat from "./chat/Chat"
 import * as Connections from "./connectors/Connections"
 import * as OAuthApps from "./connectors/OAuthApps"
 import * as SyncRouting from "./connectors/SyncRouting"
 import * as Curation from "./curation/Curation"
-import * as EmbedderLive from "./embeddings/EmbedderLive"
 import * as Folios from "./folios/Folios"
 import * as Gateway from "./gateway/Gateway"
 import * as GatewayProbe from "./gateway/GatewayProbe"
-import * as Harvest from "./harvest/Harvest"
 import * as Graph from "./graph/Graph"
 import * as HarvesterDevices from "./harvester/HarvesterDevices"
 import * as HttpListener from "./platform/HttpListener"
@@ -21,12 +22,10 @@ import { ServerLive } from "./Server"
 import * as JobBodies from "./jobs/Bodies"
 import * as KeyCheck from "./keys/KeyCheck"
 import * as JobRuns from "./jobs/JobRuns"
-import * as Scheduler from "./jobs/Scheduler"
 import * as LiveUpdates from "./live/LiveUpdates"
 import * as McpToolCatalog from "./mcp/ToolCatalog"
 import * as Memories from "./memories/Memories"
-import * as ModelRouteKeys from "./models/ModelRouteKeys"
-import * as RoutedEmbedder from "./models/RoutedEmbedder"
+import * as ModelRoutes from "./models/ModelRoutes"
 import * as DatabaseProbe from "./meta/DatabaseProbe"
 import * as Notes from "./notes/Notes"
 import * as Crypto from "./platform/Crypto"
@@ -40,7 +39,7 @@ import * as RlsScope from "./platform/RlsScope"
 import * as Search from "./search/Search"
 import * as Settings from "./settings/Settings"
 import * as Tasks from "./tasks/Tasks"
-import * as Webhooks from "./webhooks/WebhooksLayer"
+import * as ReplyWorker from "./webhooks/ReplyWorker"
 import * as Workspaces from "./workspaces/Workspaces"
 
 /**
@@ -63,47 +62,48 @@ const MigrationsLive = Layer.effectDiscard(Effect.flatMap(Db.OwnerDb, (sql) => m
 
 /**
  * Owner pool, migrations applied, the master key checked against the database, then the app pool (its role is created
- * by the first migration).
+ * by the first migration) and the workspace scope over it.
  */
-export const DatabaseLive = Db.appLayer.pipe(
+export const DatabaseLive = RlsScope.layer.pipe(
+  Layer.provideMerge(Db.appLayer),
   Layer.provideMerge(KeyCheck.layer),
   Layer.provideMerge(MigrationsLive),
   Layer.provideMerge(Db.ownerLayer)
 )
 
-/** Shared infrastructure every domain service may use, including the gateway and model routes (embeddings follow a
- * workspace's `embeddings` route); model-route keys sealed before they named their base URL are bound to it first. */
-export const InfraLive = Harvest.layer.pipe(
-  Layer.provideMerge(RoutedEmbedder.layer),
-  Layer.provideMerge(Agent.routingLayer),
-  Layer.provideMerge(ModelRouteKeys.bindLegacyKeysLayer),
-  Layer.provideMerge(Layer.mergeAll(Workspaces.layer, RlsScope.layer, LiveUpdates.layer, EmbedderLive.layer))
-)
+/** What a feature's layer may leave to the root: the platform, built above in boot order. */
+type Platform = HostEnv.HostEnv | Gateway.Gateway | Crypto.Crypto | Db.OwnerDb | Db.AppDb | RlsScope.RlsScope
 
-/** The knowledge services; each may use InfraLive. */
-export const KnowledgeLive = Layer.mergeAll(Notes.layer, Folios.layer, Graph.layer, Memories.layer, Artifacts.layer)
-
-/** Services built on the knowledge services: tasks live in notes, search reads them all, agent tasks write notes. */
-export const DerivedLive = Layer.mergeAll(
+/**
+ * Every feature the server and the background work use. A layer provided in several features' files (LiveUpdates,
+ * Harvest, Notes, …) is one value, and Effect builds a value once per boot: every feature shares one instance.
+ */
+export const DomainLive = Layer.mergeAll(
+  Workspaces.layer,
+  LiveUpdates.layer,
+  Notes.layer,
+  Folios.layer,
+  Graph.layer,
+  Memories.layer,
+  Artifacts.layer,
   Tasks.layer,
   Search.layer,
   Settings.layer,
   Curation.layer,
-  Agent.layer,
-  Webhooks.layer,
-  Connections.layer.pipe(Layer.provideMerge(OAuthApps.layer)),
-  HarvesterDevices.layer.pipe(Layer.provideMerge(SyncRouting.layer)),
-  ApiKeys.layer
-)
-
-/** Background work: pg-boss queues fed by node-cron, with the job bodies; built once the services exist. */
-export const JobsLive = Scheduler.layer.pipe(Layer.provideMerge(JobRuns.layer), Layer.provide(JobBodies.layer))
-
-export const DomainLive = Layer.mergeAll(JobsLive, McpToolCatalog.layer).pipe(
-  Layer.provideMerge(DerivedLive),
-  Layer.provideMerge(KnowledgeLive),
-  Layer.provideMerge(InfraLive)
-)
+  ModelRoutes.layer,
+  Chat.layer,
+  AgentTasks.layer,
+  Channels.layer,
+  ReplyWorker.layer,
+  OAuthApps.layer,
+  Connections.layer,
+  SyncRouting.layer,
+  HarvesterDevices.layer,
+  ApiKeys.layer,
+  JobRuns.layer,
+  JobBodies.schedulerLayer,
+  McpToolCatalog.layer
+) satisfies Layer.Layer<never, unknown, Platform>
 
 export const HostLive = (hostEnv: HostEnv.HostEnvShape) =>
   ServerLive.pipe(

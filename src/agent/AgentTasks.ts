@@ -9,10 +9,10 @@ import type { Target } from "../gateway/Target"
 import { hasIdempotencyKey, makeLogCard } from "../notes/LogCard"
 import { markdownToBlocks } from "../notes/Markdown"
 import { isCalendarDate, type NoteDate } from "../notes/NoteDate"
-import { Notes } from "../notes/Notes"
+import { Notes, layer as notesLayer } from "../notes/Notes"
 import { RlsScope } from "../platform/RlsScope"
 import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
-import { Workspaces } from "../workspaces/Workspaces"
+import { Workspaces, layer as workspacesLayer } from "../workspaces/Workspaces"
 import { AgentTask, AgentTaskInvalid, AgentTaskNotFound, type CreateAgentTask } from "./AgentTasksApi"
 import * as Repo from "./AgentTasksRepo"
 import { dateOfOrigin, placeAfterOrigin } from "./NotePlacement"
@@ -124,7 +124,7 @@ export const layer = Layer.scoped(
       const target = yield* gateway.target({ agentId: input.agentId ?? undefined })
       const date = input.date ?? dateOfOrigin(input.originBlockId) ?? (yield* notes.now).date
       if (!isCalendarDate(date)) {
-        return yield* new AgentTaskInvalid({ message: `${date} is not a real calendar day (YYYY-MM-DD)` })
+        return yield* AgentTaskInvalid.notACalendarDay(date)
       }
       const row = yield* rls.current(
         repo.create({
@@ -165,11 +165,11 @@ export const layer = Layer.scoped(
         repo.find(id).pipe(
           Effect.flatMap(
             Option.match({
-              onNone: () => Effect.fail(new AgentTaskNotFound({ message: `no agent task ${id} in this workspace` })),
+              onNone: () => Effect.fail(AgentTaskNotFound.of(id)),
               onSome: (row) => Effect.succeed(toTask(row))
             })
           )
         )
     } satisfies AgentTasksShape
   })
-)
+).pipe(Layer.provide([notesLayer, workspacesLayer]))

@@ -54,15 +54,27 @@ export type CreateAgentTask = typeof CreateAgentTask.Type
 
 export class AgentTaskNotFound extends Schema.TaggedError<AgentTaskNotFound>()(
   "AgentTaskNotFound",
-  { message: Schema.String },
+  { message: Schema.String, agentTaskId: Schema.String },
   HttpApiSchema.annotations({ status: 404 })
-) {}
+) {
+  static of(agentTaskId: string) {
+    return new AgentTaskNotFound({ agentTaskId, message: `no agent task ${agentTaskId} in this workspace` })
+  }
+}
 
 export class AgentTaskInvalid extends Schema.TaggedError<AgentTaskInvalid>()(
   "AgentTaskInvalid",
-  { message: Schema.String },
+  { message: Schema.String, field: Schema.Literal("date"), reason: Schema.Literal("NotACalendarDay") },
   HttpApiSchema.annotations({ status: 400 })
-) {}
+) {
+  static notACalendarDay(date: string) {
+    return new AgentTaskInvalid({
+      field: "date",
+      reason: "NotACalendarDay",
+      message: `${date} is not a real calendar day (YYYY-MM-DD)`
+    })
+  }
+}
 
 export class AgentTasksApi extends HttpApiGroup.make("agentTasks")
   .add(

@@ -2,8 +2,8 @@
 // written through Harvest in the same transaction. Reading the content gives the text cut to a token budget.
 import { SqlSchema } from "@effect/sql"
 import { Context, Effect, Layer, Option, Schema } from "effect"
-import { Harvest } from "../harvest/Harvest"
-import { LiveUpdates } from "../live/LiveUpdates"
+import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
+import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
@@ -125,7 +125,6 @@ export const layer = Layer.effect(
         from artifacts where id = ${id}
       `
     })
-    const notFound = (id: string) => new ArtifactNotFound({ message: `artifact ${id} does not exist` })
 
     const upsertHarvested = SqlSchema.single({
       Request: Schema.Struct({
@@ -206,7 +205,7 @@ export const layer = Layer.effect(
           Effect.orDie,
           Effect.flatMap(
             Option.match({
-              onNone: () => Effect.fail(notFound(id)),
+              onNone: () => Effect.fail(ArtifactNotFound.of(id)),
               onSome: (row) => Effect.succeed(toArtifact(row))
             })
           )
@@ -216,7 +215,7 @@ export const layer = Layer.effect(
           Effect.orDie,
           Effect.flatMap(
             Option.match({
-              onNone: () => Effect.fail(notFound(id)),
+              onNone: () => Effect.fail(ArtifactNotFound.of(id)),
               onSome: (row): Effect.Effect<ArtifactText> => {
                 if (row.extractedText === null) {
                   const why = row.reason ?? "no text was extracted"
@@ -240,4 +239,4 @@ export const layer = Layer.effect(
         )
     } satisfies ArtifactsShape
   })
-)
+).pipe(Layer.provide([harvestLayer, liveUpdatesLayer]))

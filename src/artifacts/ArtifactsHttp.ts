@@ -35,16 +35,11 @@ const overLimit = (error: Multipart.MultipartError) =>
     (error.cause as { _tag?: unknown })._tag === "ReachedLimit" &&
     ["MaxPartSize", "MaxTotalSize"].includes(String((error.cause as { limit?: unknown }).limit)))
 
-const mib = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`
-
 export const ArtifactsHttpLive = HttpApiBuilder.group(CarabaseApi, "artifacts", (handlers) =>
   Effect.gen(function* () {
     const artifacts = yield* Artifacts
     const limit = yield* maxUploadBytes
-    const tooLarge = new UploadTooLarge({
-      message: `the file is larger than this host accepts (${mib(limit)}; CARABASE_MAX_UPLOAD_BYTES)`,
-      maxBytes: limit
-    })
+    const tooLarge = UploadTooLarge.of(limit)
 
     const receive = (parts: Stream.Stream<Multipart.Part, Multipart.MultipartError>) =>
       Multipart.withLimitsStream(parts, {
@@ -70,8 +65,8 @@ export const ArtifactsHttpLive = HttpApiBuilder.group(CarabaseApi, "artifacts", 
           overLimit(error)
             ? tooLarge
             : error.cause instanceof URIError
-              ? new UploadInvalid({ message: "a part's filename* is not valid percent-encoded UTF-8 (RFC 5987)" })
-              : new UploadInvalid({ message: `the multipart body could not be read (${error.reason})` })
+              ? UploadInvalid.of("FilenameEncoding")
+              : UploadInvalid.unreadable(error.reason)
         )
       )
 
@@ -107,12 +102,7 @@ export const ArtifactsHttpLive = HttpApiBuilder.group(CarabaseApi, "artifacts", 
         const done = () => resume(Effect.void)
         incoming.once("end", done)
         return Effect.sync(() => incoming.off("end", done))
-      }).pipe(
-        Effect.zipRight(Effect.sleep("2 seconds")),
-        Effect.zipRight(
-          Effect.fail(new UploadInvalid({ message: "the multipart body ended before its closing boundary" }))
-        )
-      )
+      }).pipe(Effect.zipRight(Effect.sleep("2 seconds")), Effect.zipRight(Effect.fail(UploadInvalid.of("Truncated"))))
     }
 
     return handlers
@@ -120,18 +110,16 @@ export const ArtifactsHttpLive = HttpApiBuilder.group(CarabaseApi, "artifacts", 
         Effect.gen(function* () {
           const contentType = request.headers["content-type"] ?? ""
           if (!/^multipart\/form-data\b/i.test(contentType) || !/boundary=/i.test(contentType)) {
-            return yield* new UploadInvalid({
-              message: "send the file as multipart/form-data, in a field named `file`"
-            })
+            return yield* UploadInvalid.of("NotMultipart")
           }
           const declaredLength = Number(request.headers["content-length"])
           if (Number.isFinite(declaredLength) && declaredLength > limit + FRAMING_BYTES) return yield* tooLarge
           const files = yield* Effect.raceFirst(receive(partsOf(request)), truncated(request))
           if (files.length === 0) {
-            return yield* new UploadInvalid({ message: "the multipart body has no file in a field named `file`" })
+            return yield* UploadInvalid.of("NoFile")
           }
           if (files.length > 1) {
-            return yield* new UploadInvalid({ message: "send exactly one file in the field `file`" })
+            return yield* UploadInvalid.of("SeveralFiles")
           }
           const file = files[0]!
           if (file.bytes.length > limit) return yield* tooLarge

@@ -82,9 +82,6 @@ export class Channels extends Context.Tag("carabase/Channels")<Channels, Channel
 const TABLE = "webhook_channels"
 const binding = (rowId: string, column: string): SecretBinding => ({ table: TABLE, column, rowId })
 
-const notFound = (id: string) =>
-  new ChannelNotFound({ message: `no webhook channel ${id} in this workspace: list them with GET /webhook-channels` })
-
 /**
  * Channel rows (sealed secrets, never opened ones) are kept after a lookup so a delivery does not pay a round trip
  * to read them: channels are only created and deleted through this service, and a delete forgets its entry. An entry
@@ -122,7 +119,7 @@ export const layer = Layer.scoped(
         : Effect.map(Effect.orDie(secrets.openString(sealed, binding(id, column))), Option.some)
 
     const requireChannel = (id: string) =>
-      Effect.flatMap(repo.exists(id), (found) => (found ? Effect.void : Effect.fail(notFound(id))))
+      Effect.flatMap(repo.exists(id), (found) => (found ? Effect.void : Effect.fail(ChannelNotFound.of(id))))
 
     return {
       create: (input) =>
@@ -146,7 +143,9 @@ export const layer = Layer.scoped(
       list: rls.current(repo.list),
       remove: (id) =>
         rls
-          .current(Effect.flatMap(repo.remove(id), (removed) => (removed ? Effect.void : Effect.fail(notFound(id)))))
+          .current(
+            Effect.flatMap(repo.remove(id), (removed) => (removed ? Effect.void : Effect.fail(ChannelNotFound.of(id))))
+          )
           .pipe(Effect.ensuring(Effect.sync(() => lookups.delete(id)))),
       events: (id, limit) => rls.current(Effect.zipRight(requireChannel(id), repo.events(id, limit))),
       resolveInbound: (channelId, kind, use) =>

@@ -107,9 +107,16 @@ export type CreateChannel = typeof CreateChannel.Type
 
 export class ChannelNotFound extends Schema.TaggedError<ChannelNotFound>()(
   "ChannelNotFound",
-  { message: Schema.String },
+  { message: Schema.String, channelId: Schema.String },
   HttpApiSchema.annotations({ status: 404 })
-) {}
+) {
+  static of(channelId: string) {
+    return new ChannelNotFound({
+      channelId,
+      message: `no webhook channel ${channelId} in this workspace: list them with GET /webhook-channels`
+    })
+  }
+}
 
 const ChannelPath = Schema.Struct({ id: Schema.UUID })
 

@@ -7,7 +7,7 @@ import { Context, DateTime, Effect, Exit, Layer, Option, Scope, Stream } from "e
 import { agentIdOfModel, Gateway, sessionKey } from "../gateway/Gateway"
 import type { GatewayError, GatewayUnconfigured } from "../gateway/GatewayErrors"
 import type { ChatMessage as GatewayMessage } from "../gateway/OpenAiClient"
-import { ModelRoutes } from "../models/ModelRoutes"
+import { ModelRoutes, layer as modelRoutesLayer } from "../models/ModelRoutes"
 import type { ModelRouteUnusable } from "../models/ModelRoutesApi"
 import { RlsScope } from "../platform/RlsScope"
 import { CurrentWorkspace } from "../platform/CurrentWorkspace"
@@ -74,12 +74,14 @@ export const layer = Layer.effect(
     const gateway = yield* Gateway
     const routes = yield* ModelRoutes
 
-    const notFound = (id: string) => new ChatSessionNotFound({ message: `no chat session ${id} in this workspace` })
-
     const findSession = (id: string) =>
       repo
         .findSession(id)
-        .pipe(Effect.flatMap(Option.match({ onNone: () => Effect.fail(notFound(id)), onSome: Effect.succeed })))
+        .pipe(
+          Effect.flatMap(
+            Option.match({ onNone: () => Effect.fail(ChatSessionNotFound.of(id)), onSome: Effect.succeed })
+          )
+        )
 
     const start = Effect.fn("Chat.start")(function* (request: ChatStreamRequest) {
       const workspaceId = yield* CurrentWorkspace
@@ -179,4 +181,4 @@ export const layer = Layer.effect(
         )
     } satisfies ChatShape
   }).pipe(Effect.annotateLogs("service", "Chat"))
-)
+).pipe(Layer.provide(modelRoutesLayer))

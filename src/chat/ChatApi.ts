@@ -64,9 +64,13 @@ export type ChatStreamRequest = typeof ChatStreamRequest.Type
 
 export class ChatSessionNotFound extends Schema.TaggedError<ChatSessionNotFound>()(
   "ChatSessionNotFound",
-  { message: Schema.String },
+  { message: Schema.String, sessionId: Schema.String },
   HttpApiSchema.annotations({ status: 404 })
-) {}
+) {
+  static of(sessionId: string) {
+    return new ChatSessionNotFound({ sessionId, message: `no chat session ${sessionId} in this workspace` })
+  }
+}
 
 const EventStream = Schema.String.pipe(HttpApiSchema.withEncoding({ kind: "Text", contentType: "text/event-stream" }))
 

@@ -5,8 +5,8 @@
 // minute; a refresh the provider refuses marks the connection revoked and erases its tokens.
 import * as crypto from "node:crypto"
 import { Context, Effect, Either, Layer, Option, Redacted } from "effect"
-import { Artifacts } from "../artifacts/Artifacts"
-import { Graph } from "../graph/Graph"
+import { Artifacts, layer as artifactsLayer } from "../artifacts/Artifacts"
+import { Graph, layer as graphLayer } from "../graph/Graph"
 import { Crypto, type SecretBinding } from "../platform/Crypto"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
@@ -22,7 +22,7 @@ import {
 } from "./ConnectorsApi"
 import * as ConnectorsRepo from "./ConnectorsRepo"
 import * as OAuthClient from "./OAuthClient"
-import { OAuthApps } from "./OAuthApps"
+import { OAuthApps, layer as oauthAppsLayer } from "./OAuthApps"
 import { endpointsOf, providersConfig } from "./OAuthProviders"
 
 export const STATE_TTL_SECONDS = 600
@@ -72,19 +72,6 @@ const stateBinding = (rowId: string): SecretBinding => ({
 
 const STATE_FORMAT = /^[A-Za-z0-9_-]{16,128}$/
 
-const invalidState = (why: string) =>
-  new OAuthStateInvalid({ message: `${why}: start again with GET /api/v1/auth/<provider>/start` })
-
-const noApp = (provider: Provider) =>
-  new OAuthAppMissing({
-    message: `this workspace has no OAuth app for ${provider}: POST /api/v1/oauth-apps with its clientId and clientSecret`
-  })
-
-const notFound = (what: string) =>
-  new ConnectionNotFound({ message: `no connection ${what} in this workspace: list them with GET /connections` })
-
-const unavailable = (error: OAuthClient.OAuthCallError) => new OAuthProviderUnavailable({ message: error.message })
-
 const toConnection = (row: ConnectorsRepo.ConnectionRow): Connection => row
 
 export const layer = Layer.effect(
@@ -107,7 +94,7 @@ export const layer = Layer.effect(
 
     const requireApp = (provider: Provider) =>
       Effect.flatMap(apps.credentials(provider), (found) =>
-        Option.match(found, { onNone: () => Effect.fail(noApp(provider)), onSome: Effect.succeed })
+        Option.match(found, { onNone: () => Effect.fail(OAuthAppMissing.of(provider)), onSome: Effect.succeed })
       )
 
     const start = (provider: Provider, redirectUri: string) =>
@@ -163,26 +150,27 @@ export const layer = Layer.effect(
 
     const callback = (provider: Provider, params: CallbackParams) =>
       Effect.gen(function* () {
-        if (params.state === undefined || params.state === "") return yield* invalidState("the callback has no state")
-        if (!STATE_FORMAT.test(params.state)) return yield* invalidState("the state is malformed")
+        if (params.state === undefined || params.state === "") return yield* OAuthStateInvalid.of("Missing")
+        if (!STATE_FORMAT.test(params.state)) return yield* OAuthStateInvalid.of("Malformed")
         const attempt = yield* repo.consumeState(OAuthClient.sha256(params.state).toString("hex"))
-        if (Option.isNone(attempt)) return yield* invalidState("the state is unknown or was already used")
+        if (Option.isNone(attempt)) return yield* OAuthStateInvalid.of("Unknown")
         const found = attempt.value
-        if (!found.live) return yield* invalidState("the state expired (an attempt lasts 10 minutes)")
-        if (found.provider !== provider) return yield* invalidState(`the state was issued for ${found.provider}`)
+        if (!found.live) return yield* OAuthStateInvalid.of("Expired")
+        if (found.provider !== provider) return yield* OAuthStateInvalid.issuedFor(found.provider)
         if (params.error !== undefined) {
-          const detail = params.error_description === undefined ? "" : `: ${params.error_description.slice(0, 200)}`
-          return yield* new OAuthRejected({ message: `the provider answered ${params.error.slice(0, 100)}${detail}` })
+          return yield* OAuthRejected.providerError(provider, params.error, params.error_description)
         }
         if (params.code === undefined || params.code === "") {
-          return yield* new OAuthRejected({ message: "the callback has no code" })
+          return yield* OAuthRejected.noCode(provider)
         }
         const workspaceId = found.workspaceId as WorkspaceId
         const verifier = yield* Effect.orDie(secrets.openString(found.codeVerifierSealed, stateBinding(found.id)))
         const client = yield* rls.run(workspaceId, requireApp(provider))
         const endpoints = endpointsOf(config, provider)
         const fromProvider = (error: OAuthClient.OAuthCallError) =>
-          error.kind === "rejected" ? new OAuthRejected({ message: error.message }) : unavailable(error)
+          error.kind === "rejected"
+            ? OAuthRejected.refused(provider, error.message)
+            : OAuthProviderUnavailable.of(provider, error.message)
         const tokens = yield* OAuthClient.exchangeCode(endpoints, client, {
           code: params.code,
           redirectUri: found.redirectUri,
@@ -207,14 +195,10 @@ export const layer = Layer.effect(
         .current(
           Effect.gen(function* () {
             const row = yield* repo.sealedConnection(id)
-            if (Option.isNone(row)) return Either.left(notFound(id))
+            if (Option.isNone(row)) return Either.left(ConnectionNotFound.of(id))
             const c = row.value
             if (c.tokenStatus === "revoked" || c.accessTokenSealed === null) {
-              return Either.left(
-                new ConnectionRevoked({
-                  message: `the ${c.provider} connection ${c.accountLabel} was revoked: connect it again with GET /api/v1/auth/${c.provider}/start`
-                })
-              )
+              return Either.left(ConnectionRevoked.of(c, "Revoked"))
             }
             const nearExpiry = c.expiresAt !== null && c.expiresAt.epochMillis - Date.now() < REFRESH_MARGIN_MS
             if (!force && !nearExpiry) {
@@ -223,31 +207,25 @@ export const layer = Layer.effect(
             if (c.refreshTokenSealed === null) {
               if (!nearExpiry) return Either.right(yield* open(c.id, "access_token_sealed", c.accessTokenSealed))
               yield* repo.markExpired(c.id)
-              return Either.left(
-                new ConnectionRevoked({
-                  message: `the ${c.provider} token of ${c.accountLabel} expired and cannot be refreshed: connect it again`
-                })
-              )
+              return Either.left(ConnectionRevoked.of(c, "Expired"))
             }
             const client = yield* apps.credentials(c.provider)
             if (Option.isNone(client)) {
-              return Either.left(noApp(c.provider))
+              return Either.left(OAuthAppMissing.of(c.provider))
             }
             const refreshToken = yield* open(c.id, "refresh_token_sealed", c.refreshTokenSealed)
             const answer = yield* Effect.either(
               OAuthClient.refreshTokens(endpointsOf(config, c.provider), client.value, refreshToken)
             )
             if (Either.isLeft(answer)) {
-              if (answer.left.kind === "unavailable") return Either.left(unavailable(answer.left))
+              if (answer.left.kind === "unavailable") {
+                return Either.left(OAuthProviderUnavailable.of(c.provider, answer.left.message))
+              }
               yield* repo.markRevoked(c.id)
               yield* Effect.logWarning("connection revoked: the provider refused its refresh token").pipe(
                 Effect.annotateLogs({ connection: c.id, provider: c.provider })
               )
-              return Either.left(
-                new ConnectionRevoked({
-                  message: `${answer.left.message}; the ${c.provider} connection ${c.accountLabel} is revoked: connect it again`
-                })
-              )
+              return Either.left(ConnectionRevoked.of(c, "RefreshRefused", answer.left.message))
             }
             const tokens = answer.right
             yield* repo.storeTokens({
@@ -272,7 +250,7 @@ export const layer = Layer.effect(
       disconnect: (provider, account, purge) =>
         Effect.gen(function* () {
           const row = yield* rls.current(repo.connectionByAccount(provider, account))
-          if (Option.isNone(row)) return yield* notFound(`${account} for ${provider}`)
+          if (Option.isNone(row)) return yield* ConnectionNotFound.forAccount(provider, account)
           yield* rls.current(
             Effect.gen(function* () {
               if (purge) {
@@ -288,7 +266,10 @@ export const layer = Layer.effect(
           refreshed(id, true),
           rls.current(
             Effect.flatMap(repo.getConnection(id), (row) =>
-              Option.match(row, { onNone: () => Effect.fail(notFound(id)), onSome: (r) => Effect.succeed(r) })
+              Option.match(row, {
+                onNone: () => Effect.fail(ConnectionNotFound.of(id)),
+                onSome: (r) => Effect.succeed(r)
+              })
             )
           )
         ),
@@ -296,4 +277,4 @@ export const layer = Layer.effect(
       setSyncedUntil: (id, until) => rls.current(repo.setSyncedUntil(id, until))
     } satisfies ConnectionsShape
   })
-)
+).pipe(Layer.provide([artifactsLayer, graphLayer, oauthAppsLayer]))

@@ -52,56 +52,172 @@ export type Connection = typeof Connection.Type
 
 export class OAuthAppNotFound extends Schema.TaggedError<OAuthAppNotFound>()(
   "OAuthAppNotFound",
-  { message: Schema.String },
+  { message: Schema.String, oauthAppId: Schema.String },
   HttpApiSchema.annotations({ status: 404 })
-) {}
+) {
+  static of(oauthAppId: string) {
+    return new OAuthAppNotFound({
+      oauthAppId,
+      message: `no OAuth app ${oauthAppId} in this workspace: list them with GET /oauth-apps`
+    })
+  }
+}
 
 export class OAuthAppExists extends Schema.TaggedError<OAuthAppExists>()(
   "OAuthAppExists",
-  { message: Schema.String },
+  { message: Schema.String, provider: Provider },
   HttpApiSchema.annotations({ status: 409 })
-) {}
+) {
+  static of(provider: Provider) {
+    return new OAuthAppExists({
+      provider,
+      message: `this workspace already has an OAuth app for ${provider}: DELETE /oauth-apps/<id> first to replace it`
+    })
+  }
+}
 
 /** start without an OAuth app for the provider. */
 export class OAuthAppMissing extends Schema.TaggedError<OAuthAppMissing>()(
   "OAuthAppMissing",
-  { message: Schema.String },
+  { message: Schema.String, provider: Provider },
   HttpApiSchema.annotations({ status: 409 })
-) {}
+) {
+  static of(provider: Provider) {
+    return new OAuthAppMissing({
+      provider,
+      message: `this workspace has no OAuth app for ${provider}: POST /api/v1/oauth-apps with its clientId and clientSecret`
+    })
+  }
+}
+
+const oauthStateProblems = {
+  Missing: "the callback has no state",
+  Malformed: "the state is malformed",
+  Unknown: "the state is unknown or was already used",
+  Expired: "the state expired (an attempt lasts 10 minutes)"
+}
 
 /** A callback whose state is missing, unknown, already used, expired or for another provider. */
 export class OAuthStateInvalid extends Schema.TaggedError<OAuthStateInvalid>()(
   "OAuthStateInvalid",
-  { message: Schema.String },
+  {
+    message: Schema.String,
+    reason: Schema.Literal("Missing", "Malformed", "Unknown", "Expired", "OtherProvider"),
+    /** For OtherProvider: the provider the state was issued for. */
+    issuedFor: Schema.optional(Provider)
+  },
   HttpApiSchema.annotations({ status: 400 })
-) {}
+) {
+  static of(reason: keyof typeof oauthStateProblems) {
+    return new OAuthStateInvalid({ reason, message: OAuthStateInvalid.sentence(oauthStateProblems[reason]) })
+  }
+
+  static issuedFor(provider: Provider) {
+    return new OAuthStateInvalid({
+      reason: "OtherProvider",
+      issuedFor: provider,
+      message: OAuthStateInvalid.sentence(`the state was issued for ${provider}`)
+    })
+  }
+
+  private static sentence(why: string) {
+    return `${why}: start again with GET /api/v1/auth/<provider>/start`
+  }
+}
 
 /** The provider refused: the user denied access, or the code or PKCE verifier was rejected. */
 export class OAuthRejected extends Schema.TaggedError<OAuthRejected>()(
   "OAuthRejected",
-  { message: Schema.String },
+  { message: Schema.String, provider: Provider, reason: Schema.Literal("ProviderError", "NoCode", "Refused") },
   HttpApiSchema.annotations({ status: 400 })
-) {}
+) {
+  /** The provider sent the user back with `error` (and maybe `error_description`) instead of a code. */
+  static providerError(provider: Provider, error: string, description: string | undefined) {
+    const detail = description === undefined ? "" : `: ${description.slice(0, 200)}`
+    return new OAuthRejected({
+      provider,
+      reason: "ProviderError",
+      message: `the provider answered ${error.slice(0, 100)}${detail}`
+    })
+  }
+
+  static noCode(provider: Provider) {
+    return new OAuthRejected({ provider, reason: "NoCode", message: "the callback has no code" })
+  }
+
+  /** The token or identity endpoint refused; `answer` says how, in the client's words. */
+  static refused(provider: Provider, answer: string) {
+    return new OAuthRejected({ provider, reason: "Refused", message: answer })
+  }
+}
 
 /** The provider did not answer, or answered something that is not OAuth. */
 export class OAuthProviderUnavailable extends Schema.TaggedError<OAuthProviderUnavailable>()(
   "OAuthProviderUnavailable",
-  { message: Schema.String },
+  { message: Schema.String, provider: Provider },
   HttpApiSchema.annotations({ status: 502 })
-) {}
+) {
+  /** `answer` is the OAuth client's account of the failure (no answer, a timeout, an unreadable body). */
+  static of(provider: Provider, answer: string) {
+    return new OAuthProviderUnavailable({ provider, message: answer })
+  }
+}
 
 export class ConnectionNotFound extends Schema.TaggedError<ConnectionNotFound>()(
   "ConnectionNotFound",
-  { message: Schema.String },
+  {
+    message: Schema.String,
+    connectionId: Schema.optional(Schema.String),
+    provider: Schema.optional(Provider),
+    account: Schema.optional(Schema.String)
+  },
   HttpApiSchema.annotations({ status: 404 })
-) {}
+) {
+  static of(connectionId: string) {
+    return new ConnectionNotFound({ connectionId, message: ConnectionNotFound.sentence(connectionId) })
+  }
+
+  /** No connection of `provider` matches `account` (an id, accountId or accountLabel, as the client sent it). */
+  static forAccount(provider: Provider, account: string) {
+    return new ConnectionNotFound({
+      provider,
+      account,
+      message: ConnectionNotFound.sentence(`${account} for ${provider}`)
+    })
+  }
+
+  private static sentence(what: string) {
+    return `no connection ${what} in this workspace: list them with GET /connections`
+  }
+}
 
 /** The connection's refresh token was refused: the owner must connect the account again. */
 export class ConnectionRevoked extends Schema.TaggedError<ConnectionRevoked>()(
   "ConnectionRevoked",
-  { message: Schema.String },
+  {
+    message: Schema.String,
+    connectionId: Schema.String,
+    provider: Provider,
+    reason: Schema.Literal("Revoked", "Expired", "RefreshRefused")
+  },
   HttpApiSchema.annotations({ status: 409 })
-) {}
+) {
+  /** For RefreshRefused, `refusal` is the OAuth client's account of the provider's answer. */
+  static of(
+    connection: { readonly id: string; readonly provider: Provider; readonly accountLabel: string },
+    reason: "Revoked" | "Expired" | "RefreshRefused",
+    refusal = ""
+  ) {
+    const { id, provider, accountLabel } = connection
+    const message =
+      reason === "Revoked"
+        ? `the ${provider} connection ${accountLabel} was revoked: connect it again with GET /api/v1/auth/${provider}/start`
+        : reason === "Expired"
+          ? `the ${provider} token of ${accountLabel} expired and cannot be refreshed: connect it again`
+          : `${refusal}; the ${provider} connection ${accountLabel} is revoked: connect it again`
+    return new ConnectionRevoked({ connectionId: id, provider, reason, message })
+  }
+}
 
 const ProviderPath = Schema.Struct({ provider: Provider })
 

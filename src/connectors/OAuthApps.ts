@@ -35,9 +35,7 @@ export const layer = Layer.effect(
             const sealed = yield* secrets.seal(Redacted.make(input.clientSecret), binding(id))
             const row = yield* repo.insertApp({ id, provider: input.provider, clientId: input.clientId, sealed })
             if (Option.isNone(row)) {
-              return yield* new OAuthAppExists({
-                message: `this workspace already has an OAuth app for ${input.provider}: DELETE /oauth-apps/<id> first to replace it`
-              })
+              return yield* OAuthAppExists.of(input.provider)
             }
             return row.value
           })
@@ -46,13 +44,7 @@ export const layer = Layer.effect(
       remove: (id) =>
         rls.current(
           Effect.flatMap(repo.removeApp(id), (removed) =>
-            removed
-              ? Effect.void
-              : Effect.fail(
-                  new OAuthAppNotFound({
-                    message: `no OAuth app ${id} in this workspace: list them with GET /oauth-apps`
-                  })
-                )
+            removed ? Effect.void : Effect.fail(OAuthAppNotFound.of(id))
           )
         ),
       credentials: (provider) =>

@@ -2,9 +2,9 @@
 // document order), and a harvested item's routing (see SyncRules.route) is carried out here: the item is committed to
 // each routed folio and, when asked, logged onto the day's note, both only when the item is new.
 import { Context, Effect, Layer, Schema } from "effect"
-import { Folios } from "../folios/Folios"
+import { Folios, layer as foliosLayer } from "../folios/Folios"
 import { InjectLogEntry } from "../notes/NotesApi"
-import { Notes } from "../notes/Notes"
+import { Notes, layer as notesLayer } from "../notes/Notes"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
@@ -129,4 +129,4 @@ export const layer = Layer.effect(
           : Effect.void
     } satisfies SyncRoutingShape
   })
-)
+).pipe(Layer.provide([notesLayer, foliosLayer]))

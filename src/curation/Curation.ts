@@ -3,7 +3,7 @@
 // and moves its edges, all in one transaction; nothing is ever merged without that decision.
 import { SqlSchema } from "@effect/sql"
 import { Context, DateTime, Effect, Layer, Option, Schema } from "effect"
-import { LiveUpdates } from "../live/LiveUpdates"
+import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
@@ -128,37 +128,30 @@ export const layer = Layer.effect(
     const decide = (
       id: string,
       status: "accepted" | "rejected",
-      merge: (proposal: Payload) => Effect.Effect<void, SuggestionDecided>
+      merge: (id: string, proposal: Payload) => Effect.Effect<void, SuggestionDecided>
     ) =>
       rls.current(
         Effect.gen(function* () {
           const found = yield* find(id)
-          if (Option.isNone(found))
-            return yield* new SuggestionNotFound({ message: `curation suggestion ${id} does not exist` })
+          if (Option.isNone(found)) return yield* SuggestionNotFound.of(id)
           const row = found.value
-          if (row.status !== "pending") {
-            return yield* new SuggestionDecided({ message: `curation suggestion ${id} was already ${row.status}` })
-          }
-          if (status === "accepted") yield* merge(row.payload)
+          if (row.status !== "pending") return yield* SuggestionDecided.already(id, row.status)
+          if (status === "accepted") yield* merge(id, row.payload)
           const updated = yield* setStatus({ id, status }).pipe(Effect.orDie)
           return yield* toSuggestion(updated)
         })
       )
 
-    const merge = (proposal: Payload) =>
+    const merge = (id: string, proposal: Payload) =>
       Effect.gen(function* () {
         const rows = yield* mergedEntities(proposal)
         const canonical = rows.find((row) => row.id === proposal.canonicalId)
         const alias = rows.find((row) => row.id === proposal.aliasId)
         if (canonical === undefined || alias === undefined) {
-          return yield* Effect.fail(new SuggestionDecided({ message: "one of the two entities no longer exists" }))
+          return yield* Effect.fail(SuggestionDecided.entityMissing(id))
         }
         if (canonical.canonicalId === alias.id) {
-          return yield* Effect.fail(
-            new SuggestionDecided({
-              message: `${canonical.name} is itself an alias of ${alias.name}: merge the other way`
-            })
-          )
+          return yield* Effect.fail(SuggestionDecided.mergeReversed(id, canonical.name, alias.name))
         }
         const names = [...new Set([...canonical.aliases, alias.name, ...alias.aliases])].filter(
           (name) => name.toLowerCase() !== canonical.name.toLowerCase()
@@ -195,4 +188,4 @@ export const layer = Layer.effect(
       reject: (id) => decide(id, "rejected", () => Effect.void)
     } satisfies CurationShape
   })
-)
+).pipe(Layer.provide(liveUpdatesLayer))

@@ -22,15 +22,52 @@ export type Suggestion = typeof Suggestion.Type
 
 export class SuggestionNotFound extends Schema.TaggedError<SuggestionNotFound>()(
   "SuggestionNotFound",
-  { message: Schema.String },
+  { message: Schema.String, suggestionId: Schema.String },
   HttpApiSchema.annotations({ status: 404 })
-) {}
+) {
+  static of(suggestionId: string) {
+    return new SuggestionNotFound({ suggestionId, message: `curation suggestion ${suggestionId} does not exist` })
+  }
+}
 
+/** The suggestion cannot be decided (again): it already was, or the merge it proposes no longer makes sense. */
 export class SuggestionDecided extends Schema.TaggedError<SuggestionDecided>()(
   "SuggestionDecided",
-  { message: Schema.String },
+  {
+    message: Schema.String,
+    suggestionId: Schema.String,
+    reason: Schema.Literal("AlreadyDecided", "EntityMissing", "MergeReversed"),
+    /** For AlreadyDecided: how it was decided. */
+    decided: Schema.optional(Schema.String)
+  },
   HttpApiSchema.annotations({ status: 409 })
-) {}
+) {
+  static already(suggestionId: string, decided: string) {
+    return new SuggestionDecided({
+      suggestionId,
+      reason: "AlreadyDecided",
+      decided,
+      message: `curation suggestion ${suggestionId} was already ${decided}`
+    })
+  }
+
+  static entityMissing(suggestionId: string) {
+    return new SuggestionDecided({
+      suggestionId,
+      reason: "EntityMissing",
+      message: "one of the two entities no longer exists"
+    })
+  }
+
+  /** The proposed canonical entity is itself an alias of the proposed alias (names are for the sentence only). */
+  static mergeReversed(suggestionId: string, canonicalName: string, aliasName: string) {
+    return new SuggestionDecided({
+      suggestionId,
+      reason: "MergeReversed",
+      message: `${canonicalName} is itself an alias of ${aliasName}: merge the other way`
+    })
+  }
+}
 
 const byId = Schema.Struct({ id: Schema.UUID })
 

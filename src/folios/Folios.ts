@@ -3,8 +3,8 @@
 // writes announce themselves on LiveUpdates once committed.
 import type { SqlError } from "@effect/sql"
 import { Context, Effect, Layer, Option } from "effect"
-import { Harvest } from "../harvest/Harvest"
-import { LiveUpdates } from "../live/LiveUpdates"
+import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
+import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { folioEntries } from "./FolioEntries"
@@ -44,13 +44,6 @@ export interface FoliosShape {
 
 export class Folios extends Context.Tag("carabase/Folios")<Folios, FoliosShape>() {}
 
-const notFound = (id: string) => new FolioNotFound({ message: `folio ${id} does not exist in this workspace` })
-
-const nameTaken = (name: string) =>
-  new FolioNameTaken({
-    message: `a folio named "${name}" already exists in this workspace (names ignore case): pick another name`
-  })
-
 const isUniqueViolation = (error: SqlError.SqlError, constraint: string) => {
   const cause = error.cause as { code?: unknown; constraint?: unknown } | undefined
   return cause?.code === "23505" && cause.constraint === constraint
@@ -63,13 +56,13 @@ const onTakenName =
     Effect.catchIf(
       effect,
       (error) => isUniqueViolation(error, "folios_name"),
-      () => Effect.fail(nameTaken(name))
+      () => Effect.fail(FolioNameTaken.of(name))
     )
 
 const orNotFound =
   (id: string) =>
   <A>(row: Option.Option<A>): Effect.Effect<A, FolioNotFound> =>
-    Option.match(row, { onNone: () => Effect.fail(notFound(id)), onSome: Effect.succeed })
+    Option.match(row, { onNone: () => Effect.fail(FolioNotFound.of(id)), onSome: Effect.succeed })
 
 /** Lowercased and de-duplicated, first occurrence first. */
 const distinctIds = (ids: ReadonlyArray<string>) => [...new Set(ids.map((id) => id.toLowerCase()))]
@@ -146,9 +139,7 @@ export const layer = Layer.effect(
               const known = yield* repo.existingArtifacts(artifactIds)
               const missing = artifactIds.find((artifactId) => !known.has(artifactId))
               if (missing !== undefined) {
-                return yield* new FolioArtifactNotFound({
-                  message: `artifact ${missing} does not exist in this workspace: upload it first or leave it out of artifactIds`
-                })
+                return yield* FolioArtifactNotFound.of(folio.id, missing)
               }
             }
             const row = yield* repo.insertCommit({ folioId: folio.id, message: input.message, artifactIds })
@@ -182,4 +173,4 @@ export const layer = Layer.effect(
 
     return { list, create, get, update, commit, entries, addSynopsis } satisfies FoliosShape
   })
-)
+).pipe(Layer.provide([harvestLayer, liveUpdatesLayer]))

@@ -80,21 +80,40 @@ export type FolioPatch = typeof FolioPatch.Type
 
 export class FolioNotFound extends Schema.TaggedError<FolioNotFound>()(
   "FolioNotFound",
-  { message: Schema.String },
+  { message: Schema.String, folioId: Schema.String },
   HttpApiSchema.annotations({ status: 404 })
-) {}
+) {
+  static of(folioId: string) {
+    return new FolioNotFound({ folioId, message: `folio ${folioId} does not exist in this workspace` })
+  }
+}
 
 export class FolioNameTaken extends Schema.TaggedError<FolioNameTaken>()(
   "FolioNameTaken",
-  { message: Schema.String },
+  { message: Schema.String, folioName: Schema.String },
   HttpApiSchema.annotations({ status: 409 })
-) {}
+) {
+  static of(folioName: string) {
+    return new FolioNameTaken({
+      folioName,
+      message: `a folio named "${folioName}" already exists in this workspace (names ignore case): pick another name`
+    })
+  }
+}
 
 export class FolioArtifactNotFound extends Schema.TaggedError<FolioArtifactNotFound>()(
   "FolioArtifactNotFound",
-  { message: Schema.String },
+  { message: Schema.String, folioId: Schema.String, artifactId: Schema.String },
   HttpApiSchema.annotations({ status: 404 })
-) {}
+) {
+  static of(folioId: string, artifactId: string) {
+    return new FolioArtifactNotFound({
+      folioId,
+      artifactId,
+      message: `artifact ${artifactId} does not exist in this workspace: upload it first or leave it out of artifactIds`
+    })
+  }
+}
 
 /** A folio id in the path; anything but a UUID is a 400 before the database is asked. */
 const FolioPath = Schema.Struct({ id: Schema.UUID })

@@ -39,15 +39,12 @@ export interface GatewayShape {
 
 export class Gateway extends Context.Tag("carabase/Gateway")<Gateway, GatewayShape>() {}
 
-export const unconfiguredMessage =
-  "the agent gateway is not configured: set OPENCLAW_GATEWAY_PASSWORD to OpenClaw's gateway.auth.password (pnpm bootstrap generates one), or route this role to another provider with PUT /api/v1/model-routes/:role"
-
 export const make = (config: GatewayConfig): GatewayShape => {
   const target = (
     options: { readonly agentId?: string | undefined } = {}
   ): Effect.Effect<Target, GatewayUnconfigured> =>
     Option.match(config.password, {
-      onNone: () => Effect.fail(new GatewayUnconfigured({ message: unconfiguredMessage })),
+      onNone: () => Effect.fail(GatewayUnconfigured.of()),
       onSome: (password) =>
         Effect.succeed<Target>({
           provider: "openclaw",

@@ -35,26 +35,8 @@ export interface ModelInfo {
   readonly ownedBy: string | null
 }
 
-const unreachable = (target: Target) =>
-  new GatewayUnreachable({
-    message:
-      target.provider === "openclaw" && target.label === "gateway"
-        ? `gateway unreachable at ${target.display}: is OpenClaw running there? (OPENCLAW_GATEWAY_URL)`
-        : `${target.label} unreachable at ${target.display}`
-  })
-
-const timedOut = (target: Target, what: string) =>
-  new GatewayTimeout({
-    message: `${target.label} at ${target.display} ${what} within ${target.timeoutMs} ms (raise OPENCLAW_GATEWAY_TIMEOUT_MS if it needs longer)`
-  })
-
-const tooLong = (target: Target) =>
-  new GatewayTimeout({
-    message: `${target.label} at ${target.display} was still answering after ${target.streamMaxMs} ms (raise OPENCLAW_GATEWAY_STREAM_MAX_MS if answers need longer)`
-  })
-
-const malformed = (target: Target, detail: string) =>
-  new GatewayMalformedStream({ message: `${target.label} at ${target.display} sent a malformed stream: ${detail}` })
+const timedOut = (target: Target, reason: "NoAnswer" | "NotStarted" | "Stalled") =>
+  GatewayTimeout.of(target, reason, target.timeoutMs)
 
 const bearerValue = (target: Target) => Option.map(target.bearer, Redacted.value)
 
@@ -76,10 +58,8 @@ const excerpt = (target: Target, text: string): string => {
 
 const statusError = (target: Target, status: number, text: string): GatewayError =>
   status === 401 || status === 403
-    ? new GatewayPasswordMismatch({ message: target.authFailure })
-    : new GatewayRequestFailed({
-        message: `${target.label} at ${target.display} answered HTTP ${status}${excerpt(target, text)}`
-      })
+    ? GatewayPasswordMismatch.of(target, target.authFailure)
+    : GatewayRequestFailed.status(target, status, excerpt(target, text))
 
 const headersFor = (target: Target, extra: Readonly<Record<string, string>> = {}, accept = "application/json") => {
   const headers: Record<string, string> = { "content-type": "application/json", accept }
@@ -115,28 +95,23 @@ const requestJson = (
       return { status: response.status, text }
     },
     catch: (error): GatewayError =>
-      error instanceof BodyFailed
-        ? new GatewayRequestFailed({ message: `${target.label} at ${target.display} broke off its answer` })
-        : unreachable(target)
+      error instanceof BodyFailed ? GatewayRequestFailed.brokeOff(target) : GatewayUnreachable.of(target)
   }).pipe(
     Effect.timeoutFail({
       duration: Duration.millis(target.timeoutMs),
-      onTimeout: () => timedOut(target, "did not answer")
+      onTimeout: () => timedOut(target, "NoAnswer")
     }),
     Effect.flatMap(({ status, text }) => {
       if (status < 200 || status > 299) return Effect.fail(statusError(target, status, text))
       return Effect.try({
         try: () => JSON.parse(text) as unknown,
-        catch: () =>
-          new GatewayRequestFailed({ message: `${target.label} at ${target.display} answered ${path} with non-JSON` })
+        catch: () => GatewayRequestFailed.notJson(target, path)
       })
     })
   )
 
 const shapeError = (target: Target, path: string, expected: string) => () =>
-  new GatewayRequestFailed({
-    message: `${target.label} at ${target.display} answered ${path} without ${expected}`
-  })
+  GatewayRequestFailed.without(target, path, expected)
 
 const Completion = Schema.Struct({
   choices: Schema.NonEmptyArray(Schema.Struct({ message: Schema.Struct({ content: Schema.NullOr(Schema.String) }) }))
@@ -180,7 +155,9 @@ const deltasOf = (target: Target, body: ReadableStream<Uint8Array>): Stream.Stre
         try {
           events = decoder.push(bytes)
         } catch (error) {
-          return Effect.fail(malformed(target, error instanceof SseLineTooLong ? error.message : "undecodable bytes"))
+          return Effect.fail(
+            GatewayMalformedStream.of(target, error instanceof SseLineTooLong ? error.message : "undecodable bytes")
+          )
         }
         for (const event of events) {
           if (done) break
@@ -192,17 +169,15 @@ const deltasOf = (target: Target, body: ReadableStream<Uint8Array>): Stream.Stre
           try {
             parsed = JSON.parse(event.data)
           } catch {
-            return Effect.fail(malformed(target, "an event's data is not JSON"))
+            return Effect.fail(GatewayMalformedStream.of(target, "an event's data is not JSON"))
           }
           if (typeof parsed === "object" && parsed !== null && "error" in parsed) {
-            return Effect.fail(
-              new GatewayRequestFailed({
-                message: `${target.label} at ${target.display} reported an error mid-answer${excerpt(target, event.data)}`
-              })
-            )
+            return Effect.fail(GatewayRequestFailed.errorMidAnswer(target, excerpt(target, event.data)))
           }
           const chunk = decodeChunk(parsed)
-          if (chunk._tag === "Left") return Effect.fail(malformed(target, "an event is not a chat.completion.chunk"))
+          if (chunk._tag === "Left") {
+            return Effect.fail(GatewayMalformedStream.of(target, "an event is not a chat.completion.chunk"))
+          }
           const content = chunk.right.choices[0]?.delta?.content
           if (typeof content === "string" && content !== "") contents.push(content)
         }
@@ -210,20 +185,23 @@ const deltasOf = (target: Target, body: ReadableStream<Uint8Array>): Stream.Stre
       })
     return Stream.fromReadableStream({
       evaluate: () => body,
-      onError: (): GatewayError => malformed(target, "the connection broke off before data: [DONE]"),
+      onError: (): GatewayError => GatewayMalformedStream.of(target, "the connection broke off before data: [DONE]"),
       releaseLockOnEnd: true
     }).pipe(
-      Stream.timeoutFail(() => timedOut(target, "sent nothing further"), Duration.millis(target.timeoutMs)),
+      Stream.timeoutFail(() => timedOut(target, "Stalled"), Duration.millis(target.timeoutMs)),
       // The silence bound resets on every chunk; this one bounds the whole answer.
       Stream.interruptWhen(
-        Effect.zipRight(Effect.sleep(Duration.millis(target.streamMaxMs)), Effect.fail(tooLong(target)))
+        Effect.zipRight(
+          Effect.sleep(Duration.millis(target.streamMaxMs)),
+          Effect.fail(GatewayTimeout.tooLong(target, target.streamMaxMs))
+        )
       ),
       Stream.mapEffect(step),
       Stream.takeUntil(() => done),
       Stream.flattenIterables,
       Stream.concat(
         Stream.suspend(() =>
-          done ? Stream.empty : Stream.fail(malformed(target, "the stream ended before data: [DONE]"))
+          done ? Stream.empty : Stream.fail(GatewayMalformedStream.of(target, "the stream ended before data: [DONE]"))
         )
       )
     )
@@ -253,11 +231,11 @@ export const chatCompletionStream = (
           signal: controller.signal
         })
       },
-      catch: (): GatewayError => unreachable(target)
+      catch: (): GatewayError => GatewayUnreachable.of(target)
     }).pipe(
       Effect.timeoutFail({
         duration: Duration.millis(target.timeoutMs),
-        onTimeout: () => timedOut(target, "did not start answering")
+        onTimeout: () => timedOut(target, "NotStarted")
       })
     )
     if (!response.ok) {
@@ -268,20 +246,27 @@ export const chatCompletionStream = (
       return yield* Effect.fail(statusError(target, response.status, text))
     }
     const contentType = response.headers.get("content-type") ?? ""
-    if (response.body === null) return yield* Effect.fail(malformed(target, "the answer has no body"))
+    if (response.body === null) return yield* Effect.fail(GatewayMalformedStream.of(target, "the answer has no body"))
     if (contentType.includes("application/json")) {
       // A server that ignores `stream: true` answers one completion: relay it as a single delta.
       const text = yield* Effect.tryPromise({
         try: () => response.text(),
-        catch: () => malformed(target, "the connection broke off")
-      }).pipe(Effect.timeoutFail({ duration: Duration.millis(target.streamMaxMs), onTimeout: () => tooLong(target) }))
+        catch: () => GatewayMalformedStream.of(target, "the connection broke off")
+      }).pipe(
+        Effect.timeoutFail({
+          duration: Duration.millis(target.streamMaxMs),
+          onTimeout: () => GatewayTimeout.tooLong(target, target.streamMaxMs)
+        })
+      )
       const completion = yield* Effect.try({
         try: () => JSON.parse(text) as unknown,
-        catch: () => malformed(target, "the answer is neither an event stream nor JSON")
+        catch: () => GatewayMalformedStream.of(target, "the answer is neither an event stream nor JSON")
       }).pipe(
         Effect.flatMap((body) =>
           Schema.decodeUnknown(Completion)(body).pipe(
-            Effect.mapError(() => malformed(target, "the answer is neither an event stream nor a completion"))
+            Effect.mapError(() =>
+              GatewayMalformedStream.of(target, "the answer is neither an event stream nor a completion")
+            )
           )
         )
       )
@@ -289,7 +274,10 @@ export const chatCompletionStream = (
     }
     if (!contentType.includes("text/event-stream")) {
       return yield* Effect.fail(
-        malformed(target, `the answer is ${contentType.split(";")[0] || "untyped"}, not text/event-stream`)
+        GatewayMalformedStream.of(
+          target,
+          `the answer is ${contentType.split(";")[0] || "untyped"}, not text/event-stream`
+        )
       )
     }
     return deltasOf(target, response.body)
@@ -315,11 +303,7 @@ export const embeddings = (target: Target, input: ReadonlyArray<string>): Effect
       const vectors = [...data].sort((a, b) => a.index - b.index).map((item) => item.embedding)
       const dims = vectors[0]?.length ?? 0
       if (vectors.length !== input.length || dims === 0 || vectors.some((vector) => vector.length !== dims)) {
-        return Effect.fail(
-          new GatewayRequestFailed({
-            message: `${target.label} at ${target.display} answered ${vectors.length} embeddings for ${input.length} inputs`
-          })
-        )
+        return Effect.fail(GatewayRequestFailed.embeddingCount(target, vectors.length, input.length))
       }
       return Effect.succeed({ model: target.model, vectors })
     }),

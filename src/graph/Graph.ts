@@ -4,7 +4,7 @@
 import type { SqlError } from "@effect/sql"
 import { Context, Effect, Layer, Option } from "effect"
 import { fold } from "../curation/AliasMatching"
-import { LiveUpdates } from "../live/LiveUpdates"
+import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import {
@@ -90,19 +90,10 @@ export interface GraphShape {
 
 export class Graph extends Context.Tag("carabase/Graph")<Graph, GraphShape>() {}
 
-const notFound = (id: string, what = "entity") =>
-  new EntityNotFound({ message: `${what} ${id} does not exist in this workspace` })
-
 const orNotFound =
-  (id: string, what?: string) =>
+  (id: string, what?: "entity" | "canonical entity") =>
   <A>(row: Option.Option<A>): Effect.Effect<A, EntityNotFound> =>
-    Option.match(row, { onNone: () => Effect.fail(notFound(id, what)), onSome: Effect.succeed })
-
-const endpointMissing = (end: "source" | "target", id: string) =>
-  new EdgeEndpointNotFound({
-    end,
-    message: `${end} entity ${id} does not exist in this workspace: create it first or fix ${end}Id`
-  })
+    Option.match(row, { onNone: () => Effect.fail(EntityNotFound.of(id, what)), onSome: Effect.succeed })
 
 /** Case-insensitively de-duplicated, first spelling kept. */
 const distinctNames = (names: ReadonlyArray<string>) => {
@@ -151,7 +142,7 @@ export const layer = Layer.effect(
     const entityIdOf = Effect.fn("Graph.entityIdOf")(function* (reference: string) {
       if (isUuid(reference)) return reference.trim().toLowerCase()
       const [best] = yield* listEntities({ search: reference.trim(), limit: 1 })
-      if (best === undefined) return yield* new EntityNotFound({ message: `no entity matches "${reference}"` })
+      if (best === undefined) return yield* EntityNotFound.noMatch(reference)
       return best.id
     })
 
@@ -213,16 +204,12 @@ export const layer = Layer.effect(
     const checkCanonical = (id: string, canonicalId: string) =>
       Effect.gen(function* () {
         if (canonicalId.toLowerCase() === id.toLowerCase()) {
-          return yield* new InvalidCanonicalLink({
-            message: "an entity cannot be its own canonical entity: use canonicalId null to make it canonical"
-          })
+          return yield* InvalidCanonicalLink.of("Self", id, canonicalId)
         }
         yield* repo.lockCanonicalLinks
         yield* Effect.flatMap(repo.find(canonicalId), orNotFound(canonicalId, "canonical entity"))
         if (yield* repo.reaches(canonicalId, id)) {
-          return yield* new InvalidCanonicalLink({
-            message: `linking to ${canonicalId} would make a loop: that entity is already, directly or through others, an alias of this one`
-          })
+          return yield* InvalidCanonicalLink.of("Loop", id, canonicalId)
         }
       })
 
@@ -257,8 +244,10 @@ export const layer = Layer.effect(
         .current(
           Effect.gen(function* () {
             const known = yield* repo.existing([input.sourceId, input.targetId])
-            if (!known.has(input.sourceId.toLowerCase())) return yield* endpointMissing("source", input.sourceId)
-            if (!known.has(input.targetId.toLowerCase())) return yield* endpointMissing("target", input.targetId)
+            if (!known.has(input.sourceId.toLowerCase()))
+              return yield* EdgeEndpointNotFound.of("source", input.sourceId)
+            if (!known.has(input.targetId.toLowerCase()))
+              return yield* EdgeEndpointNotFound.of("target", input.targetId)
             return yield* repo
               .insertEdge({
                 sourceId: input.sourceId,
@@ -275,7 +264,7 @@ export const layer = Layer.effect(
                   const end = foreignKeyEnd(error)
                   return end === undefined
                     ? Effect.die(error)
-                    : Effect.fail(endpointMissing(end, end === "source" ? input.sourceId : input.targetId))
+                    : Effect.fail(EdgeEndpointNotFound.of(end, end === "source" ? input.sourceId : input.targetId))
                 })
               )
           })
@@ -326,4 +315,4 @@ export const layer = Layer.effect(
           .pipe(Effect.orDie, Effect.withSpan("Graph.removeHarvested"))
     } satisfies GraphShape
   })
-)
+).pipe(Layer.provide(liveUpdatesLayer))

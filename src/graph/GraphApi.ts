@@ -131,24 +131,60 @@ export const EntityQuery = Schema.Struct({
 })
 export type EntityQuery = typeof EntityQuery.Type
 
+/** Looked up by id (`entityId`), or by a name that matched nothing (`reference`, as the caller wrote it). */
 export class EntityNotFound extends Schema.TaggedError<EntityNotFound>()(
   "EntityNotFound",
-  { message: Schema.String },
+  { message: Schema.String, entityId: Schema.optional(Schema.String), reference: Schema.optional(Schema.String) },
   HttpApiSchema.annotations({ status: 404 })
-) {}
+) {
+  static of(entityId: string, what: "entity" | "canonical entity" = "entity") {
+    return new EntityNotFound({ entityId, message: `${what} ${entityId} does not exist in this workspace` })
+  }
+
+  static noMatch(reference: string) {
+    return new EntityNotFound({ reference, message: `no entity matches "${reference}"` })
+  }
+}
 
 /** A canonical link that would point an entity at itself, directly or around a loop. */
 export class InvalidCanonicalLink extends Schema.TaggedError<InvalidCanonicalLink>()(
   "InvalidCanonicalLink",
-  { message: Schema.String },
+  {
+    message: Schema.String,
+    field: Schema.Literal("canonicalId"),
+    reason: Schema.Literal("Self", "Loop"),
+    entityId: Schema.String,
+    canonicalId: Schema.String
+  },
   HttpApiSchema.annotations({ status: 400 })
-) {}
+) {
+  static of(reason: "Self" | "Loop", entityId: string, canonicalId: string) {
+    return new InvalidCanonicalLink({
+      field: "canonicalId",
+      reason,
+      entityId,
+      canonicalId,
+      message:
+        reason === "Self"
+          ? "an entity cannot be its own canonical entity: use canonicalId null to make it canonical"
+          : `linking to ${canonicalId} would make a loop: that entity is already, directly or through others, an alias of this one`
+    })
+  }
+}
 
 export class EdgeEndpointNotFound extends Schema.TaggedError<EdgeEndpointNotFound>()(
   "EdgeEndpointNotFound",
-  { message: Schema.String, end: Schema.Literal("source", "target") },
+  { message: Schema.String, end: Schema.Literal("source", "target"), entityId: Schema.String },
   HttpApiSchema.annotations({ status: 404 })
-) {}
+) {
+  static of(end: "source" | "target", entityId: string) {
+    return new EdgeEndpointNotFound({
+      end,
+      entityId,
+      message: `${end} entity ${entityId} does not exist in this workspace: create it first or fix ${end}Id`
+    })
+  }
+}
 
 const EntityPath = Schema.Struct({ id: Schema.UUID })
 

@@ -10,6 +10,8 @@ import { SqlSchema } from "@effect/sql"
 import { Context, Duration, Effect, Layer, Queue, Schedule, Schema } from "effect"
 import { resolveEmbedder } from "../embeddings/ActiveEmbedder"
 import { Embedder, EmbeddingError, toVectorLiteral, type EmbedderShape } from "../embeddings/Embedder"
+import { layer as embedderLayer } from "../embeddings/EmbedderLive"
+import { layer as routedEmbedderLayer } from "../models/RoutedEmbedder"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
@@ -192,7 +194,10 @@ export const make = Effect.gen(function* () {
   return { index, remove, refreshEmbeddings, refreshWorkspace, wake } as const
 })
 
-/** The service plus its background sweep: once at start, then every minute or as soon as an embedding failed. */
+/**
+ * The service plus its background sweep: once at start, then every minute or as soon as an embedding failed. `make`
+ * embeds with a workspace's `embeddings` route when a routed embedder is there to ask, so this layer provides one.
+ */
 export const layer = Layer.scoped(
   Harvest,
   Effect.gen(function* () {
@@ -212,4 +217,4 @@ export const layer = Layer.scoped(
       refreshWorkspace: harvest.refreshWorkspace
     }
   })
-)
+).pipe(Layer.provide([embedderLayer, routedEmbedderLayer]))

@@ -66,21 +66,50 @@ export const Push = Schema.Struct({
 
 export class DeviceNotFound extends Schema.TaggedError<DeviceNotFound>()(
   "DeviceNotFound",
-  { message: Schema.String },
+  { message: Schema.String, deviceId: Schema.String },
   HttpApiSchema.annotations({ status: 404 })
-) {}
+) {
+  static of(deviceId: string) {
+    return new DeviceNotFound({
+      deviceId,
+      message: `no harvester device ${deviceId} in this workspace: list them with GET /harvester-devices`
+    })
+  }
+}
+
+const pairingProblems = {
+  Unknown: "this pairing code is unknown or was already used: create a new one",
+  Expired: "this pairing code expired (codes last 10 minutes): create a new one"
+}
 
 export class PairingCodeInvalid extends Schema.TaggedError<PairingCodeInvalid>()(
   "PairingCodeInvalid",
-  { message: Schema.String },
+  { message: Schema.String, reason: Schema.Literal("Unknown", "Expired") },
   HttpApiSchema.annotations({ status: 400 })
-) {}
+) {
+  static of(reason: keyof typeof pairingProblems) {
+    return new PairingCodeInvalid({ reason, message: pairingProblems[reason] })
+  }
+}
+
+const tokenProblems = {
+  Missing: "no device token",
+  Malformed: "the device token is malformed",
+  Unknown: "the device token is unknown or was revoked"
+}
 
 export class DeviceUnauthorized extends Schema.TaggedError<DeviceUnauthorized>()(
   "DeviceUnauthorized",
-  { message: Schema.String },
+  { message: Schema.String, reason: Schema.Literal("Missing", "Malformed", "Unknown") },
   HttpApiSchema.annotations({ status: 401 })
-) {}
+) {
+  static of(reason: keyof typeof tokenProblems) {
+    return new DeviceUnauthorized({
+      reason,
+      message: `${tokenProblems[reason]}: send Authorization: Bearer <the token the device got from claim>`
+    })
+  }
+}
 
 export class HarvesterDevicesApi extends HttpApiGroup.make("harvesterDevices")
   .add(

@@ -4,10 +4,10 @@
 // the owner revokes it.
 import * as crypto from "node:crypto"
 import { Context, DateTime, Effect, Layer, Option } from "effect"
-import { Artifacts } from "../artifacts/Artifacts"
+import { Artifacts, layer as artifactsLayer } from "../artifacts/Artifacts"
 import { route } from "../connectors/SyncRules"
 import type { SyncRule } from "../connectors/SyncRulesApi"
-import { SyncRouting } from "../connectors/SyncRouting"
+import { SyncRouting, layer as syncRoutingLayer } from "../connectors/SyncRouting"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
 import {
@@ -56,9 +56,6 @@ export const newPairingCode = () => {
   const letters = Array.from({ length: 4 }, () => LETTERS[crypto.randomInt(LETTERS.length)]).join("")
   return `${letters}-${String(crypto.randomInt(10_000)).padStart(4, "0")}`
 }
-
-const unauthorized = (why: string) =>
-  new DeviceUnauthorized({ message: `${why}: send Authorization: Bearer <the token the device got from claim>` })
 
 export const layer = Layer.effect(
   HarvesterDevices,
@@ -121,15 +118,7 @@ export const layer = Layer.effect(
       list: rls.current(repo.list),
       revoke: (id) =>
         rls.current(
-          Effect.flatMap(repo.revoke(id), (found) =>
-            found
-              ? Effect.void
-              : Effect.fail(
-                  new DeviceNotFound({
-                    message: `no harvester device ${id} in this workspace: list them with GET /harvester-devices`
-                  })
-                )
-          )
+          Effect.flatMap(repo.revoke(id), (found) => (found ? Effect.void : Effect.fail(DeviceNotFound.of(id))))
         ),
       claim: (code) =>
         Effect.gen(function* () {
@@ -137,13 +126,9 @@ export const layer = Layer.effect(
           const outcome = yield* repo.claim(sha256(code).toString("hex"), sha256(token))
           switch (outcome._tag) {
             case "Unknown":
-              return yield* new PairingCodeInvalid({
-                message: "this pairing code is unknown or was already used: create a new one"
-              })
+              return yield* PairingCodeInvalid.of("Unknown")
             case "Expired":
-              return yield* new PairingCodeInvalid({
-                message: "this pairing code expired (codes last 10 minutes): create a new one"
-              })
+              return yield* PairingCodeInvalid.of("Expired")
             case "Claimed":
               return { token, device: outcome.device }
           }
@@ -151,10 +136,10 @@ export const layer = Layer.effect(
       push: (authorization, documents) =>
         Effect.gen(function* () {
           const match = /^Bearer (\S+)$/i.exec(authorization?.trim() ?? "")
-          if (match === null) return yield* unauthorized("no device token")
-          if (!TOKEN_FORMAT.test(match[1]!)) return yield* unauthorized("the device token is malformed")
+          if (match === null) return yield* DeviceUnauthorized.of("Missing")
+          if (!TOKEN_FORMAT.test(match[1]!)) return yield* DeviceUnauthorized.of("Malformed")
           const found = yield* repo.authenticate(sha256(match[1]!).toString("hex"))
-          if (Option.isNone(found)) return yield* unauthorized("the device token is unknown or was revoked")
+          if (Option.isNone(found)) return yield* DeviceUnauthorized.of("Unknown")
           const device = found.value
           const results = yield* rls.run(
             device.workspaceId as WorkspaceId,
@@ -167,4 +152,4 @@ export const layer = Layer.effect(
         }).pipe(Effect.withSpan("HarvesterDevices.push"))
     } satisfies HarvesterDevicesShape
   })
-)
+).pipe(Layer.provide([artifactsLayer, syncRoutingLayer]))

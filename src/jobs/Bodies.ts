@@ -1,10 +1,18 @@
 // The job bodies, built from the host's own services. Every job works on one workspace at a time (as that workspace,
 // under RLS) except backup, which dumps the whole database once: the one host-wide job.
 import { Config, Effect, Layer } from "effect"
+import { layer as artifactsLayer } from "../artifacts/Artifacts"
 import { backupDirConfig, createBackup } from "../backups/Backups"
 import { pruneBackups } from "../backups/Prune"
-import { Curation } from "../curation/Curation"
-import { Harvest } from "../harvest/Harvest"
+import { layer as connectionsLayer } from "../connectors/Connections"
+import { layer as syncRoutingLayer } from "../connectors/SyncRouting"
+import { Curation, layer as curationLayer } from "../curation/Curation"
+import { layer as foliosLayer } from "../folios/Folios"
+import { layer as graphLayer } from "../graph/Graph"
+import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
+import { layer as liveUpdatesLayer } from "../live/LiveUpdates"
+import { layer as memoriesLayer } from "../memories/Memories"
+import { layer as notesLayer } from "../notes/Notes"
 import { dreamCycle } from "./bodies/DreamCycle"
 import { folioSynthesis } from "./bodies/FolioSynthesis"
 import { githubSync } from "./bodies/GitHubSync"
@@ -13,7 +21,9 @@ import { Crypto } from "../platform/Crypto"
 import { HostEnv } from "../platform/HostEnv"
 import { JobBodies, JobError, type JobBody } from "./JobBody"
 import type { JobName } from "./JobCatalog"
+import * as Scheduler from "./Scheduler"
 
+/** The bodies, with the services they call. */
 export const layer = Layer.effect(
   JobBodies,
   Effect.gen(function* () {
@@ -69,4 +79,20 @@ export const layer = Layer.effect(
       ]
     ])
   })
+).pipe(
+  Layer.provide([
+    curationLayer,
+    harvestLayer,
+    liveUpdatesLayer,
+    notesLayer,
+    foliosLayer,
+    memoriesLayer,
+    artifactsLayer,
+    graphLayer,
+    connectionsLayer,
+    syncRoutingLayer
+  ])
 )
+
+/** The scheduler running these bodies: the jobs feature as the host runs it (tests give Scheduler.layer their own). */
+export const schedulerLayer = Scheduler.layer.pipe(Layer.provide(layer))

@@ -31,9 +31,14 @@ export const RunView = Schema.Struct({
 
 export class UnknownJob extends Schema.TaggedError<UnknownJob>()(
   "UnknownJob",
-  { message: Schema.String },
+  { message: Schema.String, jobName: Schema.String },
   HttpApiSchema.annotations({ status: 404 })
-) {}
+) {
+  /** `known` lists the jobs that exist, for the message. */
+  static of(jobName: string, known: ReadonlyArray<string>) {
+    return new UnknownJob({ jobName, message: `no job named "${jobName}"; jobs are ${known.join(", ")}` })
+  }
+}
 
 export class JobsApi extends HttpApiGroup.make("jobs")
   .add(

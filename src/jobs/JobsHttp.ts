@@ -43,7 +43,7 @@ export const JobsHttpLive = HttpApiBuilder.group(CarabaseApi, "jobs", (handlers)
           ? Effect.flatMap(CurrentWorkspace, (workspace) =>
               Effect.map(scheduler.trigger(name, { workspace }), (scope) => ({ queued: true as const, name, scope }))
             )
-          : Effect.fail(new UnknownJob({ message: `no job named "${name}"; jobs are ${JobNames.join(", ")}` }))
+          : Effect.fail(UnknownJob.of(name, JobNames))
       )
   })
 )

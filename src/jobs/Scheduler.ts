@@ -11,10 +11,10 @@ import PgBoss from "pg-boss"
 import { OwnerDb } from "../platform/Db"
 import { BootError } from "../platform/HostEnv"
 import { CurrentWorkspace, WorkspaceId as WorkspaceIdSchema, type WorkspaceId } from "../platform/CurrentWorkspace"
-import { Workspaces } from "../workspaces/Workspaces"
+import { Workspaces, layer as workspacesLayer } from "../workspaces/Workspaces"
 import { JobBodies, type JobBody, type Outcome } from "./JobBody"
 import { JobNames, Schedules, type JobName } from "./JobCatalog"
-import { JobRuns, type RunStatus } from "./JobRuns"
+import { JobRuns, layer as jobRunsLayer, type RunStatus } from "./JobRuns"
 import { isDue, isValidTimeZone, nextFire } from "./ScheduleTimes"
 
 export interface ScheduleInfo {
@@ -87,6 +87,7 @@ const errorText = (cause: Cause.Cause<unknown>) => {
   return Cause.isInterruptedOnly(cause) ? "interrupted" : "unexpected failure (see the host log)"
 }
 
+/** The scheduler over the job bodies it is given: the host's are `schedulerLayer` in Bodies.ts, tests pass their own. */
 export const layer = Layer.scoped(
   Scheduler,
   Effect.gen(function* () {
@@ -362,4 +363,4 @@ export const layer = Layer.scoped(
       )
     } satisfies SchedulerShape
   }).pipe(Effect.annotateLogs("service", "Scheduler"))
-)
+).pipe(Layer.provide([jobRunsLayer, workspacesLayer]))

@@ -1,13 +1,13 @@
 // The 21 MCP tools by their existing names, and the layer that hands them, with the services they call, to the MCP
 // endpoints. Every tool goes through the same services as the REST routes, inside the session's workspace scope.
 import { Effect, Layer, type Runtime } from "effect"
-import type { Artifacts } from "../artifacts/Artifacts"
-import type { Folios } from "../folios/Folios"
-import type { Graph } from "../graph/Graph"
-import type { Memories } from "../memories/Memories"
-import type { Notes } from "../notes/Notes"
-import type { Search } from "../search/Search"
-import type { Tasks } from "../tasks/Tasks"
+import { layer as artifactsLayer, type Artifacts } from "../artifacts/Artifacts"
+import { layer as foliosLayer, type Folios } from "../folios/Folios"
+import { layer as graphLayer, type Graph } from "../graph/Graph"
+import { layer as memoriesLayer, type Memories } from "../memories/Memories"
+import { layer as notesLayer, type Notes } from "../notes/Notes"
+import { layer as searchLayer, type Search } from "../search/Search"
+import { layer as tasksLayer, type Tasks } from "../tasks/Tasks"
 import { McpTools } from "./McpTools"
 import type { ToolDefinition } from "./Tool"
 import { folioTools } from "./tools/FolioTools"
@@ -61,4 +61,4 @@ export const layer = Layer.effect(
     tools: catalog as ReadonlyArray<ToolDefinition<never>>,
     runtime: runtime as unknown as Runtime.Runtime<never>
   }))
-)
+).pipe(Layer.provide([notesLayer, tasksLayer, foliosLayer, graphLayer, memoriesLayer, artifactsLayer, searchLayer]))

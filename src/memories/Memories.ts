@@ -3,8 +3,9 @@
 import { SqlSchema } from "@effect/sql"
 import { Context, Effect, Layer, Schema } from "effect"
 import { Embedder } from "../embeddings/Embedder"
-import { Harvest } from "../harvest/Harvest"
-import { LiveUpdates } from "../live/LiveUpdates"
+import { layer as embedderLayer } from "../embeddings/EmbedderLive"
+import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
+import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import { embedQuery, runHybrid } from "../search/Search"
@@ -124,4 +125,4 @@ export const layer = Layer.effect(
             )
     } satisfies MemoriesShape
   })
-)
+).pipe(Layer.provide([embedderLayer, harvestLayer, liveUpdatesLayer]))

@@ -6,7 +6,7 @@ import { Effect, Layer } from "effect"
 import { Crypto, type SecretBinding } from "../platform/Crypto"
 import { RlsScope } from "../platform/RlsScope"
 import type { WorkspaceId } from "../platform/CurrentWorkspace"
-import { Workspaces } from "../workspaces/Workspaces"
+import { Workspaces, layer as workspacesLayer } from "../workspaces/Workspaces"
 import type { ModelProvider } from "./ModelRoutesApi"
 import * as Repo from "./ModelRoutesRepo"
 
@@ -81,4 +81,4 @@ export const bindLegacyKeysLayer = Layer.effectDiscard(
       yield* Effect.logInfo(`bound ${resealed} model-route API key(s) to their base URL (sealed before the binding)`)
     }
   }).pipe(Effect.annotateLogs("service", "ModelRoutes"))
-)
+).pipe(Layer.provide(workspacesLayer))

@@ -5,6 +5,7 @@
 // environment's defaults when a role has no route.
 import { Context, DateTime, Effect, Layer, Option, Redacted } from "effect"
 import { EmbeddingError, Embedder, type EmbedderShape } from "../embeddings/Embedder"
+import { layer as embedderLayer } from "../embeddings/EmbedderLive"
 import { agentIdOfModel, Gateway, openClawModel } from "../gateway/Gateway"
 import { AGENT_ID_PATTERN, displayUrl, isLoopbackHost } from "../gateway/GatewayConfig"
 import {
@@ -26,7 +27,7 @@ import {
   type ModelRole,
   type ModelRouteInput
 } from "./ModelRoutesApi"
-import { apiKeyBinding, keyDestination, OLLAMA_DEFAULT_URL } from "./ModelRouteKeys"
+import { apiKeyBinding, bindLegacyKeysLayer, keyDestination, OLLAMA_DEFAULT_URL } from "./ModelRouteKeys"
 import * as Repo from "./ModelRoutesRepo"
 
 export interface RoutedEmbeddings extends Embeddings {
@@ -79,6 +80,7 @@ const toRoute = (row: Repo.RouteRow) =>
     updatedAt: DateTime.unsafeFromDate(row.updatedAt)
   })
 
+/** Built once keys sealed before they named their base URL are bound to it (bindLegacyKeysLayer). */
 export const layer = Layer.effect(
   ModelRoutes,
   Effect.gen(function* () {
@@ -89,8 +91,6 @@ export const layer = Layer.effect(
     const embedder = yield* Embedder
     const config = gateway.config
 
-    const invalid = (message: string) => new ModelRouteInvalid({ message })
-
     const checkInput = (input: ModelRouteInput) =>
       Effect.gen(function* () {
         const baseUrl =
@@ -98,24 +98,22 @@ export const layer = Layer.effect(
         if (baseUrl !== null) {
           const url = yield* Effect.try({
             try: () => new URL(baseUrl),
-            catch: () => invalid("baseUrl must be an http:// or https:// URL")
+            catch: () => ModelRouteInvalid.of("NotHttp")
           })
           if (url.protocol !== "http:" && url.protocol !== "https:") {
-            return yield* invalid("baseUrl must be an http:// or https:// URL")
+            return yield* ModelRouteInvalid.of("NotHttp")
           }
           if (url.username !== "" || url.password !== "") {
-            return yield* invalid("baseUrl must not carry credentials: put the key in apiKey, which is stored sealed")
+            return yield* ModelRouteInvalid.of("HasCredentials")
           }
           if (input.provider === "openclaw" && !isLoopbackHost(url.hostname) && !config.allowRemote) {
-            return yield* invalid(
-              `an openclaw route must point at this machine (127.0.0.1, ::1 or localhost), not ${url.hostname}, unless the host runs with OPENCLAW_ALLOW_REMOTE=true`
-            )
+            return yield* ModelRouteInvalid.notLoopback(url.hostname)
           }
         } else if (input.provider === "openai-compatible") {
-          return yield* invalid("an openai-compatible route needs baseUrl, e.g. https://api.openai.com/v1")
+          return yield* ModelRouteInvalid.of("Missing")
         }
         if (input.provider === "openclaw" && !AGENT_ID_PATTERN.test(agentIdOfModel(input.model))) {
-          return yield* invalid(`an openclaw route's model is an agent id such as "main" or "openclaw:main"`)
+          return yield* ModelRouteInvalid.of("NotAgentId")
         }
         // The scheme in lower case, as the column's check wants it ("HTTPS://..." is a valid URL, not a 500).
         return { baseUrl: baseUrl?.replace(/^[a-z]+:/i, (scheme) => scheme.toLowerCase()) ?? null }
@@ -126,12 +124,7 @@ export const layer = Layer.effect(
         ? Effect.succeed(Option.none<Redacted.Redacted<string>>())
         : crypto.openString(row.apiKeySealed, apiKeyBinding(row)).pipe(
             Effect.map(Option.some),
-            Effect.mapError(
-              () =>
-                new ModelRouteUnusable({
-                  message: `the API key of model route ${role} does not open (it was altered, given for another base URL, or sealed under another HOST_MASTER_KEY): set it again with PUT /api/v1/model-routes/${role}`
-                })
-            )
+            Effect.mapError(() => ModelRouteUnusable.of(role))
           )
 
     const targetOf = (role: ModelRole, row: Repo.RouteRow, options: { readonly agentId?: string | undefined }) =>
@@ -201,7 +194,7 @@ export const layer = Layer.effect(
             onNone: () =>
               embedder.embed(texts).pipe(
                 Effect.map((result): RoutedEmbeddings => ({ ...result, source: "default" })),
-                Effect.mapError((error) => new GatewayRequestFailed({ message: `embeddings: ${error.message}` }))
+                Effect.mapError((error) => GatewayRequestFailed.embedder(error.message))
               )
           })
         ),
@@ -227,7 +220,7 @@ export const layer = Layer.effect(
         repo.find(role).pipe(
           Effect.flatMap(
             Option.match({
-              onNone: () => Effect.fail(new ModelRouteNotFound({ message: `no model route for role ${role}` })),
+              onNone: () => Effect.fail(ModelRouteNotFound.of(role)),
               onSome: (row) => Effect.succeed(toRoute(row))
             })
           )
@@ -240,9 +233,7 @@ export const layer = Layer.effect(
             const from = keyDestination(row.provider, row.baseUrl)
             const to = keyDestination(input.provider, baseUrl)
             if (row.apiKeySealed !== null && input.apiKey === undefined && from !== to) {
-              return yield* invalid(
-                `apiKey is required when baseUrl or provider changes where the key is sent (${from} -> ${to}): a stored key never follows a new URL; send the key again, or apiKey: null to remove it`
-              )
+              return yield* ModelRouteInvalid.keyMustBeResent(from, to)
             }
             let apiKeySealed = row.apiKeySealed
             let apiKeyLast4 = row.apiKeyLast4
@@ -268,17 +259,11 @@ export const layer = Layer.effect(
       remove: (role) =>
         rls
           .current(repo.remove(role))
-          .pipe(
-            Effect.flatMap((removed) =>
-              removed
-                ? Effect.void
-                : Effect.fail(new ModelRouteNotFound({ message: `no model route for role ${role}` }))
-            )
-          ),
+          .pipe(Effect.flatMap((removed) => (removed ? Effect.void : Effect.fail(ModelRouteNotFound.of(role))))),
       routeTarget,
       resolve,
       embed,
       embedderFor
     } satisfies ModelRoutesShape
   })
-)
+).pipe(Layer.provide([embedderLayer, bindLegacyKeysLayer]))

@@ -53,22 +53,69 @@ export type ModelRouteInput = typeof ModelRouteInput.Type
 
 export class ModelRouteNotFound extends Schema.TaggedError<ModelRouteNotFound>()(
   "ModelRouteNotFound",
-  { message: Schema.String },
+  { message: Schema.String, role: ModelRole },
   HttpApiSchema.annotations({ status: 404 })
-) {}
+) {
+  static of(role: ModelRole) {
+    return new ModelRouteNotFound({ role, message: `no model route for role ${role}` })
+  }
+}
+
+const routeProblems = {
+  NotHttp: { field: "baseUrl", message: "baseUrl must be an http:// or https:// URL" },
+  HasCredentials: {
+    field: "baseUrl",
+    message: "baseUrl must not carry credentials: put the key in apiKey, which is stored sealed"
+  },
+  Missing: { field: "baseUrl", message: "an openai-compatible route needs baseUrl, e.g. https://api.openai.com/v1" },
+  NotAgentId: { field: "model", message: `an openclaw route's model is an agent id such as "main" or "openclaw:main"` }
+} as const
 
 export class ModelRouteInvalid extends Schema.TaggedError<ModelRouteInvalid>()(
   "ModelRouteInvalid",
-  { message: Schema.String },
+  {
+    message: Schema.String,
+    field: Schema.Literal("baseUrl", "model", "apiKey"),
+    reason: Schema.Literal("NotHttp", "HasCredentials", "NotLoopback", "Missing", "NotAgentId", "KeyMustBeResent")
+  },
   HttpApiSchema.annotations({ status: 400 })
-) {}
+) {
+  static of(reason: keyof typeof routeProblems) {
+    return new ModelRouteInvalid({ reason, ...routeProblems[reason] })
+  }
+
+  /** An openclaw route names another machine while OPENCLAW_ALLOW_REMOTE is off. */
+  static notLoopback(hostname: string) {
+    return new ModelRouteInvalid({
+      field: "baseUrl",
+      reason: "NotLoopback",
+      message: `an openclaw route must point at this machine (127.0.0.1, ::1 or localhost), not ${hostname}, unless the host runs with OPENCLAW_ALLOW_REMOTE=true`
+    })
+  }
+
+  /** The stored key would be sent somewhere new (`from` and `to` are where keys go, as the service names them). */
+  static keyMustBeResent(from: string, to: string) {
+    return new ModelRouteInvalid({
+      field: "apiKey",
+      reason: "KeyMustBeResent",
+      message: `apiKey is required when baseUrl or provider changes where the key is sent (${from} -> ${to}): a stored key never follows a new URL; send the key again, or apiKey: null to remove it`
+    })
+  }
+}
 
 /** The route's sealed key does not open (altered, or sealed under another HOST_MASTER_KEY). */
 export class ModelRouteUnusable extends Schema.TaggedError<ModelRouteUnusable>()(
   "ModelRouteUnusable",
-  { message: Schema.String },
+  { message: Schema.String, role: ModelRole },
   HttpApiSchema.annotations({ status: 409 })
-) {}
+) {
+  static of(role: ModelRole) {
+    return new ModelRouteUnusable({
+      role,
+      message: `the API key of model route ${role} does not open (it was altered, given for another base URL, or sealed under another HOST_MASTER_KEY): set it again with PUT /api/v1/model-routes/${role}`
+    })
+  }
+}
 
 const RolePath = Schema.Struct({ role: ModelRole })
 

@@ -4,7 +4,8 @@
 import { Effect, Layer, Option } from "effect"
 import { ActiveEmbedder } from "../embeddings/ActiveEmbedder"
 import { Embedder } from "../embeddings/Embedder"
-import { ModelRoutes } from "./ModelRoutes"
+import { layer as embedderLayer } from "../embeddings/EmbedderLive"
+import { ModelRoutes, layer as modelRoutesLayer } from "./ModelRoutes"
 
 export const layer = Layer.effect(
   ActiveEmbedder,
@@ -22,4 +23,4 @@ export const layer = Layer.effect(
       )
     }
   })
-)
+).pipe(Layer.provide([embedderLayer, modelRoutesLayer]))

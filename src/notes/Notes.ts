@@ -2,8 +2,8 @@
 // or a log entry, and the one locked edit path every writer (tasks, agents) goes through. A write locks the note's row, changes the
 // document, re-renders text_content and re-indexes it in the same transaction, and announces the change after commit.
 import { Clock, Context, Effect, Layer, Option } from "effect"
-import { Harvest } from "../harvest/Harvest"
-import { LiveUpdates, type ChangeNotice } from "../live/LiveUpdates"
+import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
+import { LiveUpdates, layer as liveUpdatesLayer, type ChangeNotice } from "../live/LiveUpdates"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { jsonBytes, MAX_BYTES, type Document, type Node } from "./Document"
@@ -98,11 +98,6 @@ const hasTaskItem = (document: Document): boolean => {
 
 const toNote = (row: NotesRepo.NoteRow) => new DailyNote({ ...row, documentState: row.document })
 
-const tooLarge = (date: NoteDate, bytes: number) =>
-  new NoteTooLarge({
-    message: `the note for ${date} would be ${bytes} bytes of JSON; a note holds at most ${MAX_BYTES} bytes (2 MiB): write to another day or trim this one`
-  })
-
 export const layer = Layer.effect(
   Notes,
   Effect.gen(function* () {
@@ -158,7 +153,7 @@ export const layer = Layer.effect(
             const { document, result } = yield* f(before)
             if (document === undefined) return Option.some({ result, note: before, notices: [] as Array<ChangeNotice> })
             const bytes = jsonBytes(document)
-            if (bytes > MAX_BYTES) return yield* tooLarge(date, bytes)
+            if (bytes > MAX_BYTES) return yield* NoteTooLarge.of(date, bytes)
             const text = renderDocument(document)
             const after = yield* repo.write(before.id, document, text)
             yield* index(after, text)
@@ -210,10 +205,7 @@ export const layer = Layer.effect(
       const own = request.block.attrs?.idempotencyKey
       const ownKey = typeof own === "string" && own !== "" ? own : undefined
       if (request.idempotencyKey !== undefined && ownKey !== undefined && ownKey !== request.idempotencyKey) {
-        return yield* new InvalidInject({
-          message:
-            "idempotencyKey and block.attrs.idempotencyKey differ: send the key once, in either place, or send the same value"
-        })
+        return yield* InvalidInject.keysDiffer()
       }
       if (request.idempotencyKey !== undefined && ownKey === undefined) {
         const attrs = { ...request.block.attrs, idempotencyKey: request.idempotencyKey }
@@ -227,4 +219,4 @@ export const layer = Layer.effect(
 
     return { now, get, text, replace, appendLogEntry, appendBlock, edit, withTasks, inRange } satisfies NotesShape
   })
-)
+).pipe(Layer.provide([harvestLayer, liveUpdatesLayer]))

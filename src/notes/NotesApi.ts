@@ -4,7 +4,7 @@ import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 import { bounded, storable } from "../schema/TextSchemas"
-import { Block, DocumentState } from "./Document"
+import { Block, DocumentState, MAX_BYTES } from "./Document"
 import { normalizeTag } from "./LogCard"
 import { NoteDate, noteDateField } from "./NoteDate"
 
@@ -81,15 +81,35 @@ export const InjectResult = Schema.Struct({
 
 export class NoteTooLarge extends Schema.TaggedError<NoteTooLarge>()(
   "NoteTooLarge",
-  { message: Schema.String },
+  { message: Schema.String, date: Schema.String, bytes: Schema.Number, maxBytes: Schema.Number },
   HttpApiSchema.annotations({ status: 400 })
-) {}
+) {
+  /** The note of `date` would be `bytes` bytes of JSON after the change. */
+  static of(date: string, bytes: number) {
+    return new NoteTooLarge({
+      date,
+      bytes,
+      maxBytes: MAX_BYTES,
+      message: `the note for ${date} would be ${bytes} bytes of JSON; a note holds at most ${MAX_BYTES} bytes (2 MiB): write to another day or trim this one`
+    })
+  }
+}
 
 export class InvalidInject extends Schema.TaggedError<InvalidInject>()(
   "InvalidInject",
-  { message: Schema.String },
+  { message: Schema.String, field: Schema.Literal("idempotencyKey"), reason: Schema.Literal("KeysDiffer") },
   HttpApiSchema.annotations({ status: 400 })
-) {}
+) {
+  /** idempotencyKey and block.attrs.idempotencyKey were both sent, with different values. */
+  static keysDiffer() {
+    return new InvalidInject({
+      field: "idempotencyKey",
+      reason: "KeysDiffer",
+      message:
+        "idempotencyKey and block.attrs.idempotencyKey differ: send the key once, in either place, or send the same value"
+    })
+  }
+}
 
 /**
  * Dates are `YYYY-MM-DD` and must exist (anything else is 400). Where a date may be left out it defaults to today in

@@ -8,9 +8,11 @@ import { type SqlClient, SqlSchema } from "@effect/sql"
 import { Context, Effect, Layer, Schema } from "effect"
 import { resolveEmbedder } from "../embeddings/ActiveEmbedder"
 import { Embedder, toVectorLiteral, type EmbedderShape } from "../embeddings/Embedder"
-import { Graph } from "../graph/Graph"
+import { layer as embedderLayer } from "../embeddings/EmbedderLive"
+import { Graph, layer as graphLayer } from "../graph/Graph"
+import { layer as routedEmbedderLayer } from "../models/RoutedEmbedder"
 import type { EntityNotFound, GraphWalk } from "../graph/GraphApi"
-import { Notes } from "../notes/Notes"
+import { Notes, layer as notesLayer } from "../notes/Notes"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
@@ -219,6 +221,7 @@ export const runHybrid = (
   vector: ReadonlyArray<number> | undefined
 ) => hybridRows(hybridFor(sql, embedder, request, vector))
 
+/** Provides a routed embedder, so queries embed with the workspace's `embeddings` route, as Harvest indexes with it. */
 export const layer = Layer.effect(
   Search,
   Effect.gen(function* () {
@@ -271,4 +274,4 @@ export const layer = Layer.effect(
 
     return { search, logEntries, route, verify } satisfies SearchShape
   })
-)
+).pipe(Layer.provide([embedderLayer, routedEmbedderLayer, notesLayer, graphLayer]))

@@ -4,7 +4,7 @@ import { Context, Effect, Layer, Option } from "effect"
 import type { NoteTooLarge } from "../notes/NotesApi"
 import { makeLogCard, normalizeTags } from "../notes/LogCard"
 import type { NoteDate } from "../notes/NoteDate"
-import { Notes } from "../notes/Notes"
+import { Notes, layer as notesLayer } from "../notes/Notes"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { byListOrder, collectTasks, countTasks, matches, setChecked, taskId, type TaskItem } from "./TaskItems"
 import { TaskNotFound } from "./TasksApi"
@@ -44,10 +44,8 @@ export class Tasks extends Context.Tag("carabase/Tasks")<Tasks, TasksShape>() {}
 
 export const DEFAULT_LIMIT = 50
 
-const notFound = (date: NoteDate, nodeIndex: number, why: string) =>
-  new TaskNotFound({
-    message: `no task ${taskId(date, nodeIndex)}: ${why}; list tasks (GET /api/v1/tasks) for current ids`
-  })
+const notFound = (date: NoteDate, nodeIndex: number, reason: "NoSuchTask" | "NoNote") =>
+  TaskNotFound.of(date, taskId(date, nodeIndex), reason)
 
 export const layer = Layer.effect(
   Tasks,
@@ -106,16 +104,16 @@ export const layer = Layer.effect(
     const toggle = Effect.fn("Tasks.toggle")(function* (date: NoteDate, nodeIndex: number, checked: boolean) {
       const edited = yield* notes.edit(date, { create: false }, (note) => {
         const task = collectTasks(date, note.document)[nodeIndex]
-        if (task === undefined) return Effect.fail(notFound(date, nodeIndex, `the note of ${date} has no such task`))
+        if (task === undefined) return Effect.fail(notFound(date, nodeIndex, "NoSuchTask"))
         const result: TaskItem = { ...task, checked }
         // Already in the asked state: answer without writing, so a retried toggle changes nothing.
         if (task.checked === checked) return Effect.succeed({ result })
         return Effect.succeed({ document: setChecked(note.document, nodeIndex, checked), result })
       })
-      if (Option.isNone(edited)) return yield* notFound(date, nodeIndex, `there is no note for ${date}`)
+      if (Option.isNone(edited)) return yield* notFound(date, nodeIndex, "NoNote")
       return edited.value.result
     })
 
     return { list, create, toggle } satisfies TasksShape
   })
-)
+).pipe(Layer.provide(notesLayer))

@@ -100,9 +100,24 @@ export const ToggledTask = Schema.Struct({
 
 export class TaskNotFound extends Schema.TaggedError<TaskNotFound>()(
   "TaskNotFound",
-  { message: Schema.String },
+  {
+    message: Schema.String,
+    date: Schema.String,
+    taskId: Schema.String,
+    reason: Schema.Literal("NoSuchTask", "NoNote")
+  },
   HttpApiSchema.annotations({ status: 404 })
-) {}
+) {
+  static of(date: string, taskId: string, reason: "NoSuchTask" | "NoNote") {
+    const why = reason === "NoSuchTask" ? `the note of ${date} has no such task` : `there is no note for ${date}`
+    return new TaskNotFound({
+      date,
+      taskId,
+      reason,
+      message: `no task ${taskId}: ${why}; list tasks (GET /api/v1/tasks) for current ids`
+    })
+  }
+}
 
 /** Dates default to today in the host's local time zone. */
 export class TasksApi extends HttpApiGroup.make("tasks")

@@ -6,11 +6,11 @@
 // answering when it died wait again (at least once: a reply sent just before a crash may be sent twice, except on
 // Matrix, whose transaction ids make a resend a no-op; its note entry is not written twice).
 import { Effect, Layer, Schedule } from "effect"
-import { Channels, type ClaimedEvent } from "../channels/Channels"
+import { Channels, layer as channelsLayer, type ClaimedEvent } from "../channels/Channels"
 import { Gateway } from "../gateway/Gateway"
-import { Notes } from "../notes/Notes"
+import { Notes, layer as notesLayer } from "../notes/Notes"
 import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
-import { Workspaces } from "../workspaces/Workspaces"
+import { Workspaces, layer as workspacesLayer } from "../workspaces/Workspaces"
 import { outboundConfig, sendReply } from "./Outbound"
 
 const POLL = "2 seconds"
@@ -96,4 +96,4 @@ export const layer = Layer.scopedDiscard(
     const wake = Effect.zipRight(Effect.sleep(GAP), Effect.raceFirst(channels.received, Effect.sleep(POLL)))
     yield* Effect.zipRight(requeue, Effect.forever(Effect.zipRight(pass, wake))).pipe(Effect.forkScoped)
   })
-)
+).pipe(Layer.provide([channelsLayer, notesLayer, workspacesLayer]))

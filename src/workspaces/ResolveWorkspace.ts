@@ -18,14 +18,14 @@ export const resolveWorkspace = (header: string | undefined) =>
   Effect.gen(function* () {
     const workspaces = yield* Workspaces
     if (header === undefined || header.trim() === "") {
-      return yield* new WorkspaceHeaderInvalid({ message: "missing x-workspace-id header: send the workspace's id" })
+      return yield* WorkspaceHeaderInvalid.of("Missing")
     }
     const id = decodeWorkspaceId(header.trim().toLowerCase())
     if (id._tag === "None") {
-      return yield* new WorkspaceHeaderInvalid({ message: "x-workspace-id must be a UUID" })
+      return yield* WorkspaceHeaderInvalid.of("NotUuid")
     }
     if (!(yield* workspaces.exists(id.value))) {
-      return yield* new WorkspaceNotFound({ message: `workspace ${id.value} does not exist` })
+      return yield* WorkspaceNotFound.of(id.value)
     }
     return id.value
   })

@@ -13,17 +13,39 @@ export class Workspace extends Schema.Class<Workspace>("Workspace")({
 
 export const WorkspaceName = bounded("name", 200)
 
+const headerProblems = {
+  Missing: { field: "x-workspace-id", message: "missing x-workspace-id header: send the workspace's id" },
+  NotUuid: { field: "x-workspace-id", message: "x-workspace-id must be a UUID" },
+  QueryOnWrite: {
+    field: "workspace",
+    message: "?workspace= names the workspace only on GET requests: send the x-workspace-id header"
+  }
+} as const
+
+/** `field` is the header, or the `workspace` query parameter that stands in for it. */
 export class WorkspaceHeaderInvalid extends Schema.TaggedError<WorkspaceHeaderInvalid>()(
   "WorkspaceHeaderInvalid",
-  { message: Schema.String },
+  {
+    message: Schema.String,
+    field: Schema.Literal("x-workspace-id", "workspace"),
+    reason: Schema.Literal("Missing", "NotUuid", "QueryOnWrite")
+  },
   HttpApiSchema.annotations({ status: 400 })
-) {}
+) {
+  static of(reason: keyof typeof headerProblems) {
+    return new WorkspaceHeaderInvalid({ reason, ...headerProblems[reason] })
+  }
+}
 
 export class WorkspaceNotFound extends Schema.TaggedError<WorkspaceNotFound>()(
   "WorkspaceNotFound",
-  { message: Schema.String },
+  { message: Schema.String, workspaceId: Schema.String },
   HttpApiSchema.annotations({ status: 404 })
-) {}
+) {
+  static of(workspaceId: string) {
+    return new WorkspaceNotFound({ workspaceId, message: `workspace ${workspaceId} does not exist` })
+  }
+}
 
 /** Reads `x-workspace-id`: missing or not a UUID is 400, an unknown workspace 404. */
 export class WorkspaceMiddleware extends HttpApiMiddleware.Tag<WorkspaceMiddleware>()("WorkspaceMiddleware", {

@@ -26,9 +26,7 @@ const workspaceOf = (request: HttpServerRequest.HttpServerRequest) =>
       return header ?? workspaceQuery(request.url)
     }
     if (workspaceQuery(request.url) !== undefined) {
-      return yield* new WorkspaceHeaderInvalid({
-        message: "?workspace= names the workspace only on GET requests: send the x-workspace-id header"
-      })
+      return yield* WorkspaceHeaderInvalid.of("QueryOnWrite")
     }
     return undefined
   })

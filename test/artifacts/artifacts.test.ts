@@ -262,7 +262,11 @@ describe("GET /artifacts/:id/content", () => {
     const unknown = await get(ws, "/artifacts/6f1c1f47-35f5-4bd4-9bd9-1d1dbd0b7c6e")
     expect(unknown).toEqual({
       status: 404,
-      body: { _tag: "ArtifactNotFound", message: "artifact 6f1c1f47-35f5-4bd4-9bd9-1d1dbd0b7c6e does not exist" }
+      body: {
+        _tag: "ArtifactNotFound",
+        message: "artifact 6f1c1f47-35f5-4bd4-9bd9-1d1dbd0b7c6e does not exist",
+        artifactId: "6f1c1f47-35f5-4bd4-9bd9-1d1dbd0b7c6e"
+      }
     })
   })
 })

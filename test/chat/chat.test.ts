@@ -175,7 +175,9 @@ describe("POST /chat/stream", () => {
       expect(JSON.parse(result.text)).toEqual({
         _tag: "GatewayPasswordMismatch",
         message:
-          "gateway password mismatch: OPENCLAW_GATEWAY_PASSWORD must equal gateway.auth.password in OpenClaw's config"
+          "gateway password mismatch: OPENCLAW_GATEWAY_PASSWORD must equal gateway.auth.password in OpenClaw's config",
+        provider: "openclaw",
+        address: fake.url
       })
       const { sessions } = await runClient(base, (api) => api.chat.sessions(), ws)
       const stored = await session(sessions.find((s) => s.title === "are you there?")!.id)

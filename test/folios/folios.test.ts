@@ -130,7 +130,8 @@ describe("reading a folio", () => {
       expect(missing.status, `${method} ${suffix}`).toBe(404)
       expect(missing.body).toEqual({
         _tag: "FolioNotFound",
-        message: `folio ${unknownId} does not exist in this workspace`
+        message: `folio ${unknownId} does not exist in this workspace`,
+        folioId: unknownId
       })
       const malformed = await call(suite.base, method, `/folios/not-a-uuid${suffix}`, { workspace, body })
       expect(malformed.status, `${method} ${suffix}`).toBe(400)

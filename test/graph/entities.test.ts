@@ -81,7 +81,11 @@ describe("creating and reading entities", () => {
     const missing = await call(suite.base, "GET", `/entities/${unknownId}`, { workspace })
     expect(missing).toEqual({
       status: 404,
-      body: { _tag: "EntityNotFound", message: `entity ${unknownId} does not exist in this workspace` }
+      body: {
+        _tag: "EntityNotFound",
+        message: `entity ${unknownId} does not exist in this workspace`,
+        entityId: unknownId
+      }
     })
     const patch = await call(suite.base, "PATCH", `/entities/${unknownId}`, { workspace, body: { name: "x" } })
     expect(patch.status).toBe(404)

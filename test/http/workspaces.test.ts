@@ -73,7 +73,9 @@ describe("x-workspace-id on workspace-scoped routes", () => {
       expect(response.status).toBe(400)
       expect(await response.json()).toEqual({
         _tag: "WorkspaceHeaderInvalid",
-        message: "x-workspace-id must be a UUID"
+        message: "x-workspace-id must be a UUID",
+        field: "x-workspace-id",
+        reason: "NotUuid"
       })
     }
   })
@@ -82,7 +84,11 @@ describe("x-workspace-id on workspace-scoped routes", () => {
     const unknown = "6f1c1f47-35f5-4bd4-9bd9-1d1dbd0b7c6e"
     const response = await fetch(`${base}/api/v1/workspace-settings`, { headers: { "x-workspace-id": unknown } })
     expect(response.status).toBe(404)
-    expect(await response.json()).toEqual({ _tag: "WorkspaceNotFound", message: `workspace ${unknown} does not exist` })
+    expect(await response.json()).toEqual({
+      _tag: "WorkspaceNotFound",
+      message: `workspace ${unknown} does not exist`,
+      workspaceId: unknown
+    })
   })
 
   it("health checks the workspace when one is named", async () => {
