@@ -76,6 +76,14 @@ const featureComposition = {
     "Layer.provide(OtherFeature.layer) in its own file and exports only its own service (README, Layout)"
 }
 
+/** SQL is written one way: rows are decoded with a Schema (SqlSchema), never cast with a type argument. */
+const typedSqlCast = {
+  selector: "TaggedTemplateExpression[typeArguments]",
+  message:
+    "a tagged template with a type argument (sql<Row>`...`) casts rows unchecked: decode them with SqlSchema " +
+    "(findAll, findOne, single, void) and a row Schema, as src/notes/NotesRepo.ts does"
+}
+
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", ".data/**", "coverage/**", "test-results/**"] },
   js.configs.recommended,
@@ -91,6 +99,11 @@ export default tseslint.config(
     }
   },
   {
+    // One rule name for both selectors: a later block's no-restricted-syntax replaces an earlier one's.
+    files: ["src/**/*.{ts,tsx}"],
+    rules: { "no-restricted-syntax": ["error", typedSqlCast] }
+  },
+  {
     files: ["src/**/*.{ts,tsx}"],
     ignores: ["src/Server.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [handlerFile] }] }
@@ -98,7 +111,7 @@ export default tseslint.config(
   {
     files: ["src/**/*.{ts,tsx}"],
     ignores: ["src/Host.ts", "src/Server.ts"],
-    rules: { "no-restricted-syntax": ["error", featureComposition] }
+    rules: { "no-restricted-syntax": ["error", typedSqlCast, featureComposition] }
   },
   {
     files: ["src/platform/**/*.ts"],

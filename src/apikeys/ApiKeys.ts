@@ -3,8 +3,8 @@
 // CLI writes keys with the owner connection; the host only reads them (carabase_app may SELECT api_keys, nothing
 // else) to check a request's `Authorization: Bearer <key>`.
 import * as crypto from "node:crypto"
-import type { SqlClient } from "@effect/sql"
-import { Config, Context, Effect, Layer, Redacted } from "effect"
+import { type SqlClient, SqlSchema } from "@effect/sql"
+import { Config, Context, Effect, Layer, Redacted, Schema } from "effect"
 import { AppDb } from "../platform/Db"
 
 const KEY_FORMAT = /^cbk_[A-Za-z0-9_-]{43}$/
@@ -13,31 +13,47 @@ export const apiKeysRequired = Config.boolean("CARABASE_API_KEYS_REQUIRED").pipe
 
 const hashOf = (key: string) => crypto.createHash("sha256").update(key, "utf8").digest()
 
-export interface ApiKeyInfo {
-  readonly id: string
-  readonly name: string
-  readonly createdAt: Date
-  readonly revokedAt: Date | null
-}
+const ApiKeyInfo = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  createdAt: Schema.DateFromSelf,
+  revokedAt: Schema.NullOr(Schema.DateFromSelf)
+})
+export interface ApiKeyInfo extends Schema.Schema.Type<typeof ApiKeyInfo> {}
+
+const IdRow = Schema.Struct({ id: Schema.String })
 
 /** Creates a key; the returned Redacted is the only copy of the key there will ever be. */
 export const createKey = (sql: SqlClient.SqlClient, name: string) =>
   Effect.gen(function* () {
     const key = `cbk_${crypto.randomBytes(32).toString("base64url")}`
-    const rows = yield* sql<{ id: string }>`
-      insert into api_keys (name, key_hash) values (${name}, ${hashOf(key)}) returning id`
-    return { id: rows[0]!.id, key: Redacted.make(key) }
+    const row = yield* SqlSchema.single({
+      Request: Schema.Struct({ name: Schema.String, keyHash: Schema.Uint8ArrayFromSelf }),
+      Result: IdRow,
+      execute: ({ keyHash, name }) =>
+        sql`insert into api_keys (name, key_hash) values (${name}, ${keyHash}) returning id`
+    })({ name, keyHash: hashOf(key) }).pipe(
+      Effect.catchTags({ ParseError: Effect.die, NoSuchElementException: Effect.die })
+    )
+    return { id: row.id, key: Redacted.make(key) }
   })
 
 export const listKeys = (sql: SqlClient.SqlClient) =>
-  sql<ApiKeyInfo>`
-    select id, name, created_at as "createdAt", revoked_at as "revokedAt" from api_keys order by created_at, id`
+  SqlSchema.findAll({
+    Request: Schema.Void,
+    Result: ApiKeyInfo,
+    execute: () => sql`select id, name, created_at, revoked_at from api_keys order by created_at, id`
+  })(undefined).pipe(Effect.catchTag("ParseError", Effect.die))
 
 /** Answers false when there is no such key. Revoking twice keeps the first revocation time. */
 export const revokeKey = (sql: SqlClient.SqlClient, id: string) =>
-  Effect.map(
-    sql<{ id: string }>`update api_keys set revoked_at = coalesce(revoked_at, now()) where id = ${id} returning id`,
-    (rows) => rows.length > 0
+  SqlSchema.findAll({
+    Request: Schema.String,
+    Result: IdRow,
+    execute: (id) => sql`update api_keys set revoked_at = coalesce(revoked_at, now()) where id = ${id} returning id`
+  })(id).pipe(
+    Effect.map((rows) => rows.length > 0),
+    Effect.catchTag("ParseError", Effect.die)
   )
 
 export interface ApiKeysShape {
@@ -51,14 +67,18 @@ export const layer = Layer.effect(
   ApiKeys,
   Effect.gen(function* () {
     const sql = yield* AppDb
+    const liveHashes = SqlSchema.findAll({
+      Request: Schema.Uint8ArrayFromSelf,
+      Result: Schema.Struct({ keyHash: Schema.Uint8ArrayFromSelf }),
+      execute: (hash) => sql`select key_hash from api_keys where key_hash = ${hash} and revoked_at is null`
+    })
     return {
       verify: (authorization) =>
         Effect.gen(function* () {
           const match = /^Bearer (\S+)$/i.exec(authorization?.trim() ?? "")
           if (match === null || !KEY_FORMAT.test(match[1]!)) return false
           const presented = hashOf(match[1]!)
-          const rows = yield* sql<{ keyHash: Uint8Array }>`
-            select key_hash from api_keys where key_hash = ${presented} and revoked_at is null`.pipe(Effect.orDie)
+          const rows = yield* liveHashes(presented).pipe(Effect.orDie)
           return rows.some((row) => row.keyHash.length === 32 && crypto.timingSafeEqual(row.keyHash, presented))
         })
     } satisfies ApiKeysShape

@@ -133,20 +133,34 @@ export const layer = Layer.effect(
       `
     })
 
-    const upsertHarvested = (doc: HarvestedDocument) => {
-      const bytes = Buffer.byteLength(doc.text, "utf8")
-      return sql<{ id: string; created: boolean }>`
+    const upsertHarvested = SqlSchema.single({
+      Request: Schema.Struct({
+        source: Schema.String,
+        externalId: Schema.String,
+        connectionId: Schema.NullOr(Schema.String),
+        title: Schema.String,
+        text: Schema.String,
+        metadata: Schema.String
+      }),
+      Result: Schema.Struct({ id: Schema.String, created: Schema.Boolean }),
+      execute: (doc) => sql`
         insert into artifacts (filename, mime_type, size, sha256, extracted_text, source, external_id, connection_id,
                                metadata)
-        values (${cleanTitle(doc.title)}, 'text/plain', ${bytes}, sha256(convert_to(${doc.text}, 'UTF8')),
-                ${doc.text}, ${doc.source}, ${doc.externalId}, ${doc.connectionId},
-                ${JSON.stringify({ ...doc.metadata, extraction: { status: "text" } })}::jsonb)
+        values (${cleanTitle(doc.title)}, 'text/plain', ${Buffer.byteLength(doc.text, "utf8")},
+                sha256(convert_to(${doc.text}, 'UTF8')), ${doc.text}, ${doc.source}, ${doc.externalId},
+                ${doc.connectionId}, ${doc.metadata}::jsonb)
         on conflict (workspace_id, source, external_id) where external_id is not null do update set
           filename = excluded.filename, size = excluded.size, sha256 = excluded.sha256,
           extracted_text = excluded.extracted_text, connection_id = excluded.connection_id,
           metadata = excluded.metadata, updated_at = now()
         returning id, (xmax = 0) as created`
-    }
+    })
+    const removeHarvested = SqlSchema.findAll({
+      Request: Schema.String,
+      Result: Schema.Struct({ id: Schema.String }),
+      execute: (connectionId) => sql`
+        delete from artifacts where connection_id = ${connectionId} and source <> 'upload' returning id`
+    })
 
     const remove = (id: string, deletedBy: string) =>
       Effect.gen(function* () {
@@ -196,9 +210,12 @@ export const layer = Layer.effect(
         Effect.gen(function* () {
           const result = yield* rls.current(
             Effect.gen(function* () {
-              const [row] = yield* upsertHarvested(doc)
-              yield* harvest.index({ kind: "artifact", id: row!.id, title: doc.title, text: doc.text })
-              return { id: row!.id, created: row!.created }
+              const row = yield* upsertHarvested({
+                ...doc,
+                metadata: JSON.stringify({ ...doc.metadata, extraction: { status: "text" } })
+              })
+              yield* harvest.index({ kind: "artifact", id: row.id, title: doc.title, text: doc.text })
+              return { id: row.id, created: row.created }
             })
           )
           yield* live.publish({ type: "artifact", action: result.created ? "created" : "updated", id: result.id })
@@ -208,8 +225,7 @@ export const layer = Layer.effect(
         rls
           .current(
             Effect.gen(function* () {
-              const removed = yield* sql<{ id: string }>`
-                delete from artifacts where connection_id = ${connectionId} and source <> 'upload' returning id`
+              const removed = yield* removeHarvested(connectionId)
               for (const { id } of removed) yield* harvest.remove("artifact", id)
               return removed.length
             })

@@ -1,7 +1,7 @@
 // The channels SQL: webhook_channels (secrets as sealed bytes) and channel_events. Workspace statements run inside
 // the caller's RLS scope; the inbound ones are two statements (sql/0010) that run on their own.
 import { SqlError, SqlSchema } from "@effect/sql"
-import { Data, Effect, Schema } from "effect"
+import { Data, Effect, Option, Schema } from "effect"
 import { AppDb } from "../platform/Db"
 import { isStorableText, toStorableText } from "../schema/StorableText"
 import { ChannelKind } from "./ChannelsApi"
@@ -167,15 +167,20 @@ export const make = Effect.gen(function* () {
    * commit (sql/0010); answers each delivery's count of new events, in order. A delivery whose channel was deleted
    * since its lookup fails the statement with a foreign key violation (ChannelGone), and nothing of it is stored.
    */
+  const recordBatch = SqlSchema.findOne({
+    Request: Schema.String,
+    Result: Schema.Struct({ stored: Schema.NullOr(Schema.Array(Schema.Int)) }),
+    execute: (batch) => sql`select carabase_record_inbound_batch(${batch}::jsonb) as stored`
+  })
   const record = (deliveries: ReadonlyArray<InboundDelivery>): Effect.Effect<ReadonlyArray<number>, ChannelGone> =>
     // Inside the effect: a payload JSON.stringify cannot take is a defect of this call, not a throw at its caller.
-    Effect.suspend(
-      () => sql<{ stored: ReadonlyArray<number> }>`
-        select carabase_record_inbound_batch(${batchJsonb(deliveries)}::jsonb) as stored`
-    ).pipe(
-      Effect.map((rows) => rows[0]?.stored ?? []),
-      Effect.catchIf(isForeignKeyViolation, () => Effect.fail(new ChannelGone())),
-      Effect.catchTag("SqlError", Effect.die)
+    Effect.suspend(() => recordBatch(batchJsonb(deliveries))).pipe(
+      Effect.map((row) => Option.flatMapNullable(row, (found) => found.stored).pipe(Option.getOrElse(() => []))),
+      Effect.catchIf(
+        (error) => error._tag === "SqlError" && isForeignKeyViolation(error),
+        () => Effect.fail(new ChannelGone())
+      ),
+      Effect.catchTags({ SqlError: Effect.die, ParseError: Effect.die })
     )
 
   const claim = SqlSchema.findAll({

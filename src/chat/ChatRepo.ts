@@ -1,82 +1,118 @@
 // SQL of chat sessions and messages. Callers run it inside RlsScope; the one-statement reads (findSession,
 // listSessions) run as the current workspace by themselves, in one round trip. takeSession and putSession move a
 // session with its messages to and from the trash.
-import { Effect, Option } from "effect"
+import { SqlSchema } from "@effect/sql"
+import { Effect, Schema } from "effect"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 
-export interface SessionRow {
-  readonly id: string
-  readonly title: string
-  readonly agentId: string
-  readonly createdAt: Date
-  readonly updatedAt: Date
-}
+export const SessionRow = Schema.Struct({
+  id: Schema.String,
+  title: Schema.String,
+  agentId: Schema.String,
+  createdAt: Schema.DateFromSelf,
+  updatedAt: Schema.DateFromSelf
+})
+export interface SessionRow extends Schema.Schema.Type<typeof SessionRow> {}
 
-export interface SessionSummaryRow extends SessionRow {
-  readonly messageCount: number
-}
+export const SessionSummaryRow = Schema.Struct({ ...SessionRow.fields, messageCount: Schema.Int })
+export interface SessionSummaryRow extends Schema.Schema.Type<typeof SessionSummaryRow> {}
 
-export type MessageRole = "system" | "user" | "assistant" | "tool"
-export type MessageStatus = "complete" | "streaming" | "failed" | "interrupted"
+export const MessageRole = Schema.Literal("system", "user", "assistant", "tool")
+export type MessageRole = typeof MessageRole.Type
+export const MessageStatus = Schema.Literal("complete", "streaming", "failed", "interrupted")
+export type MessageStatus = typeof MessageStatus.Type
 
-export interface MessageRow {
-  readonly id: string
-  readonly role: MessageRole
-  readonly content: string
-  readonly status: MessageStatus
-  readonly createdAt: Date
-}
+export const MessageRow = Schema.Struct({
+  id: Schema.String,
+  role: MessageRole,
+  content: Schema.String,
+  status: MessageStatus,
+  createdAt: Schema.DateFromSelf
+})
+export interface MessageRow extends Schema.Schema.Type<typeof MessageRow> {}
 
 export const make = Effect.gen(function* () {
   const sql = yield* AppDb
   const rls = yield* RlsScope
-  const single = <A>(rows: ReadonlyArray<A>) =>
-    rows[0] === undefined ? Effect.dieMessage("an insert returned no row") : Effect.succeed(rows[0])
-  return {
-    createSession: (title: string, agentId: string) =>
-      sql<SessionRow>`
-        insert into chat_sessions (title, agent_id) values (${title}, ${agentId})
-        returning id, title, agent_id, created_at, updated_at
-      `.pipe(Effect.orDie, Effect.flatMap(single)),
-    findSession: (id: string) =>
-      rls
-        .rows(sql<SessionRow>`select id, title, agent_id, created_at, updated_at from chat_sessions where id = ${id}`)
-        .pipe(Effect.map((rows) => Option.fromNullable(rows[0]))),
-    listSessions: rls.rows(sql<SessionSummaryRow>`
+  const sessionColumns = sql`id, title, agent_id, created_at, updated_at`
+  const messageColumns = sql`id, role, content, status, created_at`
+
+  const createSession = SqlSchema.single({
+    Request: Schema.Struct({ title: Schema.String, agentId: Schema.String }),
+    Result: SessionRow,
+    execute: ({ agentId, title }) => sql`
+      insert into chat_sessions (title, agent_id) values (${title}, ${agentId})
+      returning ${sessionColumns}
+    `
+  })
+  const findSession = SqlSchema.findOne({
+    Request: Schema.String,
+    Result: SessionRow,
+    execute: (id) => rls.rows(sql`select ${sessionColumns} from chat_sessions where id = ${id}`)
+  })
+  const listSessions = SqlSchema.findAll({
+    Request: Schema.Void,
+    Result: SessionSummaryRow,
+    execute: () =>
+      rls.rows(sql`
       select s.id, s.title, s.agent_id, s.created_at, s.updated_at,
              (select count(*)::int from chat_messages m where m.session_id = s.id) as message_count
       from chat_sessions s
       order by s.updated_at desc, s.id
       limit 500
-    `),
+    `)
+  })
+  const insertMessage = SqlSchema.single({
+    Request: Schema.Struct({
+      sessionId: Schema.String,
+      role: MessageRole,
+      content: Schema.String,
+      status: MessageStatus
+    }),
+    Result: MessageRow,
+    execute: ({ content, role, sessionId, status }) => sql`
+      insert into chat_messages (session_id, role, content, status)
+      values (${sessionId}, ${role}, ${content}, ${status})
+      returning ${messageColumns}
+    `
+  })
+  const touchSession = SqlSchema.void({
+    Request: Schema.String,
+    execute: (sessionId) => sql`update chat_sessions set updated_at = now() where id = ${sessionId}`
+  })
+  const messages = SqlSchema.findAll({
+    Request: Schema.String,
+    Result: MessageRow,
+    execute: (sessionId) => sql`
+      select ${messageColumns} from chat_messages
+      where session_id = ${sessionId}
+      order by created_at, id
+    `
+  })
+  const history = SqlSchema.findAll({
+    Request: Schema.Struct({ sessionId: Schema.String, limit: Schema.Int }),
+    Result: MessageRow,
+    execute: ({ limit, sessionId }) => sql`
+      select * from (
+        select ${messageColumns} from chat_messages
+        where session_id = ${sessionId} and status = 'complete' and role in ('user', 'assistant')
+        order by created_at desc, id desc
+        limit ${limit}
+      ) recent
+      order by created_at, id
+    `
+  })
+
+  return {
+    createSession: (title: string, agentId: string) => createSession({ title, agentId }).pipe(Effect.orDie),
+    findSession: (id: string) => findSession(id).pipe(Effect.orDie),
+    listSessions: listSessions(undefined).pipe(Effect.orDie),
     insertMessage: (sessionId: string, role: MessageRole, content: string, status: MessageStatus) =>
-      sql<MessageRow>`
-        insert into chat_messages (session_id, role, content, status)
-        values (${sessionId}, ${role}, ${content}, ${status})
-        returning id, role, content, status, created_at
-      `.pipe(
-        Effect.zipLeft(sql`update chat_sessions set updated_at = now() where id = ${sessionId}`),
-        Effect.orDie,
-        Effect.flatMap(single)
-      ),
-    messages: (sessionId: string) =>
-      sql<MessageRow>`
-        select id, role, content, status, created_at from chat_messages
-        where session_id = ${sessionId}
-        order by created_at, id
-      `.pipe(Effect.orDie),
+      insertMessage({ sessionId, role, content, status }).pipe(Effect.zipLeft(touchSession(sessionId)), Effect.orDie),
+    messages: (sessionId: string) => messages(sessionId).pipe(Effect.orDie),
     /** The last `limit` complete user and assistant messages, oldest first: the context for a stateless provider. */
-    history: (sessionId: string, limit: number) =>
-      sql<MessageRow>`
-        select * from (
-          select id, role, content, status, created_at from chat_messages
-          where session_id = ${sessionId} and status = 'complete' and role in ('user', 'assistant')
-          order by created_at desc, id desc
-          limit ${limit}
-        ) recent
-        order by created_at, id
-      `.pipe(Effect.orDie),
+    history: (sessionId: string, limit: number) => history({ sessionId, limit }).pipe(Effect.orDie),
     /** Deletes a session with its messages; answers their rows (undefined when there was no session). */
     takeSession: (id: string) =>
       Effect.gen(function* () {

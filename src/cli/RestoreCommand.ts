@@ -3,11 +3,12 @@
 // --i-know, so a restore there is never one reflex away. Interrupted (Ctrl-C, SIGTERM), it stops psql, waits for it,
 // and then says what the database holds.
 import * as readline from "node:readline"
+import { SqlSchema } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
 import { Reactivity } from "@effect/experimental"
-import { Data, Effect, Redacted } from "effect"
+import { Data, Effect, Redacted, Schema } from "effect"
 import { restoreBackup } from "../backups/Restore"
-import { describeUrl } from "../platform/Db"
+import { describeUrl, nameTransforms } from "../platform/Db"
 import { parseOrHelp, UsageError } from "./Args"
 import { loadCliEnvironment, withCrypto } from "./CliEnv"
 import { runCliEffect } from "./RunEffect"
@@ -44,12 +45,16 @@ const askYes = (question: string, signal: AbortSignal) =>
 
 const tablesIn = (url: Redacted.Redacted<string>) =>
   Effect.gen(function* () {
-    const sql = yield* PgClient.make({ url, maxConnections: 1, connectTimeout: "5 seconds" })
-    const [row] = yield* sql<{ readonly count: number }>`
-      select count(*)::int as count from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
-    `
-    return row?.count ?? 0
+    const sql = yield* PgClient.make({ url, maxConnections: 1, connectTimeout: "5 seconds", ...nameTransforms })
+    const row = yield* SqlSchema.single({
+      Request: Schema.Void,
+      Result: Schema.Struct({ count: Schema.Int }),
+      execute: () => sql`
+        select count(*)::int as count from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
+      `
+    })(undefined).pipe(Effect.catchTags({ ParseError: Effect.die, NoSuchElementException: Effect.die }))
+    return row.count
   }).pipe(
     Effect.scoped,
     Effect.provide(Reactivity.layer),

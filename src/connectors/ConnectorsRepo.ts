@@ -142,6 +142,19 @@ export const make = Effect.gen(function* () {
       order by (id::text = ${account.toLowerCase()}) desc, (account_id = ${account}) desc limit 1`
   })
 
+  const IdRow = Schema.Struct({ id: Schema.UUID })
+  const deleteState = SqlSchema.findAll({
+    Request: Schema.String,
+    Result: IdRow,
+    execute: (id) => sql`delete from oauth_states where id = ${id} returning id`
+  })
+  const connectionIdFor = SqlSchema.findOne({
+    Request: Schema.Struct({ provider: Provider, accountId: Schema.String }),
+    Result: IdRow,
+    execute: ({ accountId, provider }) => sql`
+      select id from connections where provider = ${provider} and account_id = ${accountId} for update`
+  })
+
   return {
     insertApp: (app: { id: string; provider: Provider; clientId: string; sealed: Uint8Array }) =>
       Effect.map(orDie(insertApp(app)), (rows) => Option.fromNullable(rows[0])),
@@ -173,7 +186,7 @@ export const make = Effect.gen(function* () {
             const row = yield* findState(hashHex)
             if (Option.isNone(row)) return Option.none<StateRow>()
             yield* sql`select set_config('app.workspace_id', ${row.value.workspaceId}, true)`
-            const deleted = yield* sql<{ id: string }>`delete from oauth_states where id = ${row.value.id} returning id`
+            const deleted = yield* deleteState(row.value.id)
             return deleted.length === 0 ? Option.none<StateRow>() : row
           })
         )
@@ -185,10 +198,9 @@ export const make = Effect.gen(function* () {
 
     /** The id of the workspace's connection to this account, locked, if there is one. */
     connectionIdFor: (provider: Provider, accountId: string) =>
-      sql<{ id: string }>`
-        select id from connections where provider = ${provider} and account_id = ${accountId} for update`.pipe(
+      connectionIdFor({ provider, accountId }).pipe(
         orDie,
-        Effect.map((rows) => Option.fromNullable(rows[0]?.id))
+        Effect.map((row) => Option.map(row, (found) => found.id))
       ),
 
     upsertConnection: (row: {

@@ -1,37 +1,35 @@
 // Doctor's checks of the database against the threat model: the app role cannot bypass Row-Level Security and owns
 // nothing, every workspace table has RLS enabled and forced with a policy, the migrations are current, and
 // HOST_MASTER_KEY is the key the database was initialised with.
-import type { SqlClient } from "@effect/sql"
-import { Effect, Option } from "effect"
+import { type SqlClient, SqlSchema } from "@effect/sql"
+import { Effect, Option, Schema } from "effect"
 import { keyCheckStatus } from "../keys/KeyCheck"
 import type { CryptoShape } from "../platform/Crypto"
+import { currentRole } from "../platform/Db"
 import { migrationStatus } from "../platform/Migrator"
 import { fail, pass, warn, type CheckResult } from "./Check"
-
-interface RoleRow {
-  readonly rolname: string
-  readonly rolsuper: boolean
-  readonly rolbypassrls: boolean
-}
 
 /** `app` is a connection as APP_DATABASE_URL; `owner` looks the role's objects up in the catalog. */
 export const appRoleCheck = (app: SqlClient.SqlClient, owner: SqlClient.SqlClient) =>
   Effect.gen(function* () {
     const name = "app role"
-    const [role] =
-      yield* app<RoleRow>`select rolname, rolsuper, rolbypassrls from pg_roles where rolname = current_user`
+    const role = Option.getOrUndefined(yield* currentRole(app))
     if (role === undefined) return fail(name, "APP_DATABASE_URL's role is not in pg_roles", "run `pnpm bootstrap`")
     const problems: Array<string> = []
     if (role.rolname !== "carabase_app") problems.push(`logs in as ${role.rolname}, not carabase_app`)
     if (role.rolsuper) problems.push("is a superuser")
     if (role.rolbypassrls) problems.push("has BYPASSRLS")
-    const owned = yield* owner<{ readonly kind: string; readonly name: string }>`
-      select 'table' as kind, c.relname as name from pg_class c where c.relowner = ${role.rolname}::regrole
-      union all select 'schema', n.nspname from pg_namespace n where n.nspowner = ${role.rolname}::regrole
-      union all select 'function', p.proname from pg_proc p where p.proowner = ${role.rolname}::regrole
-      union all select 'database', d.datname from pg_database d where d.datdba = ${role.rolname}::regrole
-      order by 1, 2 limit 6
-    `
+    const owned = yield* SqlSchema.findAll({
+      Request: Schema.String,
+      Result: Schema.Struct({ kind: Schema.String, name: Schema.String }),
+      execute: (rolname) => owner`
+        select 'table' as kind, c.relname as name from pg_class c where c.relowner = ${rolname}::regrole
+        union all select 'schema', n.nspname from pg_namespace n where n.nspowner = ${rolname}::regrole
+        union all select 'function', p.proname from pg_proc p where p.proowner = ${rolname}::regrole
+        union all select 'database', d.datname from pg_database d where d.datdba = ${rolname}::regrole
+        order by 1, 2 limit 6
+      `
+    })(role.rolname)
     if (owned.length > 0) {
       problems.push(`owns ${owned.map((o) => `${o.kind} ${o.name}`).join(", ")} (an owner can switch RLS off)`)
     }
@@ -44,25 +42,29 @@ export const appRoleCheck = (app: SqlClient.SqlClient, owner: SqlClient.SqlClien
         )
   })
 
-interface TableRow {
-  readonly name: string
-  readonly enabled: boolean
-  readonly forced: boolean
-  readonly policies: number
-}
+const TableRow = Schema.Struct({
+  name: Schema.String,
+  enabled: Schema.Boolean,
+  forced: Schema.Boolean,
+  policies: Schema.Int
+})
 
 export const rlsCheck = (owner: SqlClient.SqlClient) =>
   Effect.gen(function* () {
     const name = "row-level security"
-    const tables = yield* owner<TableRow>`
-      select c.relname as name, c.relrowsecurity as enabled, c.relforcerowsecurity as forced,
-             (select count(*)::int from pg_policy p where p.polrelid = c.oid) as policies
-      from pg_class c
-      join pg_namespace n on n.oid = c.relnamespace
-      where n.nspname = current_schema() and c.relkind in ('r', 'p')
-        and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'workspace_id' and not a.attisdropped)
-      order by c.relname
-    `
+    const tables = yield* SqlSchema.findAll({
+      Request: Schema.Void,
+      Result: TableRow,
+      execute: () => owner`
+        select c.relname as name, c.relrowsecurity as enabled, c.relforcerowsecurity as forced,
+               (select count(*)::int from pg_policy p where p.polrelid = c.oid) as policies
+        from pg_class c
+        join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = current_schema() and c.relkind in ('r', 'p')
+          and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'workspace_id' and not a.attisdropped)
+        order by c.relname
+      `
+    })(undefined)
     const broken = tables.flatMap((table) => {
       const missing = [
         ...(table.enabled ? [] : ["not enabled"]),

@@ -47,6 +47,8 @@ export interface FoliosShape {
   readonly remove: (id: string, deletedBy: string) => Effect.Effect<string, FolioNotFound, CurrentWorkspace>
   /** Puts back what `remove` put in the trash, under the same ids; refused when its name is taken again. */
   readonly restore: (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
+  /** Adds the day's synthesized synopsis to the timeline, once per folio and day; true when this call added it. */
+  readonly addSynopsis: (id: string, date: string, synopsis: string) => Effect.Effect<boolean, never, CurrentWorkspace>
 }
 
 export class Folios extends Context.Tag("carabase/Folios")<Folios, FoliosShape>() {}
@@ -235,6 +237,14 @@ export const layer = Layer.effect(
       return id
     })
 
-    return { list, create, get, update, commit, entries, remove, restore } satisfies FoliosShape
+    const addSynopsis = Effect.fn("Folios.addSynopsis")(function* (id: string, date: string, synopsis: string) {
+      const added = yield* rls
+        .current(repo.insertSynopsis({ folioId: id, date, synopsis }))
+        .pipe(Effect.catchTag("SqlError", Effect.die))
+      if (added) yield* announce("updated", id)
+      return added
+    })
+
+    return { list, create, get, update, commit, entries, remove, restore, addSynopsis } satisfies FoliosShape
   })
 ).pipe(Layer.provide([harvestLayer, liveUpdatesLayer, trashRepoLayer]))

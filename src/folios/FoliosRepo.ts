@@ -123,6 +123,20 @@ export const make = Effect.gen(function* () {
     `
   })
 
+  /** The day's synthesized synopsis, unless the folio has one for that day already; answers the new row, if any. */
+  const insertSynopsis = SqlSchema.findAll({
+    Request: Schema.Struct({ folioId: Schema.UUID, date: Schema.String, synopsis: Schema.String }),
+    Result: Schema.Struct({ id: Schema.UUID }),
+    execute: ({ date, folioId, synopsis }) => sql`
+      insert into folio_timeline_entries (folio_id, date, synopsis, source)
+      select ${folioId}, ${date}::date, ${synopsis}, 'synthesis'
+      where not exists (
+        select 1 from folio_timeline_entries
+        where folio_id = ${folioId} and date = ${date}::date and source = 'synthesis'
+      )
+      returning id`
+  })
+
   const existingArtifacts = SqlSchema.findAll({
     Request: Schema.Array(Schema.UUID),
     Result: Schema.Struct({ id: Schema.UUID }),
@@ -165,6 +179,8 @@ export const make = Effect.gen(function* () {
       readonly message: string
       readonly artifactIds: ReadonlyArray<string>
     }) => rowsOrDie(insertCommit(input)),
+    insertSynopsis: (input: { readonly folioId: string; readonly date: string; readonly synopsis: string }) =>
+      rowsOrDie(insertSynopsis(input)).pipe(Effect.map((rows) => rows.length > 0)),
     existingArtifacts: (ids: ReadonlyArray<string>) =>
       rowsOrDie(existingArtifacts(ids)).pipe(Effect.map((rows) => new Set(rows.map((row) => row.id)))),
     logCards: (name: string): Effect.Effect<ReadonlyArray<CandidateBlock>, SqlError.SqlError> =>

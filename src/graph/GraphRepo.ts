@@ -2,7 +2,7 @@
 // links, and edges. Every statement runs inside the caller's RLS scope; rows are decoded here.
 import { SqlSchema, type SqlError } from "@effect/sql"
 import type { Fragment } from "@effect/sql/Statement"
-import { Effect, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import { Edge, Entity, EntityEdge, EntityType, GraphWalk, SourceKind } from "./GraphApi"
@@ -302,6 +302,36 @@ export const make = Effect.gen(function* () {
     execute: () => rls.rows(sql`select ${edgeCols} from edges order by created_at, id`)
   })
 
+  const IdRow = Schema.Struct({ id: Schema.String })
+  const findByName = SqlSchema.findOne({
+    Request: Schema.Struct({ name: Schema.String, type: Schema.String }),
+    Result: IdRow,
+    execute: ({ name, type }) => sql`
+      select id from entities where type = ${type} and lower(name) = lower(${name})
+      order by created_at, id limit 1`
+  })
+  const removeHarvestedEdges = SqlSchema.findAll({
+    Request: Schema.String,
+    Result: IdRow,
+    execute: (connectionId) => sql`
+      delete from edges where provenance->>'connectionId' = ${connectionId} returning id`
+  })
+  const removeOrphanEntities = SqlSchema.findAll({
+    Request: Schema.String,
+    Result: IdRow,
+    execute: (source) => sql`
+      delete from entities e where e.metadata->>'source' = ${source}
+        and not exists (select 1 from edges x where x.source_id = e.id or x.target_id = e.id)
+      returning id`
+  })
+  const findEdge = SqlSchema.findOne({
+    Request: Schema.Struct({ sourceId: Schema.String, targetId: Schema.String, type: Schema.String }),
+    Result: IdRow,
+    execute: ({ sourceId, targetId, type }) => sql`
+      select id from edges where source_id = ${sourceId} and target_id = ${targetId} and type = ${type}
+      order by created_at, id limit 1`
+  })
+
   return {
     search: (query: typeof SearchRequest.Type) => rowsOrDie(search(query)),
     find: (id: string) => rowsOrDie(find(id)),
@@ -323,18 +353,12 @@ export const make = Effect.gen(function* () {
     listEdges: rowsOrDie(listEdges(undefined)),
     /** The oldest entity of this type and name (ignoring case), if any. */
     findByName: (name: string, type: EntityType) =>
-      sql<{ id: string }>`
-        select id from entities where type = ${type} and lower(name) = lower(${name})
-        order by created_at, id limit 1`.pipe(Effect.map((rows) => rows[0]?.id)),
+      rowsOrDie(findByName({ name, type })).pipe(Effect.map((row) => Option.getOrUndefined(row)?.id)),
     /** Edges recorded with this connection in their provenance, then the entities of `source` left without edges. */
     removeHarvested: (connectionId: string, source: string) =>
       Effect.gen(function* () {
-        const edges = yield* sql<{ id: string }>`
-          delete from edges where provenance->>'connectionId' = ${connectionId} returning id`
-        const entities = yield* sql<{ id: string }>`
-          delete from entities e where e.metadata->>'source' = ${source}
-            and not exists (select 1 from edges x where x.source_id = e.id or x.target_id = e.id)
-          returning id`
+        const edges = yield* rowsOrDie(removeHarvestedEdges(connectionId))
+        const entities = yield* rowsOrDie(removeOrphanEntities(source))
         return { edges: edges.length, entities: entities.length }
       }),
     updateEdge: (changes: typeof updateEdge extends (request: infer I) => unknown ? I : never) =>
@@ -388,9 +412,7 @@ export const make = Effect.gen(function* () {
             update entities set canonical_id = ${id}, updated_at = now()
             where id = any(${aliases}::uuid[]) and canonical_id is null and id not in (select id from chain)`),
     findEdge: (sourceId: string, targetId: string, type: string) =>
-      sql<{ id: string }>`
-        select id from edges where source_id = ${sourceId} and target_id = ${targetId} and type = ${type}
-        order by created_at, id limit 1`.pipe(Effect.map((rows) => rows[0]?.id))
+      rowsOrDie(findEdge({ sourceId, targetId, type })).pipe(Effect.map((row) => Option.getOrUndefined(row)?.id))
   }
 })
 

@@ -6,14 +6,15 @@
 // vectors (full-text search still finds them) and a background sweep embeds them later. The same sweep re-embeds
 // every chunk whose vector was made by another model, so switching models converges without downtime; until then
 // those chunks are found by full-text search only.
-import { Context, Duration, Effect, Layer, Queue, Schedule } from "effect"
+import { SqlSchema } from "@effect/sql"
+import { Context, Duration, Effect, Layer, Queue, Schedule, Schema } from "effect"
 import { resolveEmbedder } from "../embeddings/ActiveEmbedder"
 import { Embedder, EmbeddingError, toVectorLiteral, type EmbedderShape } from "../embeddings/Embedder"
 import { layer as embedderLayer } from "../embeddings/EmbedderLive"
 import { layer as routedEmbedderLayer } from "../models/RoutedEmbedder"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
-import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
+import { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
 import { chunkText } from "./Chunker"
 
 export type SourceKind = "note" | "memory" | "folio_commit" | "artifact"
@@ -82,6 +83,28 @@ export const make = Effect.gen(function* () {
       )
     )
 
+  const chunksOf = SqlSchema.findAll({
+    Request: Schema.Struct({ kind: Schema.String, id: Schema.String }),
+    Result: Schema.Struct({ id: Schema.String, ordinal: Schema.Int, title: Schema.String, content: Schema.String }),
+    execute: ({ id, kind }) => sql`
+      select id, ordinal, title, content from search_chunks
+      where source_kind = ${kind} and source_id = ${id}`
+  })
+  const staleChunks = SqlSchema.findAll({
+    Request: Schema.String,
+    Result: Schema.Struct({ id: Schema.String, title: Schema.String, content: Schema.String }),
+    execute: (model) => sql`
+      select id, title, content from search_chunks
+      where embedding_model is null or embedding_model <> ${model}
+      order by id limit ${REFRESH_BATCH} for update skip locked
+    `
+  })
+  const workspaceIds = SqlSchema.findAll({
+    Request: Schema.Void,
+    Result: Schema.Struct({ id: WorkspaceId }),
+    execute: () => sql`select id from workspaces`
+  })
+
   const remove = (kind: SourceKind, id: string) =>
     rls
       .current(sql`delete from search_chunks where source_kind = ${kind} and source_id = ${id}`)
@@ -129,9 +152,7 @@ export const make = Effect.gen(function* () {
         Effect.gen(function* () {
           const title = source.title.trim().slice(0, 500)
           const chunks = chunkText(source.text)
-          const existing = yield* sql<{ id: string; ordinal: number; title: string; content: string }>`
-            select id, ordinal, title, content from search_chunks
-            where source_kind = ${source.kind} and source_id = ${source.id}`
+          const existing = yield* chunksOf({ kind: source.kind, id: source.id })
           const kept = new Set<number>()
           const stale: Array<string> = []
           for (const row of existing) {
@@ -173,11 +194,7 @@ export const make = Effect.gen(function* () {
       workspaceId,
       Effect.gen(function* () {
         const embedder = yield* embedderNow
-        const stale = yield* sql<{ id: string; title: string; content: string }>`
-          select id, title, content from search_chunks
-          where embedding_model is null or embedding_model <> ${embedder.model}
-          order by id limit ${REFRESH_BATCH} for update skip locked
-        `.pipe(Effect.orDie)
+        const stale = yield* staleChunks(embedder.model).pipe(Effect.orDie)
         if (stale.length === 0) return 0
         const { vectors } = yield* embedder.embed(stale.map((row) => embeddingText(row.title, row.content)))
         const values = stale.map((row, i) => ({ id: row.id, embedding: toVectorLiteral(vectors[i]!) }))
@@ -204,7 +221,7 @@ export const make = Effect.gen(function* () {
     Effect.logWarning("embedding refresh paused: the embedder failed", error).pipe(Effect.as(0))
 
   const refreshEmbeddings = Effect.gen(function* () {
-    const workspaces = yield* sql<{ id: WorkspaceId }>`select id from workspaces`.pipe(Effect.orDie)
+    const workspaces = yield* workspaceIds(undefined).pipe(Effect.orDie)
     let total = 0
     for (const { id } of workspaces) total += yield* refreshOne(id)
     if (total > 0) yield* Effect.logInfo(`embedded ${total} chunk(s)`)

@@ -77,24 +77,46 @@ export const make = Effect.gen(function* () {
       from harvester_devices where token_hash = decode(${hashHex}, 'hex')`
   })
 
+  const IdRow = Schema.Struct({ id: Schema.UUID })
+  const insertCode = SqlSchema.findOne({
+    Request: Schema.Struct({
+      codeHash: Schema.Uint8ArrayFromSelf,
+      connector: Schema.String,
+      deviceName: Schema.String,
+      ttlSeconds: Schema.Number
+    }),
+    Result: Schema.Struct({ expiresAt: Schema.DateFromSelf }),
+    execute: (code) => sql`
+      insert into harvester_pairing_codes (code_hash, connector, device_name, expires_at)
+      values (${code.codeHash}, ${code.connector}, ${code.deviceName}, now() + make_interval(secs => ${code.ttlSeconds}))
+      on conflict (code_hash) do nothing
+      returning expires_at`
+  })
+  const revoke = SqlSchema.findAll({
+    Request: Schema.String,
+    Result: IdRow,
+    execute: (id) => sql`
+      update harvester_devices set revoked_at = coalesce(revoked_at, now()) where id = ${id} returning id`
+  })
+  const deleteCode = SqlSchema.findAll({
+    Request: Schema.String,
+    Result: IdRow,
+    execute: (id) => sql`delete from harvester_pairing_codes where id = ${id} returning id`
+  })
+
   return {
     /** Drops the workspace's expired codes, then stores a new one; false when its hash is already taken. */
     insertCode: (code: { codeHash: Uint8Array; connector: string; deviceName: string; ttlSeconds: number }) =>
       Effect.gen(function* () {
         yield* sql`delete from harvester_pairing_codes where expires_at <= now()`
-        const rows = yield* sql<{ expiresAt: Date }>`
-          insert into harvester_pairing_codes (code_hash, connector, device_name, expires_at)
-          values (${code.codeHash}, ${code.connector}, ${code.deviceName}, now() + make_interval(secs => ${code.ttlSeconds}))
-          on conflict (code_hash) do nothing
-          returning expires_at`
-        return Option.fromNullable(rows[0]?.expiresAt)
+        const inserted = yield* insertCode(code)
+        return Option.map(inserted, (row) => row.expiresAt)
       }).pipe(Effect.orDie),
 
     list: Effect.orDie(list(undefined)),
 
     revoke: (id: string) =>
-      sql<{ id: string }>`
-        update harvester_devices set revoked_at = coalesce(revoked_at, now()) where id = ${id} returning id`.pipe(
+      revoke(id).pipe(
         Effect.orDie,
         Effect.map((rows) => rows.length > 0)
       ),
@@ -109,8 +131,7 @@ export const make = Effect.gen(function* () {
             if (Option.isNone(found)) return { _tag: "Unknown" } as ClaimOutcome
             const code = found.value
             yield* sql`select set_config('app.workspace_id', ${code.workspaceId}, true)`
-            const deleted = yield* sql<{ id: string }>`
-              delete from harvester_pairing_codes where id = ${code.id} returning id`
+            const deleted = yield* deleteCode(code.id)
             if (deleted.length === 0) return { _tag: "Unknown" } as ClaimOutcome
             if (!code.live) return { _tag: "Expired" } as ClaimOutcome
             const device = yield* insertDevice({ name: code.deviceName, connector: code.connector, tokenHash })

@@ -1,4 +1,5 @@
 // The record of every job run, per workspace (job_runs, under RLS): name, status, start, finish, error, attempt.
+import { SqlSchema } from "@effect/sql"
 import { Context, Effect, Layer, Schema } from "effect"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
@@ -52,14 +53,19 @@ export const layer = Layer.effect(
   Effect.gen(function* () {
     const sql = yield* AppDb
     const rls = yield* RlsScope
+    const insertRun = SqlSchema.single({
+      Request: Schema.Struct({ name: Schema.String, jobId: Schema.String, attempt: Schema.Number }),
+      Result: Schema.Struct({ id: Schema.String }),
+      execute: (run) => sql`
+        insert into job_runs (name, status, job_id, attempt) values (${run.name}, 'running', ${run.jobId}, ${run.attempt})
+        returning id`
+    })
     return {
       start: (workspaceId, run) =>
         rls.run(
           workspaceId,
-          sql<{ id: string }>`
-            insert into job_runs (name, status, job_id, attempt) values (${run.name}, 'running', ${run.jobId}, ${run.attempt})
-            returning id`.pipe(
-            Effect.map((rows) => rows[0]!.id),
+          insertRun(run).pipe(
+            Effect.map((row) => row.id),
             Effect.orDie
           )
         ),

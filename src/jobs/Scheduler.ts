@@ -5,6 +5,7 @@
 // A schedule missed while the host was down runs once at boot, and a job a crash cut off is handed back to its retry
 // policy then.
 import { Cause, Config, Context, Effect, Exit, Layer, Option, Redacted, Runtime, Schedule, Schema } from "effect"
+import { SqlSchema } from "@effect/sql"
 import cron from "node-cron"
 import PgBoss from "pg-boss"
 import { OwnerDb } from "../platform/Db"
@@ -60,14 +61,23 @@ const decodeJobData = Schema.decodeUnknownOption(JobData)
 const deadLetterOf = (name: JobName) => `${name}.dead`
 const CUT_OFF = "the host stopped while this run was in progress (a crash or a kill)"
 
-interface StateRow {
-  readonly name: string
-  readonly cron: string
-  readonly last_enqueued_at: Date | null
-  readonly last_finished_at: Date | null
-  readonly last_status: string | null
-  readonly last_error: string | null
-}
+const StateRow = Schema.Struct({
+  name: Schema.String,
+  cron: Schema.String,
+  lastEnqueuedAt: Schema.NullOr(Schema.DateFromSelf),
+  lastFinishedAt: Schema.NullOr(Schema.DateFromSelf),
+  lastStatus: Schema.NullOr(Schema.String),
+  lastError: Schema.NullOr(Schema.String)
+})
+
+/** A pg-boss job that is still `active`. */
+const ActiveJobRow = Schema.Struct({
+  id: Schema.String,
+  name: Schema.Literal(...JobNames),
+  retryCount: Schema.Int,
+  retryLimit: Schema.Int,
+  data: Schema.Unknown
+})
 
 const errorText = (cause: Cause.Cause<unknown>) => {
   const failure = Cause.failureOption(cause)
@@ -145,6 +155,17 @@ export const layer = Layer.scoped(
           last_error = case when ${fields.finished !== undefined} then ${fields.finished?.error ?? null} else schedule_state.last_error end,
           updated_at = now()
       `.pipe(Effect.asVoid, Effect.orDie)
+
+    const stateOf = SqlSchema.findOne({
+      Request: Schema.String,
+      Result: StateRow,
+      execute: (name) => owner`select * from schedule_state where name = ${name}`
+    })
+    const allStates = SqlSchema.findAll({
+      Request: Schema.Void,
+      Result: StateRow,
+      execute: () => owner`select * from schedule_state`
+    })
 
     const scopeOf = (name: JobName): JobScope => bodies.get(name)?.scope ?? "workspace"
 
@@ -252,19 +273,17 @@ export const layer = Layer.scoped(
     // Failing it now hands it to the queue's retry policy: it runs again after the retry delay, and the cut-off counts
     // as an attempt, so a job that keeps killing the host ends dead-lettered instead of crashing every boot.
     yield* Effect.gen(function* () {
-      const active = yield* owner<{
-        id: string
-        name: JobName
-        retry_count: number
-        retry_limit: number
-        data: unknown
-      }>`
-        select id::text as id, name, retry_count, retry_limit, data from ${owner(SCHEMA)}.job
-        where state = 'active' and name in ${owner.in(JobNames)}
-      `.pipe(Effect.orDie)
+      const active = yield* SqlSchema.findAll({
+        Request: Schema.Void,
+        Result: ActiveJobRow,
+        execute: () => owner`
+          select id::text as id, name, retry_count, retry_limit, data from ${owner(SCHEMA)}.job
+          where state = 'active' and name in ${owner.in(JobNames)}
+        `
+      })(undefined).pipe(Effect.orDie)
       const finalJobIds: Array<string> = []
       for (const job of active) {
-        const final = job.retry_count >= job.retry_limit
+        const final = job.retryCount >= job.retryLimit
         if (final) finalJobIds.push(job.id)
         yield* Effect.tryPromise(() => boss.fail(job.name, job.id, { message: CUT_OFF }))
         if (sharesSchedule(job.name, job.data)) {
@@ -296,15 +315,13 @@ export const layer = Layer.scoped(
     // boot and every few minutes) catches what no firing covered: a night the host was down, a skipped DST hour.
     const queueIfDue = (schedule: (typeof Schedules)[number], reason: string) =>
       Effect.gen(function* () {
-        const [state] = yield* owner<StateRow>`select * from schedule_state where name = ${schedule.name}`.pipe(
-          Effect.orDie
-        )
-        if (state === undefined) {
+        const found = yield* stateOf(schedule.name).pipe(Effect.orDie)
+        if (Option.isNone(found)) {
           // First boot: nothing was missed yet.
           yield* recordState(schedule.name, { enqueued: true })
           return
         }
-        if (!isDue(schedule.cron, config.timezone, state.last_enqueued_at, new Date())) return
+        if (!isDue(schedule.cron, config.timezone, found.value.lastEnqueuedAt, new Date())) return
         yield* Effect.logInfo(`queueing ${schedule.name} (${reason})`)
         yield* trigger(schedule.name)
         yield* recordState(schedule.name, { enqueued: true })
@@ -326,7 +343,7 @@ export const layer = Layer.scoped(
     return {
       timezone: config.timezone,
       trigger,
-      schedules: owner<StateRow>`select * from schedule_state`.pipe(
+      schedules: allStates(undefined).pipe(
         Effect.orDie,
         Effect.map((rows) => {
           const byName = new Map(rows.map((row) => [row.name, row]))
@@ -340,10 +357,10 @@ export const layer = Layer.scoped(
                 state === undefined
                   ? null
                   : {
-                      enqueuedAt: state.last_enqueued_at,
-                      finishedAt: state.last_finished_at,
-                      status: state.last_status,
-                      error: state.last_error
+                      enqueuedAt: state.lastEnqueuedAt,
+                      finishedAt: state.lastFinishedAt,
+                      status: state.lastStatus,
+                      error: state.lastError
                     }
             }
           })

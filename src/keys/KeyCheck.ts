@@ -9,7 +9,7 @@ import { Crypto, type CryptoShape } from "../platform/Crypto"
 import { describeUrl, OwnerDb } from "../platform/Db"
 import { BootError, HostEnv, type HostEnvShape } from "../platform/HostEnv"
 import { keySource } from "../platform/MasterKey"
-import { bindingOf, hasKeyCheckTable, openSealed, sealedColumns, sealedRows } from "./KeyRotation"
+import { bindingOf, hasKeyCheckTable, keyCheckRows, openSealed, sealedColumns, sealedRows } from "./KeyRotation"
 
 export type StoredSecrets = "none" | "open" | "do-not-open" | "unreadable"
 
@@ -45,7 +45,7 @@ const storedSecrets = (sql: SqlClient.SqlClient, crypto: CryptoShape) =>
 export const keyCheckStatus = (sql: SqlClient.SqlClient, crypto: CryptoShape) =>
   Effect.gen(function* (): Effect.fn.Return<KeyCheckStatus, SqlError> {
     if (!(yield* hasKeyCheckTable(sql))) return { _tag: "NoTable" }
-    const [stored] = yield* sql<{ readonly verifier: Buffer }>`select verifier from master_key_check`
+    const [stored] = yield* keyCheckRows(sql)
     if (stored !== undefined) return { _tag: crypto.matchesKeyCheck(stored.verifier) ? "Matches" : "Differs" }
     return { _tag: "Unrecorded", secrets: yield* storedSecrets(sql, crypto) }
   })

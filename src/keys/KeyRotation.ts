@@ -5,18 +5,17 @@
 // error instead of silently showing only some rows, so rotation covers every row or nothing. The master-key check
 // (master_key_check) must be the current key's before anything changes, and is rewritten for the new key in the same
 // transaction.
-import type { SqlClient } from "@effect/sql"
-import { Data, Effect } from "effect"
+import { type SqlClient, SqlSchema } from "@effect/sql"
+import type { SqlError } from "@effect/sql/SqlError"
+import { Data, Effect, Schema } from "effect"
 import { keyDestination } from "../models/ModelRouteKeys"
 import type { ModelProvider } from "../models/ModelRoutesApi"
 import type { CryptoShape, SecretBinding } from "../platform/Crypto"
 
 export class KeyRotationError extends Data.TaggedError("KeyRotationError")<{ readonly message: string }> {}
 
-export interface SealedColumn {
-  readonly table: string
-  readonly column: string
-}
+const SealedColumn = Schema.Struct({ table: Schema.String, column: Schema.String })
+export interface SealedColumn extends Schema.Schema.Type<typeof SealedColumn> {}
 
 export interface RotationReport {
   readonly columns: ReadonlyArray<SealedColumn & { readonly values: number }>
@@ -44,46 +43,61 @@ export const bindingOf = (table: string, column: string, rowId: string, row: Row
   return context === undefined ? { table, column, rowId } : { table, column, rowId, context: context(row) }
 }
 
+const decodeRows = <A, I>(Result: Schema.Schema<A, I>, statement: Effect.Effect<ReadonlyArray<unknown>, SqlError>) =>
+  SqlSchema.findAll({ Request: Schema.Void, Result, execute: () => statement })(undefined).pipe(
+    // Catalog rows that do not decode are a defect of this host, not an error the caller handles.
+    Effect.catchTag("ParseError", Effect.die)
+  )
+
 export const sealedColumns = (sql: SqlClient.SqlClient) =>
-  sql<SealedColumn>`
-    select c.table_name as "table", c.column_name as "column"
-    from information_schema.columns c
-    join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
-    where c.table_schema = current_schema()
-      and t.table_type = 'BASE TABLE'
-      and c.column_name like '%\\_sealed'
-      and c.data_type = 'bytea'
-    order by c.table_name, c.column_name
-  `
+  decodeRows(
+    SealedColumn,
+    sql`
+      select c.table_name as "table", c.column_name as "column"
+      from information_schema.columns c
+      join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+      where c.table_schema = current_schema()
+        and t.table_type = 'BASE TABLE'
+        and c.column_name like '%\\_sealed'
+        and c.data_type = 'bytea'
+      order by c.table_name, c.column_name
+    `
+  )
 
 /** Other sessions of the host on this database: rotating under a running host would leave it holding the old key. */
 export const otherHostSessions = (sql: SqlClient.SqlClient) =>
   Effect.map(
-    sql<{ readonly count: number }>`
-      select count(*)::int as count from pg_stat_activity
-      where datname = current_database() and pid <> pg_backend_pid()
-        and application_name in ('carabase-app', 'carabase-owner')
-    `,
+    decodeRows(
+      Schema.Struct({ count: Schema.Int }),
+      sql`
+        select count(*)::int as count from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid()
+          and application_name in ('carabase-app', 'carabase-owner')
+      `
+    ),
     (rows) => rows[0]?.count ?? 0
   )
 
-interface SealedRow {
-  readonly id: string
-  readonly value: Buffer
-  readonly row: RowValues
-}
+const SealedRow = Schema.Struct({
+  id: Schema.String,
+  value: Schema.Uint8ArrayFromSelf,
+  row: Schema.Record({ key: Schema.String, value: Schema.Unknown })
+})
 
 /** Every non-null value of a sealed column with its row (without the value), for its binding. */
 export const sealedRows = (sql: SqlClient.SqlClient, { table, column }: SealedColumn, options = { lock: false }) =>
-  options.lock
-    ? sql<SealedRow>`
-        select t.id::text as id, t.${sql(column)} as value, to_jsonb(t) - ${column}::text as row
-        from ${sql(table)} t where t.${sql(column)} is not null for update
-      `
-    : sql<SealedRow>`
-        select t.id::text as id, t.${sql(column)} as value, to_jsonb(t) - ${column}::text as row
-        from ${sql(table)} t where t.${sql(column)} is not null
-      `
+  decodeRows(
+    SealedRow,
+    options.lock
+      ? sql`
+          select t.id::text as id, t.${sql(column)} as value, to_jsonb(t) - ${column}::text as row
+          from ${sql(table)} t where t.${sql(column)} is not null for update
+        `
+      : sql`
+          select t.id::text as id, t.${sql(column)} as value, to_jsonb(t) - ${column}::text as row
+          from ${sql(table)} t where t.${sql(column)} is not null
+        `
+  )
 
 /**
  * Opens a sealed value with its binding, or, for a column whose binding grew a context, with the binding it had
@@ -103,8 +117,18 @@ export const openSealed = (crypto: CryptoShape, value: Uint8Array, binding: Secr
 /** Whether master_key_check exists (it does from migration 0011 on). */
 export const hasKeyCheckTable = (sql: SqlClient.SqlClient) =>
   Effect.map(
-    sql<{ readonly exists: boolean }>`select to_regclass('master_key_check') is not null as exists`,
+    decodeRows(
+      Schema.Struct({ exists: Schema.Boolean }),
+      sql`select to_regclass('master_key_check') is not null as exists`
+    ),
     (rows) => rows[0]?.exists === true
+  )
+
+/** The stored master-key check (one row at most), locked for rotation when `lock` is set. */
+export const keyCheckRows = (sql: SqlClient.SqlClient, options = { lock: false }) =>
+  decodeRows(
+    Schema.Struct({ verifier: Schema.Uint8ArrayFromSelf }),
+    options.lock ? sql`select verifier from master_key_check for update` : sql`select verifier from master_key_check`
   )
 
 export const KEY_CHECK_MISMATCH =
@@ -116,7 +140,7 @@ export const rotateSecrets = (sql: SqlClient.SqlClient, from: CryptoShape, to: C
       yield* sql`set local row_security = off`
       const keyCheck = yield* hasKeyCheckTable(sql)
       if (keyCheck) {
-        const [stored] = yield* sql<{ readonly verifier: Buffer }>`select verifier from master_key_check for update`
+        const [stored] = yield* keyCheckRows(sql, { lock: true })
         if (stored !== undefined && !from.matchesKeyCheck(stored.verifier)) {
           return yield* new KeyRotationError({
             message: `${KEY_CHECK_MISMATCH} (set HOST_MASTER_KEY to that key to rotate from it); nothing was changed`

@@ -13,6 +13,7 @@ import { embedQuery, runHybrid } from "../search/Search"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { restoreConflicts, TrashRepo, layer as trashRepoLayer, type RestoreConflict } from "../trash/TrashRepo"
 import { Memory, MemoryNotFound } from "./MemoriesApi"
+import { SAME_FACT_SQL } from "./SameFact"
 
 export interface ListMemories {
   readonly search?: string | undefined
@@ -32,6 +33,10 @@ export interface MemoriesShape {
   readonly remove: (id: string, deletedBy: string) => Effect.Effect<string, MemoryNotFound, CurrentWorkspace>
   /** Puts back what `remove` put in the trash, under the same id. */
   readonly restore: (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
+  /** Which of these fact identities (SameFact.sameFact) a memory of the workspace already states, from any source. */
+  readonly remembered: (
+    identities: ReadonlyArray<string>
+  ) => Effect.Effect<ReadonlySet<string>, never, CurrentWorkspace>
 }
 
 export class Memories extends Context.Tag("carabase/Memories")<Memories, MemoriesShape>() {}
@@ -138,6 +143,15 @@ export const layer = Layer.effect(
         return id
       }).pipe(Effect.catchTag("SqlError", Effect.die), Effect.withSpan("Memories.restore"))
 
+    const remembered = SqlSchema.findAll({
+      Request: Schema.Array(Schema.String),
+      Result: Schema.Struct({ fact: Schema.String }),
+      execute: (identities) =>
+        rls.rows(sql`
+          select ${sql.literal(SAME_FACT_SQL)} as fact from memories
+          where ${sql.literal(SAME_FACT_SQL)} = any(${identities}::text[])`)
+    })
+
     const search = (query: string, limit: number) =>
       Effect.gen(function* () {
         const vector = yield* embedQuery(embedder, query)
@@ -174,7 +188,14 @@ export const layer = Layer.effect(
         ).pipe(Effect.orDie, Effect.withSpan("Memories.list")),
       update,
       remove,
-      restore
+      restore,
+      remembered: (identities) =>
+        identities.length === 0
+          ? Effect.succeed(new Set<string>())
+          : remembered(identities).pipe(
+              Effect.map((rows) => new Set(rows.map((row) => row.fact))),
+              Effect.orDie
+            )
     } satisfies MemoriesShape
   })
 ).pipe(Layer.provide([embedderLayer, harvestLayer, liveUpdatesLayer, trashRepoLayer]))

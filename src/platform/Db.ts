@@ -1,11 +1,11 @@
 // The two PostgreSQL pools. OwnerDb (DATABASE_URL) runs migrations, backups and the job queue; AppDb
 // (APP_DATABASE_URL, role carabase_app) carries every read and write of workspace data, always inside RlsScope.
 // The app pool refuses to start if its role could bypass Row-Level Security.
-import { Statement } from "@effect/sql"
+import { type SqlClient, SqlSchema, Statement } from "@effect/sql"
 import { SqlError } from "@effect/sql/SqlError"
 import { PgClient } from "@effect/sql-pg"
 import { Reactivity } from "@effect/experimental"
-import { Config, Context, Duration, Effect, Layer, Option, Redacted, String as Str } from "effect"
+import { Config, Context, Duration, Effect, Layer, Option, Redacted, Schema, String as Str } from "effect"
 import pg from "pg"
 import { BootError, HostEnv } from "./HostEnv"
 
@@ -41,17 +41,20 @@ const requiredUrl = (name: "DATABASE_URL" | "APP_DATABASE_URL") =>
     return value.value
   })
 
-/** Column names: snake_case in SQL, camelCase in rows. JSON documents (notes, settings) are stored verbatim. */
-export const appNameTransforms = {
+/**
+ * Column names: snake_case in SQL, camelCase in rows, on both pools and every operator connection alike. JSON
+ * documents (notes, settings, to_jsonb rows) are stored and read verbatim.
+ */
+export const nameTransforms = {
   transformResultNames: Str.snakeToCamel,
   transformQueryNames: Str.camelToSnake,
   transformJson: false
 }
 
-/** What AppDb does to the rows a statement returns, for rows read from the pool directly. */
-export const appRowTransform: (rows: ReadonlyArray<object>) => ReadonlyArray<object> = Statement.defaultTransforms(
-  appNameTransforms.transformResultNames,
-  appNameTransforms.transformJson
+/** What a client does to the rows a statement returns, for rows read from the pool directly. */
+export const rowTransform: (rows: ReadonlyArray<object>) => ReadonlyArray<object> = Statement.defaultTransforms(
+  nameTransforms.transformResultNames,
+  nameTransforms.transformJson
 ).array
 
 const CONNECT_TIMEOUT = Duration.seconds(5)
@@ -64,7 +67,6 @@ export const pooledClient = (options: {
   readonly url: Redacted.Redacted<string>
   readonly maxConnections: number
   readonly applicationName: string
-  readonly camelCase: boolean
 }) =>
   Effect.gen(function* () {
     const pool = yield* Effect.acquireRelease(
@@ -93,19 +95,18 @@ export const pooledClient = (options: {
     )
     const client = yield* PgClient.fromPool({
       acquire: Effect.succeed(pool),
-      ...(options.camelCase ? appNameTransforms : {})
+      ...nameTransforms
     })
     return { pool, client }
   })
 
-const connect = (name: "DATABASE_URL" | "APP_DATABASE_URL", options: { maxConnections: number; camelCase: boolean }) =>
+const connect = (name: "DATABASE_URL" | "APP_DATABASE_URL", options: { maxConnections: number }) =>
   Effect.gen(function* () {
     const url = yield* requiredUrl(name)
     return yield* pooledClient({
       url,
       maxConnections: options.maxConnections,
-      applicationName: name === "DATABASE_URL" ? "carabase-owner" : "carabase-app",
-      camelCase: options.camelCase
+      applicationName: name === "DATABASE_URL" ? "carabase-owner" : "carabase-app"
     }).pipe(
       Effect.mapError(
         (error) =>
@@ -128,18 +129,25 @@ const causeMessage = (cause: unknown): string => {
 
 export const ownerLayer: Layer.Layer<OwnerDb, BootError, HostEnv> = Layer.scoped(
   OwnerDb,
-  Effect.map(connect("DATABASE_URL", { maxConnections: 4, camelCase: false }), ({ client }) => client)
+  Effect.map(connect("DATABASE_URL", { maxConnections: 4 }), ({ client }) => client)
 ).pipe(Layer.provide(Reactivity.layer))
+
+/** The role a client logs in as, from the catalog (doctor asks the same of APP_DATABASE_URL). */
+export const RoleRow = Schema.Struct({ rolname: Schema.String, rolsuper: Schema.Boolean, rolbypassrls: Schema.Boolean })
+export const currentRole = (sql: SqlClient.SqlClient) =>
+  SqlSchema.findOne({
+    Request: Schema.Void,
+    Result: RoleRow,
+    execute: () => sql`select rolname, rolsuper, rolbypassrls from pg_roles where rolname = current_user`
+  })(undefined)
 
 const appContext = (pool: pg.Pool, client: PgClient.PgClient) =>
   Context.make(AppDb, client).pipe(Context.add(AppPool, pool))
 
 export const appLayer: Layer.Layer<AppDb | AppPool, BootError, HostEnv> = Layer.scopedContext(
   Effect.gen(function* () {
-    const { pool, client: sql } = yield* connect("APP_DATABASE_URL", { maxConnections: 10, camelCase: true })
-    const [role] = yield* sql<{ rolname: string; rolsuper: boolean; rolbypassrls: boolean }>`
-      select rolname, rolsuper, rolbypassrls from pg_roles where rolname = current_user
-    `.pipe(Effect.orDie)
+    const { pool, client: sql } = yield* connect("APP_DATABASE_URL", { maxConnections: 10 })
+    const role = yield* currentRole(sql).pipe(Effect.orDie, Effect.map(Option.getOrUndefined))
     if (role === undefined || role.rolsuper || role.rolbypassrls) {
       return yield* new BootError({
         message: `APP_DATABASE_URL logs in as ${role?.rolname ?? "an unknown role"}, which bypasses Row-Level Security: it must log in as carabase_app`
@@ -153,14 +161,14 @@ export const appLayer: Layer.Layer<AppDb | AppPool, BootError, HostEnv> = Layer.
 export const appLayerFor = (url: string, maxConnections = 10): Layer.Layer<AppDb | AppPool, SqlError> =>
   Layer.scopedContext(
     Effect.map(
-      pooledClient({ url: Redacted.make(url), maxConnections, applicationName: "carabase-app", camelCase: true }),
+      pooledClient({ url: Redacted.make(url), maxConnections, applicationName: "carabase-app" }),
       ({ pool, client }) => appContext(pool, client)
     )
   ).pipe(Layer.provide(Reactivity.layer))
 
-/** One plain connection for operator tools (doctor, rotate-key): no pool to speak of, no role check, snake_case rows. */
+/** One plain connection for operator tools (doctor, rotate-key): no pool to speak of, no role check. */
 export const singleConnection = (name: "DATABASE_URL" | "APP_DATABASE_URL") =>
-  connect(name, { maxConnections: 1, camelCase: false }).pipe(
+  connect(name, { maxConnections: 1 }).pipe(
     Effect.map(({ client }) => client),
     Effect.provide(Reactivity.layer)
   )

@@ -5,8 +5,8 @@ import * as crypto from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import type { SqlClient } from "@effect/sql"
-import { Effect, Schedule } from "effect"
+import { type SqlClient, SqlSchema } from "@effect/sql"
+import { Effect, Schedule, Schema } from "effect"
 import { BootError } from "./HostEnv"
 
 export interface Migration {
@@ -55,11 +55,16 @@ export const readMigrations = (dir: string): ReadonlyArray<Migration> => {
   return migrations
 }
 
-interface AppliedRow {
-  readonly id: number
-  readonly name: string
-  readonly checksum: string
-}
+const AppliedRow = Schema.Struct({ id: Schema.Int, name: Schema.String, checksum: Schema.String })
+interface AppliedRow extends Schema.Schema.Type<typeof AppliedRow> {}
+
+/** The migrations the database records; rows that do not decode are a defect (the table is this file's own). */
+const appliedRows = (sql: SqlClient.SqlClient) =>
+  SqlSchema.findAll({
+    Request: Schema.Void,
+    Result: AppliedRow,
+    execute: () => sql`select id, name, checksum from carabase_migrations order by id`
+  })(undefined).pipe(Effect.catchTag("ParseError", Effect.die))
 
 export interface MigrationReport {
   readonly applied: ReadonlyArray<string>
@@ -86,7 +91,7 @@ export const migrate = (sql: SqlClient.SqlClient, dir: string = defaultSqlDir())
               applied_at timestamptz not null default now()
             )
           `
-            const rows = yield* sql<AppliedRow>`select id, name, checksum from carabase_migrations order by id`
+            const rows = yield* appliedRows(sql)
             yield* verifyApplied(rows, migrations)
             const done = new Set(rows.map((row) => row.id))
             const pending = migrations.find((migration) => !done.has(migration.id))
@@ -157,12 +162,12 @@ export interface MigrationStatus {
 export const migrationStatus = (sql: SqlClient.SqlClient, dir: string = defaultSqlDir()) =>
   Effect.gen(function* () {
     const migrations = readMigrations(dir)
-    const [table] = yield* sql<{
-      readonly exists: boolean
-    }>`select to_regclass('carabase_migrations') is not null as exists`
-    const rows = table?.exists
-      ? yield* sql<AppliedRow>`select id, name, checksum from carabase_migrations order by id`
-      : []
+    const table = yield* SqlSchema.single({
+      Request: Schema.Void,
+      Result: Schema.Struct({ exists: Schema.Boolean }),
+      execute: () => sql`select to_regclass('carabase_migrations') is not null as exists`
+    })(undefined).pipe(Effect.catchTags({ ParseError: Effect.die, NoSuchElementException: Effect.die }))
+    const rows = table.exists ? yield* appliedRows(sql) : []
     const problem = yield* verifyApplied(rows, migrations).pipe(
       Effect.as(null),
       Effect.catchTag("BootError", (error) => Effect.succeed(error.message))

@@ -8,7 +8,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import { Context, Effect, Exit, Layer, Option, Predicate, Scope } from "effect"
 import type pg from "pg"
 import { CurrentWorkspace, type WorkspaceId } from "./CurrentWorkspace"
-import { AppDb, AppPool, appRowTransform } from "./Db"
+import { AppDb, AppPool, rowTransform } from "./Db"
 import { queryAsWorkspace } from "./ScopedQuery"
 
 /**
@@ -151,7 +151,7 @@ export const layer = Layer.effect(
           const [text, params] = statement.compile()
           return Effect.map(
             singleStatement(pool, workspaceId, text, params),
-            (rows) => appRowTransform(rows) as ReadonlyArray<A>
+            (rows) => rowTransform(rows) as ReadonlyArray<A>
           )
         })
       )

@@ -4,8 +4,8 @@
 // found, then to a full-text hit: a literal match of the query beats a vector-only neighbour (HNSW is approximate,
 // so without this a tie would be settled by chance). Built on it: log entries by entity, folio, tag and date, the
 // choice of one search for a question (QueryRouter), and a claim judged against its evidence (Hypothesis).
-import type { SqlClient } from "@effect/sql"
-import { Context, Effect, Layer } from "effect"
+import { type SqlClient, SqlSchema } from "@effect/sql"
+import { Context, Effect, Layer, Schema } from "effect"
 import { resolveEmbedder } from "../embeddings/ActiveEmbedder"
 import { Embedder, toVectorLiteral, type EmbedderShape } from "../embeddings/Embedder"
 import { layer as embedderLayer } from "../embeddings/EmbedderLive"
@@ -19,7 +19,7 @@ import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { judge, type Judgement } from "./Hypothesis"
 import { matchingEntries, type LogEntry, type LogEntryFilter } from "./LogEntries"
 import { metadataFromQuery, routeQuery } from "./QueryRouter"
-import type { SearchKind, SearchResult } from "./SearchApi"
+import { SearchKind, type SearchResult } from "./SearchApi"
 
 export interface SearchRequest {
   readonly query: string
@@ -79,17 +79,22 @@ export interface HybridParams {
   readonly minSimilarity: number
 }
 
-export interface HybridRow {
-  readonly sourceKind: SearchKind
-  readonly sourceId: string
-  readonly ordinal: number
-  readonly chunkId: string
-  readonly title: string
-  readonly score: number
-  readonly matchedBy: ReadonlyArray<"text" | "vector">
-  readonly similarity: number | null
-  readonly snippet: string
-}
+export const HybridRow = Schema.Struct({
+  sourceKind: SearchKind,
+  sourceId: Schema.String,
+  ordinal: Schema.Int,
+  chunkId: Schema.String,
+  title: Schema.String,
+  score: Schema.Number,
+  matchedBy: Schema.Array(Schema.Literal("text", "vector")),
+  similarity: Schema.NullOr(Schema.Number),
+  snippet: Schema.String
+})
+export interface HybridRow extends Schema.Schema.Type<typeof HybridRow> {}
+
+/** The rows of a hybrid statement, decoded; ones that do not decode are a defect of the host. */
+const hybridRows = <E, R>(rows: Effect.Effect<ReadonlyArray<unknown>, E, R>) =>
+  SqlSchema.findAll({ Request: Schema.Void, Result: HybridRow, execute: () => rows })(undefined).pipe(Effect.orDie)
 
 /** How many candidates each ranking contributes to the fusion. */
 export const candidatesFor = (limit: number) => Math.max(30, limit * 3)
@@ -118,7 +123,7 @@ export const hybridStatement = (sql: SqlClient.SqlClient, params: HybridParams) 
               limit ${candidates}
             ) nearest`
         })()
-  return sql<HybridRow>`
+  return sql`
     with matching as (
       select c.id, c.tsv from search_chunks c where c.tsv @@ ${tsq} ${kindFilter} limit ${FTS_RANK_CAP}
     ),
@@ -214,7 +219,7 @@ export const runHybrid = (
   embedder: EmbedderShape,
   request: SearchRequest,
   vector: ReadonlyArray<number> | undefined
-) => hybridFor(sql, embedder, request, vector).pipe(Effect.orDie)
+) => hybridRows(hybridFor(sql, embedder, request, vector))
 
 /** Provides a routed embedder, so queries embed with the workspace's `embeddings` route, as Harvest indexes with it. */
 export const layer = Layer.effect(
@@ -229,7 +234,7 @@ export const layer = Layer.effect(
     const search = (request: SearchRequest) =>
       Effect.flatMap(embedderNow, (embedder) =>
         embedQuery(embedder, request.query).pipe(
-          Effect.flatMap((vector) => rls.rows(hybridFor(sql, embedder, request, vector)))
+          Effect.flatMap((vector) => hybridRows(rls.rows(hybridFor(sql, embedder, request, vector))))
         )
       ).pipe(
         Effect.map((rows) => rows.map(toResult)),

@@ -3,11 +3,8 @@
 import { DateTime, Effect } from "effect"
 import { Folios } from "../../folios/Folios"
 import { Gateway } from "../../gateway/Gateway"
-import { LiveUpdates } from "../../live/LiveUpdates"
 import { dayBefore } from "../../notes/NoteDate"
 import { Notes } from "../../notes/Notes"
-import { AppDb } from "../../platform/Db"
-import { RlsScope } from "../../platform/RlsScope"
 import { CurrentWorkspace } from "../../platform/CurrentWorkspace"
 import type { JobBody } from "../JobBody"
 import { ask, settle } from "./AskGateway"
@@ -19,9 +16,6 @@ const SYSTEM =
 export const folioSynthesis = Effect.gen(function* () {
   const notes = yield* Notes
   const folios = yield* Folios
-  const sql = yield* AppDb
-  const rls = yield* RlsScope
-  const live = yield* LiveUpdates
   const gateway = yield* Gateway
   return {
     scope: "workspace",
@@ -45,22 +39,7 @@ export const folioSynthesis = Effect.gen(function* () {
             SYSTEM,
             `Folio "${folio.name}" (${folio.about}), ${date}:\n\n${day}`
           )
-          const inserted = yield* rls
-            .current(
-              sql`
-                insert into folio_timeline_entries (folio_id, date, synopsis, source)
-                select ${folio.id}, ${date}::date, ${synopsis.trim()}, 'synthesis'
-                where not exists (
-                  select 1 from folio_timeline_entries
-                  where folio_id = ${folio.id} and date = ${date}::date and source = 'synthesis'
-                )
-                returning id`
-            )
-            .pipe(Effect.orDie)
-          if (inserted.length > 0) {
-            written++
-            yield* live.publish({ type: "folio", action: "updated", id: folio.id })
-          }
+          if (yield* folios.addSynopsis(folio.id, date, synopsis.trim())) written++
         }
         return { status: "succeeded" as const, detail: `${written} folio synopses for ${date}` }
       }).pipe(Effect.provideService(Gateway, gateway))

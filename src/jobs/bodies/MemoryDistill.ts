@@ -4,10 +4,9 @@
 import { Effect } from "effect"
 import { Gateway } from "../../gateway/Gateway"
 import { Memories } from "../../memories/Memories"
+import { sameFact } from "../../memories/SameFact"
 import { dayBefore } from "../../notes/NoteDate"
 import { Notes } from "../../notes/Notes"
-import { AppDb } from "../../platform/Db"
-import { RlsScope } from "../../platform/RlsScope"
 import { CurrentWorkspace } from "../../platform/CurrentWorkspace"
 import type { JobBody } from "../JobBody"
 import { ask, lines, settle } from "./AskGateway"
@@ -16,21 +15,9 @@ const SYSTEM =
   "You extract durable facts from a person's daily note: preferences, decisions, commitments, relationships. " +
   "Answer with one short self-contained fact per line, at most 10, and nothing else. Answer with nothing if there are none."
 
-/** A fact's identity: lower case, runs of spaces as one, no closing full stop or exclamation mark. */
-const sameFact = (fact: string) =>
-  fact
-    .toLowerCase()
-    .replace(/[ \t\r\n\f\v]+/g, " ")
-    .replace(/^ | $/g, "")
-    .replace(/[.!]+$/, "")
-/** The same rule in SQL, over memories.content (the whitespace class is the same six characters). */
-const SAME_FACT_SQL = String.raw`regexp_replace(btrim(regexp_replace(lower(content), '[ \t\r\n\f\v]+', ' ', 'g')), '[.!]+$', '')`
-
 export const memoryDistill = Effect.gen(function* () {
   const notes = yield* Notes
   const memories = yield* Memories
-  const sql = yield* AppDb
-  const rls = yield* RlsScope
   const gateway = yield* Gateway
   return {
     scope: "workspace",
@@ -45,13 +32,7 @@ export const memoryDistill = Effect.gen(function* () {
         )
         const source = `daily-note:${date}`
         const candidates = [...new Set(facts.map(sameFact))]
-        const known = new Set(
-          candidates.length === 0
-            ? []
-            : (yield* rls.rows(sql<{ fact: string }>`
-                select ${sql.literal(SAME_FACT_SQL)} as fact from memories
-                where ${sql.literal(SAME_FACT_SQL)} = any(${candidates}::text[])`)).map((row) => row.fact)
-        )
+        const known = new Set(yield* memories.remembered(candidates))
         let stored = 0
         for (const fact of facts) {
           const identity = sameFact(fact)
