@@ -1,23 +1,43 @@
-// A host process on a fresh database for one test file, plus plain-HTTP helpers for the cases the typed client
-// cannot express (malformed bodies, wrong types, raw status codes) and an SSE reader for live updates.
+// A host on a fresh database for one test file (in-process, or a real process where the process is under test), plus
+// plain-HTTP helpers for the cases the typed client cannot express (malformed bodies, wrong types, raw status codes)
+// and an SSE reader for live updates.
 import { afterAll, beforeAll } from "@effect/vitest"
+import { ManagedRuntime } from "effect"
 import { runClient } from "./apiClient"
 import { connect, createDatabase, type TestDatabase } from "./database"
 import { hostEnv, scratchDir, startHost, type HostProcess } from "./hostProcess"
 import { freePort } from "./ports"
+import * as TestHost from "./TestHost"
 
 export interface Suite {
   readonly base: string
   readonly db: TestDatabase
+}
+
+export interface ProcessSuite extends Suite {
   /** The host process's id (for reading its memory). */
   readonly pid: number
 }
 
 /**
- * Starts one host for the file, with `env` added to its environment; the returned object is filled in before the
- * first test runs.
+ * Serves the real host in-process (test/support/TestHost.ts) for the file, with `env` added to its settings; the
+ * returned object is filled in before the first test runs.
  */
 export const hostSuite = (label: string, env: Record<string, string> = {}): Suite => {
+  const suite = {} as { base: string; db: TestDatabase }
+  const runtime = ManagedRuntime.make(TestHost.layer(label, env))
+  beforeAll(async () => {
+    Object.assign(suite, await runtime.runPromise(TestHost.TestHost))
+  })
+  afterAll(() => runtime.dispose())
+  return suite
+}
+
+/**
+ * Starts one host process (dist/main.js) for the file instead, for tests of the process itself: its memory, its
+ * output, its exit.
+ */
+export const processHostSuite = (label: string, env: Record<string, string> = {}): ProcessSuite => {
   const suite = {} as { base: string; db: TestDatabase; pid: number }
   let host: HostProcess | undefined
   beforeAll(async () => {

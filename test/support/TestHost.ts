@@ -1,0 +1,94 @@
+// The real host, in-process, for one test file: its own fresh database, the whole layer graph the host process builds
+// (src/Host.ts HostAppLive) with its settings read from a ConfigProvider built for the test (never the runner's
+// process.env), and the HTTP app served on the listener's own Node server bound to a free port.
+import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest, HttpServer } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Context, Effect, Layer } from "effect"
+import { CarabaseApi } from "../../src/Api"
+import { HostAppLive, LoggingLive } from "../../src/Host"
+import { listenHost } from "../../src/http/ListenAddress"
+import * as HostEnv from "../../src/platform/HostEnv"
+import * as HttpListener from "../../src/platform/HttpListener"
+import { createDatabase, type TestDatabase } from "./database"
+import { TEST_MASTER_KEY } from "./keys"
+import { scratchDir } from "./hostProcess"
+
+export interface TestHostShape {
+  /** `http://127.0.0.1:<port>`, for fetch and the typed client. */
+  readonly base: string
+  readonly db: TestDatabase
+}
+
+export class TestHost extends Context.Tag("test/TestHost")<TestHost, TestHostShape>() {}
+
+/**
+ * The environment a spawned host would get from hostProcess.hostEnv, minus PORT (the server takes a free one).
+ * Logs below error stay quiet: a spawned host's output is never shown either.
+ */
+export const testSettings = (db: TestDatabase, env: Record<string, string> = {}): Record<string, string> => ({
+  HOST_MASTER_KEY: TEST_MASTER_KEY,
+  DATABASE_URL: db.ownerUrl,
+  APP_DATABASE_URL: db.appUrl,
+  LOG_LEVEL: "error",
+  ...env
+})
+
+/** The app on the HttpListener's Node server (its timeouts and connection tracking), on HOST and a free port. */
+const InProcessServer = Layer.unwrapEffect(
+  Effect.gen(function* () {
+    const listener = yield* HttpListener.HttpListener
+    const host = yield* listenHost
+    return NodeHttpServer.layer(() => listener.server, { host, port: 0 })
+  })
+)
+
+/** The HttpClient (fetch, as browsers and the web UI send requests) with relative URLs resolved against the host. */
+const client = Layer.effect(
+  HttpClient.HttpClient,
+  Effect.gen(function* () {
+    const { base } = yield* TestHost
+    const http = yield* HttpClient.HttpClient
+    return HttpClient.mapRequest(http, HttpClientRequest.prependUrl(base))
+  })
+).pipe(Layer.provide(FetchHttpClient.layer))
+
+const database = (label: string) =>
+  Effect.acquireRelease(
+    Effect.promise(() => createDatabase(label)),
+    (db) => Effect.promise(() => db.drop())
+  )
+
+/**
+ * The host on a fresh database named after `label`, with `env` added to its settings, released (server closed,
+ * database dropped) with the layer. Provides TestHost, the HttpClient pointed at it, and every service of the host.
+ */
+export const layer = (label: string, env: Record<string, string> = {}) =>
+  Layer.unwrapScoped(
+    Effect.gen(function* () {
+      const db = yield* database(label)
+      // Read the way main.ts reads it, from a scratch directory (no env file) and this map instead of process.env.
+      const loaded = yield* HostEnv.loadEnvironment({ cwd: scratchDir(), processEnv: testSettings(db, env) })
+      const served = HostAppLive(loaded.hostEnv).pipe(
+        Layer.provideMerge(InProcessServer),
+        Layer.provideMerge(HttpListener.layer),
+        Layer.provide(LoggingLive),
+        Layer.provide(HostEnv.layer(loaded))
+      )
+      const testHost = Layer.effect(
+        TestHost,
+        Effect.map(HttpServer.HttpServer, (server) => {
+          const { port } = server.address as HttpServer.TcpAddress
+          return { base: `http://127.0.0.1:${port}`, db }
+        })
+      )
+      return client.pipe(Layer.provideMerge(testHost), Layer.provideMerge(served))
+    })
+  )
+
+/** The typed client (as the web UI derives it) against the test host, with `x-workspace-id` when given. */
+export const apiClient = (workspaceId?: string) =>
+  HttpApiClient.make(CarabaseApi, {
+    ...(workspaceId === undefined
+      ? {}
+      : { transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader("x-workspace-id", workspaceId)) })
+  })
