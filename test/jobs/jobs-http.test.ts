@@ -1,28 +1,15 @@
 // GET /api/v1/jobs and POST /api/v1/jobs/:name/run on a running host.
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { runClient } from "../support/apiClient"
-import { createDatabase, type TestDatabase } from "../support/database"
-import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
-import { freePort } from "../support/ports"
+import { beforeAll, describe, expect, it } from "@effect/vitest"
+import { createWorkspace, hostSuite } from "../support/hostSuite"
 
-let db: TestDatabase
-let host: HostProcess
 let base: string
 
+const suite = hostSuite("jobs_http", { CARABASE_TIMEZONE: "America/New_York" })
 beforeAll(async () => {
-  db = await createDatabase("jobs_http")
-  const port = await freePort()
-  base = `http://127.0.0.1:${port}`
-  host = startHost({ cwd: scratchDir(), env: hostEnv(db, port, { CARABASE_TIMEZONE: "America/New_York" }) })
-  await host.ready()
-})
-afterAll(async () => {
-  await host?.stop()
-  await db?.drop()
+  base = suite.base
 })
 
-const workspace = (name: string) =>
-  runClient(base, (api) => api.workspaces.create({ payload: { name } })).then((result) => result.workspace.id)
+const workspace = (name: string) => createWorkspace(base, name)
 
 const jobs = (workspaceId: string) =>
   fetch(`${base}/api/v1/jobs`, { headers: { "x-workspace-id": workspaceId } }).then(

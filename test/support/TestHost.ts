@@ -65,6 +65,11 @@ const database = (label: string) =>
 export const layer = (label: string, env: Record<string, string> = {}) =>
   Layer.unwrapScoped(
     Effect.gen(function* () {
+      if (env.TZ !== undefined) {
+        return yield* Effect.dieMessage(
+          "TZ sets the process's own time zone: run this suite as a process (processHostSuite)"
+        )
+      }
       const db = yield* database(label)
       // Read the way main.ts reads it, from a scratch directory (no env file) and this map instead of process.env.
       const loaded = yield* HostEnv.loadEnvironment({ cwd: scratchDir(), processEnv: testSettings(db, env) })

@@ -19,17 +19,24 @@ export interface ProcessSuite extends Suite {
   readonly pid: number
 }
 
+/** Settings added to the host's environment; a function when they exist only once an earlier beforeAll ran. */
+export type HostSettings = Record<string, string> | (() => Record<string, string>)
+
+const settings = (env: HostSettings) => (typeof env === "function" ? env() : env)
+
 /**
  * Serves the real host in-process (test/support/TestHost.ts) for the file, with `env` added to its settings; the
  * returned object is filled in before the first test runs.
  */
-export const hostSuite = (label: string, env: Record<string, string> = {}): Suite => {
+export const hostSuite = (label: string, env: HostSettings = {}): Suite => {
   const suite = {} as { base: string; db: TestDatabase }
-  const runtime = ManagedRuntime.make(TestHost.layer(label, env))
+  let dispose = () => Promise.resolve()
   beforeAll(async () => {
+    const runtime = ManagedRuntime.make(TestHost.layer(label, settings(env)))
+    dispose = () => runtime.dispose()
     Object.assign(suite, await runtime.runPromise(TestHost.TestHost))
   })
-  afterAll(() => runtime.dispose())
+  afterAll(() => dispose())
   return suite
 }
 
@@ -37,14 +44,14 @@ export const hostSuite = (label: string, env: Record<string, string> = {}): Suit
  * Starts one host process (dist/main.js) for the file instead, for tests of the process itself: its memory, its
  * output, its exit.
  */
-export const processHostSuite = (label: string, env: Record<string, string> = {}): ProcessSuite => {
+export const processHostSuite = (label: string, env: HostSettings = {}): ProcessSuite => {
   const suite = {} as { base: string; db: TestDatabase; pid: number }
   let host: HostProcess | undefined
   beforeAll(async () => {
     suite.db = await createDatabase(label)
     const port = await freePort()
     suite.base = `http://127.0.0.1:${port}`
-    host = startHost({ cwd: scratchDir(), env: hostEnv(suite.db, port, env) })
+    host = startHost({ cwd: scratchDir(), env: hostEnv(suite.db, port, settings(env)) })
     await host.ready()
     suite.pid = host.child.pid!
   })
