@@ -42,16 +42,6 @@ const InProcessServer = Layer.unwrapEffect(
   })
 )
 
-/** The HttpClient (fetch, as browsers and the web UI send requests) with relative URLs resolved against the host. */
-const client = Layer.effect(
-  HttpClient.HttpClient,
-  Effect.gen(function* () {
-    const { base } = yield* TestHost
-    const http = yield* HttpClient.HttpClient
-    return HttpClient.mapRequest(http, HttpClientRequest.prependUrl(base))
-  })
-).pipe(Layer.provide(FetchHttpClient.layer))
-
 const database = (label: string) =>
   Effect.acquireRelease(
     Effect.promise(() => createDatabase(label)),
@@ -86,14 +76,34 @@ export const layer = (label: string, env: Record<string, string> = {}) =>
           return { base: `http://127.0.0.1:${port}`, db }
         })
       )
+      const client = Layer.unwrapEffect(Effect.map(TestHost, ({ base }) => clientFor(base)))
       return client.pipe(Layer.provideMerge(testHost), Layer.provideMerge(served))
     })
   )
 
-/** The typed client (as the web UI derives it) against the test host, with `x-workspace-id` when given. */
+/**
+ * For `it.layer(TestHost.layer(...), TestHost.layerOptions)`: the host runs on the live clock (a TestClock would stop
+ * its timers and schedules), and builds within the hook timeout.
+ */
+export const layerOptions = { excludeTestServices: true, timeout: "2 minutes" } as const
+
+/** The typed client (as the web UI derives it) on the HttpClient in context, with `x-workspace-id` when given. */
 export const apiClient = (workspaceId?: string) =>
   HttpApiClient.make(CarabaseApi, {
     ...(workspaceId === undefined
       ? {}
       : { transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader("x-workspace-id", workspaceId)) })
   })
+
+/** A new workspace's id. */
+export const createWorkspace = (name: string) =>
+  Effect.flatMap(apiClient(), (api) => api.workspaces.create({ payload: { name } })).pipe(
+    Effect.map((result) => result.workspace.id)
+  )
+
+/** The HttpClient (fetch, as browsers and the web UI send requests) with relative URLs resolved against `base`. */
+export const clientFor = (base: string) =>
+  Layer.effect(
+    HttpClient.HttpClient,
+    Effect.map(HttpClient.HttpClient, HttpClient.mapRequest(HttpClientRequest.prependUrl(base)))
+  ).pipe(Layer.provide(FetchHttpClient.layer))

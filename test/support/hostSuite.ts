@@ -2,8 +2,7 @@
 // plain-HTTP helpers for the cases the typed client cannot express (malformed bodies, wrong types, raw status codes)
 // and an SSE reader for live updates.
 import { afterAll, beforeAll } from "@effect/vitest"
-import { ManagedRuntime } from "effect"
-import { runClient } from "./apiClient"
+import { Effect, ManagedRuntime } from "effect"
 import { connect, createDatabase, type TestDatabase } from "./database"
 import { hostEnv, scratchDir, startHost, type HostProcess } from "./hostProcess"
 import { freePort } from "./ports"
@@ -81,8 +80,9 @@ export const call = async (
   return { status: response.status, body: text === "" ? undefined : JSON.parse(text) }
 }
 
+/** A new workspace's id, on the host at `base`. */
 export const createWorkspace = (base: string, name: string) =>
-  runClient(base, (api) => api.workspaces.create({ payload: { name } })).then((result) => result.workspace.id)
+  Effect.runPromise(TestHost.createWorkspace(name).pipe(Effect.provide(TestHost.clientFor(base))))
 
 /** Runs SQL as the database owner (bypassing RLS): for seeding rows that other services' routes would write. */
 export const asOwner = async <A>(
