@@ -25,7 +25,7 @@ export class TestHost extends Context.Tag("test/TestHost")<TestHost, TestHostSha
  * The environment a spawned host would get from hostProcess.hostEnv, minus PORT (the server takes a free one).
  * Logs below error stay quiet: a spawned host's output is never shown either.
  */
-export const testSettings = (db: TestDatabase, env: Record<string, string> = {}): Record<string, string> => ({
+const testSettings = (db: TestDatabase, env: Record<string, string> = {}): Record<string, string> => ({
   HOST_MASTER_KEY: TEST_MASTER_KEY,
   DATABASE_URL: db.ownerUrl,
   APP_DATABASE_URL: db.appUrl,
