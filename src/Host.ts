@@ -19,6 +19,7 @@ import * as Graph from "./graph/Graph"
 import * as HarvesterDevices from "./harvester/HarvesterDevices"
 import * as HttpListener from "./platform/HttpListener"
 import { ServerLive } from "./Server"
+import { HttpAppLive } from "./HttpApp"
 import * as JobBodies from "./jobs/Bodies"
 import * as KeyCheck from "./keys/KeyCheck"
 import * as JobRuns from "./jobs/JobRuns"
@@ -114,6 +115,18 @@ export const HostLive = (hostEnv: HostEnv.HostEnvShape) =>
     Layer.provide([GatewayProbe.layer, DatabaseProbe.layer]),
     Layer.provide(DomainLive),
     Layer.provideMerge(HttpListener.layer),
+    Layer.provideMerge(DatabaseLive),
+    Layer.provideMerge(PlatformLive(hostEnv))
+  )
+
+/**
+ * HostLive without the Node listener: the same app and services, served on whichever HttpServer and HttpListener
+ * are provided (tests serve it in-process on the listener's own socket settings).
+ */
+export const HostAppLive = (hostEnv: HostEnv.HostEnvShape) =>
+  HttpAppLive.pipe(
+    Layer.provide([GatewayProbe.layer, DatabaseProbe.layer]),
+    Layer.provide(DomainLive),
     Layer.provideMerge(DatabaseLive),
     Layer.provideMerge(PlatformLive(hostEnv))
   )

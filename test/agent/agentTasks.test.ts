@@ -3,35 +3,25 @@
 // recorded on the task and in the note.
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { runClient } from "../support/apiClient"
-import { createDatabase, type TestDatabase } from "../support/database"
 import { startFakeGateway, type FakeGateway } from "../support/fakeGateway"
-import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
-import { freePort } from "../support/ports"
+import { hostSuite } from "../support/hostSuite"
 import { waitFor } from "../chat/sseClient"
 
 const PASSWORD = "agent-" + "4b".repeat(20)
-let db: TestDatabase
 let fake: FakeGateway
-let host: HostProcess
 let base: string
 let ws: string
 
 beforeAll(async () => {
-  db = await createDatabase("agent_tasks")
   fake = await startFakeGateway({ passwords: [PASSWORD] })
-  const port = await freePort()
-  base = `http://127.0.0.1:${port}`
-  host = startHost({
-    cwd: scratchDir(),
-    env: hostEnv(db, port, { OPENCLAW_GATEWAY_URL: fake.url, OPENCLAW_GATEWAY_PASSWORD: PASSWORD })
-  })
-  await host.ready()
-  ws = (await runClient(base, (api) => api.workspaces.create({ payload: { name: "Agent" } }))).workspace.id
 })
 afterAll(async () => {
-  await host?.stop()
   await fake?.close()
-  await db?.drop()
+})
+const suite = hostSuite("agent_tasks", () => ({ OPENCLAW_GATEWAY_URL: fake.url, OPENCLAW_GATEWAY_PASSWORD: PASSWORD }))
+beforeAll(async () => {
+  base = suite.base
+  ws = (await runClient(base, (api) => api.workspaces.create({ payload: { name: "Agent" } }))).workspace.id
 })
 
 const call = async (method: string, path: string, body?: unknown) => {

@@ -5,6 +5,7 @@ import type pg from "pg"
 import { runClient } from "../support/apiClient"
 import { connect, createDatabase, type TestDatabase } from "../support/database"
 import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
+import { createWorkspace } from "../support/hostSuite"
 import { freePort } from "../support/ports"
 import { makePdf } from "./fixtures/pdf"
 
@@ -28,8 +29,7 @@ afterAll(async () => {
   await db?.drop()
 })
 
-const workspace = (name: string) =>
-  runClient(base, (api) => api.workspaces.create({ payload: { name } })).then((result) => result.workspace.id)
+const workspace = (name: string) => createWorkspace(base, name)
 
 const stored = async (ws: string) =>
   Number((await owner.query("select count(*) from artifacts where workspace_id = $1", [ws])).rows[0].count)

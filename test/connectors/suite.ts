@@ -2,11 +2,11 @@
 // GitHub API, with a workspace; every answer's text is kept so tests can prove no secret was ever sent back, and
 // the host's output is kept (at debug level) to prove none was logged.
 import { afterAll, beforeAll } from "@effect/vitest"
-import { runClient } from "../support/apiClient"
 import { createDatabase, type TestDatabase } from "../support/database"
 import { startFakeGitHub, type FakeGitHub } from "../support/fakeGitHub"
 import { startFakeOAuthServer, type Account, type FakeOAuthServer } from "../support/fakeOAuthServer"
 import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
+import { createWorkspace } from "../support/hostSuite"
 import { freePort } from "../support/ports"
 
 export const ACCOUNTS: ReadonlyArray<Account> = [
@@ -49,9 +49,7 @@ export const connectorSuite = (label: string, env: Record<string, string> = {}):
       })
     })
     await suite.host.ready()
-    suite.workspace = await runClient(suite.base, (api) => api.workspaces.create({ payload: { name: label } })).then(
-      (result) => result.workspace.id
-    )
+    suite.workspace = await createWorkspace(suite.base, label)
   })
   afterAll(async () => {
     await suite.host?.stop()

@@ -1,24 +1,13 @@
 // Workspaces and the x-workspace-id contract over real HTTP, through the typed client where the contract allows.
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { runClient } from "../support/apiClient"
-import { createDatabase, type TestDatabase } from "../support/database"
-import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
-import { freePort } from "../support/ports"
+import { hostSuite } from "../support/hostSuite"
 
-let db: TestDatabase
-let host: HostProcess
 let base: string
 
+const suite = hostSuite("workspaces")
 beforeAll(async () => {
-  db = await createDatabase("workspaces")
-  const port = await freePort()
-  base = `http://127.0.0.1:${port}`
-  host = startHost({ cwd: scratchDir(), env: hostEnv(db, port) })
-  await host.ready()
-})
-afterAll(async () => {
-  await host?.stop()
-  await db?.drop()
+  base = suite.base
 })
 
 const post = (path: string, body: string, headers: Record<string, string> = {}) =>

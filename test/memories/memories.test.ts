@@ -1,29 +1,16 @@
 // Memories over real HTTP: create, list newest first, search by relevance, bad input, and workspace isolation.
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { runClient } from "../support/apiClient"
-import { createDatabase, type TestDatabase } from "../support/database"
-import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
-import { freePort } from "../support/ports"
+import { createWorkspace, hostSuite } from "../support/hostSuite"
 
-let db: TestDatabase
-let host: HostProcess
 let base: string
 
+const suite = hostSuite("memories")
 beforeAll(async () => {
-  db = await createDatabase("memories")
-  const port = await freePort()
-  base = `http://127.0.0.1:${port}`
-  host = startHost({ cwd: scratchDir(), env: hostEnv(db, port) })
-  await host.ready()
-})
-afterAll(async () => {
-  if (process.env.DEBUG_HOST) console.log(host?.stdout(), host?.stderr())
-  await host?.stop()
-  await db?.drop()
+  base = suite.base
 })
 
-const workspace = (name: string) =>
-  runClient(base, (api) => api.workspaces.create({ payload: { name } })).then((result) => result.workspace.id)
+const workspace = (name: string) => createWorkspace(base, name)
 
 const request = (workspaceId: string, method: string, path: string, body?: unknown) =>
   fetch(`${base}/api/v1${path}`, {

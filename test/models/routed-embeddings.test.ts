@@ -1,38 +1,30 @@
 // A workspace's `embeddings` model route decides how its notes and memories are embedded and searched; a workspace
 // without one keeps the host's embedder. Vectors record their model, so the two never mix.
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { asOwner, call, createWorkspace } from "../support/hostSuite"
-import { createDatabase, type TestDatabase } from "../support/database"
+import { asOwner, call, createWorkspace, hostSuite } from "../support/hostSuite"
 import { startFakeGateway, type FakeGateway } from "../support/fakeGateway"
-import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
-import { freePort } from "../support/ports"
 
 const PASSWORD = "e1".repeat(32)
 const ROUTE_KEY = "sk-route-embeddings-0000WXYZ"
-let db: TestDatabase
 let fake: FakeGateway
-let host: HostProcess
 let base: string
 
 beforeAll(async () => {
-  db = await createDatabase("routed_embeddings")
   fake = await startFakeGateway({ passwords: [PASSWORD, ROUTE_KEY], embeddingDimensions: 16 })
-  const port = await freePort()
-  base = `http://127.0.0.1:${port}`
-  host = startHost({
-    cwd: scratchDir(),
-    env: hostEnv(db, port, { OPENCLAW_GATEWAY_URL: fake.url, OPENCLAW_GATEWAY_PASSWORD: PASSWORD })
-  })
-  await host.ready()
 })
 afterAll(async () => {
-  await host?.stop()
   await fake?.close()
-  await db?.drop()
+})
+const suite = hostSuite("routed_embeddings", () => ({
+  OPENCLAW_GATEWAY_URL: fake.url,
+  OPENCLAW_GATEWAY_PASSWORD: PASSWORD
+}))
+beforeAll(() => {
+  base = suite.base
 })
 
 const modelsOf = (workspace: string) =>
-  asOwner(db, (client) =>
+  asOwner(suite.db, (client) =>
     client.query<{ model: string | null }>(
       "select distinct embedding_model as model from search_chunks where workspace_id = $1",
       [workspace]

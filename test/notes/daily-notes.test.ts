@@ -5,21 +5,19 @@ import type pg from "pg"
 import type { NoteDate } from "../../src/notes/NoteDate"
 import { runClient } from "../support/apiClient"
 import { connect } from "../support/database"
-import { createWorkspace } from "../support/hostSuite"
-import { request, startTestHost, type TestHost } from "./helpers"
+import { createWorkspace, hostSuite } from "../support/hostSuite"
+import { request } from "./helpers"
 
-let t: TestHost
+const t = hostSuite("notes")
 let owner: pg.Client
 let ws: string
 
 beforeAll(async () => {
-  t = await startTestHost("notes")
   owner = await connect(t.db.ownerUrl)
   ws = await createWorkspace(t.base, "Notes")
 })
 afterAll(async () => {
   await owner?.end()
-  await t?.stop()
 })
 
 const day = (date: string) => date as NoteDate

@@ -1,32 +1,5 @@
-// A real host process on a fresh database for the notes and tasks suites, with raw JSON requests for the cases the
-// typed client would refuse to send (bad bodies, bad query strings).
-import { createDatabase, type TestDatabase } from "../support/database"
-import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
-import { freePort } from "../support/ports"
-
-export interface TestHost {
-  readonly base: string
-  readonly db: TestDatabase
-  readonly host: HostProcess
-  readonly stop: () => Promise<void>
-}
-
-export const startTestHost = async (label: string, env: Record<string, string> = {}): Promise<TestHost> => {
-  const db = await createDatabase(label)
-  const port = await freePort()
-  const host = startHost({ cwd: scratchDir(), env: hostEnv(db, port, env) })
-  await host.ready()
-  return {
-    base: `http://127.0.0.1:${port}`,
-    db,
-    host,
-    stop: async () => {
-      await host.stop()
-      await db.drop()
-    }
-  }
-}
-
+// Raw JSON requests for the notes and tasks suites, for the cases the typed client would refuse to send (bad bodies,
+// bad query strings), and "today" as the host computes it.
 export interface JsonResponse {
   readonly status: number
   readonly body: any

@@ -1,22 +1,18 @@
 // POST /daily-notes/inject over real HTTP, on a host whose local time zone is UTC+14 (so "today" and the log card's
 // timestamp must come from the host's zone, not UTC): both body shapes, markdown content, idempotency keys, and
 // concurrent injects that all survive.
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { beforeAll, describe, expect, it } from "@effect/vitest"
 import type { NoteDate } from "../../src/notes/NoteDate"
 import { runClient } from "../support/apiClient"
-import { createWorkspace } from "../support/hostSuite"
-import { request, startTestHost, todayIn, type TestHost } from "./helpers"
+import { createWorkspace, processHostSuite } from "../support/hostSuite"
+import { request, todayIn } from "./helpers"
 
 const zone = "Pacific/Kiritimati"
-let t: TestHost
+const t = processHostSuite("inject", { TZ: zone })
 let ws: string
 
 beforeAll(async () => {
-  t = await startTestHost("inject", { TZ: zone })
   ws = await createWorkspace(t.base, "Inject")
-})
-afterAll(async () => {
-  await t?.stop()
 })
 
 const note = (date: string, workspace = ws) =>

@@ -1,16 +1,9 @@
 // Change notices over Server-Sent Events: a note write announces itself to its own workspace's stream only.
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { createWorkspace } from "../support/hostSuite"
-import { request, startTestHost, type TestHost } from "./helpers"
+import { describe, expect, it } from "@effect/vitest"
+import { createWorkspace, hostSuite } from "../support/hostSuite"
+import { request } from "./helpers"
 
-let t: TestHost
-
-beforeAll(async () => {
-  t = await startTestHost("notes_live")
-})
-afterAll(async () => {
-  await t?.stop()
-})
+const t = hostSuite("notes_live")
 
 interface Frame {
   readonly event: string

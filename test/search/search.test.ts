@@ -1,13 +1,9 @@
 // POST /harvest/search over real HTTP on a small fixed corpus: the expected document ranks first, by full-text words
 // and by the vector path alone; the answer's shape and provenance; limits and bad input; workspace isolation.
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { runClient } from "../support/apiClient"
-import { createDatabase, type TestDatabase } from "../support/database"
-import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
-import { freePort } from "../support/ports"
+import { createWorkspace, hostSuite } from "../support/hostSuite"
 
-let db: TestDatabase
-let host: HostProcess
 let base: string
 let ws: string
 const ids: Record<string, string> = {}
@@ -27,12 +23,9 @@ const CORPUS: Record<string, string> = {
     "# Guitar practice\n\nPractise barre chords and the pentatonic scale for twenty minutes with a metronome at 80 bpm."
 }
 
+const suite = hostSuite("search")
 beforeAll(async () => {
-  db = await createDatabase("search")
-  const port = await freePort()
-  base = `http://127.0.0.1:${port}`
-  host = startHost({ cwd: scratchDir(), env: hostEnv(db, port) })
-  await host.ready()
+  base = suite.base
   ws = await workspace("Search home")
   for (const [filename, text] of Object.entries(CORPUS)) {
     const body = new FormData()
@@ -51,13 +44,8 @@ beforeAll(async () => {
   )
   ids.birthday = memory.memory.id
 })
-afterAll(async () => {
-  await host?.stop()
-  await db?.drop()
-})
 
-const workspace = (name: string) =>
-  runClient(base, (api) => api.workspaces.create({ payload: { name } })).then((result) => result.workspace.id)
+const workspace = (name: string) => createWorkspace(base, name)
 
 const search = (query: string, limit?: number, workspaceId = ws) =>
   runClient(

@@ -7,11 +7,11 @@
 import * as http from "node:http"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import type { Browser, Page } from "playwright-core"
-import { call, createWorkspace, hostSuite } from "../support/hostSuite"
+import { call, createWorkspace, processHostSuite } from "../support/hostSuite"
 import { freePort } from "../support/ports"
 import { launch, openPage } from "../web/browser"
 
-const suite = hostSuite("security_browser")
+const suite = processHostSuite("security_browser")
 let browser: Browser
 let attacker: http.Server
 let attackerPort: number

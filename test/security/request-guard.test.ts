@@ -10,10 +10,10 @@ import type { HttpApiEndpoint } from "@effect/platform"
 import { HttpApi } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { CarabaseApi } from "../../src/Api"
-import { call, createWorkspace, hostSuite } from "../support/hostSuite"
+import { call, createWorkspace, processHostSuite } from "../support/hostSuite"
 import { rssMb } from "../support/rss"
 
-const suite = hostSuite("security_guard")
+const suite = processHostSuite("security_guard")
 const ZERO_ID = "00000000-0000-4000-8000-000000000000"
 
 interface Endpoint {

@@ -1,30 +1,56 @@
-// A host process on a fresh database for one test file, plus plain-HTTP helpers for the cases the typed client
-// cannot express (malformed bodies, wrong types, raw status codes) and an SSE reader for live updates.
+// A host on a fresh database for one test file (in-process, or a real process where the process is under test), plus
+// plain-HTTP helpers for the cases the typed client cannot express (malformed bodies, wrong types, raw status codes)
+// and an SSE reader for live updates.
 import { afterAll, beforeAll } from "@effect/vitest"
-import { runClient } from "./apiClient"
+import { Effect, ManagedRuntime } from "effect"
 import { connect, createDatabase, type TestDatabase } from "./database"
 import { hostEnv, scratchDir, startHost, type HostProcess } from "./hostProcess"
 import { freePort } from "./ports"
+import * as TestHost from "./TestHost"
 
 export interface Suite {
   readonly base: string
   readonly db: TestDatabase
+}
+
+export interface ProcessSuite extends Suite {
   /** The host process's id (for reading its memory). */
   readonly pid: number
 }
 
+/** Settings added to the host's environment; a function when they exist only once an earlier beforeAll ran. */
+export type HostSettings = Record<string, string> | (() => Record<string, string>)
+
+const settings = (env: HostSettings) => (typeof env === "function" ? env() : env)
+
 /**
- * Starts one host for the file, with `env` added to its environment; the returned object is filled in before the
- * first test runs.
+ * Serves the real host in-process (test/support/TestHost.ts) for the file, with `env` added to its settings; the
+ * returned object is filled in before the first test runs.
  */
-export const hostSuite = (label: string, env: Record<string, string> = {}): Suite => {
+export const hostSuite = (label: string, env: HostSettings = {}): Suite => {
+  const suite = {} as { base: string; db: TestDatabase }
+  let dispose = () => Promise.resolve()
+  beforeAll(async () => {
+    const runtime = ManagedRuntime.make(TestHost.layer(label, settings(env)))
+    dispose = () => runtime.dispose()
+    Object.assign(suite, await runtime.runPromise(TestHost.TestHost))
+  })
+  afterAll(() => dispose())
+  return suite
+}
+
+/**
+ * Starts one host process (dist/main.js) for the file instead, for tests of the process itself: its memory, its
+ * output, its exit.
+ */
+export const processHostSuite = (label: string, env: HostSettings = {}): ProcessSuite => {
   const suite = {} as { base: string; db: TestDatabase; pid: number }
   let host: HostProcess | undefined
   beforeAll(async () => {
     suite.db = await createDatabase(label)
     const port = await freePort()
     suite.base = `http://127.0.0.1:${port}`
-    host = startHost({ cwd: scratchDir(), env: hostEnv(suite.db, port, env) })
+    host = startHost({ cwd: scratchDir(), env: hostEnv(suite.db, port, settings(env)) })
     await host.ready()
     suite.pid = host.child.pid!
   })
@@ -54,8 +80,9 @@ export const call = async (
   return { status: response.status, body: text === "" ? undefined : JSON.parse(text) }
 }
 
+/** A new workspace's id, on the host at `base`. */
 export const createWorkspace = (base: string, name: string) =>
-  runClient(base, (api) => api.workspaces.create({ payload: { name } })).then((result) => result.workspace.id)
+  Effect.runPromise(TestHost.createWorkspace(name).pipe(Effect.provide(TestHost.clientFor(base))))
 
 /** Runs SQL as the database owner (bypassing RLS): for seeding rows that other services' routes would write. */
 export const asOwner = async <A>(

@@ -1,12 +1,12 @@
 // Tasks over real HTTP: derived from daily notes, filtered, ordered and limited; added as log cards; toggled by either
 // body shape under the note's row lock; 404 for what does not exist, 400 for what is malformed; isolated per workspace.
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { beforeAll, describe, expect, it } from "@effect/vitest"
 import type { NoteDate } from "../../src/notes/NoteDate"
 import { runClient } from "../support/apiClient"
-import { request, startTestHost, type TestHost } from "../notes/helpers"
-import { createWorkspace } from "../support/hostSuite"
+import { request } from "../notes/helpers"
+import { createWorkspace, hostSuite } from "../support/hostSuite"
 
-let t: TestHost
+const t = hostSuite("tasks")
 let ws: string
 
 const taskItem = (text: string, checked: boolean) => ({
@@ -21,7 +21,6 @@ const card = (attrs: Record<string, string>, ...items: Array<ReturnType<typeof t
 })
 
 beforeAll(async () => {
-  t = await startTestHost("tasks")
   ws = await createWorkspace(t.base, "Tasks")
   await request(t.base, "PATCH", "/daily-notes/2026-03-01", ws, {
     documentState: [
@@ -40,9 +39,6 @@ beforeAll(async () => {
     ]
   })
   await request(t.base, "PATCH", "/daily-notes/2026-03-03", ws, { documentState: [{ type: "paragraph" }] })
-})
-afterAll(async () => {
-  await t?.stop()
 })
 
 const list = (query = "", workspace = ws) => request(t.base, "GET", `/tasks${query}`, workspace)

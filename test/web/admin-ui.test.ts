@@ -7,6 +7,7 @@ import { runClient } from "../support/apiClient"
 import { createDatabase, type TestDatabase } from "../support/database"
 import { startFakeGateway, type FakeGateway } from "../support/fakeGateway"
 import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
+import { createWorkspace } from "../support/hostSuite"
 import { freePort } from "../support/ports"
 import { launch, openPage, screenshot } from "./browser"
 
@@ -38,8 +39,7 @@ afterAll(async () => {
   await db?.drop()
 })
 
-const newWorkspace = (name: string) =>
-  runClient(base, (api) => api.workspaces.create({ payload: { name } })).then((result) => result.workspace.id)
+const newWorkspace = (name: string) => createWorkspace(base, name)
 
 /** A page already in `workspaceId`, with no uncaught errors allowed by the end of `use`. */
 const withPage = async (

@@ -8,7 +8,7 @@ import { startFakeGateway } from "../support/fakeGateway"
 import { hostEnv, scratchDir, startHost } from "../support/hostProcess"
 import { freePort } from "../support/ports"
 import { nowSeconds, slackHeaders } from "./signer"
-import { createChannel, hostSuite, randomId, send, storedEvents } from "./suite"
+import { createChannel, processHostSuite, randomId, send, storedEvents } from "./suite"
 
 const PASSWORD = "c3".repeat(32)
 
@@ -57,7 +57,7 @@ afterAll(async () => {
   await gateway.close()
 })
 
-const suite = hostSuite("webhooks_replies", {
+const suite = processHostSuite("webhooks_replies", {
   OPENCLAW_GATEWAY_URL: gateway.url,
   OPENCLAW_GATEWAY_PASSWORD: PASSWORD,
   CARABASE_SLACK_API_URL: platform.url,

@@ -1,36 +1,35 @@
-// One host process on a fresh database per test file, a workspace with channels created through the typed client,
+// One host on a fresh database per test file, a workspace with channels created through the typed client,
 // and the owner's view of channel_events (bypassing RLS) to prove what was and was not stored.
-import { afterAll, beforeAll } from "@effect/vitest"
+import { beforeAll } from "@effect/vitest"
 import type { CreateChannel } from "../../src/channels/ChannelsApi"
 import { runClient } from "../support/apiClient"
-import { connect, createDatabase, type TestDatabase } from "../support/database"
-import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
-import { createWorkspace } from "../support/hostSuite"
-import { freePort } from "../support/ports"
+import { connect, type TestDatabase } from "../support/database"
+import {
+  createWorkspace,
+  hostSuite as inProcess,
+  processHostSuite as spawned,
+  type HostSettings,
+  type Suite as HostSuite
+} from "../support/hostSuite"
 
-export interface Suite {
-  readonly base: string
-  readonly db: TestDatabase
+export interface Suite extends HostSuite {
   readonly workspace: string
 }
 
-export const hostSuite = (label: string, env: Record<string, string> = {}): Suite => {
-  const suite = {} as { base: string; db: TestDatabase; workspace: string }
-  let host: HostProcess | undefined
+const withWorkspace = (label: string, host: HostSuite): Suite => {
+  const suite = host as HostSuite & { workspace: string }
   beforeAll(async () => {
-    suite.db = await createDatabase(label)
-    const port = await freePort()
-    suite.base = `http://127.0.0.1:${port}`
-    host = startHost({ cwd: scratchDir(), env: hostEnv(suite.db, port, env) })
-    await host.ready()
     suite.workspace = await createWorkspace(suite.base, `${label} home`)
-  })
-  afterAll(async () => {
-    await host?.stop()
-    await suite.db?.drop()
   })
   return suite
 }
+
+/** The host in-process (test/support/TestHost.ts), with a workspace. */
+export const hostSuite = (label: string, env: HostSettings = {}): Suite => withWorkspace(label, inProcess(label, env))
+
+/** A host process, for a suite that sets the process's own environment (TZ). */
+export const processHostSuite = (label: string, env: HostSettings = {}): Suite =>
+  withWorkspace(label, spawned(label, env))
 
 export const createChannel = (suite: Suite, payload: CreateChannel, workspace = suite.workspace) =>
   runClient(suite.base, (api) => api.channels.create({ payload }), workspace).then((result) => result.channel)
