@@ -5,7 +5,7 @@ import { SqlSchema } from "@effect/sql"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
 import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
-import { AppDb } from "../platform/Db"
+import { AppDb, JsonbRow } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { restoreConflicts, TrashRepo, layer as trashRepoLayer, type RestoreConflict } from "../trash/TrashRepo"
@@ -161,14 +161,30 @@ export const layer = Layer.effect(
       execute: (connectionId) => sql`
         delete from artifacts where connection_id = ${connectionId} and source <> 'upload' returning id`
     })
+    const takeArtifact = SqlSchema.findOne({
+      Request: Schema.String,
+      Result: Schema.Struct({ row: JsonbRow, filename: Schema.String }),
+      execute: (id) => sql`
+        delete from artifacts a where id = ${id}
+        returning to_jsonb(a) - 'workspace_id' as row, filename`
+    })
+    const putArtifact = SqlSchema.single({
+      Request: Schema.Unknown,
+      Result: Schema.Struct({ id: Schema.String }),
+      execute: (artifact) => sql`
+        insert into artifacts (id, filename, mime_type, size, sha256, content, extracted_text, source, external_id,
+                               connection_id, metadata, created_at, updated_at)
+        select id, filename, mime_type, size, sha256, content, extracted_text, source, external_id,
+          connection_id, metadata, created_at, updated_at
+        from jsonb_populate_record(null::artifacts, ${JSON.stringify(artifact)}::jsonb)
+        returning id`
+    })
 
     const remove = (id: string, deletedBy: string) =>
       Effect.gen(function* () {
         const trashId = yield* rls.current(
           Effect.gen(function* () {
-            const [gone] = yield* sql<{ row: Record<string, unknown>; filename: string }>`
-              delete from artifacts a where id = ${id}
-              returning to_jsonb(a) - 'workspace_id' as row, filename`
+            const gone = Option.getOrUndefined(yield* takeArtifact(id).pipe(Effect.catchTag("ParseError", Effect.die)))
             if (gone === undefined) return yield* ArtifactNotFound.of(id)
             const chunks = yield* harvest.takeOut("artifact", [id])
             return yield* trash.put({
@@ -188,15 +204,12 @@ export const layer = Layer.effect(
       Effect.gen(function* () {
         const id = yield* rls.current(
           Effect.gen(function* () {
-            const [row] = yield* sql<{ id: string }>`
-              insert into artifacts (id, filename, mime_type, size, sha256, content, extracted_text, source, external_id,
-                                     connection_id, metadata, created_at, updated_at)
-              select id, filename, mime_type, size, sha256, content, extracted_text, source, external_id,
-                connection_id, metadata, created_at, updated_at
-              from jsonb_populate_record(null::artifacts, ${JSON.stringify(data.artifact)}::jsonb)
-              returning id`.pipe(restoreConflicts)
+            const row = yield* putArtifact(data.artifact).pipe(
+              restoreConflicts,
+              Effect.catchTags({ ParseError: Effect.die, NoSuchElementException: Effect.die })
+            )
             yield* harvest.putBack((data.chunks ?? []) as ReadonlyArray<Record<string, unknown>>)
-            return row!.id
+            return row.id
           })
         )
         yield* live.publish({ type: "artifact", action: "created", id })

@@ -2,8 +2,8 @@
 // listSessions) run as the current workspace by themselves, in one round trip. takeSession and putSession move a
 // session with its messages to and from the trash.
 import { SqlSchema } from "@effect/sql"
-import { Effect, Schema } from "effect"
-import { AppDb } from "../platform/Db"
+import { Effect, Option, Schema } from "effect"
+import { AppDb, JsonbRow } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 
 export const SessionRow = Schema.Struct({
@@ -103,6 +103,27 @@ export const make = Effect.gen(function* () {
       order by created_at, id
     `
   })
+  const takeMessages = SqlSchema.findAll({
+    Request: Schema.String,
+    Result: Schema.Struct({ row: JsonbRow }),
+    execute: (id) => sql`
+      delete from chat_messages m where session_id = ${id} returning to_jsonb(m) - 'workspace_id' as row`
+  })
+  const takeSession = SqlSchema.findOne({
+    Request: Schema.String,
+    Result: Schema.Struct({ row: JsonbRow, title: Schema.String }),
+    execute: (id) => sql`
+      delete from chat_sessions s where id = ${id} returning to_jsonb(s) - 'workspace_id' as row, title`
+  })
+  const putSession = SqlSchema.single({
+    Request: Schema.Unknown,
+    Result: Schema.Struct({ id: Schema.String }),
+    execute: (session) => sql`
+      insert into chat_sessions (id, title, agent_id, created_at, updated_at)
+      select id, title, agent_id, created_at, updated_at
+      from jsonb_populate_record(null::chat_sessions, ${JSON.stringify(session)}::jsonb)
+      returning id`
+  })
 
   return {
     createSession: (title: string, agentId: string) => createSession({ title, agentId }).pipe(Effect.orDie),
@@ -116,26 +137,20 @@ export const make = Effect.gen(function* () {
     /** Deletes a session with its messages; answers their rows (undefined when there was no session). */
     takeSession: (id: string) =>
       Effect.gen(function* () {
-        const messages = yield* sql<{ row: Record<string, unknown> }>`
-          delete from chat_messages m where session_id = ${id} returning to_jsonb(m) - 'workspace_id' as row`
-        const [session] = yield* sql<{ row: Record<string, unknown>; title: string }>`
-          delete from chat_sessions s where id = ${id} returning to_jsonb(s) - 'workspace_id' as row, title`
+        const messages = yield* takeMessages(id)
+        const session = Option.getOrUndefined(yield* takeSession(id))
         return session === undefined ? undefined : { session, messages: messages.map((message) => message.row) }
-      }),
+      }).pipe(Effect.catchTag("ParseError", Effect.die)),
     /** Puts back what takeSession answered, under the same ids. */
     putSession: (session: unknown, messages: unknown) =>
       Effect.gen(function* () {
-        const [row] = yield* sql<{ id: string }>`
-          insert into chat_sessions (id, title, agent_id, created_at, updated_at)
-          select id, title, agent_id, created_at, updated_at
-          from jsonb_populate_record(null::chat_sessions, ${JSON.stringify(session)}::jsonb)
-          returning id`
+        const row = yield* putSession(session)
         yield* sql`
           insert into chat_messages (id, session_id, role, content, status, created_at)
           select id, session_id, role, content, status, created_at
           from jsonb_populate_recordset(null::chat_messages, ${JSON.stringify(messages ?? [])}::jsonb)`
-        return row!.id
-      })
+        return row.id
+      }).pipe(Effect.catchTags({ ParseError: Effect.die, NoSuchElementException: Effect.die }))
   }
 })
 

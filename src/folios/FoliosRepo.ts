@@ -1,8 +1,8 @@
 // The folios SQL: folios, their commits and timeline entries, and the logCards of daily notes that may name a folio.
 // Every statement runs inside the caller's RLS scope; rows are decoded here (pg gives timestamptz as Date).
 import { SqlSchema, type SqlError } from "@effect/sql"
-import { Effect, Schema } from "effect"
-import { AppDb } from "../platform/Db"
+import { Effect, Option, Schema } from "effect"
+import { AppDb, JsonbRow } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import type { CandidateBlock } from "./FolioEntries"
 import { Folio, FolioCommit, TimelineEntry } from "./FoliosApi"
@@ -164,6 +164,39 @@ export const make = Effect.gen(function* () {
     `
   })
 
+  const takeCommits = SqlSchema.findAll({
+    Request: Schema.String,
+    Result: Schema.Struct({ row: JsonbRow, id: Schema.String }),
+    execute: (id) => sql`
+      delete from folio_commits c where folio_id = ${id} returning to_jsonb(c) - 'workspace_id' as row, id`
+  })
+  const takeTimeline = SqlSchema.findAll({
+    Request: Schema.String,
+    Result: Schema.Struct({ row: JsonbRow }),
+    execute: (id) => sql`
+      delete from folio_timeline_entries t where folio_id = ${id} returning to_jsonb(t) - 'workspace_id' as row`
+  })
+  const takeFolio = SqlSchema.findOne({
+    Request: Schema.String,
+    Result: Schema.Struct({ row: JsonbRow, name: Schema.String }),
+    execute: (id) => sql`
+      delete from folios f where id = ${id} returning to_jsonb(f) - 'workspace_id' as row, name`
+  })
+  const named = SqlSchema.findOne({
+    Request: Schema.String,
+    Result: Schema.Struct({ id: Schema.String }),
+    execute: (name) => sql`select id from folios where lower(name) = lower(${name})`
+  })
+  const putFolio = SqlSchema.single({
+    Request: Schema.Unknown,
+    Result: Schema.Struct({ id: Schema.String }),
+    execute: (folio) => sql`
+      insert into folios (id, name, about, archived_at, created_at, updated_at)
+      select id, name, about, archived_at, created_at, updated_at
+      from jsonb_populate_record(null::folios, ${JSON.stringify(folio)}::jsonb)
+      returning id`
+  })
+
   return {
     list: (search: string | undefined) => rowsOrDie(list(search)),
     insert: (input: { readonly name: string; readonly about: string }) => rowsOrDie(insert(input)),
@@ -188,12 +221,9 @@ export const make = Effect.gen(function* () {
     /** Deletes a folio with its commits and timeline; answers their rows (undefined when there was no folio). */
     take: (id: string) =>
       Effect.gen(function* () {
-        const commits = yield* sql<{ row: Record<string, unknown>; id: string }>`
-          delete from folio_commits c where folio_id = ${id} returning to_jsonb(c) - 'workspace_id' as row, id`
-        const timeline = yield* sql<{ row: Record<string, unknown> }>`
-          delete from folio_timeline_entries t where folio_id = ${id} returning to_jsonb(t) - 'workspace_id' as row`
-        const [folio] = yield* sql<{ row: Record<string, unknown>; name: string }>`
-          delete from folios f where id = ${id} returning to_jsonb(f) - 'workspace_id' as row, name`
+        const commits = yield* rowsOrDie(takeCommits(id))
+        const timeline = yield* rowsOrDie(takeTimeline(id))
+        const folio = Option.getOrUndefined(yield* rowsOrDie(takeFolio(id)))
         return folio === undefined
           ? undefined
           : {
@@ -204,18 +234,11 @@ export const make = Effect.gen(function* () {
             }
       }),
     /** The id of a folio with this name (ignoring case), if any. */
-    named: (name: string) =>
-      sql<{ id: string }>`select id from folios where lower(name) = lower(${name})`.pipe(
-        Effect.map((rows) => rows[0]?.id)
-      ),
+    named: (name: string) => rowsOrDie(named(name)).pipe(Effect.map((row) => Option.getOrUndefined(row)?.id)),
     /** Puts back what `take` answered, under the same ids. */
     put: (data: { readonly folio: unknown; readonly commits: unknown; readonly timeline: unknown }) =>
       Effect.gen(function* () {
-        const [folio] = yield* sql<{ id: string }>`
-          insert into folios (id, name, about, archived_at, created_at, updated_at)
-          select id, name, about, archived_at, created_at, updated_at
-          from jsonb_populate_record(null::folios, ${JSON.stringify(data.folio)}::jsonb)
-          returning id`
+        const folio = yield* rowsOrDie(putFolio(data.folio))
         yield* sql`
           insert into folio_commits (id, folio_id, message, artifact_ids, created_at)
           select id, folio_id, message, artifact_ids, created_at
@@ -224,7 +247,7 @@ export const make = Effect.gen(function* () {
           insert into folio_timeline_entries (id, folio_id, date, synopsis, source, created_at)
           select id, folio_id, date, synopsis, source, created_at
           from jsonb_populate_recordset(null::folio_timeline_entries, ${JSON.stringify(data.timeline ?? [])}::jsonb)`
-        return folio!.id
+        return folio.id
       })
   }
 })

@@ -3,7 +3,7 @@
 import { SqlSchema, type SqlError } from "@effect/sql"
 import type { Fragment } from "@effect/sql/Statement"
 import { Effect, Option, Schema } from "effect"
-import { AppDb } from "../platform/Db"
+import { AppDb, JsonbRow } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import { Edge, Entity, EntityEdge, EntityType, GraphWalk, SourceKind } from "./GraphApi"
 
@@ -331,6 +331,48 @@ export const make = Effect.gen(function* () {
       select id from edges where source_id = ${sourceId} and target_id = ${targetId} and type = ${type}
       order by created_at, id limit 1`
   })
+  const edgeCount = SqlSchema.findOne({
+    Request: Schema.String,
+    Result: Schema.Struct({ n: Schema.Int }),
+    execute: (id) => sql`select count(*)::int as n from edges where source_id = ${id} or target_id = ${id}`
+  })
+  const aliasesOf = SqlSchema.findAll({
+    Request: Schema.String,
+    Result: IdRow,
+    execute: (id) => sql`select id from entities where canonical_id = ${id}`
+  })
+  const TakenEdgeRow = Schema.Struct({ row: JsonbRow, sourceId: Schema.String, targetId: Schema.String })
+  const takeEdgesOf = SqlSchema.findAll({
+    Request: Schema.String,
+    Result: TakenEdgeRow,
+    execute: (id) => sql`
+      delete from edges ed where source_id = ${id} or target_id = ${id}
+      returning to_jsonb(ed) - 'workspace_id' as row, source_id, target_id`
+  })
+  const takeEntity = SqlSchema.findOne({
+    Request: Schema.String,
+    Result: Schema.Struct({ row: JsonbRow, name: Schema.String }),
+    execute: (id) => sql`
+      delete from entities e where id = ${id} returning to_jsonb(e) - 'workspace_id' as row, name`
+  })
+  const takeEdge = SqlSchema.findOne({
+    Request: Schema.String,
+    Result: Schema.Struct({ ...TakenEdgeRow.fields, type: Schema.String }),
+    execute: (id) => sql`
+      delete from edges ed where id = ${id}
+      returning to_jsonb(ed) - 'workspace_id' as row, source_id, target_id, type`
+  })
+  const putEntity = SqlSchema.single({
+    Request: Schema.Unknown,
+    Result: IdRow,
+    execute: (row) => sql`
+      insert into entities (id, name, type, aliases, canonical_id, metadata, created_at, updated_at)
+      select r.id, r.name, r.type, r.aliases,
+        case when exists (select 1 from entities c where c.id = r.canonical_id) then r.canonical_id end,
+        r.metadata, r.created_at, r.updated_at
+      from jsonb_populate_record(null::entities, ${JSON.stringify(row)}::jsonb) r
+      returning id`
+  })
 
   return {
     search: (query: typeof SearchRequest.Type) => rowsOrDie(search(query)),
@@ -363,35 +405,19 @@ export const make = Effect.gen(function* () {
       }),
     updateEdge: (changes: typeof updateEdge extends (request: infer I) => unknown ? I : never) =>
       rowsOrDie(updateEdge(changes)),
-    edgeCount: (id: string) =>
-      sql<{ n: number }>`select count(*)::int as n from edges where source_id = ${id} or target_id = ${id}`.pipe(
-        Effect.map((rows) => rows[0]?.n ?? 0)
-      ),
+    edgeCount: (id: string) => rowsOrDie(edgeCount(id)).pipe(Effect.map((row) => Option.getOrUndefined(row)?.n ?? 0)),
     /** Deletes an entity with the edges touching it; answers their rows and the entities that were its aliases. */
     takeEntity: (id: string) =>
       Effect.gen(function* () {
-        const aliases = yield* sql<{ id: string }>`select id from entities where canonical_id = ${id}`
-        const edges = yield* sql<{ row: Record<string, unknown>; sourceId: string; targetId: string }>`
-          delete from edges ed where source_id = ${id} or target_id = ${id}
-          returning to_jsonb(ed) - 'workspace_id' as row, source_id, target_id`
-        const [entity] = yield* sql<{ row: Record<string, unknown>; name: string }>`
-          delete from entities e where id = ${id} returning to_jsonb(e) - 'workspace_id' as row, name`
+        const aliases = yield* rowsOrDie(aliasesOf(id))
+        const edges = yield* rowsOrDie(takeEdgesOf(id))
+        const entity = Option.getOrUndefined(yield* rowsOrDie(takeEntity(id)))
         return entity === undefined ? undefined : { entity, edges, aliases: aliases.map((alias) => alias.id) }
       }),
     /** Deletes one edge; answers its row and its ends. */
-    takeEdge: (id: string) =>
-      sql<{ row: Record<string, unknown>; sourceId: string; targetId: string; type: string }>`
-        delete from edges ed where id = ${id}
-        returning to_jsonb(ed) - 'workspace_id' as row, source_id, target_id, type`.pipe(Effect.map((rows) => rows[0])),
+    takeEdge: (id: string) => rowsOrDie(takeEdge(id)).pipe(Effect.map(Option.getOrUndefined)),
     /** An entity as takeEntity answered it, under its id; a canonical entity that is gone meanwhile is left unlinked. */
-    putEntity: (row: unknown) =>
-      sql<{ id: string }>`
-        insert into entities (id, name, type, aliases, canonical_id, metadata, created_at, updated_at)
-        select r.id, r.name, r.type, r.aliases,
-          case when exists (select 1 from entities c where c.id = r.canonical_id) then r.canonical_id end,
-          r.metadata, r.created_at, r.updated_at
-        from jsonb_populate_record(null::entities, ${JSON.stringify(row)}::jsonb) r
-        returning id`.pipe(Effect.map((rows) => rows[0]!.id)),
+    putEntity: (row: unknown) => rowsOrDie(putEntity(row)).pipe(Effect.map((inserted) => inserted.id)),
     putEdges: (rows: ReadonlyArray<unknown>) =>
       rows.length === 0
         ? Effect.void

@@ -12,7 +12,7 @@ import { resolveEmbedder } from "../embeddings/ActiveEmbedder"
 import { Embedder, EmbeddingError, toVectorLiteral, type EmbedderShape } from "../embeddings/Embedder"
 import { layer as embedderLayer } from "../embeddings/EmbedderLive"
 import { layer as routedEmbedderLayer } from "../models/RoutedEmbedder"
-import { AppDb } from "../platform/Db"
+import { AppDb, JsonbRow } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
 import { chunkText } from "./Chunker"
@@ -104,6 +104,13 @@ export const make = Effect.gen(function* () {
     Result: Schema.Struct({ id: WorkspaceId }),
     execute: () => sql`select id from workspaces`
   })
+  const takeChunks = SqlSchema.findAll({
+    Request: Schema.Struct({ kind: Schema.String, ids: Schema.Array(Schema.String) }),
+    Result: Schema.Struct({ chunk: JsonbRow }),
+    execute: ({ ids, kind }) => sql`
+      delete from search_chunks c where source_kind = ${kind} and source_id = any(${ids}::text[])
+      returning to_jsonb(c) - 'tsv' - 'embedding_dims' - 'workspace_id' as chunk`
+  })
 
   const remove = (kind: SourceKind, id: string) =>
     rls
@@ -113,17 +120,11 @@ export const make = Effect.gen(function* () {
   const takeOut = (kind: SourceKind, ids: ReadonlyArray<string>) =>
     ids.length === 0
       ? Effect.succeed([])
-      : rls
-          .current(
-            sql<{ chunk: IndexedChunk }>`
-              delete from search_chunks c where source_kind = ${kind} and source_id = any(${ids}::text[])
-              returning to_jsonb(c) - 'tsv' - 'embedding_dims' - 'workspace_id' as chunk`
-          )
-          .pipe(
-            Effect.map((rows) => rows.map((row) => row.chunk)),
-            Effect.orDie,
-            Effect.withSpan("Harvest.takeOut")
-          )
+      : rls.current(takeChunks({ kind, ids })).pipe(
+          Effect.map((rows) => rows.map((row) => row.chunk)),
+          Effect.orDie,
+          Effect.withSpan("Harvest.takeOut")
+        )
 
   /** Chunks already there (the source was indexed again meanwhile) are kept; the rest come back with their vectors. */
   const putBack = (chunks: ReadonlyArray<IndexedChunk>) =>

@@ -7,7 +7,7 @@ import { Embedder } from "../embeddings/Embedder"
 import { layer as embedderLayer } from "../embeddings/EmbedderLive"
 import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
 import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
-import { AppDb } from "../platform/Db"
+import { AppDb, JsonbRow } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import { embedQuery, runHybrid } from "../search/Search"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
@@ -88,6 +88,21 @@ export const layer = Layer.effect(
       execute: ({ content, id }) =>
         sql`update memories set content = ${content} where id = ${id} returning id, content, created_at`
     })
+    const takeMemory = SqlSchema.findOne({
+      Request: Schema.String,
+      Result: Schema.Struct({ row: JsonbRow, content: Schema.String }),
+      execute: (id) => sql`
+        delete from memories m where id = ${id} returning to_jsonb(m) - 'tsv' - 'workspace_id' as row, content`
+    })
+    const putMemory = SqlSchema.single({
+      Request: Schema.Unknown,
+      Result: Schema.Struct({ id: Schema.String }),
+      execute: (memory) => sql`
+        insert into memories (id, content, source, embedding, embedding_model, created_at)
+        select id, content, source, embedding, embedding_model, created_at
+        from jsonb_populate_record(null::memories, ${JSON.stringify(memory)}::jsonb)
+        returning id`
+    })
 
     const update = (id: string, content: string) =>
       Effect.gen(function* () {
@@ -109,8 +124,7 @@ export const layer = Layer.effect(
       Effect.gen(function* () {
         const trashId = yield* rls.current(
           Effect.gen(function* () {
-            const [gone] = yield* sql<{ row: Record<string, unknown>; content: string }>`
-              delete from memories m where id = ${id} returning to_jsonb(m) - 'tsv' - 'workspace_id' as row, content`
+            const gone = Option.getOrUndefined(yield* takeMemory(id).pipe(Effect.catchTag("ParseError", Effect.die)))
             if (gone === undefined) return yield* MemoryNotFound.of(id)
             const chunks = yield* harvest.takeOut("memory", [id])
             return yield* trash.put({
@@ -130,13 +144,12 @@ export const layer = Layer.effect(
       Effect.gen(function* () {
         const id = yield* rls.current(
           Effect.gen(function* () {
-            const [row] = yield* sql<{ id: string }>`
-              insert into memories (id, content, source, embedding, embedding_model, created_at)
-              select id, content, source, embedding, embedding_model, created_at
-              from jsonb_populate_record(null::memories, ${JSON.stringify(data.memory)}::jsonb)
-              returning id`.pipe(restoreConflicts)
+            const row = yield* putMemory(data.memory).pipe(
+              restoreConflicts,
+              Effect.catchTags({ ParseError: Effect.die, NoSuchElementException: Effect.die })
+            )
             yield* harvest.putBack((data.chunks ?? []) as ReadonlyArray<Record<string, unknown>>)
-            return row!.id
+            return row.id
           })
         )
         yield* live.publish({ type: "memory", action: "created", id })

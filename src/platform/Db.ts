@@ -51,6 +51,9 @@ export const nameTransforms = {
   transformJson: false
 }
 
+/** A row as `to_jsonb(t)` answers it: its columns under their SQL names (JSON escapes the camelCase transform). */
+export const JsonbRow = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+
 /** What a client does to the rows a statement returns, for rows read from the pool directly. */
 export const rowTransform: (rows: ReadonlyArray<object>) => ReadonlyArray<object> = Statement.defaultTransforms(
   nameTransforms.transformResultNames,

@@ -3,7 +3,7 @@
 // Every statement runs in the current workspace's RLS scope (joining the caller's transaction when there is one).
 import { SqlSchema, type SqlError } from "@effect/sql"
 import { Context, Data, Effect, Layer, Option, Predicate, Schema } from "effect"
-import { AppDb } from "../platform/Db"
+import { AppDb, JsonbRow } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { TRASH_RETENTION_DAYS, TrashItem, TrashKind } from "./TrashApi"
@@ -18,12 +18,8 @@ export interface NewTrashEntry {
   readonly deletedBy: string
 }
 
-export interface TakenEntry {
-  readonly id: string
-  readonly kind: TrashKind
-  readonly originalId: string
-  readonly data: Record<string, unknown>
-}
+const TakenRow = Schema.Struct({ id: Schema.String, kind: TrashKind, originalId: Schema.String, data: JsonbRow })
+export interface TakenEntry extends Schema.Schema.Type<typeof TakenRow> {}
 
 /** A restore that cannot go back: `conflict` says what occupies its place or what it points at that is gone. */
 export class RestoreConflict extends Data.TaggedError("RestoreConflict")<{ readonly conflict: string }> {}
@@ -88,46 +84,60 @@ export const layer = Layer.effect(
           limit 1000
         `)
     })
+    const put = SqlSchema.single({
+      Request: Schema.Struct({
+        kind: TrashKind,
+        originalId: Schema.String,
+        label: Schema.String,
+        data: Schema.Unknown,
+        deletedBy: Schema.String
+      }),
+      Result: Schema.Struct({ id: Schema.String }),
+      execute: (entry) => sql`
+        insert into trash (kind, original_id, label, data, deleted_by)
+        values (${entry.kind}, ${entry.originalId}, ${entry.label.slice(0, 500)},
+          ${JSON.stringify(entry.data)}::jsonb, ${entry.deletedBy})
+        returning id`
+    })
+    const take = SqlSchema.findOne({
+      Request: Schema.String,
+      Result: TakenRow,
+      execute: (id) => sql`delete from trash where id = ${id} returning id, kind, original_id, data`
+    })
+    const purge = SqlSchema.findAll({
+      Request: Schema.String,
+      Result: Schema.Struct({ id: Schema.String }),
+      execute: (id) => rls.rows(sql`delete from trash where id = ${id} returning id`)
+    })
+    const purgeExpired = SqlSchema.findAll({
+      Request: Schema.DateFromSelf,
+      Result: Schema.Struct({ id: Schema.String }),
+      execute: (now) =>
+        rls.rows(sql`
+          delete from trash where deleted_at < ${now}::timestamptz - ${retention}::interval returning id`)
+    })
 
     return {
       put: (entry) =>
-        rls
-          .current(
-            sql<{ id: string }>`
-              insert into trash (kind, original_id, label, data, deleted_by)
-              values (${entry.kind}, ${entry.originalId}, ${entry.label.slice(0, 500)},
-                ${JSON.stringify(entry.data)}::jsonb, ${entry.deletedBy})
-              returning id`
-          )
-          .pipe(
-            Effect.map((rows) => rows[0]!.id),
-            Effect.orDie,
-            Effect.withSpan("TrashRepo.put")
-          ),
+        rls.current(put(entry)).pipe(
+          Effect.map((row) => row.id),
+          Effect.orDie,
+          Effect.withSpan("TrashRepo.put")
+        ),
       list: (kind) => list(kind ?? null).pipe(Effect.orDie, Effect.withSpan("TrashRepo.list")),
-      take: (id) =>
-        rls
-          .current(
-            sql<TakenEntry>`delete from trash where id = ${id} returning id, kind, original_id, data`.pipe(
-              Effect.map((rows) => Option.fromNullable(rows[0]))
-            )
-          )
-          .pipe(Effect.orDie, Effect.withSpan("TrashRepo.take")),
+      take: (id) => rls.current(take(id)).pipe(Effect.orDie, Effect.withSpan("TrashRepo.take")),
       purge: (id) =>
-        rls.rows(sql<{ id: string }>`delete from trash where id = ${id} returning id`).pipe(
+        purge(id).pipe(
           Effect.map((rows) => rows.length > 0),
+          Effect.orDie,
           Effect.withSpan("TrashRepo.purge")
         ),
       purgeExpired: (now) =>
-        rls
-          .rows(
-            sql<{ id: string }>`
-              delete from trash where deleted_at < ${now}::timestamptz - ${retention}::interval returning id`
-          )
-          .pipe(
-            Effect.map((rows) => rows.length),
-            Effect.withSpan("TrashRepo.purgeExpired")
-          )
+        purgeExpired(now).pipe(
+          Effect.map((rows) => rows.length),
+          Effect.orDie,
+          Effect.withSpan("TrashRepo.purgeExpired")
+        )
     } satisfies TrashRepoShape
   })
 )
