@@ -2,7 +2,7 @@
 // effect, @effect/platform and the shared text schemas (the web UI bundles it).
 import { HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { bounded } from "../schema/TextSchemas"
+import { bounded, storable } from "../schema/TextSchemas"
 import { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
 
 export class Workspace extends Schema.Class<Workspace>("Workspace")({
@@ -112,7 +112,7 @@ export class WorkspacesApi extends HttpApiGroup.make("workspaces")
     /** Deletes the workspace and everything in it, in one transaction. `confirm` must be its exact name. */
     HttpApiEndpoint.del("delete", "/workspaces/:id")
       .setPath(WorkspacePath)
-      .setPayload(Schema.Struct({ confirm: Schema.String }))
+      .setPayload(Schema.Struct({ confirm: Schema.String.pipe(storable("confirm")) }))
       .addSuccess(WorkspaceDeleted)
       .addError(WorkspaceNotFound)
       .addError(WorkspaceMismatch)
