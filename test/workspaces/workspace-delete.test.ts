@@ -2,11 +2,13 @@
 // suite finds them (with the RLS suite's sample row for each), and nothing of another workspace; clients still naming
 // it are told it does not exist, its live stream ends, its MCP sessions close, and a job queued for it finishes
 // without error.
+import * as crypto from "node:crypto"
 import { Client } from "@modelcontextprotocol/sdk/client/index.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js"
 import { describe, expect, it } from "@effect/vitest"
 import { newParents, parentInserts, samples } from "../db/fixtures"
 import { asOwner, call, createWorkspace, hostSuite, openEvents } from "../support/hostSuite"
+import { standardHeaders } from "../webhooks/signer"
 
 const suite = hostSuite("workspace_delete")
 
@@ -139,6 +141,25 @@ describe("DELETE /workspaces/:id", () => {
     } finally {
       await client.close().catch(() => undefined)
     }
+  })
+
+  it("a webhook channel of it, known to the host from an earlier delivery, is refused with a 404 afterwards", async () => {
+    const id = await createWorkspace(suite.base, "Hooked")
+    const secret = `whsec_${Buffer.from("a generic sender's 32-byte key!!").toString("base64")}`
+    const created = await call(suite.base, "POST", "/webhook-channels", {
+      workspace: id,
+      body: { kind: "generic", name: "Doorbell", signingSecret: secret }
+    })
+    expect(created.status).toBe(201)
+    const path = new URL(created.body.channel.webhookUrl).pathname
+    const deliver = async () => {
+      const body = JSON.stringify({ text: "ding", conversationId: "door", senderId: "bell" })
+      const headers = { "content-type": "application/json", ...standardHeaders(secret, crypto.randomUUID(), body) }
+      return (await fetch(`${suite.base}${path}`, { method: "POST", headers, body })).status
+    }
+    expect(await deliver()).toBe(204)
+    expect((await call(suite.base, "DELETE", `/workspaces/${id}`, { body: { confirm: "Hooked" } })).status).toBe(200)
+    expect(await deliver()).toBe(404)
   })
 
   it("a job queued for the workspace before it went finishes without error", async () => {
