@@ -229,7 +229,9 @@ export const layer = Layer.effect(
         rls
           .current(
             repo.renameSession(id, title).pipe(
-              Effect.flatMap(Option.match({ onNone: () => Effect.fail(notFound(id)), onSome: Effect.succeed })),
+              Effect.flatMap(
+                Option.match({ onNone: () => Effect.fail(ChatSessionNotFound.of(id)), onSome: Effect.succeed })
+              ),
               Effect.tap(() => live.publish({ type: "chat", action: "updated", id }))
             )
           )

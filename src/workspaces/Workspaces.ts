@@ -75,12 +75,11 @@ export const layer = Layer.effect(
       execute: (id) => sql`select id, name, created_at from workspaces where id = ${id} for update`
     })
     const known = TtlCache.make<true>({ ttlMs: KNOWN_FOR_MS, max: KNOWN_MAX })
-    const notFound = (id: WorkspaceId) => new WorkspaceNotFound({ message: `workspace ${id} does not exist` })
     const found =
       (id: WorkspaceId) =>
       (row: Option.Option<typeof WorkspaceRow.Type>): Effect.Effect<Workspace, WorkspaceNotFound> =>
         Option.match(row, {
-          onNone: () => Effect.fail(notFound(id)),
+          onNone: () => Effect.fail(WorkspaceNotFound.of(id)),
           onSome: (row) => Effect.succeed(toWorkspace(row))
         })
     return {
