@@ -236,7 +236,6 @@ export const layer = Layer.effect(
             )
           )
           .pipe(
-            Effect.catchTag("SqlError", Effect.die),
             Effect.map((row) => new ChatSessionSummary({ ...sessionFields(row), messageCount: row.messageCount })),
             Effect.withSpan("Chat.rename")
           )
