@@ -9,7 +9,7 @@ import { AppDb, JsonbRow } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { restoreConflicts, TrashRepo, layer as trashRepoLayer, type RestoreConflict } from "../trash/TrashRepo"
-import { Artifact, ArtifactNotFound } from "./ArtifactsApi"
+import { Artifact, ArtifactNotFound, ArtifactSummary, type ArtifactPosition } from "./ArtifactsApi"
 import { detectMimeType, extract } from "./Extract"
 
 /** The budget's unit: a token is taken as 4 characters, the usual average for English text in GPT-style tokenizers. */
@@ -42,6 +42,19 @@ export interface HarvestedDocument {
   readonly metadata: Record<string, unknown>
 }
 
+/** An artifact's bytes as stored, with the name and type they were stored under. */
+export interface ArtifactFile {
+  readonly filename: string
+  readonly mimeType: string
+  readonly bytes: Uint8Array
+}
+
+export interface ArtifactPage {
+  readonly artifacts: ReadonlyArray<ArtifactSummary>
+  /** Where the next page starts; none after the last. */
+  readonly next: Option.Option<ArtifactPosition>
+}
+
 export interface ArtifactsShape {
   readonly store: (file: NewArtifact) => Effect.Effect<Artifact, never, CurrentWorkspace>
   /** Inserts or updates a harvested document and indexes its text; `created` is false for an update. */
@@ -51,6 +64,13 @@ export interface ArtifactsShape {
   /** Deletes every artifact harvested through a connection or device, with its index entries; answers how many. */
   readonly removeHarvested: (connectionId: string) => Effect.Effect<number, never, CurrentWorkspace>
   readonly get: (id: string) => Effect.Effect<Artifact, ArtifactNotFound, CurrentWorkspace>
+  /** Newest first, `limit` at a time, starting after `after`. */
+  readonly list: (options: {
+    readonly limit: number
+    readonly after: Option.Option<ArtifactPosition>
+  }) => Effect.Effect<ArtifactPage, never, CurrentWorkspace>
+  /** The stored bytes; a harvested document, which has only its text, gives that text as UTF-8. */
+  readonly file: (id: string) => Effect.Effect<ArtifactFile, ArtifactNotFound, CurrentWorkspace>
   readonly content: (id: string, maxTokens: number) => Effect.Effect<ArtifactText, ArtifactNotFound, CurrentWorkspace>
   /** Moves the artifact, bytes included, and its search entries to the trash; answers the trash entry's id. */
   readonly remove: (id: string, deletedBy: string) => Effect.Effect<string, ArtifactNotFound, CurrentWorkspace>
@@ -61,6 +81,22 @@ export interface ArtifactsShape {
 export class Artifacts extends Context.Tag("carabase/Artifacts")<Artifacts, ArtifactsShape>() {}
 
 const ArtifactRow = Schema.Struct({ ...Artifact.fields, createdAt: Schema.DateTimeUtcFromDate })
+
+/** A listed row: `position` is its creation time as PostgreSQL prints it (microseconds kept) for the next cursor. */
+const SummaryRow = Schema.Struct({ ...ArtifactRow.fields, source: Schema.String, position: Schema.String })
+const toSummary = (row: typeof SummaryRow.Type) =>
+  new ArtifactSummary(
+    {
+      id: row.id,
+      filename: row.filename,
+      mimeType: row.mimeType,
+      size: row.size,
+      createdAt: row.createdAt,
+      kind: row.source === "upload" ? "upload" : "harvested",
+      source: row.source
+    },
+    { disableValidation: true }
+  )
 /** The row was decoded by a schema of the same fields, so the constructor's own validation is skipped. */
 const toArtifact = (row: typeof ArtifactRow.Type) => new Artifact(row, { disableValidation: true })
 
@@ -131,6 +167,30 @@ export const layer = Layer.effect(
         select filename, mime_type, size::float8 as size, extracted_text, metadata #>> '{extraction,reason}' as reason
         from artifacts where id = ${id}
       `
+    })
+    const page = SqlSchema.findAll({
+      Request: Schema.Struct({
+        limit: Schema.Number,
+        after: Schema.NullOr(Schema.Struct({ createdAt: Schema.String, id: Schema.String }))
+      }),
+      Result: SummaryRow,
+      execute: ({ limit, after }) => sql`
+        select id, filename, mime_type, size::float8 as size, created_at, source, created_at::text as position
+        from artifacts
+        ${after === null ? sql`` : sql`where (created_at, id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`}
+        order by created_at desc, id desc
+        limit ${limit}
+      `
+    })
+    const findFile = SqlSchema.findOne({
+      Request: Schema.String,
+      Result: Schema.Struct({
+        filename: Schema.String,
+        mimeType: Schema.String,
+        content: Schema.NullOr(Schema.Uint8ArrayFromSelf),
+        extractedText: Schema.NullOr(Schema.String)
+      }),
+      execute: (id) => sql`select filename, mime_type, content, extracted_text from artifacts where id = ${id}`
     })
 
     const upsertHarvested = SqlSchema.single({
@@ -272,6 +332,42 @@ export const layer = Layer.effect(
               onSome: (row) => Effect.succeed(toArtifact(row))
             })
           )
+        ),
+      list: ({ limit, after }) =>
+        rls.current(page({ limit: limit + 1, after: Option.getOrNull(after) })).pipe(
+          Effect.map((rows): ArtifactPage => {
+            const shown = rows.slice(0, limit)
+            const last = shown[shown.length - 1]
+            return {
+              artifacts: shown.map(toSummary),
+              next:
+                rows.length > limit && last !== undefined
+                  ? Option.some({ createdAt: last.position, id: last.id })
+                  : Option.none()
+            }
+          }),
+          Effect.orDie,
+          Effect.withSpan("Artifacts.list")
+        ),
+      file: (id) =>
+        rls.current(findFile(id)).pipe(
+          Effect.orDie,
+          Effect.flatMap(
+            Option.match({
+              onNone: () => Effect.fail(ArtifactNotFound.of(id)),
+              onSome: (row): Effect.Effect<ArtifactFile> =>
+                Effect.succeed(
+                  row.content !== null
+                    ? { filename: row.filename, mimeType: row.mimeType, bytes: row.content }
+                    : {
+                        filename: row.filename,
+                        mimeType: "text/plain; charset=utf-8",
+                        bytes: new TextEncoder().encode(row.extractedText ?? "")
+                      }
+                )
+            })
+          ),
+          Effect.withSpan("Artifacts.file")
         ),
       content: (id, maxTokens) =>
         rls.current(findText(id)).pipe(

@@ -1,7 +1,7 @@
 // Declaration of the artifacts routes: uploaded files, their metadata and their extracted text, and deleting one (to
 // the trash). Imports only effect, @effect/platform and other declarations.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, Multipart } from "@effect/platform"
-import { Schema } from "effect"
+import { Encoding, Either, ParseResult, Schema } from "effect"
 import { Trashed } from "../trash/TrashApi"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
@@ -12,6 +12,46 @@ export class Artifact extends Schema.Class<Artifact>("Artifact")({
   size: Schema.Number,
   createdAt: Schema.DateTimeUtc
 }) {}
+
+/** An artifact as listed: where it came from too. */
+export class ArtifactSummary extends Schema.Class<ArtifactSummary>("ArtifactSummary")({
+  ...Artifact.fields,
+  /** `upload` (a file sent to POST /artifacts/upload) or `harvested` (a document a connector or device brought in). */
+  kind: Schema.Literal("upload", "harvested"),
+  /** `upload`, `github`, or `harvester:<connector>`. */
+  source: Schema.String
+}) {}
+
+/** Where a page of the list starts: after this artifact (its exact creation time and id). */
+export const ArtifactPosition = Schema.Struct({ createdAt: Schema.String, id: Schema.UUID })
+export type ArtifactPosition = typeof ArtifactPosition.Type
+
+const POSITION = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?[+-]\d{2}(?::\d{2}){0,2})\|([0-9a-f-]{36})$/
+
+/** `nextCursor` of the previous page, opaque to clients: base64url of the position. */
+export const ArtifactCursor = Schema.transformOrFail(Schema.String, ArtifactPosition, {
+  strict: true,
+  decode: (cursor, _, ast) => {
+    const text = Either.getOrUndefined(Encoding.decodeBase64UrlString(cursor))
+    const match = text === undefined ? null : POSITION.exec(text)
+    return match === null
+      ? ParseResult.fail(new ParseResult.Type(ast, cursor, "cursor must be a nextCursor this host answered"))
+      : ParseResult.succeed({ createdAt: match[1]!, id: match[2]! })
+  },
+  encode: (position) => ParseResult.succeed(Encoding.encodeBase64Url(`${position.createdAt}|${position.id}`))
+})
+
+export const ArtifactListLimit = Schema.NumberFromString.pipe(
+  Schema.int({ message: () => "limit must be an integer from 1 to 200" }),
+  Schema.between(1, 200, { message: () => "limit must be an integer from 1 to 200" })
+)
+
+export const DEFAULT_ARTIFACT_LIST_LIMIT = 50
+
+/** The stored bytes: their content type, `Content-Disposition: attachment` and the headers README lists. */
+const FileBytes = Schema.Uint8ArrayFromSelf.pipe(
+  HttpApiSchema.withEncoding({ kind: "Uint8Array", contentType: "application/octet-stream" })
+)
 
 export class ArtifactNotFound extends Schema.TaggedError<ArtifactNotFound>()(
   "ArtifactNotFound",
@@ -99,6 +139,14 @@ export const ArtifactContent = Schema.Struct({
 
 export class ArtifactsApi extends HttpApiGroup.make("artifacts")
   .add(
+    /** Newest first; `nextCursor` (null on the last page) is the `cursor` of the next page. */
+    HttpApiEndpoint.get("list", "/artifacts")
+      .setUrlParams(
+        Schema.Struct({ limit: Schema.optional(ArtifactListLimit), cursor: Schema.optional(ArtifactCursor) })
+      )
+      .addSuccess(Schema.Struct({ artifacts: Schema.Array(ArtifactSummary), nextCursor: Schema.NullOr(Schema.String) }))
+  )
+  .add(
     HttpApiEndpoint.post("upload", "/artifacts/upload")
       .setPayload(HttpApiSchema.Multipart(Schema.Struct({ file: Multipart.SingleFileSchema })))
       .addSuccess(Schema.Struct({ artifact: Artifact }), { status: 201 })
@@ -115,6 +163,12 @@ export class ArtifactsApi extends HttpApiGroup.make("artifacts")
     HttpApiEndpoint.del("remove", "/artifacts/:id")
       .setPath(Schema.Struct({ id: ArtifactId }))
       .addSuccess(Trashed)
+      .addError(ArtifactNotFound)
+  )
+  .add(
+    HttpApiEndpoint.get("file", "/artifacts/:id/file")
+      .setPath(Schema.Struct({ id: ArtifactId }))
+      .addSuccess(FileBytes)
       .addError(ArtifactNotFound)
   )
   .add(

@@ -1,12 +1,13 @@
-// Handlers of the artifacts group. The upload is parsed here, as a stream, under this host's own limits
+// Handlers of the artifacts group: upload, list, metadata, the stored file (headers from Download) and the text. The upload is parsed here, as a stream, under this host's own limits
 // (CARABASE_MAX_UPLOAD_BYTES, default 25 MiB, instead of the HTTP server's general 10 MiB body limit): a file over
 // the limit is answered 413 and nothing is stored.
-import { HttpApiBuilder, Multipart, type HttpServerRequest } from "@effect/platform"
+import { HttpApiBuilder, HttpServerResponse, Multipart, type HttpServerRequest } from "@effect/platform"
 import { NodeHttpServerRequest, NodeStream } from "@effect/platform-node"
-import { Cause, Chunk, Config, Effect, Option, Stream } from "effect"
+import { Cause, Chunk, Config, Effect, Option, Schema, Stream } from "effect"
 import { CarabaseApi } from "../Api"
 import { Artifacts, DEFAULT_MAX_TOKENS } from "./Artifacts"
-import { UploadInvalid, UploadTooLarge } from "./ArtifactsApi"
+import { ArtifactCursor, DEFAULT_ARTIFACT_LIST_LIMIT, UploadInvalid, UploadTooLarge } from "./ArtifactsApi"
+import { downloadHeaders } from "./Download"
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
@@ -34,6 +35,8 @@ const overLimit = (error: Multipart.MultipartError) =>
     error.cause !== null &&
     (error.cause as { _tag?: unknown })._tag === "ReachedLimit" &&
     ["MaxPartSize", "MaxTotalSize"].includes(String((error.cause as { limit?: unknown }).limit)))
+
+const encodeCursor = Schema.encodeSync(ArtifactCursor)
 
 export const ArtifactsHttpLive = HttpApiBuilder.group(CarabaseApi, "artifacts", (handlers) =>
   Effect.gen(function* () {
@@ -131,9 +134,26 @@ export const ArtifactsHttpLive = HttpApiBuilder.group(CarabaseApi, "artifacts", 
           return { artifact }
         })
       )
+      .handle("list", ({ urlParams }) =>
+        Effect.map(
+          artifacts.list({
+            limit: urlParams.limit ?? DEFAULT_ARTIFACT_LIST_LIMIT,
+            after: Option.fromNullable(urlParams.cursor)
+          }),
+          (page) => ({
+            artifacts: page.artifacts,
+            nextCursor: Option.getOrNull(Option.map(page.next, encodeCursor))
+          })
+        )
+      )
       .handle("get", ({ path }) => Effect.map(artifacts.get(path.id), (artifact) => ({ artifact })))
       .handle("remove", ({ path }) =>
         Effect.map(artifacts.remove(path.id, "DELETE /api/v1/artifacts/:id"), (trashId) => ({ trashId }))
+      )
+      .handleRaw("file", ({ path }) =>
+        Effect.map(artifacts.file(path.id), (file) =>
+          HttpServerResponse.uint8Array(file.bytes, { headers: downloadHeaders(file) })
+        )
       )
       .handle("content", ({ path, urlParams }) =>
         artifacts.content(path.id, urlParams.max_tokens ?? DEFAULT_MAX_TOKENS)

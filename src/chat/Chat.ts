@@ -50,6 +50,10 @@ export interface ChatShape {
   ) => Effect.Effect<string, ChatSessionNotFound, CurrentWorkspace>
   /** Puts back what removeSession put in the trash, under the same ids. */
   readonly restoreSession: (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
+  readonly rename: (
+    id: string,
+    title: string
+  ) => Effect.Effect<ChatSessionSummary, ChatSessionNotFound, CurrentWorkspace>
 }
 
 export class Chat extends Context.Tag("carabase/Chat")<Chat, ChatShape>() {}
@@ -220,7 +224,21 @@ export const layer = Layer.effect(
             const messages = yield* repo.messages(id)
             return new ChatSession({ ...sessionFields(row), messages: messages.map(toMessage) })
           })
-        )
+        ),
+      rename: (id, title) =>
+        rls
+          .current(
+            repo.renameSession(id, title).pipe(
+              Effect.flatMap(
+                Option.match({ onNone: () => Effect.fail(ChatSessionNotFound.of(id)), onSome: Effect.succeed })
+              ),
+              Effect.tap(() => live.publish({ type: "chat", action: "updated", id }))
+            )
+          )
+          .pipe(
+            Effect.map((row) => new ChatSessionSummary({ ...sessionFields(row), messageCount: row.messageCount })),
+            Effect.withSpan("Chat.rename")
+          )
     } satisfies ChatShape
   }).pipe(Effect.annotateLogs("service", "Chat"))
 ).pipe(Layer.provide([modelRoutesLayer, liveUpdatesLayer, trashRepoLayer]))

@@ -1,4 +1,4 @@
-// Declaration of the chat routes: a streamed turn (Server-Sent Events) and the stored history. Imports effect,
+// Declaration of the chat routes: a streamed turn (Server-Sent Events), the stored history and renaming a session. Imports effect,
 // @effect/platform and other declarations (gateway and model-route errors, the notes declaration's text schemas).
 //
 // POST /chat/stream answers `text/event-stream`: `event: start` { sessionId, userMessageId }, then one `event: delta`
@@ -63,6 +63,8 @@ export const ChatStreamRequest = Schema.Struct({
 })
 export type ChatStreamRequest = typeof ChatStreamRequest.Type
 
+export const ChatSessionTitle = bounded("title", 200)
+
 export class ChatSessionNotFound extends Schema.TaggedError<ChatSessionNotFound>()(
   "ChatSessionNotFound",
   { message: Schema.String, sessionId: Schema.String },
@@ -104,6 +106,14 @@ export class ChatApi extends HttpApiGroup.make("chat")
     HttpApiEndpoint.del("removeSession", "/chat/sessions/:id")
       .setPath(Schema.Struct({ id: Schema.UUID }))
       .addSuccess(Trashed)
+      .addError(ChatSessionNotFound)
+  )
+  .add(
+    /** Renames the session; its place in the list (by last activity) stays. */
+    HttpApiEndpoint.patch("rename", "/chat/sessions/:id")
+      .setPath(Schema.Struct({ id: Schema.UUID }))
+      .setPayload(Schema.Struct({ title: ChatSessionTitle }))
+      .addSuccess(Schema.Struct({ session: ChatSessionSummary }))
       .addError(ChatSessionNotFound)
   )
   .middleware(WorkspaceMiddleware)

@@ -38,5 +38,8 @@ export const ChatHttpLive = HttpApiBuilder.group(CarabaseApi, "chat", (handlers)
       .handle("removeSession", ({ path }) =>
         Effect.map(chat.removeSession(path.id, "DELETE /api/v1/chat/sessions/:id"), (trashId) => ({ trashId }))
       )
+      .handle("rename", ({ path, payload }) =>
+        Effect.map(chat.rename(path.id, payload.title), (session) => ({ session }))
+      )
   )
 )

@@ -63,6 +63,16 @@ export const make = Effect.gen(function* () {
       limit 500
     `)
   })
+  /** Renames a session; its updated_at (last activity, the list's order) stays. */
+  const renameSession = SqlSchema.findOne({
+    Request: Schema.Struct({ id: Schema.String, title: Schema.String }),
+    Result: SessionSummaryRow,
+    execute: ({ id, title }) => sql`
+      update chat_sessions s set title = ${title} where s.id = ${id}
+      returning s.id, s.title, s.agent_id, s.created_at, s.updated_at,
+        (select count(*)::int from chat_messages m where m.session_id = s.id) as message_count
+    `
+  })
   const insertMessage = SqlSchema.single({
     Request: Schema.Struct({
       sessionId: Schema.String,
@@ -129,6 +139,7 @@ export const make = Effect.gen(function* () {
     createSession: (title: string, agentId: string) => createSession({ title, agentId }).pipe(Effect.orDie),
     findSession: (id: string) => findSession(id).pipe(Effect.orDie),
     listSessions: listSessions(undefined).pipe(Effect.orDie),
+    renameSession: (id: string, title: string) => renameSession({ id, title }).pipe(Effect.orDie),
     insertMessage: (sessionId: string, role: MessageRole, content: string, status: MessageStatus) =>
       insertMessage({ sessionId, role, content, status }).pipe(Effect.zipLeft(touchSession(sessionId)), Effect.orDie),
     messages: (sessionId: string) => messages(sessionId).pipe(Effect.orDie),

@@ -1,4 +1,5 @@
-// The SSE endpoint: relays the workspace's change notices until the client leaves or the host shuts down.
+// The SSE endpoint: relays the workspace's change notices until the client leaves, the workspace is deleted or the
+// host shuts down.
 import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
 import { Effect, Stream } from "effect"
 import { CarabaseApi } from "../Api"
@@ -18,7 +19,11 @@ export const LiveHttpLive = HttpApiBuilder.group(CarabaseApi, "live", (handlers)
           Effect.map(live.subscribe(workspaceId), (queue) =>
             Stream.concat(
               Stream.make(frame("ready", { workspace: workspaceId })),
-              Stream.fromQueue(queue).pipe(Stream.map((notice: ChangeNotice) => frame("change", notice)))
+              Stream.fromQueue(queue).pipe(
+                // The workspace's deletion is its stream's last notice: nothing more will happen in it.
+                Stream.takeUntil((notice) => notice.type === "workspace" && notice.action === "deleted"),
+                Stream.map((notice: ChangeNotice) => frame("change", notice))
+              )
             )
           )
         )

@@ -1,11 +1,12 @@
-// In-process fan-out of change notices (note, task, folio, memory, entity, artifact and chat session changes) to the workspace's open SSE streams, so clients
-// refresh. Notices carry ids and dates, never content: a client re-reads through the API.
+// In-process fan-out of change notices (notes, tasks, folios, chat sessions, the workspace itself...) to the
+// workspace's open SSE streams, so clients refresh. Notices carry ids and dates, never content: a client re-reads
+// through the API.
 import { Context, Effect, Layer, PubSub, Queue, Schema, Scope } from "effect"
 import { afterCommit } from "../platform/RlsScope"
 import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
 
 export const ChangeNotice = Schema.Struct({
-  type: Schema.Literal("note", "task", "folio", "memory", "entity", "artifact", "chat"),
+  type: Schema.Literal("note", "task", "folio", "memory", "entity", "artifact", "chat", "workspace"),
   action: Schema.Literal("created", "updated", "deleted"),
   id: Schema.optional(Schema.String),
   date: Schema.optional(Schema.String)

@@ -87,6 +87,17 @@ export const McpHttpLive = HttpApiBuilder.Router.use((router) =>
 
     const newServer = (workspaceId: WorkspaceId) => makeMcpServer({ workspaceId, tools, availability, runtime })
 
+    /** A session whose workspace was deleted since it opened is closed: its tools have nothing left to act on. */
+    const workspaceGone = (sessionId: string, session: McpSessionTable.McpSession) =>
+      Effect.flatMap(workspaces.exists(session.workspaceId), (exists) =>
+        exists
+          ? Effect.succeed(undefined)
+          : Effect.as(
+              sessions.close(sessionId),
+              rpcError(404, `workspace ${session.workspaceId} was deleted: this MCP session is closed`)
+            )
+      )
+
     const refusedToResponse = <R>(effect: Effect.Effect<HttpServerResponse.HttpServerResponse, Refused, R>) =>
       Effect.catchAll(effect, (refused) => Effect.succeed(rpcError(refused.status, refused.message)))
 
@@ -107,6 +118,8 @@ export const McpHttpLive = HttpApiBuilder.Router.use((router) =>
           if (named !== undefined && Option.getOrUndefined(decodeId(named.toLowerCase())) !== session.workspaceId) {
             return rpcError(403, "this MCP session is bound to another workspace")
           }
+          const gone = yield* workspaceGone(sessionId, session)
+          if (gone !== undefined) return gone
           // The GET stream a client keeps open to listen: the session is in use as long as it is.
           if (request.method === "GET") {
             NodeHttpServerRequest.toServerResponse(request).once("close", sessions.streamOpened(sessionId))
@@ -170,6 +183,8 @@ export const McpHttpLive = HttpApiBuilder.Router.use((router) =>
         if (session === undefined || session.sse === undefined) {
           return rpcError(404, "unknown or expired MCP session: open /mcp/sse again")
         }
+        const gone = yield* workspaceGone(sessionId, session)
+        if (gone !== undefined) return gone
         // The request guard has read and checked the body already; the transport takes it parsed.
         const body = yield* Effect.orElseSucceed(request.json, () => undefined)
         yield* Effect.promise(() =>

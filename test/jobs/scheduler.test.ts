@@ -36,7 +36,8 @@ const schedulerWith = (bodies: ReadonlyMap<JobName, JobBody>) =>
   Scheduler.layer.pipe(
     Layer.provideMerge(JobRuns.layer),
     Layer.provide(Layer.succeed(JobBodies, bodies)),
-    Layer.provideMerge(Layer.mergeAll(Workspaces.layer, RlsScope.layer)),
+    Layer.provideMerge(Workspaces.layer),
+    Layer.provideMerge(RlsScope.layer),
     Layer.provideMerge(Layer.mergeAll(Db.appLayer, Db.ownerLayer)),
     Layer.provide(Layer.succeed(HostEnv, { name: "dev", file: null, fileLabel: ".env.dev" }))
   )
