@@ -5,7 +5,7 @@ import { SqlSchema } from "@effect/sql"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
 import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
-import { AppDb, JsonbRow } from "../platform/Db"
+import { AppDb, JsonbRow, rowsOrDie } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { restoreConflicts, TrashRepo, layer as trashRepoLayer, type RestoreConflict } from "../trash/TrashRepo"
@@ -244,7 +244,7 @@ export const layer = Layer.effect(
       Effect.gen(function* () {
         const trashId = yield* rls.current(
           Effect.gen(function* () {
-            const gone = Option.getOrUndefined(yield* takeArtifact(id).pipe(Effect.catchTag("ParseError", Effect.die)))
+            const gone = Option.getOrUndefined(yield* takeArtifact(id).pipe(rowsOrDie))
             if (gone === undefined) return yield* ArtifactNotFound.of(id)
             const chunks = yield* harvest.takeOut("artifact", [id])
             return yield* trash.put({
@@ -264,10 +264,7 @@ export const layer = Layer.effect(
       Effect.gen(function* () {
         const id = yield* rls.current(
           Effect.gen(function* () {
-            const row = yield* putArtifact(data.artifact).pipe(
-              restoreConflicts,
-              Effect.catchTags({ ParseError: Effect.die, NoSuchElementException: Effect.die })
-            )
+            const row = yield* putArtifact(data.artifact).pipe(rowsOrDie, restoreConflicts)
             yield* harvest.putBack((data.chunks ?? []) as ReadonlyArray<Record<string, unknown>>)
             return row.id
           })

@@ -3,7 +3,7 @@
 // session with its messages to and from the trash.
 import { SqlSchema } from "@effect/sql"
 import { Effect, Option, Schema } from "effect"
-import { AppDb, JsonbRow } from "../platform/Db"
+import { AppDb, JsonbRow, rowsOrDie } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 
 export const SessionRow = Schema.Struct({
@@ -151,7 +151,7 @@ export const make = Effect.gen(function* () {
         const messages = yield* takeMessages(id)
         const session = Option.getOrUndefined(yield* takeSession(id))
         return session === undefined ? undefined : { session, messages: messages.map((message) => message.row) }
-      }).pipe(Effect.catchTag("ParseError", Effect.die)),
+      }).pipe(rowsOrDie),
     /** Puts back what takeSession answered, under the same ids. */
     putSession: (session: unknown, messages: unknown) =>
       Effect.gen(function* () {
@@ -161,7 +161,7 @@ export const make = Effect.gen(function* () {
           select id, session_id, role, content, status, created_at
           from jsonb_populate_recordset(null::chat_messages, ${JSON.stringify(messages ?? [])}::jsonb)`
         return row.id
-      }).pipe(Effect.catchTags({ ParseError: Effect.die, NoSuchElementException: Effect.die }))
+      }).pipe(rowsOrDie)
   }
 })
 

@@ -2,7 +2,7 @@
 // Every statement runs inside the caller's RLS scope; rows are decoded here (pg gives timestamptz as Date).
 import { SqlSchema, type SqlError } from "@effect/sql"
 import { Effect, Option, Schema } from "effect"
-import { AppDb, JsonbRow } from "../platform/Db"
+import { AppDb, JsonbRow, rowsOrDie } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import type { CandidateBlock } from "./FolioEntries"
 import { Folio, FolioCommit, TimelineEntry } from "./FoliosApi"
@@ -20,9 +20,6 @@ const BlockRow = Schema.Struct({ date: Schema.String, position: Schema.Number, b
  * Only SqlError stays in the error channel, for callers that map constraint violations. A stored row that no longer
  * decodes, or an insert that returns nothing, is a defect of the host, not something the client did.
  */
-const rowsOrDie = <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.catchIf(effect, (error): error is Exclude<E, SqlError.SqlError> => error._tag !== "SqlError", Effect.die)
-
 const folioColumns = "id, name, about, revision, created_at, updated_at"
 
 /** Names that appear verbatim in any JSON encoding of `["name"]`, so a substring test cannot miss them. */

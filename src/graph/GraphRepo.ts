@@ -1,9 +1,9 @@
 // The knowledge-graph SQL: entities (searched case- and accent-insensitively over name and aliases), canonical
 // links, and edges. Every statement runs inside the caller's RLS scope; rows are decoded here.
-import { SqlSchema, type SqlError } from "@effect/sql"
+import { SqlSchema } from "@effect/sql"
 import type { Fragment } from "@effect/sql/Statement"
 import { Effect, Option, Schema } from "effect"
-import { AppDb, JsonbRow } from "../platform/Db"
+import { AppDb, JsonbRow, rowsOrDie } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import { Edge, Entity, EntityEdge, EntityType, GraphWalk, SourceKind } from "./GraphApi"
 
@@ -14,10 +14,6 @@ const EntityRow = Schema.Struct({
 })
 const EdgeRow = Schema.Struct({ ...Edge.fields, createdAt: Schema.DateTimeUtcFromDate })
 const EntityEdgeRow = Schema.Struct({ ...EntityEdge.fields, createdAt: Schema.DateTimeUtcFromDate })
-
-/** Only SqlError stays in the error channel; rows that do not decode or inserts that return nothing are defects. */
-const rowsOrDie = <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.catchIf(effect, (error): error is Exclude<E, SqlError.SqlError> => error._tag !== "SqlError", Effect.die)
 
 const entityColumns = "id, name, type, metadata, aliases, canonical_id, created_at, updated_at"
 const edgeColumns = "id, source_id, target_id, type, source_kind, confidence, provenance, created_at"

@@ -7,7 +7,7 @@ import { Embedder } from "../embeddings/Embedder"
 import { layer as embedderLayer } from "../embeddings/EmbedderLive"
 import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
 import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
-import { AppDb, JsonbRow } from "../platform/Db"
+import { AppDb, JsonbRow, rowsOrDie } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import { embedQuery, runHybrid } from "../search/Search"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
@@ -124,7 +124,7 @@ export const layer = Layer.effect(
       Effect.gen(function* () {
         const trashId = yield* rls.current(
           Effect.gen(function* () {
-            const gone = Option.getOrUndefined(yield* takeMemory(id).pipe(Effect.catchTag("ParseError", Effect.die)))
+            const gone = Option.getOrUndefined(yield* takeMemory(id).pipe(rowsOrDie))
             if (gone === undefined) return yield* MemoryNotFound.of(id)
             const chunks = yield* harvest.takeOut("memory", [id])
             return yield* trash.put({
@@ -144,10 +144,7 @@ export const layer = Layer.effect(
       Effect.gen(function* () {
         const id = yield* rls.current(
           Effect.gen(function* () {
-            const row = yield* putMemory(data.memory).pipe(
-              restoreConflicts,
-              Effect.catchTags({ ParseError: Effect.die, NoSuchElementException: Effect.die })
-            )
+            const row = yield* putMemory(data.memory).pipe(rowsOrDie, restoreConflicts)
             yield* harvest.putBack((data.chunks ?? []) as ReadonlyArray<Record<string, unknown>>)
             return row.id
           })

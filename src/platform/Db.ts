@@ -54,6 +54,10 @@ export const nameTransforms = {
 /** A row as `to_jsonb(t)` answers it: its columns under their SQL names (JSON escapes the camelCase transform). */
 export const JsonbRow = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
+/** Only SqlError stays in the error channel; rows that do not decode or inserts that return nothing are defects. */
+export const rowsOrDie = <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.catchIf(effect, (error): error is Exclude<E, SqlError> => error._tag !== "SqlError", Effect.die)
+
 /** What a client does to the rows a statement returns, for rows read from the pool directly. */
 export const rowTransform: (rows: ReadonlyArray<object>) => ReadonlyArray<object> = Statement.defaultTransforms(
   nameTransforms.transformResultNames,
