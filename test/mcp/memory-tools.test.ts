@@ -1,27 +1,15 @@
 // The destructive MCP tools (update_memory, delete_memory) through the SDK's client: off unless a workspace's
 // `mcp_tools` setting maps them to true, a delete goes to the trash (restorable over HTTP), and a session bound to
 // workspace B can change or delete none of A's memories.
-import { Client } from "@modelcontextprotocol/sdk/client/index.js"
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js"
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { OPT_IN_TOOL_NAMES, TOOL_NAMES } from "../../src/mcp/ToolCatalog"
-import { call, createWorkspace, hostSuite } from "../support/hostSuite"
+import { call, createWorkspace, hostSuite, mcpClients } from "../support/hostSuite"
 
 const suite = hostSuite("mcp_memory_tools")
 let A: string
 let B: string
-const clients: Array<Client> = []
 
-const connect = async (workspace: string) => {
-  const client = new Client({ name: "carabase-test", version: "1.0.0" })
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL(`${suite.base}/mcp`), {
-      requestInit: { headers: { "x-workspace-id": workspace } }
-    })
-  )
-  clients.push(client)
-  return client
-}
+const connect = mcpClients(suite)
 
 const text = (result: any): string =>
   ((result.content as Array<{ type: string; text: string }> | undefined) ?? []).map((part) => part.text).join("\n")
@@ -40,10 +28,6 @@ const contents = async (workspace: string) =>
 beforeAll(async () => {
   A = await createWorkspace(suite.base, "MCP tools A")
   B = await createWorkspace(suite.base, "MCP tools B")
-})
-
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.close().catch(() => undefined)))
 })
 
 describe("opt-in memory tools", () => {

@@ -2,22 +2,16 @@
 // 409 that writes nothing, a PATCH without a base still writes but the version it replaced stays in the history,
 // revisions are listed, read and restored with who wrote each (route or MCP tool), one entry is edited or removed by
 // its index or idempotency key, and workspace B can do none of it to A's notes.
-import { Client } from "@modelcontextprotocol/sdk/client/index.js"
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js"
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { asOwner, call, createWorkspace, hostSuite, openEvents, type Answer } from "../support/hostSuite"
+import { beforeAll, describe, expect, it } from "@effect/vitest"
+import { asOwner, call, createWorkspace, hostSuite, openEvents, type Answer, mcpClients } from "../support/hostSuite"
 
 const suite = hostSuite("revisions")
 let A: string
 let B: string
-const clients: Array<Client> = []
 
 beforeAll(async () => {
   A = await createWorkspace(suite.base, "History A")
   B = await createWorkspace(suite.base, "History B")
-})
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.close()))
 })
 
 /** A JSON request with extra headers (If-Match), which `call` does not send. */
@@ -47,16 +41,7 @@ const history = async (date: string, workspace = A) =>
   (await call(suite.base, "GET", `/daily-notes/${date}/revisions`, { workspace })).body
 const texts = (document: Array<any>) => JSON.stringify(document)
 
-const mcp = async (workspace: string) => {
-  const client = new Client({ name: "carabase-test", version: "1.0.0" })
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL(`${suite.base}/mcp`), {
-      requestInit: { headers: { "x-workspace-id": workspace } }
-    })
-  )
-  clients.push(client)
-  return client
-}
+const mcp = mcpClients(suite)
 
 describe("no lost writes", () => {
   for (const how of ["If-Match", "baseRevision"] as const) {

@@ -1,6 +1,8 @@
 // A host on a fresh database for one test file (in-process, or a real process where the process is under test), plus
 // plain-HTTP helpers for the cases the typed client cannot express (malformed bodies, wrong types, raw status codes)
 // and an SSE reader for live updates.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js"
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js"
 import { afterAll, beforeAll } from "@effect/vitest"
 import { Effect, ManagedRuntime } from "effect"
 import { connect, createDatabase, type TestDatabase } from "./database"
@@ -83,6 +85,27 @@ export const call = async (
 /** A new workspace's id, on the host at `base`. */
 export const createWorkspace = (base: string, name: string) =>
   Effect.runPromise(TestHost.createWorkspace(name).pipe(Effect.provide(TestHost.clientFor(base))))
+
+/**
+ * Opens MCP sessions on the suite's host (Streamable HTTP, bound to a workspace by its header, as an agent connects);
+ * every session it opened is closed after the file.
+ */
+export const mcpClients = (suite: { readonly base: string }) => {
+  const open: Array<Client> = []
+  afterAll(async () => {
+    await Promise.all(open.map((client) => client.close().catch(() => undefined)))
+  })
+  return async (workspace: string) => {
+    const client = new Client({ name: "carabase-test", version: "1.0.0" })
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${suite.base}/mcp`), {
+        requestInit: { headers: { "x-workspace-id": workspace } }
+      })
+    )
+    open.push(client)
+    return client
+  }
+}
 
 /** Runs SQL as the database owner (bypassing RLS): for seeding rows that other services' routes would write. */
 export const asOwner = async <A>(

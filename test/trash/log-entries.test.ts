@@ -2,10 +2,8 @@
 // it was (and back in search), a key taken again meanwhile refuses the restore, purge is final, and workspace B can
 // do none of it to A's entry. Through MCP, remove_log_entry is off until the workspace turns it on, then removes to the
 // trash, and a session bound to B cannot reach A's note.
-import { Client } from "@modelcontextprotocol/sdk/client/index.js"
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js"
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { call, createWorkspace, hostSuite } from "../support/hostSuite"
+import { beforeAll, describe, expect, it } from "@effect/vitest"
+import { call, createWorkspace, hostSuite, mcpClients } from "../support/hostSuite"
 
 const suite = hostSuite("trash_log_entries")
 let A: string
@@ -16,20 +14,7 @@ beforeAll(async () => {
   B = await createWorkspace(suite.base, "Entries B")
 })
 
-const clients: Array<Client> = []
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.close().catch(() => undefined)))
-})
-const connect = async (workspace: string) => {
-  const client = new Client({ name: "carabase-test", version: "1.0.0" })
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL(`${suite.base}/mcp`), {
-      requestInit: { headers: { "x-workspace-id": workspace } }
-    })
-  )
-  clients.push(client)
-  return client
-}
+const connect = mcpClients(suite)
 
 const inject = (workspace: string, date: string, content: string, idempotencyKey?: string) =>
   call(suite.base, "POST", "/daily-notes/inject", {
