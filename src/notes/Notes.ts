@@ -6,7 +6,7 @@ import { Clock, Context, DateTime, Effect, Layer, Option } from "effect"
 import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
 import { LiveUpdates, layer as liveUpdatesLayer, type ChangeNotice } from "../live/LiveUpdates"
 import { RlsScope } from "../platform/RlsScope"
-import { CurrentWorkspace } from "../platform/CurrentWorkspace"
+import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { Writer } from "../platform/Writer"
 import { RestoreConflict, TrashRepo, layer as trashRepoLayer } from "../trash/TrashRepo"
 import { jsonBytes, MAX_BYTES, type Document, type Node } from "./Document"
@@ -122,7 +122,7 @@ export interface NotesShape {
   readonly edit: <A, E>(
     date: NoteDate,
     options: { readonly create: boolean },
-    f: (note: NotesRepo.NoteRow) => Effect.Effect<Edit<A>, E>
+    f: (note: NotesRepo.NoteRow) => Effect.Effect<Edit<A>, E, CurrentWorkspace>
   ) => Effect.Effect<Option.Option<Edited<A>>, E | NoteTooLarge, CurrentWorkspace>
   /** Notes in a date range that hold at least one taskItem, newest first. */
   readonly withTasks: (
@@ -209,7 +209,7 @@ export const layer = Layer.effect(
     const edit = <A, E>(
       date: NoteDate,
       options: { readonly create: boolean },
-      f: (note: NotesRepo.NoteRow) => Effect.Effect<Edit<A>, E>
+      f: (note: NotesRepo.NoteRow) => Effect.Effect<Edit<A>, E, CurrentWorkspace>
     ) =>
       Effect.gen(function* () {
         const outcome = yield* rls.current(
@@ -254,11 +254,11 @@ export const layer = Layer.effect(
     })
 
     /** Applies `change` to the entry `ref` names, in a note that must exist and (with a base) still be at it. */
-    const changeEntry = <E>(
+    const changeEntry = <A, E>(
       date: NoteDate,
       ref: string,
       baseRevision: number | undefined,
-      change: (document: Document, position: number) => Effect.Effect<Document, E>
+      change: (document: Document, position: number) => Effect.Effect<Edit<A>, E, CurrentWorkspace>
     ) =>
       Effect.gen(function* () {
         const edited = yield* edit(date, { create: false }, (note) =>
@@ -266,17 +266,17 @@ export const layer = Layer.effect(
             yield* atBase(note, baseRevision)
             const position = findEntry(note.document, ref)
             if (position === undefined) return yield* noEntry(date, ref)
-            return { document: yield* change(note.document, position), result: undefined }
+            return yield* change(note.document, position)
           })
         )
         if (Option.isNone(edited)) return yield* noEntry(date, ref)
-        return toNote(edited.value.note)
+        return { note: toNote(edited.value.note), result: edited.value.result }
       })
 
     const editEntry = (date: NoteDate, ref: string, change: EntryEdit, baseRevision?: number) =>
       changeEntry(date, ref, baseRevision, (document, position) =>
-        Effect.succeed(
-          replaceAt(
+        Effect.succeed({
+          document: replaceAt(
             document,
             position,
             "block" in change
@@ -286,36 +286,35 @@ export const layer = Layer.effect(
                   folios: change.folio === undefined ? undefined : [change.folio],
                   tags: change.tags === undefined ? undefined : normalizeTags(change.tags)
                 })
-          )
-        )
-      ).pipe(Effect.withSpan("Notes.editEntry", { attributes: { date } }))
+          ),
+          result: undefined
+        })
+      ).pipe(
+        Effect.map(({ note }) => note),
+        Effect.withSpan("Notes.editEntry", { attributes: { date } })
+      )
 
     const removeEntry = (date: NoteDate, ref: string, baseRevision?: number) =>
-      Effect.gen(function* () {
-        const workspace = yield* CurrentWorkspace
-        let trashId = ""
-        const note = yield* changeEntry(date, ref, baseRevision, (document, position) =>
-          Effect.gen(function* () {
-            const node = document[position]!
-            const key = node.attrs?.idempotencyKey
-            const writer = yield* Writer
-            trashId = yield* trash
-              .put({
-                kind: "log_entry",
-                originalId: typeof key === "string" && key !== "" ? key : `${date}#${position}`,
-                label: `${date}: ${entryLabel(node)}`,
-                data: { date, position, node },
-                deletedBy: writer.kind === "mcp" ? `mcp:${writer.name}` : writer.name
-              })
-              .pipe(Effect.provideService(CurrentWorkspace, workspace))
-            return removeAt(document, position)
+      changeEntry(date, ref, baseRevision, (document, position) =>
+        Effect.gen(function* () {
+          const node = document[position]!
+          const key = node.attrs?.idempotencyKey
+          const writer = yield* Writer
+          const trashId = yield* trash.put({
+            kind: "log_entry",
+            originalId: typeof key === "string" && key !== "" ? key : `${date}#${position}`,
+            label: `${date}: ${entryLabel(node)}`,
+            data: { date, position, node },
+            deletedBy: writer.kind === "mcp" ? `mcp:${writer.name}` : writer.name
           })
-        ).pipe(
-          // NoteTooLarge cannot come of a removal: the note only shrinks.
-          Effect.catchTag("NoteTooLarge", Effect.die)
-        )
-        return { note, trashId }
-      }).pipe(Effect.withSpan("Notes.removeEntry", { attributes: { date } }))
+          return { document: removeAt(document, position), result: trashId }
+        })
+      ).pipe(
+        Effect.map(({ note, result }) => ({ note, trashId: result })),
+        // NoteTooLarge cannot come of a removal: the note only shrinks.
+        Effect.catchTag("NoteTooLarge", Effect.die),
+        Effect.withSpan("Notes.removeEntry", { attributes: { date } })
+      )
 
     const restoreEntry = (data: Record<string, unknown>) =>
       Effect.gen(function* () {
