@@ -1,7 +1,7 @@
 // Search quality benchmark (not a test): loads SciFact (BEIR's test split) into a fresh database through the built
 // host's own upload route, then asks the host's own search route each query of the chosen sets and scores nDCG@10,
 // recall@10 and latency. Run with `pnpm bench:search-quality [--set scifact|keywords|all] [--limit N] [--docs N]
-// [--json FILE] [--keep-db]`; test/bench/RESULTS.md ("Search quality") describes the data, the rules and the figures.
+// [--json FILE] [--write] [--keep-db]`; test/bench/RESULTS.md ("Search quality") describes the data, the rules and the figures.
 import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -29,13 +29,14 @@ const WARMUP = 20
 const CACHE = path.join(repoRoot, "test", "bench", ".cache", "scifact")
 
 const usage = `usage: pnpm bench:search-quality [--set scifact|keywords|all] [--limit N] [--docs N] [--json FILE]
-                                 [--concurrency N] [--keep-db]
+                                 [--concurrency N] [--write] [--keep-db]
   --set          which query set(s) to score (default all)
   --limit N      only the first N queries of each set (default: every query)
   --docs N       load only N documents: every document the chosen queries label relevant, then the corpus in order
                  (a smaller haystack scores higher: figures are not comparable with full runs)
   --json FILE    also write the summary and every query's result as JSON
   --concurrency  uploads in flight while loading (default 4)
+  --write        add the report to test/bench/RESULTS.md (under "Search quality", newest first)
   --keep-db      keep the database (its name is printed) instead of dropping it`
 
 const fail = (message: string): never => {
@@ -52,6 +53,7 @@ const options = (() => {
         docs: { type: "string" },
         json: { type: "string" },
         concurrency: { type: "string", default: "4" },
+        write: { type: "boolean", default: false },
         "keep-db": { type: "boolean", default: false },
         help: { type: "boolean", default: false }
       }
@@ -259,11 +261,16 @@ const main = async () => {
     const machine =
       `${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB ` +
       `RAM, ${os.type()} ${os.release()}, Node ${process.version}, ${pg}`
+    const load = os
+      .loadavg()
+      .map((value) => value.toFixed(1))
+      .join(" / ")
     const subset = limit !== undefined || docLimit !== undefined
     const report = [
       `## ${new Date().toISOString().slice(0, 10)}, commit ${commit}${subset ? " (subset run)" : ""}`,
       "",
-      `Command: \`pnpm bench:search-quality ${process.argv.slice(2).join(" ")}\`. Machine: ${machine}.`,
+      `Command: \`pnpm bench:search-quality ${process.argv.slice(2).join(" ")}\`. Machine: ${machine}; load ` +
+        `average at the end ${load} (1 / 5 / 15 min; latency is sensitive to it, the scores are not).`,
       `Data: ${data.corpus}, ${data.claims}. Loaded ${loaded.length} documents (${chunks.total} chunks) through ` +
         `POST /artifacts/upload, ${concurrency} at a time: ${loadSeconds.toFixed(1)} s ` +
         `(${(loaded.length / loadSeconds).toFixed(1)} documents/s).`,
@@ -278,12 +285,21 @@ const main = async () => {
       ""
     ].join("\n")
     console.log(`\n${report}`)
+    if (options.write) {
+      const file = path.join(repoRoot, "test", "bench", "RESULTS.md")
+      const marker = "<!-- search-quality results -->"
+      const existing = fs.readFileSync(file, "utf8")
+      if (!existing.includes(marker)) throw new Error(`${file} has no ${marker} line to write under`)
+      fs.writeFileSync(file, existing.replace(marker, `${marker}\n\n${report.trimEnd()}`))
+      console.log(`added the report to ${file}`)
+    }
     if (options.json !== undefined) {
       const file = path.resolve(options.json)
       const json = {
         date: new Date().toISOString(),
         commit,
         machine,
+        loadAverage: os.loadavg(),
         command: process.argv.slice(2),
         data,
         load: { documents: loaded.length, chunks: Number(chunks.total), seconds: loadSeconds, concurrency },
