@@ -101,6 +101,20 @@ interface SetSummary {
   readonly queriesWithTextHit: number
 }
 
+const summarize = (set: string, results: ReadonlyArray<QueryResult>): SetSummary => {
+  const ms = results.map((result) => result.ms)
+  return {
+    set,
+    queries: results.length,
+    ndcgAt10: mean(results.map((result) => result.ndcg)),
+    recallAt10: mean(results.map((result) => result.recall)),
+    p50Ms: percentile(ms, 50),
+    p95Ms: percentile(ms, 95),
+    queriesWithAnyHit: results.filter((result) => result.ranked.length > 0).length,
+    queriesWithTextHit: results.filter((result) => result.textHit).length
+  }
+}
+
 /** A header parameter value: percent-encoded UTF-8, with the characters encodeURIComponent leaves but a token may not hold. */
 const rfc5987 = (text: string) =>
   encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
@@ -234,17 +248,14 @@ const main = async () => {
           textHit: hits.some((hit) => hit.source.matchedBy.includes("text"))
         })
       }
-      const ms = results.map((result) => result.ms)
-      summaries.push({
-        set: name,
-        queries: results.length,
-        ndcgAt10: mean(results.map((result) => result.ndcg)),
-        recallAt10: mean(results.map((result) => result.recall)),
-        p50Ms: percentile(ms, 50),
-        p95Ms: percentile(ms, 95),
-        queriesWithAnyHit: results.filter((result) => result.ranked.length > 0).length,
-        queriesWithTextHit: results.filter((result) => result.textHit).length
-      })
+      summaries.push(summarize(name, results))
+      // Short queries by length too: a change must not win two-word queries by losing one-word ones.
+      if (name === "keywords") {
+        for (const n of [1, 2, 3]) {
+          const ofLength = results.filter((result) => result.query.split(" ").length === n)
+          if (ofLength.length > 0) summaries.push(summarize(`keywords, ${n} word${n === 1 ? "" : "s"}`, ofLength))
+        }
+      }
       perQuery[name] = results
     }
 
