@@ -47,6 +47,9 @@ export class DailyNote extends Schema.Class<DailyNote>("DailyNote")({
   updatedAt: Schema.DateTimeUtc
 }) {}
 
+/** What removing an entry answers: the note as it now stands, and the trash entry to restore the entry from. */
+export const RemovedEntry = Schema.Struct({ ...DailyNote.fields, trashId: Schema.UUID })
+
 export const NoteText = Schema.Struct({ date: NoteDate, text: Schema.String })
 
 export const ReplaceNote = Schema.Struct({ documentState: DocumentState, baseRevision: optionalField(BaseRevision) })
@@ -238,7 +241,7 @@ export class NotesApi extends HttpApiGroup.make("notes")
   .add(
     HttpApiEndpoint.del("removeEntry", "/daily-notes/:date/entries/:ref")
       .setPath(EntryPath)
-      .addSuccess(DailyNote)
+      .addSuccess(RemovedEntry)
       .addError(NoteRevisionConflict)
       .addError(InvalidBaseRevision)
       .addError(EntryNotFound)
@@ -261,6 +264,8 @@ export class NotesApi extends HttpApiGroup.make("notes")
       .addSuccess(DailyNote)
       .addError(NoteTooLarge)
       .addError(RevisionNotFound)
+      .addError(NoteRevisionConflict)
+      .addError(InvalidBaseRevision)
   )
   .middleware(WorkspaceMiddleware)
   .prefix("/api/v1") {}
