@@ -92,6 +92,52 @@ describe("Today: edit and delete entries", () => {
     })
   })
 
+  it("an edit open while the note changes elsewhere is refused with the 409 shown, and Save again applies it to the same entry", async () => {
+    const ws = await createWorkspace(base, "Edit conflict")
+    await withPage(ws, async (page) => {
+      await page.goto(`${base}/admin/today`)
+      await page.getByText("Nothing written on this day yet.").waitFor()
+      await page.getByLabel("Log entry", { exact: true }).fill("Call the roofer")
+      await page.getByRole("button", { name: "Add entry" }).click()
+      await cards(page).filter({ hasText: "Call the roofer" }).waitFor()
+      await page.waitForFunction(() => document.body.getAttribute("data-live") === "ready")
+      await page.getByRole("button", { name: "Edit entry: Call the roofer" }).click()
+      await page.getByLabel("Entry text").fill("Call the roofer about the leak")
+
+      // Another device puts an entry before it meanwhile (a whole-note PATCH): the page reloads live.
+      const { date } = await inject(ws, "placeholder")
+      const note = await runClient(base, (api) => api.notes.get({ path: { date } }), ws)
+      const [mine, other] = note.documentState
+      expect(String(mine!.attrs?.["idempotencyKey"])).toMatch(/^admin-[0-9a-f]{24}$/)
+      await runClient(
+        base,
+        (api) =>
+          api.notes.replace({
+            path: { date },
+            payload: {
+              documentState: [
+                { ...other!, content: [{ type: "paragraph", content: [{ type: "text", text: "from the phone" }] }] },
+                mine!
+              ]
+            }
+          }),
+        ws
+      )
+      await cards(page).filter({ hasText: "from the phone" }).waitFor()
+
+      // The open editor moved with its entry, now the second card.
+      expect(await cards(page).nth(1).getByLabel("Entry text").inputValue()).toBe("Call the roofer about the leak")
+      await page.getByRole("button", { name: "Save entry" }).click()
+      const alert = page.getByRole("alert").filter({ hasText: "Not saved" })
+      await alert.waitFor()
+      expect(await alert.textContent()).toContain("Save again")
+      expect(await noteText(ws, date)).not.toContain("about the leak")
+      await page.getByRole("button", { name: "Save entry" }).click()
+      await expect.poll(() => cardTexts(page), POLL).toEqual(["from the phone", "Call the roofer about the leak"])
+      expect(await noteText(ws, date)).toContain("from the phone")
+    })
+  })
+
   it("deletes an entry, shows the undo toast, and Undo (Enter, focus already on it) puts it back in its place; dark mode too", async () => {
     const ws = await createWorkspace(base, "Undo entry")
     const date = await injectAll(ws, "first of three", "second of three", "third of three")

@@ -124,8 +124,10 @@ const renderer = (toggle: TaskToggle | undefined, controls: Map<Node, ComponentC
       case "logCard": {
         const tags = parseStringArray(node.attrs?.["tags"])
         const folios = parseStringArray(node.attrs?.["folios"])
+        // Keyed by its idempotency key when it has one, so an entry's open editor stays with it when entries move.
+        const entryKey = node.attrs?.["idempotencyKey"]
         return (
-          <article key={key} class="log-card">
+          <article key={typeof entryKey === "string" && entryKey !== "" ? `key:${entryKey}` : key} class="log-card">
             <header>
               <time>{String(node.attrs?.["timestamp"] ?? "")}</time>
               {tags.map((tag) => (

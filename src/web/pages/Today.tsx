@@ -11,6 +11,14 @@ import { InjectLogEntry } from "../../notes/NotesApi"
 import { ToggleByIndex } from "../../tasks/TasksApi"
 import type { NoteDate } from "../../notes/NoteDate"
 
+/**
+ * A fresh idempotency key for an entry added here: it names the entry from then on, so an edit or delete finds it
+ * even after other entries moved, and a resent form never adds it twice. getRandomValues works outside secure
+ * contexts too (the host is usually reached over plain HTTP on the tailnet, where randomUUID is missing).
+ */
+const entryKey = () =>
+  `admin-${Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => byte.toString(16).padStart(2, "0")).join("")}`
+
 const localToday = () => {
   const now = new Date()
   const pad = (n: number) => String(n).padStart(2, "0")
@@ -68,6 +76,7 @@ export const TodayPage = ({ workspaceId }: { workspaceId: string }) => {
             type: "logCard",
             content,
             date,
+            idempotencyKey: entryKey(),
             ...(folio.trim() === "" ? {} : { folio }),
             ...(tags.trim() === "" ? {} : { tags: splitList(tags) })
           })

@@ -43,6 +43,10 @@ export const EntryActions = (props: {
   const [tags, setTags] = useState("")
   const [error, setError] = useState<string>()
   const [busy, setBusy] = useState(false)
+  // What the edit is based on, fixed when it opens: the note may reload under the open editor (live updates), and the
+  // text must land on the entry it was written for or not at all.
+  // `revision: undefined` after a conflict on a keyed entry: the next Save is based on the note as reloaded.
+  const [base, setBase] = useState<{ readonly revision: number | undefined; readonly ref: string }>()
   const name = entryName(node)
   const path = { date: date as NoteDate, ref: refOf(node, position) }
 
@@ -51,25 +55,33 @@ export const EntryActions = (props: {
     setFolio(meta.folios[0] ?? "")
     setTags(meta.tags.join(", "))
     setError(undefined)
+    setBase({ revision, ref: path.ref })
     setEditing(true)
   }
 
   const save = async (event: Event) => {
     event.preventDefault()
+    if (base === undefined) return
     const input = validate(EntryTextChange, {
       content,
       ...(folio.trim() === "" ? {} : { folio }),
       tags: splitList(tags),
-      baseRevision: revision
+      baseRevision: base.revision ?? revision
     })
     if (!input.ok) return setError(input.message)
     setBusy(true)
     setError(undefined)
     try {
-      await call((api) => api.notes.editEntry({ path, payload: input.value }))
+      await call((api) => api.notes.editEntry({ path: { date: path.date, ref: base.ref }, payload: input.value }))
       setEditing(false)
     } catch (failure) {
-      setError(conflictText(failure))
+      if (failure instanceof ApiFailure && failure.tag === "NoteRevisionConflict" && !/^\d+$/.test(base.ref)) {
+        // An entry named by its key is the same entry in the newer note: Save again applies the text to it.
+        setBase({ revision: undefined, ref: base.ref })
+        setError(`${conflictText(failure)} Your text is still here: Save again to apply it to the current note.`)
+      } else if (failure instanceof ApiFailure && failure.tag === "NoteRevisionConflict") {
+        setError(`${conflictText(failure)} Copy your text if you need it, then Cancel and edit the entry again.`)
+      } else setError(errorText(failure))
     } finally {
       setBusy(false)
       props.onChanged()
