@@ -1,8 +1,8 @@
 // The MCP resources this host serves: every artifact as `carabase://artifact/<id>`, the links the canonical retrieval
 // tools return. resources/list pages through the artifacts newest first; resources/read answers an artifact's
-// extracted text cut to a token budget: `?max_tokens=N` on the URI (or a `max_tokens` request parameter), default
+// extracted text cut to a token budget: `?max_tokens=N` on the URI (resources/read has no other parameter), default
 // 8000, as read_artifact and GET /artifacts/:id/content cut it.
-import { Effect, Option, Schema } from "effect"
+import { Data, Effect, Option, Schema } from "effect"
 import { ArtifactCursor } from "../artifacts/ArtifactsApi"
 import { Artifacts } from "../artifacts/Artifacts"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
@@ -10,6 +10,16 @@ import { ToolFailure } from "./Tool"
 import { ARTIFACT_URI_PREFIX, artifactUri } from "./ToolReply"
 
 export const DEFAULT_RESOURCE_TOKENS = 8000
+
+/** The URI names no artifact of this workspace (MCP's "resource not found"); bad URIs and budgets are ToolFailures. */
+export class ResourceMissing extends Data.TaggedError("ResourceMissing")<{
+  readonly message: string
+  readonly uri: string
+}> {
+  static of(uri: string, why: string) {
+    return new ResourceMissing({ uri, message: `${uri}: ${why}` })
+  }
+}
 const PAGE = 50
 
 export interface ResourceCatalog<R> {
@@ -22,24 +32,24 @@ export interface ResourceCatalog<R> {
     ToolFailure,
     R | CurrentWorkspace
   >
-  /** Fails with a ToolFailure whose message names the URI when it is not an artifact of this workspace. */
+  /** A bad URI or budget is a ToolFailure; an artifact this workspace does not have, ResourceMissing. */
   readonly read: (
-    uri: string,
-    maxTokens: unknown
+    uri: string
   ) => Effect.Effect<
     { readonly contents: ReadonlyArray<{ uri: string; mimeType: string; text: string }> },
-    ToolFailure,
+    ToolFailure | ResourceMissing,
     R | CurrentWorkspace
   >
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-const budget = (value: unknown, field: string) => {
-  const n = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value
-  return typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 1_000_000
+const budget = (value: string | null) => {
+  if (value === null) return Effect.succeed(DEFAULT_RESOURCE_TOKENS)
+  const n = /^\d+$/.test(value) ? Number(value) : NaN
+  return n >= 1 && n <= 1_000_000
     ? Effect.succeed(n)
-    : Effect.fail(new ToolFailure({ message: `${field} must be an integer from 1 to 1000000` }))
+    : Effect.fail(new ToolFailure({ message: "max_tokens must be an integer from 1 to 1000000" }))
 }
 
 export const artifactResources: ResourceCatalog<Artifacts> = {
@@ -70,7 +80,7 @@ export const artifactResources: ResourceCatalog<Artifacts> = {
         ...(next === undefined ? {} : { nextCursor: Schema.encodeSync(ArtifactCursor)(next) })
       }
     }),
-  read: (uri, maxTokensParam) =>
+  read: (uri) =>
     Effect.gen(function* () {
       const url = URL.canParse(uri) ? new URL(uri) : undefined
       const id = url !== undefined && uri.startsWith(ARTIFACT_URI_PREFIX) ? url.pathname.replace(/^\//, "") : ""
@@ -79,17 +89,11 @@ export const artifactResources: ResourceCatalog<Artifacts> = {
           message: `${uri} is not a resource of this host; resources are ${ARTIFACT_URI_PREFIX}<artifact id>`
         })
       }
-      const fromUri = url!.searchParams.get("max_tokens")
-      const maxTokens =
-        fromUri !== null
-          ? yield* budget(fromUri, "max_tokens")
-          : maxTokensParam === undefined
-            ? DEFAULT_RESOURCE_TOKENS
-            : yield* budget(maxTokensParam, "max_tokens")
+      const maxTokens = yield* budget(url!.searchParams.get("max_tokens"))
       const artifacts = yield* Artifacts
       const text = yield* artifacts
         .content(id.toLowerCase(), maxTokens)
-        .pipe(Effect.mapError((error) => new ToolFailure({ message: `${uri}: ${error.message}` })))
+        .pipe(Effect.mapError((error) => ResourceMissing.of(uri, error.message)))
       return { contents: [{ uri, mimeType: "text/plain", text: text.content }] }
     })
 }

@@ -16,7 +16,7 @@ import { Cause, Effect, Exit, ParseResult, Runtime, Schema } from "effect"
 import { HOST_VERSION } from "../meta/Version"
 import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
 import { Writer } from "../platform/Writer"
-import type { ResourceCatalog } from "./ArtifactResources"
+import { ResourceMissing, type ResourceCatalog } from "./ArtifactResources"
 import { inputJsonSchema, isOn, ToolFailure, type ToolDefinition } from "./Tool"
 import { artifactUri, ToolReply } from "./ToolReply"
 
@@ -130,11 +130,14 @@ export const makeMcpServer = <R>(options: {
     }
   })
 
-  const resourceCall = async <A>(effect: Effect.Effect<A, ToolFailure, R | CurrentWorkspace>, code: number) => {
+  const resourceCall = async <A>(effect: Effect.Effect<A, ToolFailure | ResourceMissing, R | CurrentWorkspace>) => {
     const exit = await run(effect)
     if (Exit.isSuccess(exit)) return exit.value
     const failure = Cause.failureOption(exit.cause)
-    if (failure._tag === "Some") throw new McpError(code, failure.value.message)
+    if (failure._tag === "Some") {
+      const code = failure.value instanceof ResourceMissing ? RESOURCE_NOT_FOUND : ErrorCode.InvalidParams
+      throw new McpError(code, failure.value.message)
+    }
     await run(Effect.logError("a resource request failed unexpectedly", exit.cause))
     throw new McpError(
       ErrorCode.InternalError,
@@ -147,13 +150,12 @@ export const makeMcpServer = <R>(options: {
   }))
 
   server.setRequestHandler(ListResourcesRequestSchema, async (request) => {
-    const page = await resourceCall(options.resources.list(request.params?.cursor), ErrorCode.InvalidParams)
+    const page = await resourceCall(options.resources.list(request.params?.cursor))
     return { resources: [...page.resources], ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) }
   })
 
   server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
-    const params = request.params as { uri: string; max_tokens?: unknown }
-    const read = await resourceCall(options.resources.read(params.uri, params.max_tokens), RESOURCE_NOT_FOUND)
+    const read = await resourceCall(options.resources.read(request.params.uri))
     return { contents: [...read.contents] }
   })
 
