@@ -1,6 +1,6 @@
 // MCP sessions: one SDK Server per connection, bound to one workspace, answering tools/list and tools/call from the
 // tool catalog. Tools run through the host's own services inside the workspace's RLS scope; a tool's failure is an
-// MCP tool error (isError) and the session survives it.
+// MCP tool error (isError) and the session survives it, as is an argument given under two spellings that disagree.
 import { Server } from "@modelcontextprotocol/sdk/server/index.js"
 import {
   CallToolRequestSchema,
@@ -19,6 +19,7 @@ import { Writer } from "../platform/Writer"
 import { ResourceMissing, type ResourceCatalog } from "./ArtifactResources"
 import { inputJsonSchema, isOn, ToolFailure, type ToolDefinition } from "./Tool"
 import { artifactUri, ToolReply } from "./ToolReply"
+import { DISAGREE } from "./tools/Aliases"
 
 export interface ToolAvailability {
   /** The workspace's tool switches (tool name to its `mcp_tools` value); `isOn` reads them. */
@@ -112,10 +113,10 @@ export const makeMcpServer = <R>(options: {
     }
     const decoded = Schema.decodeUnknownEither(definition.input)(request.params.arguments ?? {}, { errors: "all" })
     if (decoded._tag === "Left") {
-      throw new McpError(
-        ErrorCode.InvalidParams,
-        `invalid arguments for ${definition.name}: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`
-      )
+      const message = `invalid arguments for ${definition.name}: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`
+      // Two spellings of one argument (the tool's and the skills') that disagree: a tool error the agent reads and fixes.
+      if (message.includes(DISAGREE)) return { content: [{ type: "text", text: message }], isError: true }
+      throw new McpError(ErrorCode.InvalidParams, message)
     }
     const exit = await run(definition.run(decoded.right).pipe(Writer.as("mcp", definition.name)))
     if (Exit.isSuccess(exit)) return toolResult(exit.value)

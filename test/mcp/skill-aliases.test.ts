@@ -250,7 +250,7 @@ describe("two spellings of one argument", () => {
     expect(tagged.entries).toHaveLength(1)
   })
 
-  it("disagreeing, are refused naming both", async () => {
+  it("disagreeing, are a tool error naming both, and nothing is done", async () => {
     const cases: Array<[string, Record<string, unknown>, string, string]> = [
       ["carabase_search_graph", { entity: "Alice Chen", start_entity: "Acme Project" }, "entity", "start_entity"],
       ["carabase_find_entity_candidates", { name: "auth", text: "alice" }, "name", "text"],
@@ -265,8 +265,9 @@ describe("two spellings of one argument", () => {
       ["list_folios", { query: "back", search: "front" }, "query", "search"]
     ]
     for (const [name, args, alias, canonical] of cases) {
-      const message = await refusal(name, args)
-      expect(message, name).toContain(`\`${alias}\` and \`${canonical}\``)
+      const result = await client.callTool({ name, arguments: args })
+      expect(result.isError, `${name} accepted ${JSON.stringify(args)}`).toBe(true)
+      expect(text(result), name).toContain(`\`${alias}\` and \`${canonical}\` are two spellings of one argument`)
     }
     expect((await call(suite.base, "GET", `/folios/${ids.Frontend}`, { workspace: A })).body.folio.commits).toEqual([])
   })

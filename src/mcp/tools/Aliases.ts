@@ -17,6 +17,9 @@ export interface Alias {
 /** An alias that takes the canonical argument's own schema and value. */
 export const same = (canonical: string, schema: Schema.Schema<any, any, never>): Alias => ({ for: canonical, schema })
 
+/** What the refusal of two disagreeing spellings says; the MCP session answers it as a tool error the agent reads. */
+export const DISAGREE = "are two spellings of one argument and disagree"
+
 const same_ = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
 const getPath = (value: Record<string, unknown>, path: ReadonlyArray<string>): unknown =>
@@ -80,7 +83,7 @@ export const withAliases = <Fields extends Schema.Struct.Fields>(
             new ParseResult.Type(
               ast,
               input,
-              `\`${name}\` and \`${alias.for}\` are two spellings of one argument and disagree (${JSON.stringify(given)} against ${JSON.stringify(current)}): give one of them`
+              `\`${name}\` and \`${alias.for}\` ${DISAGREE} (${JSON.stringify(given)} against ${JSON.stringify(current)}): give one of them`
             )
           )
         }
