@@ -120,6 +120,7 @@ describe("the skills' argument names", () => {
   it("carabase_search_graph: `entity` starts the walk there and `depth` bounds it", async () => {
     const one = await tool("carabase_search_graph", { entity: "Alice Chen", depth: 1 })
     expect(one.start.name).toBe("Alice Chen")
+    expect(one.entity).toMatchObject({ id: ids["Alice Chen"], type: "person", metadata: {}, aliases: [] })
     expect(one.nodes.map((n: { name: string }) => n.name).sort()).toEqual(["Acme Project", "Alice Chen"])
     const two = await tool("carabase_search_graph", { entity: "Alice Chen", depth: 2 })
     expect(two.nodes.map((n: { name: string }) => n.name).sort()).toEqual([
@@ -232,13 +233,21 @@ describe("the skills' argument names", () => {
     expect("Redis caching layer implementation: sessions live in Redis.".startsWith(cut.content)).toBe(true)
   })
 
-  it("list_folios and list_entities: `query` filters by name", async () => {
+  it("list_folios and list_entities: `query` filters by name; folios come with their commit counts", async () => {
     expect((await tool("list_folios", { query: "back" })).folios.map((f: { name: string }) => f.name)).toEqual([
       "Backend"
     ])
     expect((await tool("list_entities", { query: "alice" })).entities.map((e: { name: string }) => e.name)).toEqual([
       "Alice Chen"
     ])
+    const counts = Object.fromEntries(
+      (await tool("list_folios", {})).folios.map((f: { name: string; commitCount: number }) => [f.name, f.commitCount])
+    )
+    for (const name of ["Backend", "Frontend"]) {
+      const commits = (await call(suite.base, "GET", `/folios/${ids[name]}`, { workspace: A })).body.folio.commits
+      expect(counts[name], name).toBe(commits.length)
+    }
+    expect(counts.Frontend).toBe(0)
   })
 })
 

@@ -140,6 +140,12 @@ describe("Doctor-RAG trailers", () => {
     expect(lines.at(-1)).toBe(
       '[trace: queried metadata with tags="nothing-tagged-this", date_after="2026-01-01" → 0 entries]'
     )
+    const routed = await b.callTool({
+      name: "carabase_route_and_execute",
+      arguments: { query: "what did I log on 2025-01-01" }
+    })
+    expect((routed.structuredContent as any).route).toBe("metadata")
+    expect(text(routed).split("\n").at(-2)).toMatch(/^\[hint: Metadata query matched zero entries\./)
     const found = await a.callTool({ name: "carabase_query_metadata", arguments: { tags: ["seen"] } })
     expect((found.structuredContent as any).entries).toHaveLength(1)
     expect(text(found)).not.toContain("[hint:")

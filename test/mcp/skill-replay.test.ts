@@ -92,6 +92,7 @@ const shapes: Record<string, (answer: any, result: any, args: Record<string, unk
   },
   carabase_search_graph: (answer, _result, args) => {
     expect(answer.start).toMatchObject({ name: args.entity, type: expect.any(String) })
+    expect(answer.entity).toMatchObject({ name: args.entity, type: expect.any(String), metadata: expect.any(Object) })
     expect(answer.edges.length).toBeGreaterThan(0)
   },
   carabase_find_entity_candidates: (answer, result) => {
@@ -124,7 +125,8 @@ const shapes: Record<string, (answer: any, result: any, args: Record<string, unk
       expect(folio).toMatchObject({
         name: expect.any(String),
         createdAt: expect.any(String),
-        updatedAt: expect.any(String)
+        updatedAt: expect.any(String),
+        commitCount: expect.any(Number)
       })
     }
   },

@@ -17,11 +17,15 @@ export const folioTools = [
     name: "list_folios",
     title: "List folios",
     description:
-      "Lists the workspace's folios (named notebooks), optionally filtered by a word in the name or About text.",
+      "Lists the workspace's folios (named notebooks) with their commit counts, optionally filtered by a word in the name or About text (`search`, or `query`).",
     input: withAliases({ search: Schema.optional(textArg("search")) }, { query: same("search", textArg("query")) }),
     annotations: READ_ONLY,
     run: ({ search }) =>
-      Effect.flatMap(Folios, (folios) => Effect.map(folios.list(search), (list) => ({ folios: list })))
+      Effect.flatMap(Folios, (folios) =>
+        Effect.map(Effect.all([folios.list(search), folios.commitCounts]), ([list, counts]) => ({
+          folios: list.map((folio) => ({ ...folio, commitCount: counts.get(folio.id) ?? 0 }))
+        }))
+      )
   }),
   tool({
     name: "read_folio_map",

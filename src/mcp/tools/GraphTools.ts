@@ -43,7 +43,7 @@ export const graphTools = [
     name: "carabase_search_graph",
     title: "Walk the knowledge graph",
     description:
-      "Breadth-first walk from `start_entity` up to `depth` hops (1-3), following only edges with confidence >= `min_confidence` and, if given, of the listed `source_kinds` (extracted, inferred, ambiguous).",
+      "Breadth-first walk from `start_entity` (or `entity`: an id or name) up to `depth` hops (1-3, default 2), following only edges with confidence >= `min_confidence` and, if given, of the listed `source_kinds` (extracted, inferred, ambiguous). Answers the start `entity` (type, metadata, aliases), the `nodes` reached and the `edges` followed; an unknown entity is a tool error with candidate names and a hint.",
     input: withAliases(
       {
         start_entity: entityRef("start_entity"),
@@ -71,9 +71,22 @@ export const graphTools = [
           ),
           Effect.flatMap((id) =>
             failWith(
-              graph.walk(id, { depth: depth ?? 2, minConfidence: min_confidence ?? 0, sourceKinds: source_kinds })
+              Effect.all([
+                graph.walk(id, { depth: depth ?? 2, minConfidence: min_confidence ?? 0, sourceKinds: source_kinds }),
+                graph.getEntity(id)
+              ])
             )
-          )
+          ),
+          Effect.map(([walk, start]) => ({
+            ...walk,
+            entity: {
+              id: start.id,
+              name: start.name,
+              type: start.type,
+              metadata: start.metadata,
+              aliases: start.aliases
+            }
+          }))
         )
       )
   }),

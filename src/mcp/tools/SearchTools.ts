@@ -175,7 +175,16 @@ export const searchTools = [
           routed.route === "graph"
             ? { route: routed.route, rule: ROUTING_RULE, graph: routed.graph }
             : routed.route === "metadata"
-              ? { route: routed.route, rule: ROUTING_RULE, filter: filterArgs(routed.filter), entries: routed.entries }
+              ? new ToolReply(
+                  {
+                    route: routed.route,
+                    rule: ROUTING_RULE,
+                    filter: filterArgs(routed.filter),
+                    entries: routed.entries
+                  },
+                  [],
+                  routed.entries.length === 0 ? metadataNoResults(filterArgs(routed.filter)) : []
+                )
               : new ToolReply(
                   { route: routed.route, rule: ROUTING_RULE, results: withUris(routed.results) },
                   artifactLinks(routed.results),
