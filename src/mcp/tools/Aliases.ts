@@ -20,7 +20,7 @@ export const same = (canonical: string, schema: Schema.Schema<any, any, never>):
 /** What the refusal of two disagreeing spellings says; the MCP session answers it as a tool error the agent reads. */
 export const DISAGREE = "are two spellings of one argument and disagree"
 
-const same_ = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
 const getPath = (value: Record<string, unknown>, path: ReadonlyArray<string>): unknown =>
   path.reduce<unknown>(
@@ -78,7 +78,7 @@ export const withAliases = <Fields extends Schema.Struct.Fields>(
         const value = alias.map === undefined ? given : alias.map(given)
         const path = alias.for.split(".")
         const current = getPath(out, path)
-        if (current !== undefined && !same_(current, value)) {
+        if (current !== undefined && !sameValue(current, value)) {
           return ParseResult.fail(
             new ParseResult.Type(
               ast,
