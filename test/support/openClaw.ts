@@ -35,6 +35,8 @@ export interface OpenClawGateway {
   /** Rewrites the config file; OpenClaw hot-reloads gateway.http.endpoints on its next request. */
   readonly setChatCompletions: (enabled: boolean) => void
   readonly log: () => string
+  /** Established TCP connections OpenClaw's processes hold to a port on this machine (read from /proc). */
+  readonly connectionsTo: (port: number) => number
   readonly stop: () => Promise<void>
 }
 
@@ -47,6 +49,59 @@ const sharedTmpPaths = () => [
   `/tmp/.openclaw-terminal-staging-${uid()}`
 ]
 
+/** The processes of a process group (OpenClaw and the helpers it starts). */
+const groupPids = (group: number): Array<string> =>
+  fs.readdirSync("/proc").filter((pid) => {
+    if (!/^\d+$/.test(pid)) return false
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8")
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) === group
+    } catch {
+      return false
+    }
+  })
+
+const socketInodes = (pids: ReadonlyArray<string>): Set<string> => {
+  const inodes = new Set<string>()
+  for (const pid of pids) {
+    let fds: Array<string> = []
+    try {
+      fds = fs.readdirSync(`/proc/${pid}/fd`)
+    } catch {
+      continue
+    }
+    for (const fd of fds) {
+      try {
+        const target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`)
+        const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1]
+        if (inode !== undefined) inodes.add(inode)
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  return inodes
+}
+
+/** Established connections to `port` among the sockets `inodes`, from /proc/net/tcp and tcp6. */
+const establishedTo = (port: number, inodes: Set<string>) => {
+  let count = 0
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let lines: Array<string> = []
+    try {
+      lines = fs.readFileSync(table, "utf8").trim().split("\n").slice(1)
+    } catch {
+      continue
+    }
+    for (const line of lines) {
+      const fields = line.trim().split(/\s+/)
+      const remotePort = parseInt(fields[2]!.split(":")[1]!, 16)
+      if (remotePort === port && fields[3] === "01" && inodes.has(fields[9]!)) count++
+    }
+  }
+  return count
+}
+
 /** Merges `overlay` into `base`, objects key by key. */
 export const deepMerge = (base: any, overlay: any): any => {
   if (typeof base !== "object" || base === null || Array.isArray(base)) return overlay
@@ -58,7 +113,7 @@ export const deepMerge = (base: any, overlay: any): any => {
 
 /**
  * Starts `openclaw gateway run` with `config` written to its own OPENCLAW_CONFIG_PATH, and waits until its HTTP
- * server answers (OpenClaw takes 15 to 80 s to start).
+ * server answers and it logs that it is ready (OpenClaw takes 15 to 80 s to start).
  */
 export const startOpenClaw = async (
   install: OpenClawInstall,
@@ -127,7 +182,8 @@ export const startOpenClaw = async (
         return true
       })
       .catch(() => false)
-    if (answered) break
+    // Its HTTP server answers some seconds before it has started its channels and sidecars and logs "ready".
+    if (answered && /\[gateway\] ready/.test(log)) break
     if (Date.now() > deadline) {
       await stop()
       throw new Error(`OpenClaw did not answer within ${options.startTimeoutMs ?? 240_000} ms:\n${log}`)
@@ -142,6 +198,7 @@ export const startOpenClaw = async (
       write()
     },
     log: () => log,
+    connectionsTo: (port) => establishedTo(port, socketInodes(groupPids(child.pid!))),
     stop
   }
 }
