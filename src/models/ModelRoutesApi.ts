@@ -71,7 +71,7 @@ const routeProblems = {
   NotAgentId: {
     field: "model",
     message:
-      "an openclaw route's model is an OpenClaw agent: openclaw, openclaw/default, openclaw/<id>, openclaw:<id>, agent:<id> or a bare <id>, where an id is a letter or digit then letters, digits, '_' or '-' (at most 64, no dots)"
+      "an openclaw route's model is an OpenClaw agent id (a letter or digit, then letters, digits, '_' or '-', at most 64, no dots), bare or as openclaw/<id>, openclaw:<id> or agent:<id>; or openclaw or openclaw/default for the default agent"
   }
 } as const
 

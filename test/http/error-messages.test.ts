@@ -221,7 +221,7 @@ const messages: ReadonlyArray<readonly [{ readonly message: string }, string]> =
   [ModelRouteInvalid.of("Missing"), "an openai-compatible route needs baseUrl, e.g. https://api.openai.com/v1"],
   [
     ModelRouteInvalid.of("NotAgentId"),
-    "an openclaw route's model is an OpenClaw agent: openclaw, openclaw/default, openclaw/<id>, openclaw:<id>, agent:<id> or a bare <id>, where an id is a letter or digit then letters, digits, '_' or '-' (at most 64, no dots)"
+    "an openclaw route's model is an OpenClaw agent id (a letter or digit, then letters, digits, '_' or '-', at most 64, no dots), bare or as openclaw/<id>, openclaw:<id> or agent:<id>; or openclaw or openclaw/default for the default agent"
   ],
   [
     ModelRouteInvalid.notLoopback("example.com"),
