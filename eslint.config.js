@@ -85,7 +85,7 @@ const typedSqlCast = {
 }
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".data/**", "coverage/**", "test-results/**"] },
+  { ignores: ["dist/**", "node_modules/**", ".data/**", ".cache/**", "coverage/**", "test-results/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -107,13 +107,21 @@ export const SetupPage = ({ onWorkspace }: { onWorkspace: (id: string | undefine
               />
               <Status
                 label="gateway"
-                state={h.gateway === "up" ? "pass" : "warn"}
+                state={
+                  h.gateway === "up"
+                    ? "pass"
+                    : h.gateway === "endpoint-disabled" || h.gateway === "wrong-password"
+                      ? "fail"
+                      : "warn"
+                }
                 detail={
                   h.gateway === "up"
                     ? "OpenClaw answers with the configured password"
-                    : h.gateway === "unconfigured"
-                      ? "OPENCLAW_GATEWAY_PASSWORD is not set (see step 3)"
-                      : "OpenClaw does not answer at OPENCLAW_GATEWAY_URL: start it, then reload"
+                    : h.gateway === "down"
+                      ? "OpenClaw does not answer at OPENCLAW_GATEWAY_URL: start it, then reload"
+                      : h.gateway === "unconfigured"
+                        ? "OPENCLAW_GATEWAY_PASSWORD is not set (see step 3)"
+                        : (h.gatewayIssue?.message ?? h.gateway)
                 }
               />
               <Status
