@@ -1,6 +1,7 @@
 // MCP sessions: one SDK Server per connection, bound to one workspace, answering tools/list and tools/call from the
 // tool catalog. Tools run through the host's own services inside the workspace's RLS scope; a tool's failure is an
-// MCP tool error (isError) and the session survives it.
+// MCP tool error (isError) and the session survives it. Arguments are strict (src/schema/StrictInput): an unknown one
+// is a tool error naming it and listing the accepted ones, never silently dropped.
 import { Server } from "@modelcontextprotocol/sdk/server/index.js"
 import {
   CallToolRequestSchema,
@@ -13,6 +14,7 @@ import { Cause, Effect, Exit, ParseResult, Runtime, Schema } from "effect"
 import { HOST_VERSION } from "../meta/Version"
 import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
 import { Writer } from "../platform/Writer"
+import { STRICT, unknownKeys } from "../schema/StrictInput"
 import { inputJsonSchema, isOn, ToolFailure, type ToolDefinition } from "./Tool"
 
 export interface ToolAvailability {
@@ -75,12 +77,15 @@ export const makeMcpServer = <R>(options: {
     if (!isOn(definition, await switches())) {
       throw new McpError(ErrorCode.InvalidParams, `tool ${definition.name} is turned off for this workspace`)
     }
-    const decoded = Schema.decodeUnknownEither(definition.input)(request.params.arguments ?? {}, { errors: "all" })
+    const decoded = Schema.decodeUnknownEither(definition.input)(request.params.arguments ?? {}, {
+      ...STRICT,
+      errors: "all"
+    })
     if (decoded._tag === "Left") {
-      throw new McpError(
-        ErrorCode.InvalidParams,
-        `invalid arguments for ${definition.name}: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`
-      )
+      const message = `invalid arguments for ${definition.name}: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`
+      // An unknown argument is one the agent can correct from the answer itself: a tool error it reads and acts on.
+      if (unknownKeys(decoded.left).length > 0) return { content: [{ type: "text", text: message }], isError: true }
+      throw new McpError(ErrorCode.InvalidParams, message)
     }
     const exit = await run(definition.run(decoded.right).pipe(Writer.as("mcp", definition.name)))
     if (Exit.isSuccess(exit)) {
