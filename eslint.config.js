@@ -55,7 +55,7 @@ const declarationImports = {
     [
       "(effect|@effect/platform)(/.*)?",
       "\\.{1,2}/([A-Za-z]+/)?[A-Za-z]+Api",
-      "\\.\\./schema/[A-Za-z]+",
+      "\\.{1,2}/schema/[A-Za-z]+",
       "(\\.|\\.\\./notes)/(Document|LogCard|NoteDate)",
       "\\.\\./gateway/GatewayErrors",
       "\\.\\./platform/(CurrentWorkspace|Writer)"

@@ -1,6 +1,8 @@
 // MCP sessions: one SDK Server per connection, bound to one workspace, answering tools/list and tools/call from the
 // tool catalog. Tools run through the host's own services inside the workspace's RLS scope; a tool's failure is an
 // MCP tool error (isError) and the session survives it, as is an argument given under two spellings that disagree.
+// Arguments are strict (src/schema/StrictInput): an unknown one is a tool error naming it and listing the accepted
+// ones, never silently dropped.
 import { Server } from "@modelcontextprotocol/sdk/server/index.js"
 import {
   CallToolRequestSchema,
@@ -16,6 +18,7 @@ import { Cause, Effect, Exit, ParseResult, Runtime, Schema } from "effect"
 import { HOST_VERSION } from "../meta/Version"
 import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
 import { Writer } from "../platform/Writer"
+import { STRICT, unknownKeys } from "../schema/StrictInput"
 import { ResourceMissing, type ResourceCatalog } from "./ArtifactResources"
 import { inputJsonSchema, isOn, ToolFailure, type ToolDefinition } from "./Tool"
 import { artifactUri, ToolReply } from "./ToolReply"
@@ -111,11 +114,16 @@ export const makeMcpServer = <R>(options: {
     if (!isOn(definition, await switches())) {
       throw new McpError(ErrorCode.InvalidParams, `tool ${definition.name} is turned off for this workspace`)
     }
-    const decoded = Schema.decodeUnknownEither(definition.input)(request.params.arguments ?? {}, { errors: "all" })
+    const decoded = Schema.decodeUnknownEither(definition.input)(request.params.arguments ?? {}, {
+      ...STRICT,
+      errors: "all"
+    })
     if (decoded._tag === "Left") {
       const message = `invalid arguments for ${definition.name}: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`
-      // Two spellings of one argument (the tool's and the skills') that disagree: a tool error the agent reads and fixes.
+      // Two spellings of one argument (the tool's and the skills') that disagree, or an unknown argument: the agent can
+      // correct either from the answer itself, so each is a tool error it reads and acts on.
       if (message.includes(DISAGREE)) return { content: [{ type: "text", text: message }], isError: true }
+      if (unknownKeys(decoded.left).length > 0) return { content: [{ type: "text", text: message }], isError: true }
       throw new McpError(ErrorCode.InvalidParams, message)
     }
     const exit = await run(definition.run(decoded.right).pipe(Writer.as("mcp", definition.name)))
