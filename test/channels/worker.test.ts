@@ -6,6 +6,7 @@ import { Effect, Layer, ManagedRuntime, Option, Redacted } from "effect"
 import { Channels } from "../../src/channels/Channels"
 import * as ChannelsLayer from "../../src/channels/Channels"
 import type { InboundEvent } from "../../src/channels/InboundPayload"
+import * as Gateway from "../../src/gateway/Gateway"
 import * as Crypto from "../../src/platform/Crypto"
 import { appLayerFor } from "../../src/platform/Db"
 import * as RlsScope from "../../src/platform/RlsScope"
@@ -25,10 +26,12 @@ beforeAll(async () => {
   const app = appLayerFor(db.appUrl, 4)
   const crypt = Layer.succeed(Crypto.Crypto, Crypto.make(Redacted.make(crypto.randomBytes(32))))
   runtime = ManagedRuntime.make(
-    ChannelsLayer.layer.pipe(Layer.provide(RlsScope.layer), Layer.provide(crypt), Layer.provide(app)) as Layer.Layer<
-      Channels,
-      unknown
-    >
+    ChannelsLayer.layer.pipe(
+      Layer.provide(RlsScope.layer),
+      Layer.provide(Gateway.layer),
+      Layer.provide(crypt),
+      Layer.provide(app)
+    ) as Layer.Layer<Channels, unknown>
   )
 })
 
