@@ -157,7 +157,7 @@ const hasTaskItem = (document: Document): boolean => {
 export const toNote = (row: NotesRepo.NoteRow) => new DailyNote({ ...row, documentState: row.document })
 
 /** Fails unless the locked note is still at `base` (no base: any revision will do). */
-const atBase = (note: NotesRepo.NoteRow, base: number | undefined): Effect.Effect<void, NoteRevisionConflict> =>
+export const atBase = (note: NotesRepo.NoteRow, base: number | undefined): Effect.Effect<void, NoteRevisionConflict> =>
   base === undefined || base === note.revision
     ? Effect.void
     : Effect.fail(
