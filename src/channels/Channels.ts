@@ -2,12 +2,12 @@
 // Workspace routes manage them inside the RLS scope; inbound deliveries, which carry no workspace, find their channel
 // through resolveInbound (the channel_lookup policy) and then store their events in its workspace.
 import * as crypto from "node:crypto"
-import { Context, Effect, Layer, Option, Queue, Redacted } from "effect"
+import { Context, Effect, Layer, Option, Queue, Redacted, Schema } from "effect"
 import { Crypto, type SecretBinding } from "../platform/Crypto"
 import { RlsScope } from "../platform/RlsScope"
 import * as TtlCache from "../platform/TtlCache"
 import type { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
-import { ChannelNotFound, type ChannelEvent, type ChannelKind, type CreateChannel } from "./ChannelsApi"
+import { ChannelId, ChannelNotFound, type ChannelEvent, type ChannelKind, type CreateChannel } from "./ChannelsApi"
 import * as ChannelsRepo from "./ChannelsRepo"
 import * as InboundRecorder from "./InboundRecorder"
 import type { ClaimedRow, EventStatus } from "./ChannelsRepo"
@@ -15,7 +15,7 @@ import type { InboundEvent } from "./InboundPayload"
 
 /** A channel as the owner sees it; the HTTP face adds its webhook URL. */
 export interface ChannelRecord {
-  readonly id: string
+  readonly id: ChannelId
   readonly kind: ChannelKind
   readonly name: string
   readonly createdAt: ChannelsRepo.ChannelRow["createdAt"]
@@ -23,7 +23,7 @@ export interface ChannelRecord {
 
 /** What an inbound route needs to verify a delivery: the channel's workspace and its opened secrets. */
 export interface InboundChannel {
-  readonly id: string
+  readonly id: ChannelId
   readonly workspaceId: WorkspaceId
   readonly kind: ChannelKind
   readonly signingSecret: Redacted.Redacted<string>
@@ -32,7 +32,7 @@ export interface InboundChannel {
 
 /** What the reply worker needs to answer on the platform. */
 export interface OutboundChannel {
-  readonly id: string
+  readonly id: ChannelId
   readonly kind: ChannelKind
   readonly botToken: Option.Option<Redacted.Redacted<string>>
   readonly outboundUrl: Option.Option<string>
@@ -49,9 +49,9 @@ export type RecordInbound = (events: ReadonlyArray<InboundEvent>) => Effect.Effe
 export interface ChannelsShape {
   readonly create: (input: CreateChannel) => Effect.Effect<ChannelRecord, never, CurrentWorkspace>
   readonly list: Effect.Effect<ReadonlyArray<ChannelRecord>, never, CurrentWorkspace>
-  readonly remove: (id: string) => Effect.Effect<void, ChannelNotFound, CurrentWorkspace>
+  readonly remove: (id: ChannelId) => Effect.Effect<void, ChannelNotFound, CurrentWorkspace>
   readonly events: (
-    id: string,
+    id: ChannelId,
     limit: number
   ) => Effect.Effect<ReadonlyArray<ChannelEvent>, ChannelNotFound, CurrentWorkspace>
   /**
@@ -60,7 +60,7 @@ export interface ChannelsShape {
    * and record are one statement each, and only the record commits anything.
    */
   readonly resolveInbound: <A, E, R>(
-    channelId: string,
+    channelId: ChannelId,
     kind: ChannelKind,
     use: (channel: Option.Option<InboundChannel>, record: RecordInbound) => Effect.Effect<A, E, R>
   ) => Effect.Effect<A, E, R>
@@ -74,12 +74,13 @@ export interface ChannelsShape {
     id: string,
     status: Exclude<EventStatus, "received">
   ) => Effect.Effect<boolean, never, CurrentWorkspace>
-  readonly outbound: (channelId: string) => Effect.Effect<Option.Option<OutboundChannel>, never, CurrentWorkspace>
+  readonly outbound: (channelId: ChannelId) => Effect.Effect<Option.Option<OutboundChannel>, never, CurrentWorkspace>
 }
 
 export class Channels extends Context.Tag("carabase/Channels")<Channels, ChannelsShape>() {}
 
 const TABLE = "webhook_channels"
+const newChannelId = Schema.decodeSync(ChannelId)
 const binding = (rowId: string, column: string): SecretBinding => ({ table: TABLE, column, rowId })
 
 /**
@@ -100,7 +101,7 @@ export const layer = Layer.scoped(
     const record = yield* InboundRecorder.make(repo.record)
     const stored = yield* Queue.sliding<void>(1)
     const lookups = TtlCache.make<ChannelsRepo.InboundRow>({ ttlMs: LOOKUP_FOR_MS, max: LOOKUP_MAX })
-    const lookup = (channelId: string) =>
+    const lookup = (channelId: ChannelId) =>
       Effect.suspend(() => {
         const hit = lookups.get(channelId)
         if (hit !== undefined) return Effect.succeed(Option.some(hit))
@@ -118,14 +119,14 @@ export const layer = Layer.scoped(
         ? Effect.succeed(Option.none<Redacted.Redacted<string>>())
         : Effect.map(Effect.orDie(secrets.openString(sealed, binding(id, column))), Option.some)
 
-    const requireChannel = (id: string) =>
+    const requireChannel = (id: ChannelId) =>
       Effect.flatMap(repo.exists(id), (found) => (found ? Effect.void : Effect.fail(ChannelNotFound.of(id))))
 
     return {
       create: (input) =>
         rls.current(
           Effect.gen(function* () {
-            const id = crypto.randomUUID()
+            const id = newChannelId(crypto.randomUUID())
             return yield* repo.insert({
               id,
               kind: input.kind,
@@ -158,7 +159,7 @@ export const layer = Layer.scoped(
           const signingSecret = yield* open(found.id, "signing_secret_sealed", found.signingSecretSealed)
           const channel: InboundChannel = {
             id: found.id,
-            workspaceId: found.workspaceId as WorkspaceId,
+            workspaceId: found.workspaceId,
             kind: found.kind,
             signingSecret: Option.getOrThrow(signingSecret),
             verifyToken: yield* open(found.id, "verify_token_sealed", found.verifyTokenSealed)

@@ -5,7 +5,8 @@ import { Effect, Option, Schema } from "effect"
 import { AppDb, JsonbRow, rowsOrDie } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import type { CandidateBlock } from "./FolioEntries"
-import { Folio, FolioCommit, TimelineEntry } from "./FoliosApi"
+import { ArtifactId } from "../artifacts/ArtifactsApi"
+import { Folio, FolioCommit, FolioId, TimelineEntry } from "./FoliosApi"
 
 const FolioRow = Schema.Struct({
   ...Folio.fields,
@@ -53,14 +54,14 @@ export const make = Effect.gen(function* () {
   })
 
   const find = SqlSchema.findOne({
-    Request: Schema.UUID,
+    Request: FolioId,
     Result: FolioRow,
     execute: (id) => sql`select ${columns} from folios where id = ${id}`
   })
 
   const update = SqlSchema.findOne({
     Request: Schema.Struct({
-      id: Schema.UUID,
+      id: FolioId,
       name: Schema.NullOr(Schema.String),
       about: Schema.NullOr(Schema.String)
     }),
@@ -76,20 +77,20 @@ export const make = Effect.gen(function* () {
 
   /** The folio, locked until the transaction ends (an edit checks its revision and writes under the lock). */
   const findForUpdate = SqlSchema.findOne({
-    Request: Schema.UUID,
+    Request: FolioId,
     Result: FolioRow,
     execute: (id) => sql`select ${columns} from folios where id = ${id} for update`
   })
 
   /** Marks the folio as just active and locks it until the transaction ends; None when it does not exist. */
   const touch = SqlSchema.findOne({
-    Request: Schema.UUID,
+    Request: FolioId,
     Result: FolioRow,
     execute: (id) => sql`update folios set updated_at = now() where id = ${id} returning ${columns}`
   })
 
   const timeline = SqlSchema.findAll({
-    Request: Schema.UUID,
+    Request: FolioId,
     Result: TimelineRow,
     execute: (folioId) => sql`
       select id, to_char(date, 'YYYY-MM-DD') as date, synopsis, source, created_at
@@ -100,7 +101,7 @@ export const make = Effect.gen(function* () {
   })
 
   const commits = SqlSchema.findAll({
-    Request: Schema.UUID,
+    Request: FolioId,
     Result: CommitRow,
     execute: (folioId) => sql`
       select id, folio_id, message, artifact_ids, created_at
@@ -111,7 +112,7 @@ export const make = Effect.gen(function* () {
   })
 
   const insertCommit = SqlSchema.single({
-    Request: Schema.Struct({ folioId: Schema.UUID, message: Schema.String, artifactIds: Schema.Array(Schema.UUID) }),
+    Request: Schema.Struct({ folioId: FolioId, message: Schema.String, artifactIds: Schema.Array(ArtifactId) }),
     Result: CommitRow,
     execute: ({ artifactIds, folioId, message }) => sql`
       insert into folio_commits (folio_id, message, artifact_ids)
@@ -122,7 +123,7 @@ export const make = Effect.gen(function* () {
 
   /** The day's synthesized synopsis, unless the folio has one for that day already; answers the new row, if any. */
   const insertSynopsis = SqlSchema.findAll({
-    Request: Schema.Struct({ folioId: Schema.UUID, date: Schema.String, synopsis: Schema.String }),
+    Request: Schema.Struct({ folioId: FolioId, date: Schema.String, synopsis: Schema.String }),
     Result: Schema.Struct({ id: Schema.UUID }),
     execute: ({ date, folioId, synopsis }) => sql`
       insert into folio_timeline_entries (folio_id, date, synopsis, source)
@@ -135,8 +136,8 @@ export const make = Effect.gen(function* () {
   })
 
   const existingArtifacts = SqlSchema.findAll({
-    Request: Schema.Array(Schema.UUID),
-    Result: Schema.Struct({ id: Schema.UUID }),
+    Request: Schema.Array(ArtifactId),
+    Result: Schema.Struct({ id: ArtifactId }),
     execute: (ids) => sql`select id from artifacts where id = any(${ids}::uuid[])`
   })
 
@@ -162,31 +163,31 @@ export const make = Effect.gen(function* () {
   })
 
   const takeCommits = SqlSchema.findAll({
-    Request: Schema.String,
+    Request: FolioId,
     Result: Schema.Struct({ row: JsonbRow, id: Schema.String }),
     execute: (id) => sql`
       delete from folio_commits c where folio_id = ${id} returning to_jsonb(c) - 'workspace_id' as row, id`
   })
   const takeTimeline = SqlSchema.findAll({
-    Request: Schema.String,
+    Request: FolioId,
     Result: Schema.Struct({ row: JsonbRow }),
     execute: (id) => sql`
       delete from folio_timeline_entries t where folio_id = ${id} returning to_jsonb(t) - 'workspace_id' as row`
   })
   const takeFolio = SqlSchema.findOne({
-    Request: Schema.String,
+    Request: FolioId,
     Result: Schema.Struct({ row: JsonbRow, name: Schema.String }),
     execute: (id) => sql`
       delete from folios f where id = ${id} returning to_jsonb(f) - 'workspace_id' as row, name`
   })
   const named = SqlSchema.findOne({
     Request: Schema.String,
-    Result: Schema.Struct({ id: Schema.String }),
+    Result: Schema.Struct({ id: FolioId }),
     execute: (name) => sql`select id from folios where lower(name) = lower(${name})`
   })
   const putFolio = SqlSchema.single({
     Request: Schema.Unknown,
-    Result: Schema.Struct({ id: Schema.String }),
+    Result: Schema.Struct({ id: FolioId }),
     execute: (folio) => sql`
       insert into folios (id, name, about, archived_at, created_at, updated_at)
       select id, name, about, archived_at, created_at, updated_at
@@ -197,26 +198,26 @@ export const make = Effect.gen(function* () {
   return {
     list: (search: string | undefined) => rowsOrDie(list(search)),
     insert: (input: { readonly name: string; readonly about: string }) => rowsOrDie(insert(input)),
-    find: (id: string) => rowsOrDie(find(id)),
-    findForUpdate: (id: string) => rowsOrDie(findForUpdate(id)),
-    update: (input: { readonly id: string; readonly name: string | null; readonly about: string | null }) =>
+    find: (id: FolioId) => rowsOrDie(find(id)),
+    findForUpdate: (id: FolioId) => rowsOrDie(findForUpdate(id)),
+    update: (input: { readonly id: FolioId; readonly name: string | null; readonly about: string | null }) =>
       rowsOrDie(update(input)),
-    touch: (id: string) => rowsOrDie(touch(id)),
-    timeline: (folioId: string) => rowsOrDie(timeline(folioId)),
-    commits: (folioId: string) => rowsOrDie(commits(folioId)),
+    touch: (id: FolioId) => rowsOrDie(touch(id)),
+    timeline: (folioId: FolioId) => rowsOrDie(timeline(folioId)),
+    commits: (folioId: FolioId) => rowsOrDie(commits(folioId)),
     insertCommit: (input: {
-      readonly folioId: string
+      readonly folioId: FolioId
       readonly message: string
-      readonly artifactIds: ReadonlyArray<string>
+      readonly artifactIds: ReadonlyArray<ArtifactId>
     }) => rowsOrDie(insertCommit(input)),
-    insertSynopsis: (input: { readonly folioId: string; readonly date: string; readonly synopsis: string }) =>
+    insertSynopsis: (input: { readonly folioId: FolioId; readonly date: string; readonly synopsis: string }) =>
       rowsOrDie(insertSynopsis(input)).pipe(Effect.map((rows) => rows.length > 0)),
-    existingArtifacts: (ids: ReadonlyArray<string>) =>
+    existingArtifacts: (ids: ReadonlyArray<ArtifactId>) =>
       rowsOrDie(existingArtifacts(ids)).pipe(Effect.map((rows) => new Set(rows.map((row) => row.id)))),
     logCards: (name: string): Effect.Effect<ReadonlyArray<CandidateBlock>, SqlError.SqlError> =>
       rowsOrDie(logCards(name)),
     /** Deletes a folio with its commits and timeline; answers their rows (undefined when there was no folio). */
-    take: (id: string) =>
+    take: (id: FolioId) =>
       Effect.gen(function* () {
         const commits = yield* rowsOrDie(takeCommits(id))
         const timeline = yield* rowsOrDie(takeTimeline(id))

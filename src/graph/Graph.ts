@@ -3,20 +3,23 @@
 // Every call runs in the current workspace's RLS scope; writes announce themselves on LiveUpdates once committed.
 // Deleting an entity or an edge moves it to the trash (an entity with the edges touching it, only when asked to).
 import type { SqlError } from "@effect/sql"
-import { Context, Effect, Layer, Option } from "effect"
+import { Context, Effect, Layer, Option, Schema } from "effect"
 import { fold } from "../curation/AliasMatching"
 import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
+import type { TrashId } from "../trash/TrashApi"
 import { RestoreConflict, restoreConflicts, TrashRepo, layer as trashRepoLayer } from "../trash/TrashRepo"
 import {
   EdgeEndpointNotFound,
   EdgeNotFound,
+  EntityId,
   EntityHasEdges,
   EntityNotFound,
   InvalidCanonicalLink,
   type Edge,
   type EdgeChanges,
+  type EdgeId,
   type Entity,
   type EntityChanges,
   type EntityDetail,
@@ -40,7 +43,7 @@ export interface WalkOptions {
 
 /** An entity a text names, and how: by its name (1), an alias (0.9) or a surname alone (0.5). */
 export interface EntityCandidate {
-  readonly id: string
+  readonly id: EntityId
   readonly name: string
   readonly type: EntityType
   readonly aliases: ReadonlyArray<string>
@@ -53,16 +56,16 @@ export const MAX_WALK_NODES = 200
 export interface GraphShape {
   /** Ordered by name, or by match quality when searching (exact, prefix, substring; names before aliases). */
   readonly listEntities: (query: EntityQuery) => Effect.Effect<ReadonlyArray<Entity>, never, CurrentWorkspace>
-  readonly getEntity: (id: string) => Effect.Effect<EntityDetail, EntityNotFound, CurrentWorkspace>
+  readonly getEntity: (id: EntityId) => Effect.Effect<EntityDetail, EntityNotFound, CurrentWorkspace>
   /**
    * An entity's id from a reference as a person or an agent writes it: its id (taken as given; the read that uses it
    * reports a missing one), or a name or alias (the best match).
    */
-  readonly entityIdOf: (reference: string) => Effect.Effect<string, EntityNotFound, CurrentWorkspace>
+  readonly entityIdOf: (reference: string) => Effect.Effect<EntityId, EntityNotFound, CurrentWorkspace>
   /** The entity a reference (id, name or alias) names, with its edges. */
   readonly resolveEntity: (reference: string) => Effect.Effect<EntityDetail, EntityNotFound, CurrentWorkspace>
   /** Breadth-first from an entity over the edges that pass the filters, in one query. */
-  readonly walk: (start: string, options: WalkOptions) => Effect.Effect<GraphWalk, EntityNotFound, CurrentWorkspace>
+  readonly walk: (start: EntityId, options: WalkOptions) => Effect.Effect<GraphWalk, EntityNotFound, CurrentWorkspace>
   /** Known entities a text mentions as whole words, ignoring case and accents; best first, then by name. */
   readonly candidatesIn: (
     text: string,
@@ -70,28 +73,28 @@ export interface GraphShape {
   ) => Effect.Effect<ReadonlyArray<EntityCandidate>, never, CurrentWorkspace>
   readonly createEntity: (input: NewEntity) => Effect.Effect<Entity, never, CurrentWorkspace>
   readonly updateEntity: (
-    id: string,
+    id: EntityId,
     changes: EntityChanges
   ) => Effect.Effect<Entity, EntityNotFound | InvalidCanonicalLink, CurrentWorkspace>
   readonly createEdge: (input: NewEdge) => Effect.Effect<Edge, EdgeEndpointNotFound, CurrentWorkspace>
   readonly listEdges: Effect.Effect<ReadonlyArray<Edge>, never, CurrentWorkspace>
-  readonly updateEdge: (id: string, changes: EdgeChanges) => Effect.Effect<Edge, EdgeNotFound, CurrentWorkspace>
+  readonly updateEdge: (id: EdgeId, changes: EdgeChanges) => Effect.Effect<Edge, EdgeNotFound, CurrentWorkspace>
   /**
    * Moves an entity to the trash; answers the trash entry's id. With edges touching it, refused unless `cascade`, which
    * moves them into the same entry. Entities that were its aliases are unlinked (and linked again on restore).
    */
   readonly deleteEntity: (
-    id: string,
+    id: EntityId,
     options: { readonly cascade: boolean; readonly deletedBy: string }
-  ) => Effect.Effect<string, EntityNotFound | EntityHasEdges, CurrentWorkspace>
-  readonly deleteEdge: (id: string, deletedBy: string) => Effect.Effect<string, EdgeNotFound, CurrentWorkspace>
+  ) => Effect.Effect<TrashId, EntityNotFound | EntityHasEdges, CurrentWorkspace>
+  readonly deleteEdge: (id: EdgeId, deletedBy: string) => Effect.Effect<TrashId, EdgeNotFound, CurrentWorkspace>
   /** Put back what deleteEntity or deleteEdge put in the trash, under the same ids. */
   readonly restoreEntity: (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
   readonly restoreEdge: (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
   /** For connectors: the entity of this type and name (ignoring case), created with `metadata` when missing. */
   readonly ensureEntity: (
     input: Pick<NewEntity, "name" | "type" | "metadata">
-  ) => Effect.Effect<{ readonly id: string; readonly created: boolean }, never, CurrentWorkspace>
+  ) => Effect.Effect<{ readonly id: EntityId; readonly created: boolean }, never, CurrentWorkspace>
   /**
    * For a purge: deletes the edges a connection's sync recorded (provenance.connectionId), then the entities that
    * sync created (metadata.source) and nothing links any more.
@@ -103,13 +106,13 @@ export interface GraphShape {
   /** For connectors: the edge of this type between the two entities, created when missing. */
   readonly ensureEdge: (
     input: Pick<NewEdge, "sourceId" | "targetId" | "type" | "provenance">
-  ) => Effect.Effect<{ readonly id: string; readonly created: boolean }, never, CurrentWorkspace>
+  ) => Effect.Effect<{ readonly id: EdgeId; readonly created: boolean }, never, CurrentWorkspace>
 }
 
 export class Graph extends Context.Tag("carabase/Graph")<Graph, GraphShape>() {}
 
 const orNotFound =
-  (id: string, what?: "entity" | "canonical entity") =>
+  (id: EntityId, what?: "entity" | "canonical entity") =>
   <A>(row: Option.Option<A>): Effect.Effect<A, EntityNotFound> =>
     Option.match(row, { onNone: () => Effect.fail(EntityNotFound.of(id, what)), onSome: Effect.succeed })
 
@@ -124,7 +127,7 @@ const distinctNames = (names: ReadonlyArray<string>) => {
   })
 }
 
-const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value.trim())
+const isEntityId = Schema.is(EntityId)
 
 const foreignKeyEnd = (error: SqlError.SqlError): "source" | "target" | undefined => {
   const cause = error.cause as { code?: unknown; constraint?: unknown } | undefined
@@ -153,7 +156,7 @@ export const layer = Layer.effect(
       return yield* repo.search({ search: query.search, type: query.type, limit: query.limit ?? 50 }).pipe(Effect.orDie)
     })
 
-    const getEntity = Effect.fn("Graph.getEntity")(function* (id: string) {
+    const getEntity = Effect.fn("Graph.getEntity")(function* (id: EntityId) {
       return yield* rls
         .current(
           Effect.gen(function* () {
@@ -166,7 +169,8 @@ export const layer = Layer.effect(
     })
 
     const entityIdOf = Effect.fn("Graph.entityIdOf")(function* (reference: string) {
-      if (isUuid(reference)) return reference.trim().toLowerCase()
+      const id = reference.trim().toLowerCase()
+      if (isEntityId(id)) return id
       const [best] = yield* listEntities({ search: reference.trim(), limit: 1 })
       if (best === undefined) return yield* EntityNotFound.noMatch(reference)
       return best.id
@@ -174,7 +178,7 @@ export const layer = Layer.effect(
 
     const resolveEntity = (reference: string) => Effect.flatMap(entityIdOf(reference), getEntity)
 
-    const walk = Effect.fn("Graph.walk")(function* (start: string, options: WalkOptions) {
+    const walk = Effect.fn("Graph.walk")(function* (start: EntityId, options: WalkOptions) {
       const found = yield* repo
         .walk({
           start,
@@ -227,7 +231,7 @@ export const layer = Layer.effect(
     })
 
     /** Refuses a link to itself or to an entity whose own canonical chain leads back here. */
-    const checkCanonical = (id: string, canonicalId: string) =>
+    const checkCanonical = (id: EntityId, canonicalId: EntityId) =>
       Effect.gen(function* () {
         if (canonicalId.toLowerCase() === id.toLowerCase()) {
           return yield* InvalidCanonicalLink.of("Self", id, canonicalId)
@@ -239,7 +243,7 @@ export const layer = Layer.effect(
         }
       })
 
-    const updateEntity = Effect.fn("Graph.updateEntity")(function* (id: string, changes: EntityChanges) {
+    const updateEntity = Effect.fn("Graph.updateEntity")(function* (id: EntityId, changes: EntityChanges) {
       const entity = yield* rls
         .current(
           Effect.gen(function* () {
@@ -303,7 +307,7 @@ export const layer = Layer.effect(
 
     const listEdges = repo.listEdges.pipe(Effect.orDie, Effect.withSpan("Graph.listEdges"))
 
-    const updateEdge = Effect.fn("Graph.updateEdge")(function* (id: string, changes: EdgeChanges) {
+    const updateEdge = Effect.fn("Graph.updateEdge")(function* (id: EdgeId, changes: EdgeChanges) {
       const edge = yield* rls
         .current(
           Effect.flatMap(
@@ -323,7 +327,7 @@ export const layer = Layer.effect(
     })
 
     const deleteEntity = Effect.fn("Graph.deleteEntity")(function* (
-      id: string,
+      id: EntityId,
       options: { readonly cascade: boolean; readonly deletedBy: string }
     ) {
       const trashId = yield* rls
@@ -351,7 +355,7 @@ export const layer = Layer.effect(
       return trashId
     })
 
-    const deleteEdge = Effect.fn("Graph.deleteEdge")(function* (id: string, deletedBy: string) {
+    const deleteEdge = Effect.fn("Graph.deleteEdge")(function* (id: EdgeId, deletedBy: string) {
       const trashId = yield* rls
         .current(
           Effect.gen(function* () {

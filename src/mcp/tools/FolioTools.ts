@@ -1,5 +1,6 @@
 // MCP tools over folios, calling the Folios service. Folios are named by id or by name.
 import { Effect, Schema } from "effect"
+import { ArtifactId } from "../../artifacts/ArtifactsApi"
 import { Folios } from "../../folios/Folios"
 import { ADDITIVE, READ_ONLY, tool, UPDATING } from "../Tool"
 import { textArg } from "./Arguments"
@@ -42,7 +43,7 @@ export const folioTools = [
     input: Schema.Struct({
       folio: FolioRef,
       message: textArg("message").pipe(Schema.minLength(1)),
-      artifact_ids: Schema.optional(Schema.Array(Schema.UUID))
+      artifact_ids: Schema.optional(Schema.Array(ArtifactId))
     }),
     annotations: ADDITIVE,
     run: (args) =>

@@ -2,6 +2,7 @@
 // hypothesis checking. They call the Search, Memories and Artifacts services.
 import { Effect, Schema } from "effect"
 import { Artifacts } from "../../artifacts/Artifacts"
+import { ArtifactId } from "../../artifacts/ArtifactsApi"
 import { Memories } from "../../memories/Memories"
 import { RULE } from "../../search/Hypothesis"
 import type { LogEntryFilter } from "../../search/LogEntries"
@@ -79,7 +80,7 @@ export const searchTools = [
     title: "Read an artifact",
     description: "Returns an uploaded or harvested document's extracted text, cut to `max_tokens` (default 8000).",
     input: Schema.Struct({
-      id: Schema.UUID,
+      id: ArtifactId,
       max_tokens: Schema.optional(Schema.Int.pipe(Schema.between(1, 1_000_000)))
     }),
     annotations: READ_ONLY,

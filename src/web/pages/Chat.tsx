@@ -4,7 +4,7 @@ import { useState } from "preact/hooks"
 import { call, streamChat, validate } from "../api"
 import { ErrorMessage, Loading, Page, TextArea, errorText, formatTime, useLoad } from "../components/ui"
 import { href, navigate } from "../router"
-import { ChatStreamRequest } from "../../chat/ChatApi"
+import { ChatSessionId, ChatStreamRequest } from "../../chat/ChatApi"
 
 interface Turn {
   readonly role: string
@@ -16,7 +16,7 @@ export const ChatPage = ({ workspaceId, sessionId }: { workspaceId: string; sess
   const sessions = useLoad(() => call((api) => api.chat.sessions()), [workspaceId])
   const session = useLoad(
     () =>
-      sessionId === undefined || !Schema.is(Schema.UUID)(sessionId)
+      sessionId === undefined || !Schema.is(ChatSessionId)(sessionId)
         ? Promise.resolve(undefined)
         : call((api) => api.chat.session({ path: { id: sessionId } })),
     [sessionId]

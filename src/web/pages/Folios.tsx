@@ -4,7 +4,7 @@ import { useEffect, useState } from "preact/hooks"
 import { call, validate } from "../api"
 import { ErrorMessage, Field, Form, Loading, Page, TextArea, formatTime, useLoad } from "../components/ui"
 import { href } from "../router"
-import { CommitMessage, FolioAbout, FolioName } from "../../folios/FoliosApi"
+import { CommitMessage, FolioAbout, FolioName, type FolioId } from "../../folios/FoliosApi"
 
 const FolioList = () => {
   const [name, setName] = useState("")
@@ -38,7 +38,7 @@ const FolioList = () => {
   )
 }
 
-const FolioDetail = ({ id }: { id: string }) => {
+const FolioDetail = ({ id }: { id: FolioId }) => {
   const folio = useLoad(() => call((api) => api.folios.get({ path: { id } })), [id])
   const entries = useLoad(() => call((api) => api.folios.entries({ path: { id } })), [id])
   const [about, setAbout] = useState("")
@@ -117,4 +117,5 @@ const FolioDetail = ({ id }: { id: string }) => {
 }
 
 export const FoliosPage = ({ folioId }: { folioId: string | undefined }) =>
-  folioId === undefined ? <FolioList /> : <FolioDetail id={folioId} />
+  // The id from the address bar as typed: the API client refuses one that is not a UUID, as the server would.
+  folioId === undefined ? <FolioList /> : <FolioDetail id={folioId as FolioId} />

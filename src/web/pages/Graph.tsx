@@ -3,7 +3,7 @@ import { useState } from "preact/hooks"
 import { call, validate } from "../api"
 import { ErrorMessage, Field, Form, Loading, Page, Select, splitList, useLoad } from "../components/ui"
 import { href } from "../router"
-import { EntityType, NewEdge, NewEntity } from "../../graph/GraphApi"
+import { EntityType, NewEdge, NewEntity, type EntityId } from "../../graph/GraphApi"
 
 const TYPES = EntityType.literals
 const ANY = "any"
@@ -79,7 +79,7 @@ const EntityList = () => {
   )
 }
 
-const EntityDetail = ({ id }: { id: string }) => {
+const EntityDetail = ({ id }: { id: EntityId }) => {
   const entity = useLoad(() => call((api) => api.graph.getEntity({ path: { id } })), [id])
   const others = useLoad(() => call((api) => api.graph.listEntities({ urlParams: {} })), [])
   const [target, setTarget] = useState("")
@@ -145,4 +145,5 @@ const EntityDetail = ({ id }: { id: string }) => {
 }
 
 export const GraphPage = ({ entityId }: { entityId: string | undefined }) =>
-  entityId === undefined ? <EntityList /> : <EntityDetail id={entityId} />
+  // The id from the address bar as typed: the API client refuses one that is not a UUID, as the server would.
+  entityId === undefined ? <EntityList /> : <EntityDetail id={entityId as EntityId} />
