@@ -110,11 +110,11 @@ export const layer = Layer.scoped(
         )
       })
 
-    const seal = (id: string, column: string, value: string | undefined) =>
+    const seal = (id: ChannelId, column: string, value: string | undefined) =>
       value === undefined ? Effect.succeed(null) : secrets.seal(Redacted.make(value), binding(id, column))
 
     // A sealed value that no longer opens means a changed master key or a tampered row: a host defect.
-    const open = (id: string, column: string, sealed: Uint8Array | null) =>
+    const open = (id: ChannelId, column: string, sealed: Uint8Array | null) =>
       sealed === null
         ? Effect.succeed(Option.none<Redacted.Redacted<string>>())
         : Effect.map(Effect.orDie(secrets.openString(sealed, binding(id, column))), Option.some)

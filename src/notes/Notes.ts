@@ -8,6 +8,7 @@ import { LiveUpdates, layer as liveUpdatesLayer, type ChangeNotice } from "../li
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { Writer } from "../platform/Writer"
+import type { TrashId } from "../trash/TrashApi"
 import { RestoreConflict, TrashRepo, layer as trashRepoLayer } from "../trash/TrashRepo"
 import { jsonBytes, MAX_BYTES, type Document, type Node } from "./Document"
 import { findEntry, removeAt, replaceAt, rewriteCard } from "./Entries"
@@ -107,7 +108,7 @@ export interface NotesShape {
     ref: string,
     baseRevision?: number
   ) => Effect.Effect<
-    { readonly note: DailyNote; readonly trashId: string },
+    { readonly note: DailyNote; readonly trashId: TrashId },
     NoteRevisionConflict | EntryNotFound,
     CurrentWorkspace
   >

@@ -7,6 +7,7 @@ import { Schema } from "effect"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 import { WriterInfo } from "../platform/Writer"
 import { BaseRevision } from "../schema/BaseRevision"
+import { uuidId } from "../schema/Ids"
 import { bounded, storable } from "../schema/TextSchemas"
 import { Block, DocumentState, MAX_BYTES } from "./Document"
 import { normalizeTag } from "./LogCard"
@@ -38,8 +39,12 @@ const BodyDate = noteDateField("date")
 
 export const DatePath = Schema.Struct({ date: NoteDate })
 
+/** A daily note's row id (a note is addressed by its date; its revisions are kept under this id). */
+export const NoteId = uuidId("NoteId")
+export type NoteId = typeof NoteId.Type
+
 export class DailyNote extends Schema.Class<DailyNote>("DailyNote")({
-  id: Schema.UUID,
+  id: NoteId,
   date: NoteDate,
   documentState: DocumentState,
   /** Increases by one on every write: a cheap way to tell whether a note changed. */

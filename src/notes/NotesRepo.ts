@@ -8,10 +8,11 @@ import { RlsScope } from "../platform/RlsScope"
 import { WriterKind, type WriterInfo } from "../platform/Writer"
 import type { Document } from "./Document"
 import { NoteDate } from "./NoteDate"
+import { NoteId } from "./NotesApi"
 
 /** A daily_notes row as the app pool returns it (the document stays as stored: transformJson is off). */
 export const NoteRow = Schema.Struct({
-  id: Schema.UUID,
+  id: NoteId,
   date: NoteDate,
   document: Schema.Array(Schema.Unknown),
   revision: Schema.Int,
@@ -38,7 +39,7 @@ export const make = Effect.gen(function* () {
 
   const ensure = SqlSchema.findAll({
     Request: NoteDate,
-    Result: Schema.Struct({ id: Schema.UUID }),
+    Result: Schema.Struct({ id: NoteId }),
     execute: (date) =>
       sql`insert into daily_notes (date) values (${date}::date) on conflict (workspace_id, date) do nothing returning id`
   })
@@ -55,7 +56,7 @@ export const make = Effect.gen(function* () {
   })
   const write = SqlSchema.single({
     Request: Schema.Struct({
-      id: Schema.UUID,
+      id: NoteId,
       document: Schema.String,
       text: Schema.String,
       writerKind: Schema.String,
@@ -106,7 +107,7 @@ export const make = Effect.gen(function* () {
         Effect.map((row) => Option.map(row, asNote)),
         Effect.orDie
       ),
-    write: (id: string, document: Document, text: string, writer: WriterInfo) =>
+    write: (id: NoteId, document: Document, text: string, writer: WriterInfo) =>
       write({ id, document: JSON.stringify(document), text, writerKind: writer.kind, writerName: writer.name }).pipe(
         Effect.map(asNote),
         Effect.orDie
