@@ -76,6 +76,8 @@ export interface ArtifactsShape {
     id: ArtifactId,
     maxTokens: number
   ) => Effect.Effect<ArtifactText, ArtifactNotFound, CurrentWorkspace>
+  /** Which of these artifacts exist in the workspace (ids as given, compared as stored: lowercase). */
+  readonly existing: (ids: ReadonlyArray<ArtifactId>) => Effect.Effect<ReadonlySet<ArtifactId>, never, CurrentWorkspace>
   /** Moves the artifact, bytes included, and its search entries to the trash; answers the trash entry's id. */
   readonly remove: (id: ArtifactId, deletedBy: string) => Effect.Effect<TrashId, ArtifactNotFound, CurrentWorkspace>
   /** Puts back what `remove` put in the trash, under the same id. */
@@ -225,6 +227,11 @@ export const layer = Layer.effect(
       execute: (connectionId) => sql`
         delete from artifacts where connection_id = ${connectionId} and source <> 'upload' returning id`
     })
+    const existing = SqlSchema.findAll({
+      Request: Schema.Array(ArtifactId),
+      Result: Schema.Struct({ id: ArtifactId }),
+      execute: (ids) => sql`select id from artifacts where id = any(${ids}::uuid[])`
+    })
     const takeArtifact = SqlSchema.findOne({
       Request: ArtifactId,
       Result: Schema.Struct({ row: JsonbRow, filename: Schema.String }),
@@ -280,6 +287,12 @@ export const layer = Layer.effect(
     return {
       remove,
       restore,
+      existing: (ids) =>
+        rls.current(existing(ids)).pipe(
+          Effect.map((rows): ReadonlySet<ArtifactId> => new Set(rows.map((row) => row.id))),
+          Effect.orDie,
+          Effect.withSpan("Artifacts.existing")
+        ),
       storeHarvested: (doc) =>
         Effect.gen(function* () {
           const result = yield* rls.current(

@@ -6,8 +6,10 @@ import type { SqlError } from "@effect/sql"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
 import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
+import { Notes, layer as notesLayer } from "../notes/Notes"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
+import { Artifacts, layer as artifactsLayer } from "../artifacts/Artifacts"
 import { ArtifactId } from "../artifacts/ArtifactsApi"
 import type { TrashId } from "../trash/TrashApi"
 import { RestoreConflict, restoreConflicts, TrashRepo, layer as trashRepoLayer } from "../trash/TrashRepo"
@@ -88,6 +90,8 @@ export const layer = Layer.effect(
     const live = yield* LiveUpdates
     const harvest = yield* Harvest
     const trash = yield* TrashRepo
+    const artifacts = yield* Artifacts
+    const notes = yield* Notes
 
     const requireFolio = (id: FolioId) => Effect.flatMap(repo.find(id), orNotFound(id))
 
@@ -170,7 +174,7 @@ export const layer = Layer.effect(
           Effect.gen(function* () {
             const folio = yield* Effect.flatMap(repo.touch(id), orNotFound(id))
             if (artifactIds.length > 0) {
-              const known = yield* repo.existingArtifacts(artifactIds)
+              const known = yield* artifacts.existing(artifactIds)
               const missing = artifactIds.find((artifactId) => !known.has(artifactId))
               if (missing !== undefined) {
                 return yield* FolioArtifactNotFound.of(folio.id, missing)
@@ -191,7 +195,7 @@ export const layer = Layer.effect(
         .current(
           Effect.gen(function* () {
             const folio = yield* requireFolio(id)
-            return folioEntries(yield* repo.logCards(folio.name), folio.name)
+            return folioEntries(yield* notes.logCardsNaming(folio.name), folio.name)
           })
         )
         .pipe(Effect.catchTag("SqlError", Effect.die))
@@ -251,4 +255,4 @@ export const layer = Layer.effect(
 
     return { list, create, get, update, commit, entries, remove, restore, addSynopsis } satisfies FoliosShape
   })
-).pipe(Layer.provide([harvestLayer, liveUpdatesLayer, trashRepoLayer]))
+).pipe(Layer.provide([harvestLayer, liveUpdatesLayer, trashRepoLayer, artifactsLayer, notesLayer]))

@@ -1,10 +1,10 @@
-// The folios SQL: folios, their commits and timeline entries, and the logCards of daily notes that may name a folio.
+// The folios SQL: folios, their commits and timeline entries. (A folio's log is read through Notes, which owns
+// daily_notes; the artifacts a commit names are checked through Artifacts.)
 // Every statement runs inside the caller's RLS scope; rows are decoded here (pg gives timestamptz as Date).
-import { SqlSchema, type SqlError } from "@effect/sql"
+import { SqlSchema } from "@effect/sql"
 import { Effect, Option, Schema } from "effect"
 import { AppDb, JsonbRow, rowsOrDie } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
-import type { CandidateBlock } from "./FolioEntries"
 import { ArtifactId } from "../artifacts/ArtifactsApi"
 import { Folio, FolioCommit, FolioId, TimelineEntry } from "./FoliosApi"
 
@@ -15,16 +15,12 @@ const FolioRow = Schema.Struct({
 })
 const TimelineRow = Schema.Struct({ ...TimelineEntry.fields, createdAt: Schema.DateTimeUtcFromDate })
 const CommitRow = Schema.Struct({ ...FolioCommit.fields, createdAt: Schema.DateTimeUtcFromDate })
-const BlockRow = Schema.Struct({ date: Schema.String, position: Schema.Number, block: Schema.Unknown })
 
 /**
  * Only SqlError stays in the error channel, for callers that map constraint violations. A stored row that no longer
  * decodes, or an insert that returns nothing, is a defect of the host, not something the client did.
  */
 const folioColumns = "id, name, about, revision, created_at, updated_at"
-
-/** Names that appear verbatim in any JSON encoding of `["name"]`, so a substring test cannot miss them. */
-const jsonVerbatim = (name: string) => /^[\x20-\x7e]*$/.test(name) && !/["\\/]/.test(name)
 
 export const make = Effect.gen(function* () {
   const sql = yield* AppDb
@@ -135,33 +131,6 @@ export const make = Effect.gen(function* () {
       returning id`
   })
 
-  const existingArtifacts = SqlSchema.findAll({
-    Request: Schema.Array(ArtifactId),
-    Result: Schema.Struct({ id: ArtifactId }),
-    execute: (ids) => sql`select id from artifacts where id = any(${ids}::uuid[])`
-  })
-
-  /**
-   * Top-level logCards of every daily note that may name `name`. When the name survives JSON encoding verbatim the
-   * database narrows by substring; FolioEntries decides exactly either way.
-   */
-  const logCards = SqlSchema.findAll({
-    Request: Schema.String,
-    Result: BlockRow,
-    execute: (name) => sql`
-      select to_char(n.date, 'YYYY-MM-DD') as date, (b.ordinality - 1)::int as position, b.value as block
-      from daily_notes n
-      cross join lateral jsonb_array_elements(n.document) with ordinality as b(value, ordinality)
-      where b.value ->> 'type' = 'logCard'
-        and ${
-          jsonVerbatim(name)
-            ? sql`strpos(lower(coalesce(b.value -> 'attrs' ->> 'folios', '')), lower(${name})) > 0`
-            : sql`true`
-        }
-      order by n.date desc, b.ordinality desc
-    `
-  })
-
   const takeCommits = SqlSchema.findAll({
     Request: FolioId,
     Result: Schema.Struct({ row: JsonbRow, id: Schema.String }),
@@ -212,10 +181,6 @@ export const make = Effect.gen(function* () {
     }) => rowsOrDie(insertCommit(input)),
     insertSynopsis: (input: { readonly folioId: FolioId; readonly date: string; readonly synopsis: string }) =>
       rowsOrDie(insertSynopsis(input)).pipe(Effect.map((rows) => rows.length > 0)),
-    existingArtifacts: (ids: ReadonlyArray<ArtifactId>) =>
-      rowsOrDie(existingArtifacts(ids)).pipe(Effect.map((rows) => new Set(rows.map((row) => row.id)))),
-    logCards: (name: string): Effect.Effect<ReadonlyArray<CandidateBlock>, SqlError.SqlError> =>
-      rowsOrDie(logCards(name)),
     /** Deletes a folio with its commits and timeline; answers their rows (undefined when there was no folio). */
     take: (id: FolioId) =>
       Effect.gen(function* () {

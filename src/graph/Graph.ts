@@ -50,6 +50,23 @@ export interface EntityCandidate {
   readonly score: number
 }
 
+/** An entity as alias-merge proposals (curation) weigh it: its names, its links and how many edges touch it. */
+export interface MergeCandidate {
+  readonly id: EntityId
+  readonly name: string
+  readonly type: string
+  readonly aliases: ReadonlyArray<string>
+  readonly canonicalId: EntityId | null
+  readonly edgeCount: number
+  readonly createdAt: Date
+}
+
+/** What an alias merge did: merged, or refused because an entity is gone or the canonical is the alias's alias. */
+export type MergeOutcome =
+  | { readonly _tag: "Merged" }
+  | { readonly _tag: "Missing" }
+  | { readonly _tag: "Reversed"; readonly canonicalName: string; readonly aliasName: string }
+
 /** A walk stops adding entities at this many, the start included. */
 export const MAX_WALK_NODES = 200
 
@@ -103,6 +120,13 @@ export interface GraphShape {
     connectionId: string,
     source: string
   ) => Effect.Effect<{ readonly edges: number; readonly entities: number }, never, CurrentWorkspace>
+  /** For curation: every entity, with its edge count. */
+  readonly mergeCandidates: Effect.Effect<ReadonlyArray<MergeCandidate>, never, CurrentWorkspace>
+  /**
+   * For curation: makes `aliasId` an alias of `canonicalId` (its names join the canonical's aliases, its aliases and
+   * edges move over) in the caller's transaction, with both entities locked; nothing is written unless Merged.
+   */
+  readonly mergeAlias: (canonicalId: string, aliasId: string) => Effect.Effect<MergeOutcome, never, CurrentWorkspace>
   /** For connectors: the edge of this type between the two entities, created when missing. */
   readonly ensureEdge: (
     input: Pick<NewEdge, "sourceId" | "targetId" | "type" | "provenance">
@@ -440,6 +464,27 @@ export const layer = Layer.effect(
       return { id: edge.id, created: true }
     })
 
+    const mergeAlias = Effect.fn("Graph.mergeAlias")(function* (canonicalId: string, aliasId: string) {
+      return yield* rls
+        .current(
+          Effect.gen(function* () {
+            const rows = yield* repo.lockPair(canonicalId, aliasId)
+            const canonical = rows.find((row) => row.id === canonicalId)
+            const alias = rows.find((row) => row.id === aliasId)
+            if (canonical === undefined || alias === undefined) return { _tag: "Missing" } as const
+            if (canonical.canonicalId === alias.id) {
+              return { _tag: "Reversed", canonicalName: canonical.name, aliasName: alias.name } as const
+            }
+            const names = [...new Set([...canonical.aliases, alias.name, ...alias.aliases])].filter(
+              (name) => name.toLowerCase() !== canonical.name.toLowerCase()
+            )
+            yield* repo.mergeAlias(canonical.id, alias.id, names)
+            return { _tag: "Merged" } as const
+          })
+        )
+        .pipe(Effect.catchTag("SqlError", Effect.die))
+    })
+
     return {
       listEntities,
       getEntity,
@@ -458,6 +503,10 @@ export const layer = Layer.effect(
       restoreEdge,
       ensureEntity,
       ensureEdge,
+      mergeCandidates: rls
+        .current(repo.mergeCandidates)
+        .pipe(Effect.catchTag("SqlError", Effect.die), Effect.withSpan("Graph.mergeCandidates")),
+      mergeAlias,
       removeHarvested: (connectionId, source) =>
         rls
           .current(repo.removeHarvested(connectionId, source))

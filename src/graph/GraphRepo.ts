@@ -359,6 +359,36 @@ export const make = Effect.gen(function* () {
       delete from edges ed where id = ${id}
       returning to_jsonb(ed) - 'workspace_id' as row, source_id, target_id, type`
   })
+  /** Every entity with how many edges touch it: what alias-merge proposals (curation) are made from. */
+  const mergeCandidates = SqlSchema.findAll({
+    Request: Schema.Void,
+    Result: Schema.Struct({
+      id: EntityId,
+      name: Schema.String,
+      type: Schema.String,
+      aliases: Schema.Array(Schema.String),
+      canonicalId: Schema.NullOr(EntityId),
+      edgeCount: Schema.Int,
+      createdAt: Schema.DateFromSelf
+    }),
+    execute: () => sql`
+      select e.id, e.name, e.type, e.aliases, e.canonical_id, e.created_at,
+             (select count(*)::int from edges d where d.source_id = e.id or d.target_id = e.id) as edge_count
+      from entities e`
+  })
+  /** The two entities of a merge, locked until the transaction ends. */
+  const lockPair = SqlSchema.findAll({
+    Request: Schema.Struct({ canonicalId: Schema.String, aliasId: Schema.String }),
+    Result: Schema.Struct({
+      id: EntityId,
+      name: Schema.String,
+      aliases: Schema.Array(Schema.String),
+      canonicalId: Schema.NullOr(EntityId)
+    }),
+    execute: ({ aliasId, canonicalId }) => sql`
+      select id, name, aliases, canonical_id from entities
+      where id in (${canonicalId}, ${aliasId}) for update`
+  })
   const putEntity = SqlSchema.single({
     Request: Schema.Unknown,
     Result: EntityIdRow,
@@ -434,6 +464,22 @@ export const make = Effect.gen(function* () {
             )
             update entities set canonical_id = ${id}, updated_at = now()
             where id = any(${aliases}::uuid[]) and canonical_id is null and id not in (select id from chain)`),
+    mergeCandidates: rowsOrDie(mergeCandidates(undefined)),
+    lockPair: (canonicalId: string, aliasId: string) => rowsOrDie(lockPair({ canonicalId, aliasId })),
+    /**
+     * Makes `alias` an alias of `canonical`: `aliases` become the canonical's alias names, the alias and its own
+     * aliases point at the canonical, and the alias's edges move to it (an edge between the two, now a loop, goes).
+     */
+    mergeAlias: (canonical: EntityId, alias: EntityId, aliases: ReadonlyArray<string>) =>
+      Effect.gen(function* () {
+        yield* sql`update entities set aliases = ${aliases}, updated_at = now() where id = ${canonical}`
+        yield* sql`update entities set canonical_id = ${canonical}, updated_at = now() where id = ${alias}`
+        yield* sql`update entities set canonical_id = ${canonical} where canonical_id = ${alias}`
+        yield* sql`update edges set source_id = ${canonical} where source_id = ${alias}`
+        yield* sql`update edges set target_id = ${canonical} where target_id = ${alias}`
+        // An edge between the two is now a loop on the canonical entity: it said nothing, drop it.
+        yield* sql`delete from edges where source_id = ${canonical} and target_id = ${canonical}`
+      }),
     findEdge: (sourceId: EntityId, targetId: EntityId, type: string) =>
       rowsOrDie(findEdge({ sourceId, targetId, type })).pipe(Effect.map((row) => Option.getOrUndefined(row)?.id))
   }

@@ -129,6 +129,11 @@ export interface NotesShape {
   readonly withTasks: (
     range: NotesRepo.DateRange
   ) => Effect.Effect<ReadonlyArray<{ date: NoteDate; document: Document }>, never, CurrentWorkspace>
+  /**
+   * For a folio's log: the top-level logCards, newest first, of the notes that may name the folio `name` in their
+   * `folios` attribute (a superset: the folio decides exactly).
+   */
+  readonly logCardsNaming: (name: string) => Effect.Effect<ReadonlyArray<NotesRepo.LogCardAt>, never, CurrentWorkspace>
   /** Notes that exist in a date range, newest first (never creates one). */
   readonly inRange: (
     range: NotesRepo.DateRange
@@ -393,6 +398,7 @@ export const layer = Layer.effect(
       appendLogEntry,
       appendBlock,
       edit,
+      logCardsNaming: (name) => repo.logCardsNaming(name).pipe(Effect.withSpan("Notes.logCardsNaming")),
       withTasks,
       inRange
     } satisfies NotesShape
