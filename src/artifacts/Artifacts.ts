@@ -8,8 +8,9 @@ import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { AppDb, JsonbRow, rowsOrDie } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
+import type { TrashId } from "../trash/TrashApi"
 import { restoreConflicts, TrashRepo, layer as trashRepoLayer, type RestoreConflict } from "../trash/TrashRepo"
-import { Artifact, ArtifactNotFound, ArtifactSummary, type ArtifactPosition } from "./ArtifactsApi"
+import { Artifact, ArtifactId, ArtifactNotFound, ArtifactSummary, type ArtifactPosition } from "./ArtifactsApi"
 import { detectMimeType, extract } from "./Extract"
 
 /** The budget's unit: a token is taken as 4 characters, the usual average for English text in GPT-style tokenizers. */
@@ -60,20 +61,25 @@ export interface ArtifactsShape {
   /** Inserts or updates a harvested document and indexes its text; `created` is false for an update. */
   readonly storeHarvested: (
     document: HarvestedDocument
-  ) => Effect.Effect<{ readonly id: string; readonly created: boolean }, never, CurrentWorkspace>
+  ) => Effect.Effect<{ readonly id: ArtifactId; readonly created: boolean }, never, CurrentWorkspace>
   /** Deletes every artifact harvested through a connection or device, with its index entries; answers how many. */
   readonly removeHarvested: (connectionId: string) => Effect.Effect<number, never, CurrentWorkspace>
-  readonly get: (id: string) => Effect.Effect<Artifact, ArtifactNotFound, CurrentWorkspace>
+  readonly get: (id: ArtifactId) => Effect.Effect<Artifact, ArtifactNotFound, CurrentWorkspace>
   /** Newest first, `limit` at a time, starting after `after`. */
   readonly list: (options: {
     readonly limit: number
     readonly after: Option.Option<ArtifactPosition>
   }) => Effect.Effect<ArtifactPage, never, CurrentWorkspace>
   /** The stored bytes; a harvested document, which has only its text, gives that text as UTF-8. */
-  readonly file: (id: string) => Effect.Effect<ArtifactFile, ArtifactNotFound, CurrentWorkspace>
-  readonly content: (id: string, maxTokens: number) => Effect.Effect<ArtifactText, ArtifactNotFound, CurrentWorkspace>
+  readonly file: (id: ArtifactId) => Effect.Effect<ArtifactFile, ArtifactNotFound, CurrentWorkspace>
+  readonly content: (
+    id: ArtifactId,
+    maxTokens: number
+  ) => Effect.Effect<ArtifactText, ArtifactNotFound, CurrentWorkspace>
+  /** Which of these artifacts exist in the workspace (ids as given, compared as stored: lowercase). */
+  readonly existing: (ids: ReadonlyArray<ArtifactId>) => Effect.Effect<ReadonlySet<ArtifactId>, never, CurrentWorkspace>
   /** Moves the artifact, bytes included, and its search entries to the trash; answers the trash entry's id. */
-  readonly remove: (id: string, deletedBy: string) => Effect.Effect<string, ArtifactNotFound, CurrentWorkspace>
+  readonly remove: (id: ArtifactId, deletedBy: string) => Effect.Effect<TrashId, ArtifactNotFound, CurrentWorkspace>
   /** Puts back what `remove` put in the trash, under the same id. */
   readonly restore: (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
 }
@@ -149,13 +155,13 @@ export const layer = Layer.effect(
       `
     })
     const findOne = SqlSchema.findOne({
-      Request: Schema.String,
+      Request: ArtifactId,
       Result: ArtifactRow,
       execute: (id) =>
         sql`select id, filename, mime_type, size::float8 as size, created_at from artifacts where id = ${id}`
     })
     const findText = SqlSchema.findOne({
-      Request: Schema.String,
+      Request: ArtifactId,
       Result: Schema.Struct({
         filename: Schema.String,
         mimeType: Schema.String,
@@ -183,7 +189,7 @@ export const layer = Layer.effect(
       `
     })
     const findFile = SqlSchema.findOne({
-      Request: Schema.String,
+      Request: ArtifactId,
       Result: Schema.Struct({
         filename: Schema.String,
         mimeType: Schema.String,
@@ -202,7 +208,7 @@ export const layer = Layer.effect(
         text: Schema.String,
         metadata: Schema.String
       }),
-      Result: Schema.Struct({ id: Schema.String, created: Schema.Boolean }),
+      Result: Schema.Struct({ id: ArtifactId, created: Schema.Boolean }),
       execute: (doc) => sql`
         insert into artifacts (filename, mime_type, size, sha256, extracted_text, source, external_id, connection_id,
                                metadata)
@@ -221,8 +227,13 @@ export const layer = Layer.effect(
       execute: (connectionId) => sql`
         delete from artifacts where connection_id = ${connectionId} and source <> 'upload' returning id`
     })
+    const existing = SqlSchema.findAll({
+      Request: Schema.Array(ArtifactId),
+      Result: Schema.Struct({ id: ArtifactId }),
+      execute: (ids) => sql`select id from artifacts where id = any(${ids}::uuid[])`
+    })
     const takeArtifact = SqlSchema.findOne({
-      Request: Schema.String,
+      Request: ArtifactId,
       Result: Schema.Struct({ row: JsonbRow, filename: Schema.String }),
       execute: (id) => sql`
         delete from artifacts a where id = ${id}
@@ -230,7 +241,7 @@ export const layer = Layer.effect(
     })
     const putArtifact = SqlSchema.single({
       Request: Schema.Unknown,
-      Result: Schema.Struct({ id: Schema.String }),
+      Result: Schema.Struct({ id: ArtifactId }),
       execute: (artifact) => sql`
         insert into artifacts (id, filename, mime_type, size, sha256, content, extracted_text, source, external_id,
                                connection_id, metadata, created_at, updated_at)
@@ -240,7 +251,7 @@ export const layer = Layer.effect(
         returning id`
     })
 
-    const remove = (id: string, deletedBy: string) =>
+    const remove = (id: ArtifactId, deletedBy: string) =>
       Effect.gen(function* () {
         const trashId = yield* rls.current(
           Effect.gen(function* () {
@@ -276,6 +287,12 @@ export const layer = Layer.effect(
     return {
       remove,
       restore,
+      existing: (ids) =>
+        rls.current(existing(ids)).pipe(
+          Effect.map((rows): ReadonlySet<ArtifactId> => new Set(rows.map((row) => row.id))),
+          Effect.orDie,
+          Effect.withSpan("Artifacts.existing")
+        ),
       storeHarvested: (doc) =>
         Effect.gen(function* () {
           const result = yield* rls.current(

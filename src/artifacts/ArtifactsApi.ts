@@ -2,11 +2,15 @@
 // the trash). Imports only effect, @effect/platform and other declarations.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, Multipart } from "@effect/platform"
 import { Encoding, Either, ParseResult, Schema } from "effect"
+import { stringId, uuidId } from "../schema/Ids"
 import { Trashed } from "../trash/TrashApi"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
+export const ArtifactId = uuidId("ArtifactId")
+export type ArtifactId = typeof ArtifactId.Type
+
 export class Artifact extends Schema.Class<Artifact>("Artifact")({
-  id: Schema.String,
+  id: stringId("ArtifactId"),
   filename: Schema.String,
   mimeType: Schema.String,
   size: Schema.Number,
@@ -130,7 +134,9 @@ export class UploadInvalid extends Schema.TaggedError<UploadInvalid>()(
   }
 }
 
-export const ArtifactId = Schema.UUID.annotations({ message: () => "the artifact id must be a UUID" })
+const ArtifactPath = Schema.Struct({
+  id: ArtifactId.annotations({ message: () => "the artifact id must be a UUID" })
+})
 
 export const MaxTokens = Schema.NumberFromString.pipe(
   Schema.int({ message: () => "max_tokens must be an integer from 1 to 1000000" }),
@@ -166,25 +172,22 @@ export class ArtifactsApi extends HttpApiGroup.make("artifacts")
   )
   .add(
     HttpApiEndpoint.get("get", "/artifacts/:id")
-      .setPath(Schema.Struct({ id: ArtifactId }))
+      .setPath(ArtifactPath)
       .addSuccess(Schema.Struct({ artifact: Artifact }))
       .addError(ArtifactNotFound)
   )
   .add(
-    HttpApiEndpoint.del("remove", "/artifacts/:id")
-      .setPath(Schema.Struct({ id: ArtifactId }))
-      .addSuccess(Trashed)
-      .addError(ArtifactNotFound)
+    HttpApiEndpoint.del("remove", "/artifacts/:id").setPath(ArtifactPath).addSuccess(Trashed).addError(ArtifactNotFound)
   )
   .add(
     HttpApiEndpoint.get("file", "/artifacts/:id/file")
-      .setPath(Schema.Struct({ id: ArtifactId }))
+      .setPath(ArtifactPath)
       .addSuccess(FileBytes)
       .addError(ArtifactNotFound)
   )
   .add(
     HttpApiEndpoint.get("content", "/artifacts/:id/content")
-      .setPath(Schema.Struct({ id: ArtifactId }))
+      .setPath(ArtifactPath)
       .setUrlParams(Schema.Struct({ max_tokens: Schema.optional(MaxTokens) }))
       .addSuccess(ArtifactContent)
       .addError(ArtifactNotFound)

@@ -13,7 +13,14 @@ import * as TtlCache from "../platform/TtlCache"
 import { toStorableText } from "../schema/StorableText"
 import type { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
 import { Writer } from "../platform/Writer"
-import { canReply, ChannelNotFound, type ChannelEvent, type ChannelKind, type CreateChannel } from "./ChannelsApi"
+import {
+  canReply,
+  ChannelId,
+  ChannelNotFound,
+  type ChannelEvent,
+  type ChannelKind,
+  type CreateChannel
+} from "./ChannelsApi"
 import * as ChannelsRepo from "./ChannelsRepo"
 import * as InboundRecorder from "./InboundRecorder"
 import type { ClaimedRow, EventStatus, InboundDelivery } from "./ChannelsRepo"
@@ -21,7 +28,7 @@ import { answerable, InboundPayload, type InboundEvent } from "./InboundPayload"
 
 /** A channel as the owner sees it; the HTTP face adds its webhook URL. */
 export interface ChannelRecord {
-  readonly id: string
+  readonly id: ChannelId
   readonly kind: ChannelKind
   readonly name: string
   readonly createdAt: ChannelsRepo.ChannelRow["createdAt"]
@@ -43,7 +50,7 @@ const isPayload = Schema.is(InboundPayload)
 
 /** What an inbound route needs to verify a delivery: the channel's workspace and its opened secrets. */
 export interface InboundChannel {
-  readonly id: string
+  readonly id: ChannelId
   readonly workspaceId: WorkspaceId
   readonly kind: ChannelKind
   readonly signingSecret: Redacted.Redacted<string>
@@ -52,7 +59,7 @@ export interface InboundChannel {
 
 /** What the reply worker needs to answer on the platform. */
 export interface OutboundChannel {
-  readonly id: string
+  readonly id: ChannelId
   readonly kind: ChannelKind
   readonly botToken: Option.Option<Redacted.Redacted<string>>
   readonly outboundUrl: Option.Option<string>
@@ -69,9 +76,9 @@ export type RecordInbound = (events: ReadonlyArray<InboundEvent>) => Effect.Effe
 export interface ChannelsShape {
   readonly create: (input: CreateChannel) => Effect.Effect<ChannelRecord, never, CurrentWorkspace>
   readonly list: Effect.Effect<ReadonlyArray<ChannelRecord>, never, CurrentWorkspace>
-  readonly remove: (id: string) => Effect.Effect<void, ChannelNotFound, CurrentWorkspace>
+  readonly remove: (id: ChannelId) => Effect.Effect<void, ChannelNotFound, CurrentWorkspace>
   readonly events: (
-    id: string,
+    id: ChannelId,
     limit: number
   ) => Effect.Effect<ReadonlyArray<ChannelEvent>, ChannelNotFound, CurrentWorkspace>
   /**
@@ -80,7 +87,7 @@ export interface ChannelsShape {
    * and record are one statement each, and only the record commits anything.
    */
   readonly resolveInbound: <A, E, R>(
-    channelId: string,
+    channelId: ChannelId,
     kind: ChannelKind,
     use: (channel: Option.Option<InboundChannel>, record: RecordInbound) => Effect.Effect<A, E, R>
   ) => Effect.Effect<A, E, R>
@@ -111,12 +118,13 @@ export interface ChannelsShape {
   readonly recordReply: (id: string, index: number, text: string) => Effect.Effect<boolean, never, CurrentWorkspace>
   /** For the reply worker, once the gateway answers again: events waiting out a backoff are due now. */
   readonly wake: Effect.Effect<number, never, CurrentWorkspace>
-  readonly outbound: (channelId: string) => Effect.Effect<Option.Option<OutboundChannel>, never, CurrentWorkspace>
+  readonly outbound: (channelId: ChannelId) => Effect.Effect<Option.Option<OutboundChannel>, never, CurrentWorkspace>
 }
 
 export class Channels extends Context.Tag("carabase/Channels")<Channels, ChannelsShape>() {}
 
 const TABLE = "webhook_channels"
+const newChannelId = Schema.decodeSync(ChannelId)
 const binding = (rowId: string, column: string): SecretBinding => ({ table: TABLE, column, rowId })
 
 /**
@@ -208,7 +216,7 @@ export const layer = Layer.scoped(
     const record = yield* InboundRecorder.make(capture)
     const stored = yield* Queue.sliding<void>(1)
     const lookups = TtlCache.make<ChannelsRepo.InboundRow>({ ttlMs: LOOKUP_FOR_MS, max: LOOKUP_MAX })
-    const lookup = (channelId: string) =>
+    const lookup = (channelId: ChannelId) =>
       Effect.suspend(() => {
         const hit = lookups.get(channelId)
         if (hit !== undefined) return Effect.succeed(Option.some(hit))
@@ -217,23 +225,23 @@ export const layer = Layer.scoped(
         )
       })
 
-    const seal = (id: string, column: string, value: string | undefined) =>
+    const seal = (id: ChannelId, column: string, value: string | undefined) =>
       value === undefined ? Effect.succeed(null) : secrets.seal(Redacted.make(value), binding(id, column))
 
     // A sealed value that no longer opens means a changed master key or a tampered row: a host defect.
-    const open = (id: string, column: string, sealed: Uint8Array | null) =>
+    const open = (id: ChannelId, column: string, sealed: Uint8Array | null) =>
       sealed === null
         ? Effect.succeed(Option.none<Redacted.Redacted<string>>())
         : Effect.map(Effect.orDie(secrets.openString(sealed, binding(id, column))), Option.some)
 
-    const requireChannel = (id: string) =>
+    const requireChannel = (id: ChannelId) =>
       Effect.flatMap(repo.exists(id), (found) => (found ? Effect.void : Effect.fail(ChannelNotFound.of(id))))
 
     return {
       create: (input) =>
         rls.current(
           Effect.gen(function* () {
-            const id = crypto.randomUUID()
+            const id = newChannelId(crypto.randomUUID())
             const row = yield* repo.insert({
               id,
               kind: input.kind,
@@ -267,7 +275,7 @@ export const layer = Layer.scoped(
           const signingSecret = yield* open(found.id, "signing_secret_sealed", found.signingSecretSealed)
           const channel: InboundChannel = {
             id: found.id,
-            workspaceId: found.workspaceId as WorkspaceId,
+            workspaceId: found.workspaceId,
             kind: found.kind,
             signingSecret: Option.getOrThrow(signingSecret),
             verifyToken: yield* open(found.id, "verify_token_sealed", found.verifyTokenSealed)

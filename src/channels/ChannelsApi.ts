@@ -2,6 +2,7 @@
 // go in and are never returned. Imports only effect and @effect/platform.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
+import { uuidId } from "../schema/Ids"
 import { bounded, storable } from "../schema/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
@@ -9,8 +10,12 @@ export const ChannelKinds = ["slack", "telegram", "whatsapp", "matrix", "generic
 export const ChannelKind = Schema.Literal(...ChannelKinds)
 export type ChannelKind = typeof ChannelKind.Type
 
+/** A webhook channel's id: also the capability in its webhook URL. */
+export const ChannelId = uuidId("ChannelId")
+export type ChannelId = typeof ChannelId.Type
+
 export const Channel = Schema.Struct({
-  id: Schema.UUID,
+  id: ChannelId,
   kind: ChannelKind,
   name: Schema.String,
   /** Where the platform delivers: `<public base>/api/v1/webhooks/<kind>/<id>`. The id is the capability. */
@@ -144,7 +149,7 @@ export class ChannelNotFound extends Schema.TaggedError<ChannelNotFound>()(
   }
 }
 
-const ChannelPath = Schema.Struct({ id: Schema.UUID })
+const ChannelPath = Schema.Struct({ id: ChannelId })
 
 export class ChannelsApi extends HttpApiGroup.make("channels")
   .add(

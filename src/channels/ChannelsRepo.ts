@@ -5,11 +5,12 @@ import { SqlError, SqlSchema } from "@effect/sql"
 import { Data, Effect, Option, Schema } from "effect"
 import { AppDb } from "../platform/Db"
 import { isStorableText, toStorableText } from "../schema/StorableText"
-import { ChannelKind } from "./ChannelsApi"
+import { WorkspaceId } from "../platform/CurrentWorkspace"
+import { ChannelId, ChannelKind } from "./ChannelsApi"
 import { InboundPayload } from "./InboundPayload"
 
 const ChannelRow = Schema.Struct({
-  id: Schema.UUID,
+  id: ChannelId,
   kind: ChannelKind,
   name: Schema.String,
   createdAt: Schema.DateTimeUtcFromDate,
@@ -19,8 +20,8 @@ const ChannelRow = Schema.Struct({
 export type ChannelRow = typeof ChannelRow.Type
 
 const SealedRow = Schema.Struct({
-  id: Schema.UUID,
-  workspaceId: Schema.UUID,
+  id: ChannelId,
+  workspaceId: WorkspaceId,
   kind: ChannelKind,
   signingSecretSealed: Schema.Uint8ArrayFromSelf,
   verifyTokenSealed: Schema.NullOr(Schema.Uint8ArrayFromSelf),
@@ -30,8 +31,8 @@ const SealedRow = Schema.Struct({
 export type SealedRow = typeof SealedRow.Type
 
 export const InboundRow = Schema.Struct({
-  id: Schema.UUID,
-  workspaceId: Schema.UUID,
+  id: ChannelId,
+  workspaceId: WorkspaceId,
   kind: ChannelKind,
   signingSecretSealed: Schema.Uint8ArrayFromSelf,
   verifyTokenSealed: Schema.NullOr(Schema.Uint8ArrayFromSelf)
@@ -51,7 +52,7 @@ const EventRow = Schema.Struct({
 
 const ClaimedRow = Schema.Struct({
   id: Schema.UUID,
-  channelId: Schema.UUID,
+  channelId: ChannelId,
   kind: ChannelKind,
   externalId: Schema.String,
   receivedAt: Schema.DateTimeUtcFromDate,
@@ -70,7 +71,7 @@ export const EventStatuses = ["received", "processing", "replied", "ignored", "f
 export type EventStatus = (typeof EventStatuses)[number]
 
 export interface NewChannel {
-  readonly id: string
+  readonly id: ChannelId
   readonly kind: ChannelKind
   readonly name: string
   readonly signingSecretSealed: Uint8Array
@@ -132,19 +133,19 @@ export const make = Effect.gen(function* () {
   })
 
   const remove = SqlSchema.findAll({
-    Request: Schema.UUID,
-    Result: Schema.Struct({ id: Schema.UUID }),
+    Request: ChannelId,
+    Result: Schema.Struct({ id: ChannelId }),
     execute: (id) => sql`delete from webhook_channels where id = ${id} returning id`
   })
 
   const exists = SqlSchema.findAll({
-    Request: Schema.UUID,
-    Result: Schema.Struct({ id: Schema.UUID }),
+    Request: ChannelId,
+    Result: Schema.Struct({ id: ChannelId }),
     execute: (id) => sql`select id from webhook_channels where id = ${id}`
   })
 
   const events = SqlSchema.findAll({
-    Request: Schema.Struct({ channelId: Schema.UUID, limit: Schema.Number }),
+    Request: Schema.Struct({ channelId: ChannelId, limit: Schema.Number }),
     Result: EventRow,
     execute: ({ channelId, limit }) => sql`
       select id, external_id, received_at, status, attempts, next_attempt_at, last_error from channel_events
@@ -154,7 +155,7 @@ export const make = Effect.gen(function* () {
   })
 
   const sealed = SqlSchema.findOne({
-    Request: Schema.UUID,
+    Request: ChannelId,
     Result: SealedRow,
     execute: (id) => sql`
       select id, workspace_id, kind, signing_secret_sealed, verify_token_sealed, bot_token_sealed, outbound_url
@@ -163,7 +164,7 @@ export const make = Effect.gen(function* () {
 
   /** The channel an inbound delivery names, read through the channel_lookup policy (sql/0010). Nothing to commit. */
   const lookup = SqlSchema.findOne({
-    Request: Schema.UUID,
+    Request: ChannelId,
     Result: InboundRow,
     execute: (id) => sql`
       select id, workspace_id, kind, signing_secret_sealed, verify_token_sealed from carabase_inbound_channel(${id})`
@@ -284,11 +285,11 @@ export const make = Effect.gen(function* () {
   return {
     insert: (channel: NewChannel) => orDie(insert(channel)),
     list: orDie(list(undefined)),
-    remove: (id: string) => Effect.map(orDie(remove(id)), (rows) => rows.length > 0),
-    exists: (id: string) => Effect.map(orDie(exists(id)), (rows) => rows.length > 0),
-    events: (channelId: string, limit: number) => orDie(events({ channelId, limit })),
-    sealed: (id: string) => orDie(sealed(id)),
-    lookup: (channelId: string) => orDie(lookup(channelId)),
+    remove: (id: ChannelId) => Effect.map(orDie(remove(id)), (rows) => rows.length > 0),
+    exists: (id: ChannelId) => Effect.map(orDie(exists(id)), (rows) => rows.length > 0),
+    events: (channelId: ChannelId, limit: number) => orDie(events({ channelId, limit })),
+    sealed: (id: ChannelId) => orDie(sealed(id)),
+    lookup: (channelId: ChannelId) => orDie(lookup(channelId)),
     capture,
     claim: (limit: number) => orDie(claim(limit)),
     requeue: Effect.map(orDie(requeue(undefined)), (rows) => rows.length),

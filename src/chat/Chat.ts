@@ -13,14 +13,22 @@ import { ModelRoutes, layer as modelRoutesLayer } from "../models/ModelRoutes"
 import type { ModelRouteUnusable } from "../models/ModelRoutesApi"
 import { RlsScope } from "../platform/RlsScope"
 import { CurrentWorkspace } from "../platform/CurrentWorkspace"
+import type { TrashId } from "../trash/TrashApi"
 import { restoreConflicts, TrashRepo, layer as trashRepoLayer, type RestoreConflict } from "../trash/TrashRepo"
-import { ChatMessage, ChatSession, ChatSessionNotFound, ChatSessionSummary, type ChatStreamRequest } from "./ChatApi"
+import {
+  ChatMessage,
+  ChatSession,
+  ChatSessionNotFound,
+  type ChatSessionId,
+  ChatSessionSummary,
+  type ChatStreamRequest
+} from "./ChatApi"
 import * as Repo from "./ChatRepo"
 
 const HISTORY_LIMIT = 40
 
 export interface TurnIds {
-  readonly sessionId: string
+  readonly sessionId: ChatSessionId
   readonly userMessageId: string
 }
 
@@ -42,16 +50,16 @@ export interface ChatShape {
     request: ChatStreamRequest
   ) => Effect.Effect<Stream.Stream<ChatEvent>, ChatStartError, CurrentWorkspace>
   readonly sessions: Effect.Effect<ReadonlyArray<ChatSessionSummary>, never, CurrentWorkspace>
-  readonly session: (id: string) => Effect.Effect<ChatSession, ChatSessionNotFound, CurrentWorkspace>
+  readonly session: (id: ChatSessionId) => Effect.Effect<ChatSession, ChatSessionNotFound, CurrentWorkspace>
   /** Moves the session and its messages to the trash; answers the trash entry's id. */
   readonly removeSession: (
-    id: string,
+    id: ChatSessionId,
     deletedBy: string
-  ) => Effect.Effect<string, ChatSessionNotFound, CurrentWorkspace>
+  ) => Effect.Effect<TrashId, ChatSessionNotFound, CurrentWorkspace>
   /** Puts back what removeSession put in the trash, under the same ids. */
   readonly restoreSession: (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
   readonly rename: (
-    id: string,
+    id: ChatSessionId,
     title: string
   ) => Effect.Effect<ChatSessionSummary, ChatSessionNotFound, CurrentWorkspace>
 }
@@ -90,7 +98,7 @@ export const layer = Layer.effect(
     const trash = yield* TrashRepo
     const live = yield* LiveUpdates
 
-    const findSession = (id: string) =>
+    const findSession = (id: ChatSessionId) =>
       repo
         .findSession(id)
         .pipe(
@@ -180,7 +188,7 @@ export const layer = Layer.effect(
       )
     })
 
-    const removeSession = Effect.fn("Chat.removeSession")(function* (id: string, deletedBy: string) {
+    const removeSession = Effect.fn("Chat.removeSession")(function* (id: ChatSessionId, deletedBy: string) {
       const trashId = yield* rls
         .current(
           Effect.gen(function* () {

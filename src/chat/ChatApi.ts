@@ -17,12 +17,16 @@ import {
   GatewayUnreachable
 } from "../gateway/GatewayErrors"
 import { ModelRouteUnusable } from "../models/ModelRoutesApi"
+import { uuidId } from "../schema/Ids"
 import { bounded } from "../schema/TextSchemas"
 import { Trashed } from "../trash/TrashApi"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const ChatRole = Schema.Literal("system", "user", "assistant", "tool")
 export const ChatMessageStatus = Schema.Literal("complete", "streaming", "failed", "interrupted")
+
+export const ChatSessionId = uuidId("ChatSessionId")
+export type ChatSessionId = typeof ChatSessionId.Type
 
 export class ChatMessage extends Schema.Class<ChatMessage>("ChatMessage")({
   id: Schema.UUID,
@@ -33,7 +37,7 @@ export class ChatMessage extends Schema.Class<ChatMessage>("ChatMessage")({
 }) {}
 
 const sessionFields = {
-  id: Schema.UUID,
+  id: ChatSessionId,
   title: Schema.String,
   agentId: Schema.String,
   createdAt: Schema.DateTimeUtc,
@@ -52,7 +56,7 @@ export class ChatSession extends Schema.Class<ChatSession>("ChatSession")({
 
 export const ChatStreamRequest = Schema.Struct({
   /** Continue this session; omitted: start a new one titled after the message. */
-  sessionId: Schema.optional(Schema.UUID),
+  sessionId: Schema.optional(ChatSessionId),
   message: bounded("message", 100_000),
   /** The OpenClaw agent for a new session (default OPENCLAW_AGENT_ID, or the chat route's agent). */
   agentId: Schema.optional(
@@ -74,6 +78,8 @@ export class ChatSessionNotFound extends Schema.TaggedError<ChatSessionNotFound>
     return new ChatSessionNotFound({ sessionId, message: `no chat session ${sessionId} in this workspace` })
   }
 }
+
+const SessionPath = Schema.Struct({ id: ChatSessionId })
 
 const EventStream = Schema.String.pipe(HttpApiSchema.withEncoding({ kind: "Text", contentType: "text/event-stream" }))
 
@@ -98,20 +104,20 @@ export class ChatApi extends HttpApiGroup.make("chat")
   )
   .add(
     HttpApiEndpoint.get("session", "/chat/sessions/:id")
-      .setPath(Schema.Struct({ id: Schema.UUID }))
+      .setPath(SessionPath)
       .addSuccess(Schema.Struct({ session: ChatSession }))
       .addError(ChatSessionNotFound)
   )
   .add(
     HttpApiEndpoint.del("removeSession", "/chat/sessions/:id")
-      .setPath(Schema.Struct({ id: Schema.UUID }))
+      .setPath(SessionPath)
       .addSuccess(Trashed)
       .addError(ChatSessionNotFound)
   )
   .add(
     /** Renames the session; its place in the list (by last activity) stays. */
     HttpApiEndpoint.patch("rename", "/chat/sessions/:id")
-      .setPath(Schema.Struct({ id: Schema.UUID }))
+      .setPath(SessionPath)
       .setPayload(Schema.Struct({ title: ChatSessionTitle }))
       .addSuccess(Schema.Struct({ session: ChatSessionSummary }))
       .addError(ChatSessionNotFound)

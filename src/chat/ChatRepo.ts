@@ -5,9 +5,10 @@ import { SqlSchema } from "@effect/sql"
 import { Effect, Option, Schema } from "effect"
 import { AppDb, JsonbRow, rowsOrDie } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
+import { ChatSessionId } from "./ChatApi"
 
 export const SessionRow = Schema.Struct({
-  id: Schema.String,
+  id: ChatSessionId,
   title: Schema.String,
   agentId: Schema.String,
   createdAt: Schema.DateFromSelf,
@@ -47,7 +48,7 @@ export const make = Effect.gen(function* () {
     `
   })
   const findSession = SqlSchema.findOne({
-    Request: Schema.String,
+    Request: ChatSessionId,
     Result: SessionRow,
     execute: (id) => rls.rows(sql`select ${sessionColumns} from chat_sessions where id = ${id}`)
   })
@@ -65,7 +66,7 @@ export const make = Effect.gen(function* () {
   })
   /** Renames a session; its updated_at (last activity, the list's order) stays. */
   const renameSession = SqlSchema.findOne({
-    Request: Schema.Struct({ id: Schema.String, title: Schema.String }),
+    Request: Schema.Struct({ id: ChatSessionId, title: Schema.String }),
     Result: SessionSummaryRow,
     execute: ({ id, title }) => sql`
       update chat_sessions s set title = ${title} where s.id = ${id}
@@ -75,7 +76,7 @@ export const make = Effect.gen(function* () {
   })
   const insertMessage = SqlSchema.single({
     Request: Schema.Struct({
-      sessionId: Schema.String,
+      sessionId: ChatSessionId,
       role: MessageRole,
       content: Schema.String,
       status: MessageStatus
@@ -88,11 +89,11 @@ export const make = Effect.gen(function* () {
     `
   })
   const touchSession = SqlSchema.void({
-    Request: Schema.String,
+    Request: ChatSessionId,
     execute: (sessionId) => sql`update chat_sessions set updated_at = now() where id = ${sessionId}`
   })
   const messages = SqlSchema.findAll({
-    Request: Schema.String,
+    Request: ChatSessionId,
     Result: MessageRow,
     execute: (sessionId) => sql`
       select ${messageColumns} from chat_messages
@@ -101,7 +102,7 @@ export const make = Effect.gen(function* () {
     `
   })
   const history = SqlSchema.findAll({
-    Request: Schema.Struct({ sessionId: Schema.String, limit: Schema.Int }),
+    Request: Schema.Struct({ sessionId: ChatSessionId, limit: Schema.Int }),
     Result: MessageRow,
     execute: ({ limit, sessionId }) => sql`
       select * from (
@@ -114,20 +115,20 @@ export const make = Effect.gen(function* () {
     `
   })
   const takeMessages = SqlSchema.findAll({
-    Request: Schema.String,
+    Request: ChatSessionId,
     Result: Schema.Struct({ row: JsonbRow }),
     execute: (id) => sql`
       delete from chat_messages m where session_id = ${id} returning to_jsonb(m) - 'workspace_id' as row`
   })
   const takeSession = SqlSchema.findOne({
-    Request: Schema.String,
+    Request: ChatSessionId,
     Result: Schema.Struct({ row: JsonbRow, title: Schema.String }),
     execute: (id) => sql`
       delete from chat_sessions s where id = ${id} returning to_jsonb(s) - 'workspace_id' as row, title`
   })
   const putSession = SqlSchema.single({
     Request: Schema.Unknown,
-    Result: Schema.Struct({ id: Schema.String }),
+    Result: Schema.Struct({ id: ChatSessionId }),
     execute: (session) => sql`
       insert into chat_sessions (id, title, agent_id, created_at, updated_at)
       select id, title, agent_id, created_at, updated_at
@@ -137,16 +138,16 @@ export const make = Effect.gen(function* () {
 
   return {
     createSession: (title: string, agentId: string) => createSession({ title, agentId }).pipe(Effect.orDie),
-    findSession: (id: string) => findSession(id).pipe(Effect.orDie),
+    findSession: (id: ChatSessionId) => findSession(id).pipe(Effect.orDie),
     listSessions: listSessions(undefined).pipe(Effect.orDie),
-    renameSession: (id: string, title: string) => renameSession({ id, title }).pipe(Effect.orDie),
-    insertMessage: (sessionId: string, role: MessageRole, content: string, status: MessageStatus) =>
+    renameSession: (id: ChatSessionId, title: string) => renameSession({ id, title }).pipe(Effect.orDie),
+    insertMessage: (sessionId: ChatSessionId, role: MessageRole, content: string, status: MessageStatus) =>
       insertMessage({ sessionId, role, content, status }).pipe(Effect.zipLeft(touchSession(sessionId)), Effect.orDie),
-    messages: (sessionId: string) => messages(sessionId).pipe(Effect.orDie),
+    messages: (sessionId: ChatSessionId) => messages(sessionId).pipe(Effect.orDie),
     /** The last `limit` complete user and assistant messages, oldest first: the context for a stateless provider. */
-    history: (sessionId: string, limit: number) => history({ sessionId, limit }).pipe(Effect.orDie),
+    history: (sessionId: ChatSessionId, limit: number) => history({ sessionId, limit }).pipe(Effect.orDie),
     /** Deletes a session with its messages; answers their rows (undefined when there was no session). */
-    takeSession: (id: string) =>
+    takeSession: (id: ChatSessionId) =>
       Effect.gen(function* () {
         const messages = yield* takeMessages(id)
         const session = Option.getOrUndefined(yield* takeSession(id))

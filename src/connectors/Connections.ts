@@ -9,7 +9,7 @@ import { Artifacts, layer as artifactsLayer } from "../artifacts/Artifacts"
 import { Graph, layer as graphLayer } from "../graph/Graph"
 import { Crypto, type SecretBinding } from "../platform/Crypto"
 import { RlsScope } from "../platform/RlsScope"
-import type { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
+import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import {
   ConnectionNotFound,
   ConnectionRevoked,
@@ -163,7 +163,7 @@ export const layer = Layer.effect(
         if (params.code === undefined || params.code === "") {
           return yield* OAuthRejected.noCode(provider)
         }
-        const workspaceId = found.workspaceId as WorkspaceId
+        const workspaceId = found.workspaceId
         const verifier = yield* Effect.orDie(secrets.openString(found.codeVerifierSealed, stateBinding(found.id)))
         const client = yield* rls.run(workspaceId, requireApp(provider))
         const endpoints = endpointsOf(config, provider)

@@ -2,6 +2,7 @@
 // state lookup runs in its own transaction, reading the one row its hash names (policy oauth_state_lookup).
 import { SqlSchema } from "@effect/sql"
 import { Effect, Option, Schema } from "effect"
+import { WorkspaceId } from "../platform/CurrentWorkspace"
 import { AppDb } from "../platform/Db"
 import { Provider, TokenStatus } from "./ConnectorsApi"
 
@@ -42,7 +43,7 @@ export type SealedConnectionRow = typeof SealedConnectionRow.Type
 
 const StateRow = Schema.Struct({
   id: Schema.UUID,
-  workspaceId: Schema.UUID,
+  workspaceId: WorkspaceId,
   provider: Provider,
   codeVerifierSealed: Schema.Uint8ArrayFromSelf,
   redirectUri: Schema.String,

@@ -2,6 +2,7 @@
 // document order; a rule in the published shape is kept as written beside its meaning in the host's), and a harvested item's routing (see SyncRules.route) is carried out here: the item is committed to
 // each routed folio and, when asked, logged onto the day's note, both only when the item is new.
 import { Context, Effect, Layer, Schema } from "effect"
+import type { ArtifactId } from "../artifacts/ArtifactsApi"
 import { Folios, layer as foliosLayer } from "../folios/Folios"
 import { InjectLogEntry } from "../notes/NotesApi"
 import { Notes, layer as notesLayer } from "../notes/Notes"
@@ -14,7 +15,7 @@ import { type AnySyncRule, DocumentedSyncRule, RuleMatch, type SyncRulesDocument
 export interface RoutedItem {
   readonly item: SyncItem
   readonly routing: Routing
-  readonly artifactId: string
+  readonly artifactId: ArtifactId
   /** Only new items are committed to folios and logged; an update of a known item changes neither. */
   readonly created: boolean
   /** Unique per item of the integration, so a timeline entry is never added twice. */

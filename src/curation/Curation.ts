@@ -1,8 +1,10 @@
 // Corpus curation: proposes alias merges between entities (AliasMatching) as curation suggestions, and carries out
 // the owner's decision. Accepting links the alias to its canonical entity, adds its names to the canonical's aliases
-// and moves its edges, all in one transaction; nothing is ever merged without that decision.
+// and moves its edges (Graph.mergeAlias: the graph's tables are Graph's), in one transaction with marking the
+// suggestion decided; nothing is ever merged without that decision.
 import { SqlSchema } from "@effect/sql"
 import { Context, DateTime, Effect, Layer, Option, Schema } from "effect"
+import { Graph, layer as graphLayer } from "../graph/Graph"
 import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
@@ -41,23 +43,6 @@ const SuggestionRow = Schema.Struct({
 })
 type SuggestionRow = typeof SuggestionRow.Type
 
-const MergedEntityRow = Schema.Struct({
-  id: Schema.String,
-  name: Schema.String,
-  aliases: Schema.Array(Schema.String),
-  canonicalId: Schema.NullOr(Schema.String)
-})
-
-const CandidateRow = Schema.Struct({
-  id: Schema.String,
-  name: Schema.String,
-  type: Schema.String,
-  aliases: Schema.Array(Schema.String),
-  canonicalId: Schema.NullOr(Schema.String),
-  edgeCount: Schema.Int,
-  createdAt: Schema.DateFromSelf
-})
-
 const decodeSuggestion = Schema.decodeUnknown(Suggestion)
 
 const toSuggestion = (row: SuggestionRow) =>
@@ -81,6 +66,7 @@ export const layer = Layer.effect(
     const sql = yield* AppDb
     const rls = yield* RlsScope
     const live = yield* LiveUpdates
+    const graph = yield* Graph
 
     const suggestionColumns = sql`id, kind, status, payload, created_at, decided_at`
     const findSuggestion = SqlSchema.findOne({
@@ -104,21 +90,6 @@ export const layer = Layer.effect(
         where ${status === undefined ? sql`true` : sql`status = ${status}`}
         order by created_at desc, id`
     })
-    const mergedEntities = SqlSchema.findAll({
-      Request: Schema.Struct({ canonicalId: Schema.String, aliasId: Schema.String }),
-      Result: MergedEntityRow,
-      execute: ({ aliasId, canonicalId }) => sql`
-        select id, name, aliases, canonical_id from entities
-        where id in (${canonicalId}, ${aliasId}) for update`
-    })
-    const candidateRows = SqlSchema.findAll({
-      Request: Schema.Void,
-      Result: CandidateRow,
-      execute: () => sql`
-        select e.id, e.name, e.type, e.aliases, e.canonical_id, e.created_at,
-               (select count(*)::int from edges d where d.source_id = e.id or d.target_id = e.id) as edge_count
-        from entities e`
-    })
     const proposedPairs = SqlSchema.findAll({
       Request: Schema.Void,
       Result: Schema.Struct({ pair: Schema.String }),
@@ -128,7 +99,7 @@ export const layer = Layer.effect(
     const decide = (
       id: string,
       status: "accepted" | "rejected",
-      merge: (id: string, proposal: Payload) => Effect.Effect<void, SuggestionDecided>
+      merge: (id: string, proposal: Payload) => Effect.Effect<void, SuggestionDecided, CurrentWorkspace>
     ) =>
       rls.current(
         Effect.gen(function* () {
@@ -143,32 +114,21 @@ export const layer = Layer.effect(
       )
 
     const merge = (id: string, proposal: Payload) =>
-      Effect.gen(function* () {
-        const rows = yield* mergedEntities(proposal)
-        const canonical = rows.find((row) => row.id === proposal.canonicalId)
-        const alias = rows.find((row) => row.id === proposal.aliasId)
-        if (canonical === undefined || alias === undefined) {
-          return yield* Effect.fail(SuggestionDecided.entityMissing(id))
+      Effect.flatMap(graph.mergeAlias(proposal.canonicalId, proposal.aliasId), (outcome) => {
+        switch (outcome._tag) {
+          case "Merged":
+            return Effect.void
+          case "Missing":
+            return Effect.fail(SuggestionDecided.entityMissing(id))
+          case "Reversed":
+            return Effect.fail(SuggestionDecided.mergeReversed(id, outcome.canonicalName, outcome.aliasName))
         }
-        if (canonical.canonicalId === alias.id) {
-          return yield* Effect.fail(SuggestionDecided.mergeReversed(id, canonical.name, alias.name))
-        }
-        const names = [...new Set([...canonical.aliases, alias.name, ...alias.aliases])].filter(
-          (name) => name.toLowerCase() !== canonical.name.toLowerCase()
-        )
-        yield* sql`update entities set aliases = ${names}, updated_at = now() where id = ${canonical.id}`
-        yield* sql`update entities set canonical_id = ${canonical.id}, updated_at = now() where id = ${alias.id}`
-        yield* sql`update entities set canonical_id = ${canonical.id} where canonical_id = ${alias.id}`
-        yield* sql`update edges set source_id = ${canonical.id} where source_id = ${alias.id}`
-        yield* sql`update edges set target_id = ${canonical.id} where target_id = ${alias.id}`
-        // An edge between the two is now a loop on the canonical entity: it said nothing, drop it.
-        yield* sql`delete from edges where source_id = ${canonical.id} and target_id = ${canonical.id}`
-      }).pipe(Effect.catchTags({ SqlError: Effect.die, ParseError: Effect.die }))
+      })
 
     return {
       propose: rls.current(
         Effect.gen(function* () {
-          const entities = yield* candidateRows(undefined)
+          const entities = yield* graph.mergeCandidates
           const known = new Set((yield* proposedPairs(undefined)).map((row) => row.pair))
           const candidates: Array<Candidate> = entities.map((entity) => ({
             ...entity,
@@ -188,4 +148,4 @@ export const layer = Layer.effect(
       reject: (id) => decide(id, "rejected", () => Effect.void)
     } satisfies CurationShape
   })
-).pipe(Layer.provide(liveUpdatesLayer))
+).pipe(Layer.provide([liveUpdatesLayer, graphLayer]))

@@ -3,15 +3,20 @@
 // writes announce themselves on LiveUpdates once committed. A delete moves the folio with its commits, timeline and
 // the commits' search entries to the trash; the log cards of daily notes that name it keep their text.
 import type { SqlError } from "@effect/sql"
-import { Context, Effect, Layer, Option } from "effect"
+import { Context, Effect, Layer, Option, Schema } from "effect"
 import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
 import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
+import { Notes, layer as notesLayer } from "../notes/Notes"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
+import { Artifacts, layer as artifactsLayer } from "../artifacts/Artifacts"
+import { ArtifactId } from "../artifacts/ArtifactsApi"
+import type { TrashId } from "../trash/TrashApi"
 import { RestoreConflict, restoreConflicts, TrashRepo, layer as trashRepoLayer } from "../trash/TrashRepo"
 import { folioEntries } from "./FolioEntries"
 import {
   FolioArtifactNotFound,
+  FolioId,
   FolioNameTaken,
   FolioNotFound,
   FolioRevisionConflict,
@@ -32,25 +37,25 @@ export interface FoliosShape {
     readonly name: string
     readonly about?: string | undefined
   }) => Effect.Effect<Folio, FolioNameTaken, CurrentWorkspace>
-  readonly get: (id: string) => Effect.Effect<FolioDetail, FolioNotFound, CurrentWorkspace>
+  readonly get: (id: FolioId) => Effect.Effect<FolioDetail, FolioNotFound, CurrentWorkspace>
   /** With `baseRevision` (from the patch or given apart), writes only while the folio is still at that revision. */
   readonly update: (
-    id: string,
+    id: FolioId,
     patch: FolioPatch,
     baseRevision?: number
   ) => Effect.Effect<FolioDetail, FolioNotFound | FolioNameTaken | FolioRevisionConflict, CurrentWorkspace>
   readonly commit: (
-    id: string,
-    input: { readonly message: string; readonly artifactIds?: ReadonlyArray<string> | undefined }
+    id: FolioId,
+    input: { readonly message: string; readonly artifactIds?: ReadonlyArray<ArtifactId> | undefined }
   ) => Effect.Effect<FolioCommit, FolioNotFound | FolioArtifactNotFound, CurrentWorkspace>
   /** The logCards of daily notes whose `folios` attribute names this folio, newest first. */
-  readonly entries: (id: string) => Effect.Effect<ReadonlyArray<FolioEntry>, FolioNotFound, CurrentWorkspace>
+  readonly entries: (id: FolioId) => Effect.Effect<ReadonlyArray<FolioEntry>, FolioNotFound, CurrentWorkspace>
   /** Moves the folio, its commits and timeline to the trash; answers the trash entry's id. */
-  readonly remove: (id: string, deletedBy: string) => Effect.Effect<string, FolioNotFound, CurrentWorkspace>
+  readonly remove: (id: FolioId, deletedBy: string) => Effect.Effect<TrashId, FolioNotFound, CurrentWorkspace>
   /** Puts back what `remove` put in the trash, under the same ids; refused when its name is taken again. */
   readonly restore: (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
   /** Adds the day's synthesized synopsis to the timeline, once per folio and day; true when this call added it. */
-  readonly addSynopsis: (id: string, date: string, synopsis: string) => Effect.Effect<boolean, never, CurrentWorkspace>
+  readonly addSynopsis: (id: FolioId, date: string, synopsis: string) => Effect.Effect<boolean, never, CurrentWorkspace>
 }
 
 export class Folios extends Context.Tag("carabase/Folios")<Folios, FoliosShape>() {}
@@ -71,12 +76,13 @@ const onTakenName =
     )
 
 const orNotFound =
-  (id: string) =>
+  (id: FolioId) =>
   <A>(row: Option.Option<A>): Effect.Effect<A, FolioNotFound> =>
     Option.match(row, { onNone: () => Effect.fail(FolioNotFound.of(id)), onSome: Effect.succeed })
 
 /** Lowercased and de-duplicated, first occurrence first. */
-const distinctIds = (ids: ReadonlyArray<string>) => [...new Set(ids.map((id) => id.toLowerCase()))]
+const lowerCase = Schema.decodeSync(ArtifactId)
+const distinctIds = (ids: ReadonlyArray<ArtifactId>) => [...new Set(ids.map((id) => lowerCase(id.toLowerCase())))]
 
 export const layer = Layer.effect(
   Folios,
@@ -86,8 +92,10 @@ export const layer = Layer.effect(
     const live = yield* LiveUpdates
     const harvest = yield* Harvest
     const trash = yield* TrashRepo
+    const artifacts = yield* Artifacts
+    const notes = yield* Notes
 
-    const requireFolio = (id: string) => Effect.flatMap(repo.find(id), orNotFound(id))
+    const requireFolio = (id: FolioId) => Effect.flatMap(repo.find(id), orNotFound(id))
 
     const detail = (folio: Folio) =>
       Effect.map(Effect.all([repo.timeline(folio.id), repo.commits(folio.id)]), ([timeline, commits]): FolioDetail => ({
@@ -115,11 +123,11 @@ export const layer = Layer.effect(
       return folio
     })
 
-    const get = Effect.fn("Folios.get")(function* (id: string) {
+    const get = Effect.fn("Folios.get")(function* (id: FolioId) {
       return yield* rls.current(Effect.flatMap(requireFolio(id), detail)).pipe(Effect.catchTag("SqlError", Effect.die))
     })
 
-    const update = Effect.fn("Folios.update")(function* (id: string, patch: FolioPatch, baseRevision?: number) {
+    const update = Effect.fn("Folios.update")(function* (id: FolioId, patch: FolioPatch, baseRevision?: number) {
       const base = baseRevision ?? patch.baseRevision ?? undefined
       const atBase = (folio: Folio) =>
         base === undefined || base === folio.revision
@@ -159,8 +167,8 @@ export const layer = Layer.effect(
     })
 
     const commit = Effect.fn("Folios.commit")(function* (
-      id: string,
-      input: { readonly message: string; readonly artifactIds?: ReadonlyArray<string> | undefined }
+      id: FolioId,
+      input: { readonly message: string; readonly artifactIds?: ReadonlyArray<ArtifactId> | undefined }
     ) {
       const artifactIds = distinctIds(input.artifactIds ?? [])
       const created = yield* rls
@@ -168,7 +176,7 @@ export const layer = Layer.effect(
           Effect.gen(function* () {
             const folio = yield* Effect.flatMap(repo.touch(id), orNotFound(id))
             if (artifactIds.length > 0) {
-              const known = yield* repo.existingArtifacts(artifactIds)
+              const known = yield* artifacts.existing(artifactIds)
               const missing = artifactIds.find((artifactId) => !known.has(artifactId))
               if (missing !== undefined) {
                 return yield* FolioArtifactNotFound.of(folio.id, missing)
@@ -184,18 +192,18 @@ export const layer = Layer.effect(
       return created
     })
 
-    const entries = Effect.fn("Folios.entries")(function* (id: string) {
+    const entries = Effect.fn("Folios.entries")(function* (id: FolioId) {
       return yield* rls
         .current(
           Effect.gen(function* () {
             const folio = yield* requireFolio(id)
-            return folioEntries(yield* repo.logCards(folio.name), folio.name)
+            return folioEntries(yield* notes.logCardsNaming(folio.name), folio.name)
           })
         )
         .pipe(Effect.catchTag("SqlError", Effect.die))
     })
 
-    const remove = Effect.fn("Folios.remove")(function* (id: string, deletedBy: string) {
+    const remove = Effect.fn("Folios.remove")(function* (id: FolioId, deletedBy: string) {
       const trashId = yield* rls
         .current(
           Effect.gen(function* () {
@@ -239,7 +247,7 @@ export const layer = Layer.effect(
       return id
     })
 
-    const addSynopsis = Effect.fn("Folios.addSynopsis")(function* (id: string, date: string, synopsis: string) {
+    const addSynopsis = Effect.fn("Folios.addSynopsis")(function* (id: FolioId, date: string, synopsis: string) {
       const added = yield* rls
         .current(repo.insertSynopsis({ folioId: id, date, synopsis }))
         .pipe(Effect.catchTag("SqlError", Effect.die))
@@ -266,4 +274,4 @@ export const layer = Layer.effect(
       addSynopsis
     } satisfies FoliosShape
   })
-).pipe(Layer.provide([harvestLayer, liveUpdatesLayer, trashRepoLayer]))
+).pipe(Layer.provide([harvestLayer, liveUpdatesLayer, trashRepoLayer, artifactsLayer, notesLayer]))

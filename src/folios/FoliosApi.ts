@@ -3,8 +3,10 @@
 // Imports effect, @effect/platform, src/schema and the notes declaration's shared error.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
+import { ArtifactId } from "../artifacts/ArtifactsApi"
 import { InvalidBaseRevision } from "../notes/NotesApi"
 import { BaseRevision } from "../schema/BaseRevision"
+import { uuidId } from "../schema/Ids"
 import { bounded, storable } from "../schema/TextSchemas"
 import { Trashed } from "../trash/TrashApi"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
@@ -21,8 +23,11 @@ export const FolioAbout = aboutText("about")
 
 export const CommitMessage = bounded("message", 10_000)
 
+export const FolioId = uuidId("FolioId")
+export type FolioId = typeof FolioId.Type
+
 export const Folio = Schema.Struct({
-  id: Schema.UUID,
+  id: FolioId,
   name: Schema.String,
   about: Schema.String,
   /** Increases by one on every rename or About edit: send it back as If-Match or baseRevision to edit safely. */
@@ -44,9 +49,9 @@ export type TimelineEntry = typeof TimelineEntry.Type
 
 export const FolioCommit = Schema.Struct({
   id: Schema.UUID,
-  folioId: Schema.UUID,
+  folioId: FolioId,
   message: Schema.String,
-  artifactIds: Schema.Array(Schema.UUID),
+  artifactIds: Schema.Array(ArtifactId),
   createdAt: Schema.DateTimeUtc
 })
 export type FolioCommit = typeof FolioCommit.Type
@@ -133,7 +138,7 @@ export class FolioArtifactNotFound extends Schema.TaggedError<FolioArtifactNotFo
 }
 
 /** A folio id in the path; anything but a UUID is a 400 before the database is asked. */
-const FolioPath = Schema.Struct({ id: Schema.UUID })
+const FolioPath = Schema.Struct({ id: FolioId })
 
 export class FoliosApi extends HttpApiGroup.make("folios")
   .add(
@@ -146,7 +151,7 @@ export class FoliosApi extends HttpApiGroup.make("folios")
   .add(
     HttpApiEndpoint.post("create", "/folios")
       .setPayload(Schema.Struct({ name: FolioName, about: Schema.optional(FolioAbout) }))
-      .addSuccess(Schema.Struct({ folio: Folio, id: Schema.UUID }), { status: 201 })
+      .addSuccess(Schema.Struct({ folio: Folio, id: FolioId }), { status: 201 })
       .addError(FolioNameTaken)
   )
   .add(
@@ -172,7 +177,7 @@ export class FoliosApi extends HttpApiGroup.make("folios")
         Schema.Struct({
           message: CommitMessage,
           artifactIds: Schema.optional(
-            Schema.Array(Schema.UUID).pipe(
+            Schema.Array(ArtifactId).pipe(
               Schema.maxItems(100, { message: () => "artifactIds may name at most 100 artifacts" })
             )
           )

@@ -1,11 +1,12 @@
-// The folios SQL: folios, their commits and timeline entries, and the logCards of daily notes that may name a folio.
+// The folios SQL: folios, their commits and timeline entries. (A folio's log is read through Notes, which owns
+// daily_notes; the artifacts a commit names are checked through Artifacts.)
 // Every statement runs inside the caller's RLS scope; rows are decoded here (pg gives timestamptz as Date).
-import { SqlSchema, type SqlError } from "@effect/sql"
+import { SqlSchema } from "@effect/sql"
 import { Effect, Option, Schema } from "effect"
 import { AppDb, JsonbRow, rowsOrDie } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
-import type { CandidateBlock } from "./FolioEntries"
-import { Folio, FolioCommit, TimelineEntry } from "./FoliosApi"
+import { ArtifactId } from "../artifacts/ArtifactsApi"
+import { Folio, FolioCommit, FolioId, TimelineEntry } from "./FoliosApi"
 
 const FolioRow = Schema.Struct({
   ...Folio.fields,
@@ -14,16 +15,12 @@ const FolioRow = Schema.Struct({
 })
 const TimelineRow = Schema.Struct({ ...TimelineEntry.fields, createdAt: Schema.DateTimeUtcFromDate })
 const CommitRow = Schema.Struct({ ...FolioCommit.fields, createdAt: Schema.DateTimeUtcFromDate })
-const BlockRow = Schema.Struct({ date: Schema.String, position: Schema.Number, block: Schema.Unknown })
 
 /**
  * Only SqlError stays in the error channel, for callers that map constraint violations. A stored row that no longer
  * decodes, or an insert that returns nothing, is a defect of the host, not something the client did.
  */
 const folioColumns = "id, name, about, revision, created_at, updated_at"
-
-/** Names that appear verbatim in any JSON encoding of `["name"]`, so a substring test cannot miss them. */
-const jsonVerbatim = (name: string) => /^[\x20-\x7e]*$/.test(name) && !/["\\/]/.test(name)
 
 export const make = Effect.gen(function* () {
   const sql = yield* AppDb
@@ -53,14 +50,14 @@ export const make = Effect.gen(function* () {
   })
 
   const find = SqlSchema.findOne({
-    Request: Schema.UUID,
+    Request: FolioId,
     Result: FolioRow,
     execute: (id) => sql`select ${columns} from folios where id = ${id}`
   })
 
   const update = SqlSchema.findOne({
     Request: Schema.Struct({
-      id: Schema.UUID,
+      id: FolioId,
       name: Schema.NullOr(Schema.String),
       about: Schema.NullOr(Schema.String)
     }),
@@ -76,20 +73,20 @@ export const make = Effect.gen(function* () {
 
   /** The folio, locked until the transaction ends (an edit checks its revision and writes under the lock). */
   const findForUpdate = SqlSchema.findOne({
-    Request: Schema.UUID,
+    Request: FolioId,
     Result: FolioRow,
     execute: (id) => sql`select ${columns} from folios where id = ${id} for update`
   })
 
   /** Marks the folio as just active and locks it until the transaction ends; None when it does not exist. */
   const touch = SqlSchema.findOne({
-    Request: Schema.UUID,
+    Request: FolioId,
     Result: FolioRow,
     execute: (id) => sql`update folios set updated_at = now() where id = ${id} returning ${columns}`
   })
 
   const timeline = SqlSchema.findAll({
-    Request: Schema.UUID,
+    Request: FolioId,
     Result: TimelineRow,
     execute: (folioId) => sql`
       select id, to_char(date, 'YYYY-MM-DD') as date, synopsis, source, created_at
@@ -100,7 +97,7 @@ export const make = Effect.gen(function* () {
   })
 
   const commits = SqlSchema.findAll({
-    Request: Schema.UUID,
+    Request: FolioId,
     Result: CommitRow,
     execute: (folioId) => sql`
       select id, folio_id, message, artifact_ids, created_at
@@ -111,7 +108,7 @@ export const make = Effect.gen(function* () {
   })
 
   const insertCommit = SqlSchema.single({
-    Request: Schema.Struct({ folioId: Schema.UUID, message: Schema.String, artifactIds: Schema.Array(Schema.UUID) }),
+    Request: Schema.Struct({ folioId: FolioId, message: Schema.String, artifactIds: Schema.Array(ArtifactId) }),
     Result: CommitRow,
     execute: ({ artifactIds, folioId, message }) => sql`
       insert into folio_commits (folio_id, message, artifact_ids)
@@ -122,7 +119,7 @@ export const make = Effect.gen(function* () {
 
   /** The day's synthesized synopsis, unless the folio has one for that day already; answers the new row, if any. */
   const insertSynopsis = SqlSchema.findAll({
-    Request: Schema.Struct({ folioId: Schema.UUID, date: Schema.String, synopsis: Schema.String }),
+    Request: Schema.Struct({ folioId: FolioId, date: Schema.String, synopsis: Schema.String }),
     Result: Schema.Struct({ id: Schema.UUID }),
     execute: ({ date, folioId, synopsis }) => sql`
       insert into folio_timeline_entries (folio_id, date, synopsis, source)
@@ -134,59 +131,32 @@ export const make = Effect.gen(function* () {
       returning id`
   })
 
-  const existingArtifacts = SqlSchema.findAll({
-    Request: Schema.Array(Schema.UUID),
-    Result: Schema.Struct({ id: Schema.UUID }),
-    execute: (ids) => sql`select id from artifacts where id = any(${ids}::uuid[])`
-  })
-
-  /**
-   * Top-level logCards of every daily note that may name `name`. When the name survives JSON encoding verbatim the
-   * database narrows by substring; FolioEntries decides exactly either way.
-   */
-  const logCards = SqlSchema.findAll({
-    Request: Schema.String,
-    Result: BlockRow,
-    execute: (name) => sql`
-      select to_char(n.date, 'YYYY-MM-DD') as date, (b.ordinality - 1)::int as position, b.value as block
-      from daily_notes n
-      cross join lateral jsonb_array_elements(n.document) with ordinality as b(value, ordinality)
-      where b.value ->> 'type' = 'logCard'
-        and ${
-          jsonVerbatim(name)
-            ? sql`strpos(lower(coalesce(b.value -> 'attrs' ->> 'folios', '')), lower(${name})) > 0`
-            : sql`true`
-        }
-      order by n.date desc, b.ordinality desc
-    `
-  })
-
   const takeCommits = SqlSchema.findAll({
-    Request: Schema.String,
+    Request: FolioId,
     Result: Schema.Struct({ row: JsonbRow, id: Schema.String }),
     execute: (id) => sql`
       delete from folio_commits c where folio_id = ${id} returning to_jsonb(c) - 'workspace_id' as row, id`
   })
   const takeTimeline = SqlSchema.findAll({
-    Request: Schema.String,
+    Request: FolioId,
     Result: Schema.Struct({ row: JsonbRow }),
     execute: (id) => sql`
       delete from folio_timeline_entries t where folio_id = ${id} returning to_jsonb(t) - 'workspace_id' as row`
   })
   const takeFolio = SqlSchema.findOne({
-    Request: Schema.String,
+    Request: FolioId,
     Result: Schema.Struct({ row: JsonbRow, name: Schema.String }),
     execute: (id) => sql`
       delete from folios f where id = ${id} returning to_jsonb(f) - 'workspace_id' as row, name`
   })
   const named = SqlSchema.findOne({
     Request: Schema.String,
-    Result: Schema.Struct({ id: Schema.String }),
+    Result: Schema.Struct({ id: FolioId }),
     execute: (name) => sql`select id from folios where lower(name) = lower(${name})`
   })
   const putFolio = SqlSchema.single({
     Request: Schema.Unknown,
-    Result: Schema.Struct({ id: Schema.String }),
+    Result: Schema.Struct({ id: FolioId }),
     execute: (folio) => sql`
       insert into folios (id, name, about, archived_at, created_at, updated_at)
       select id, name, about, archived_at, created_at, updated_at
@@ -205,26 +175,22 @@ export const make = Effect.gen(function* () {
     list: (search: string | undefined) => rowsOrDie(list(search)),
     commitCounts: rowsOrDie(commitCounts(undefined)),
     insert: (input: { readonly name: string; readonly about: string }) => rowsOrDie(insert(input)),
-    find: (id: string) => rowsOrDie(find(id)),
-    findForUpdate: (id: string) => rowsOrDie(findForUpdate(id)),
-    update: (input: { readonly id: string; readonly name: string | null; readonly about: string | null }) =>
+    find: (id: FolioId) => rowsOrDie(find(id)),
+    findForUpdate: (id: FolioId) => rowsOrDie(findForUpdate(id)),
+    update: (input: { readonly id: FolioId; readonly name: string | null; readonly about: string | null }) =>
       rowsOrDie(update(input)),
-    touch: (id: string) => rowsOrDie(touch(id)),
-    timeline: (folioId: string) => rowsOrDie(timeline(folioId)),
-    commits: (folioId: string) => rowsOrDie(commits(folioId)),
+    touch: (id: FolioId) => rowsOrDie(touch(id)),
+    timeline: (folioId: FolioId) => rowsOrDie(timeline(folioId)),
+    commits: (folioId: FolioId) => rowsOrDie(commits(folioId)),
     insertCommit: (input: {
-      readonly folioId: string
+      readonly folioId: FolioId
       readonly message: string
-      readonly artifactIds: ReadonlyArray<string>
+      readonly artifactIds: ReadonlyArray<ArtifactId>
     }) => rowsOrDie(insertCommit(input)),
-    insertSynopsis: (input: { readonly folioId: string; readonly date: string; readonly synopsis: string }) =>
+    insertSynopsis: (input: { readonly folioId: FolioId; readonly date: string; readonly synopsis: string }) =>
       rowsOrDie(insertSynopsis(input)).pipe(Effect.map((rows) => rows.length > 0)),
-    existingArtifacts: (ids: ReadonlyArray<string>) =>
-      rowsOrDie(existingArtifacts(ids)).pipe(Effect.map((rows) => new Set(rows.map((row) => row.id)))),
-    logCards: (name: string): Effect.Effect<ReadonlyArray<CandidateBlock>, SqlError.SqlError> =>
-      rowsOrDie(logCards(name)),
     /** Deletes a folio with its commits and timeline; answers their rows (undefined when there was no folio). */
-    take: (id: string) =>
+    take: (id: FolioId) =>
       Effect.gen(function* () {
         const commits = yield* rowsOrDie(takeCommits(id))
         const timeline = yield* rowsOrDie(takeTimeline(id))

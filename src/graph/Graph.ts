@@ -3,20 +3,23 @@
 // Every call runs in the current workspace's RLS scope; writes announce themselves on LiveUpdates once committed.
 // Deleting an entity or an edge moves it to the trash (an entity with the edges touching it, only when asked to).
 import type { SqlError } from "@effect/sql"
-import { Context, Effect, Layer, Option } from "effect"
+import { Context, Effect, Layer, Option, Schema } from "effect"
 import { fold } from "../curation/AliasMatching"
 import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
+import type { TrashId } from "../trash/TrashApi"
 import { RestoreConflict, restoreConflicts, TrashRepo, layer as trashRepoLayer } from "../trash/TrashRepo"
 import {
   EdgeEndpointNotFound,
   EdgeNotFound,
+  EntityId,
   EntityHasEdges,
   EntityNotFound,
   InvalidCanonicalLink,
   type Edge,
   type EdgeChanges,
+  type EdgeId,
   type Entity,
   type EntityChanges,
   type EntityDetail,
@@ -43,7 +46,7 @@ export interface WalkOptions {
  * 0.5), or the whole text being part of its name or an alias (`substring`, 0.4: "auth" for "Auth Service").
  */
 export interface EntityCandidate {
-  readonly id: string
+  readonly id: EntityId
   readonly name: string
   readonly type: EntityType
   readonly aliases: ReadonlyArray<string>
@@ -51,22 +54,39 @@ export interface EntityCandidate {
   readonly strategy: "exact" | "alias" | "surname" | "substring"
 }
 
+/** An entity as alias-merge proposals (curation) weigh it: its names, its links and how many edges touch it. */
+export interface MergeCandidate {
+  readonly id: EntityId
+  readonly name: string
+  readonly type: string
+  readonly aliases: ReadonlyArray<string>
+  readonly canonicalId: EntityId | null
+  readonly edgeCount: number
+  readonly createdAt: Date
+}
+
+/** What an alias merge did: merged, or refused because an entity is gone or the canonical is the alias's alias. */
+export type MergeOutcome =
+  | { readonly _tag: "Merged" }
+  | { readonly _tag: "Missing" }
+  | { readonly _tag: "Reversed"; readonly canonicalName: string; readonly aliasName: string }
+
 /** A walk stops adding entities at this many, the start included. */
 export const MAX_WALK_NODES = 200
 
 export interface GraphShape {
   /** Ordered by name, or by match quality when searching (exact, prefix, substring; names before aliases). */
   readonly listEntities: (query: EntityQuery) => Effect.Effect<ReadonlyArray<Entity>, never, CurrentWorkspace>
-  readonly getEntity: (id: string) => Effect.Effect<EntityDetail, EntityNotFound, CurrentWorkspace>
+  readonly getEntity: (id: EntityId) => Effect.Effect<EntityDetail, EntityNotFound, CurrentWorkspace>
   /**
    * An entity's id from a reference as a person or an agent writes it: its id (taken as given; the read that uses it
    * reports a missing one), or a name or alias (the best match).
    */
-  readonly entityIdOf: (reference: string) => Effect.Effect<string, EntityNotFound, CurrentWorkspace>
+  readonly entityIdOf: (reference: string) => Effect.Effect<EntityId, EntityNotFound, CurrentWorkspace>
   /** The entity a reference (id, name or alias) names, with its edges. */
   readonly resolveEntity: (reference: string) => Effect.Effect<EntityDetail, EntityNotFound, CurrentWorkspace>
   /** Breadth-first from an entity over the edges that pass the filters, in one query. */
-  readonly walk: (start: string, options: WalkOptions) => Effect.Effect<GraphWalk, EntityNotFound, CurrentWorkspace>
+  readonly walk: (start: EntityId, options: WalkOptions) => Effect.Effect<GraphWalk, EntityNotFound, CurrentWorkspace>
   /** Known entities a text mentions as whole words (or whose name holds the whole text), ignoring case and accents; best first, then by name. */
   readonly candidatesIn: (
     text: string,
@@ -74,28 +94,28 @@ export interface GraphShape {
   ) => Effect.Effect<ReadonlyArray<EntityCandidate>, never, CurrentWorkspace>
   readonly createEntity: (input: NewEntity) => Effect.Effect<Entity, never, CurrentWorkspace>
   readonly updateEntity: (
-    id: string,
+    id: EntityId,
     changes: EntityChanges
   ) => Effect.Effect<Entity, EntityNotFound | InvalidCanonicalLink, CurrentWorkspace>
   readonly createEdge: (input: NewEdge) => Effect.Effect<Edge, EdgeEndpointNotFound, CurrentWorkspace>
   readonly listEdges: Effect.Effect<ReadonlyArray<Edge>, never, CurrentWorkspace>
-  readonly updateEdge: (id: string, changes: EdgeChanges) => Effect.Effect<Edge, EdgeNotFound, CurrentWorkspace>
+  readonly updateEdge: (id: EdgeId, changes: EdgeChanges) => Effect.Effect<Edge, EdgeNotFound, CurrentWorkspace>
   /**
    * Moves an entity to the trash; answers the trash entry's id. With edges touching it, refused unless `cascade`, which
    * moves them into the same entry. Entities that were its aliases are unlinked (and linked again on restore).
    */
   readonly deleteEntity: (
-    id: string,
+    id: EntityId,
     options: { readonly cascade: boolean; readonly deletedBy: string }
-  ) => Effect.Effect<string, EntityNotFound | EntityHasEdges, CurrentWorkspace>
-  readonly deleteEdge: (id: string, deletedBy: string) => Effect.Effect<string, EdgeNotFound, CurrentWorkspace>
+  ) => Effect.Effect<TrashId, EntityNotFound | EntityHasEdges, CurrentWorkspace>
+  readonly deleteEdge: (id: EdgeId, deletedBy: string) => Effect.Effect<TrashId, EdgeNotFound, CurrentWorkspace>
   /** Put back what deleteEntity or deleteEdge put in the trash, under the same ids. */
   readonly restoreEntity: (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
   readonly restoreEdge: (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
   /** For connectors: the entity of this type and name (ignoring case), created with `metadata` when missing. */
   readonly ensureEntity: (
     input: Pick<NewEntity, "name" | "type" | "metadata">
-  ) => Effect.Effect<{ readonly id: string; readonly created: boolean }, never, CurrentWorkspace>
+  ) => Effect.Effect<{ readonly id: EntityId; readonly created: boolean }, never, CurrentWorkspace>
   /**
    * For a purge: deletes the edges a connection's sync recorded (provenance.connectionId), then the entities that
    * sync created (metadata.source) and nothing links any more.
@@ -104,16 +124,23 @@ export interface GraphShape {
     connectionId: string,
     source: string
   ) => Effect.Effect<{ readonly edges: number; readonly entities: number }, never, CurrentWorkspace>
+  /** For curation: every entity, with its edge count. */
+  readonly mergeCandidates: Effect.Effect<ReadonlyArray<MergeCandidate>, never, CurrentWorkspace>
+  /**
+   * For curation: makes `aliasId` an alias of `canonicalId` (its names join the canonical's aliases, its aliases and
+   * edges move over) in the caller's transaction, with both entities locked; nothing is written unless Merged.
+   */
+  readonly mergeAlias: (canonicalId: string, aliasId: string) => Effect.Effect<MergeOutcome, never, CurrentWorkspace>
   /** For connectors: the edge of this type between the two entities, created when missing. */
   readonly ensureEdge: (
     input: Pick<NewEdge, "sourceId" | "targetId" | "type" | "provenance">
-  ) => Effect.Effect<{ readonly id: string; readonly created: boolean }, never, CurrentWorkspace>
+  ) => Effect.Effect<{ readonly id: EdgeId; readonly created: boolean }, never, CurrentWorkspace>
 }
 
 export class Graph extends Context.Tag("carabase/Graph")<Graph, GraphShape>() {}
 
 const orNotFound =
-  (id: string, what?: "entity" | "canonical entity") =>
+  (id: EntityId, what?: "entity" | "canonical entity") =>
   <A>(row: Option.Option<A>): Effect.Effect<A, EntityNotFound> =>
     Option.match(row, { onNone: () => Effect.fail(EntityNotFound.of(id, what)), onSome: Effect.succeed })
 
@@ -128,7 +155,7 @@ const distinctNames = (names: ReadonlyArray<string>) => {
   })
 }
 
-const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value.trim())
+const isEntityId = Schema.is(EntityId)
 
 const foreignKeyEnd = (error: SqlError.SqlError): "source" | "target" | undefined => {
   const cause = error.cause as { code?: unknown; constraint?: unknown } | undefined
@@ -157,7 +184,7 @@ export const layer = Layer.effect(
       return yield* repo.search({ search: query.search, type: query.type, limit: query.limit ?? 50 }).pipe(Effect.orDie)
     })
 
-    const getEntity = Effect.fn("Graph.getEntity")(function* (id: string) {
+    const getEntity = Effect.fn("Graph.getEntity")(function* (id: EntityId) {
       return yield* rls
         .current(
           Effect.gen(function* () {
@@ -170,7 +197,8 @@ export const layer = Layer.effect(
     })
 
     const entityIdOf = Effect.fn("Graph.entityIdOf")(function* (reference: string) {
-      if (isUuid(reference)) return reference.trim().toLowerCase()
+      const id = reference.trim().toLowerCase()
+      if (isEntityId(id)) return id
       const [best] = yield* listEntities({ search: reference.trim(), limit: 1 })
       if (best === undefined) return yield* EntityNotFound.noMatch(reference)
       return best.id
@@ -178,7 +206,7 @@ export const layer = Layer.effect(
 
     const resolveEntity = (reference: string) => Effect.flatMap(entityIdOf(reference), getEntity)
 
-    const walk = Effect.fn("Graph.walk")(function* (start: string, options: WalkOptions) {
+    const walk = Effect.fn("Graph.walk")(function* (start: EntityId, options: WalkOptions) {
       const found = yield* repo
         .walk({
           start,
@@ -235,7 +263,7 @@ export const layer = Layer.effect(
     })
 
     /** Refuses a link to itself or to an entity whose own canonical chain leads back here. */
-    const checkCanonical = (id: string, canonicalId: string) =>
+    const checkCanonical = (id: EntityId, canonicalId: EntityId) =>
       Effect.gen(function* () {
         if (canonicalId.toLowerCase() === id.toLowerCase()) {
           return yield* InvalidCanonicalLink.of("Self", id, canonicalId)
@@ -247,7 +275,7 @@ export const layer = Layer.effect(
         }
       })
 
-    const updateEntity = Effect.fn("Graph.updateEntity")(function* (id: string, changes: EntityChanges) {
+    const updateEntity = Effect.fn("Graph.updateEntity")(function* (id: EntityId, changes: EntityChanges) {
       const entity = yield* rls
         .current(
           Effect.gen(function* () {
@@ -311,7 +339,7 @@ export const layer = Layer.effect(
 
     const listEdges = repo.listEdges.pipe(Effect.orDie, Effect.withSpan("Graph.listEdges"))
 
-    const updateEdge = Effect.fn("Graph.updateEdge")(function* (id: string, changes: EdgeChanges) {
+    const updateEdge = Effect.fn("Graph.updateEdge")(function* (id: EdgeId, changes: EdgeChanges) {
       const edge = yield* rls
         .current(
           Effect.flatMap(
@@ -331,7 +359,7 @@ export const layer = Layer.effect(
     })
 
     const deleteEntity = Effect.fn("Graph.deleteEntity")(function* (
-      id: string,
+      id: EntityId,
       options: { readonly cascade: boolean; readonly deletedBy: string }
     ) {
       const trashId = yield* rls
@@ -359,7 +387,7 @@ export const layer = Layer.effect(
       return trashId
     })
 
-    const deleteEdge = Effect.fn("Graph.deleteEdge")(function* (id: string, deletedBy: string) {
+    const deleteEdge = Effect.fn("Graph.deleteEdge")(function* (id: EdgeId, deletedBy: string) {
       const trashId = yield* rls
         .current(
           Effect.gen(function* () {
@@ -444,6 +472,27 @@ export const layer = Layer.effect(
       return { id: edge.id, created: true }
     })
 
+    const mergeAlias = Effect.fn("Graph.mergeAlias")(function* (canonicalId: string, aliasId: string) {
+      return yield* rls
+        .current(
+          Effect.gen(function* () {
+            const rows = yield* repo.lockPair(canonicalId, aliasId)
+            const canonical = rows.find((row) => row.id === canonicalId)
+            const alias = rows.find((row) => row.id === aliasId)
+            if (canonical === undefined || alias === undefined) return { _tag: "Missing" } as const
+            if (canonical.canonicalId === alias.id) {
+              return { _tag: "Reversed", canonicalName: canonical.name, aliasName: alias.name } as const
+            }
+            const names = [...new Set([...canonical.aliases, alias.name, ...alias.aliases])].filter(
+              (name) => name.toLowerCase() !== canonical.name.toLowerCase()
+            )
+            yield* repo.mergeAlias(canonical.id, alias.id, names)
+            return { _tag: "Merged" } as const
+          })
+        )
+        .pipe(Effect.catchTag("SqlError", Effect.die))
+    })
+
     return {
       listEntities,
       getEntity,
@@ -462,6 +511,10 @@ export const layer = Layer.effect(
       restoreEdge,
       ensureEntity,
       ensureEdge,
+      mergeCandidates: rls
+        .current(repo.mergeCandidates)
+        .pipe(Effect.catchTag("SqlError", Effect.die), Effect.withSpan("Graph.mergeCandidates")),
+      mergeAlias,
       removeHarvested: (connectionId, source) =>
         rls
           .current(repo.removeHarvested(connectionId, source))

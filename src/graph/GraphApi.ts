@@ -2,9 +2,16 @@
 // them. Imports effect, @effect/platform and the shared text schemas of the notes declaration.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
+import { uuidId } from "../schema/Ids"
 import { bounded, storable, storableJson } from "../schema/TextSchemas"
 import { Trashed } from "../trash/TrashApi"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
+
+export const EntityId = uuidId("EntityId")
+export type EntityId = typeof EntityId.Type
+
+export const EdgeId = uuidId("EdgeId")
+export type EdgeId = typeof EdgeId.Type
 
 export const EntityType = Schema.Literal("person", "project", "concept", "organization", "tool", "topic", "event")
 export type EntityType = typeof EntityType.Type
@@ -29,22 +36,22 @@ export const Metadata = jsonObject("metadata")
 export const Provenance = jsonObject("provenance")
 
 export const Entity = Schema.Struct({
-  id: Schema.UUID,
+  id: EntityId,
   name: Schema.String,
   type: EntityType,
   metadata: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
   aliases: Schema.Array(Schema.String),
   /** The entity this one is an alias of; null when it is canonical itself. */
-  canonicalId: Schema.NullOr(Schema.UUID),
+  canonicalId: Schema.NullOr(EntityId),
   createdAt: Schema.DateTimeUtc,
   updatedAt: Schema.DateTimeUtc
 })
 export type Entity = typeof Entity.Type
 
 export const Edge = Schema.Struct({
-  id: Schema.UUID,
-  sourceId: Schema.UUID,
-  targetId: Schema.UUID,
+  id: EdgeId,
+  sourceId: EntityId,
+  targetId: EntityId,
   type: Schema.String,
   sourceKind: SourceKind,
   confidence: Schema.Number,
@@ -72,13 +79,13 @@ export type EntityDetail = typeof EntityDetail.Type
  * the entities it went on from.
  */
 export const GraphWalk = Schema.Struct({
-  start: Schema.Struct({ id: Schema.UUID, name: Schema.String, type: EntityType }),
-  nodes: Schema.Array(Schema.Struct({ id: Schema.UUID, name: Schema.String, type: EntityType, depth: Schema.Int })),
+  start: Schema.Struct({ id: EntityId, name: Schema.String, type: EntityType }),
+  nodes: Schema.Array(Schema.Struct({ id: EntityId, name: Schema.String, type: EntityType, depth: Schema.Int })),
   edges: Schema.Array(
     Schema.Struct({
-      id: Schema.UUID,
-      sourceId: Schema.UUID,
-      targetId: Schema.UUID,
+      id: EdgeId,
+      sourceId: EntityId,
+      targetId: EntityId,
       type: Schema.String,
       sourceKind: SourceKind,
       confidence: Schema.Number
@@ -101,13 +108,13 @@ export const EntityChanges = Schema.Struct({
   type: Schema.optional(EntityType),
   metadata: Schema.optional(Metadata),
   aliases: Schema.optional(Aliases),
-  canonicalId: Schema.optional(Schema.NullOr(Schema.UUID))
+  canonicalId: Schema.optional(Schema.NullOr(EntityId))
 })
 export type EntityChanges = typeof EntityChanges.Type
 
 export const NewEdge = Schema.Struct({
-  sourceId: Schema.UUID,
-  targetId: Schema.UUID,
+  sourceId: EntityId,
+  targetId: EntityId,
   type: bounded("type", 200),
   sourceKind: Schema.optional(SourceKind),
   confidence: Schema.optional(
@@ -221,8 +228,8 @@ export class EntityHasEdges extends Schema.TaggedError<EntityHasEdges>()(
   }
 }
 
-const EntityPath = Schema.Struct({ id: Schema.UUID })
-const EdgePath = Schema.Struct({ id: Schema.UUID.annotations({ message: () => "the edge id must be a UUID" }) })
+const EntityPath = Schema.Struct({ id: EntityId })
+const EdgePath = Schema.Struct({ id: EdgeId.annotations({ message: () => "the edge id must be a UUID" }) })
 
 export class GraphApi extends HttpApiGroup.make("graph")
   .add(

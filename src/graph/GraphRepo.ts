@@ -5,7 +5,7 @@ import type { Fragment } from "@effect/sql/Statement"
 import { Effect, Option, Schema } from "effect"
 import { AppDb, JsonbRow, rowsOrDie } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
-import { Edge, Entity, EntityEdge, EntityType, GraphWalk, SourceKind } from "./GraphApi"
+import { Edge, EdgeId, Entity, EntityEdge, EntityId, EntityType, GraphWalk, SourceKind } from "./GraphApi"
 
 const EntityRow = Schema.Struct({
   ...Entity.fields,
@@ -86,13 +86,13 @@ export const make = Effect.gen(function* () {
   })
 
   const find = SqlSchema.findOne({
-    Request: Schema.UUID,
+    Request: EntityId,
     Result: EntityRow,
     execute: (id) => sql`select ${entityCols} from entities where id = ${id}`
   })
 
   const edgesOf = SqlSchema.findAll({
-    Request: Schema.UUID,
+    Request: EntityId,
     Result: EntityEdgeRow,
     execute: (id) => sql`
       select ${sql.literal(edgeColumns.replace(/(\w+)/g, "ed.$1"))},
@@ -123,13 +123,13 @@ export const make = Effect.gen(function* () {
 
   const update = SqlSchema.findOne({
     Request: Schema.Struct({
-      id: Schema.UUID,
+      id: EntityId,
       name: Schema.NullOr(Schema.String),
       type: Schema.NullOr(EntityType),
       metadata: Schema.NullOr(Schema.String),
       aliases: Schema.NullOr(Schema.Array(Schema.String)),
       setCanonical: Schema.Boolean,
-      canonicalId: Schema.NullOr(Schema.UUID)
+      canonicalId: Schema.NullOr(EntityId)
     }),
     Result: EntityRow,
     execute: (changes) => sql`
@@ -154,7 +154,7 @@ export const make = Effect.gen(function* () {
 
   /** Whether following canonical links from `from` reaches `to`. */
   const reaches = SqlSchema.single({
-    Request: Schema.Struct({ from: Schema.UUID, to: Schema.UUID }),
+    Request: Schema.Struct({ from: EntityId, to: EntityId }),
     Result: Schema.Struct({ reaches: Schema.Boolean }),
     execute: ({ from, to }) => sql`
       with recursive chain (id, canonical_id) as (
@@ -167,7 +167,7 @@ export const make = Effect.gen(function* () {
   })
 
   const WalkRequest = Schema.Struct({
-    start: Schema.UUID,
+    start: EntityId,
     depth: Schema.Int,
     minConfidence: Schema.Number,
     sourceKinds: Schema.NullOr(Schema.Array(SourceKind)),
@@ -256,8 +256,8 @@ export const make = Effect.gen(function* () {
 
   const insertEdge = SqlSchema.single({
     Request: Schema.Struct({
-      sourceId: Schema.UUID,
-      targetId: Schema.UUID,
+      sourceId: EntityId,
+      targetId: EntityId,
       type: Schema.String,
       sourceKind: SourceKind,
       confidence: Schema.Number,
@@ -274,7 +274,7 @@ export const make = Effect.gen(function* () {
 
   const updateEdge = SqlSchema.findOne({
     Request: Schema.Struct({
-      id: Schema.UUID,
+      id: EdgeId,
       type: Schema.NullOr(Schema.String),
       sourceKind: Schema.NullOr(SourceKind),
       confidence: Schema.NullOr(Schema.Number),
@@ -299,9 +299,10 @@ export const make = Effect.gen(function* () {
   })
 
   const IdRow = Schema.Struct({ id: Schema.String })
+  const EntityIdRow = Schema.Struct({ id: EntityId })
   const findByName = SqlSchema.findOne({
     Request: Schema.Struct({ name: Schema.String, type: Schema.String }),
-    Result: IdRow,
+    Result: EntityIdRow,
     execute: ({ name, type }) => sql`
       select id from entities where type = ${type} and lower(name) = lower(${name})
       order by created_at, id limit 1`
@@ -321,46 +322,76 @@ export const make = Effect.gen(function* () {
       returning id`
   })
   const findEdge = SqlSchema.findOne({
-    Request: Schema.Struct({ sourceId: Schema.String, targetId: Schema.String, type: Schema.String }),
-    Result: IdRow,
+    Request: Schema.Struct({ sourceId: EntityId, targetId: EntityId, type: Schema.String }),
+    Result: Schema.Struct({ id: EdgeId }),
     execute: ({ sourceId, targetId, type }) => sql`
       select id from edges where source_id = ${sourceId} and target_id = ${targetId} and type = ${type}
       order by created_at, id limit 1`
   })
   const edgeCount = SqlSchema.findOne({
-    Request: Schema.String,
+    Request: EntityId,
     Result: Schema.Struct({ n: Schema.Int }),
     execute: (id) => sql`select count(*)::int as n from edges where source_id = ${id} or target_id = ${id}`
   })
   const aliasesOf = SqlSchema.findAll({
-    Request: Schema.String,
-    Result: IdRow,
+    Request: EntityId,
+    Result: EntityIdRow,
     execute: (id) => sql`select id from entities where canonical_id = ${id}`
   })
-  const TakenEdgeRow = Schema.Struct({ row: JsonbRow, sourceId: Schema.String, targetId: Schema.String })
+  const TakenEdgeRow = Schema.Struct({ row: JsonbRow, sourceId: EntityId, targetId: EntityId })
   const takeEdgesOf = SqlSchema.findAll({
-    Request: Schema.String,
+    Request: EntityId,
     Result: TakenEdgeRow,
     execute: (id) => sql`
       delete from edges ed where source_id = ${id} or target_id = ${id}
       returning to_jsonb(ed) - 'workspace_id' as row, source_id, target_id`
   })
   const takeEntity = SqlSchema.findOne({
-    Request: Schema.String,
+    Request: EntityId,
     Result: Schema.Struct({ row: JsonbRow, name: Schema.String }),
     execute: (id) => sql`
       delete from entities e where id = ${id} returning to_jsonb(e) - 'workspace_id' as row, name`
   })
   const takeEdge = SqlSchema.findOne({
-    Request: Schema.String,
+    Request: EdgeId,
     Result: Schema.Struct({ ...TakenEdgeRow.fields, type: Schema.String }),
     execute: (id) => sql`
       delete from edges ed where id = ${id}
       returning to_jsonb(ed) - 'workspace_id' as row, source_id, target_id, type`
   })
+  /** Every entity with how many edges touch it: what alias-merge proposals (curation) are made from. */
+  const mergeCandidates = SqlSchema.findAll({
+    Request: Schema.Void,
+    Result: Schema.Struct({
+      id: EntityId,
+      name: Schema.String,
+      type: Schema.String,
+      aliases: Schema.Array(Schema.String),
+      canonicalId: Schema.NullOr(EntityId),
+      edgeCount: Schema.Int,
+      createdAt: Schema.DateFromSelf
+    }),
+    execute: () => sql`
+      select e.id, e.name, e.type, e.aliases, e.canonical_id, e.created_at,
+             (select count(*)::int from edges d where d.source_id = e.id or d.target_id = e.id) as edge_count
+      from entities e`
+  })
+  /** The two entities of a merge, locked until the transaction ends. */
+  const lockPair = SqlSchema.findAll({
+    Request: Schema.Struct({ canonicalId: Schema.String, aliasId: Schema.String }),
+    Result: Schema.Struct({
+      id: EntityId,
+      name: Schema.String,
+      aliases: Schema.Array(Schema.String),
+      canonicalId: Schema.NullOr(EntityId)
+    }),
+    execute: ({ aliasId, canonicalId }) => sql`
+      select id, name, aliases, canonical_id from entities
+      where id in (${canonicalId}, ${aliasId}) for update`
+  })
   const putEntity = SqlSchema.single({
     Request: Schema.Unknown,
-    Result: IdRow,
+    Result: EntityIdRow,
     execute: (row) => sql`
       insert into entities (id, name, type, aliases, canonical_id, metadata, created_at, updated_at)
       select r.id, r.name, r.type, r.aliases,
@@ -372,8 +403,8 @@ export const make = Effect.gen(function* () {
 
   return {
     search: (query: typeof SearchRequest.Type) => rowsOrDie(search(query)),
-    find: (id: string) => rowsOrDie(find(id)),
-    edgesOf: (id: string) => rowsOrDie(edgesOf(id)),
+    find: (id: EntityId) => rowsOrDie(find(id)),
+    edgesOf: (id: EntityId) => rowsOrDie(edgesOf(id)),
     insert: (entity: {
       readonly name: string
       readonly type: EntityType
@@ -382,7 +413,7 @@ export const make = Effect.gen(function* () {
     }) => rowsOrDie(insert(entity)),
     update: (changes: typeof update extends (request: infer I) => unknown ? I : never) => rowsOrDie(update(changes)),
     lockCanonicalLinks: Effect.asVoid(lockCanonicalLinks),
-    reaches: (from: string, to: string) => rowsOrDie(reaches({ from, to })).pipe(Effect.map((row) => row.reaches)),
+    reaches: (from: EntityId, to: EntityId) => rowsOrDie(reaches({ from, to })).pipe(Effect.map((row) => row.reaches)),
     walk: (request: typeof WalkRequest.Type) => rowsOrDie(walk(request)),
     existing: (ids: ReadonlyArray<string>) =>
       rowsOrDie(existing(ids)).pipe(Effect.map((rows) => new Set(rows.map((row) => row.id.toLowerCase())))),
@@ -401,9 +432,9 @@ export const make = Effect.gen(function* () {
       }),
     updateEdge: (changes: typeof updateEdge extends (request: infer I) => unknown ? I : never) =>
       rowsOrDie(updateEdge(changes)),
-    edgeCount: (id: string) => rowsOrDie(edgeCount(id)).pipe(Effect.map((row) => Option.getOrUndefined(row)?.n ?? 0)),
+    edgeCount: (id: EntityId) => rowsOrDie(edgeCount(id)).pipe(Effect.map((row) => Option.getOrUndefined(row)?.n ?? 0)),
     /** Deletes an entity with the edges touching it; answers their rows and the entities that were its aliases. */
-    takeEntity: (id: string) =>
+    takeEntity: (id: EntityId) =>
       Effect.gen(function* () {
         const aliases = yield* rowsOrDie(aliasesOf(id))
         const edges = yield* rowsOrDie(takeEdgesOf(id))
@@ -411,7 +442,7 @@ export const make = Effect.gen(function* () {
         return entity === undefined ? undefined : { entity, edges, aliases: aliases.map((alias) => alias.id) }
       }),
     /** Deletes one edge; answers its row and its ends. */
-    takeEdge: (id: string) => rowsOrDie(takeEdge(id)).pipe(Effect.map(Option.getOrUndefined)),
+    takeEdge: (id: EdgeId) => rowsOrDie(takeEdge(id)).pipe(Effect.map(Option.getOrUndefined)),
     /** An entity as takeEntity answered it, under its id; a canonical entity that is gone meanwhile is left unlinked. */
     putEntity: (row: unknown) => rowsOrDie(putEntity(row)).pipe(Effect.map((inserted) => inserted.id)),
     putEdges: (rows: ReadonlyArray<unknown>) =>
@@ -422,7 +453,7 @@ export const make = Effect.gen(function* () {
             select id, source_id, target_id, type, source_kind, confidence, provenance, created_at
             from jsonb_populate_recordset(null::edges, ${JSON.stringify(rows)}::jsonb)`),
     /** Points the former aliases back at `id` where they are still unlinked and doing so makes no loop. */
-    relinkAliases: (id: string, aliases: ReadonlyArray<string>) =>
+    relinkAliases: (id: EntityId, aliases: ReadonlyArray<string>) =>
       aliases.length === 0
         ? Effect.void
         : Effect.asVoid(sql`
@@ -433,7 +464,23 @@ export const make = Effect.gen(function* () {
             )
             update entities set canonical_id = ${id}, updated_at = now()
             where id = any(${aliases}::uuid[]) and canonical_id is null and id not in (select id from chain)`),
-    findEdge: (sourceId: string, targetId: string, type: string) =>
+    mergeCandidates: rowsOrDie(mergeCandidates(undefined)),
+    lockPair: (canonicalId: string, aliasId: string) => rowsOrDie(lockPair({ canonicalId, aliasId })),
+    /**
+     * Makes `alias` an alias of `canonical`: `aliases` become the canonical's alias names, the alias and its own
+     * aliases point at the canonical, and the alias's edges move to it (an edge between the two, now a loop, goes).
+     */
+    mergeAlias: (canonical: EntityId, alias: EntityId, aliases: ReadonlyArray<string>) =>
+      Effect.gen(function* () {
+        yield* sql`update entities set aliases = ${aliases}, updated_at = now() where id = ${canonical}`
+        yield* sql`update entities set canonical_id = ${canonical}, updated_at = now() where id = ${alias}`
+        yield* sql`update entities set canonical_id = ${canonical} where canonical_id = ${alias}`
+        yield* sql`update edges set source_id = ${canonical} where source_id = ${alias}`
+        yield* sql`update edges set target_id = ${canonical} where target_id = ${alias}`
+        // An edge between the two is now a loop on the canonical entity: it said nothing, drop it.
+        yield* sql`delete from edges where source_id = ${canonical} and target_id = ${canonical}`
+      }),
+    findEdge: (sourceId: EntityId, targetId: EntityId, type: string) =>
       rowsOrDie(findEdge({ sourceId, targetId, type })).pipe(Effect.map((row) => Option.getOrUndefined(row)?.id))
   }
 })

@@ -9,7 +9,7 @@ import { route } from "../connectors/SyncRules"
 import type { AnySyncRule } from "../connectors/SyncRulesApi"
 import { SyncRouting, layer as syncRoutingLayer } from "../connectors/SyncRouting"
 import { RlsScope } from "../platform/RlsScope"
-import type { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
+import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import {
   DeviceNotFound,
   DeviceUnauthorized,
@@ -142,7 +142,7 @@ export const layer = Layer.effect(
           if (Option.isNone(found)) return yield* DeviceUnauthorized.of("Unknown")
           const device = found.value
           const results = yield* rls.run(
-            device.workspaceId as WorkspaceId,
+            device.workspaceId,
             Effect.flatMap(routing.rules(device.connector), (rules) =>
               Effect.forEach(documents, (doc) => store(device, rules, doc))
             )

@@ -3,6 +3,7 @@
 // pairing_code_lookup and device_token_lookup), then switch to its workspace.
 import { SqlSchema } from "@effect/sql"
 import { Effect, Option, Schema } from "effect"
+import { WorkspaceId } from "../platform/CurrentWorkspace"
 import { AppDb } from "../platform/Db"
 
 export const DeviceRow = Schema.Struct({
@@ -17,7 +18,7 @@ export type DeviceRow = typeof DeviceRow.Type
 
 const CodeRow = Schema.Struct({
   id: Schema.UUID,
-  workspaceId: Schema.UUID,
+  workspaceId: WorkspaceId,
   connector: Schema.String,
   deviceName: Schema.String,
   live: Schema.Boolean
@@ -25,7 +26,7 @@ const CodeRow = Schema.Struct({
 
 const TokenRow = Schema.Struct({
   id: Schema.UUID,
-  workspaceId: Schema.UUID,
+  workspaceId: WorkspaceId,
   connector: Schema.String,
   revoked: Schema.Boolean
 })
@@ -34,7 +35,7 @@ export type TokenRow = typeof TokenRow.Type
 export type ClaimOutcome =
   | { readonly _tag: "Unknown" }
   | { readonly _tag: "Expired" }
-  | { readonly _tag: "Claimed"; readonly workspaceId: string; readonly device: DeviceRow }
+  | { readonly _tag: "Claimed"; readonly workspaceId: WorkspaceId; readonly device: DeviceRow }
 
 const DEVICE_COLUMNS = "id, name, connector, last_seen_at, revoked_at, created_at"
 

@@ -240,7 +240,7 @@ export const layer = Layer.scoped(
             onSome: (id) => all.filter((workspace) => workspace.id === id)
           })
           for (const workspace of targets) {
-            const workspaceId = workspace.id as WorkspaceId
+            const workspaceId = workspace.id
             const runId = yield* runs.start(workspaceId, { name, jobId: job.id, attempt })
             const outcome = yield* Effect.exit(body.run.pipe(Effect.provideService(CurrentWorkspace, workspaceId)))
             const result = statusOf(outcome, final)
@@ -294,7 +294,7 @@ export const layer = Layer.scoped(
         )
       }
       for (const workspace of yield* workspaces.list) {
-        yield* runs.abandon(workspace.id as WorkspaceId, { finalJobIds, error: CUT_OFF })
+        yield* runs.abandon(workspace.id, { finalJobIds, error: CUT_OFF })
       }
     }).pipe(
       Effect.catchAllCause((cause) => Effect.logError("cannot recover jobs cut off by a previous process", cause))

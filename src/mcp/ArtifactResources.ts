@@ -3,7 +3,7 @@
 // extracted text cut to a token budget: `?max_tokens=N` on the URI (resources/read has no other parameter), default
 // 8000, as read_artifact and GET /artifacts/:id/content cut it.
 import { Data, Effect, Option, Schema } from "effect"
-import { ArtifactCursor } from "../artifacts/ArtifactsApi"
+import { ArtifactCursor, ArtifactId } from "../artifacts/ArtifactsApi"
 import { Artifacts } from "../artifacts/Artifacts"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { ToolFailure } from "./Tool"
@@ -42,7 +42,8 @@ export interface ResourceCatalog<R> {
   >
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** The artifact id a resource URI names (ids are answered in lower case; a URI may spell one in upper case). */
+const artifactIdOf = (path: string) => Schema.decodeUnknownOption(ArtifactId)(path.toLowerCase())
 
 const budget = (value: string | null) => {
   if (value === null) return Effect.succeed(DEFAULT_RESOURCE_TOKENS)
@@ -83,8 +84,10 @@ export const artifactResources: ResourceCatalog<Artifacts> = {
   read: (uri) =>
     Effect.gen(function* () {
       const url = URL.canParse(uri) ? new URL(uri) : undefined
-      const id = url !== undefined && uri.startsWith(ARTIFACT_URI_PREFIX) ? url.pathname.replace(/^\//, "") : ""
-      if (!UUID.test(id)) {
+      const id = artifactIdOf(
+        url !== undefined && uri.startsWith(ARTIFACT_URI_PREFIX) ? url.pathname.replace(/^\//, "") : ""
+      )
+      if (Option.isNone(id)) {
         return yield* new ToolFailure({
           message: `${uri} is not a resource of this host; resources are ${ARTIFACT_URI_PREFIX}<artifact id>`
         })
@@ -92,7 +95,7 @@ export const artifactResources: ResourceCatalog<Artifacts> = {
       const maxTokens = yield* budget(url!.searchParams.get("max_tokens"))
       const artifacts = yield* Artifacts
       const text = yield* artifacts
-        .content(id.toLowerCase(), maxTokens)
+        .content(id.value, maxTokens)
         .pipe(Effect.mapError((error) => ResourceMissing.of(uri, error.message)))
       return { contents: [{ uri, mimeType: "text/plain", text: text.content }] }
     })

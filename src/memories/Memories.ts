@@ -12,7 +12,8 @@ import { RlsScope } from "../platform/RlsScope"
 import { embedQuery, runHybrid } from "../search/Search"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { restoreConflicts, TrashRepo, layer as trashRepoLayer, type RestoreConflict } from "../trash/TrashRepo"
-import { Memory, MemoryNotFound } from "./MemoriesApi"
+import type { TrashId } from "../trash/TrashApi"
+import { Memory, MemoryId, MemoryNotFound } from "./MemoriesApi"
 import { SAME_FACT_SQL } from "./SameFact"
 
 export interface ListMemories {
@@ -28,9 +29,9 @@ export interface MemoriesShape {
   /** Newest first, or by relevance to `search` when it is given. */
   readonly list: (request: ListMemories) => Effect.Effect<ReadonlyArray<Memory>, never, CurrentWorkspace>
   /** Replaces the content and indexes it again (embedding the chunks that changed). */
-  readonly update: (id: string, content: string) => Effect.Effect<Memory, MemoryNotFound, CurrentWorkspace>
+  readonly update: (id: MemoryId, content: string) => Effect.Effect<Memory, MemoryNotFound, CurrentWorkspace>
   /** Moves the memory and its search entries to the trash; answers the trash entry's id. */
-  readonly remove: (id: string, deletedBy: string) => Effect.Effect<string, MemoryNotFound, CurrentWorkspace>
+  readonly remove: (id: MemoryId, deletedBy: string) => Effect.Effect<TrashId, MemoryNotFound, CurrentWorkspace>
   /** Puts back what `remove` put in the trash, under the same id. */
   readonly restore: (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
   /** Which of these fact identities (SameFact.sameFact) a memory of the workspace already states, from any source. */
@@ -83,20 +84,20 @@ export const layer = Layer.effect(
     })
 
     const updateContent = SqlSchema.findOne({
-      Request: Schema.Struct({ id: Schema.String, content: Schema.String }),
+      Request: Schema.Struct({ id: MemoryId, content: Schema.String }),
       Result: MemoryRow,
       execute: ({ content, id }) =>
         sql`update memories set content = ${content} where id = ${id} returning id, content, created_at`
     })
     const takeMemory = SqlSchema.findOne({
-      Request: Schema.String,
+      Request: MemoryId,
       Result: Schema.Struct({ row: JsonbRow, content: Schema.String }),
       execute: (id) => sql`
         delete from memories m where id = ${id} returning to_jsonb(m) - 'tsv' - 'workspace_id' as row, content`
     })
     const putMemory = SqlSchema.single({
       Request: Schema.Unknown,
-      Result: Schema.Struct({ id: Schema.String }),
+      Result: Schema.Struct({ id: MemoryId }),
       execute: (memory) => sql`
         insert into memories (id, content, source, embedding, embedding_model, created_at)
         select id, content, source, embedding, embedding_model, created_at
@@ -104,7 +105,7 @@ export const layer = Layer.effect(
         returning id`
     })
 
-    const update = (id: string, content: string) =>
+    const update = (id: MemoryId, content: string) =>
       Effect.gen(function* () {
         const memory = yield* rls.current(
           Effect.gen(function* () {
@@ -120,7 +121,7 @@ export const layer = Layer.effect(
         return memory
       }).pipe(Effect.withSpan("Memories.update"))
 
-    const remove = (id: string, deletedBy: string) =>
+    const remove = (id: MemoryId, deletedBy: string) =>
       Effect.gen(function* () {
         const trashId = yield* rls.current(
           Effect.gen(function* () {
@@ -169,7 +170,9 @@ export const layer = Layer.effect(
           Effect.gen(function* () {
             const hits = yield* runHybrid(sql, embedder, { query, limit, kinds: ["memory"] }, vector)
             if (hits.length === 0) return []
-            const found = new Map((yield* byIds(hits.map((hit) => hit.sourceId))).map((row) => [row.id, row]))
+            const found = new Map<string, typeof MemoryRow.Type>(
+              (yield* byIds(hits.map((hit) => hit.sourceId))).map((row) => [row.id, row])
+            )
             return hits.flatMap((hit) => {
               const row = found.get(hit.sourceId)
               return row === undefined ? [] : [toMemory(row)]

@@ -2,12 +2,16 @@
 // and the shared text schemas of the notes declaration.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
+import { stringId, uuidId } from "../schema/Ids"
 import { bounded, storable } from "../schema/TextSchemas"
 import { Trashed } from "../trash/TrashApi"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
+export const MemoryId = uuidId("MemoryId")
+export type MemoryId = typeof MemoryId.Type
+
 export class Memory extends Schema.Class<Memory>("Memory")({
-  id: Schema.String,
+  id: stringId("MemoryId"),
   content: Schema.String,
   createdAt: Schema.DateTimeUtc
 }) {}
@@ -24,7 +28,7 @@ export class MemoryNotFound extends Schema.TaggedError<MemoryNotFound>()(
   }
 }
 
-const MemoryPath = Schema.Struct({ id: Schema.UUID.annotations({ message: () => "the memory id must be a UUID" }) })
+const MemoryPath = Schema.Struct({ id: MemoryId.annotations({ message: () => "the memory id must be a UUID" }) })
 
 export class MemoriesApi extends HttpApiGroup.make("memories")
   .add(

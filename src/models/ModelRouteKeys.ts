@@ -5,7 +5,6 @@
 import { Effect, Layer } from "effect"
 import { Crypto, type SecretBinding } from "../platform/Crypto"
 import { RlsScope } from "../platform/RlsScope"
-import type { WorkspaceId } from "../platform/CurrentWorkspace"
 import { Workspaces, layer as workspacesLayer } from "../workspaces/Workspaces"
 import type { ModelProvider } from "./ModelRoutesApi"
 import * as Repo from "./ModelRoutesRepo"
@@ -58,7 +57,7 @@ export const bindLegacyKeys = Effect.gen(function* () {
   let resealed = 0
   for (const workspace of yield* workspaces.list) {
     yield* rls.run(
-      workspace.id as WorkspaceId,
+      workspace.id,
       Effect.gen(function* () {
         for (const row of yield* repo.sealedKeysForUpdate) {
           const bound = yield* Effect.either(crypto.open(row.apiKeySealed, apiKeyBinding(row)))

@@ -8,6 +8,7 @@ import { LiveUpdates, layer as liveUpdatesLayer, type ChangeNotice } from "../li
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { Writer } from "../platform/Writer"
+import type { TrashId } from "../trash/TrashApi"
 import { RestoreConflict, TrashRepo, layer as trashRepoLayer } from "../trash/TrashRepo"
 import { jsonBytes, MAX_BYTES, type Document, type Node } from "./Document"
 import { findEntry, removeAt, replaceAt, rewriteCard } from "./Entries"
@@ -107,7 +108,7 @@ export interface NotesShape {
     ref: string,
     baseRevision?: number
   ) => Effect.Effect<
-    { readonly note: DailyNote; readonly trashId: string },
+    { readonly note: DailyNote; readonly trashId: TrashId },
     NoteRevisionConflict | EntryNotFound,
     CurrentWorkspace
   >
@@ -136,6 +137,11 @@ export interface NotesShape {
   readonly withTasks: (
     range: NotesRepo.DateRange
   ) => Effect.Effect<ReadonlyArray<{ date: NoteDate; document: Document }>, never, CurrentWorkspace>
+  /**
+   * For a folio's log: the top-level logCards, newest first, of the notes that may name the folio `name` in their
+   * `folios` attribute (a superset: the folio decides exactly).
+   */
+  readonly logCardsNaming: (name: string) => Effect.Effect<ReadonlyArray<NotesRepo.LogCardAt>, never, CurrentWorkspace>
   /** Notes that exist in a date range, newest first (never creates one). */
   readonly inRange: (
     range: NotesRepo.DateRange
@@ -431,6 +437,7 @@ export const layer = Layer.effect(
       appendLogEntries,
       appendBlock,
       edit,
+      logCardsNaming: (name) => repo.logCardsNaming(name).pipe(Effect.withSpan("Notes.logCardsNaming")),
       withTasks,
       inRange
     } satisfies NotesShape

@@ -7,6 +7,8 @@ import { Schema } from "effect"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 import { WriterInfo } from "../platform/Writer"
 import { BaseRevision } from "../schema/BaseRevision"
+import { uuidId } from "../schema/Ids"
+import { TrashId } from "../trash/TrashApi"
 import { bounded, storable } from "../schema/TextSchemas"
 import { Block, DocumentState, MAX_BYTES } from "./Document"
 import { normalizeTag } from "./LogCard"
@@ -38,8 +40,12 @@ const BodyDate = noteDateField("date")
 
 export const DatePath = Schema.Struct({ date: NoteDate })
 
+/** A daily note's row id (a note is addressed by its date; its revisions are kept under this id). */
+export const NoteId = uuidId("NoteId")
+export type NoteId = typeof NoteId.Type
+
 export class DailyNote extends Schema.Class<DailyNote>("DailyNote")({
-  id: Schema.UUID,
+  id: NoteId,
   date: NoteDate,
   documentState: DocumentState,
   /** Increases by one on every write: a cheap way to tell whether a note changed. */
@@ -48,7 +54,7 @@ export class DailyNote extends Schema.Class<DailyNote>("DailyNote")({
 }) {}
 
 /** What removing an entry answers: the note as it now stands, and the trash entry to restore the entry from. */
-export const RemovedEntry = Schema.Struct({ ...DailyNote.fields, trashId: Schema.UUID })
+export const RemovedEntry = Schema.Struct({ ...DailyNote.fields, trashId: TrashId })
 
 export const NoteText = Schema.Struct({ date: NoteDate, text: Schema.String })
 

@@ -3,15 +3,17 @@
 // or the caller's scope when one is open); writes keep text_content, revision and updated_at in step with the document.
 import { SqlSchema } from "@effect/sql"
 import { Effect, Option, Schema } from "effect"
+import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import { WriterKind, type WriterInfo } from "../platform/Writer"
 import type { Document } from "./Document"
 import { NoteDate } from "./NoteDate"
+import { NoteId } from "./NotesApi"
 
 /** A daily_notes row as the app pool returns it (the document stays as stored: transformJson is off). */
 export const NoteRow = Schema.Struct({
-  id: Schema.UUID,
+  id: NoteId,
   date: NoteDate,
   document: Schema.Array(Schema.Unknown),
   revision: Schema.Int,
@@ -26,6 +28,16 @@ export interface NoteRow extends Omit<typeof NoteRow.Type, "document"> {
 
 const asNote = (row: typeof NoteRow.Type): NoteRow => row as NoteRow
 
+/** A top-level logCard of a note: its day, its index in the document, the block as stored. */
+export interface LogCardAt {
+  readonly date: string
+  readonly position: number
+  readonly block: unknown
+}
+
+/** Names that appear verbatim in any JSON encoding of `["name"]`, so a substring test cannot miss them. */
+const jsonVerbatim = (name: string) => /^[\x20-\x7e]*$/.test(name) && !/["\\/]/.test(name)
+
 export interface DateRange {
   readonly from?: NoteDate | undefined
   readonly to?: NoteDate | undefined
@@ -38,7 +50,7 @@ export const make = Effect.gen(function* () {
 
   const ensure = SqlSchema.findAll({
     Request: NoteDate,
-    Result: Schema.Struct({ id: Schema.UUID }),
+    Result: Schema.Struct({ id: NoteId }),
     execute: (date) =>
       sql`insert into daily_notes (date) values (${date}::date) on conflict (workspace_id, date) do nothing returning id`
   })
@@ -55,7 +67,7 @@ export const make = Effect.gen(function* () {
   })
   const write = SqlSchema.single({
     Request: Schema.Struct({
-      id: Schema.UUID,
+      id: NoteId,
       document: Schema.String,
       text: Schema.String,
       writerKind: Schema.String,
@@ -88,6 +100,28 @@ export const make = Effect.gen(function* () {
     `)
   })
 
+  /**
+   * Top-level logCards of every daily note that may name the folio `name`. When the name survives JSON encoding
+   * verbatim the database narrows by substring; the caller decides exactly either way.
+   */
+  const logCardsNaming = SqlSchema.findAll({
+    Request: Schema.String,
+    Result: Schema.Struct({ date: Schema.String, position: Schema.Number, block: Schema.Unknown }),
+    execute: (name) =>
+      rls.rows(sql`
+      select to_char(n.date, 'YYYY-MM-DD') as date, (b.ordinality - 1)::int as position, b.value as block
+      from daily_notes n
+      cross join lateral jsonb_array_elements(n.document) with ordinality as b(value, ordinality)
+      where b.value ->> 'type' = 'logCard'
+        and ${
+          jsonVerbatim(name)
+            ? sql`strpos(lower(coalesce(b.value -> 'attrs' ->> 'folios', '')), lower(${name})) > 0`
+            : sql`true`
+        }
+      order by n.date desc, b.ordinality desc
+    `)
+  })
+
   return {
     /** Creates the day's empty note unless it exists; true when this call created it. */
     ensure: (date: NoteDate) =>
@@ -106,12 +140,13 @@ export const make = Effect.gen(function* () {
         Effect.map((row) => Option.map(row, asNote)),
         Effect.orDie
       ),
-    write: (id: string, document: Document, text: string, writer: WriterInfo) =>
+    write: (id: NoteId, document: Document, text: string, writer: WriterInfo) =>
       write({ id, document: JSON.stringify(document), text, writerKind: writer.kind, writerName: writer.name }).pipe(
         Effect.map(asNote),
         Effect.orDie
       ),
-    /** Notes in the range (inclusive) that hold at least one taskItem, newest first. */
+    logCardsNaming: (name: string): Effect.Effect<ReadonlyArray<LogCardAt>, never, CurrentWorkspace> =>
+      logCardsNaming(name).pipe(Effect.orDie),
     /** Notes in the range, newest first; with `onlyWithTasks`, those holding at least one taskItem. */
     inRange: (range: DateRange, onlyWithTasks: boolean) =>
       inRange({ from: range.from ?? null, to: range.to ?? null, onlyWithTasks }).pipe(

@@ -5,6 +5,7 @@ import { Effect, Option, Schema } from "effect"
 import { AppDb } from "../platform/Db"
 import { WriterKind } from "../platform/Writer"
 import type { Document } from "./Document"
+import { NoteId } from "./NotesApi"
 
 /** A stored version without its document: what a history listing shows. */
 export const RevisionInfo = Schema.Struct({
@@ -23,7 +24,7 @@ export interface RevisionRow extends Omit<typeof RevisionRow.Type, "document"> {
 
 /** The version a write is about to replace. */
 export interface ReplacedVersion {
-  readonly noteId: string
+  readonly noteId: NoteId
   readonly revision: number
   readonly document: Document
   readonly size: number
@@ -43,7 +44,7 @@ export const make = Effect.gen(function* () {
 
   const insert = SqlSchema.void({
     Request: Schema.Struct({
-      noteId: Schema.UUID,
+      noteId: NoteId,
       revision: Schema.Int,
       document: Schema.String,
       size: Schema.Int,
@@ -58,12 +59,12 @@ export const make = Effect.gen(function* () {
     `
   })
   const list = SqlSchema.findAll({
-    Request: Schema.UUID,
+    Request: NoteId,
     Result: RevisionInfo,
     execute: (noteId) => sql`select ${info} from note_revisions where note_id = ${noteId} order by revision desc`
   })
   const find = SqlSchema.findOne({
-    Request: Schema.Struct({ noteId: Schema.UUID, revision: Schema.Int }),
+    Request: Schema.Struct({ noteId: NoteId, revision: Schema.Int }),
     Result: RevisionRow,
     execute: ({ noteId, revision }) =>
       sql`select ${info}, document from note_revisions where note_id = ${noteId} and revision = ${revision}`
@@ -89,8 +90,8 @@ export const make = Effect.gen(function* () {
     insert: (version: ReplacedVersion) =>
       insert({ ...version, document: JSON.stringify(version.document) }).pipe(Effect.orDie),
     /** The note's stored versions, newest first. */
-    list: (noteId: string) => list(noteId).pipe(Effect.orDie),
-    find: (noteId: string, revision: number) =>
+    list: (noteId: NoteId) => list(noteId).pipe(Effect.orDie),
+    find: (noteId: NoteId, revision: number) =>
       find({ noteId, revision }).pipe(
         Effect.map((row) => row as Option.Option<RevisionRow>),
         Effect.orDie

@@ -11,7 +11,7 @@ import { Memories, layer as memoriesLayer } from "../memories/Memories"
 import { Notes, layer as notesLayer } from "../notes/Notes"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
-import { TrashItemNotFound, TrashRestoreConflict, type TrashItem, type TrashKind } from "./TrashApi"
+import { TrashItemNotFound, TrashRestoreConflict, type TrashId, type TrashItem, type TrashKind } from "./TrashApi"
 import { RestoreConflict, TrashRepo, layer as trashRepoLayer } from "./TrashRepo"
 
 /** Puts one kind's deleted rows back from the entry's data; answers the restored id. */
@@ -20,13 +20,13 @@ export type Restorer = (data: Record<string, unknown>) => Effect.Effect<string, 
 export interface TrashShape {
   readonly list: (kind?: TrashKind) => Effect.Effect<ReadonlyArray<TrashItem>, never, CurrentWorkspace>
   readonly restore: (
-    id: string
+    id: TrashId
   ) => Effect.Effect<
     { readonly kind: TrashKind; readonly id: string },
     TrashItemNotFound | TrashRestoreConflict,
     CurrentWorkspace
   >
-  readonly purge: (id: string) => Effect.Effect<void, TrashItemNotFound, CurrentWorkspace>
+  readonly purge: (id: TrashId) => Effect.Effect<void, TrashItemNotFound, CurrentWorkspace>
 }
 
 export class Trash extends Context.Tag("carabase/Trash")<Trash, TrashShape>() {}
@@ -53,7 +53,7 @@ export const layer = Layer.effect(
       log_entry: notes.restoreEntry
     }
 
-    const restore = Effect.fn("Trash.restore")(function* (id: string) {
+    const restore = Effect.fn("Trash.restore")(function* (id: TrashId) {
       return yield* rls.current(
         Effect.gen(function* () {
           const entry = yield* Effect.flatMap(
@@ -72,7 +72,7 @@ export const layer = Layer.effect(
       )
     })
 
-    const purge = Effect.fn("Trash.purge")(function* (id: string) {
+    const purge = Effect.fn("Trash.purge")(function* (id: TrashId) {
       if (!(yield* repo.purge(id))) return yield* TrashItemNotFound.of(id)
     })
 

@@ -2,6 +2,7 @@
 // it for good. Imports only effect and @effect/platform.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
+import { uuidId } from "../schema/Ids"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 /** How long a deleted row waits in the trash before the nightly trash-purge job removes it. */
@@ -10,9 +11,13 @@ export const TRASH_RETENTION_DAYS = 30
 export const TrashKind = Schema.Literal("memory", "entity", "edge", "folio", "artifact", "chat_session", "log_entry")
 export type TrashKind = typeof TrashKind.Type
 
+/** A trash entry's id. */
+export const TrashId = uuidId("TrashId")
+export type TrashId = typeof TrashId.Type
+
 export const TrashItem = Schema.Struct({
   /** The trash entry's own id: restore or purge by it. */
-  id: Schema.UUID,
+  id: TrashId,
   kind: TrashKind,
   /** The deleted row's id; a restore brings it back under the same id. */
   originalId: Schema.String,
@@ -27,7 +32,7 @@ export const TrashItem = Schema.Struct({
 export type TrashItem = typeof TrashItem.Type
 
 /** What a delete that goes to the trash answers: the trash entry to restore it from. */
-export const Trashed = Schema.Struct({ trashId: Schema.UUID })
+export const Trashed = Schema.Struct({ trashId: TrashId })
 export type Trashed = typeof Trashed.Type
 
 export class TrashItemNotFound extends Schema.TaggedError<TrashItemNotFound>()(
@@ -63,7 +68,7 @@ export class TrashRestoreConflict extends Schema.TaggedError<TrashRestoreConflic
   }
 }
 
-const TrashPath = Schema.Struct({ id: Schema.UUID.annotations({ message: () => "the trash id must be a UUID" }) })
+const TrashPath = Schema.Struct({ id: TrashId.annotations({ message: () => "the trash id must be a UUID" }) })
 
 export class TrashApi extends HttpApiGroup.make("trash")
   .add(

@@ -6,7 +6,7 @@ import { Context, Data, Effect, Layer, Option, Predicate, Schema } from "effect"
 import { AppDb, JsonbRow } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
-import { TRASH_RETENTION_DAYS, TrashItem, TrashKind } from "./TrashApi"
+import { TRASH_RETENTION_DAYS, TrashId, TrashItem, TrashKind } from "./TrashApi"
 
 export interface NewTrashEntry {
   readonly kind: TrashKind
@@ -18,7 +18,7 @@ export interface NewTrashEntry {
   readonly deletedBy: string
 }
 
-const TakenRow = Schema.Struct({ id: Schema.String, kind: TrashKind, originalId: Schema.String, data: JsonbRow })
+const TakenRow = Schema.Struct({ id: TrashId, kind: TrashKind, originalId: Schema.String, data: JsonbRow })
 export interface TakenEntry extends Schema.Schema.Type<typeof TakenRow> {}
 
 /** A restore that cannot go back: `conflict` says what occupies its place or what it points at that is gone. */
@@ -26,16 +26,16 @@ export class RestoreConflict extends Data.TaggedError("RestoreConflict")<{ reado
 
 export interface TrashRepoShape {
   /** Stores an entry; call it inside the transaction that deletes the rows. Answers the entry's id. */
-  readonly put: (entry: NewTrashEntry) => Effect.Effect<string, never, CurrentWorkspace>
+  readonly put: (entry: NewTrashEntry) => Effect.Effect<TrashId, never, CurrentWorkspace>
   /** Newest first. */
   readonly list: (kind?: TrashKind) => Effect.Effect<ReadonlyArray<TrashItem>, never, CurrentWorkspace>
   /**
    * Removes an entry and answers it, inside the caller's transaction (a restore): if the restore fails, the rollback
    * leaves the entry in the trash.
    */
-  readonly take: (id: string) => Effect.Effect<Option.Option<TakenEntry>, never, CurrentWorkspace>
+  readonly take: (id: TrashId) => Effect.Effect<Option.Option<TakenEntry>, never, CurrentWorkspace>
   /** Deletes an entry for good; false when there was none. */
-  readonly purge: (id: string) => Effect.Effect<boolean, never, CurrentWorkspace>
+  readonly purge: (id: TrashId) => Effect.Effect<boolean, never, CurrentWorkspace>
   /** Deletes the entries older than the retention period at `now`; answers how many. */
   readonly purgeExpired: (now: Date) => Effect.Effect<number, never, CurrentWorkspace>
 }
@@ -92,7 +92,7 @@ export const layer = Layer.effect(
         data: Schema.Unknown,
         deletedBy: Schema.String
       }),
-      Result: Schema.Struct({ id: Schema.String }),
+      Result: Schema.Struct({ id: TrashId }),
       execute: (entry) => sql`
         insert into trash (kind, original_id, label, data, deleted_by)
         values (${entry.kind}, ${entry.originalId}, ${entry.label.slice(0, 500)},
@@ -100,13 +100,13 @@ export const layer = Layer.effect(
         returning id`
     })
     const take = SqlSchema.findOne({
-      Request: Schema.String,
+      Request: TrashId,
       Result: TakenRow,
       execute: (id) => sql`delete from trash where id = ${id} returning id, kind, original_id, data`
     })
     const purge = SqlSchema.findAll({
-      Request: Schema.String,
-      Result: Schema.Struct({ id: Schema.String }),
+      Request: TrashId,
+      Result: Schema.Struct({ id: TrashId }),
       execute: (id) => rls.rows(sql`delete from trash where id = ${id} returning id`)
     })
     const purgeExpired = SqlSchema.findAll({

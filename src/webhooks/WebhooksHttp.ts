@@ -3,13 +3,15 @@
 // most), checked against its channel's secret (a decoy secret when the channel does not exist, so an unknown channel
 // costs the same work before its 404), and only then parsed and stored, once per platform delivery id.
 import { HttpApiBuilder, HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Clock, Effect, Option, Redacted } from "effect"
+import { Clock, Effect, Option, Redacted, Schema } from "effect"
 import { Channels } from "../channels/Channels"
+import { ChannelId } from "../channels/ChannelsApi"
 import * as Kinds from "./Kinds"
 import { readRawBody } from "../http/RawBody"
 import * as Signatures from "./Signatures"
 
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
+/** A channel id in the path, any case (it is looked up lowercased). */
+const channelIdOf = (value: string) => Option.liftPredicate(value.toLowerCase(), Schema.is(ChannelId))
 const TXN_ID = /^[\x21-\x7e]{1,255}$/
 const CHALLENGE = /^[\x21-\x7e]{1,512}$/
 const VERIFY_TOKEN = /^[\x20-\x7e]{1,4096}$/
@@ -47,11 +49,12 @@ export const WebhooksHttpLive = HttpApiBuilder.Router.use((router) =>
           ...(txnId === undefined ? {} : { txnId })
         }
         const unknown = kind.error(404, "no webhook channel with this id")
-        if (!UUID.test(channelId)) {
+        const id = channelIdOf(channelId)
+        if (Option.isNone(id)) {
           kind.verify(delivery, kind.decoy)
           return unknown
         }
-        return yield* channels.resolveInbound(channelId.toLowerCase(), kind.kind, (channel, record) =>
+        return yield* channels.resolveInbound(id.value, kind.kind, (channel, record) =>
           Effect.gen(function* () {
             const verdict = kind.verify(
               delivery,
@@ -88,11 +91,12 @@ export const WebhooksHttpLive = HttpApiBuilder.Router.use((router) =>
           format: VERIFY_TOKEN
         })
       const unknown = Kinds.whatsapp.error(404, "no webhook channel with this id")
-      if (!UUID.test(channelId)) {
+      const id = channelIdOf(channelId)
+      if (Option.isNone(id)) {
         check(Kinds.whatsapp.decoy)
         return unknown
       }
-      return yield* channels.resolveInbound(channelId.toLowerCase(), "whatsapp", (channel) =>
+      return yield* channels.resolveInbound(id.value, "whatsapp", (channel) =>
         Effect.gen(function* () {
           const token = Option.flatMap(channel, (c) => c.verifyToken)
           const verdict = check(Option.match(token, { onNone: () => Kinds.whatsapp.decoy, onSome: Redacted.value }))

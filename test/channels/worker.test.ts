@@ -4,6 +4,7 @@ import * as crypto from "node:crypto"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, ManagedRuntime, Option, Redacted } from "effect"
 import { Channels } from "../../src/channels/Channels"
+import type { ChannelId } from "../../src/channels/ChannelsApi"
 import * as ChannelsLayer from "../../src/channels/Channels"
 import type { InboundEvent } from "../../src/channels/InboundPayload"
 import * as Gateway from "../../src/gateway/Gateway"
@@ -163,7 +164,7 @@ describe("Channels.resolveInbound", () => {
       Effect.flatMap(Channels, (c) => c.create({ kind: "slack", name: "s", signingSecret: "x" }))
     )
     for (const [id, kind] of [
-      [crypto.randomUUID(), "slack"],
+      [crypto.randomUUID() as ChannelId, "slack"],
       [channel.id, "telegram"]
     ] as const) {
       const found = await run(

@@ -2,6 +2,7 @@
 // stored, a broken stream or a departed client leaves an interrupted assistant message (and cancels upstream), and
 // gateway failures before the stream are JSON errors a user can act on. The password never shows.
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import type { ChatSessionId } from "../../src/chat/ChatApi"
 import { runClient } from "../support/apiClient"
 import { createDatabase, type TestDatabase } from "../support/database"
 import { startFakeGateway, type FakeGateway } from "../support/fakeGateway"
@@ -40,7 +41,7 @@ afterAll(async () => {
   await db?.drop()
 })
 
-const session = (id: string) =>
+const session = (id: ChatSessionId) =>
   runClient(base, (api) => api.chat.session({ path: { id } }), ws).then((result) => result.session)
 
 const withMode = async <A>(mode: FakeGateway["mode"], use: () => Promise<A>) => {

@@ -2,6 +2,7 @@
 // never a 500 from the foreign key), the edge list, an entity's edges in both directions, workspace isolation, and
 // live updates for entity writes.
 import { describe, expect, it } from "@effect/vitest"
+import type { EntityId } from "../../src/graph/GraphApi"
 import { runClient } from "../support/apiClient"
 import { call, createWorkspace, hostSuite, openEvents } from "../support/hostSuite"
 
@@ -10,7 +11,7 @@ const suite = hostSuite("edges")
 const createEntity = async (workspace: string, name: string) => {
   const answer = await call(suite.base, "POST", "/entities", { workspace, body: { name, type: "person" } })
   expect(answer.status).toBe(201)
-  return answer.body.entity.id as string
+  return answer.body.entity.id as EntityId
 }
 
 const edgeCount = async (workspace: string) =>

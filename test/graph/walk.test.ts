@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import pg from "pg"
 import * as Graph from "../../src/graph/Graph"
-import type { Edge, NewEdge } from "../../src/graph/GraphApi"
+import type { Edge, EntityId, NewEdge } from "../../src/graph/GraphApi"
 import * as LiveUpdates from "../../src/live/LiveUpdates"
 import { CurrentWorkspace, type WorkspaceId } from "../../src/platform/CurrentWorkspace"
 import { appLayerFor } from "../../src/platform/Db"
@@ -25,7 +25,7 @@ const inWorkspace = <X, E>(
 
 const names = ["Ada", "Babbage", "Curie", "Darwin", "Euler", "Faraday"] as const
 type Name = (typeof names)[number]
-const id: Record<string, string> = {}
+const id: Record<string, EntityId> = {}
 const edge: Record<string, Edge> = {}
 
 beforeAll(async () => {

@@ -6,6 +6,7 @@
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, describe, expect, it } from "@effect/vitest"
+import type { ChannelId } from "../../src/channels/ChannelsApi"
 import { runClient } from "../support/apiClient"
 import { connect, createDatabase } from "../support/database"
 import { startFakeGateway } from "../support/fakeGateway"
@@ -107,7 +108,7 @@ const deliverTelegram = (base: string, webhookUrl: string, secret: string, body:
 
 const sendsTo = (path: string) => platform.calls.filter((call) => call.path === path)
 
-const eventsOf = (host: Suite, channelId: string) =>
+const eventsOf = (host: Suite, channelId: ChannelId) =>
   runClient(host.base, (api) => api.channels.events({ path: { id: channelId }, urlParams: {} }), host.workspace).then(
     (answer) => answer.events
   )

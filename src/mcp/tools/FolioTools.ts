@@ -1,6 +1,7 @@
 // MCP tools over folios, calling the Folios service. Folios are named by id or by name. Each also takes the published
 // skills' argument names (`folio_name`, `content`, `action: "update_about"`, `query`).
 import { Effect, Schema } from "effect"
+import { ArtifactId } from "../../artifacts/ArtifactsApi"
 import { Folios } from "../../folios/Folios"
 import { ADDITIVE, READ_ONLY, tool, UPDATING } from "../Tool"
 import { same, withAliases } from "./Aliases"
@@ -52,7 +53,7 @@ export const folioTools = [
       {
         folio: FolioRef,
         message: textArg("message").pipe(Schema.minLength(1)),
-        artifact_ids: Schema.optional(Schema.Array(Schema.UUID))
+        artifact_ids: Schema.optional(Schema.Array(ArtifactId))
       },
       { folio_name: folioName, content: same("message", textArg("content").pipe(Schema.minLength(1))) }
     ),

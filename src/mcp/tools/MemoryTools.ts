@@ -2,11 +2,12 @@
 // are opt-in: off in a workspace until its `mcp_tools` setting turns them on. A delete goes to the trash.
 import { Effect, Schema } from "effect"
 import { Memories } from "../../memories/Memories"
+import { MemoryId } from "../../memories/MemoriesApi"
 import { REMOVING, tool, UPDATING } from "../Tool"
 import { textArg } from "./Arguments"
 import { failWith } from "./Resolve"
 
-const memoryId = Schema.UUID.annotations({ description: "the memory's id (from search_memories or create_memory)" })
+const memoryId = MemoryId.annotations({ description: "the memory's id (from search_memories or create_memory)" })
 
 export const memoryTools = [
   tool({

@@ -1,18 +1,20 @@
 // Shared by the tools: turning a service's typed error into a tool failure, and finding a folio or an entity by
 // id or by name, as an agent naturally refers to them.
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import { Folios } from "../../folios/Folios"
+import { FolioId } from "../../folios/FoliosApi"
 import { Graph } from "../../graph/Graph"
 import { ToolFailure } from "../Tool"
 
 export const failWith = <A, E extends { readonly message: string }, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.mapError(effect, (error) => new ToolFailure({ message: error.message }))
 
-const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value.trim())
+const isFolioId = Schema.is(FolioId)
 
 export const folioId = (reference: string) =>
   Effect.gen(function* () {
-    if (isUuid(reference)) return reference.trim().toLowerCase()
+    const id = reference.trim().toLowerCase()
+    if (isFolioId(id)) return id
     const folios = yield* Folios
     const all = yield* folios.list()
     const match = all.find((folio) => folio.name.toLowerCase() === reference.trim().toLowerCase())

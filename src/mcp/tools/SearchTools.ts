@@ -4,6 +4,7 @@
 // answer with a Doctor-RAG hint.
 import { Effect, Schema } from "effect"
 import { Artifacts } from "../../artifacts/Artifacts"
+import { ArtifactId } from "../../artifacts/ArtifactsApi"
 import { Memories } from "../../memories/Memories"
 import { RULE } from "../../search/Hypothesis"
 import type { LogEntryFilter } from "../../search/LogEntries"
@@ -96,10 +97,10 @@ export const searchTools = [
     description: "Returns an uploaded or harvested document's extracted text, cut to `max_tokens` (default 8000).",
     input: withAliases(
       {
-        id: Schema.UUID,
+        id: ArtifactId,
         max_tokens: Schema.optional(Schema.Int.pipe(Schema.between(1, 1_000_000)))
       },
-      { artifact_id: same("id", Schema.UUID) }
+      { artifact_id: same("id", ArtifactId) }
     ),
     annotations: READ_ONLY,
     run: ({ id, max_tokens }) =>

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks"
 import { call } from "../api"
 import { href } from "../router"
 import { errorText } from "./ui"
+import type { TrashId } from "../../trash/TrashApi"
 
 /** How long the toast stays, unless the pointer rests on it. */
 export const UNDO_MS = 10_000
@@ -11,7 +12,7 @@ export const UNDO_MS = 10_000
 interface Pending {
   readonly key: number
   readonly message: string
-  readonly trashId: string
+  readonly trashId: TrashId
   readonly onRestored: () => void
 }
 
@@ -19,7 +20,7 @@ let next = 0
 let show: (pending: Pending) => void = () => undefined
 
 /** Offers an undo for the trash entry `trashId`; `onRestored` runs (to reload the page's list) once it is back. */
-export const offerUndo = (message: string, trashId: string, onRestored: () => void) =>
+export const offerUndo = (message: string, trashId: TrashId, onRestored: () => void) =>
   show({ key: ++next, message, trashId, onRestored })
 
 export const UndoToast = () => {

@@ -4,7 +4,7 @@
 import { useState } from "preact/hooks"
 import { call, validate } from "../api"
 import { ErrorMessage, Field, Form, Loading, Page, Select, errorText, formatTime, useLoad } from "../components/ui"
-import { ChannelKind, CreateChannel, replyNeeds, type Channel } from "../../channels/ChannelsApi"
+import { ChannelKind, CreateChannel, replyNeeds, type Channel, type ChannelId } from "../../channels/ChannelsApi"
 
 const KINDS = ChannelKind.literals
 
@@ -58,7 +58,7 @@ export const ChannelsPage = () => {
   const [created, setCreated] = useState<{ name: string; webhookUrl: string; secrets: Array<string> }>()
   const [error, setError] = useState<string>()
 
-  const remove = async (id: string) => {
+  const remove = async (id: ChannelId) => {
     setError(undefined)
     try {
       await call((api) => api.channels.remove({ path: { id } }))

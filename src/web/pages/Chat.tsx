@@ -6,10 +6,10 @@ import { call, streamChat, validate } from "../api"
 import { offerUndo } from "../components/Undo"
 import { ErrorMessage, Field, Form, Loading, Page, TextArea, errorText, formatTime, useLoad } from "../components/ui"
 import { href, navigate } from "../router"
-import { ChatStreamRequest, ChatSessionTitle } from "../../chat/ChatApi"
+import { ChatSessionId, ChatStreamRequest, ChatSessionTitle } from "../../chat/ChatApi"
 
 /** Rename or delete the open conversation. */
-const SessionActions = (props: { id: string; title: string; onChanged: () => void }) => {
+const SessionActions = (props: { id: ChatSessionId; title: string; onChanged: () => void }) => {
   const [title, setTitle] = useState(props.title)
   const [error, setError] = useState<string>()
   useEffect(() => setTitle(props.title), [props.title])
@@ -57,7 +57,7 @@ export const ChatPage = ({ workspaceId, sessionId }: { workspaceId: string; sess
   const sessions = useLoad(() => call((api) => api.chat.sessions()), [workspaceId])
   const session = useLoad(
     () =>
-      sessionId === undefined || !Schema.is(Schema.UUID)(sessionId)
+      sessionId === undefined || !Schema.is(ChatSessionId)(sessionId)
         ? Promise.resolve(undefined)
         : call((api) => api.chat.session({ path: { id: sessionId } })),
     [sessionId]
@@ -144,7 +144,7 @@ export const ChatPage = ({ workspaceId, sessionId }: { workspaceId: string; sess
           <ErrorMessage message={session.error} />
           {session.data === undefined || sessionId === undefined ? null : (
             <SessionActions
-              id={sessionId}
+              id={session.data.session.id}
               title={session.data.session.title}
               onChanged={() => {
                 sessions.reload()

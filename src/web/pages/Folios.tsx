@@ -7,7 +7,7 @@ import { call, validate } from "../api"
 import { offerUndo } from "../components/Undo"
 import { ErrorMessage, Field, Form, Loading, Page, TextArea, errorText, formatTime, useLoad } from "../components/ui"
 import { href, navigate } from "../router"
-import { CommitMessage, FolioAbout, FolioName } from "../../folios/FoliosApi"
+import { CommitMessage, FolioAbout, FolioName, type FolioId } from "../../folios/FoliosApi"
 
 const FolioList = () => {
   const [name, setName] = useState("")
@@ -41,7 +41,7 @@ const FolioList = () => {
   )
 }
 
-const FolioDetail = ({ id }: { id: string }) => {
+const FolioDetail = ({ id }: { id: FolioId }) => {
   const folio = useLoad(() => call((api) => api.folios.get({ path: { id } })), [id])
   const entries = useLoad(() => call((api) => api.folios.entries({ path: { id } })), [id])
   const [about, setAbout] = useState("")
@@ -167,4 +167,5 @@ const FolioDetail = ({ id }: { id: string }) => {
 }
 
 export const FoliosPage = ({ folioId }: { folioId: string | undefined }) =>
-  folioId === undefined ? <FolioList /> : <FolioDetail id={folioId} />
+  // The id from the address bar as typed: the API client refuses one that is not a UUID, as the server would.
+  folioId === undefined ? <FolioList /> : <FolioDetail id={folioId as FolioId} />

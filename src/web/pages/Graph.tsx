@@ -13,7 +13,8 @@ import {
   NewEdge,
   NewEntity,
   type EntityDetail as Detail,
-  type EntityEdge
+  type EntityEdge,
+  type EntityId
 } from "../../graph/GraphApi"
 
 const TYPES = EntityType.literals
@@ -214,7 +215,7 @@ const EntityEdit = ({ detail, onChanged }: { detail: Detail; onChanged: () => vo
   )
 }
 
-const EntityDetail = ({ id }: { id: string }) => {
+const EntityDetail = ({ id }: { id: EntityId }) => {
   const entity = useLoad(() => call((api) => api.graph.getEntity({ path: { id } })), [id])
   const others = useLoad(() => call((api) => api.graph.listEntities({ urlParams: {} })), [])
   const [target, setTarget] = useState("")
@@ -273,4 +274,5 @@ const EntityDetail = ({ id }: { id: string }) => {
 }
 
 export const GraphPage = ({ entityId }: { entityId: string | undefined }) =>
-  entityId === undefined ? <EntityList /> : <EntityDetail id={entityId} />
+  // The id from the address bar as typed: the API client refuses one that is not a UUID, as the server would.
+  entityId === undefined ? <EntityList /> : <EntityDetail id={entityId as EntityId} />
