@@ -10,8 +10,11 @@ export interface SearchAnswer {
   readonly terms: ReadonlyArray<{ readonly words: ReadonlyArray<string>; readonly term: string; readonly df: number }>
   readonly unknownWords: ReadonlyArray<string>
   readonly stopWords: ReadonlyArray<string>
-  /** "searched": the query was embedded and compared; "unavailable": the embedder failed or the query has no features. */
-  readonly vectors: "searched" | "unavailable"
+  /**
+   * "searched": the query was embedded and compared; "unavailable": the embedder failed or the query has no features;
+   * "not used": a phrase or prefix query, answered by words alone.
+   */
+  readonly vectors: "searched" | "unavailable" | "not used"
   /** Present when there are no results. */
   readonly explanation?: SearchExplanation | undefined
 }
@@ -19,10 +22,7 @@ export interface SearchAnswer {
 const listed = (words: ReadonlyArray<string>) => words.map((word) => `"${word}"`).join(", ")
 
 /** Why an answer is empty, in one sentence an owner can act on. */
-export const explain = (
-  plan: LexicalPlan,
-  vectors: SearchAnswer["vectors"]
-): SearchExplanation => {
+export const explain = (plan: LexicalPlan, vectors: SearchAnswer["vectors"]): SearchExplanation => {
   const parts: Array<string> = []
   if (plan.terms.length > 0) {
     parts.push(
@@ -34,15 +34,20 @@ export const explain = (
     parts.push(`no chunk holds the exact phrase ${listed(plan.phrases)}`)
   }
   if (plan.unknownWords.length > 0) parts.push(`no indexed text holds ${listed(plan.unknownWords)}`)
-  if (plan.stopWords.length > 0) parts.push(`${listed(plan.stopWords)} ${plan.stopWords.length === 1 ? "is" : "are"} too common to search for`)
-  if (plan.terms.length === 0 && plan.unknownWords.length === 0 && plan.stopWords.length === 0 && plan.phrases.length === 0) {
+  if (plan.stopWords.length > 0)
+    parts.push(`${listed(plan.stopWords)} ${plan.stopWords.length === 1 ? "is" : "are"} too common to search for`)
+  if (
+    plan.terms.length === 0 &&
+    plan.unknownWords.length === 0 &&
+    plan.stopWords.length === 0 &&
+    plan.phrases.length === 0
+  ) {
     parts.push(plan.chunks === 0 ? "nothing is indexed in this workspace yet" : "the query has no words to search for")
   }
-  parts.push(
-    vectors === "searched"
-      ? "and nothing is close enough by meaning"
-      : "and search by meaning was unavailable (the embedder did not answer), so only words were matched"
-  )
+  if (vectors === "searched") parts.push("and nothing is close enough by meaning")
+  if (vectors === "unavailable") {
+    parts.push("and search by meaning was unavailable (the embedder did not answer), so only words were matched")
+  }
   const message = parts.join("; ").replace(/; and /, "; ")
   return {
     message: `${message.charAt(0).toUpperCase()}${message.slice(1)}.`,
@@ -52,8 +57,11 @@ export const explain = (
   }
 }
 
-export const answerOf = (results: ReadonlyArray<SearchResult>, plan: LexicalPlan, vectorsSearched: boolean): SearchAnswer => {
-  const vectors = vectorsSearched ? "searched" : "unavailable"
+export const answerOf = (
+  results: ReadonlyArray<SearchResult>,
+  plan: LexicalPlan,
+  vectors: SearchAnswer["vectors"]
+): SearchAnswer => {
   return {
     results,
     terms: plan.terms.map((term) => ({ words: term.words, term: term.term, df: term.df })),

@@ -20,7 +20,7 @@ import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { answerOf, type SearchAnswer } from "./Explanation"
 import { judge, type Judgement } from "./Hypothesis"
-import { analyse, anyTerm, CANDIDATE_BUDGET, type LexicalPlan } from "./LexicalQuery"
+import { analyse, anyTerm, CANDIDATE_BUDGET, parseQuery, type LexicalPlan } from "./LexicalQuery"
 import { matchingEntries, type LogEntry, type LogEntryFilter } from "./LogEntries"
 import { metadataFromQuery, routeQuery } from "./QueryRouter"
 import { SearchKind, type SearchResult } from "./SearchApi"
@@ -74,7 +74,8 @@ export const LEXICAL_WEIGHT = 1
 export const HASHING_VECTOR_WEIGHT = 0.3
 export const MODEL_VECTOR_WEIGHT = 1
 
-export const vectorWeightFor = (model: string) => (model === HASHING_MODEL ? HASHING_VECTOR_WEIGHT : MODEL_VECTOR_WEIGHT)
+export const vectorWeightFor = (model: string) =>
+  model === HASHING_MODEL ? HASHING_VECTOR_WEIGHT : MODEL_VECTOR_WEIGHT
 
 /** Dimensions with an HNSW index in 0005_search_index.sql; other dimensions are searched by exact scan. */
 const INDEXED_DIMENSIONS = new Set([384, 768, 1024, 1536])
@@ -309,10 +310,13 @@ export const layer = Layer.effect(
     const answer = (request: SearchRequest) =>
       Effect.gen(function* () {
         const embedder = yield* embedderNow
-        const vector = yield* embedQuery(embedder, request.query)
+        // A quoted phrase or a prefix asks for words as written: neighbours by meaning would only blur that.
+        const syntax = parseQuery(request.query)
+        const wordsOnly = syntax.phrases.length > 0 || syntax.prefixes.length > 0
+        const vector = wordsOnly ? undefined : yield* embedQuery(embedder, request.query)
         const { plan, rows } = yield* rls.current(runHybridPlanned(sql, embedder, request, vector))
         const results = rows.map((row) => toResult(row, plan))
-        return answerOf(results, plan, vector !== undefined)
+        return answerOf(results, plan, wordsOnly ? "not used" : vector === undefined ? "unavailable" : "searched")
       }).pipe(Effect.withSpan("Search.search"))
 
     const search = (request: SearchRequest) => Effect.map(answer(request), (found) => found.results)

@@ -44,8 +44,8 @@ export const SearchExplanation = Schema.Struct({
   unknownWords: Schema.Array(Schema.String),
   /** Words ignored as too common (English stop words). */
   stopWords: Schema.Array(Schema.String),
-  /** Whether the query was also compared by meaning (vectors), or the embedder was unavailable. */
-  vectors: Schema.Literal("searched", "unavailable")
+  /** Whether the query was also compared by meaning (vectors), the embedder was unavailable, or (a phrase or prefix query) vectors were not used. */
+  vectors: Schema.Literal("searched", "unavailable", "not used")
 })
 export type SearchExplanation = typeof SearchExplanation.Type
 

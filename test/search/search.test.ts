@@ -92,8 +92,7 @@ describe("relevance on a fixed corpus", () => {
 
   it.each([
     // Misspelt: no stem matches, so only the vector path (shared character n-grams) links them.
-    ["strawberies", "garden.md"],
-    ["pentatonik metronom", "guitar.md"]
+    ["strawberies", "garden.md"]
   ])("vector path alone: %s ranks %s first, by meaning", async (query, expected) => {
     const results = await search(query)
     expect(results[0]!.id).toBe(ids[expected])
