@@ -1,6 +1,6 @@
 -- BM25 lexical ranking for search_chunks, inside PostgreSQL and under RLS.
 --
--- Each chunk gets `lex`, its English-stemmed, accent-folded, stop-word-free tsvector of title and text (GIN indexed:
+-- Each chunk gets `lex`, its English-stemmed, accent-folded, stop-word-free tsvector of title (weight A) and text (GIN indexed:
 -- it finds the candidates of an OR query), `lex_len`, its length in those terms, and `bm25`, a pgvector sparsevec
 -- holding each term's BM25 document weight tf·(k1+1) / (tf + k1·(1 − b + b·len/avglen)) with k1 = 1.2, b = 0.75, at
 -- the dimension its term hashes to (md5, 1e9 dimensions). A query's vector holds each of its terms' IDF,
@@ -40,6 +40,8 @@ CREATE FUNCTION carabase_term_dim(term text) RETURNS integer
   AS $$ SELECT (('x' || substr(md5(term), 1, 8))::bit(32)::bigint & 1073741823)::integer % 1000000000 + 1 $$;
 
 -- A chunk's BM25 document weights (k1 = 1.2, b = 0.75) for its stemmed tsvector, its length and the average length.
+-- A word of the title (weight A in lex) counts twice, as in BM25F with a title boost of 2: a chunk whose title names
+-- the query's word is more about it than one that mentions it in passing.
 CREATE FUNCTION carabase_bm25_doc(lex tsvector, len integer, avglen float8) RETURNS sparsevec
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
   AS $$
@@ -48,7 +50,11 @@ CREATE FUNCTION carabase_bm25_doc(lex tsvector, len integer, avglen float8) RETU
        FROM (
          SELECT carabase_term_dim(lexeme) AS dim,
                 sum(tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * len / greatest(avglen, 1)))) AS weight
-         FROM (SELECT lexeme, coalesce(cardinality(positions), 1) AS tf FROM unnest(lex)) terms
+         FROM (
+           SELECT lexeme,
+                  coalesce((SELECT sum(CASE w WHEN 'A' THEN 2 ELSE 1 END) FROM unnest(weights) w), 1) AS tf
+           FROM unnest(lex)
+         ) terms
          GROUP BY 1
        ) weights),
       '{}/1000000000'::sparsevec)
@@ -100,7 +106,7 @@ CREATE FUNCTION carabase_chunk_lex() RETURNS trigger
   AS $$
 BEGIN
   IF NEW.lex IS NULL OR (TG_OP = 'UPDATE' AND (NEW.title, NEW.content) IS DISTINCT FROM (OLD.title, OLD.content)) THEN
-    NEW.lex := to_tsvector('carabase_english', NEW.title || E'\n' || NEW.content);
+    NEW.lex := setweight(to_tsvector('carabase_english', NEW.title), 'A') || to_tsvector('carabase_english', NEW.content);
     NEW.lex_len := coalesce((SELECT sum(coalesce(cardinality(positions), 1)) FROM unnest(NEW.lex))::integer, 0);
     NEW.bm25 := carabase_bm25_doc(NEW.lex, NEW.lex_len, carabase_avg_len(NEW.workspace_id));
   END IF;

@@ -17,7 +17,7 @@ export const BM25_B = 0.75
  * common words (each in more chunks than this) can then be missed: with rarer words in the query it would rank low
  * anyway. When even the rarest term is this common, candidates are chunks holding all the terms (this many at most).
  */
-export const CANDIDATE_BUDGET = 3000
+export const CANDIDATE_BUDGET = 1000
 
 /** A prefix (`pric*`) stands for at most this many of the workspace's terms, the most frequent first. */
 export const PREFIX_EXPANSION = 8
