@@ -1,8 +1,9 @@
 // Hybrid search over search_chunks: a BM25 ranking (the query's terms as LexicalQuery plans them, candidates from
 // the GIN index on the stemmed tsvector, each scored by the inner product of its BM25 document weights with the
 // query's IDF weights) and a vector ranking (cosine distance over the HNSW index, only vectors of the active model),
-// fused by weighted reciprocal rank (k = 60; the offline hashing embedder weighs less than BM25) in one SQL statement,
-// best chunk per source. Equal fused scores go to the hit both rankings found, then to a lexical hit. Each hit says
+// fused by weighted reciprocal rank (k = 60; the offline hashing embedder's vectors weigh 0: they only add hits after
+// BM25's) in one SQL statement, best chunk per source. Equal fused scores go to the hit both rankings found, then to a
+// lexical hit, then to the more similar vector. Each hit says
 // which of the query's words it holds; an empty answer says why (Explanation). Built on it: log entries by entity,
 // folio, tag and date, the choice of one search for a question (QueryRouter), and a claim judged against its
 // evidence (Hypothesis).
@@ -65,13 +66,15 @@ export const RRF_K = 60
 
 /**
  * Weights of the two rankings in the fusion: score = LEXICAL_WEIGHT / (k + lexical rank) + vector weight / (k + vector
- * rank). The offline hashing embedder only sees shared words and word forms, which BM25 already ranks better (SciFact
- * nDCG@10: BM25 alone beats an equal-weight fusion with it), so with it the vector path only breaks near-ties and fills
- * the answer when no word matches. A real embedding model ranks by meaning, and equal weights let it lead where it
- * agrees with BM25 and rescue what words miss. See README, Search.
+ * rank). The offline hashing embedder only sees shared words and word forms, which BM25 ranks better: on SciFact and
+ * the short-keyword set, any weight it was given lowered both (0.3: SciFact nDCG@10 0.632 and keywords 0.883, against
+ * 0 = BM25 alone: 0.684 and 0.927; test/bench/RESULTS.md). With it the vectors therefore never reorder what words
+ * found; their hits come after, by similarity, and answer when no word matches. A real embedding model ranks by
+ * meaning, and equal weights let it lead where it agrees with BM25 and rescue what words miss (not measured here: no
+ * such model runs offline on this machine).
  */
 export const LEXICAL_WEIGHT = 1
-export const HASHING_VECTOR_WEIGHT = 0.3
+export const HASHING_VECTOR_WEIGHT = 0
 export const MODEL_VECTOR_WEIGHT = 1
 
 export const vectorWeightFor = (model: string) =>
@@ -194,7 +197,7 @@ export const hybridStatement = (sql: SqlClient.SqlClient, params: HybridParams) 
       select distinct on (c.source_kind, c.source_id)
         c.id, c.source_kind, c.source_id, c.ordinal, c.title, c.content, c.lex, f.score, f.matched_by, f.similarity
       from fused f join search_chunks c on c.id = f.id
-      order by c.source_kind, c.source_id, f.score desc, c.ordinal
+      order by c.source_kind, c.source_id, f.score desc, f.similarity desc nulls last, c.ordinal
     )
     select b.source_kind, b.source_id, b.ordinal, b.id as chunk_id, b.title, b.score, b.matched_by, b.similarity,
       array(select l from unnest(tsvector_to_array(b.lex)) l where l = any(${terms}::text[]) order by l) as terms,
@@ -208,7 +211,8 @@ export const hybridStatement = (sql: SqlClient.SqlClient, params: HybridParams) 
       end`
       } as snippet
     from best b
-    order by b.score desc, cardinality(b.matched_by) desc, ('text' = any(b.matched_by)) desc, b.id
+    order by b.score desc, cardinality(b.matched_by) desc, ('text' = any(b.matched_by)) desc,
+      b.similarity desc nulls last, b.id
     limit ${params.limit}
   `
 }
