@@ -92,6 +92,34 @@ export const migrationsCheck = (owner: SqlClient.SqlClient) =>
     return pass(name, "the database is at the newest migration this host knows")
   })
 
+/** The background re-index for BM25 ranking (search_reindex, written by the host's Reindex sweep). */
+export const searchIndexCheck = (owner: SqlClient.SqlClient) =>
+  Effect.gen(function* () {
+    const name = "search index"
+    const rows = yield* SqlSchema.findAll({
+      Request: Schema.Void,
+      Result: Schema.Struct({
+        pending: Schema.NumberFromString,
+        done: Schema.NumberFromString,
+        finished: Schema.Boolean,
+        recorded: Schema.Boolean
+      }),
+      execute: () => owner`
+        select coalesce(sum(pending), 0)::text as pending, coalesce(sum(done), 0)::text as done,
+          coalesce(bool_and(finished_at is not null), true) as finished, count(*) > 0 as recorded
+        from search_reindex`
+    })(undefined).pipe(Effect.catchAll(() => Effect.succeed(undefined)))
+    if (rows === undefined) return warn(name, "could not read the re-index progress", "run `pnpm carabase migrate`")
+    const row = rows[0]
+    if (row === undefined || !row.recorded) return pass(name, "no chunk needed re-indexing for BM25 ranking")
+    if (row.finished) return pass(name, `re-indexed for BM25 ranking (${row.done} chunk(s))`)
+    return warn(
+      name,
+      `re-indexing for BM25 ranking: ${row.done} of ${row.done + row.pending} chunk(s) done; until then the rest are found by meaning only`,
+      "keep the host running: the re-index runs in the background after boot"
+    )
+  })
+
 /** `crypto` is None when HOST_MASTER_KEY is missing or malformed (the "master key" check says so). */
 export const databaseKeyCheck = (owner: SqlClient.SqlClient, crypto: Option.Option<CryptoShape>, keySource: string) =>
   Effect.gen(function* () {

@@ -11,7 +11,7 @@ import { envFileExposure } from "../platform/EnvFileMode"
 import { HostEnv, type LoadedEnvironment } from "../platform/HostEnv"
 import { parseMasterKey, weakKeyReason } from "../platform/MasterKey"
 import { fail, pass, warn, type CheckResult } from "./Check"
-import { appRoleCheck, databaseKeyCheck, migrationsCheck, rlsCheck } from "./DatabaseChecks"
+import { appRoleCheck, databaseKeyCheck, migrationsCheck, rlsCheck, searchIndexCheck } from "./DatabaseChecks"
 import { gatewayCheck, hostAnswers, listeningCheck, machineAddresses } from "./NetworkChecks"
 
 /** The env's HOST_MASTER_KEY, when it is one the host would boot with. */
@@ -69,6 +69,7 @@ const databaseChecks = Effect.gen(function* () {
   )
   results.push(yield* rlsCheck(owner.right))
   results.push(yield* migrationsCheck(owner.right))
+  results.push(yield* searchIndexCheck(owner.right))
   const key = yield* masterKey
   const { file, fileLabel } = yield* HostEnv
   results.push(

@@ -16,6 +16,7 @@ import { AppDb, JsonbRow } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
 import { chunkText } from "./Chunker"
+import * as Reindex from "./Reindex"
 
 export type SourceKind = "note" | "memory" | "folio_commit" | "artifact"
 
@@ -109,7 +110,7 @@ export const make = Effect.gen(function* () {
     Result: Schema.Struct({ chunk: JsonbRow }),
     execute: ({ ids, kind }) => sql`
       delete from search_chunks c where source_kind = ${kind} and source_id = any(${ids}::text[])
-      returning to_jsonb(c) - 'tsv' - 'embedding_dims' - 'workspace_id' as chunk`
+      returning to_jsonb(c) - 'tsv' - 'lex' - 'lex_len' - 'bm25' - 'embedding_dims' - 'workspace_id' as chunk`
   })
 
   const remove = (kind: SourceKind, id: string) =>
@@ -245,6 +246,13 @@ export const layer = Layer.scoped(
   Harvest,
   Effect.gen(function* () {
     const harvest = yield* make
+    const reindex = yield* Reindex.make
+    // Chunks from before BM25 ranking (migration 0015) are re-indexed once, in the background, before embedding.
+    yield* reindex.run.pipe(
+      Effect.catchAllCause((cause) => Effect.logWarning("search re-index failed", cause)),
+      Effect.annotateLogs("service", "Harvest"),
+      Effect.forkScoped
+    )
     const sweep = harvest.refreshEmbeddings.pipe(
       Effect.catchAllCause((cause) => Effect.logWarning("embedding refresh failed", cause)),
       Effect.annotateLogs("service", "Harvest")

@@ -20,10 +20,12 @@ export const SearchResult = Schema.Struct({
   kind: SearchKind,
   title: Schema.String,
   snippet: Schema.String,
-  /** Reciprocal-rank fusion of the full-text and vector rankings: higher is better, comparable within one answer. */
+  /** Weighted reciprocal-rank fusion of the BM25 and vector rankings: higher is better, comparable within one answer. */
   score: Schema.Number,
   /** Cosine similarity of the chunk to the query under the active model, when the vector path found it. */
   similarity: Schema.optional(Schema.Number),
+  /** Why it matched: the query's words it holds (as typed; stems count, so "priced" holds for "pricing"), or "by meaning". */
+  matched: Schema.Union(Schema.Struct({ terms: Schema.Array(Schema.String) }), Schema.Literal("by meaning")),
   /** Provenance: which source and which chunk of it matched, and by which path. */
   source: Schema.Struct({
     kind: SearchKind,
@@ -34,6 +36,18 @@ export const SearchResult = Schema.Struct({
   })
 })
 export type SearchResult = typeof SearchResult.Type
+
+/** Why a search found nothing. */
+export const SearchExplanation = Schema.Struct({
+  message: Schema.String,
+  /** Words of the query no indexed text of the workspace holds. */
+  unknownWords: Schema.Array(Schema.String),
+  /** Words ignored as too common (English stop words). */
+  stopWords: Schema.Array(Schema.String),
+  /** Whether the query was also compared by meaning (vectors), the embedder was unavailable, or (a phrase or prefix query) vectors were not used. */
+  vectors: Schema.Literal("searched", "unavailable", "not used")
+})
+export type SearchExplanation = typeof SearchExplanation.Type
 
 export class SearchApi extends HttpApiGroup.make("search")
   .add(
@@ -46,7 +60,13 @@ export class SearchApi extends HttpApiGroup.make("search")
           kinds: Schema.optional(Schema.Array(SearchKind))
         })
       )
-      .addSuccess(Schema.Struct({ results: Schema.Array(SearchResult) }))
+      .addSuccess(
+        Schema.Struct({
+          results: Schema.Array(SearchResult),
+          /** Only when results is empty. */
+          explanation: Schema.optional(SearchExplanation)
+        })
+      )
   )
   .middleware(WorkspaceMiddleware)
   .prefix("/api/v1") {}

@@ -10,10 +10,8 @@ export const SearchHttpLive = HttpApiBuilder.group(CarabaseApi, "search", (handl
   Effect.map(Search, (search) =>
     handlers.handle("search", ({ payload }) =>
       Effect.map(
-        search.search({ query: payload.query, limit: payload.limit ?? DEFAULT_LIMIT, kinds: payload.kinds }),
-        (results) => ({
-          results
-        })
+        search.answer({ query: payload.query, limit: payload.limit ?? DEFAULT_LIMIT, kinds: payload.kinds }),
+        ({ explanation, results }) => (explanation === undefined ? { results } : { results, explanation })
       )
     )
   )

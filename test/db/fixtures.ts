@@ -83,6 +83,19 @@ export const samples: Record<string, (ws: string, p: Parents) => SampleInsert> =
     sql: "insert into search_chunks (workspace_id, source_kind, source_id, ordinal, content) values ($1, 'memory', $2, 0, 'chunk')",
     params: [ws, id()]
   }),
+  search_terms: (ws) => ({
+    sql: "insert into search_terms (workspace_id, term, df) values ($1, $2, 1)",
+    params: [ws, id()]
+  }),
+  // The search_chunks sample's trigger may have made the workspace's row already.
+  search_stats: (ws) => ({
+    sql: "insert into search_stats (workspace_id, chunks, tokens) values ($1, 1, 1) on conflict (workspace_id) do nothing",
+    params: [ws]
+  }),
+  search_reindex: (ws) => ({
+    sql: "insert into search_reindex (workspace_id, pending, done) values ($1, 0, 0)",
+    params: [ws]
+  }),
   chat_sessions: (ws) => ({ sql: "insert into chat_sessions (workspace_id) values ($1)", params: [ws] }),
   chat_messages: (ws, p) => ({
     sql: "insert into chat_messages (workspace_id, session_id, role, content) values ($1, $2, 'user', 'hi')",

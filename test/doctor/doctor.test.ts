@@ -80,6 +80,7 @@ describe("carabase doctor", () => {
       "app role",
       "row-level security",
       "migrations",
+      "search index",
       "database key",
       "agent gateway",
       "listening addresses",

@@ -69,11 +69,11 @@ describe("switching the embedding model", () => {
     const dims = await owner.query("select distinct embedding_dims from search_chunks")
     expect(dims.rows).toEqual([{ embedding_dims: 768 }])
 
-    // "orchards" is not a word of the corpus: only the new model's vectors can find it.
-    const found = await runClient(second.base, (api) => api.search.search({ payload: { query: "orchards" } }), ws)
+    // "orchardz" is not a word of the corpus, nor a form of one: only the new model's vectors can find it.
+    const found = await runClient(second.base, (api) => api.search.search({ payload: { query: "orchardz" } }), ws)
     expect(found.results[0]).toMatchObject({ id: orchard.id, kind: "memory" })
     expect(found.results[0]!.source.matchedBy).toEqual(["vector"])
-    const queries = fake.requests.filter((request) => JSON.stringify(request.body.input) === '["orchards"]')
+    const queries = fake.requests.filter((request) => JSON.stringify(request.body.input) === '["orchardz"]')
     expect(queries.length).toBe(1)
   })
 

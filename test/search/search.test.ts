@@ -77,15 +77,27 @@ describe("relevance on a fixed corpus", () => {
   })
 
   it.each([
-    // None of these words occurs in the corpus; only the vector path (shared character n-grams) links them.
+    // None of these words occurs in the corpus as typed; English stemming (and the vectors' shared character n-grams)
+    // link them to the word forms that do.
     ["lighthouses", "sailing.md"],
     ["strawberry", "garden.md"],
     ["deployment clusters", "kubernetes.md"],
     ["accountants deadlines", "taxes.md"]
-  ])("vector path alone: %s ranks %s first", async (query, expected) => {
+  ])("word forms: %s ranks %s first, naming the words it holds", async (query, expected) => {
+    const results = await search(query)
+    expect(results[0]!.id).toBe(ids[expected])
+    expect(results[0]!.source.matchedBy).toEqual(["text", "vector"])
+    expect(results[0]!.matched).toEqual({ terms: query.split(" ") })
+  })
+
+  it.each([
+    // Misspelt: no stem matches, so only the vector path (shared character n-grams) links them.
+    ["strawberies", "garden.md"]
+  ])("vector path alone: %s ranks %s first, by meaning", async (query, expected) => {
     const results = await search(query)
     expect(results[0]!.id).toBe(ids[expected])
     expect(results[0]!.source.matchedBy).toEqual(["vector"])
+    expect(results[0]!.matched).toBe("by meaning")
   })
 
   it("answers id, kind, title, snippet, score and provenance, best first", async () => {
