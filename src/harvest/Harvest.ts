@@ -15,6 +15,7 @@ import { layer as routedEmbedderLayer } from "../models/RoutedEmbedder"
 import { AppDb, JsonbRow } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
+import { Workspaces, layer as workspacesLayer } from "../workspaces/Workspaces"
 import { chunkText } from "./Chunker"
 import * as Reindex from "./Reindex"
 
@@ -64,6 +65,7 @@ const INLINE_EMBED_TIMEOUT = Duration.seconds(10)
 export const make = Effect.gen(function* () {
   const sql = yield* AppDb
   const rls = yield* RlsScope
+  const workspaceList = (yield* Workspaces).list
   const hostEmbedder: EmbedderShape = yield* Embedder
   const embedderNow = yield* resolveEmbedder(hostEmbedder)
   const wake = yield* Queue.sliding<void>(1)
@@ -99,11 +101,6 @@ export const make = Effect.gen(function* () {
       where embedding_model is null or embedding_model <> ${model}
       order by id limit ${REFRESH_BATCH} for update skip locked
     `
-  })
-  const workspaceIds = SqlSchema.findAll({
-    Request: Schema.Void,
-    Result: Schema.Struct({ id: WorkspaceId }),
-    execute: () => sql`select id from workspaces`
   })
   const takeChunks = SqlSchema.findAll({
     Request: Schema.Struct({ kind: Schema.String, ids: Schema.Array(Schema.String) }),
@@ -223,7 +220,7 @@ export const make = Effect.gen(function* () {
     Effect.logWarning("embedding refresh paused: the embedder failed", error).pipe(Effect.as(0))
 
   const refreshEmbeddings = Effect.gen(function* () {
-    const workspaces = yield* workspaceIds(undefined).pipe(Effect.orDie)
+    const workspaces = yield* workspaceList
     let total = 0
     for (const { id } of workspaces) total += yield* refreshOne(id)
     if (total > 0) yield* Effect.logInfo(`embedded ${total} chunk(s)`)
@@ -270,4 +267,4 @@ export const layer = Layer.scoped(
       refreshWorkspace: harvest.refreshWorkspace
     }
   })
-).pipe(Layer.provide([embedderLayer, routedEmbedderLayer]))
+).pipe(Layer.provide([embedderLayer, routedEmbedderLayer, workspacesLayer]))

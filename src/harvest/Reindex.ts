@@ -7,19 +7,16 @@ import { SqlSchema } from "@effect/sql"
 import { Effect, Schema } from "effect"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
-import { WorkspaceId } from "../platform/CurrentWorkspace"
+import type { WorkspaceId } from "../platform/CurrentWorkspace"
+import { Workspaces } from "../workspaces/Workspaces"
 
 const BATCH = 500
 
 export const make = Effect.gen(function* () {
   const sql = yield* AppDb
   const rls = yield* RlsScope
+  const workspaceList = (yield* Workspaces).list
 
-  const workspaceIds = SqlSchema.findAll({
-    Request: Schema.Void,
-    Result: Schema.Struct({ id: WorkspaceId }),
-    execute: () => sql`select id from workspaces`
-  })
   const pendingCount = SqlSchema.single({
     Request: Schema.Void,
     Result: Schema.Struct({ pending: Schema.NumberFromString }),
@@ -43,7 +40,7 @@ export const make = Effect.gen(function* () {
 
   /** Fills every chunk still without BM25 weights, in every workspace; answers how many it filled. */
   const run = Effect.gen(function* () {
-    const workspaces = yield* workspaceIds(undefined)
+    const workspaces = yield* workspaceList
     const pendingBy = new Map<WorkspaceId, number>()
     for (const { id } of workspaces) {
       const { pending } = yield* rls.run(id, pendingCount(undefined))

@@ -11,6 +11,7 @@ import { chunkText } from "../../src/harvest/Chunker"
 import * as Harvest from "../../src/harvest/Harvest"
 import { AppDb, type AppPool, appLayerFor } from "../../src/platform/Db"
 import * as RlsScope from "../../src/platform/RlsScope"
+import { Workspaces, layer as workspacesLayer } from "../../src/workspaces/Workspaces"
 import { queryAsWorkspace } from "../../src/platform/ScopedQuery"
 import { analyse, analysisStatement, parseQuery } from "../../src/search/LexicalQuery"
 import { hybridStatement } from "../../src/search/Search"
@@ -56,9 +57,10 @@ const main = async () => {
   const workspace = "00000000-0000-4000-8000-00000000b00c" as WorkspaceId
   await owner.query("insert into workspaces (id, name) values ($1, 'Bench')", [workspace])
   const appDb = appLayerFor(db.appUrl, 8).pipe(Layer.orDie)
-  const run = <A>(effect: Effect.Effect<A, never, AppDb | AppPool | RlsScope.RlsScope | Embedder>) =>
+  const run = <A>(effect: Effect.Effect<A, never, AppDb | AppPool | RlsScope.RlsScope | Embedder | Workspaces>) =>
     Effect.runPromise(
       effect.pipe(
+        Effect.provide(workspacesLayer),
         Effect.provide(RlsScope.layer),
         Effect.provide(Layer.succeed(Embedder, hashing)),
         Effect.provide(appDb),

@@ -8,6 +8,7 @@ import { chunkText } from "../../src/harvest/Chunker"
 import * as Harvest from "../../src/harvest/Harvest"
 import { appLayerFor } from "../../src/platform/Db"
 import * as RlsScope from "../../src/platform/RlsScope"
+import { layer as workspacesLayer } from "../../src/workspaces/Workspaces"
 import type { WorkspaceId } from "../../src/platform/CurrentWorkspace"
 import { connect, createDatabase, type TestDatabase } from "../support/database"
 
@@ -40,6 +41,7 @@ const withHarvest = <A>(
   })
   return Effect.runPromise(
     program.pipe(
+      Effect.provide(workspacesLayer),
       Effect.provide(RlsScope.layer),
       Effect.provide(Layer.succeed(Embedder, embedder)),
       Effect.provide(appDb)

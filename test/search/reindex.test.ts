@@ -10,6 +10,7 @@ import * as Harvest from "../../src/harvest/Harvest"
 import * as Reindex from "../../src/harvest/Reindex"
 import { appLayerFor } from "../../src/platform/Db"
 import * as RlsScope from "../../src/platform/RlsScope"
+import { layer as workspacesLayer } from "../../src/workspaces/Workspaces"
 import type { WorkspaceId } from "../../src/platform/CurrentWorkspace"
 import { connect, createDatabase, type TestDatabase } from "../support/database"
 
@@ -31,6 +32,7 @@ afterAll(async () => {
 const run = <A>(effect: Effect.Effect<A, never, any>) =>
   Effect.runPromise(
     effect.pipe(
+      Effect.provide(workspacesLayer),
       Effect.provide(RlsScope.layer),
       Effect.provide(Layer.succeed(Embedder, hashing)),
       Effect.provide(appLayerFor(db.appUrl).pipe(Layer.orDie))
