@@ -69,8 +69,10 @@ export const layer = Layer.scopedDiscard(
     const workspaces = yield* Workspaces
     const config = yield* outboundConfig
     const retry = yield* retryConfig
-    // At boot events may be waiting on a gateway that is back by now: ask at once.
-    let waitingOnGateway = true
+    // Nothing is known to wait on the gateway until an attempt fails on it; events left waiting out a backoff by a
+    // previous process are made due at boot instead (see `requeue`), so a host with nothing waiting asks the gateway
+    // nothing, and one with something waiting tries it once and only then starts probing.
+    let waitingOnGateway = false
     let probedAt = 0
 
     const answer = (
@@ -190,6 +192,8 @@ export const layer = Layer.scopedDiscard(
       for (const workspace of yield* workspaces.list) {
         const count = yield* channels.requeueAbandoned.pipe(Effect.provideService(CurrentWorkspace, workspace.id))
         if (count > 0) yield* Effect.logWarning(`${count} chat event(s) cut off by a previous process will be answered`)
+        // Events a previous process left waiting out a backoff (the gateway may be back by now): due at once.
+        yield* channels.wake.pipe(Effect.provideService(CurrentWorkspace, workspace.id))
       }
     }).pipe(Effect.catchAllCause((cause) => Effect.logError("cannot requeue chat events cut off by a crash", cause)))
 
