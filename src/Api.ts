@@ -16,6 +16,7 @@ import { MemoriesApi } from "./memories/MemoriesApi"
 import { MetaApi } from "./meta/MetaApi"
 import { ModelRoutesApi } from "./models/ModelRoutesApi"
 import { NotesApi } from "./notes/NotesApi"
+import { PortabilityApi } from "./portability/PortabilityApi"
 import { SearchApi } from "./search/SearchApi"
 import { SettingsApi } from "./settings/SettingsApi"
 import { TasksApi } from "./tasks/TasksApi"
@@ -47,4 +48,5 @@ export class CarabaseApi extends HttpApi.make("carabase")
   .add(HarvesterDevicesApi)
   .add(HarvesterDeviceSelfApi)
   .add(TrashApi)
+  .add(PortabilityApi)
   .annotate(OpenApi.Title, "Carabase host API") {}

@@ -26,7 +26,7 @@ export const maxJsonBytes = Config.integer("CARABASE_MAX_JSON_BYTES").pipe(
 )
 
 const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"])
-const UPLOAD_PATHS = new Set(["/api/v1/artifacts/upload"])
+const UPLOAD_PATHS = new Set(["/api/v1/artifacts/upload", "/api/v1/imports"])
 
 const refuse = (status: number, tag: string, message: string) =>
   HttpServerResponse.unsafeJson({ _tag: tag, message }, { status })
