@@ -31,7 +31,11 @@ export class Exports extends Context.Tag("carabase/Exports")<Exports, ExportsSha
 /** A name safe as one path segment in any file system: no separators, control or reserved characters. */
 export const safeSegment = (name: string) => {
   // eslint-disable-next-line no-control-regex
-  const clean = name.replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, "_").replace(/^\.+/, "_").trim().slice(0, 120)
+  const clean = name
+    .replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, "_")
+    .replace(/^\.+/, "_")
+    .trim()
+    .slice(0, 120)
   return clean === "" ? "untitled" : clean
 }
 
@@ -41,7 +45,11 @@ const folioMarkdown = (folio: {
   readonly name: string
   readonly about: string
   readonly timeline: ReadonlyArray<{ readonly date: string; readonly synopsis: string }>
-  readonly commits: ReadonlyArray<{ readonly message: string; readonly createdAt: unknown; readonly artifactIds: ReadonlyArray<string> }>
+  readonly commits: ReadonlyArray<{
+    readonly message: string
+    readonly createdAt: unknown
+    readonly artifactIds: ReadonlyArray<string>
+  }>
 }) => {
   const lines = [`# ${folio.name}`, "", folio.about, "", "## Timeline", ""]
   for (const entry of folio.timeline) lines.push(`### ${entry.date}`, entry.synopsis, "")
@@ -73,7 +81,8 @@ export const layer = Layer.effect(
       const lazy = (name: string, content: Effect.Effect<string | Uint8Array, unknown, CurrentWorkspace>) =>
         file.addReadStreamLazy(name, { mtime: new Date(), mode: 0o100644 }, (callback) => {
           run(content).then(
-            (data) => callback(null, Readable.from([typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data)])),
+            (data) =>
+              callback(null, Readable.from([typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data)])),
             (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), Readable.from([]))
           )
         })
@@ -108,8 +117,13 @@ export const layer = Layer.effect(
         MANIFEST
       )
       for (const note of [...noteList].reverse()) {
-        if (format === "json") file.addBuffer(Buffer.from(json({ date: note.date, documentState: note.document })), `notes/${note.date}.json`)
-        else if (note.document.length > 0) file.addBuffer(Buffer.from(`${renderDocument(note.document)}\n`), `notes/${note.date}.md`)
+        if (format === "json")
+          file.addBuffer(
+            Buffer.from(json({ date: note.date, documentState: note.document })),
+            `notes/${note.date}.json`
+          )
+        else if (note.document.length > 0)
+          file.addBuffer(Buffer.from(`${renderDocument(note.document)}\n`), `notes/${note.date}.md`)
       }
       for (const folio of folioList) {
         lazy(`folios/${safeSegment(folio.name)}.md`, Effect.map(folios.get(folio.id), folioMarkdown))
@@ -127,7 +141,10 @@ export const layer = Layer.effect(
         )
       )
       for (const artifact of artifactIds) {
-        lazy(`artifacts/${artifact.id}/${safeSegment(artifact.filename)}`, Effect.map(artifacts.file(artifact.id), (f) => f.bytes))
+        lazy(
+          `artifacts/${artifact.id}/${safeSegment(artifact.filename)}`,
+          Effect.map(artifacts.file(artifact.id), (f) => f.bytes)
+        )
         lazy(
           `artifacts/text/${artifact.id}.txt`,
           Effect.map(artifacts.content(artifact.id, Number.MAX_SAFE_INTEGER / 8), (text) => text.content)

@@ -161,9 +161,11 @@ const importDaily = (file: PlannedFile, date: string, text: string, context: Imp
       const key = node.attrs?.idempotencyKey
       return typeof key === "string" && key.startsWith(prefix)
     }
-    yield* notes.edit(date as NoteDate, { create: true }, (note) =>
-      Effect.succeed({ document: [...note.document.filter((node) => !isMine(node)), ...made], result: undefined })
-    ).pipe(Effect.orDie)
+    yield* notes
+      .edit(date as NoteDate, { create: true }, (note) =>
+        Effect.succeed({ document: [...note.document.filter((node) => !isMine(node)), ...made], result: undefined })
+      )
+      .pipe(Effect.orDie)
     if (facts.links.some((link) => !link.embed || !ATTACHMENT.test(link.target))) {
       const dayId = yield* entityFor(date, "event", { dailyNote: date }, [])
       yield* linkFrom(dayId, date, file.path, facts.links)
@@ -254,7 +256,9 @@ const importMemories = (text: string) =>
     const parsed: unknown = JSON.parse(text)
     const items = Array.isArray(parsed) ? parsed : []
     const contents = items
-      .map((item: unknown) => (typeof item === "object" && item !== null ? (item as { content?: unknown }).content : item))
+      .map((item: unknown) =>
+        typeof item === "object" && item !== null ? (item as { content?: unknown }).content : item
+      )
       .filter((content): content is string => typeof content === "string" && content.trim() !== "")
     const known = yield* memories.remembered(contents.map(sameFact))
     for (const content of contents) {
@@ -274,10 +278,16 @@ const importGraph = (text: string) =>
     for (const raw of Array.isArray(parsed.entities) ? parsed.entities : []) {
       const entity = raw as { id?: unknown; name?: unknown; type?: unknown; aliases?: unknown; metadata?: unknown }
       if (typeof entity.name !== "string" || typeof entity.id !== "string") continue
-      const type = (typeof entity.type === "string" && GRAPH_TYPES.has(entity.type) ? entity.type : "concept") as EntityType
-      const aliases = Array.isArray(entity.aliases) ? entity.aliases.filter((a): a is string => typeof a === "string") : []
+      const type = (
+        typeof entity.type === "string" && GRAPH_TYPES.has(entity.type) ? entity.type : "concept"
+      ) as EntityType
+      const aliases = Array.isArray(entity.aliases)
+        ? entity.aliases.filter((a): a is string => typeof a === "string")
+        : []
       const metadata =
-        typeof entity.metadata === "object" && entity.metadata !== null ? (entity.metadata as Record<string, unknown>) : {}
+        typeof entity.metadata === "object" && entity.metadata !== null
+          ? (entity.metadata as Record<string, unknown>)
+          : {}
       ids.set(entity.id, yield* entityFor(entity.name, type, metadata, aliases))
     }
     for (const raw of Array.isArray(parsed.edges) ? parsed.edges : []) {
@@ -300,7 +310,9 @@ const importGraph = (text: string) =>
       if (made.created) {
         yield* graph
           .updateEdge(made.id, {
-            ...(edge.sourceKind === "inferred" || edge.sourceKind === "ambiguous" ? { sourceKind: edge.sourceKind } : {}),
+            ...(edge.sourceKind === "inferred" || edge.sourceKind === "ambiguous"
+              ? { sourceKind: edge.sourceKind }
+              : {}),
             ...(typeof edge.confidence === "number" && edge.confidence >= 0 && edge.confidence <= 1
               ? { confidence: edge.confidence }
               : {})

@@ -32,7 +32,10 @@ export const DEFAULT_MAX_IMPORT_BYTES = 2 * 1024 * 1024 * 1024
 export const importLimits = Config.all({
   maxUploadBytes: Config.integer("CARABASE_MAX_IMPORT_BYTES").pipe(
     Config.withDefault(DEFAULT_MAX_IMPORT_BYTES),
-    Config.validate({ message: "CARABASE_MAX_IMPORT_BYTES must be a positive number of bytes", validation: (n) => n > 0 })
+    Config.validate({
+      message: "CARABASE_MAX_IMPORT_BYTES must be a positive number of bytes",
+      validation: (n) => n > 0
+    })
   ),
   maxExpandedBytes: Config.integer("CARABASE_IMPORT_MAX_EXPANDED_BYTES").pipe(
     Config.withDefault(4 * DEFAULT_MAX_IMPORT_BYTES),
@@ -65,7 +68,11 @@ export interface ImportsShape {
   readonly start: (file: string, options: ImportOptions) => Effect.Effect<ImportStatus, ImportRefused, CurrentWorkspace>
   readonly get: (
     id: string
-  ) => Effect.Effect<{ status: ImportStatus; skippedFiles: ReadonlyArray<ImportFileReport> }, ImportNotFound, CurrentWorkspace>
+  ) => Effect.Effect<
+    { status: ImportStatus; skippedFiles: ReadonlyArray<ImportFileReport> },
+    ImportNotFound,
+    CurrentWorkspace
+  >
   readonly list: Effect.Effect<ReadonlyArray<ImportStatus>, never, CurrentWorkspace>
   readonly files: (
     id: string,
@@ -113,7 +120,8 @@ export const layer = Layer.scoped(
           }
         }
         const read = yield* Effect.either(zip.read({ path: file.entry, size: file.size }))
-        if (read._tag === "Left") return { outcome: "skipped" as const, kind: file.role.kind, reason: read.left.message }
+        if (read._tag === "Left")
+          return { outcome: "skipped" as const, kind: file.role.kind, reason: read.left.message }
         const bytes = read.right
         const hash = contentHash(bytes)
         const previous = yield* rls.current(repo.source(file.path))
@@ -143,7 +151,13 @@ export const layer = Layer.scoped(
         )
       )
 
-    const run = (id: string, zip: OpenZip, files: ReadonlyArray<PlannedFile>, options: ImportOptions, context: ImportContext) =>
+    const run = (
+      id: string,
+      zip: OpenZip,
+      files: ReadonlyArray<PlannedFile>,
+      options: ImportOptions,
+      context: ImportContext
+    ) =>
       Effect.gen(function* () {
         const counts = { created: 0, updated: 0, unchanged: 0, skipped: 0 }
         let done = 0
@@ -153,14 +167,20 @@ export const layer = Layer.scoped(
           const lines = pending
           pending = []
           lastSaved = Date.now()
-          return rls.current(repo.progress(id, { done, ...counts }, lines)).pipe(
-            Effect.zipRight(live.publish({ type: "import", action: "updated", id }))
-          )
+          return rls
+            .current(repo.progress(id, { done, ...counts }, lines))
+            .pipe(Effect.zipRight(live.publish({ type: "import", action: "updated", id })))
         })
         for (const file of files) {
           const result = yield* oneFile(zip, file, context, options.dryRun)
           counts[result.outcome]++
-          pending.push({ ordinal: done, path: file.path, outcome: result.outcome, kind: result.kind, reason: result.reason })
+          pending.push({
+            ordinal: done,
+            path: file.path,
+            outcome: result.outcome,
+            kind: result.kind,
+            reason: result.reason
+          })
           done++
           if (pending.length >= PROGRESS_FILES || Date.now() - lastSaved >= PROGRESS_MILLIS) yield* save
         }
@@ -185,7 +205,10 @@ export const layer = Layer.scoped(
           const plan = planVault(zip.entries, settings)
           const files = plan.files.filter((each) => each.role.kind !== "ignored")
           if (files.length === 0) {
-            return yield* ImportRefused.of("Empty", "the archive holds no file to import (hidden files and app settings are left out)")
+            return yield* ImportRefused.of(
+              "Empty",
+              "the archive holds no file to import (hidden files and app settings are left out)"
+            )
           }
           return { zip, plan, files }
         })
@@ -199,13 +222,22 @@ export const layer = Layer.scoped(
       const status = yield* rls.current(repo.insert(plan.format, options.dryRun, files.length))
       const context: ImportContext = { format: plan.format, folios: options.folios, attachments: new Map() }
       const finish = (exit: Exit.Exit<void>) =>
-        rls.current(repo.finish(status.id, Exit.isSuccess(exit) ? null : "stopped before it finished: the host shut down or the run failed; import the same archive again to go on")).pipe(
-          Effect.zipRight(live.publish({ type: "import", action: "updated", id: status.id })),
-          Effect.zipRight(Scope.close(scope, Exit.void)),
-          Effect.zipRight(removeFile(file)),
-          Effect.provideService(CurrentWorkspace, workspaceId),
-          Effect.uninterruptible
-        )
+        rls
+          .current(
+            repo.finish(
+              status.id,
+              Exit.isSuccess(exit)
+                ? null
+                : "stopped before it finished: the host shut down or the run failed; import the same archive again to go on"
+            )
+          )
+          .pipe(
+            Effect.zipRight(live.publish({ type: "import", action: "updated", id: status.id })),
+            Effect.zipRight(Scope.close(scope, Exit.void)),
+            Effect.zipRight(removeFile(file)),
+            Effect.provideService(CurrentWorkspace, workspaceId),
+            Effect.uninterruptible
+          )
       const fiber = yield* run(status.id, zip, files, options, context).pipe(
         Effect.onExit(finish),
         Effect.provideService(CurrentWorkspace, workspaceId),

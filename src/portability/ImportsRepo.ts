@@ -35,7 +35,12 @@ const toStatus = (row: typeof StatusRow.Type): ImportStatus => ({
   finishedAt: row.finishedAt
 })
 
-export const SourceRow = Schema.Struct({ path: Schema.String, contentHash: Schema.String, kind: Schema.String, target: Schema.String })
+export const SourceRow = Schema.Struct({
+  path: Schema.String,
+  contentHash: Schema.String,
+  kind: Schema.String,
+  target: Schema.String
+})
 export type SourceRow = typeof SourceRow.Type
 
 export interface FileLine {
@@ -109,7 +114,10 @@ export const make = Effect.gen(function* () {
     insert: (format: typeof ImportFormat.Type, dryRun: boolean, total: number) =>
       insert({ format, dryRun, total }).pipe(Effect.map(toStatus), Effect.orDie),
     find: (id: string) => find(id).pipe(Effect.map(Option.map(toStatus)), Effect.orDie),
-    list: list(undefined).pipe(Effect.map((rows) => rows.map(toStatus)), Effect.orDie),
+    list: list(undefined).pipe(
+      Effect.map((rows) => rows.map(toStatus)),
+      Effect.orDie
+    ),
     files: (id: string, page: { offset: number; limit: number; outcome: typeof ImportOutcome.Type | null }) =>
       files({ id, ...page }).pipe(Effect.orDie),
     countFiles: (id: string, outcome: typeof ImportOutcome.Type | null) =>

@@ -17,7 +17,12 @@ export interface LogseqPage {
 const splitList = (value: string) =>
   value
     .split(",")
-    .map((item) => item.trim().replace(/^\[\[(.*)\]\]$/, "$1").replace(/^#/, ""))
+    .map((item) =>
+      item
+        .trim()
+        .replace(/^\[\[(.*)\]\]$/, "$1")
+        .replace(/^#/, "")
+    )
     .filter((item) => item !== "")
 
 export const logseqToMarkdown = (text: string): LogseqPage => {

@@ -94,7 +94,9 @@ export const ImportParams = Schema.Struct({
   /** `true`: report what would change, write nothing. */
   dryRun: Schema.optional(BooleanParam("dryRun")),
   /** `folders`: each page's folder becomes a folio, and the page's artifact is committed to it. */
-  folios: Schema.optional(Schema.Literal("folders", "none").annotations({ message: () => "folios must be folders or none" }))
+  folios: Schema.optional(
+    Schema.Literal("folders", "none").annotations({ message: () => "folios must be folders or none" })
+  )
 })
 
 export const ReportPage = Schema.Struct({
@@ -110,11 +112,15 @@ export const ReportPage = Schema.Struct({
       Schema.between(1, 5000, { message: () => "limit must be a whole number from 1 to 5000" })
     )
   ),
-  outcome: Schema.optional(ImportOutcome.annotations({ message: () => "outcome must be created, updated, unchanged or skipped" }))
+  outcome: Schema.optional(
+    ImportOutcome.annotations({ message: () => "outcome must be created, updated, unchanged or skipped" })
+  )
 })
 
 export const ExportParams = Schema.Struct({
-  format: Schema.optional(Schema.Literal("markdown", "json").annotations({ message: () => "format must be markdown or json" }))
+  format: Schema.optional(
+    Schema.Literal("markdown", "json").annotations({ message: () => "format must be markdown or json" })
+  )
 })
 
 const ZipBytes = Schema.Uint8ArrayFromSelf.pipe(
@@ -130,7 +136,9 @@ export class PortabilityApi extends HttpApiGroup.make("portability")
       .addError(ImportRefused)
       .addError(ImportTooLarge)
   )
-  .add(HttpApiEndpoint.get("listImports", "/imports").addSuccess(Schema.Struct({ imports: Schema.Array(ImportStatus) })))
+  .add(
+    HttpApiEndpoint.get("listImports", "/imports").addSuccess(Schema.Struct({ imports: Schema.Array(ImportStatus) }))
+  )
   .add(
     /** The status and, for a finished run, every skipped file with its reason (the first 1000). */
     HttpApiEndpoint.get("getImport", "/imports/:id")

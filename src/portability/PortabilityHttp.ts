@@ -81,14 +81,20 @@ export const PortabilityHttpLive = HttpApiBuilder.group(CarabaseApi, "portabilit
           const format = urlParams.format ?? "markdown"
           const stream = yield* exports.zip(format)
           const stamp = new Date().toISOString().slice(0, 10)
-          return HttpServerResponse.stream(Stream.fromReadableStream(() => stream, (e) => e), {
-            contentType: "application/zip",
-            headers: {
-              "content-disposition": `attachment; filename="carabase-export-${stamp}.zip"`,
-              "cache-control": "private, no-cache",
-              "x-content-type-options": "nosniff"
+          return HttpServerResponse.stream(
+            Stream.fromReadableStream(
+              () => stream,
+              (e) => e
+            ),
+            {
+              contentType: "application/zip",
+              headers: {
+                "content-disposition": `attachment; filename="carabase-export-${stamp}.zip"`,
+                "cache-control": "private, no-cache",
+                "x-content-type-options": "nosniff"
+              }
             }
-          })
+          )
         })
       )
   })

@@ -43,8 +43,7 @@ const MARKDOWN = new Set(["md", "markdown"])
 const PAGE = new Set(["md", "markdown", "txt", "csv"])
 
 const isHidden = (path: string) =>
-  path.split("/").some((segment) => segment.startsWith(".") || segment === "__MACOSX") ||
-  path.endsWith("/Thumbs.db")
+  path.split("/").some((segment) => segment.startsWith(".") || segment === "__MACOSX") || path.endsWith("/Thumbs.db")
 
 /** A moment.js date format (the tokens daily-notes.json uses) as a pattern with named year, month and day. */
 export const dateFormatPattern = (format: string): RegExp => {
@@ -135,7 +134,9 @@ const roleOf = (path: string, format: VaultFormat, daily: DailyNotesSettings | u
     }
     if (daily !== undefined) {
       const prefix = daily.folder === "" ? "" : `${daily.folder.replace(/^\/+|\/+$/g, "")}/`
-      const date = name.startsWith(prefix) ? dateIn(name.slice(prefix.length), dateFormatPattern(daily.format)) : undefined
+      const date = name.startsWith(prefix)
+        ? dateIn(name.slice(prefix.length), dateFormatPattern(daily.format))
+        : undefined
       if (date !== undefined) return { kind: "daily", date }
     }
     const date = dateIn(titleOf(path), ISO_DAY)

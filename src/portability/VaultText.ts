@@ -10,7 +10,11 @@ export interface Frontmatter {
   readonly lineOffset: number
 }
 
-const unquote = (value: string) => value.trim().replace(/^(["'])(.*)\1$/, "$2").trim()
+const unquote = (value: string) =>
+  value
+    .trim()
+    .replace(/^(["'])(.*)\1$/, "$2")
+    .trim()
 
 const listValue = (value: string): Array<string> => {
   const trimmed = value.trim()
@@ -51,7 +55,12 @@ export const fieldList = (fields: ReadonlyMap<string, ReadonlyArray<string>>, ..
   names
     .flatMap((name) => fields.get(name) ?? [])
     .flatMap((value) => value.split(","))
-    .map((value) => value.trim().replace(/^#/, "").replace(/^\[\[(.*)\]\]$/, "$1"))
+    .map((value) =>
+      value
+        .trim()
+        .replace(/^#/, "")
+        .replace(/^\[\[(.*)\]\]$/, "$1")
+    )
     .filter((value) => value !== "")
 
 export interface WikiLink {

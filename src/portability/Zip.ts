@@ -86,7 +86,10 @@ const readDirectory = (zip: yauzl.ZipFile, limits: ZipLimits) =>
       if (entries.length >= limits.maxEntries) {
         return finish(
           Effect.fail(
-            ZipRefused.of("TooManyEntries", `the archive holds more than ${limits.maxEntries} entries; nothing was imported`)
+            ZipRefused.of(
+              "TooManyEntries",
+              `the archive holds more than ${limits.maxEntries} entries; nothing was imported`
+            )
           )
         )
       }

@@ -74,13 +74,7 @@ describe("importing an Obsidian vault", () => {
 
   it("makes pages searchable artifacts and attachments artifacts with their bytes", async () => {
     expect(await artifactNames(A)).toEqual(
-      [
-        "Ada Lovelace.md",
-        "Analytical Engine.md",
-        "Ünïcödé ✨ page (draft) #1.md",
-        "diagram.png",
-        "notes.pdf"
-      ].sort()
+      ["Ada Lovelace.md", "Analytical Engine.md", "Ünïcödé ✨ page (draft) #1.md", "diagram.png", "notes.pdf"].sort()
     )
     const hits = await call(suite.base, "POST", "/harvest/search", { workspace: A, body: { query: "Mathematician" } })
     expect(hits.body.results.map((hit: { title: string }) => hit.title)).toContain("Ada Lovelace.md")

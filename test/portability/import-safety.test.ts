@@ -107,12 +107,24 @@ describe("files that cannot be read", () => {
     const run = await importZip(
       suite.base,
       A,
-      await zipVault({ "Café.md": latin1, "Good.md": "Readable page\n", "2026-01-02.md": Buffer.from([0xff, 0xfe, 0x00]) })
+      await zipVault({
+        "Café.md": latin1,
+        "Good.md": "Readable page\n",
+        "2026-01-02.md": Buffer.from([0xff, 0xfe, 0x00])
+      })
     )
     expect(run.import.counts).toEqual({ created: 1, updated: 0, unchanged: 0, skipped: 2 })
     expect(run.skippedFiles).toEqual([
-      expect.objectContaining({ path: "Café.md", outcome: "skipped", reason: expect.stringContaining("not UTF-8 text") }),
-      expect.objectContaining({ path: "2026-01-02.md", outcome: "skipped", reason: expect.stringContaining("not UTF-8") })
+      expect.objectContaining({
+        path: "Café.md",
+        outcome: "skipped",
+        reason: expect.stringContaining("not UTF-8 text")
+      }),
+      expect.objectContaining({
+        path: "2026-01-02.md",
+        outcome: "skipped",
+        reason: expect.stringContaining("not UTF-8")
+      })
     ])
     const names = (await call(suite.base, "GET", "/artifacts", { workspace: A })).body.artifacts.map(
       (artifact: { filename: string }) => artifact.filename

@@ -9,7 +9,11 @@ import { call } from "../support/hostSuite"
 export type Vault = Record<string, string | Uint8Array>
 
 /** The files as a zip, under one top folder when `root` is given (as zipping a folder does). */
-export const zipVault = (files: Vault, root?: string, options: { readonly compress?: boolean } = {}): Promise<Buffer> => {
+export const zipVault = (
+  files: Vault,
+  root?: string,
+  options: { readonly compress?: boolean } = {}
+): Promise<Buffer> => {
   const zip = new yazl.ZipFile()
   for (const [name, content] of Object.entries(files)) {
     zip.addBuffer(Buffer.from(content), root === undefined ? name : `${root}/${name}`, {
@@ -89,7 +93,8 @@ export const logseqVault = (): Vault => ({
 export const notionVault = (): Vault => ({
   "Workspace 0123456789abcdef0123456789abcdef/Roadmap 11111111111111111111111111111111.md":
     "# Roadmap\n\nSee [Launch plan](Launch%20plan%2022222222222222222222222222222222.md).\n",
-  "Workspace 0123456789abcdef0123456789abcdef/Launch plan 22222222222222222222222222222222.md": "# Launch plan\n\nShip it.\n",
+  "Workspace 0123456789abcdef0123456789abcdef/Launch plan 22222222222222222222222222222222.md":
+    "# Launch plan\n\nShip it.\n",
   "Workspace 0123456789abcdef0123456789abcdef/Tasks 33333333333333333333333333333333.csv":
     "Name,Status\nWrite docs,Done\nFix bug,In progress\n"
 })
@@ -108,7 +113,7 @@ export const postZip = async (base: string, workspace: string, zip: Uint8Array, 
   const response = await fetch(`${base}/api/v1/imports${query}`, {
     method: "POST",
     headers: { "content-type": "application/zip", "x-workspace-id": workspace },
-    body: zip
+    body: new Blob([new Uint8Array(zip)])
   })
   return { status: response.status, body: (await response.json()) as any }
 }
@@ -120,7 +125,10 @@ export const waitForImport = async (base: string, workspace: string, id: string,
     const answer = await call(base, "GET", `/imports/${id}`, { workspace })
     if (answer.status !== 200) throw new Error(`GET /imports/${id}: ${answer.status} ${JSON.stringify(answer.body)}`)
     if (answer.body.import.status !== "running") {
-      return answer.body as { import: ImportRun & { error: string | null }; skippedFiles: Array<{ path: string; reason: string }> }
+      return answer.body as {
+        import: ImportRun & { error: string | null }
+        skippedFiles: Array<{ path: string; reason: string }>
+      }
     }
     if (Date.now() > deadline) throw new Error(`import ${id} still running after ${timeoutMs} ms`)
     await new Promise((resolve) => setTimeout(resolve, 100))
