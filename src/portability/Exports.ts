@@ -30,8 +30,8 @@ export class Exports extends Context.Tag("carabase/Exports")<Exports, ExportsSha
 
 /** A name safe as one path segment in any file system: no separators, control or reserved characters. */
 export const safeSegment = (name: string) => {
-  // eslint-disable-next-line no-control-regex
   const clean = name
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, "_")
     .replace(/^\.+/, "_")
     .trim()
