@@ -28,6 +28,8 @@ export interface ImportContext {
   readonly folios: boolean
   /** Attachments imported so far (this run or an earlier one), by file name, for pages that embed them. */
   readonly attachments: Map<string, string>
+  /** Entities this run has made or found, by `type:lowercased name`: a name linked from many files is looked up once. */
+  readonly entities: Map<string, string>
 }
 
 /** What a file became: the kind and the id or date to find it by next time. */
@@ -36,7 +38,21 @@ export interface Made {
   readonly target: string
 }
 
+/**
+ * A file's import in two steps: its content, written by `content` (files in parallel, each in its own transaction),
+ * and its place in the graph and folios, written by `links` (one file at a time, so two files naming the same page
+ * make one entity).
+ */
+export interface FileImport {
+  readonly content: Effect.Effect<Made, never, Services>
+  readonly links: (made: Made) => Effect.Effect<void, never, Services>
+}
+
+const noLinks = () => Effect.void
+
 export class NotText extends Error {}
+
+type Services = Notes | Artifacts | Graph | Folios | Memories | CurrentWorkspace
 
 export const contentHash = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex")
 
@@ -96,15 +112,47 @@ const factsOf = (text: string, format: VaultFormat): TextFacts => {
 
 const ATTACHMENT = /\.(?!md$|markdown$)[A-Za-z0-9]{1,8}$/
 
+/** The entity of this name and type: from the run's cache, or found or made (with `facts` and `aliases`) once. */
+const entityId = (
+  name: string,
+  type: EntityType,
+  facts: Record<string, unknown>,
+  aliases: ReadonlyArray<string>,
+  context: ImportContext
+) =>
+  Effect.gen(function* () {
+    const key = `${type}:${name.toLowerCase()}`
+    const cached = context.entities.get(key)
+    if (cached !== undefined) return { id: cached, created: false }
+    const graph = yield* Graph
+    const made = yield* graph.ensureEntity({
+      name,
+      type,
+      metadata: { source: IMPORT_SOURCE, ...facts },
+      aliases: aliases.filter((alias) => alias.length <= 500).slice(0, 100)
+    })
+    context.entities.set(key, made.id)
+    return made
+  })
+
 /** Links to other pages become entities and `mentions` edges from `sourceId`; embeds of files are attachments. */
-const linkFrom = (sourceId: string, sourceName: string, path: string, links: ReadonlyArray<WikiLink>) =>
+const linkFrom = (
+  sourceId: string,
+  sourceName: string,
+  path: string,
+  links: ReadonlyArray<WikiLink>,
+  context: ImportContext
+) =>
   Effect.gen(function* () {
     const graph = yield* Graph
+    const seen = new Set<string>()
     for (const link of links) {
       if (link.embed && ATTACHMENT.test(link.target)) continue
       const name = baseName(link.target).replace(/\.(md|markdown)$/i, "")
       if (name === "" || name.toLowerCase() === sourceName.toLowerCase() || name.length > 500) continue
-      const target = yield* graph.ensureEntity({ name, type: "concept", metadata: { source: IMPORT_SOURCE } })
+      if (seen.has(name.toLowerCase())) continue
+      seen.add(name.toLowerCase())
+      const target = yield* entityId(name, "concept", {}, [], context)
       yield* graph.ensureEdge({
         sourceId,
         targetId: target.id,
@@ -115,20 +163,29 @@ const linkFrom = (sourceId: string, sourceName: string, path: string, links: Rea
   })
 
 /** The entity of a page or a day, with the aliases and facts the file gives it (added to what it had). */
-const entityFor = (name: string, type: EntityType, facts: Record<string, unknown>, aliases: ReadonlyArray<string>) =>
+const entityFor = (
+  name: string,
+  type: EntityType,
+  facts: Record<string, unknown>,
+  aliases: ReadonlyArray<string>,
+  context: ImportContext
+) =>
   Effect.gen(function* () {
     const graph = yield* Graph
-    const { id } = yield* graph.ensureEntity({ name, type, metadata: { source: IMPORT_SOURCE } })
-    const entity = yield* graph.getEntity(id).pipe(Effect.orDie)
-    const known = new Set(entity.aliases.map((alias) => alias.toLowerCase()))
+    const made = yield* entityId(name, type, facts, aliases, context)
+    if (made.created) return made.id
+    const entity = yield* graph.getEntity(made.id).pipe(Effect.orDie)
+    const known = new Set([entity.name.toLowerCase(), ...entity.aliases.map((alias) => alias.toLowerCase())])
     const added = aliases.filter((alias) => alias.length <= 500 && !known.has(alias.toLowerCase()))
+    const metadata = { ...entity.metadata, source: entity.metadata.source ?? IMPORT_SOURCE, ...facts }
+    if (added.length === 0 && JSON.stringify(metadata) === JSON.stringify(entity.metadata)) return made.id
     yield* graph
-      .updateEntity(id, {
-        metadata: { ...entity.metadata, ...facts },
+      .updateEntity(made.id, {
+        metadata,
         ...(added.length === 0 ? {} : { aliases: [...entity.aliases, ...added].slice(0, 100) })
       })
       .pipe(Effect.orDie)
-    return id
+    return made.id
   })
 
 const ensureFolio = (name: string) =>
@@ -139,10 +196,10 @@ const ensureFolio = (name: string) =>
     return (yield* folios.create({ name }).pipe(Effect.orDie)).id
   })
 
-const importDaily = (file: PlannedFile, date: string, text: string, context: ImportContext) =>
-  Effect.gen(function* () {
+const importDaily = (file: PlannedFile, date: string, text: string, context: ImportContext): FileImport => {
+  const facts = factsOf(text, context.format)
+  const content = Effect.gen(function* () {
     const notes = yield* Notes
-    const facts = factsOf(text, context.format)
     const cards = dailyCards(facts.body, {
       fileTags: context.format === "carabase" ? [] : facts.tags.filter((tag) => !inlineTags(facts.body).includes(tag)),
       exported: context.format === "carabase"
@@ -166,19 +223,23 @@ const importDaily = (file: PlannedFile, date: string, text: string, context: Imp
         Effect.succeed({ document: [...note.document.filter((node) => !isMine(node)), ...made], result: undefined })
       )
       .pipe(Effect.orDie)
-    if (facts.links.some((link) => !link.embed || !ATTACHMENT.test(link.target))) {
-      const dayId = yield* entityFor(date, "event", { dailyNote: date }, [])
-      yield* linkFrom(dayId, date, file.path, facts.links)
-    }
     return { kind: "daily note", target: date }
   })
+  const links = () =>
+    facts.links.some((link) => !link.embed || !ATTACHMENT.test(link.target))
+      ? Effect.flatMap(entityFor(date, "event", { dailyNote: date }, [], context), (dayId) =>
+          linkFrom(dayId, date, file.path, facts.links, context)
+        )
+      : Effect.void
+  return { content, links }
+}
 
-const importPage = (file: PlannedFile, text: string, context: ImportContext) =>
-  Effect.gen(function* () {
+const importPage = (file: PlannedFile, text: string, context: ImportContext): FileImport => {
+  const facts = factsOf(text, context.format)
+  const title = pageTitle(file.path, context.format)
+  const tags = normalizeTags(facts.tags)
+  const content = Effect.gen(function* () {
     const artifacts = yield* Artifacts
-    const facts = factsOf(text, context.format)
-    const title = pageTitle(file.path, context.format)
-    const tags = normalizeTags(facts.tags)
     const stored = yield* artifacts.storeHarvested({
       source: IMPORT_SOURCE,
       externalId: file.path,
@@ -187,26 +248,39 @@ const importPage = (file: PlannedFile, text: string, context: ImportContext) =>
       text,
       metadata: { path: file.path, format: context.format, tags, aliases: facts.aliases }
     })
-    const attachments = facts.links
-      .filter((link) => link.embed)
-      .flatMap((link) => context.attachments.get(baseName(link.target)) ?? [])
-    const pageId = yield* entityFor(
-      title,
-      "concept",
-      { path: file.path, artifactId: stored.id, tags, ...(attachments.length === 0 ? {} : { attachments }) },
-      facts.aliases
-    )
-    yield* linkFrom(pageId, title, file.path, facts.links)
-    const folder = file.path.includes("/") ? file.path.slice(0, file.path.lastIndexOf("/")) : ""
-    if (context.folios && folder !== "") {
-      const folios = yield* Folios
-      const folioId = yield* ensureFolio(folder.slice(0, 200))
-      yield* folios.commit(folioId, { message: `Imported ${file.path}`, artifactIds: [stored.id] }).pipe(Effect.orDie)
-    }
     return { kind: "page", target: stored.id }
   })
+  const links = (made: Made) =>
+    Effect.gen(function* () {
+      const attachments = facts.links
+        .filter((link) => link.embed)
+        .flatMap((link) => context.attachments.get(baseName(link.target)) ?? [])
+      const pageId = yield* entityFor(
+        title,
+        "concept",
+        { path: file.path, artifactId: made.target, tags, ...(attachments.length === 0 ? {} : { attachments }) },
+        facts.aliases,
+        context
+      )
+      yield* linkFrom(pageId, title, file.path, facts.links, context)
+      const folder = file.path.includes("/") ? file.path.slice(0, file.path.lastIndexOf("/")) : ""
+      if (context.folios && folder !== "") {
+        const folios = yield* Folios
+        const folioId = yield* ensureFolio(folder.slice(0, 200))
+        yield* folios
+          .commit(folioId, { message: `Imported ${file.path}`, artifactIds: [made.target] })
+          .pipe(Effect.orDie)
+      }
+    })
+  return { content, links }
+}
 
-const importAttachment = (file: PlannedFile, bytes: Uint8Array, previous: string | undefined, context: ImportContext) =>
+const importAttachment = (
+  file: PlannedFile,
+  bytes: Uint8Array,
+  previous: string | undefined,
+  context: ImportContext
+): Effect.Effect<Made, never, Services> =>
   Effect.gen(function* () {
     const artifacts = yield* Artifacts
     if (previous !== undefined) yield* Effect.ignore(artifacts.remove(previous, "import"))
@@ -270,7 +344,7 @@ const importMemories = (text: string) =>
 
 const GRAPH_TYPES = new Set(["person", "project", "concept", "organization", "tool", "topic", "event"])
 
-const importGraph = (text: string) =>
+const importGraph = (text: string, context: ImportContext) =>
   Effect.gen(function* () {
     const graph = yield* Graph
     const parsed = JSON.parse(text) as { entities?: unknown; edges?: unknown }
@@ -288,7 +362,7 @@ const importGraph = (text: string) =>
         typeof entity.metadata === "object" && entity.metadata !== null
           ? (entity.metadata as Record<string, unknown>)
           : {}
-      ids.set(entity.id, yield* entityFor(entity.name, type, metadata, aliases))
+      ids.set(entity.id, yield* entityFor(entity.name, type, metadata, aliases, context))
     }
     for (const raw of Array.isArray(parsed.edges) ? parsed.edges : []) {
       const edge = raw as {
@@ -323,30 +397,35 @@ const importGraph = (text: string) =>
     return { kind: "graph", target: `${ids.size}` }
   })
 
-type Services = Notes | Artifacts | Graph | Folios | Memories | CurrentWorkspace
-
 /** Writes what the file holds; `previous` is what it made last time, when it changed since. */
 export const importFile = (
   file: PlannedFile,
   bytes: Uint8Array,
   previous: string | undefined,
   context: ImportContext
-): Effect.Effect<Made, never, Services> => {
+): FileImport => {
   switch (file.role.kind) {
     case "attachment":
-      return importAttachment(file, bytes, previous, context)
+      return { content: importAttachment(file, bytes, previous, context), links: noLinks }
     case "daily":
       return importDaily(file, file.role.date, utf8(bytes), context)
     case "page":
       return importPage(file, utf8(bytes), context)
-    case "folio":
-      return importFolio(utf8(bytes))
+    case "folio": {
+      const text = utf8(bytes)
+      return { content: Effect.succeed({ kind: "folio", target: "" }), links: () => Effect.asVoid(importFolio(text)) }
+    }
     case "memories":
-      return importMemories(utf8(bytes))
-    case "graph":
-      return importGraph(utf8(bytes))
+      return { content: importMemories(utf8(bytes)), links: noLinks }
+    case "graph": {
+      const text = utf8(bytes)
+      return {
+        content: Effect.succeed({ kind: "graph", target: "" }),
+        links: () => Effect.asVoid(importGraph(text, context))
+      }
+    }
     case "ignored":
-      return Effect.die(new Error("an ignored file is never imported"))
+      throw new Error("an ignored file is never imported")
   }
 }
 

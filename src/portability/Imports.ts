@@ -5,6 +5,7 @@
 // shutdown. Unchanged files (same path, same content hash as last time) are not touched; a dry run writes only the
 // report. The archive's file is removed when the run ends, whatever way it ends.
 import * as fs from "node:fs/promises"
+import * as os from "node:os"
 import { Config, Context, Effect, Exit, FiberSet, Layer, Option, Scope } from "effect"
 import { Artifacts, layer as artifactsLayer } from "../artifacts/Artifacts"
 import { Folios, layer as foliosLayer } from "../folios/Folios"
@@ -48,6 +49,8 @@ export const importLimits = Config.all({
     Config.withDefault(200),
     Config.validate({ message: "CARABASE_IMPORT_MAX_RATIO must be 2 or more", validation: (n) => n >= 2 })
   ),
+  /** Where an upload waits while it is imported (a 0600 file, removed when the run ends). */
+  directory: Config.string("CARABASE_IMPORT_DIR").pipe(Config.withDefault(os.tmpdir())),
   /** One file larger than this is skipped: the artifact upload's limit. */
   maxFileBytes: Config.integer("CARABASE_MAX_UPLOAD_BYTES").pipe(Config.withDefault(25 * 1024 * 1024))
 })
@@ -87,6 +90,8 @@ export class Imports extends Context.Tag("carabase/Imports")<Imports, ImportsSha
 /** How often a run records its progress: every this many files, or this often, whichever comes first. */
 const PROGRESS_FILES = 200
 const PROGRESS_MILLIS = 1000
+/** Files whose content is written at the same time (their links are written one file at a time). */
+const CONCURRENCY = 4
 
 const removeFile = (file: string) => Effect.promise(() => fs.rm(file, { force: true }))
 
@@ -109,8 +114,19 @@ export const layer = Layer.scoped(
     const running = new Map<string, Effect.Effect<void>>()
     const services = yield* Effect.context<Notes | Artifacts | Graph | Folios | Memories>()
 
-    /** One file: its outcome and report line. Never fails: a file it cannot import is skipped, with the reason. */
-    const oneFile = (zip: OpenZip, file: PlannedFile, context: ImportContext, dryRun: boolean) =>
+    /**
+     * One file: its outcome and report line. Never fails: a file it cannot import is skipped, with the reason. Its
+     * content is written in one transaction, its links in a second one under `linking` (one file at a time), together
+     * with the record of its path and hash: a file whose links were not written is imported again next time.
+     */
+    const oneFile = (
+      zip: OpenZip,
+      file: PlannedFile,
+      context: ImportContext,
+      dryRun: boolean,
+      known: ReadonlyMap<string, ImportsRepo.SourceRow>,
+      linking: Effect.Semaphore
+    ) =>
       Effect.gen(function* () {
         if (file.size > limits.maxFileBytes) {
           return {
@@ -124,21 +140,26 @@ export const layer = Layer.scoped(
           return { outcome: "skipped" as const, kind: file.role.kind, reason: read.left.message }
         const bytes = read.right
         const hash = contentHash(bytes)
-        const previous = yield* rls.current(repo.source(file.path))
-        if (Option.isSome(previous) && previous.value.contentHash === hash) {
-          if (file.role.kind === "attachment") context.attachments.set(baseName(file.path), previous.value.target)
-          return { outcome: "unchanged" as const, kind: previous.value.kind, reason: null }
+        const previous = known.get(file.path)
+        if (previous !== undefined && previous.contentHash === hash) {
+          if (file.role.kind === "attachment") context.attachments.set(baseName(file.path), previous.target)
+          return { outcome: "unchanged" as const, kind: previous.kind, reason: null }
         }
-        const outcome = Option.isSome(previous) ? ("updated" as const) : ("created" as const)
+        const outcome = previous !== undefined ? ("updated" as const) : ("created" as const)
         if (dryRun) return { outcome, kind: kindOf(file, bytes), reason: null }
-        const made = yield* rls.current(
-          Effect.gen(function* () {
-            const made = yield* Effect.suspend(() =>
-              importFile(file, bytes, Option.getOrUndefined(previous)?.target, context)
+        const steps = importFile(file, bytes, previous?.target, context)
+        const made = yield* rls.current(Effect.zipRight(repo.relaxCommit, steps.content))
+        yield* linking.withPermits(1)(
+          rls
+            .current(
+              Effect.gen(function* () {
+                yield* repo.relaxCommit
+                yield* steps.links(made)
+                yield* repo.recordSource({ path: file.path, contentHash: hash, kind: made.kind, target: made.target })
+              })
             )
-            yield* repo.recordSource({ path: file.path, contentHash: hash, kind: made.kind, target: made.target })
-            return made
-          })
+            // Entities cached while the transaction was open may not exist now.
+            .pipe(Effect.onError(() => Effect.sync(() => context.entities.clear())))
         )
         return { outcome, kind: made.kind, reason: null }
       }).pipe(
@@ -163,6 +184,8 @@ export const layer = Layer.scoped(
         let done = 0
         let pending: Array<ImportsRepo.FileLine> = []
         let lastSaved = Date.now()
+        const known = yield* rls.current(repo.allSources)
+        const linking = yield* Effect.makeSemaphore(1)
         const save = Effect.suspend(() => {
           const lines = pending
           pending = []
@@ -171,20 +194,33 @@ export const layer = Layer.scoped(
             .current(repo.progress(id, { done, ...counts }, lines))
             .pipe(Effect.zipRight(live.publish({ type: "import", action: "updated", id })))
         })
-        for (const file of files) {
-          const result = yield* oneFile(zip, file, context, options.dryRun)
-          counts[result.outcome]++
-          pending.push({
-            ordinal: done,
-            path: file.path,
-            outcome: result.outcome,
-            kind: result.kind,
-            reason: result.reason
+        const saving = yield* Effect.makeSemaphore(1)
+        const each = (file: PlannedFile) =>
+          Effect.gen(function* () {
+            const result = yield* oneFile(zip, file, context, options.dryRun, known, linking)
+            counts[result.outcome]++
+            pending.push({
+              ordinal: done,
+              path: file.path,
+              outcome: result.outcome,
+              kind: result.kind,
+              reason: result.reason
+            })
+            done++
+            if (pending.length >= PROGRESS_FILES || Date.now() - lastSaved >= PROGRESS_MILLIS) {
+              yield* saving.withPermits(1)(save)
+            }
           })
-          done++
-          if (pending.length >= PROGRESS_FILES || Date.now() - lastSaved >= PROGRESS_MILLIS) yield* save
+        // Kinds in order (attachments before the pages that embed them); files of one kind side by side.
+        let from = 0
+        while (from < files.length) {
+          const kind = files[from]!.role.kind
+          let to = from
+          while (to < files.length && files[to]!.role.kind === kind) to++
+          yield* Effect.forEach(files.slice(from, to), each, { concurrency: CONCURRENCY, discard: true })
+          from = to
         }
-        yield* save
+        yield* saving.withPermits(1)(save)
       })
 
     const start = Effect.fn("Imports.start")(function* (file: string, options: ImportOptions) {
@@ -220,24 +256,30 @@ export const layer = Layer.scoped(
       }
       const { files, plan, zip } = opened.value
       const status = yield* rls.current(repo.insert(plan.format, options.dryRun, files.length))
-      const context: ImportContext = { format: plan.format, folios: options.folios, attachments: new Map() }
+      const context: ImportContext = {
+        format: plan.format,
+        folios: options.folios,
+        attachments: new Map(),
+        entities: new Map()
+      }
+      // The archive is closed and removed first: a run that reads as ended has left nothing behind.
       const finish = (exit: Exit.Exit<void>) =>
-        rls
-          .current(
-            repo.finish(
-              status.id,
-              Exit.isSuccess(exit)
-                ? null
-                : "stopped before it finished: the host shut down or the run failed; import the same archive again to go on"
+        Scope.close(scope, Exit.void).pipe(
+          Effect.zipRight(removeFile(file)),
+          Effect.zipRight(
+            rls.current(
+              repo.finish(
+                status.id,
+                Exit.isSuccess(exit)
+                  ? null
+                  : "stopped before it finished: the host shut down or the run failed; import the same archive again to go on"
+              )
             )
-          )
-          .pipe(
-            Effect.zipRight(live.publish({ type: "import", action: "updated", id: status.id })),
-            Effect.zipRight(Scope.close(scope, Exit.void)),
-            Effect.zipRight(removeFile(file)),
-            Effect.provideService(CurrentWorkspace, workspaceId),
-            Effect.uninterruptible
-          )
+          ),
+          Effect.zipRight(live.publish({ type: "import", action: "updated", id: status.id })),
+          Effect.provideService(CurrentWorkspace, workspaceId),
+          Effect.uninterruptible
+        )
       const fiber = yield* run(status.id, zip, files, options, context).pipe(
         Effect.onExit(finish),
         Effect.provideService(CurrentWorkspace, workspaceId),

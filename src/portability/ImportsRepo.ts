@@ -104,10 +104,10 @@ export const make = Effect.gen(function* () {
     Result: SourceRow,
     execute: (path) => sql`select path, content_hash, kind, target from import_sources where path = ${path}`
   })
-  const sourcesOfKind = SqlSchema.findAll({
-    Request: Schema.String,
+  const allSources = SqlSchema.findAll({
+    Request: Schema.Void,
     Result: SourceRow,
-    execute: (kind) => sql`select path, content_hash, kind, target from import_sources where kind = ${kind}`
+    execute: () => sql`select path, content_hash, kind, target from import_sources`
   })
 
   return {
@@ -142,7 +142,17 @@ export const make = Effect.gen(function* () {
         Effect.orDie
       ),
     source: (path: string) => source(path).pipe(Effect.orDie),
-    sourcesOfKind: (kind: string) => sourcesOfKind(kind).pipe(Effect.orDie),
+    /** What every path imported into the workspace last became, read once at the start of a run. */
+    allSources: allSources(undefined).pipe(
+      Effect.map((rows) => new Map(rows.map((row) => [row.path, row]))),
+      Effect.orDie
+    ),
+    /**
+     * The transaction commits without waiting for its WAL to reach the disk: an import is redone by importing again,
+     * so a crash that loses its last few hundred milliseconds costs nothing, and not waiting for a flush per file is
+     * most of an import's speed. Never corrupts: PostgreSQL replays or drops whole transactions.
+     */
+    relaxCommit: sql`set local synchronous_commit to off`.pipe(Effect.asVoid, Effect.orDie),
     recordSource: (row: SourceRow) =>
       sql`
         insert into import_sources (path, content_hash, kind, target) values (${row.path}, ${row.contentHash}, ${row.kind}, ${row.target})

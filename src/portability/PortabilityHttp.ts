@@ -4,7 +4,6 @@
 // streamed as it is made.
 import { randomUUID } from "node:crypto"
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { Transform } from "node:stream"
 import { pipeline } from "node:stream/promises"
@@ -29,7 +28,7 @@ export const PortabilityHttpLive = HttpApiBuilder.group(CarabaseApi, "portabilit
     const receive = (incoming: NodeJS.ReadableStream) =>
       Effect.tryPromise({
         try: async () => {
-          const file = path.join(os.tmpdir(), `carabase-import-${randomUUID()}.zip`)
+          const file = path.join(limits.directory, `carabase-import-${randomUUID()}.zip`)
           let size = 0
           const count = new Transform({
             transform(chunk: Buffer, _encoding, callback) {

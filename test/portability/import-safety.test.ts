@@ -6,12 +6,15 @@
 import * as crypto from "node:crypto"
 import * as fs from "node:fs"
 import * as os from "node:os"
+import * as path from "node:path"
 import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { call, createWorkspace, hostSuite } from "../support/hostSuite"
 import { importZip, postZip, zipVault } from "./vaults"
 
 const MiB = 1024 * 1024
+const uploads = fs.mkdtempSync(path.join(os.tmpdir(), "carabase-import-safety-"))
 const suite = hostSuite("import_safety", {
+  CARABASE_IMPORT_DIR: uploads,
   CARABASE_MAX_IMPORT_BYTES: String(16 * MiB),
   CARABASE_IMPORT_MAX_EXPANDED_BYTES: String(8 * MiB)
 })
@@ -21,7 +24,8 @@ beforeAll(async () => {
   A = await createWorkspace(suite.base, "Safety")
 })
 
-const leftovers = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith("carabase-import-"))
+/** Uploads waiting in the import folder: none once a refusal has been answered. */
+const leftovers = () => fs.readdirSync(uploads)
 
 /** Nothing of the archive reached the workspace. */
 const expectNothingWritten = async () => {
@@ -45,14 +49,13 @@ const traversalZip = async () => {
 
 describe("archives refused before anything is written", () => {
   it("refuses an entry whose path leaves the archive (../../etc/passwd)", async () => {
-    const before = leftovers().length
     const answer = await postZip(suite.base, A, await traversalZip())
     expect(answer.status).toBe(400)
     expect(answer.body).toMatchObject({ _tag: "ImportRefused", reason: "UnsafePath" })
     expect(answer.body.message).toContain("../../etc/passwd")
     expect(answer.body.message).toContain("nothing was imported")
     await expectNothingWritten()
-    expect(leftovers().length).toBe(before)
+    expect(leftovers()).toEqual([])
   })
 
   it("refuses a zip bomb: an entry that would expand far more than the ratio allows", async () => {
@@ -61,6 +64,7 @@ describe("archives refused before anything is written", () => {
     expect(answer.body).toMatchObject({ _tag: "ImportRefused", reason: "ExpansionRatio" })
     expect(answer.body.message).toMatch(/bomb\.txt.*would expand \d+ times \(at most 200 allowed\)/)
     await expectNothingWritten()
+    expect(leftovers()).toEqual([])
   })
 
   it("refuses an archive that would expand past CARABASE_IMPORT_MAX_EXPANDED_BYTES", async () => {
@@ -114,6 +118,7 @@ describe("files that cannot be read", () => {
       })
     )
     expect(run.import.counts).toEqual({ created: 1, updated: 0, unchanged: 0, skipped: 2 })
+    expect(leftovers()).toEqual([])
     expect(run.skippedFiles).toEqual([
       expect.objectContaining({
         path: "Café.md",
