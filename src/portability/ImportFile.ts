@@ -28,8 +28,11 @@ export interface ImportContext {
   readonly folios: boolean
   /** Attachments imported so far (this run or an earlier one), by file name, for pages that embed them. */
   readonly attachments: Map<string, string>
-  /** Entities this run has made or found, by `type:lowercased name`: a name linked from many files is looked up once. */
-  readonly entities: Map<string, string>
+  /**
+   * Entities this run has made or found, by `type:lowercased name`: a name linked from many files is looked up once.
+   * For one this run made, what it holds (so adding a page's facts to it needs no read).
+   */
+  readonly entities: Map<string, CachedEntity>
 }
 
 /** What a file became: the kind and the id or date to find it by next time. */
@@ -51,6 +54,11 @@ export interface FileImport {
 const noLinks = () => Effect.void
 
 export class NotText extends Error {}
+
+export interface CachedEntity {
+  readonly id: string
+  readonly state?: { readonly metadata: Record<string, unknown>; readonly aliases: ReadonlyArray<string> } | undefined
+}
 
 type Services = Notes | Artifacts | Graph | Folios | Memories | CurrentWorkspace
 
@@ -123,16 +131,13 @@ const entityId = (
   Effect.gen(function* () {
     const key = `${type}:${name.toLowerCase()}`
     const cached = context.entities.get(key)
-    if (cached !== undefined) return { id: cached, created: false }
+    if (cached !== undefined) return { ...cached, created: false }
     const graph = yield* Graph
-    const made = yield* graph.ensureEntity({
-      name,
-      type,
-      metadata: { source: IMPORT_SOURCE, ...facts },
-      aliases: aliases.filter((alias) => alias.length <= 500).slice(0, 100)
-    })
-    context.entities.set(key, made.id)
-    return made
+    const metadata = { source: IMPORT_SOURCE, ...facts }
+    const kept = aliases.filter((alias) => alias.length <= 500).slice(0, 100)
+    const made = yield* graph.ensureEntity({ name, type, metadata, aliases: kept })
+    context.entities.set(key, made.created ? { id: made.id, state: { metadata, aliases: kept } } : { id: made.id })
+    return { id: made.id, created: made.created }
   })
 
 /** Links to other pages become entities and `mentions` edges from `sourceId`; embeds of files are attachments. */
@@ -174,17 +179,22 @@ const entityFor = (
     const graph = yield* Graph
     const made = yield* entityId(name, type, facts, aliases, context)
     if (made.created) return made.id
-    const entity = yield* graph.getEntity(made.id).pipe(Effect.orDie)
-    const known = new Set([entity.name.toLowerCase(), ...entity.aliases.map((alias) => alias.toLowerCase())])
+    const key = `${type}:${name.toLowerCase()}`
+    const entity =
+      context.entities.get(key)?.state ??
+      (yield* graph.getEntity(made.id).pipe(
+        Effect.orDie,
+        Effect.map((found) => ({ metadata: found.metadata, aliases: found.aliases }))
+      ))
+    const known = new Set([name.toLowerCase(), ...entity.aliases.map((alias) => alias.toLowerCase())])
     const added = aliases.filter((alias) => alias.length <= 500 && !known.has(alias.toLowerCase()))
     const metadata = { ...entity.metadata, source: entity.metadata.source ?? IMPORT_SOURCE, ...facts }
     if (added.length === 0 && JSON.stringify(metadata) === JSON.stringify(entity.metadata)) return made.id
+    const newAliases = [...entity.aliases, ...added].slice(0, 100)
     yield* graph
-      .updateEntity(made.id, {
-        metadata,
-        ...(added.length === 0 ? {} : { aliases: [...entity.aliases, ...added].slice(0, 100) })
-      })
+      .updateEntity(made.id, { metadata, ...(added.length === 0 ? {} : { aliases: newAliases }) })
       .pipe(Effect.orDie)
+    context.entities.set(key, { id: made.id, state: { metadata, aliases: newAliases } })
     return made.id
   })
 
