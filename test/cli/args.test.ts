@@ -16,7 +16,9 @@ const COMMANDS = [
   "doctor",
   "api-keys:create",
   "api-keys:list",
-  "api-keys:revoke"
+  "api-keys:revoke",
+  "import",
+  "export"
 ]
 
 const cli = (args: Array<string>) => runCli(args, { cwd: scratchDir(), env: cleanEnv() })
