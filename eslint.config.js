@@ -55,7 +55,7 @@ const declarationImports = {
     [
       "(effect|@effect/platform)(/.*)?",
       "\\.{1,2}/([A-Za-z]+/)?[A-Za-z]+Api",
-      "\\.\\./schema/[A-Za-z]+",
+      "\\.{1,2}/schema/[A-Za-z]+",
       "(\\.|\\.\\./notes)/(Document|LogCard|NoteDate)",
       "\\.\\./gateway/GatewayErrors",
       "\\.\\./platform/(CurrentWorkspace|Writer)"
@@ -85,7 +85,7 @@ const typedSqlCast = {
 }
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".data/**", "coverage/**", "test-results/**"] },
+  { ignores: ["dist/**", "node_modules/**", ".data/**", ".cache/**", "coverage/**", "test-results/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -18,6 +18,7 @@ import { rotateKeyHelp, runRotateKey } from "./cli/RotateKeyCommand"
 import { bootstrapHelp, runBootstrap } from "./cli/BootstrapCommand"
 import { migrateHelp, runMigrate } from "./cli/MigrateCommand"
 import { exportHelp, importHelp, runExport, runImport } from "./cli/PortabilityCommands"
+import { openClawConfigHelp, runOpenClawConfig } from "./cli/OpenClawConfigCommand"
 
 interface Command {
   readonly summary: string
@@ -43,6 +44,11 @@ const commands: Record<string, Command> = {
     run: runRotateKey
   },
   doctor: { summary: "check this install against the threat model", help: doctorHelp, run: runDoctorCommand },
+  "openclaw-config": {
+    summary: "print the JSON to merge into OpenClaw's config for this host",
+    help: openClawConfigHelp,
+    run: runOpenClawConfig
+  },
   "api-keys:create": { summary: "create a host API key (printed once)", help: createHelp, run: runCreate },
   "api-keys:list": { summary: "list the host API keys", help: listHelp, run: runList },
   "api-keys:revoke": { summary: "revoke a host API key", help: revokeHelp, run: runRevoke },

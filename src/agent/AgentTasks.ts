@@ -17,6 +17,7 @@ import { Workspaces, layer as workspacesLayer } from "../workspaces/Workspaces"
 import { AgentTask, AgentTaskInvalid, AgentTaskNotFound, type CreateAgentTask } from "./AgentTasksApi"
 import * as Repo from "./AgentTasksRepo"
 import { dateOfOrigin, placeAfterOrigin } from "./NotePlacement"
+import { agentTaskSessionKey } from "../gateway/SessionKeys"
 
 const CONCURRENT_TASKS = 2
 
@@ -92,7 +93,7 @@ export const layer = Layer.scoped(
               { role: "system", content: TASK_PROMPT },
               { role: "user", content: row.instruction }
             ],
-            headers: { "x-openclaw-session-key": `carabase:${workspaceId}:agent-task:${row.id}` }
+            headers: { "x-openclaw-session-key": agentTaskSessionKey(workspaceId, row.id) }
           })
           .pipe(
             Effect.flatMap((deltas) => Stream.runFold(deltas, "", (text, delta) => text + delta)),

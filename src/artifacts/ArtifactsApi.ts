@@ -84,9 +84,10 @@ const UploadInvalidReason = Schema.Literal(
   "Unreadable",
   "Truncated",
   "NoFile",
-  "SeveralFiles"
+  "SeveralFiles",
+  "UnknownField"
 )
-type FixedUploadProblem = Exclude<typeof UploadInvalidReason.Type, "Unreadable">
+type FixedUploadProblem = Exclude<typeof UploadInvalidReason.Type, "Unreadable" | "UnknownField">
 
 const uploadInvalidMessages: Record<FixedUploadProblem, string> = {
   NotMultipart: "send the file as multipart/form-data, in a field named `file`",
@@ -102,7 +103,8 @@ export class UploadInvalid extends Schema.TaggedError<UploadInvalid>()(
   {
     message: Schema.String,
     reason: UploadInvalidReason,
-    parserReason: Schema.optional(Schema.String)
+    parserReason: Schema.optional(Schema.String),
+    field: Schema.optional(Schema.String)
   },
   HttpApiSchema.annotations({ status: 400 })
 ) {
@@ -115,6 +117,15 @@ export class UploadInvalid extends Schema.TaggedError<UploadInvalid>()(
       reason: "Unreadable",
       parserReason,
       message: `the multipart body could not be read (${parserReason})`
+    })
+  }
+
+  /** A form field other than `file`: refused rather than ignored, as every request's unknown keys are. */
+  static unknownField(field: string) {
+    return new UploadInvalid({
+      reason: "UnknownField",
+      field,
+      message: `${JSON.stringify(field)} is not a field of an upload: send the file, and only the file, in a field named \`file\``
     })
   }
 }

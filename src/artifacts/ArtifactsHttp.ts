@@ -54,22 +54,25 @@ export const ArtifactsHttpLive = HttpApiBuilder.group(CarabaseApi, "artifacts", 
         // Every part that carries a filename is a file, whatever its type (the default would turn JSON into a field).
         fieldMimeTypes: []
       }).pipe(
-        Stream.mapEffect((part): Effect.Effect<Option.Option<Received>, Multipart.MultipartError> => {
-          if (part._tag !== "File") return Effect.succeed(Option.none<Received>())
-          if (part.key !== "file") return Stream.runDrain(part.content).pipe(Effect.as(Option.none<Received>()))
-          return Effect.map(part.contentEffect, (bytes) =>
-            Option.some<Received>({ filename: part.name, contentType: part.contentType, bytes })
-          )
+        Stream.mapEffect((part): Effect.Effect<Received, UploadInvalid | Multipart.MultipartError> => {
+          if (part.key !== "file") return Effect.fail(UploadInvalid.unknownField(part.key))
+          if (part._tag !== "File") return Effect.fail(UploadInvalid.of("NoFile"))
+          return Effect.map(part.contentEffect, (bytes) => ({
+            filename: part.name,
+            contentType: part.contentType,
+            bytes
+          }))
         }),
-        Stream.filterMap((received) => received),
         Stream.runCollect,
         Effect.map(Chunk.toReadonlyArray),
         Effect.mapError((error): UploadTooLarge | UploadInvalid =>
-          overLimit(error)
-            ? tooLarge
-            : error.cause instanceof URIError
-              ? UploadInvalid.of("FilenameEncoding")
-              : UploadInvalid.unreadable(error.reason)
+          error instanceof UploadInvalid
+            ? error
+            : overLimit(error)
+              ? tooLarge
+              : error.cause instanceof URIError
+                ? UploadInvalid.of("FilenameEncoding")
+                : UploadInvalid.unreadable(error.reason)
         )
       )
 

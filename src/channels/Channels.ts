@@ -1,17 +1,23 @@
 // Webhook channels: each is one chat platform endpoint of a workspace, with its secrets sealed bound to their row.
 // Workspace routes manage them inside the RLS scope; inbound deliveries, which carry no workspace, find their channel
-// through resolveInbound (the channel_lookup policy) and then store their events in its workspace.
+// through resolveInbound (the channel_lookup policy) and then store their events in its workspace. Capture first: the
+// commit that stores a delivery's new events also writes their messages into the day's note (a logCard tagged with
+// the channel's kind), whatever the agent's state, so a delivery acknowledged is a message in the note. The reply is
+// the reply worker's, later, with the retry state kept on the event.
 import * as crypto from "node:crypto"
-import { Context, Effect, Layer, Option, Queue, Redacted } from "effect"
+import { Context, Effect, Layer, Option, Queue, Redacted, Schema } from "effect"
+import { Notes, layer as notesLayer } from "../notes/Notes"
 import { Crypto, type SecretBinding } from "../platform/Crypto"
 import { RlsScope } from "../platform/RlsScope"
 import * as TtlCache from "../platform/TtlCache"
+import { toStorableText } from "../schema/StorableText"
 import type { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
-import { ChannelNotFound, type ChannelEvent, type ChannelKind, type CreateChannel } from "./ChannelsApi"
+import { Writer } from "../platform/Writer"
+import { canReply, ChannelNotFound, type ChannelEvent, type ChannelKind, type CreateChannel } from "./ChannelsApi"
 import * as ChannelsRepo from "./ChannelsRepo"
 import * as InboundRecorder from "./InboundRecorder"
-import type { ClaimedRow, EventStatus } from "./ChannelsRepo"
-import type { InboundEvent } from "./InboundPayload"
+import type { ClaimedRow, EventStatus, InboundDelivery } from "./ChannelsRepo"
+import { answerable, InboundPayload, type InboundEvent } from "./InboundPayload"
 
 /** A channel as the owner sees it; the HTTP face adds its webhook URL. */
 export interface ChannelRecord {
@@ -19,7 +25,21 @@ export interface ChannelRecord {
   readonly kind: ChannelKind
   readonly name: string
   readonly createdAt: ChannelsRepo.ChannelRow["createdAt"]
+  readonly canReply: boolean
 }
+
+const toRecord = (row: ChannelsRepo.ChannelRow): ChannelRecord => ({
+  id: row.id,
+  kind: row.kind,
+  name: row.name,
+  createdAt: row.createdAt,
+  canReply: canReply(row.kind, { botToken: row.hasBotToken, outboundUrl: row.hasOutboundUrl })
+})
+
+/** The note's key of a captured message: its event and its position among the event's answerable messages. */
+export const captureKey = (eventId: string, index: number) => `channel-capture:${eventId}:${index}`
+
+const isPayload = Schema.is(InboundPayload)
 
 /** What an inbound route needs to verify a delivery: the channel's workspace and its opened secrets. */
 export interface InboundChannel {
@@ -70,10 +90,27 @@ export interface ChannelsShape {
   readonly requeueAbandoned: Effect.Effect<number, never, CurrentWorkspace>
   /** For the reply worker: marks up to `limit` received events as processing and returns them, oldest first. */
   readonly claimReceived: (limit: number) => Effect.Effect<ReadonlyArray<ClaimedEvent>, never, CurrentWorkspace>
+  /** Ends an event (no retry due any more); `reason` says why it did not reply, when it did not. */
   readonly finishEvent: (
     id: string,
-    status: Exclude<EventStatus, "received">
+    status: Exclude<EventStatus, "received" | "processing">,
+    reason?: string
   ) => Effect.Effect<boolean, never, CurrentWorkspace>
+  /**
+   * For the reply worker: an attempt that did not reply; the event waits `delayMs` and is tried again, or, once it
+   * has failed `maxAttempts` counted times, ends failed. Answers the status it was left in (None: it is gone).
+   */
+  readonly retryLater: (request: {
+    readonly id: string
+    readonly reason: string
+    readonly delayMs: number
+    readonly counted: boolean
+    readonly maxAttempts: number
+  }) => Effect.Effect<Option.Option<EventStatus>, never, CurrentWorkspace>
+  /** For the reply worker: the reply to message `index` of the event was sent (checked before any send). */
+  readonly recordReply: (id: string, index: number, text: string) => Effect.Effect<boolean, never, CurrentWorkspace>
+  /** For the reply worker, once the gateway answers again: events waiting out a backoff are due now. */
+  readonly wake: Effect.Effect<number, never, CurrentWorkspace>
   readonly outbound: (channelId: string) => Effect.Effect<Option.Option<OutboundChannel>, never, CurrentWorkspace>
 }
 
@@ -97,7 +134,78 @@ export const layer = Layer.scoped(
     const repo = yield* ChannelsRepo.make
     const rls = yield* RlsScope
     const secrets = yield* Crypto
-    const record = yield* InboundRecorder.make(repo.record)
+    const notes = yield* Notes
+
+    /**
+     * One workspace's deliveries in one transaction: their new events, and the messages in them as logCards in the
+     * day's note (one write). A note already at its size limit takes nothing: the events are stored all the same,
+     * with a warning, so the delivery is not refused and redelivered forever.
+     */
+    const captureIn = (workspaceId: WorkspaceId, deliveries: ReadonlyArray<InboundDelivery>) =>
+      rls.run(
+        workspaceId,
+        Effect.gen(function* () {
+          const stored = yield* repo.capture(deliveries)
+          const fresh = new Map(stored.map((row) => [`${row.channelId}\n${row.externalId}`, row.id]))
+          const counts: Array<number> = []
+          const entries: Array<{ content: string; tags: ReadonlyArray<string>; idempotencyKey: string }> = []
+          const kinds = new Set<string>()
+          for (const delivery of deliveries) {
+            let count = 0
+            for (const event of delivery.events) {
+              const key = `${delivery.channelId}\n${event.externalId}`
+              const id = fresh.get(key)
+              if (id === undefined) continue
+              fresh.delete(key)
+              count++
+              if (!isPayload(event.payload)) continue
+              const kind = event.payload.kind
+              for (const [index, message] of answerable(event.payload).entries()) {
+                kinds.add(kind)
+                entries.push({
+                  // The note is jsonb too: NUL and unpaired surrogates become U+FFFD, as in the stored event.
+                  content: toStorableText(`${kind} · ${message.senderId}: ${message.text}`),
+                  tags: [kind],
+                  idempotencyKey: captureKey(id, index)
+                })
+              }
+            }
+            counts.push(count)
+          }
+          yield* notes.appendLogEntries(entries).pipe(
+            Writer.as("channel", [...kinds].join(",")),
+            Effect.catchTag("NoteTooLarge", (error) =>
+              Effect.logWarning(`${entries.length} chat message(s) stored but not captured: ${error.message}`).pipe(
+                Effect.annotateLogs("service", "Channels")
+              )
+            )
+          )
+          return counts
+        })
+      )
+
+    /** The group commit's store: each workspace's deliveries in their own transaction, all at once. */
+    const capture: InboundRecorder.Store = (deliveries) =>
+      Effect.gen(function* () {
+        const byWorkspace = new Map<string, Array<InboundDelivery>>()
+        for (const delivery of deliveries) {
+          const list = byWorkspace.get(delivery.workspaceId) ?? []
+          list.push(delivery)
+          byWorkspace.set(delivery.workspaceId, list)
+        }
+        const counts = new Map<InboundDelivery, number>()
+        yield* Effect.forEach(
+          byWorkspace,
+          ([workspaceId, list]) =>
+            Effect.map(captureIn(workspaceId as WorkspaceId, list), (stored) =>
+              list.forEach((delivery, index) => counts.set(delivery, stored[index] ?? 0))
+            ),
+          { concurrency: "unbounded", discard: true }
+        )
+        return deliveries.map((delivery) => counts.get(delivery) ?? 0)
+      })
+
+    const record = yield* InboundRecorder.make(capture)
     const stored = yield* Queue.sliding<void>(1)
     const lookups = TtlCache.make<ChannelsRepo.InboundRow>({ ttlMs: LOOKUP_FOR_MS, max: LOOKUP_MAX })
     const lookup = (channelId: string) =>
@@ -126,7 +234,7 @@ export const layer = Layer.scoped(
         rls.current(
           Effect.gen(function* () {
             const id = crypto.randomUUID()
-            return yield* repo.insert({
+            const row = yield* repo.insert({
               id,
               kind: input.kind,
               name: input.name,
@@ -138,9 +246,10 @@ export const layer = Layer.scoped(
               botTokenSealed: yield* seal(id, "bot_token_sealed", input.botToken),
               outboundUrl: input.outboundUrl ?? null
             })
+            return toRecord(row)
           })
         ),
-      list: rls.current(repo.list),
+      list: rls.current(Effect.map(repo.list, (rows) => rows.map(toRecord))),
       remove: (id) =>
         rls
           .current(
@@ -176,7 +285,10 @@ export const layer = Layer.scoped(
       received: Queue.take(stored),
       requeueAbandoned: rls.current(repo.requeue),
       claimReceived: (limit) => rls.current(repo.claim(limit)),
-      finishEvent: (id, status) => rls.current(repo.setStatus(id, status)),
+      finishEvent: (id, status, reason) => rls.current(repo.setStatus(id, status, reason ?? null)),
+      retryLater: (request) => rls.current(repo.retryLater(request)),
+      recordReply: (id, index, text) => rls.current(repo.recordReply(id, index, text)),
+      wake: rls.current(repo.wake),
       outbound: (channelId) =>
         rls.current(
           Effect.gen(function* () {
@@ -193,4 +305,4 @@ export const layer = Layer.scoped(
         )
     } satisfies ChannelsShape
   })
-)
+).pipe(Layer.provide(notesLayer))

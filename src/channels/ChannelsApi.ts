@@ -15,7 +15,12 @@ export const Channel = Schema.Struct({
   name: Schema.String,
   /** Where the platform delivers: `<public base>/api/v1/webhooks/<kind>/<id>`. The id is the capability. */
   webhookUrl: Schema.String,
-  createdAt: Schema.DateTimeUtc
+  createdAt: Schema.DateTimeUtc,
+  /**
+   * Whether the host can answer on this channel (it has what `replyNeeds` names). Without it messages are still
+   * captured into the day's note; they are just not answered.
+   */
+  canReply: Schema.Boolean
 })
 export type Channel = typeof Channel.Type
 
@@ -23,9 +28,30 @@ export const ChannelEvent = Schema.Struct({
   id: Schema.UUID,
   externalId: Schema.String,
   receivedAt: Schema.DateTimeUtc,
-  status: Schema.String
+  /**
+   * received (captured, the reply waiting: first try, or a retry at nextAttemptAt), processing, replied, ignored
+   * (nothing to answer), captured (in the note; the channel cannot reply) or failed (the retries ran out).
+   */
+  status: Schema.String,
+  /** Reply attempts that failed so far. */
+  attempts: Schema.Int,
+  nextAttemptAt: Schema.NullOr(Schema.DateTimeUtc),
+  /** Why the last attempt did not reply, or why the event ended as it did. */
+  lastError: Schema.NullOr(Schema.String)
 })
 export type ChannelEvent = typeof ChannelEvent.Type
+
+/** What a channel of this kind needs to reply, in words for the owner. */
+export const replyNeeds = (kind: ChannelKind): string =>
+  kind === "generic"
+    ? "an outbound URL"
+    : kind === "matrix"
+      ? "a bot token (the as_token) and an outbound URL (the homeserver)"
+      : "a bot token"
+
+/** Whether a channel with (or without) a bot token and an outbound URL can reply. */
+export const canReply = (kind: ChannelKind, has: { readonly botToken: boolean; readonly outboundUrl: boolean }) =>
+  kind === "generic" ? has.outboundUrl : kind === "matrix" ? has.botToken && has.outboundUrl : has.botToken
 
 const ChannelName = bounded("name", 200)
 

@@ -1,5 +1,6 @@
-// The channels SQL: webhook_channels (secrets as sealed bytes) and channel_events. Workspace statements run inside
-// the caller's RLS scope; the inbound ones are two statements (sql/0010) that run on their own.
+// The channels SQL: webhook_channels (secrets as sealed bytes) and channel_events with their reply state. Workspace
+// statements run inside the caller's RLS scope; an inbound lookup is one statement on its own (sql/0010), and the
+// capture of inbound events one statement of the transaction that also writes them into the note.
 import { SqlError, SqlSchema } from "@effect/sql"
 import { Data, Effect, Option, Schema } from "effect"
 import { AppDb } from "../platform/Db"
@@ -11,7 +12,9 @@ const ChannelRow = Schema.Struct({
   id: Schema.UUID,
   kind: ChannelKind,
   name: Schema.String,
-  createdAt: Schema.DateTimeUtcFromDate
+  createdAt: Schema.DateTimeUtcFromDate,
+  hasBotToken: Schema.Boolean,
+  hasOutboundUrl: Schema.Boolean
 })
 export type ChannelRow = typeof ChannelRow.Type
 
@@ -40,7 +43,10 @@ const EventRow = Schema.Struct({
   id: Schema.UUID,
   externalId: Schema.String,
   receivedAt: Schema.DateTimeUtcFromDate,
-  status: Schema.String
+  status: Schema.String,
+  attempts: Schema.Int,
+  nextAttemptAt: Schema.NullOr(Schema.DateTimeUtcFromDate),
+  lastError: Schema.NullOr(Schema.String)
 })
 
 const ClaimedRow = Schema.Struct({
@@ -49,11 +55,18 @@ const ClaimedRow = Schema.Struct({
   kind: ChannelKind,
   externalId: Schema.String,
   receivedAt: Schema.DateTimeUtcFromDate,
-  payload: Schema.parseJson(InboundPayload)
+  payload: Schema.parseJson(InboundPayload),
+  attempts: Schema.Int,
+  /** The replies already sent, by the position of the message they answer (see answerable). */
+  replies: Schema.parseJson(Schema.Record({ key: Schema.String, value: Schema.String }))
 })
 export type ClaimedRow = typeof ClaimedRow.Type
 
-export const EventStatuses = ["received", "processing", "replied", "ignored", "failed"] as const
+/** An event a delivery stored for the first time (a redelivery stores nothing and is not among them). */
+const StoredRow = Schema.Struct({ id: Schema.UUID, channelId: Schema.UUID, externalId: Schema.String })
+export type StoredRow = typeof StoredRow.Type
+
+export const EventStatuses = ["received", "processing", "replied", "ignored", "failed", "captured"] as const
 export type EventStatus = (typeof EventStatuses)[number]
 
 export interface NewChannel {
@@ -88,16 +101,6 @@ const storable = (_key: string, value: unknown) => {
     ? value
     : Object.fromEntries(keys.map((key) => [toStorableText(key), (value as Record<string, unknown>)[key]]))
 }
-const batchJsonb = (deliveries: ReadonlyArray<InboundDelivery>) =>
-  JSON.stringify(
-    deliveries.map((d) => ({
-      channel: d.channelId,
-      workspace: d.workspaceId,
-      events: d.events.map((e) => ({ external_id: e.externalId, payload: e.payload }))
-    })),
-    storable
-  )
-
 /** The channel's row went away between lookup and insert (the composite foreign key of channel_events). */
 const isForeignKeyViolation = (error: SqlError.SqlError) => (error.cause as { code?: string } | null)?.code === "23503"
 
@@ -115,13 +118,17 @@ export const make = Effect.gen(function* () {
         (id, kind, name, signing_secret_sealed, verify_token_sealed, bot_token_sealed, outbound_url)
       values (${c.id}, ${c.kind}, ${c.name}, ${c.signingSecretSealed}, ${c.verifyTokenSealed}, ${c.botTokenSealed},
               ${c.outboundUrl})
-      returning id, kind, name, created_at`
+      returning id, kind, name, created_at, bot_token_sealed is not null as has_bot_token,
+        outbound_url is not null as has_outbound_url`
   })
 
   const list = SqlSchema.findAll({
     Request: Schema.Void,
     Result: ChannelRow,
-    execute: () => sql`select id, kind, name, created_at from webhook_channels order by created_at, id`
+    execute: () => sql`
+      select id, kind, name, created_at, bot_token_sealed is not null as has_bot_token,
+        outbound_url is not null as has_outbound_url
+      from webhook_channels order by created_at, id`
   })
 
   const remove = SqlSchema.findAll({
@@ -140,7 +147,7 @@ export const make = Effect.gen(function* () {
     Request: Schema.Struct({ channelId: Schema.UUID, limit: Schema.Number }),
     Result: EventRow,
     execute: ({ channelId, limit }) => sql`
-      select id, external_id, received_at, status from channel_events
+      select id, external_id, received_at, status, attempts, next_attempt_at, last_error from channel_events
       where channel_id = ${channelId}
       order by received_at desc, id desc
       limit ${limit}`
@@ -163,19 +170,32 @@ export const make = Effect.gen(function* () {
   })
 
   /**
-   * Stores verified deliveries, each in its channel's workspace and once per external id, in one statement and one
-   * commit (sql/0010); answers each delivery's count of new events, in order. A delivery whose channel was deleted
-   * since its lookup fails the statement with a foreign key violation (ChannelGone), and nothing of it is stored.
+   * Stores deliveries of one workspace (the caller's RLS scope) once per (channel, external id), as one statement of
+   * the caller's transaction; answers the events that are new. A delivery whose channel was deleted since its lookup
+   * fails the statement with a foreign key violation (ChannelGone), and the caller's transaction stores nothing.
    */
-  const recordBatch = SqlSchema.findOne({
+  const captureStatement = SqlSchema.findAll({
     Request: Schema.String,
-    Result: Schema.Struct({ stored: Schema.NullOr(Schema.Array(Schema.Int)) }),
-    execute: (batch) => sql`select carabase_record_inbound_batch(${batch}::jsonb) as stored`
+    Result: StoredRow,
+    execute: (events) => sql`
+      insert into channel_events (channel_id, external_id, payload, received_at)
+      select (e ->> 'channel')::uuid, e ->> 'external_id', e -> 'payload', clock_timestamp()
+      from jsonb_array_elements(${events}::jsonb) with ordinality as t (e, n)
+      order by n
+      on conflict (channel_id, external_id) do nothing
+      returning id, channel_id, external_id`
   })
-  const record = (deliveries: ReadonlyArray<InboundDelivery>): Effect.Effect<ReadonlyArray<number>, ChannelGone> =>
-    // Inside the effect: a payload JSON.stringify cannot take is a defect of this call, not a throw at its caller.
-    Effect.suspend(() => recordBatch(batchJsonb(deliveries))).pipe(
-      Effect.map((row) => Option.flatMapNullable(row, (found) => found.stored).pipe(Option.getOrElse(() => []))),
+  const capture = (deliveries: ReadonlyArray<InboundDelivery>): Effect.Effect<ReadonlyArray<StoredRow>, ChannelGone> =>
+    Effect.suspend(() =>
+      captureStatement(
+        JSON.stringify(
+          deliveries.flatMap((d) =>
+            d.events.map((e) => ({ channel: d.channelId, external_id: e.externalId, payload: e.payload }))
+          ),
+          storable
+        )
+      )
+    ).pipe(
       Effect.catchIf(
         (error) => error._tag === "SqlError" && isForeignKeyViolation(error),
         () => Effect.fail(new ChannelGone())
@@ -191,9 +211,11 @@ export const make = Effect.gen(function* () {
         update channel_events e set status = 'processing'
         from webhook_channels c
         where c.id = e.channel_id
-          and e.id in (select id from channel_events where status = 'received'
+          and e.id in (select id from channel_events
+                       where status = 'received' and (next_attempt_at is null or next_attempt_at <= now())
                        order by received_at, id limit ${limit} for update skip locked)
-        returning e.id, e.channel_id, c.kind, e.external_id, e.received_at, e.payload::text as payload
+        returning e.id, e.channel_id, c.kind, e.external_id, e.received_at, e.payload::text as payload, e.attempts,
+          e.replies::text as replies
       )
       select * from claimed order by received_at, id`
   })
@@ -205,10 +227,58 @@ export const make = Effect.gen(function* () {
     execute: () => sql`update channel_events set status = 'received' where status = 'processing' returning id`
   })
 
+  /** Ends an event: no retry is due any more; `reason` (or none) says why it ended so when it did not reply. */
   const setStatus = SqlSchema.findAll({
-    Request: Schema.Struct({ id: Schema.UUID, status: Schema.Literal(...EventStatuses) }),
+    Request: Schema.Struct({
+      id: Schema.UUID,
+      status: Schema.Literal(...EventStatuses),
+      reason: Schema.NullOr(Schema.String)
+    }),
     Result: Schema.Struct({ id: Schema.UUID }),
-    execute: ({ id, status }) => sql`update channel_events set status = ${status} where id = ${id} returning id`
+    execute: ({ id, status, reason }) => sql`
+      update channel_events set status = ${status}, next_attempt_at = null, last_error = ${reason}
+      where id = ${id} returning id`
+  })
+
+  /**
+   * A failed attempt: counted (when `counted`) and the event waits again until `delayMs` from now, or, once
+   * `maxAttempts` are used up, ends failed. Answers the status it was left in.
+   */
+  const retryLater = SqlSchema.findAll({
+    Request: Schema.Struct({
+      id: Schema.UUID,
+      reason: Schema.String,
+      delayMs: Schema.Number,
+      counted: Schema.Boolean,
+      maxAttempts: Schema.Number
+    }),
+    Result: Schema.Struct({ status: Schema.Literal(...EventStatuses) }),
+    execute: ({ id, reason, delayMs, counted, maxAttempts }) => sql`
+      update channel_events set
+        attempts = attempts + ${counted ? 1 : 0},
+        status = case when attempts + ${counted ? 1 : 0} >= ${maxAttempts} then 'failed' else 'received' end,
+        next_attempt_at = case when attempts + ${counted ? 1 : 0} >= ${maxAttempts} then null
+                               else now() + make_interval(secs => ${delayMs / 1000}) end,
+        last_error = ${reason}
+      where id = ${id} returning status`
+  })
+
+  /** Records the reply to the message at `index` as sent, in its own commit, before anything else is tried. */
+  const recordReply = SqlSchema.findAll({
+    Request: Schema.Struct({ id: Schema.UUID, index: Schema.Int, text: Schema.String }),
+    Result: Schema.Struct({ id: Schema.UUID }),
+    execute: ({ id, index, text }) => sql`
+      update channel_events set replies = replies || jsonb_build_object(${String(index)}::text, ${text}::text)
+      where id = ${id} returning id`
+  })
+
+  /** The gateway answered again: events waiting out a backoff are due now. Answers how many. */
+  const wake = SqlSchema.findAll({
+    Request: Schema.Void,
+    Result: Schema.Struct({ id: Schema.UUID }),
+    execute: () => sql`
+      update channel_events set next_attempt_at = now()
+      where status = 'received' and next_attempt_at > now() returning id`
   })
 
   return {
@@ -219,11 +289,24 @@ export const make = Effect.gen(function* () {
     events: (channelId: string, limit: number) => orDie(events({ channelId, limit })),
     sealed: (id: string) => orDie(sealed(id)),
     lookup: (channelId: string) => orDie(lookup(channelId)),
-    record,
+    capture,
     claim: (limit: number) => orDie(claim(limit)),
     requeue: Effect.map(orDie(requeue(undefined)), (rows) => rows.length),
-    setStatus: (id: string, status: EventStatus) =>
-      Effect.map(orDie(setStatus({ id, status })), (rows) => rows.length > 0)
+    setStatus: (id: string, status: EventStatus, reason: string | null) =>
+      Effect.map(orDie(setStatus({ id, status, reason })), (rows) => rows.length > 0),
+    retryLater: (request: {
+      readonly id: string
+      readonly reason: string
+      readonly delayMs: number
+      readonly counted: boolean
+      readonly maxAttempts: number
+    }) =>
+      Effect.map(orDie(retryLater(request)), (rows) =>
+        rows.length === 0 ? Option.none<EventStatus>() : Option.some(rows[0]!.status)
+      ),
+    recordReply: (id: string, index: number, text: string) =>
+      Effect.map(orDie(recordReply({ id, index, text })), (rows) => rows.length > 0),
+    wake: Effect.map(orDie(wake(undefined)), (rows) => rows.length)
   }
 })
 

@@ -32,3 +32,10 @@ export interface InboundEvent {
   readonly externalId: string
   readonly payload: InboundPayload
 }
+
+/**
+ * The messages of an event that are captured into the note and answered, in order: a person's, with some text. A
+ * message's position in this list names it in the capture's and the reply's keys.
+ */
+export const answerable = (payload: InboundPayload): ReadonlyArray<InboundMessage> =>
+  payload.messages.filter((message) => !message.fromBot && message.text.trim() !== "")

@@ -1,6 +1,7 @@
 // Group commit for verified inbound deliveries. A delivery is acknowledged only once its events are durably committed,
 // and a commit costs a WAL flush and a round trip whatever it holds; so deliveries that arrive while earlier ones are
-// being committed wait and go together in the next commit (one statement, one flush). Under light load each delivery
+// being committed wait and go together in the next commit (one transaction per workspace in the batch: its events
+// and their capture into the day's note; one flush when they share a workspace). Under light load each delivery
 // is written at once, alone; under a burst the batches grow instead of the queue of round trips. A batch that fails
 // (one delivery's channel was deleted meanwhile, or one delivery the store cannot take) is retried one delivery at a
 // time, so no other delivery fails with it; and whatever the store throws, its commit slot is given back.

@@ -1,5 +1,5 @@
 // Sync rules at rest and in action: each integration's document is stored one row per rule in sync_rules (in
-// document order), and a harvested item's routing (see SyncRules.route) is carried out here: the item is committed to
+// document order; a rule in the published shape is kept as written beside its meaning in the host's), and a harvested item's routing (see SyncRules.route) is carried out here: the item is committed to
 // each routed folio and, when asked, logged onto the day's note, both only when the item is new.
 import { Context, Effect, Layer, Schema } from "effect"
 import { Folios, layer as foliosLayer } from "../folios/Folios"
@@ -8,8 +8,8 @@ import { Notes, layer as notesLayer } from "../notes/Notes"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
-import type { Routing, SyncItem } from "./SyncRules"
-import { RuleMatch, SyncRule, type SyncRulesDocument } from "./SyncRulesApi"
+import { asHostRule, isDocumented, type Routing, type SyncItem } from "./SyncRules"
+import { type AnySyncRule, DocumentedSyncRule, RuleMatch, type SyncRulesDocument } from "./SyncRulesApi"
 
 export interface RoutedItem {
   readonly item: SyncItem
@@ -22,18 +22,22 @@ export interface RoutedItem {
 }
 
 export interface SyncRoutingShape {
-  readonly rules: (integration: string) => Effect.Effect<ReadonlyArray<SyncRule>, never, CurrentWorkspace>
+  /** The integration's rules, each in the shape it was written in. */
+  readonly rules: (integration: string) => Effect.Effect<ReadonlyArray<AnySyncRule>, never, CurrentWorkspace>
   readonly replace: (
     integration: string,
     document: SyncRulesDocument
-  ) => Effect.Effect<ReadonlyArray<SyncRule>, never, CurrentWorkspace>
+  ) => Effect.Effect<ReadonlyArray<AnySyncRule>, never, CurrentWorkspace>
   readonly apply: (routed: RoutedItem) => Effect.Effect<void, never, CurrentWorkspace>
 }
 
 export class SyncRouting extends Context.Tag("carabase/SyncRouting")<SyncRouting, SyncRoutingShape>() {}
 
+/** What a row's `action` holds: the routing in the host's shape, and a published-shape rule as it was written. */
 const Action = Schema.Struct({
   name: Schema.optional(Schema.String),
+  matchAll: Schema.optional(Schema.Literal(true)),
+  written: Schema.optional(DocumentedSyncRule),
   folios: Schema.optional(Schema.Array(Schema.String)),
   tags: Schema.optional(Schema.Array(Schema.String)),
   harvestToGraph: Schema.optional(Schema.Boolean),
@@ -67,11 +71,18 @@ export const layer = Layer.effect(
           // Rows are written only by replace, from a validated document: one that stops decoding is a host defect.
           Effect.orDie,
           Effect.map((rows) =>
-            rows.map(({ action, enabled, match }): SyncRule => ({
-              ...action,
-              ...(Object.keys(match).length === 0 ? {} : { match }),
-              ...(enabled ? {} : { enabled: false })
-            }))
+            rows.map(({ action, enabled, match }): AnySyncRule => {
+              const disabled = enabled ? {} : { enabled: false }
+              if (action.written !== undefined) return action.written
+              const { written: _, ...routing } = action
+              const conditions = Object.keys(match).length > 0
+              // Rows written before matchAll existed took every item by having no conditions: now said explicitly.
+              return {
+                ...routing,
+                ...(conditions ? { match } : { matchAll: true as const }),
+                ...disabled
+              }
+            })
           )
         )
       )
@@ -80,8 +91,9 @@ export const layer = Layer.effect(
       rls.current(
         Effect.gen(function* () {
           yield* sql`delete from sync_rules where provider = ${integration}`
-          for (const [position, rule] of document.rules.entries()) {
-            const { enabled, match, ...action } = rule
+          for (const [position, written] of document.rules.entries()) {
+            const { enabled, match, ...routing } = asHostRule(written)
+            const action = isDocumented(written) ? { ...routing, written } : routing
             yield* sql`
               insert into sync_rules (provider, match, action, enabled, position)
               values (${integration}, ${JSON.stringify(match ?? {})}::jsonb, ${JSON.stringify(action)}::jsonb,

@@ -1,7 +1,8 @@
 // Sync rules: which rules of an integration's document match a harvested item, and what they decide together.
 // Pure: tags are unioned, every folio named by a matching rule is kept (case-insensitively once), and the booleans
 // are OR'd over the rules that set them (a flag no matching rule sets stays undefined: the integration's default).
-import type { RuleMatch, SyncRule } from "./SyncRulesApi"
+// A rule in the published shape (`filters`, `routing`) is read as the host's own (`match`, `folios`...) first.
+import type { AnySyncRule, DocumentedSyncRule, RuleMatch, SyncRule } from "./SyncRulesApi"
 
 export interface SyncItem {
   readonly kind: "issue" | "pull_request" | "document"
@@ -11,6 +12,10 @@ export interface SyncItem {
   readonly author?: string | undefined
   readonly labels?: ReadonlyArray<string> | undefined
   readonly tags?: ReadonlyArray<string> | undefined
+  /** GitHub's `open` or `closed`; a document has none. */
+  readonly state?: string | undefined
+  /** Hours between the item's last update and the sync; unknown for a document. */
+  readonly ageHours?: number | undefined
 }
 
 export interface Routing {
@@ -36,8 +41,33 @@ export const matches = (match: RuleMatch | undefined, item: SyncItem): boolean =
     anyOf(match.authors, item.author === undefined ? [] : [item.author]) &&
     anyOf(match.tags, item.tags) &&
     (match.titleContains === undefined || item.title.toLowerCase().includes(match.titleContains.toLowerCase())) &&
-    (match.urlPrefix === undefined || (item.url ?? "").startsWith(match.urlPrefix))
+    (match.urlPrefix === undefined || (item.url ?? "").startsWith(match.urlPrefix)) &&
+    (match.states === undefined || (item.state !== undefined && match.states.includes(item.state as "open"))) &&
+    (match.lookbackHours === undefined || (item.ageHours !== undefined && item.ageHours <= match.lookbackHours))
   )
+}
+
+export const isDocumented = (rule: AnySyncRule): rule is DocumentedSyncRule =>
+  "filters" in rule || "routing" in rule || "id" in rule
+
+/** The published shape's meaning in the host's own: repos are repositories, the one folioName a list of one. */
+export const asHostRule = (rule: AnySyncRule): SyncRule => {
+  if (!isDocumented(rule)) return rule
+  const { filters, routing } = rule
+  const match: RuleMatch = {
+    ...(filters?.repos === undefined ? {} : { repositories: filters.repos }),
+    ...(filters?.states === undefined ? {} : { states: filters.states }),
+    ...(filters?.lookbackHours === undefined ? {} : { lookbackHours: filters.lookbackHours })
+  }
+  return {
+    ...(rule.name === undefined ? {} : { name: rule.name }),
+    ...(rule.enabled === undefined ? {} : { enabled: rule.enabled }),
+    ...(rule.matchAll === undefined ? { match } : { matchAll: rule.matchAll }),
+    ...(routing?.folioName === undefined ? {} : { folios: [routing.folioName] }),
+    ...(routing?.tags === undefined ? {} : { tags: routing.tags }),
+    ...(routing?.harvestToGraph === undefined ? {} : { harvestToGraph: routing.harvestToGraph }),
+    ...(routing?.injectToTimeline === undefined ? {} : { injectToTimeline: routing.injectToTimeline })
+  }
 }
 
 /** Keeps the first spelling of each value, compared case-insensitively. */
@@ -56,9 +86,9 @@ const union = (lists: ReadonlyArray<ReadonlyArray<string>>) => {
 const or = (values: ReadonlyArray<boolean | undefined>) =>
   values.every((v) => v === undefined) ? undefined : values.some((v) => v === true)
 
-export const route = (rules: ReadonlyArray<SyncRule>, item: SyncItem): Routing => {
+export const route = (rules: ReadonlyArray<AnySyncRule>, item: SyncItem): Routing => {
   const hits = rules
-    .map((rule, position) => ({ rule, position }))
+    .map((rule, position) => ({ rule: asHostRule(rule), position }))
     .filter(({ rule }) => rule.enabled !== false && matches(rule.match, item))
   return {
     tags: union([item.tags ?? [], ...hits.map(({ rule }) => rule.tags ?? [])]),

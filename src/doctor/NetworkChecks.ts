@@ -2,7 +2,8 @@
 import * as os from "node:os"
 import { Effect, Option } from "effect"
 import { displayUrl, isLoopbackHost, loadGatewayConfig } from "../gateway/GatewayConfig"
-import * as OpenAi from "../gateway/OpenAiClient"
+import { CHAT_COMPLETIONS_KEY, PASSWORD_KEY } from "../gateway/GatewayErrors"
+import { probeGateway } from "../gateway/GatewayState"
 import * as Gateway from "../gateway/Gateway"
 import { fail, pass, warn, type CheckResult } from "./Check"
 
@@ -86,26 +87,30 @@ export const gatewayCheck: Effect.Effect<CheckResult> = Effect.gen(function* () 
     )
   }
   const remote = config.allowRemote ? " (a remote gateway, allowed by OPENCLAW_ALLOW_REMOTE)" : ""
-  const probe = yield* Effect.either(OpenAi.models({ ...target.right, timeoutMs: Math.min(2_000, config.timeoutMs) }))
-  if (probe._tag === "Right") {
-    return config.allowRemote && !isLoopbackHost(config.url.hostname)
-      ? warn(
-          name,
-          `${where}${remote} accepts the password`,
-          "run the gateway on this machine and drop OPENCLAW_ALLOW_REMOTE"
-        )
-      : pass(name, `${where} is loopback and accepts the password`)
-  }
-  switch (probe.left._tag) {
-    case "GatewayPasswordMismatch":
+  const state = yield* probeGateway(target.right, Math.min(2_000, config.firstByteTimeoutMs))
+  switch (state) {
+    case "up":
+      return config.allowRemote && !isLoopbackHost(config.url.hostname)
+        ? warn(
+            name,
+            `${where}${remote} accepts the password`,
+            "run the gateway on this machine and drop OPENCLAW_ALLOW_REMOTE"
+          )
+        : pass(name, `${where} is loopback and accepts the password`)
+    case "wrong-password":
       return fail(
         name,
         `${where} rejects OPENCLAW_GATEWAY_PASSWORD`,
-        "make OPENCLAW_GATEWAY_PASSWORD and OpenClaw's gateway.auth.password the same value"
+        `make OPENCLAW_GATEWAY_PASSWORD and ${PASSWORD_KEY} in OpenClaw's config the same value`
       )
-    case "GatewayRequestFailed":
-      return pass(name, `${where}${remote} answers with the password`)
-    default:
-      return warn(name, `${where}${remote} is not answering (${probe.left.message})`, "start the OpenClaw gateway")
+    case "endpoint-disabled":
+      return fail(
+        name,
+        `${where}${remote} answers, but its OpenAI-compatible endpoint is off, so every chat would fail with 404`,
+        `set ${CHAT_COMPLETIONS_KEY} to true in OpenClaw's config (pnpm carabase openclaw-config prints it)`
+      )
+    case "down":
+    case "unconfigured":
+      return warn(name, `${where}${remote} is not answering`, "start the OpenClaw gateway")
   }
 })

@@ -26,6 +26,8 @@ import * as FoliosRepo from "./FoliosRepo"
 export interface FoliosShape {
   /** Folios ordered by name (case-insensitive); `search` is a case-insensitive substring of name or about. */
   readonly list: (search?: string) => Effect.Effect<ReadonlyArray<Folio>, never, CurrentWorkspace>
+  /** How many commits each folio has, by folio id (a folio without any is absent). */
+  readonly commitCounts: Effect.Effect<ReadonlyMap<string, number>, never, CurrentWorkspace>
   readonly create: (input: {
     readonly name: string
     readonly about?: string | undefined
@@ -245,6 +247,23 @@ export const layer = Layer.effect(
       return added
     })
 
-    return { list, create, get, update, commit, entries, remove, restore, addSynopsis } satisfies FoliosShape
+    const commitCounts = repo.commitCounts.pipe(
+      Effect.orDie,
+      Effect.map((rows) => new Map(rows.map((row) => [row.folioId, row.commits]))),
+      Effect.withSpan("Folios.commitCounts")
+    )
+
+    return {
+      list,
+      commitCounts,
+      create,
+      get,
+      update,
+      commit,
+      entries,
+      remove,
+      restore,
+      addSynopsis
+    } satisfies FoliosShape
   })
 ).pipe(Layer.provide([harvestLayer, liveUpdatesLayer, trashRepoLayer]))

@@ -194,8 +194,16 @@ export const make = Effect.gen(function* () {
       returning id`
   })
 
+  const commitCounts = SqlSchema.findAll({
+    Request: Schema.Void,
+    Result: Schema.Struct({ folioId: Schema.String, commits: Schema.NumberFromString }),
+    execute: () =>
+      rls.rows(sql`select folio_id::text as folio_id, count(*)::text as commits from folio_commits group by folio_id`)
+  })
+
   return {
     list: (search: string | undefined) => rowsOrDie(list(search)),
+    commitCounts: rowsOrDie(commitCounts(undefined)),
     insert: (input: { readonly name: string; readonly about: string }) => rowsOrDie(insert(input)),
     find: (id: string) => rowsOrDie(find(id)),
     findForUpdate: (id: string) => rowsOrDie(findForUpdate(id)),

@@ -4,28 +4,21 @@
 import { Context, Effect, Layer, Option, type Scope, type Stream } from "effect"
 import type { BootError } from "../platform/HostEnv"
 import { displayUrl, loadGatewayConfig, type GatewayConfig } from "./GatewayConfig"
+import { openClawModel } from "./AgentModel"
 import { GatewayUnconfigured, PASSWORD_MISMATCH_MESSAGE, type GatewayError } from "./GatewayErrors"
+import { probeGateway, type GatewayState } from "./GatewayState"
 import * as OpenAi from "./OpenAiClient"
-import { apiBaseOf, type Target } from "./Target"
+import { apiBaseOf, OPENCLAW_TIMEOUTS, type Target } from "./Target"
 
-export type GatewayState = "up" | "down" | "unconfigured"
-
-/** The session key OpenClaw routes a conversation by: stable for one chat session of one workspace. */
-export const sessionKey = (workspaceId: string, chatSessionId: string) => `carabase:${workspaceId}:${chatSessionId}`
-
-/** `main` → `openclaw:main`; a model already written as `openclaw:<agent>` is kept. */
-export const openClawModel = (agentOrModel: string) =>
-  agentOrModel.startsWith("openclaw:") ? agentOrModel : `openclaw:${agentOrModel}`
-
-export const agentIdOfModel = (model: string) => model.replace(/^openclaw:/, "")
-
-const HEALTH_TIMEOUT_MS = 1_500
+export { agentIdOfModel, openClawModel } from "./AgentModel"
+export { sessionKey } from "./SessionKeys"
+export type { GatewayState } from "./GatewayState"
 
 export interface GatewayShape {
   readonly config: GatewayConfig
   /** The environment's OpenClaw gateway as a target for an agent (default OPENCLAW_AGENT_ID). */
   readonly target: (options?: { readonly agentId?: string | undefined }) => Effect.Effect<Target, GatewayUnconfigured>
-  /** up: it answers GET /v1/models with our password; down: anything else; unconfigured: no password is set. */
+  /** See GatewayState: up only when it answers GET /v1/models with our password. */
   readonly state: Effect.Effect<GatewayState>
   readonly complete: (target: Target, request: OpenAi.ChatRequest) => Effect.Effect<string, GatewayError>
   /** Succeeds once the answer has started (refusals fail here); closing the scope cancels the upstream request. */
@@ -51,7 +44,9 @@ export const make = (config: GatewayConfig): GatewayShape => {
           apiBase: apiBaseOf(config.url, { appendV1: true }),
           model: openClawModel(options.agentId ?? config.agentId),
           bearer: Option.some(password),
-          timeoutMs: config.timeoutMs,
+          firstByteTimeoutMs: config.firstByteTimeoutMs,
+          idleTimeoutMs: config.idleTimeoutMs,
+          timeoutVariables: OPENCLAW_TIMEOUTS,
           streamMaxMs: config.streamMaxMs,
           label: "gateway",
           display: displayUrl(config.url),
@@ -59,18 +54,9 @@ export const make = (config: GatewayConfig): GatewayShape => {
         })
     })
   const state = target().pipe(
-    Effect.flatMap((gateway) =>
-      OpenAi.models({ ...gateway, timeoutMs: Math.min(HEALTH_TIMEOUT_MS, gateway.timeoutMs) })
-    ),
-    Effect.as<GatewayState>("up"),
-    Effect.catchTags({
-      GatewayUnconfigured: () => Effect.succeed<GatewayState>("unconfigured"),
-      GatewayUnreachable: () => Effect.succeed<GatewayState>("down"),
-      GatewayPasswordMismatch: () => Effect.succeed<GatewayState>("down"),
-      GatewayTimeout: () => Effect.succeed<GatewayState>("down"),
-      GatewayMalformedStream: () => Effect.succeed<GatewayState>("down"),
-      // It answered with our password, just not a model list we understand: it is there.
-      GatewayRequestFailed: () => Effect.succeed<GatewayState>("up")
+    Effect.matchEffect({
+      onFailure: () => Effect.succeed<GatewayState>("unconfigured"),
+      onSuccess: probeGateway
     }),
     Effect.withSpan("Gateway.state")
   )

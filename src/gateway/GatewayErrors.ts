@@ -10,6 +10,8 @@ export interface GatewayPeer {
   /** How messages name it: "gateway", or "ollama provider of model route chat". */
   readonly label: string
   readonly display: string
+  /** The settings bounding its first byte and its silences (OPENCLAW_GATEWAY_TIMEOUT_MS when absent). */
+  readonly timeoutVariables?: { readonly firstByte: string; readonly idle: string }
 }
 
 const peerFields = { provider: Schema.String, address: Schema.String }
@@ -60,13 +62,24 @@ export class GatewayPasswordMismatch extends Schema.TaggedError<GatewayPasswordM
   }
 }
 
+const timeoutVariable = (peer: GatewayPeer, reason: keyof typeof timeoutWhat) =>
+  peer.timeoutVariables === undefined
+    ? "OPENCLAW_GATEWAY_TIMEOUT_MS"
+    : reason === "Stalled"
+      ? peer.timeoutVariables.idle
+      : peer.timeoutVariables.firstByte
+
 const timeoutWhat = {
   NoAnswer: "did not answer",
   NotStarted: "did not start answering",
   Stalled: "sent nothing further"
 }
 
-/** No answer, or no next chunk, within OPENCLAW_GATEWAY_TIMEOUT_MS; or a whole answer past OPENCLAW_GATEWAY_STREAM_MAX_MS. */
+/**
+ * No answer or first chunk within the first-byte bound, no next chunk within the idle bound (for OpenClaw
+ * OPENCLAW_GATEWAY_FIRST_BYTE_TIMEOUT_MS and OPENCLAW_GATEWAY_IDLE_TIMEOUT_MS, for other providers
+ * OPENCLAW_GATEWAY_TIMEOUT_MS); or a whole answer past OPENCLAW_GATEWAY_STREAM_MAX_MS.
+ */
 export class GatewayTimeout extends Schema.TaggedError<GatewayTimeout>()(
   "GatewayTimeout",
   {
@@ -82,7 +95,7 @@ export class GatewayTimeout extends Schema.TaggedError<GatewayTimeout>()(
       ...peerOf(peer),
       reason,
       limitMs,
-      message: `${at(peer)} ${timeoutWhat[reason]} within ${limitMs} ms (raise OPENCLAW_GATEWAY_TIMEOUT_MS if it needs longer)`
+      message: `${at(peer)} ${timeoutWhat[reason]} within ${limitMs} ms (raise ${timeoutVariable(peer, reason)} if it needs longer)`
     })
   }
 
@@ -115,7 +128,15 @@ export class GatewayRequestFailed extends Schema.TaggedError<GatewayRequestFaile
     message: Schema.String,
     provider: Schema.optional(Schema.String),
     address: Schema.optional(Schema.String),
-    reason: Schema.Literal("Status", "BrokeOff", "NotJson", "WrongShape", "ErrorMidAnswer", "Embedder"),
+    reason: Schema.Literal(
+      "Status",
+      "EndpointDisabled",
+      "BrokeOff",
+      "NotJson",
+      "WrongShape",
+      "ErrorMidAnswer",
+      "Embedder"
+    ),
     /** For Status: the HTTP status the peer answered. */
     upstreamStatus: Schema.optional(Schema.Number)
   },
@@ -128,6 +149,16 @@ export class GatewayRequestFailed extends Schema.TaggedError<GatewayRequestFaile
       reason: "Status",
       upstreamStatus,
       message: `${at(peer)} answered HTTP ${upstreamStatus}${excerpt}`
+    })
+  }
+
+  /** OpenClaw answered 404: its OpenAI-compatible endpoints are off (they are by default). */
+  static endpointDisabled(peer: GatewayPeer) {
+    return new GatewayRequestFailed({
+      ...peerOf(peer),
+      reason: "EndpointDisabled",
+      upstreamStatus: 404,
+      message: ENDPOINT_DISABLED_MESSAGE
     })
   }
 
@@ -181,6 +212,12 @@ export class GatewayRequestFailed extends Schema.TaggedError<GatewayRequestFaile
 
 export type GatewayError =
   GatewayUnreachable | GatewayPasswordMismatch | GatewayTimeout | GatewayMalformedStream | GatewayRequestFailed
+
+/** The OpenClaw settings the host depends on, as its config file spells them. */
+export const CHAT_COMPLETIONS_KEY = "gateway.http.endpoints.chatCompletions.enabled"
+export const PASSWORD_KEY = "gateway.auth.password"
+
+export const ENDPOINT_DISABLED_MESSAGE = `OpenClaw's OpenAI-compatible endpoint is off (it is by default): set ${CHAT_COMPLETIONS_KEY} to true in OpenClaw's config (~/.openclaw/openclaw.json; pnpm carabase openclaw-config prints it)`
 
 export const PASSWORD_MISMATCH_MESSAGE =
   "gateway password mismatch: OPENCLAW_GATEWAY_PASSWORD must equal gateway.auth.password in OpenClaw's config"

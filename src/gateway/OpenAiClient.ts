@@ -2,7 +2,7 @@
 // Events of chat.completion.chunk objects ending in `data: [DONE]`), embeddings and models. Every request is bounded
 // by the target's timeout and cancelled with its fiber; a streamed answer is cancelled when its scope closes. The
 // bearer is read from its Redacted only to build the request header, and never appears in an error.
-import { Duration, Effect, Option, Redacted, Schema, Stream, type Scope } from "effect"
+import { Clock, Duration, Effect, Option, Redacted, Schema, Stream, type Scope } from "effect"
 import {
   GatewayMalformedStream,
   GatewayPasswordMismatch,
@@ -36,7 +36,7 @@ export interface ModelInfo {
 }
 
 const timedOut = (target: Target, reason: "NoAnswer" | "NotStarted" | "Stalled") =>
-  GatewayTimeout.of(target, reason, target.timeoutMs)
+  GatewayTimeout.of(target, reason, reason === "Stalled" ? target.idleTimeoutMs : target.firstByteTimeoutMs)
 
 const bearerValue = (target: Target) => Option.map(target.bearer, Redacted.value)
 
@@ -56,10 +56,23 @@ const excerpt = (target: Target, text: string): string => {
   return detail === "" ? "" : `: ${detail}`
 }
 
+/** OpenClaw answers its OpenAI-compatible paths with a bare "Not Found" while they are disabled. */
+const isDisabledEndpoint = (target: Target, status: number, text: string) => {
+  if (target.provider !== "openclaw" || status !== 404) return false
+  try {
+    const parsed = JSON.parse(text) as unknown
+    return typeof parsed !== "object" || parsed === null
+  } catch {
+    return true
+  }
+}
+
 const statusError = (target: Target, status: number, text: string): GatewayError =>
   status === 401 || status === 403
     ? GatewayPasswordMismatch.of(target, target.authFailure)
-    : GatewayRequestFailed.status(target, status, excerpt(target, text))
+    : isDisabledEndpoint(target, status, text)
+      ? GatewayRequestFailed.endpointDisabled(target)
+      : GatewayRequestFailed.status(target, status, excerpt(target, text))
 
 const headersFor = (target: Target, extra: Readonly<Record<string, string>> = {}, accept = "application/json") => {
   const headers: Record<string, string> = { "content-type": "application/json", accept }
@@ -98,7 +111,7 @@ const requestJson = (
       error instanceof BodyFailed ? GatewayRequestFailed.brokeOff(target) : GatewayUnreachable.of(target)
   }).pipe(
     Effect.timeoutFail({
-      duration: Duration.millis(target.timeoutMs),
+      duration: Duration.millis(target.firstByteTimeoutMs),
       onTimeout: () => timedOut(target, "NoAnswer")
     }),
     Effect.flatMap(({ status, text }) => {
@@ -143,11 +156,41 @@ const ChunkShape = Schema.Struct({
 })
 const decodeChunk = Schema.decodeUnknownEither(ChunkShape)
 
+/**
+ * Fails a byte stream that goes quiet: until the answer has started (its first content, or its end), by the absolute
+ * time `firstByteBy`; after that, when nothing arrives within the idle bound. OpenClaw opens its event stream at once
+ * and then may send nothing for a long while as its agent prepares, so the first content gets the first-byte bound.
+ */
+const boundSilences =
+  (target: Target, firstByteBy: number, hasStarted: () => boolean) =>
+  <E>(bytes: Stream.Stream<Uint8Array, E>): Stream.Stream<Uint8Array, E | GatewayError> =>
+    Stream.unwrapScoped(
+      Effect.map(Stream.toPull(bytes), (pull) =>
+        Stream.repeatEffectChunkOption(
+          Effect.flatMap(Clock.currentTimeMillis, (now) => {
+            const started = hasStarted()
+            const limit = started ? target.idleTimeoutMs : Math.max(0, firstByteBy - now)
+            return pull.pipe(
+              Effect.timeoutFail({
+                duration: Duration.millis(limit),
+                onTimeout: () => Option.some<E | GatewayError>(timedOut(target, started ? "Stalled" : "NotStarted"))
+              })
+            )
+          })
+        )
+      )
+    )
+
 /** The content deltas of an event-stream body, failing if it breaks off, stalls or is not chat.completion.chunks. */
-const deltasOf = (target: Target, body: ReadableStream<Uint8Array>): Stream.Stream<string, GatewayError> =>
+const deltasOf = (
+  target: Target,
+  body: ReadableStream<Uint8Array>,
+  firstByteBy: number
+): Stream.Stream<string, GatewayError> =>
   Stream.suspend(() => {
     const decoder = new SseDecoder()
     let done = false
+    let started = false
     const step = (bytes: Uint8Array): Effect.Effect<Array<string>, GatewayError> =>
       Effect.suspend((): Effect.Effect<Array<string>, GatewayError> => {
         const contents: Array<string> = []
@@ -181,6 +224,7 @@ const deltasOf = (target: Target, body: ReadableStream<Uint8Array>): Stream.Stre
           const content = chunk.right.choices[0]?.delta?.content
           if (typeof content === "string" && content !== "") contents.push(content)
         }
+        if (contents.length > 0 || done) started = true
         return Effect.succeed(contents)
       })
     return Stream.fromReadableStream({
@@ -188,8 +232,8 @@ const deltasOf = (target: Target, body: ReadableStream<Uint8Array>): Stream.Stre
       onError: (): GatewayError => GatewayMalformedStream.of(target, "the connection broke off before data: [DONE]"),
       releaseLockOnEnd: true
     }).pipe(
-      Stream.timeoutFail(() => timedOut(target, "Stalled"), Duration.millis(target.timeoutMs)),
-      // The silence bound resets on every chunk; this one bounds the whole answer.
+      boundSilences(target, firstByteBy, () => started),
+      // The silence bounds reset on every chunk; this one bounds the whole answer.
       Stream.interruptWhen(
         Effect.zipRight(
           Effect.sleep(Duration.millis(target.streamMaxMs)),
@@ -217,6 +261,7 @@ export const chatCompletionStream = (
   request: ChatRequest
 ): Effect.Effect<Stream.Stream<string, GatewayError>, GatewayError, Scope.Scope> =>
   Effect.gen(function* () {
+    const firstByteBy = (yield* Clock.currentTimeMillis) + target.firstByteTimeoutMs
     const controller = yield* Effect.acquireRelease(
       Effect.sync(() => new AbortController()),
       (controller) => Effect.sync(() => controller.abort())
@@ -234,13 +279,13 @@ export const chatCompletionStream = (
       catch: (): GatewayError => GatewayUnreachable.of(target)
     }).pipe(
       Effect.timeoutFail({
-        duration: Duration.millis(target.timeoutMs),
+        duration: Duration.millis(target.firstByteTimeoutMs),
         onTimeout: () => timedOut(target, "NotStarted")
       })
     )
     if (!response.ok) {
       const text = yield* Effect.promise(() => response.text().catch(() => "")).pipe(
-        Effect.timeout(Duration.millis(Math.min(target.timeoutMs, 5_000))),
+        Effect.timeout(Duration.millis(Math.min(target.firstByteTimeoutMs, 5_000))),
         Effect.orElseSucceed(() => "")
       )
       return yield* Effect.fail(statusError(target, response.status, text))
@@ -280,7 +325,7 @@ export const chatCompletionStream = (
         )
       )
     }
-    return deltasOf(target, response.body)
+    return deltasOf(target, response.body, firstByteBy)
   }).pipe(
     Effect.withSpan("OpenAiClient.chatCompletionStream", {
       attributes: { provider: target.provider, model: target.model }
@@ -321,4 +366,27 @@ export const models = (target: Target): Effect.Effect<ReadonlyArray<ModelInfo>, 
     ),
     Effect.map(({ data }) => data.map((model) => ({ id: model.id, ownedBy: model.owned_by ?? null }))),
     Effect.withSpan("OpenAiClient.models", { attributes: { provider: target.provider } })
+  )
+
+/**
+ * Whether OpenClaw accepts the target's bearer, asked where it always checks it: POST /tools/invoke with an empty
+ * body, which it refuses as a bad request (400, nothing run) once the bearer passes, and with 401 otherwise. Used only
+ * when /v1/models cannot tell (its OpenAI-compatible endpoints are off and answer 404 before checking anything).
+ */
+export const openClawAcceptsBearer = (
+  target: Target,
+  timeoutMs: number
+): Effect.Effect<"accepted" | "rejected" | "unknown"> =>
+  Effect.tryPromise(async (signal) => {
+    const response = await fetch(new URL("../tools/invoke", target.apiBase), {
+      method: "POST",
+      headers: headersFor(target),
+      body: "{}",
+      signal
+    })
+    await response.body?.cancel()
+    return response.status === 401 || response.status === 403 ? ("rejected" as const) : ("accepted" as const)
+  }).pipe(
+    Effect.timeout(Duration.millis(timeoutMs)),
+    Effect.orElseSucceed(() => "unknown" as const)
   )

@@ -5,13 +5,33 @@ import { Option, type Redacted } from "effect"
 export const Providers = ["openclaw", "openai-compatible", "ollama"] as const
 export type Provider = (typeof Providers)[number]
 
+export interface TimeoutVariables {
+  readonly firstByte: string
+  readonly idle: string
+}
+
+/** The OpenClaw gateway's bounds, and every other provider's. */
+export const OPENCLAW_TIMEOUTS: TimeoutVariables = {
+  firstByte: "OPENCLAW_GATEWAY_FIRST_BYTE_TIMEOUT_MS",
+  idle: "OPENCLAW_GATEWAY_IDLE_TIMEOUT_MS"
+}
+export const PROVIDER_TIMEOUTS: TimeoutVariables = {
+  firstByte: "OPENCLAW_GATEWAY_TIMEOUT_MS",
+  idle: "OPENCLAW_GATEWAY_TIMEOUT_MS"
+}
+
 export interface Target {
   readonly provider: Provider
   /** The OpenAI API root, ending in "/": endpoint paths ("chat/completions") resolve against it. */
   readonly apiBase: URL
   readonly model: string
   readonly bearer: Option.Option<Redacted.Redacted<string>>
-  readonly timeoutMs: number
+  /** Bound from the request to the first chunk of content (the whole answer when not streamed). */
+  readonly firstByteTimeoutMs: number
+  /** Bound on silence between two chunks of a streamed answer. */
+  readonly idleTimeoutMs: number
+  /** The settings that set those two bounds, for messages: what to raise when one is hit. */
+  readonly timeoutVariables: TimeoutVariables
   /** Bound on a whole streamed answer (OPENCLAW_GATEWAY_STREAM_MAX_MS). */
   readonly streamMaxMs: number
   /** How messages name it: "gateway", or "ollama provider of model route chat". */

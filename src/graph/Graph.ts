@@ -38,13 +38,17 @@ export interface WalkOptions {
   readonly sourceKinds?: ReadonlyArray<SourceKind> | undefined
 }
 
-/** An entity a text names, and how: by its name (1), an alias (0.9) or a surname alone (0.5). */
+/**
+ * An entity a text names, and how: by its name (`exact`, 1), an alias (`alias`, 0.9), a surname alone (`surname`,
+ * 0.5), or the whole text being part of its name or an alias (`substring`, 0.4: "auth" for "Auth Service").
+ */
 export interface EntityCandidate {
   readonly id: string
   readonly name: string
   readonly type: EntityType
   readonly aliases: ReadonlyArray<string>
   readonly score: number
+  readonly strategy: "exact" | "alias" | "surname" | "substring"
 }
 
 /** A walk stops adding entities at this many, the start included. */
@@ -63,7 +67,7 @@ export interface GraphShape {
   readonly resolveEntity: (reference: string) => Effect.Effect<EntityDetail, EntityNotFound, CurrentWorkspace>
   /** Breadth-first from an entity over the edges that pass the filters, in one query. */
   readonly walk: (start: string, options: WalkOptions) => Effect.Effect<GraphWalk, EntityNotFound, CurrentWorkspace>
-  /** Known entities a text mentions as whole words, ignoring case and accents; best first, then by name. */
+  /** Known entities a text mentions as whole words (or whose name holds the whole text), ignoring case and accents; best first, then by name. */
   readonly candidatesIn: (
     text: string,
     options: { readonly type?: EntityType | undefined; readonly limit: number }
@@ -192,22 +196,26 @@ export const layer = Layer.effect(
       text: string,
       options: { readonly type?: EntityType | undefined; readonly limit: number }
     ) {
-      const haystack = ` ${fold(text)} `
+      const whole = fold(text).trim()
+      const haystack = ` ${whole} `
       const contains = (needle: string) => needle !== "" && haystack.includes(` ${fold(needle)} `)
+      const within = (name: string) => whole.length >= 2 && fold(name).includes(whole)
       const entities = yield* listEntities({ type: options.type, limit: 500 })
       return entities
-        .map((entity): EntityCandidate => {
+        .flatMap((entity): Array<EntityCandidate> => {
           const surname = entity.name.trim().split(/\s+/).length > 1 ? entity.name.trim().split(/\s+/).at(-1)! : ""
-          const score = contains(entity.name)
-            ? 1
+          const [score, strategy] = contains(entity.name)
+            ? ([1, "exact"] as const)
             : entity.aliases.some(contains)
-              ? 0.9
+              ? ([0.9, "alias"] as const)
               : surname.length > 2 && contains(surname)
-                ? 0.5
-                : 0
-          return { id: entity.id, name: entity.name, type: entity.type, aliases: entity.aliases, score }
+                ? ([0.5, "surname"] as const)
+                : within(entity.name) || entity.aliases.some(within)
+                  ? ([0.4, "substring"] as const)
+                  : ([0, "exact"] as const)
+          if (score === 0) return []
+          return [{ id: entity.id, name: entity.name, type: entity.type, aliases: entity.aliases, score, strategy }]
         })
-        .filter((candidate) => candidate.score > 0)
         .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name))
         .slice(0, options.limit)
     })

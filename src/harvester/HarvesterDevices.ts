@@ -6,7 +6,7 @@ import * as crypto from "node:crypto"
 import { Context, DateTime, Effect, Layer, Option } from "effect"
 import { Artifacts, layer as artifactsLayer } from "../artifacts/Artifacts"
 import { route } from "../connectors/SyncRules"
-import type { SyncRule } from "../connectors/SyncRulesApi"
+import type { AnySyncRule } from "../connectors/SyncRulesApi"
 import { SyncRouting, layer as syncRoutingLayer } from "../connectors/SyncRouting"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
@@ -84,7 +84,7 @@ export const layer = Layer.effect(
       )
 
     /** Stores one document with the tags its connector's sync rules give it, then carries out their routing. */
-    const store = (device: HarvesterRepo.TokenRow, rules: ReadonlyArray<SyncRule>, doc: PushedDocument) =>
+    const store = (device: HarvesterRepo.TokenRow, rules: ReadonlyArray<AnySyncRule>, doc: PushedDocument) =>
       Effect.gen(function* () {
         const externalId = doc.externalId ?? doc.url ?? doc.title
         const item = { kind: "document" as const, title: doc.title, url: doc.url, tags: doc.tags }

@@ -51,7 +51,7 @@ const decodeId = Schema.decodeUnknownOption(WorkspaceId)
 export const McpHttpLive = HttpApiBuilder.Router.use((router) =>
   Effect.gen(function* () {
     const guard = yield* mcpGuardConfig
-    const { tools, runtime } = yield* McpTools
+    const { resources, runtime, tools } = yield* McpTools
     const workspaces = yield* Workspaces
     const settings = yield* Settings
     const listener = yield* HttpListener
@@ -85,7 +85,8 @@ export const McpHttpLive = HttpApiBuilder.Router.use((router) =>
         )
       })
 
-    const newServer = (workspaceId: WorkspaceId) => makeMcpServer({ workspaceId, tools, availability, runtime })
+    const newServer = (workspaceId: WorkspaceId) =>
+      makeMcpServer({ workspaceId, tools, availability, runtime, resources })
 
     /** A session whose workspace was deleted since it opened is closed: its tools have nothing left to act on. */
     const workspaceGone = (sessionId: string, session: McpSessionTable.McpSession) =>

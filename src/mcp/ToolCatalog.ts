@@ -9,6 +9,7 @@ import { layer as memoriesLayer, type Memories } from "../memories/Memories"
 import { layer as notesLayer, type Notes } from "../notes/Notes"
 import { layer as searchLayer, type Search } from "../search/Search"
 import { layer as tasksLayer, type Tasks } from "../tasks/Tasks"
+import { artifactResources, type ResourceCatalog } from "./ArtifactResources"
 import { McpTools } from "./McpTools"
 import type { ToolDefinition } from "./Tool"
 import { folioTools } from "./tools/FolioTools"
@@ -70,6 +71,7 @@ export const layer = Layer.effect(
   McpTools,
   Effect.map(Effect.runtime<ToolServices>(), (runtime) => ({
     tools: catalog as ReadonlyArray<ToolDefinition<never>>,
+    resources: artifactResources as ResourceCatalog<never>,
     runtime: runtime as unknown as Runtime.Runtime<never>
   }))
 ).pipe(Layer.provide([notesLayer, tasksLayer, foliosLayer, graphLayer, memoriesLayer, artifactsLayer, searchLayer]))

@@ -10,7 +10,13 @@ export class Health extends Schema.Class<Health>("Health")({
   status: Schema.Literal("ok"),
   version: Schema.String,
   database: ServiceState,
-  gateway: Schema.Literal("up", "down", "unconfigured"),
+  /**
+   * up: OpenClaw answers with the password; down: no answer; unconfigured: no password set; endpoint-disabled: it
+   * answers, but its OpenAI-compatible endpoint is off; wrong-password: it rejects OPENCLAW_GATEWAY_PASSWORD.
+   */
+  gateway: Schema.Literal("up", "down", "unconfigured", "endpoint-disabled", "wrong-password"),
+  /** For a gateway that is neither up nor down: the exact setting to change, and how. */
+  gatewayIssue: Schema.optional(Schema.Struct({ configKey: Schema.String, message: Schema.String })),
   /** Present when the request named a workspace with x-workspace-id, which must then exist. */
   workspace: Schema.optional(WorkspaceId)
 }) {}

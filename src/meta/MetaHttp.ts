@@ -2,6 +2,7 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
 import { GatewayProbe } from "../gateway/GatewayProbe"
+import { issueOf } from "../gateway/GatewayState"
 import { CarabaseApi } from "../Api"
 import { DatabaseProbe } from "./DatabaseProbe"
 import { Workspaces } from "../workspaces/Workspaces"
@@ -25,7 +26,14 @@ export const MetaHttpLive = HttpApiBuilder.group(CarabaseApi, "meta", (handlers)
             { database: database.check, gateway: gateway.check },
             { concurrency: "unbounded" }
           )
-          return new Health({ status: "ok", version: HOST_VERSION, ...states, ...(workspace ? { workspace } : {}) })
+          const gatewayIssue = issueOf(states.gateway)
+          return new Health({
+            status: "ok",
+            version: HOST_VERSION,
+            ...states,
+            ...(gatewayIssue ? { gatewayIssue } : {}),
+            ...(workspace ? { workspace } : {})
+          })
         })
       )
       .handle("version", () =>

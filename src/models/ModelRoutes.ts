@@ -6,8 +6,9 @@
 import { Context, DateTime, Effect, Layer, Option, Redacted } from "effect"
 import { EmbeddingError, Embedder, type EmbedderShape } from "../embeddings/Embedder"
 import { layer as embedderLayer } from "../embeddings/EmbedderLive"
-import { agentIdOfModel, Gateway, openClawModel } from "../gateway/Gateway"
-import { AGENT_ID_PATTERN, displayUrl, isLoopbackHost } from "../gateway/GatewayConfig"
+import { Gateway, openClawModel } from "../gateway/Gateway"
+import { parseAgentModel, type AgentModel } from "../gateway/AgentModel"
+import { displayUrl, isLoopbackHost } from "../gateway/GatewayConfig"
 import {
   GatewayRequestFailed,
   PASSWORD_MISMATCH_MESSAGE,
@@ -15,7 +16,7 @@ import {
   type GatewayUnconfigured
 } from "../gateway/GatewayErrors"
 import type { Embeddings } from "../gateway/OpenAiClient"
-import { apiBaseOf, type Target } from "../gateway/Target"
+import { apiBaseOf, OPENCLAW_TIMEOUTS, PROVIDER_TIMEOUTS, type Target } from "../gateway/Target"
 import { Crypto } from "../platform/Crypto"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
@@ -52,6 +53,8 @@ export interface ModelRoutesShape {
     role: ModelRole,
     options?: { readonly agentId?: string | undefined }
   ) => Effect.Effect<Target, ModelRouteUnusable | GatewayUnconfigured, CurrentWorkspace>
+  /** The agents the environment's OpenClaw gateway lists in GET /v1/models. */
+  readonly openClawAgents: Effect.Effect<ReadonlyArray<AgentModel>, GatewayError | GatewayUnconfigured>
   /** Embeddings through the embeddings route, else the host's Embedder. */
   readonly embed: (
     texts: ReadonlyArray<string>
@@ -112,7 +115,7 @@ export const layer = Layer.effect(
         } else if (input.provider === "openai-compatible") {
           return yield* ModelRouteInvalid.of("Missing")
         }
-        if (input.provider === "openclaw" && !AGENT_ID_PATTERN.test(agentIdOfModel(input.model))) {
+        if (input.provider === "openclaw" && Option.isNone(parseAgentModel(input.model))) {
           return yield* ModelRouteInvalid.of("NotAgentId")
         }
         // The scheme in lower case, as the column's check wants it ("HTTPS://..." is a valid URL, not a 500).
@@ -141,7 +144,9 @@ export const layer = Layer.effect(
               apiBase: apiBaseOf(base, { appendV1: true }),
               model: openClawModel(options.agentId ?? row.model),
               bearer,
-              timeoutMs: config.timeoutMs,
+              firstByteTimeoutMs: config.firstByteTimeoutMs,
+              idleTimeoutMs: config.idleTimeoutMs,
+              timeoutVariables: OPENCLAW_TIMEOUTS,
               streamMaxMs: config.streamMaxMs,
               label: row.baseUrl === null ? "gateway" : `gateway of model route ${role}`,
               display: displayUrl(base),
@@ -159,7 +164,9 @@ export const layer = Layer.effect(
               apiBase: apiBaseOf(base, { appendV1: row.provider === "ollama" }),
               model: row.model,
               bearer: key,
-              timeoutMs: config.timeoutMs,
+              firstByteTimeoutMs: config.timeoutMs,
+              idleTimeoutMs: config.timeoutMs,
+              timeoutVariables: PROVIDER_TIMEOUTS,
               streamMaxMs: config.streamMaxMs,
               label,
               display: displayUrl(base),
@@ -260,6 +267,17 @@ export const layer = Layer.effect(
         rls
           .current(repo.remove(role))
           .pipe(Effect.flatMap((removed) => (removed ? Effect.void : Effect.fail(ModelRouteNotFound.of(role))))),
+      openClawAgents: gateway.target().pipe(
+        Effect.flatMap(gateway.models),
+        Effect.map((models) =>
+          models.flatMap((info) =>
+            Option.match(parseAgentModel(info.id), {
+              onNone: () => [],
+              onSome: (parsed) => [{ model: info.id, agentId: parsed.agentId }]
+            })
+          )
+        )
+      ),
       routeTarget,
       resolve,
       embed,

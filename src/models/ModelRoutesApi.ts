@@ -68,7 +68,11 @@ const routeProblems = {
     message: "baseUrl must not carry credentials: put the key in apiKey, which is stored sealed"
   },
   Missing: { field: "baseUrl", message: "an openai-compatible route needs baseUrl, e.g. https://api.openai.com/v1" },
-  NotAgentId: { field: "model", message: `an openclaw route's model is an agent id such as "main" or "openclaw:main"` }
+  NotAgentId: {
+    field: "model",
+    message:
+      "an openclaw route's model is an OpenClaw agent id (a letter or digit, then letters, digits, '_' or '-', at most 64, no dots), bare or as openclaw/<id>, openclaw:<id> or agent:<id>; or openclaw or openclaw/default for the default agent"
+  }
 } as const
 
 export class ModelRouteInvalid extends Schema.TaggedError<ModelRouteInvalid>()(
@@ -139,6 +143,9 @@ export const EmbeddingsResponse = Schema.Struct({
   )
 })
 
+/** An agent OpenClaw's GET /v1/models lists, as a model an openclaw route may name. */
+export const OpenClawAgent = Schema.Struct({ model: Schema.String, agentId: Schema.String })
+
 export class ModelRoutesApi extends HttpApiGroup.make("modelRoutes")
   .add(HttpApiEndpoint.get("list", "/model-routes").addSuccess(Schema.Struct({ routes: Schema.Array(ModelRoute) })))
   .add(
@@ -159,6 +166,16 @@ export class ModelRoutesApi extends HttpApiGroup.make("modelRoutes")
       .setPath(RolePath)
       .addSuccess(Schema.Struct({ deleted: Schema.Literal(true) }))
       .addError(ModelRouteNotFound)
+  )
+  .add(
+    HttpApiEndpoint.get("openClawAgents", "/openclaw/agents")
+      .addSuccess(Schema.Struct({ agents: Schema.Array(OpenClawAgent) }))
+      .addError(GatewayUnconfigured)
+      .addError(GatewayUnreachable)
+      .addError(GatewayPasswordMismatch)
+      .addError(GatewayTimeout)
+      .addError(GatewayMalformedStream)
+      .addError(GatewayRequestFailed)
   )
   .add(
     HttpApiEndpoint.post("embed", "/embeddings")

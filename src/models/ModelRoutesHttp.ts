@@ -11,6 +11,7 @@ export const ModelRoutesHttpLive = HttpApiBuilder.group(CarabaseApi, "modelRoute
       .handle("get", ({ path }) => Effect.map(routes.get(path.role), (route) => ({ route })))
       .handle("put", ({ path, payload }) => Effect.map(routes.put(path.role, payload), (route) => ({ route })))
       .handle("remove", ({ path }) => Effect.as(routes.remove(path.role), { deleted: true as const }))
+      .handle("openClawAgents", () => Effect.map(routes.openClawAgents, (agents) => ({ agents })))
       .handle("embed", ({ payload }) =>
         Effect.map(routes.embed(typeof payload.input === "string" ? [payload.input] : payload.input), (result) => ({
           object: "list" as const,

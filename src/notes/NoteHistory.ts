@@ -6,11 +6,12 @@ import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { jsonBytes, type Document } from "./Document"
 import type { NoteDate } from "./NoteDate"
-import { Notes, layer as notesLayer, toNote } from "./Notes"
+import { Notes, atBase, layer as notesLayer, toNote } from "./Notes"
 import {
   NoteNotFound,
   RevisionNotFound,
   type DailyNote,
+  type NoteRevisionConflict,
   type NoteRevision,
   type NoteRevisions,
   type NoteTooLarge
@@ -21,11 +22,13 @@ import * as RevisionsRepo from "./RevisionsRepo"
 export interface NoteHistoryShape {
   readonly list: (date: NoteDate) => Effect.Effect<NoteRevisions, NoteNotFound, CurrentWorkspace>
   readonly get: (date: NoteDate, revision: number) => Effect.Effect<NoteRevision, RevisionNotFound, CurrentWorkspace>
-  /** Writes revision `revision`'s document as the note's new version. */
+  /** Writes revision `revision`'s document as the note's new version; with `baseRevision`, only while the note is
+   * still at that revision. */
   readonly restore: (
     date: NoteDate,
-    revision: number
-  ) => Effect.Effect<DailyNote, RevisionNotFound | NoteTooLarge, CurrentWorkspace>
+    revision: number,
+    baseRevision?: number
+  ) => Effect.Effect<DailyNote, RevisionNotFound | NoteTooLarge | NoteRevisionConflict, CurrentWorkspace>
   /** Drops what the retention rule no longer keeps as of `now`, in the current workspace; answers how many. */
   readonly prune: (now: Date) => Effect.Effect<number, never, CurrentWorkspace>
 }
@@ -108,9 +111,13 @@ export const layer = Layer.effect(
       )
     })
 
-    const restore = Effect.fn("NoteHistory.restore")(function* (date: NoteDate, revision: number) {
+    const restore = Effect.fn("NoteHistory.restore")(function* (
+      date: NoteDate,
+      revision: number,
+      baseRevision?: number
+    ) {
       const restored = yield* notes.edit(date, { create: false }, (note) =>
-        Effect.flatMap(version(note, revision), (found) =>
+        Effect.flatMap(Effect.zipRight(atBase(note, baseRevision), version(note, revision)), (found) =>
           Option.match(found, {
             onNone: () => Effect.fail(noRevision(date, revision)),
             onSome: ({ document }) => Effect.succeed({ document, result: undefined })

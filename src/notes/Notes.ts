@@ -114,6 +114,14 @@ export interface NotesShape {
   /** Puts back an entry `removeEntry` put in the trash: at its old position, or last if the note is now shorter. */
   readonly restoreEntry: (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
   readonly appendLogEntry: (entry: NewLogEntry) => Effect.Effect<Appended, NoteTooLarge, CurrentWorkspace>
+  /**
+   * Appends several log entries to one day's note (default today) in one write and one revision; an entry whose key
+   * is already in the note, or earlier in the list, is left out. Answers how many were added.
+   */
+  readonly appendLogEntries: (
+    entries: ReadonlyArray<Omit<NewLogEntry, "date">>,
+    date?: NoteDate
+  ) => Effect.Effect<{ readonly date: NoteDate; readonly added: number }, NoteTooLarge, CurrentWorkspace>
   readonly appendBlock: (request: NewBlock) => Effect.Effect<Appended, NoteTooLarge | InvalidInject, CurrentWorkspace>
   /**
    * Locks the day's note and applies `f` to it; with `create` the note is made first when missing, without it a
@@ -149,7 +157,7 @@ const hasTaskItem = (document: Document): boolean => {
 export const toNote = (row: NotesRepo.NoteRow) => new DailyNote({ ...row, documentState: row.document })
 
 /** Fails unless the locked note is still at `base` (no base: any revision will do). */
-const atBase = (note: NotesRepo.NoteRow, base: number | undefined): Effect.Effect<void, NoteRevisionConflict> =>
+export const atBase = (note: NotesRepo.NoteRow, base: number | undefined): Effect.Effect<void, NoteRevisionConflict> =>
   base === undefined || base === note.revision
     ? Effect.void
     : Effect.fail(
@@ -364,6 +372,36 @@ export const layer = Layer.effect(
       return yield* append(entry.date, block, entry.idempotencyKey, clock.date)
     })
 
+    const appendLogEntries = Effect.fn("Notes.appendLogEntries")(function* (
+      entries: ReadonlyArray<Omit<NewLogEntry, "date">>,
+      date?: NoteDate
+    ) {
+      const clock = yield* now
+      const day = date ?? clock.date
+      if (entries.length === 0) return { date: day, added: 0 }
+      const edited = yield* edit(day, { create: true }, (note) => {
+        const keys = new Set<string>()
+        const blocks = entries.flatMap((entry) => {
+          const key = entry.idempotencyKey
+          if (key !== undefined && (keys.has(key) || hasIdempotencyKey(note.document, key))) return []
+          if (key !== undefined) keys.add(key)
+          return [
+            makeLogCard({
+              timestamp: clock.timestamp,
+              content: markdownToBlocks(entry.content),
+              folios: entry.folio === undefined ? [] : [entry.folio],
+              tags: normalizeTags(entry.tags ?? []),
+              idempotencyKey: key
+            })
+          ]
+        })
+        return Effect.succeed(
+          blocks.length === 0 ? { result: 0 } : { document: [...note.document, ...blocks], result: blocks.length }
+        )
+      })
+      return { date: day, added: Option.match(edited, { onNone: () => 0, onSome: (done) => done.result }) }
+    })
+
     const appendBlock = Effect.fn("Notes.appendBlock")(function* (request: NewBlock) {
       const clock = yield* now
       const own = request.block.attrs?.idempotencyKey
@@ -390,6 +428,7 @@ export const layer = Layer.effect(
       removeEntry,
       restoreEntry,
       appendLogEntry,
+      appendLogEntries,
       appendBlock,
       edit,
       withTasks,

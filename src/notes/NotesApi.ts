@@ -47,6 +47,9 @@ export class DailyNote extends Schema.Class<DailyNote>("DailyNote")({
   updatedAt: Schema.DateTimeUtc
 }) {}
 
+/** What removing an entry answers: the note as it now stands, and the trash entry to restore the entry from. */
+export const RemovedEntry = Schema.Struct({ ...DailyNote.fields, trashId: Schema.UUID })
+
 export const NoteText = Schema.Struct({ date: NoteDate, text: Schema.String })
 
 export const ReplaceNote = Schema.Struct({ documentState: DocumentState, baseRevision: optionalField(BaseRevision) })
@@ -126,15 +129,22 @@ export const EntryPath = Schema.Struct({
   )
 })
 
-/** `{ block }` replaces the entry's node as sent; `{ content, folio?, tags? }` rewrites its text, keeping the rest. */
+/** A text edit: `{ content, folio?, tags? }` rewrites the entry's text, keeping the rest of the card. */
+export const EntryTextChange = Schema.Struct({
+  content: bounded("content", 1_000_000),
+  folio: optionalField(FolioName),
+  tags: optionalField(TagNames),
+  baseRevision: optionalField(BaseRevision)
+})
+
+/**
+ * `{ block }` replaces the entry's node as sent; `{ content, folio?, tags? }` rewrites its text, keeping the rest. The
+ * text shape comes first: Block's type side accepts any value, so listed first it would claim a text edit when a
+ * client (the typed one the web UI uses) encodes the union.
+ */
 export const EntryChange = Schema.Union(
-  Schema.Struct({ block: Block, baseRevision: optionalField(BaseRevision) }),
-  Schema.Struct({
-    content: bounded("content", 1_000_000),
-    folio: optionalField(FolioName),
-    tags: optionalField(TagNames),
-    baseRevision: optionalField(BaseRevision)
-  })
+  EntryTextChange,
+  Schema.Struct({ block: Block, baseRevision: optionalField(BaseRevision) })
 ).annotations({ identifier: "EntryChange", title: "{ block } or { content, folio?, tags? }, with baseRevision?" })
 export type EntryChange = typeof EntryChange.Type
 
@@ -238,7 +248,7 @@ export class NotesApi extends HttpApiGroup.make("notes")
   .add(
     HttpApiEndpoint.del("removeEntry", "/daily-notes/:date/entries/:ref")
       .setPath(EntryPath)
-      .addSuccess(DailyNote)
+      .addSuccess(RemovedEntry)
       .addError(NoteRevisionConflict)
       .addError(InvalidBaseRevision)
       .addError(EntryNotFound)
@@ -261,6 +271,8 @@ export class NotesApi extends HttpApiGroup.make("notes")
       .addSuccess(DailyNote)
       .addError(NoteTooLarge)
       .addError(RevisionNotFound)
+      .addError(NoteRevisionConflict)
+      .addError(InvalidBaseRevision)
   )
   .middleware(WorkspaceMiddleware)
   .prefix("/api/v1") {}

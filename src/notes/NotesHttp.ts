@@ -58,12 +58,14 @@ export const NotesHttpLive = HttpApiBuilder.group(CarabaseApi, "notes", (handler
       )
       .handle("removeEntry", ({ path }) =>
         Effect.flatMap(baseOf(undefined), (base) => notes.removeEntry(path.date, path.ref, base)).pipe(
-          Effect.map(({ note }) => note),
+          Effect.map(({ note, trashId }) => ({ ...note, trashId })),
           asRoute
         )
       )
       .handle("revisions", ({ path }) => history.list(path.date))
       .handle("revision", ({ path }) => history.get(path.date, path.n))
-      .handle("restore", ({ path }) => history.restore(path.date, path.n).pipe(asRoute))
+      .handle("restore", ({ path }) =>
+        Effect.flatMap(baseOf(undefined), (base) => history.restore(path.date, path.n, base)).pipe(asRoute)
+      )
   })
 )

@@ -1,10 +1,11 @@
 // A note as markdown-like text: what GET /daily-notes/:date/text answers, what full-text search indexes and what an
 // agent reads. Blocks are separated by a blank line. A logCard becomes the heading
-// `## <timestamp> #<tag>... [<Folio>]...` (parts in that order, one space apart, each present only when set; a card
-// with none is `## Log`) with its blocks right below it. Paragraphs are their text (hard breaks are newlines),
+// `## <timestamp> [#<tag>]... [<Folio>]...` (the published daily skill's form, e.g. `## 09:15 AM [#standup] [Backend]`:
+// parts in that order, one space apart, each present only when set; a card with none is `## Log`) with its blocks
+// right below it. Paragraphs are their text (hard breaks are newlines),
 // headings `#` x level, bullet items `- `, ordered items `N. ` (from attrs.start), task items `- [ ] ` / `- [x] `,
 // nested lists indented two spaces (three under an ordered item), blockquotes `> `, code blocks fenced with their
-// language, rules `---`. Inline mentions read `@Name`, tag mentions `#tag`, folio mentions `[Folio]`; marks are
+// language, rules `---`. Inline mentions read `@Name`, tag mentions `#tag`, folio mentions `~Folio`; marks are
 // dropped. Unknown nodes render their children (inline if they hold only inline nodes) and are otherwise silent.
 import type { Document, Node } from "./Document"
 import { logCardMeta } from "./LogCard"
@@ -36,7 +37,7 @@ export const inlineText = (node: Node, hardBreak = "\n"): string => {
     case "tagMention":
       return `#${label(node).replace(/^#+/, "")}`
     case "folioMention":
-      return `[${label(node)}]`
+      return `~${label(node)}`
     default:
       if (node.content !== undefined) return node.content.map((child) => inlineText(child, hardBreak)).join("")
       return typeof node.text === "string" ? node.text : ""
@@ -57,7 +58,7 @@ export const logCardHeading = (node: Node): string => {
   const meta = logCardMeta(node)
   const parts = [
     ...(meta.timestamp === null ? [] : [meta.timestamp]),
-    ...meta.tags.map((tag) => `#${tag}`),
+    ...meta.tags.map((tag) => `[#${tag}]`),
     ...meta.folios.map((folio) => `[${folio}]`)
   ]
   return `## ${parts.length === 0 ? "Log" : parts.join(" ")}`

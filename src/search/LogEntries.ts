@@ -1,5 +1,5 @@
 // Finding log entries (the logCards of daily notes) by what they are filed under: an entity their text mentions, a
-// folio, a tag, a date range. The filter is pure; the Search service reads the days and resolves the entity.
+// folio, tags, a date range. The filter is pure; the Search service reads the days and resolves the entity.
 import { fold } from "../curation/AliasMatching"
 import { plainText } from "../folios/FolioEntries"
 import type { Document } from "../notes/Document"
@@ -12,6 +12,8 @@ export interface LogEntryFilter {
   readonly folio?: string | undefined
   /** With or without a leading #. */
   readonly tag?: string | undefined
+  /** Every one of these tags (with or without a leading #) is on the entry. */
+  readonly tags?: ReadonlyArray<string> | undefined
   readonly from?: NoteDate | undefined
   readonly to?: NoteDate | undefined
   /** Default 50. */
@@ -43,8 +45,9 @@ export const matchingEntries = (
       const meta = logCardMeta(block)
       const text = plainText(block)
       if (filter.folio !== undefined && !meta.folios.some((name) => fold(name) === fold(filter.folio!))) continue
-      if (filter.tag !== undefined && !meta.tags.some((tag) => fold(tag) === fold(filter.tag!.replace(/^#/, ""))))
-        continue
+      const hasTag = (wanted: string) => meta.tags.some((tag) => fold(tag) === fold(wanted.replace(/^#/, "")))
+      if (filter.tag !== undefined && !hasTag(filter.tag)) continue
+      if (filter.tags !== undefined && !filter.tags.every(hasTag)) continue
       if (folded.length > 0 && !folded.some((name) => ` ${fold(text)} `.includes(` ${name} `))) continue
       entries.push({ date: day.date, timestamp: meta.timestamp, tags: meta.tags, folios: meta.folios, text })
     }

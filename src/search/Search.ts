@@ -45,9 +45,15 @@ export interface SearchShape {
   ) => Effect.Effect<ReadonlyArray<LogEntry>, EntityNotFound, CurrentWorkspace>
   /**
    * One search for a question, chosen by QueryRouter's rule: a two-hop walk from the entity it names, its log entries
-   * (at most `limit`, default 20), or hybrid search (default 5 hits).
+   * (at most `limit`, default 20), or hybrid search (default 5 hits). `anchors` (entity ids or names) anchor it: the
+   * query counts as naming an entity, the graph walk starts at the first anchor, and the metadata route keeps only
+   * entries mentioning one of them (by name or alias). The semantic route is not narrowed by them.
    */
-  readonly route: (query: string, limit?: number) => Effect.Effect<Routed, EntityNotFound, CurrentWorkspace>
+  readonly route: (
+    query: string,
+    limit?: number,
+    anchors?: ReadonlyArray<string>
+  ) => Effect.Effect<Routed, EntityNotFound, CurrentWorkspace>
   /** The hybrid-search hits for a claim, judged by Hypothesis's rule. */
   readonly verify: (claim: string, limit: number) => Effect.Effect<Judgement, never, CurrentWorkspace>
 }
@@ -250,15 +256,27 @@ export const layer = Layer.effect(
       return matchingEntries(days, filter, names)
     })
 
-    const route = Effect.fn("Search.route")(function* (query: string, limit?: number) {
-      const [entity] = yield* graph.candidatesIn(query, { limit: 1 })
+    const route = Effect.fn("Search.route")(function* (
+      query: string,
+      limit?: number,
+      anchors: ReadonlyArray<string> = []
+    ) {
+      const anchored = yield* Effect.forEach(anchors, graph.resolveEntity)
+      const [entity] = anchored.length > 0 ? anchored : yield* graph.candidatesIn(query, { limit: 1 })
       const chosen = routeQuery(query, entity !== undefined)
       if (chosen === "graph") {
         return { route: chosen, graph: yield* graph.walk(entity!.id, { depth: 2, minConfidence: 0 }) } satisfies Routed
       }
       if (chosen === "metadata") {
         const filter = metadataFromQuery(query)
-        const entries = yield* logEntries({ ...filter, limit: limit ?? 20 })
+        const entries =
+          anchored.length === 0
+            ? yield* logEntries({ ...filter, limit: limit ?? 20 })
+            : matchingEntries(
+                yield* notes.inRange({ from: filter.from, to: filter.to }),
+                { ...filter, limit: limit ?? 20 },
+                anchored.flatMap((anchor) => [anchor.name, ...anchor.aliases])
+              )
         return { route: chosen, filter, entries } satisfies Routed
       }
       return { route: chosen, results: yield* search({ query, limit: limit ?? 5 }) } satisfies Routed

@@ -40,14 +40,15 @@ export const authHeaders = (): Record<string, string> => {
   return key === null ? {} : { authorization: `Bearer ${key}` }
 }
 
-const makeClient = (workspaceId: string | undefined) =>
+const makeClient = (workspaceId: string | undefined, ifMatch?: number) =>
   HttpApiClient.make(CarabaseApi, {
     baseUrl: location.origin,
     transformClient: HttpClient.mapRequest((request) => {
       const key = sessionStorage.getItem(API_KEY)
       const scoped =
         workspaceId === undefined ? request : HttpClientRequest.setHeader(request, "x-workspace-id", workspaceId)
-      return key === null ? scoped : HttpClientRequest.bearerToken(scoped, key)
+      const based = ifMatch === undefined ? scoped : HttpClientRequest.setHeader(scoped, "if-match", `"${ifMatch}"`)
+      return key === null ? based : HttpClientRequest.bearerToken(based, key)
     })
   })
 
@@ -89,9 +90,23 @@ const undeclared = (error: HttpClientError.ResponseError) =>
   )
 
 /** Runs one call with the typed client; rejects with an ApiFailure carrying the server's message. */
-export const call = async <A, E>(use: (api: Client) => Effect.Effect<A, E>, workspaceId = currentWorkspace()) => {
+export const call = <A, E>(use: (api: Client) => Effect.Effect<A, E>, workspaceId = currentWorkspace()) =>
+  run(use, workspaceId, undefined)
+
+/**
+ * A write based on the copy the page shows: sent with `If-Match: "<revision>"`, so a note (or folio) that changed
+ * meanwhile answers 409 and nothing is written. The routes that take a base in the body get it there instead.
+ */
+export const callAt = <A, E>(revision: number, use: (api: Client) => Effect.Effect<A, E>) =>
+  run(use, currentWorkspace(), revision)
+
+const run = async <A, E>(
+  use: (api: Client) => Effect.Effect<A, E>,
+  workspaceId: string | undefined,
+  ifMatch: number | undefined
+) => {
   const result = await Effect.runPromise(
-    Effect.flatMap(makeClient(workspaceId), use).pipe(
+    Effect.flatMap(makeClient(workspaceId, ifMatch), use).pipe(
       Effect.catchIf(
         (error): error is E & HttpClientError.ResponseError =>
           error instanceof HttpClientError.ResponseError && error.response.status >= 400,

@@ -4,6 +4,8 @@ import { useEffect, useState } from "preact/hooks"
 import { API_KEY_REQUIRED, call, currentWorkspace, hasApiKey, setApiKey, setWorkspace } from "./api"
 import { ApiKeyPrompt } from "./components/ApiKey"
 import { NeedsWorkspace } from "./components/ui"
+import { UndoToast } from "./components/Undo"
+import { ArtifactsPage } from "./pages/Artifacts"
 import { ChannelsPage } from "./pages/Channels"
 import { ChatPage } from "./pages/Chat"
 import { ConnectionsPage } from "./pages/Connections"
@@ -21,6 +23,7 @@ import { SearchPage } from "./pages/Search"
 import { SetupPage } from "./pages/Setup"
 import { SyncRulesPage } from "./pages/SyncRules"
 import { TodayPage } from "./pages/Today"
+import { TrashPage } from "./pages/Trash"
 import { href, navigate, onLinkClick, useRoute } from "./router"
 import "./styles.css"
 
@@ -30,8 +33,10 @@ const NAV: ReadonlyArray<readonly [string, string]> = [
   ["memories", "Memories"],
   ["folios", "Folios"],
   ["graph", "Graph"],
+  ["artifacts", "Artifacts"],
   ["curation", "Curation"],
   ["chat", "Chat"],
+  ["trash", "Trash"],
   ["connections", "Connections"],
   ["oauth-apps", "OAuth apps"],
   ["devices", "Harvester devices"],
@@ -65,6 +70,8 @@ const App = () => {
 
   // A remembered workspace that no longer exists (a reset database, another host) is forgotten, back to setup.
   const [workspaceName, setWorkspaceName] = useState<string>()
+  // Raised when setup renames or picks a workspace, so the header reads its name again.
+  const [workspaceGeneration, setWorkspaceGeneration] = useState(0)
   useEffect(() => {
     if (workspaceId === undefined) return setWorkspaceName(undefined)
     call((api) => api.workspaces.list(), undefined).then(
@@ -76,7 +83,7 @@ const App = () => {
       },
       () => undefined
     )
-  }, [workspaceId, keyGeneration])
+  }, [workspaceId, keyGeneration, workspaceGeneration])
 
   // The home path settles on a real page once, so choosing a workspace in the wizard does not move the page away.
   useEffect(() => {
@@ -90,7 +97,14 @@ const App = () => {
   const page = (() => {
     switch (current) {
       case "setup":
-        return <SetupPage onWorkspace={setWorkspaceId} />
+        return (
+          <SetupPage
+            onWorkspace={(id) => {
+              setWorkspaceId(id)
+              setWorkspaceGeneration((generation) => generation + 1)
+            }}
+          />
+        )
       case "today":
         return scoped(workspaceId, (id) => <TodayPage workspaceId={id} />)
       case "search":
@@ -101,6 +115,10 @@ const App = () => {
         return scoped(workspaceId, (id) => <FoliosPage key={id} folioId={rest[0]} />)
       case "graph":
         return scoped(workspaceId, (id) => <GraphPage key={id} entityId={rest[0]} />)
+      case "artifacts":
+        return scoped(workspaceId, (id) => <ArtifactsPage key={id} />)
+      case "trash":
+        return scoped(workspaceId, (id) => <TrashPage key={id} />)
       case "curation":
         return scoped(workspaceId, (id) => <CurationPage key={id} />)
       case "chat":
@@ -187,6 +205,7 @@ const App = () => {
         ) : null}
         <Fragment key={keyGeneration}>{page}</Fragment>
       </main>
+      <UndoToast />
     </div>
   )
 }

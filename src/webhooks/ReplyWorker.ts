@@ -1,13 +1,27 @@
-// The reply worker: claims received chat-platform events, asks the agent gateway for an answer to each message (one
-// OpenClaw session per conversation), sends it back through the platform, and logs the exchange into the day's note.
-// Events end "replied", "ignored" (nothing to answer, e.g. another bot) or "failed" after three tries. While the
-// gateway is not configured, events wait as "received". A pass starts as soon as a delivery stores a new event, and
-// every 2 s regardless. A retry resumes after the messages already answered. At boot, events a previous process was
-// answering when it died wait again (at least once: a reply sent just before a crash may be sent twice, except on
-// Matrix, whose transaction ids make a resend a no-op; its note entry is not written twice).
-import { Effect, Layer, Schedule } from "effect"
+// The reply worker: the second step of capture first, reply second. The messages of a delivery are already in the
+// day's note (Channels captured them in the commit that acknowledged it); this worker claims the events waiting for a
+// reply, asks the agent gateway for an answer to each message (one OpenClaw session per conversation), sends it back
+// through the platform, and logs the reply into the note.
+//
+// Events end "replied", "ignored" (nothing to answer, e.g. another bot), "captured" (the channel has no bot token or
+// outbound URL to reply with) or "failed" (the retries ran out). An attempt that fails (the gateway is down, the
+// platform refuses) is tried twice more at once, then the event waits with backoff (CARABASE_REPLY_RETRY_DELAY_SECONDS,
+// doubling, at most 30 minutes apart) for at most CARABASE_REPLY_RETRY_LIMIT attempts; its attempts, next retry and
+// last reason are kept on the event. While some wait on the gateway, it is probed every few seconds, and once it
+// answers again every waiting event is due at once. While the gateway is not configured, events wait without using
+// up their attempts.
+//
+// A reply is never sent twice: the event records each reply once it is sent, and every attempt (a retry, or a host
+// restarted after a crash, which puts events it had claimed back to waiting) checks that record before sending. Only a
+// crash between the platform's acceptance and that record, a moment, can repeat one (Matrix's transaction ids make
+// even that resend a no-op).
+import { Clock, Config, Effect, Either, Layer, Option, Schedule } from "effect"
 import { Channels, layer as channelsLayer, type ClaimedEvent } from "../channels/Channels"
+import { canReply, replyNeeds } from "../channels/ChannelsApi"
+import { answerable } from "../channels/InboundPayload"
 import { Gateway } from "../gateway/Gateway"
+import type { GatewayUnconfigured } from "../gateway/GatewayErrors"
+import type { Target } from "../gateway/Target"
 import { Notes, layer as notesLayer } from "../notes/Notes"
 import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
 import { Writer } from "../platform/Writer"
@@ -17,9 +31,35 @@ import { outboundConfig, sendReply } from "./Outbound"
 const POLL = "2 seconds"
 const GAP = "50 millis"
 const BATCH = 10
+/** While events wait on the gateway, how often it is asked whether it is back. */
+const PROBE_MS = 3_000
+/** The longest wait between two attempts of one event. */
+const MAX_DELAY_MS = 30 * 60_000
+/** While the gateway is not configured, how long an event waits before it is looked at again. */
+const UNCONFIGURED_DELAY_MS = 60_000
 
 const SYSTEM =
   "You are the owner's personal assistant answering them in a chat app. Be brief and helpful; plain text only."
+
+export const retryConfig = Config.all({
+  delaySeconds: Config.integer("CARABASE_REPLY_RETRY_DELAY_SECONDS").pipe(
+    Config.withDefault(10),
+    Config.validate({ message: "must be an integer from 1 to 3600", validation: (n) => n >= 1 && n <= 3600 })
+  ),
+  limit: Config.integer("CARABASE_REPLY_RETRY_LIMIT").pipe(
+    Config.withDefault(20),
+    Config.validate({ message: "must be an integer from 1 to 1000", validation: (n) => n >= 1 && n <= 1000 })
+  )
+})
+
+/** The wait after the `failures`-th failed attempt (1-based): the base delay, doubling, at most MAX_DELAY_MS. */
+export const backoffMs = (baseSeconds: number, failures: number) =>
+  Math.min(MAX_DELAY_MS, baseSeconds * 1000 * 2 ** Math.min(20, Math.max(0, failures - 1)))
+
+const reasonOf = (error: unknown) => {
+  const message = (error as { message?: unknown }).message
+  return (typeof message === "string" && message !== "" ? message : "the reply failed").slice(0, 500)
+}
 
 export const layer = Layer.scopedDiscard(
   Effect.gen(function* () {
@@ -28,21 +68,49 @@ export const layer = Layer.scopedDiscard(
     const notes = yield* Notes
     const workspaces = yield* Workspaces
     const config = yield* outboundConfig
+    const retry = yield* retryConfig
+    // At boot events may be waiting on a gateway that is back by now: ask at once.
+    let waitingOnGateway = true
+    let probedAt = 0
 
-    const answer = (workspaceId: WorkspaceId, event: ClaimedEvent) => {
-      // The replies already sent for this event, by message: a retry (a later message failed) resumes after them
-      // instead of asking and sending again what the person has already been answered.
-      const sent = new Map<number, string>()
+    const answer = (
+      workspaceId: WorkspaceId,
+      event: ClaimedEvent,
+      target: Either.Either<Target, GatewayUnconfigured>
+    ) => {
+      // The replies already sent, by message: checked before each send, so no attempt sends one again.
+      const sent = new Map(Object.entries(event.replies))
       return Effect.gen(function* () {
         const outbound = yield* channels.outbound(event.channelId)
-        if (outbound._tag === "None") return "failed" as const
-        const messages = event.payload.messages.filter((message) => !message.fromBot && message.text.trim() !== "")
-        if (messages.length === 0) return "ignored" as const
-        const target = yield* gateway.target()
-        for (const [index, message] of messages.entries()) {
-          let reply = sent.get(index)
-          if (reply === undefined) {
-            const answered = yield* gateway.complete(target, {
+        if (Option.isNone(outbound)) return yield* channels.finishEvent(event.id, "failed", "the channel is gone")
+        const channel = outbound.value
+        const messages = answerable(event.payload)
+        if (messages.length === 0) return yield* channels.finishEvent(event.id, "ignored")
+        if (
+          !canReply(channel.kind, {
+            botToken: Option.isSome(channel.botToken),
+            outboundUrl: Option.isSome(channel.outboundUrl)
+          })
+        ) {
+          return yield* channels.finishEvent(
+            event.id,
+            "captured",
+            `in the note; replies on this channel need ${replyNeeds(channel.kind)}`
+          )
+        }
+        if (Either.isLeft(target)) {
+          return yield* channels.retryLater({
+            id: event.id,
+            reason: target.left.message,
+            delayMs: UNCONFIGURED_DELAY_MS,
+            counted: false,
+            maxAttempts: retry.limit
+          })
+        }
+        const attempt = Effect.gen(function* () {
+          for (const [index, message] of messages.entries()) {
+            if (sent.has(String(index))) continue
+            const answered = yield* gateway.complete(target.right, {
               messages: [
                 { role: "system", content: SYSTEM },
                 { role: "user", content: message.text }
@@ -51,37 +119,68 @@ export const layer = Layer.scopedDiscard(
                 "x-openclaw-session-key": `carabase:${workspaceId}:channel:${event.channelId}:${message.conversationId}`
               }
             })
-            reply = answered.trim()
-            yield* sendReply(config, outbound.value, message, reply, `${event.id}-${index}`)
-            sent.set(index, reply)
+            const reply = answered.trim()
+            yield* sendReply(config, channel, message, reply, `${event.id}-${index}`)
+            yield* channels.recordReply(event.id, index, reply)
+            sent.set(String(index), reply)
+            // Keyed, so a retry after a failed write logs the reply once; a full note does not make it a failure.
+            yield* notes
+              .appendLogEntry({
+                content: `${event.kind} · reply to ${message.senderId}: ${reply}`,
+                tags: ["chat", event.kind],
+                idempotencyKey: `channel-reply:${event.id}:${index}`
+              })
+              .pipe(
+                Writer.as("channel", event.kind),
+                Effect.catchTag("NoteTooLarge", (error) =>
+                  Effect.logWarning(`reply sent, not logged: ${error.message}`)
+                )
+              )
           }
-          // Keyed, so a retry after a failed write logs the exchange once.
-          yield* notes
-            .appendLogEntry({
-              content: `${event.kind} · ${message.senderId}: ${message.text}\n\n${reply}`,
-              tags: ["chat", event.kind],
-              idempotencyKey: `channel-event:${event.id}:${index}`
-            })
-            .pipe(Writer.as("channel", event.kind))
-        }
-        return "replied" as const
-      }).pipe(
-        Effect.retry({ times: 2, schedule: Schedule.exponential("1 second") }),
-        Effect.catchAll((error) =>
-          Effect.logWarning(
-            `could not answer a ${event.kind} message: ${(error as { message?: string }).message}`
-          ).pipe(Effect.as("failed" as const))
-        ),
-        Effect.flatMap((status) => channels.finishEvent(event.id, status)),
-        Effect.annotateLogs({ service: "ReplyWorker", event: event.id })
-      )
+        })
+        return yield* attempt.pipe(
+          Effect.retry({ times: 2, schedule: Schedule.exponential("1 second") }),
+          Effect.matchEffect({
+            onSuccess: () => channels.finishEvent(event.id, "replied"),
+            onFailure: (error) =>
+              Effect.gen(function* () {
+                if (error._tag !== "SendFailed") waitingOnGateway = true
+                const status = yield* channels.retryLater({
+                  id: event.id,
+                  reason: reasonOf(error),
+                  delayMs: backoffMs(retry.delaySeconds, event.attempts + 1),
+                  counted: true,
+                  maxAttempts: retry.limit
+                })
+                yield* Effect.logWarning(
+                  Option.contains(status, "failed")
+                    ? `gave up answering a ${event.kind} message after ${retry.limit} attempts: ${reasonOf(error)}`
+                    : `could not answer a ${event.kind} message yet (attempt ${event.attempts + 1}): ${reasonOf(error)}`
+                )
+              })
+          })
+        )
+      }).pipe(Effect.annotateLogs({ service: "ReplyWorker", event: event.id }))
     }
 
+    /** While events wait on the gateway: once it answers again, they are all due now. */
+    const probe = Effect.gen(function* () {
+      const now = yield* Clock.currentTimeMillis
+      if (!waitingOnGateway || now - probedAt < PROBE_MS) return
+      probedAt = now
+      if ((yield* gateway.state) !== "up") return
+      waitingOnGateway = false
+      for (const workspace of yield* workspaces.list) {
+        yield* channels.wake.pipe(Effect.provideService(CurrentWorkspace, workspace.id))
+      }
+    })
+
     const pass = Effect.gen(function* () {
-      if ((yield* Effect.either(gateway.target()))._tag === "Left") return
+      yield* probe
+      const target = yield* Effect.either(gateway.target())
       for (const workspace of yield* workspaces.list) {
         const claimed = yield* channels.claimReceived(BATCH).pipe(Effect.provideService(CurrentWorkspace, workspace.id))
-        yield* Effect.forEach(claimed, (event) => answer(workspace.id, event), { discard: true }).pipe(
+        yield* Effect.forEach(claimed, (event) => answer(workspace.id, event, target), { discard: true }).pipe(
           Effect.provideService(CurrentWorkspace, workspace.id)
         )
       }

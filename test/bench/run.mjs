@@ -1,5 +1,6 @@
 // Bundles one benchmark script, test/bench/<name>.ts, with esbuild (dependencies stay in node_modules) and runs it
-// with node: `node test/bench/run.mjs searchBench` or `node test/bench/run.mjs soak`.
+// with node: `node test/bench/run.mjs searchBench` or `node test/bench/run.mjs soak`; arguments after the name go to
+// the script.
 import { build } from "esbuild"
 import { spawnSync } from "node:child_process"
 import { existsSync, readFileSync } from "node:fs"
@@ -23,5 +24,5 @@ await build({
   define: { __CARABASE_VERSION__: JSON.stringify(pkg.version) },
   logLevel: "warning"
 })
-const result = spawnSync(process.execPath, [outfile], { stdio: "inherit" })
+const result = spawnSync(process.execPath, [outfile, ...process.argv.slice(3)], { stdio: "inherit" })
 process.exit(result.status ?? 1)

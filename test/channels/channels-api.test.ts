@@ -50,7 +50,7 @@ const postWithHost = (path: string, body: string, headers: Record<string, string
   })
 
 describe("webhook channels", () => {
-  it("creates a channel: 201 with id, kind, name, webhookUrl and createdAt, and no secret anywhere", async () => {
+  it("creates a channel: 201 with id, kind, name, webhookUrl, createdAt and canReply, and no secret anywhere", async () => {
     const reply = await api("POST", "/webhook-channels", {
       kind: "slack",
       name: "  Team  ",
@@ -59,8 +59,8 @@ describe("webhook channels", () => {
     })
     expect(reply.status).toBe(201)
     const { channel } = reply.json
-    expect(Object.keys(channel).sort()).toEqual(["createdAt", "id", "kind", "name", "webhookUrl"])
-    expect(channel).toMatchObject({ kind: "slack", name: "Team" })
+    expect(Object.keys(channel).sort()).toEqual(["canReply", "createdAt", "id", "kind", "name", "webhookUrl"])
+    expect(channel).toMatchObject({ kind: "slack", name: "Team", canReply: true })
     expect(channel.webhookUrl).toBe(`${suite.base}/api/v1/webhooks/slack/${channel.id}`)
     for (const secret of Object.values(SECRETS)) expect(reply.text).not.toContain(secret)
     const listed = await api("GET", "/webhook-channels")
@@ -122,7 +122,7 @@ describe("webhook channels", () => {
     expect(valid.status).toBe(201)
   })
 
-  it("lists a channel's events, newest first, with id, externalId, receivedAt and status", async () => {
+  it("lists a channel's events, newest first, with id, externalId, receivedAt, status and retry state", async () => {
     const channel = await createChannel(suite, { kind: "slack", name: "ev", signingSecret: "ev-secret" })
     const path = new URL(channel.webhookUrl).pathname
     for (const id of ["EvOne", "EvTwo"]) {
@@ -139,8 +139,18 @@ describe("webhook channels", () => {
       suite.workspace
     )
     expect(events.map((e) => e.externalId)).toEqual(["EvTwo", "EvOne"])
-    expect(events[0]!.status).toBe("received")
-    expect(Object.keys(events[0]!).sort()).toEqual(["externalId", "id", "receivedAt", "status"])
+    // No bot token: the worker marks the events captured (in the note, not answerable) soon after.
+    expect(["received", "processing", "captured"]).toContain(events[0]!.status)
+    expect(Object.keys(events[0]!).sort()).toEqual([
+      "attempts",
+      "externalId",
+      "id",
+      "lastError",
+      "nextAttemptAt",
+      "receivedAt",
+      "status"
+    ])
+    expect(events[0]!.attempts).toBe(0)
     const limited = await api("GET", `/webhook-channels/${channel.id}/events?limit=1`)
     expect(limited.json.events).toHaveLength(1)
   })

@@ -6,6 +6,7 @@ import { Effect, Layer, ManagedRuntime, Option, Redacted } from "effect"
 import { Channels } from "../../src/channels/Channels"
 import * as ChannelsLayer from "../../src/channels/Channels"
 import type { InboundEvent } from "../../src/channels/InboundPayload"
+import * as Gateway from "../../src/gateway/Gateway"
 import * as Crypto from "../../src/platform/Crypto"
 import { appLayerFor } from "../../src/platform/Db"
 import * as RlsScope from "../../src/platform/RlsScope"
@@ -25,10 +26,12 @@ beforeAll(async () => {
   const app = appLayerFor(db.appUrl, 4)
   const crypt = Layer.succeed(Crypto.Crypto, Crypto.make(Redacted.make(crypto.randomBytes(32))))
   runtime = ManagedRuntime.make(
-    ChannelsLayer.layer.pipe(Layer.provide(RlsScope.layer), Layer.provide(crypt), Layer.provide(app)) as Layer.Layer<
-      Channels,
-      unknown
-    >
+    ChannelsLayer.layer.pipe(
+      Layer.provide(RlsScope.layer),
+      Layer.provide(Gateway.layer),
+      Layer.provide(crypt),
+      Layer.provide(app)
+    ) as Layer.Layer<Channels, unknown>
   )
 })
 
@@ -231,6 +234,46 @@ describe("the reply worker's methods", () => {
       "w-b": "processing",
       "w-c": "processing"
     })
+  })
+
+  it("keeps a failed reply's retry state: not due before its time, due once woken, failed at the cap", async () => {
+    const channel = await inWorkspace(
+      A,
+      Effect.flatMap(Channels, (c) =>
+        c.create({ kind: "telegram", name: "retry", signingSecret: "r", botToken: "888:token" })
+      )
+    )
+    await run(
+      Effect.flatMap(Channels, (c) =>
+        c.resolveInbound(channel.id, "telegram", (_f, record) => record([message("r-1", "one"), message("r-2", "two")]))
+      )
+    )
+    const inA = <X>(f: (c: Effect.Effect.Success<typeof Channels>) => Effect.Effect<X, unknown, CurrentWorkspace>) =>
+      inWorkspace(A, Effect.flatMap(Channels, f))
+    const claimMine = () =>
+      inA((c) => c.claimReceived(10)).then((claimed) => claimed.filter((e) => e.channelId === channel.id))
+    const [event, other] = await claimMine()
+    expect([event!.externalId, other!.externalId]).toEqual(["r-1", "r-2"])
+    expect(await inA((c) => c.finishEvent(other!.id, "replied"))).toBe(true)
+    expect(event!.attempts).toBe(0)
+    expect(event!.replies).toEqual({})
+    expect(await inA((c) => c.recordReply(event!.id, 0, "sent once"))).toBe(true)
+    const retry = { id: event!.id, reason: "gateway unreachable", delayMs: 60_000, counted: true, maxAttempts: 2 }
+    expect(await inA((c) => c.retryLater(retry))).toEqual(Option.some("received"))
+    // Waiting out its backoff: not claimed, and the events route shows why and until when.
+    expect(await claimMine()).toEqual([])
+    const [waiting] = (await inA((c) => c.events(channel.id, 10))).filter((e) => e.externalId === "r-1")
+    expect(waiting).toMatchObject({ status: "received", attempts: 1, lastError: "gateway unreachable" })
+    expect(waiting!.nextAttemptAt).not.toBeNull()
+    // The gateway is back: due at once, with the reply already sent on record.
+    expect(await inA((c) => c.wake)).toBeGreaterThanOrEqual(1)
+    const [again] = await claimMine()
+    expect(again).toMatchObject({ externalId: "r-1", attempts: 1, replies: { "0": "sent once" } })
+    // The second counted failure reaches the cap of 2: failed, nothing more due.
+    expect(await inA((c) => c.retryLater(retry))).toEqual(Option.some("failed"))
+    const [failed] = (await inA((c) => c.events(channel.id, 10))).filter((e) => e.externalId === "r-1")
+    expect(failed).toMatchObject({ status: "failed", attempts: 2, nextAttemptAt: null })
+    expect(await claimMine()).toEqual([])
   })
 
   it("opens the outbound credentials for its own workspace only", async () => {

@@ -14,6 +14,7 @@ const COMMANDS = [
   "restore",
   "rotate-key",
   "doctor",
+  "openclaw-config",
   "api-keys:create",
   "api-keys:list",
   "api-keys:revoke",

@@ -141,8 +141,12 @@ describe("devices", () => {
     const { device, token } = await paired()
     const documents = [
       { title: "Zephyrine notes", text: "The zephyrine protocol needs a quorum.", url: "https://example.org/z" },
-      { title: "Second", text: "Marmalade recipes and the quorum of jars.", externalId: "doc-2", extra: "kept out" }
+      { title: "Second", text: "Marmalade recipes and the quorum of jars.", externalId: "doc-2" }
     ]
+    // A field the push does not know is refused, naming it, rather than dropped; nothing of that push is stored.
+    const unknown = await push(token, [documents[0]!, { ...documents[1]!, extra: "not a push field" }])
+    expect(unknown.status).toBe(400)
+    expect(unknown.json.issues).toContainEqual(expect.objectContaining({ path: ["documents", 1, "extra"] }))
     const first = await push(token, documents)
     expect(first.status).toBe(200)
     expect(first.json).toEqual({ accepted: 2, created: 2, updated: 0 })
@@ -214,8 +218,8 @@ describe("sync rules", () => {
     const document = {
       rules: [
         { name: "work", match: { tags: ["work"] }, folios: ["Research"], tags: ["harvested"], injectToTimeline: true },
-        { name: "all", tags: ["device"], enabled: true },
-        { name: "off", enabled: false, folios: ["Never"] }
+        { name: "all", matchAll: true, tags: ["device"], enabled: true },
+        { name: "off", matchAll: true, enabled: false, folios: ["Never"] }
       ]
     }
     const put = await api(suite, "PUT", "/api/v1/sync-rules/files", { body: document })
@@ -224,8 +228,8 @@ describe("sync rules", () => {
     const got = await api(suite, "GET", "/api/v1/sync-rules/files")
     expect(got.json.rules).toEqual([
       { name: "work", match: { tags: ["work"] }, folios: ["Research"], tags: ["harvested"], injectToTimeline: true },
-      { name: "all", tags: ["device"] },
-      { name: "off", enabled: false, folios: ["Never"] }
+      { name: "all", matchAll: true, tags: ["device"] },
+      { name: "off", matchAll: true, enabled: false, folios: ["Never"] }
     ])
     expect((await api(suite, "GET", "/api/v1/sync-rules/files", { workspace: other })).json.rules).toEqual([])
     expect((await api(suite, "GET", "/api/v1/sync-rules/github")).json.rules).toEqual([])

@@ -1,9 +1,11 @@
 // Merging sync rules (pure): every enabled rule whose match holds contributes; tags are unioned, all folios kept,
-// booleans OR'd over the rules that set them, and a flag no matching rule sets stays undefined.
+// booleans OR'd over the rules that set them, and a flag no matching rule sets stays undefined. A rule in the
+// published shape (filters, routing) means the same as its host-shape reading, and taking every item is said.
 import { describe, expect, it } from "@effect/vitest"
-import { Schema } from "effect"
-import { matches, route, type SyncItem } from "../../src/connectors/SyncRules"
+import { ParseResult, Schema } from "effect"
+import { asHostRule, matches, route, type SyncItem } from "../../src/connectors/SyncRules"
 import { SyncRulesDocument, type SyncRule } from "../../src/connectors/SyncRulesApi"
+import { strict } from "../../src/schema/StrictInput"
 
 const issue: SyncItem = {
   kind: "issue",
@@ -81,15 +83,84 @@ describe("merging the rules that match", () => {
   })
 })
 
+describe("the published rule shape", () => {
+  const published = {
+    name: "PRs from acme/main",
+    filters: { repos: ["ACME/main"], states: ["open" as const], lookbackHours: 24 },
+    routing: { folioName: "acmebase", tags: ["github"], harvestToGraph: false, injectToTimeline: true }
+  }
+  const pr: SyncItem = { ...issue, kind: "pull_request", repository: "acme/main", state: "open", ageHours: 3 }
+
+  it("reads as the host's shape: repos, states and lookback as conditions, folioName as the one folio", () => {
+    expect(asHostRule(published)).toEqual({
+      name: "PRs from acme/main",
+      match: { repositories: ["ACME/main"], states: ["open"], lookbackHours: 24 },
+      folios: ["acmebase"],
+      tags: ["github"],
+      harvestToGraph: false,
+      injectToTimeline: true
+    })
+  })
+
+  it("routes an item only when every filter holds", () => {
+    expect(route([published], pr)).toMatchObject({ folios: ["acmebase"], matched: ["PRs from acme/main"] })
+    for (const miss of [
+      { repository: "acme/other" },
+      { state: "closed" },
+      { ageHours: 25 },
+      { state: undefined },
+      { ageHours: undefined }
+    ]) {
+      expect(route([published], { ...pr, ...miss }).matched, JSON.stringify(miss)).toEqual([])
+    }
+  })
+})
+
 describe("the document schema", () => {
-  const decode = Schema.decodeUnknownEither(SyncRulesDocument)
+  // As the API decodes it: strict (src/schema/StrictInput), so a field of neither shape is refused, not dropped.
+  const decode = Schema.decodeUnknownEither(strict(SyncRulesDocument))
 
   it("accepts a full document and trims names", () => {
     const result = decode({
       rules: [{ name: " r ", match: { kinds: ["issue"], labels: ["bug"] }, folios: [" Acme "], tags: ["x"] }]
     })
     expect(result._tag).toBe("Right")
-    if (result._tag === "Right") expect(result.right.rules[0]!.folios).toEqual(["Acme"])
+    if (result._tag === "Right") expect((result.right.rules[0] as SyncRule).folios).toEqual(["Acme"])
+  })
+
+  it("a rule that takes every item says so: matchAll: true, never an absent match, never both", () => {
+    const refusal = (rules: unknown) => {
+      const result = decode({ rules })
+      return result._tag === "Left" ? ParseResult.TreeFormatter.formatErrorSync(result.left) : "accepted"
+    }
+    expect(refusal([{ name: "all", tags: ["x"] }])).toContain(
+      "a rule without match conditions would take every item: give it conditions, or say so with matchAll: true"
+    )
+    expect(refusal([{ name: "all", match: {}, tags: ["x"] }])).toContain("say so with matchAll: true")
+    expect(refusal([{ name: "docs", routing: { tags: ["x"] } }])).toContain(
+      "a rule without filters conditions would take every item"
+    )
+    expect(refusal([{ matchAll: true, match: { labels: ["bug"] } }])).toContain(
+      "matchAll: true takes every item; it cannot be combined with match conditions"
+    )
+    expect(refusal([{ name: "all", matchAll: true, tags: ["x"] }])).toBe("accepted")
+    expect(refusal([{ id: "r1", matchAll: true, routing: { tags: ["x"] } }])).toBe("accepted")
+  })
+
+  it("accepts the published shape and refuses a mix of the two, or a field of neither", () => {
+    const published = {
+      id: "6f1c0a34-2f0e-4b9b-9d59-2b8f4b3b8a11",
+      name: "PRs from acme/main",
+      enabled: true,
+      filters: { repos: ["acme/main"], states: ["open"], lookbackHours: 24 },
+      routing: { folioName: "acmebase", tags: ["github", "pr"], harvestToGraph: true, injectToTimeline: true }
+    }
+    const accepted = decode({ rules: [published] })
+    expect(accepted._tag === "Right" ? accepted.right.rules : accepted.left).toEqual([published])
+    expect(decode({ rules: [{ ...published, folios: ["x"] }] })._tag).toBe("Left")
+    expect(decode({ rules: [{ ...published, filters: { repo: ["acme/main"] } }] })._tag).toBe("Left")
+    expect(decode({ rules: [{ ...published, filters: { states: ["merged"] } }] })._tag).toBe("Left")
+    expect(decode({ rules: [{ ...published, filters: { lookbackHours: 0 } }] })._tag).toBe("Left")
   })
 
   it("refuses unknown kinds, empty names and non-boolean flags", () => {

@@ -16,16 +16,21 @@ beforeAll(async () => {
 })
 afterAll(() => fake?.close())
 
-const gatewayAt = (url: string, options: Partial<GatewayConfig> = {}) =>
-  make({
+/** `timeoutMs` sets OpenClaw's first-byte and idle bounds too, unless they are given. */
+const gatewayAt = (url: string, options: Partial<GatewayConfig> = {}) => {
+  const timeoutMs = options.timeoutMs ?? 1_000
+  return make({
     url: new URL(url),
     password: Option.some(Redacted.make(PASSWORD)),
     allowRemote: false,
-    timeoutMs: 1_000,
+    timeoutMs,
+    firstByteTimeoutMs: timeoutMs,
+    idleTimeoutMs: timeoutMs,
     streamMaxMs: 60_000,
     agentId: "main",
     ...options
   })
+}
 
 const withMode = <A, E>(mode: FakeGateway["mode"], effect: Effect.Effect<A, E>) =>
   Effect.acquireUseRelease(
@@ -90,7 +95,7 @@ describe("gateway client", () => {
       expect(error._tag).toBe("GatewayPasswordMismatch")
       expect(error.message).toBe(PASSWORD_MISMATCH_MESSAGE)
       expect(error.message).not.toContain("wrong-one")
-      expect(yield* gateway.state).toBe("down")
+      expect(yield* gateway.state).toBe("wrong-password")
     })
   )
 
@@ -123,7 +128,7 @@ describe("gateway client", () => {
         const error = yield* Effect.flip(streamed(gatewayAt(fake.url, { timeoutMs: 300 }), "hi"))
         expect(error._tag).toBe("GatewayTimeout")
         expect(error.message).toContain("300 ms")
-        expect(error.message).toContain("OPENCLAW_GATEWAY_TIMEOUT_MS")
+        expect(error.message).toContain("OPENCLAW_GATEWAY_FIRST_BYTE_TIMEOUT_MS")
         expect(Date.now() - started).toBeLessThan(1_500)
       })
     )

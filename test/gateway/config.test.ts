@@ -88,3 +88,37 @@ describe("loadGatewayConfig", () => {
     expect(Exit.isSuccess(Effect.runSyncExit(load({ OPENCLAW_GATEWAY_STREAM_MAX_MS: "1200000" })))).toBe(true)
   })
 })
+
+describe("OpenClaw's timeouts and agent ids", () => {
+  it("gives OpenClaw 180 s to the first byte and between chunks, and other providers 60 s", () => {
+    const config = Effect.runSync(load({}))
+    expect(config.firstByteTimeoutMs).toBe(180_000)
+    expect(config.idleTimeoutMs).toBe(180_000)
+    expect(config.timeoutMs).toBe(60_000)
+  })
+
+  it("lets OPENCLAW_GATEWAY_TIMEOUT_MS, set before the two bounds existed, still bound OpenClaw; each wins over it", () => {
+    const old = Effect.runSync(load({ OPENCLAW_GATEWAY_TIMEOUT_MS: "2000" }))
+    expect([old.timeoutMs, old.firstByteTimeoutMs, old.idleTimeoutMs]).toEqual([2000, 2000, 2000])
+    const both = Effect.runSync(
+      load({
+        OPENCLAW_GATEWAY_TIMEOUT_MS: "2000",
+        OPENCLAW_GATEWAY_FIRST_BYTE_TIMEOUT_MS: "300000",
+        OPENCLAW_GATEWAY_IDLE_TIMEOUT_MS: "90000"
+      })
+    )
+    expect([both.timeoutMs, both.firstByteTimeoutMs, both.idleTimeoutMs]).toEqual([2000, 300_000, 90_000])
+  })
+
+  it("refuses a malformed bound naming its variable", () => {
+    expect(failure({ OPENCLAW_GATEWAY_FIRST_BYTE_TIMEOUT_MS: "soon" })).toContain(
+      "OPENCLAW_GATEWAY_FIRST_BYTE_TIMEOUT_MS"
+    )
+    expect(failure({ OPENCLAW_GATEWAY_IDLE_TIMEOUT_MS: "0" })).toContain("OPENCLAW_GATEWAY_IDLE_TIMEOUT_MS")
+  })
+
+  it("takes OPENCLAW_AGENT_ID only in OpenClaw's grammar: no dots", () => {
+    expect(failure({ OPENCLAW_AGENT_ID: "research.v2" })).toContain("no dots")
+    expect(Effect.runSync(load({ OPENCLAW_AGENT_ID: "Research_2-b" })).agentId).toBe("Research_2-b")
+  })
+})

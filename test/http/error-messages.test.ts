@@ -25,6 +25,7 @@ import {
   GatewayUnconfigured,
   GatewayUnreachable
 } from "../../src/gateway/GatewayErrors"
+import { OPENCLAW_TIMEOUTS } from "../../src/gateway/Target"
 import { EdgeEndpointNotFound, EntityNotFound, InvalidCanonicalLink } from "../../src/graph/GraphApi"
 import { DeviceNotFound, DeviceUnauthorized, PairingCodeInvalid } from "../../src/harvester/HarvesterApi"
 import { UnknownJob } from "../../src/jobs/JobsApi"
@@ -145,6 +146,18 @@ const messages: ReadonlyArray<readonly [{ readonly message: string }, string]> =
     "gateway at http://127.0.0.1:18789 sent nothing further within 500 ms (raise OPENCLAW_GATEWAY_TIMEOUT_MS if it needs longer)"
   ],
   [
+    GatewayTimeout.of({ ...gateway, timeoutVariables: OPENCLAW_TIMEOUTS }, "NotStarted", 500),
+    "gateway at http://127.0.0.1:18789 did not start answering within 500 ms (raise OPENCLAW_GATEWAY_FIRST_BYTE_TIMEOUT_MS if it needs longer)"
+  ],
+  [
+    GatewayTimeout.of({ ...gateway, timeoutVariables: OPENCLAW_TIMEOUTS }, "Stalled", 500),
+    "gateway at http://127.0.0.1:18789 sent nothing further within 500 ms (raise OPENCLAW_GATEWAY_IDLE_TIMEOUT_MS if it needs longer)"
+  ],
+  [
+    GatewayRequestFailed.endpointDisabled(gateway),
+    "OpenClaw's OpenAI-compatible endpoint is off (it is by default): set gateway.http.endpoints.chatCompletions.enabled to true in OpenClaw's config (~/.openclaw/openclaw.json; pnpm carabase openclaw-config prints it)"
+  ],
+  [
     GatewayTimeout.tooLong(gateway, 9000),
     "gateway at http://127.0.0.1:18789 was still answering after 9000 ms (raise OPENCLAW_GATEWAY_STREAM_MAX_MS if answers need longer)"
   ],
@@ -206,7 +219,10 @@ const messages: ReadonlyArray<readonly [{ readonly message: string }, string]> =
     "baseUrl must not carry credentials: put the key in apiKey, which is stored sealed"
   ],
   [ModelRouteInvalid.of("Missing"), "an openai-compatible route needs baseUrl, e.g. https://api.openai.com/v1"],
-  [ModelRouteInvalid.of("NotAgentId"), `an openclaw route's model is an agent id such as "main" or "openclaw:main"`],
+  [
+    ModelRouteInvalid.of("NotAgentId"),
+    "an openclaw route's model is an OpenClaw agent id (a letter or digit, then letters, digits, '_' or '-', at most 64, no dots), bare or as openclaw/<id>, openclaw:<id> or agent:<id>; or openclaw or openclaw/default for the default agent"
+  ],
   [
     ModelRouteInvalid.notLoopback("example.com"),
     "an openclaw route must point at this machine (127.0.0.1, ::1 or localhost), not example.com, unless the host runs with OPENCLAW_ALLOW_REMOTE=true"

@@ -89,9 +89,13 @@ describe("jobs that ask the gateway", () => {
       { content: "Ada prefers green tea", source: `daily-note:${yesterday()}` },
       { content: "The launch moved to Friday", source: `daily-note:${yesterday()}` }
     ])
-    const distillCall = gateway.requests.find((request) => request.path.endsWith("/chat/completions"))!
-    expect(distillCall.headers.authorization).toBe(`Bearer ${PASSWORD}`)
-    expect(String(distillCall.headers["x-openclaw-session-key"])).toContain(workspace)
+    const distillCalls = gateway.requests.filter((request) => request.path.endsWith("/chat/completions"))
+    expect(distillCalls).toHaveLength(2)
+    expect(distillCalls[0]!.headers.authorization).toBe(`Bearer ${PASSWORD}`)
+    // Each run is a conversation of its own in OpenClaw: a fixed key would feed the first run's messages to the next.
+    const keys = distillCalls.map((request) => String(request.headers["x-openclaw-session-key"]))
+    for (const key of keys) expect(key).toMatch(new RegExp(`^carabase:${workspace}:memory-distill:run:[0-9a-f-]{36}$`))
+    expect(new Set(keys).size).toBe(2)
   })
 
   it("memory-distill does not store again a fact the workspace already remembers, from any source", async () => {

@@ -211,6 +211,26 @@ describe("model routes", () => {
     expect(fake.requests.at(-1)!.headers.authorization).toBe(`Bearer ${PASSWORD}`)
   })
 
+  it("accepts every model form OpenClaw lists, and sends it as written", async () => {
+    const other = (await runClient(base, (api) => api.workspaces.create({ payload: { name: "Forms" } }))).workspace.id
+    for (const model of ["openclaw/main", "openclaw", "openclaw/default", "agent:Research_2", "openclaw:main"]) {
+      const put = await call("PUT", "/model-routes/chat", { provider: "openclaw", model }, other)
+      expect(put.status, model).toBe(200)
+      const done = (await (await openChat(base, other, { message: "hi" })).rest()).at(-1)!
+      expect(done.event, model).toBe("done")
+      expect(fake.requests.at(-1)!.body.model).toBe(model)
+    }
+  })
+
+  it("lists the agents OpenClaw's /v1/models names, for the model-route page", async () => {
+    const agents = await call("GET", "/openclaw/agents")
+    expect(agents.status).toBe(200)
+    expect(agents.json.agents).toEqual([
+      { model: "openclaw:main", agentId: "main" },
+      { model: "openclaw:research", agentId: "research" }
+    ])
+  })
+
   it("rejects routes that cannot work with a 400 that says why", async () => {
     const cases: Array<[string, unknown, string]> = [
       ["/model-routes/chat", { provider: "openai-compatible", model: "m" }, "needs baseUrl"],
@@ -221,7 +241,11 @@ describe("model routes", () => {
       ],
       ["/model-routes/chat", { provider: "ollama", baseUrl: "http://u:p@127.0.0.1:11434", model: "m" }, "credentials"],
       ["/model-routes/chat", { provider: "ollama", baseUrl: "file:///etc/passwd", model: "m" }, "http"],
-      ["/model-routes/chat", { provider: "openclaw", model: "not an agent" }, "agent id"]
+      ["/model-routes/chat", { provider: "openclaw", model: "not an agent" }, "agent id"],
+      // OpenClaw's ids have no dots: a dotted one would pass here and fail every chat with 502.
+      ["/model-routes/chat", { provider: "openclaw", model: "research.v2" }, "no dots"],
+      ["/model-routes/chat", { provider: "openclaw", model: "openclaw/research.v2" }, "no dots"],
+      ["/model-routes/chat", { provider: "openclaw", model: "openclaw/" }, "agent id"]
     ]
     for (const [path, body, fragment] of cases) {
       const result = await call("PUT", path, body)

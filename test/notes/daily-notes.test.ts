@@ -218,7 +218,7 @@ describe("GET /daily-notes/:date/text", () => {
     expect(response.body).toEqual({
       date: "2026-02-10",
       text: [
-        "## 09:05 AM #work #ops [Atlas]",
+        "## 09:05 AM [#work] [#ops] [Atlas]",
         "Deploy went fine.",
         "",
         "- [ ] write postmortem",

@@ -85,7 +85,7 @@ describe("inject a markdown log entry", () => {
     ])
     const text = await request(t.base, "GET", `/daily-notes/${response.date}/text`, ws)
     expect(text.body.text).toContain(
-      `## ${card.attrs!.timestamp} #work #vendors [Atlas]\nCall with the vendor.\nThey agreed.\n\n- [ ] send contract\n- [x] book call`
+      `## ${card.attrs!.timestamp} [#work] [#vendors] [Atlas]\nCall with the vendor.\nThey agreed.\n\n- [ ] send contract\n- [x] book call`
     )
   })
 

@@ -13,7 +13,7 @@ const task = (checked: boolean, words: string, ...more: Array<Node>): Node => ({
 const card = (attrs: Record<string, string>, ...content: Array<Node>): Node => ({ type: "logCard", attrs, content })
 
 describe("renderDocument", () => {
-  it("renders a logCard as `## time #tag.. [Folio]..` with its blocks right below", () => {
+  it("renders a logCard as the daily skill documents, `## time [#tag].. [Folio]..`, with its blocks right below", () => {
     const document: Document = [
       card(
         { timestamp: "09:05 AM", tags: '["work","#urgent"]', folios: '["Atlas","Home"]', visibility: "PRIVATE" },
@@ -24,7 +24,7 @@ describe("renderDocument", () => {
     ]
     expect(renderDocument(document)).toBe(
       [
-        "## 09:05 AM #work #urgent [Atlas] [Home]",
+        "## 09:05 AM [#work] [#urgent] [Atlas] [Home]",
         "Met with @Ana.",
         "",
         "- [ ] send notes",
@@ -37,7 +37,7 @@ describe("renderDocument", () => {
 
   it("leaves out parts a card does not have, and calls a bare card `## Log`", () => {
     expect(renderDocument([card({ timestamp: "12:00 PM", tags: "[]", folios: "[]" })])).toBe("## 12:00 PM")
-    expect(renderDocument([card({ tags: '["x"]' }, p(text("a")))])).toBe("## #x\na")
+    expect(renderDocument([card({ tags: '["x"]' }, p(text("a")))])).toBe("## [#x]\na")
     expect(renderDocument([card({ folios: "not json" }, p(text("a")))])).toBe("## Log\na")
   })
 
@@ -98,7 +98,7 @@ describe("renderDocument", () => {
     )
   })
 
-  it("turns hard breaks into newlines, mentions into @/#/[..], drops marks, and skips empty paragraphs", () => {
+  it("turns hard breaks into newlines, mentions into @/#/~, drops marks, and skips empty paragraphs", () => {
     const document: Document = [
       p(
         { type: "text", text: "bold", marks: [{ type: "bold" }] },
@@ -110,7 +110,7 @@ describe("renderDocument", () => {
       { type: "paragraph" },
       p(text("end"))
     ]
-    expect(renderDocument(document)).toBe("bold\n#ops [Atlas]\n\nend")
+    expect(renderDocument(document)).toBe("bold\n#ops ~Atlas\n\nend")
   })
 
   it("renders unknown nodes through their children and keeps silent about unknown leaves", () => {

@@ -1,7 +1,8 @@
 // Note history and no lost writes, over real HTTP: a PATCH based on a stale revision (If-Match or baseRevision) is a
 // 409 that writes nothing, a PATCH without a base still writes but the version it replaced stays in the history,
-// revisions are listed, read and restored with who wrote each (route or MCP tool), one entry is edited or removed by
-// its index or idempotency key, and workspace B can do none of it to A's notes.
+// revisions are listed, read and restored with who wrote each (route or MCP tool), a restore with a stale If-Match is
+// a 409 too, one entry is edited or removed by its index or idempotency key, and workspace B can do none of it to A's
+// notes.
 import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { asOwner, call, createWorkspace, hostSuite, openEvents, type Answer, mcpClients } from "../support/hostSuite"
 
@@ -195,6 +196,34 @@ describe("note history", () => {
       alpha.revision,
       0
     ])
+  })
+
+  it("a restore sent with If-Match of a revision the note has moved past is a 409 that writes nothing", async () => {
+    const date = "2026-04-04"
+    await inject(date, "first")
+    const first = await read(date)
+    await inject(date, "second, written meanwhile")
+    const current = await read(date)
+    const stale = await send("POST", `/daily-notes/${date}/revisions/${first.revision}/restore`, {
+      workspace: A,
+      headers: { "if-match": `"${first.revision}"` }
+    })
+    expect(stale.status).toBe(409)
+    expect(stale.body).toMatchObject({ _tag: "NoteRevisionConflict", revision: current.revision })
+    expect(await read(date)).toEqual(current)
+    const malformed = await send("POST", `/daily-notes/${date}/revisions/${first.revision}/restore`, {
+      workspace: A,
+      headers: { "if-match": "latest" }
+    })
+    expect(malformed.status).toBe(400)
+    expect(malformed.body._tag).toBe("InvalidBaseRevision")
+
+    const fresh = await send("POST", `/daily-notes/${date}/revisions/${first.revision}/restore`, {
+      workspace: A,
+      headers: { "if-match": `"${current.revision}"` }
+    })
+    expect(fresh.status).toBe(200)
+    expect(fresh.body.documentState).toEqual(first.documentState)
   })
 
   it("an unknown revision, a day without a note and a malformed n are answered plainly", async () => {

@@ -2,13 +2,15 @@
 // POST /v1/chat/completions (JSON, or with stream: true Server-Sent Events of chat.completion.chunk objects ending in
 // `data: [DONE]`), GET /v1/models, POST /v1/embeddings, all behind `Authorization: Bearer <password>` (401 otherwise).
 // Modes misbehave on purpose: slow (no answer for a while), gated (one delta, then waits for release()), broken (the
-// connection drops mid-stream), malformed (a chunk that is not JSON) and down (every connection is dropped at once).
+// connection drops mid-stream), malformed (a chunk that is not JSON), down (every connection is dropped at once) and
+// endpoints-off (as OpenClaw by default: its /v1 paths answer a bare 404 "Not Found" before checking the password).
+// POST /tools/invoke is always on, as in OpenClaw: 401 without the password, else 400 for a body naming no tool.
 // `delayFor` holds chosen requests back (one job's call, say) whatever the mode.
 import * as crypto from "node:crypto"
 import * as http from "node:http"
 import type { AddressInfo, Socket } from "node:net"
 
-export type FakeGatewayMode = "normal" | "slow" | "gated" | "broken" | "malformed" | "down"
+export type FakeGatewayMode = "normal" | "slow" | "gated" | "broken" | "malformed" | "down" | "endpoints-off"
 
 export interface RecordedRequest {
   readonly method: string
@@ -158,6 +160,10 @@ export const startFakeGateway = async (options: FakeGatewayOptions): Promise<Fak
     }
     const path = (request.url ?? "/").split("?")[0]!
     requests.push({ method: request.method ?? "GET", path, headers: request.headers, body })
+    if (state.mode === "endpoints-off" && path.startsWith("/v1/")) {
+      response.writeHead(404, { "content-type": "text/plain; charset=utf-8" })
+      return response.end("Not Found")
+    }
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1]
     if (bearer === undefined || !state.passwords.has(bearer)) {
       return json(response, 401, { error: { message: "Unauthorized", type: "unauthorized" } })
@@ -166,6 +172,12 @@ export const startFakeGateway = async (options: FakeGatewayOptions): Promise<Fak
     const delay = options.delayFor?.(path, body) ?? 0
     if (delay > 0) await Promise.race([sleep(delay), new Promise((resolve) => response.once("close", resolve))])
     if (response.destroyed) return
+    if (request.method === "POST" && path === "/tools/invoke") {
+      return json(response, 400, {
+        ok: false,
+        error: { type: "invalid_request", message: "tools.invoke requires name" }
+      })
+    }
     if (request.method === "GET" && path === "/v1/models") {
       return json(response, 200, {
         object: "list",

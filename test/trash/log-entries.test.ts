@@ -49,6 +49,8 @@ describe("log entries: remove to the trash, restore, purge", () => {
     expect(await searchHits(A, "periwinkle ostrich")).not.toContain("Periwinkle")
     const [entry] = (await trashed(A)).filter((item) => item.originalId === "sighting-1")
     expect(entry).toMatchObject({ kind: "log_entry", label: `${date}: Periwinkle ostrich sighting at the canal` })
+    // The answer names the trash entry, so a client can offer undo without searching the trash.
+    expect(removed.body.trashId).toBe(entry!.id)
 
     // B sees nothing of it and cannot restore or purge it.
     expect((await trashed(B)).map((item) => item.id)).not.toContain(entry!.id)

@@ -233,6 +233,45 @@ describe("admin UI in Chromium", () => {
     })
   })
 
+  it("webhook channels: a channel without a bot token says replies need one, and lists its captured messages", async () => {
+    const ws = await newWorkspace("Channel events")
+    const secret = "telegram_ui_events_0123"
+    const { channel } = await runClient(
+      base,
+      (api) => api.channels.create({ payload: { kind: "telegram", name: "Inbox", signingSecret: secret } }),
+      ws
+    )
+    const body = JSON.stringify({
+      update_id: 31337,
+      message: { message_id: 1, from: { id: 5, is_bot: false }, chat: { id: 5 }, date: 1, text: "note to self" }
+    })
+    const delivered = await fetch(`${base}${new URL(channel.webhookUrl).pathname}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+      body
+    })
+    expect(delivered.status).toBe(200)
+    await expect
+      .poll(async () => {
+        const { events } = await runClient(
+          base,
+          (api) => api.channels.events({ path: { id: channel.id }, urlParams: {} }),
+          ws
+        )
+        return events[0]?.status
+      }, POLL)
+      .toBe("captured")
+    await withPage(ws, async (page) => {
+      await page.goto(`${base}/admin/channels`)
+      await page.getByRole("note").filter({ hasText: "replies need a bot token" }).waitFor()
+      await page.getByText("Recent messages of Inbox").click()
+      const events = page.getByRole("list", { name: "recent messages of Inbox" })
+      await events.getByText("captured", { exact: true }).waitFor()
+      expect(await events.textContent()).toContain("replies on this channel need a bot token")
+      await screenshot(page, "webhook-channel-events")
+    })
+  })
+
   it("reads at phone width: the today page fits without sideways scrolling", async () => {
     const ws = await newWorkspace("Phone")
     await withPage(

@@ -2,6 +2,7 @@
 // logCard tagged #dream. Its idempotency key (`dream-cycle:<date>`) keeps it to one per day, however many runs.
 import { Effect } from "effect"
 import { Gateway } from "../../gateway/Gateway"
+import { jobSessionKey, newRunId } from "../../gateway/SessionKeys"
 import { hasIdempotencyKey } from "../../notes/LogCard"
 import { dayBefore } from "../../notes/NoteDate"
 import { Notes } from "../../notes/Notes"
@@ -31,7 +32,7 @@ export const dreamCycle = Effect.gen(function* () {
           return { status: "succeeded" as const, detail: `nothing to reflect on from ${yesterday}` }
         const workspace = yield* CurrentWorkspace
         const reflection = yield* ask(
-          `carabase:${workspace}:dream-cycle`,
+          jobSessionKey(workspace, "dream-cycle", newRunId()),
           SYSTEM,
           `Daily note of ${yesterday}:\n\n${text}`
         )

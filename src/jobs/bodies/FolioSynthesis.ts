@@ -3,6 +3,7 @@
 import { DateTime, Effect } from "effect"
 import { Folios } from "../../folios/Folios"
 import { Gateway } from "../../gateway/Gateway"
+import { jobSessionKey, newRunId } from "../../gateway/SessionKeys"
 import { dayBefore } from "../../notes/NoteDate"
 import { Notes } from "../../notes/Notes"
 import { CurrentWorkspace } from "../../platform/CurrentWorkspace"
@@ -23,6 +24,7 @@ export const folioSynthesis = Effect.gen(function* () {
       Effect.gen(function* () {
         const date = dayBefore((yield* notes.now).date)
         const workspace = yield* CurrentWorkspace
+        const runId = newRunId()
         let written = 0
         for (const folio of yield* folios.list()) {
           const detail = yield* folios.get(folio.id).pipe(Effect.orDie)
@@ -35,7 +37,7 @@ export const folioSynthesis = Effect.gen(function* () {
             ...commits.map((commit) => `Commit: ${commit.message}`)
           ].join("\n")
           const synopsis = yield* ask(
-            `carabase:${workspace}:folio-synthesis:${folio.id}`,
+            jobSessionKey(workspace, "folio-synthesis", runId, folio.id),
             SYSTEM,
             `Folio "${folio.name}" (${folio.about}), ${date}:\n\n${day}`
           )

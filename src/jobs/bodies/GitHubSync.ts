@@ -3,14 +3,14 @@
 // (one per item, updated in place) and graph entities: the repository as a project, the people as persons, with
 // edges between them. The workspace's `github` sync rules add tags, folios and timeline entries. The cursor only
 // moves once every query of a connection finished, so a rate-limited or failed run is simply resumed next time.
-import { DateTime, Effect } from "effect"
+import { Clock, DateTime, Effect } from "effect"
 import { Artifacts } from "../../artifacts/Artifacts"
 import type { Connection } from "../../connectors/ConnectorsApi"
 import { Connections } from "../../connectors/Connections"
 import * as GitHubClient from "../../connectors/GitHubClient"
 import { providersConfig } from "../../connectors/OAuthProviders"
 import { route, type SyncItem } from "../../connectors/SyncRules"
-import type { SyncRule } from "../../connectors/SyncRulesApi"
+import type { AnySyncRule } from "../../connectors/SyncRulesApi"
 import { SyncRouting } from "../../connectors/SyncRouting"
 import { Graph } from "../../graph/Graph"
 import { RlsScope } from "../../platform/RlsScope"
@@ -64,20 +64,23 @@ export const githubSync = Effect.gen(function* () {
    * follows only a new artifact, so an artifact committed without it (a host killed in between) would never be
    * routed by the retry.
    */
-  const store = (connection: Connection, rules: ReadonlyArray<SyncRule>, found: Found) =>
+  const store = (connection: Connection, rules: ReadonlyArray<AnySyncRule>, found: Found) =>
     rls.current(
       Effect.gen(function* () {
         const { item } = found
         const repository = GitHubClient.repositoryOf(item.repository_url)
         const kind = item.pull_request === undefined ? "issue" : "pull_request"
         const labels = item.labels.map((l) => l.name)
+        const now = yield* Clock.currentTimeMillis
         const syncItem: SyncItem = {
           kind,
           title: item.title,
           url: item.html_url,
           repository,
           author: item.user?.login,
-          labels
+          labels,
+          state: item.state,
+          ageHours: (now - Date.parse(item.updated_at)) / 3_600_000
         }
         const routed = route(rules, syncItem)
         const title = `${repository}#${item.number} ${item.title}`
@@ -117,7 +120,7 @@ export const githubSync = Effect.gen(function* () {
     )
 
   /** One connection: every query first (so nothing is stored from a half-read window), then the items. */
-  const syncConnection = (connection: Connection, rules: ReadonlyArray<SyncRule>) =>
+  const syncConnection = (connection: Connection, rules: ReadonlyArray<AnySyncRule>) =>
     Effect.gen(function* () {
       const startedAt = new Date()
       const token = yield* connections.accessToken(connection.id)

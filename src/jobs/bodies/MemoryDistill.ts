@@ -3,6 +3,7 @@
 // stored again: the same words (ignoring case, spacing and a closing full stop) are the same memory.
 import { Effect } from "effect"
 import { Gateway } from "../../gateway/Gateway"
+import { jobSessionKey, newRunId } from "../../gateway/SessionKeys"
 import { Memories } from "../../memories/Memories"
 import { sameFact } from "../../memories/SameFact"
 import { dayBefore } from "../../notes/NoteDate"
@@ -28,7 +29,11 @@ export const memoryDistill = Effect.gen(function* () {
         if (text.trim() === "") return { status: "succeeded" as const, detail: `no note on ${date}` }
         const workspace = yield* CurrentWorkspace
         const facts = lines(
-          yield* ask(`carabase:${workspace}:memory-distill`, SYSTEM, `Daily note of ${date}:\n\n${text}`)
+          yield* ask(
+            jobSessionKey(workspace, "memory-distill", newRunId()),
+            SYSTEM,
+            `Daily note of ${date}:\n\n${text}`
+          )
         )
         const source = `daily-note:${date}`
         const candidates = [...new Set(facts.map(sameFact))]

@@ -1,29 +1,38 @@
-// MCP tools over folios, calling the Folios service. Folios are named by id or by name.
+// MCP tools over folios, calling the Folios service. Folios are named by id or by name. Each also takes the published
+// skills' argument names (`folio_name`, `content`, `action: "update_about"`, `query`).
 import { Effect, Schema } from "effect"
 import { Folios } from "../../folios/Folios"
 import { ADDITIVE, READ_ONLY, tool, UPDATING } from "../Tool"
+import { same, withAliases } from "./Aliases"
 import { textArg } from "./Arguments"
 import { failWith, folioId } from "./Resolve"
 
-const FolioRef = textArg("folio").pipe(Schema.minLength(1)).annotations({ description: "the folio's id or name" })
+const folioRef = (argument: string) =>
+  textArg(argument).pipe(Schema.minLength(1)).annotations({ description: "the folio's id or name" })
+const FolioRef = folioRef("folio")
+const folioName = same("folio", folioRef("folio_name"))
 
 export const folioTools = [
   tool({
     name: "list_folios",
     title: "List folios",
     description:
-      "Lists the workspace's folios (named notebooks), optionally filtered by a word in the name or About text.",
-    input: Schema.Struct({ search: Schema.optional(textArg("search")) }),
+      "Lists the workspace's folios (named notebooks) with their commit counts, optionally filtered by a word in the name or About text (`search`, or `query`).",
+    input: withAliases({ search: Schema.optional(textArg("search")) }, { query: same("search", textArg("query")) }),
     annotations: READ_ONLY,
     run: ({ search }) =>
-      Effect.flatMap(Folios, (folios) => Effect.map(folios.list(search), (list) => ({ folios: list })))
+      Effect.flatMap(Folios, (folios) =>
+        Effect.map(Effect.all([folios.list(search), folios.commitCounts]), ([list, counts]) => ({
+          folios: list.map((folio) => ({ ...folio, commitCount: counts.get(folio.id) ?? 0 }))
+        }))
+      )
   }),
   tool({
     name: "read_folio_map",
     title: "Read a folio",
     description:
       "Without `folio`: every folio with its About text. With `folio`: that folio's About text, timeline of synopses and commits.",
-    input: Schema.Struct({ folio: Schema.optional(FolioRef) }),
+    input: withAliases({ folio: Schema.optional(FolioRef) }, { folio_name: folioName }),
     annotations: READ_ONLY,
     run: ({ folio }) =>
       Effect.gen(function* () {
@@ -39,11 +48,14 @@ export const folioTools = [
     name: "commit_to_folio",
     title: "Commit to a folio",
     description: "Records a commit (a short message, optionally linking artifacts) in a folio's history.",
-    input: Schema.Struct({
-      folio: FolioRef,
-      message: textArg("message").pipe(Schema.minLength(1)),
-      artifact_ids: Schema.optional(Schema.Array(Schema.UUID))
-    }),
+    input: withAliases(
+      {
+        folio: FolioRef,
+        message: textArg("message").pipe(Schema.minLength(1)),
+        artifact_ids: Schema.optional(Schema.Array(Schema.UUID))
+      },
+      { folio_name: folioName, content: same("message", textArg("content").pipe(Schema.minLength(1))) }
+    ),
     annotations: ADDITIVE,
     run: (args) =>
       Effect.gen(function* () {
@@ -57,12 +69,19 @@ export const folioTools = [
   tool({
     name: "update_folio_section",
     title: "Replace a folio's About text",
-    description: "Replaces a folio's About section with `content`. The previous text is overwritten.",
-    input: Schema.Struct({
-      folio: FolioRef,
-      section: Schema.optional(Schema.Literal("about")),
-      content: textArg("content")
-    }),
+    description:
+      'Replaces a folio\'s About section with `content`. The previous text is overwritten. `section: "about"` and `action: "update_about"` say the same (the only section it changes).',
+    input: withAliases(
+      {
+        folio: FolioRef,
+        section: Schema.optional(Schema.Literal("about")),
+        content: textArg("content")
+      },
+      {
+        folio_name: folioName,
+        action: { for: "section", schema: Schema.Literal("update_about"), map: () => "about" }
+      }
+    ),
     annotations: UPDATING,
     run: (args) =>
       Effect.gen(function* () {

@@ -19,7 +19,7 @@ export const noteTools = [
     name: "read_daily_note",
     title: "Read a daily note",
     description:
-      "Returns a day's note as markdown-like text: log entries as `## hh:mm AM #tag [Folio]` headings, tasks as `- [ ]` / `- [x]`. Reading never creates a note.",
+      "Returns a day's note as markdown-like text: log entries as `## hh:mm AM [#tag] [Folio]` headings (e.g. `## 09:15 AM [#standup] [Backend]`), tasks as `- [ ]` / `- [x]`. Reading never creates a note.",
     input: Schema.Struct({ date: DateArg }),
     annotations: READ_ONLY,
     run: ({ date }) =>

@@ -1,5 +1,7 @@
 // MCP tools for finding things: hybrid search, memories, artifacts, the metadata of log entries, query routing and
-// hypothesis checking. They call the Search, Memories and Artifacts services.
+// hypothesis checking. They call the Search, Memories and Artifacts services. The canonical ones accept the published
+// skills' argument names too, link the artifacts they find as `carabase://artifact/<id>` resources, and end an empty
+// answer with a Doctor-RAG hint.
 import { Effect, Schema } from "effect"
 import { Artifacts } from "../../artifacts/Artifacts"
 import { Memories } from "../../memories/Memories"
@@ -7,14 +9,22 @@ import { RULE } from "../../search/Hypothesis"
 import type { LogEntryFilter } from "../../search/LogEntries"
 import { ROUTING_RULE } from "../../search/QueryRouter"
 import { Search } from "../../search/Search"
+import type { SearchResult } from "../../search/SearchApi"
 import { ADDITIVE, READ_ONLY, tool } from "../Tool"
+import { artifactLinks, artifactUri, ToolReply } from "../ToolReply"
+import { same, withAliases } from "./Aliases"
 import { dayArg, textArg } from "./Arguments"
+import { metadataNoResults, semanticNoResults } from "./Hints"
 import { failWith } from "./Resolve"
 
 const queryArg = (argument: string) => textArg(argument).pipe(Schema.minLength(1), Schema.maxLength(1000))
 const Limit = Schema.optional(Schema.Int.pipe(Schema.between(1, 20)))
 
 const hybrid = (query: string, limit: number) => Effect.flatMap(Search, (search) => search.search({ query, limit }))
+
+/** Hits as the canonical tools answer them: an artifact hit carries its resource URI. */
+const withUris = (results: ReadonlyArray<SearchResult>) =>
+  results.map((result) => (result.kind === "artifact" ? { ...result, uri: artifactUri(result.id) } : result))
 
 /** The metadata route's filter as the tool has always named it (the tool's own argument names). */
 const filterArgs = (filter: Omit<LogEntryFilter, "entity" | "limit">) => ({
@@ -37,20 +47,26 @@ export const searchTools = [
     name: "carabase_search_semantic",
     title: "Search by meaning",
     description:
-      "Hybrid search returning the top `k` hits; `min_similarity` (0-1) keeps only hits whose vector similarity to the query reaches it (hits found only by full text have none and are dropped when it is set).",
-    input: Schema.Struct({
-      query: queryArg("query"),
-      k: Limit,
-      min_similarity: Schema.optional(Schema.Number.pipe(Schema.between(0, 1)))
-    }),
+      "Hybrid search returning the top `k` hits (`limit` is the same); `min_similarity` (0-1) keeps only hits whose vector similarity to the query reaches it (hits found only by full text have none and are dropped when it is set). Artifact hits carry a `carabase://artifact/<id>` resource link; read the body with resources/read.",
+    input: withAliases(
+      {
+        query: queryArg("query"),
+        k: Limit,
+        min_similarity: Schema.optional(Schema.Number.pipe(Schema.between(0, 1)))
+      },
+      { limit: same("k", Schema.Int.pipe(Schema.between(1, 20))) }
+    ),
     annotations: READ_ONLY,
     run: ({ query, k, min_similarity }) =>
-      Effect.map(hybrid(query, k ?? 5), (results) => ({
-        results:
-          min_similarity === undefined
-            ? results
-            : results.filter((result) => (result.similarity ?? -1) >= min_similarity)
-      }))
+      Effect.map(hybrid(query, k ?? 5), (found) => {
+        const results =
+          min_similarity === undefined ? found : found.filter((result) => (result.similarity ?? -1) >= min_similarity)
+        return new ToolReply(
+          { results: withUris(results) },
+          artifactLinks(results),
+          results.length === 0 ? semanticNoResults(query) : []
+        )
+      })
   }),
   tool({
     name: "search_memories",
@@ -78,35 +94,63 @@ export const searchTools = [
     name: "read_artifact",
     title: "Read an artifact",
     description: "Returns an uploaded or harvested document's extracted text, cut to `max_tokens` (default 8000).",
-    input: Schema.Struct({
-      id: Schema.UUID,
-      max_tokens: Schema.optional(Schema.Int.pipe(Schema.between(1, 1_000_000)))
-    }),
+    input: withAliases(
+      {
+        id: Schema.UUID,
+        max_tokens: Schema.optional(Schema.Int.pipe(Schema.between(1, 1_000_000)))
+      },
+      { artifact_id: same("id", Schema.UUID) }
+    ),
     annotations: READ_ONLY,
     run: ({ id, max_tokens }) =>
       Effect.flatMap(Artifacts, (artifacts) => failWith(artifacts.content(id, max_tokens ?? 8000)))
   }),
   tool({
     name: "carabase_query_metadata",
-    title: "Find log entries by entity, folio, tag or date",
+    title: "Find log entries by entity, folio, tags or date",
     description:
-      "Log entries from daily notes matching every given filter: an entity (id or name; the entry's text mentions it or an alias), a folio, a tag, a date range. Newest first.",
-    input: Schema.Struct({
-      entity: Schema.optional(textArg("entity")),
-      folio: Schema.optional(textArg("folio")),
-      tag: Schema.optional(textArg("tag")),
-      date_from: Schema.optional(dayArg("date_from")),
-      date_to: Schema.optional(dayArg("date_to")),
-      limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 200)))
-    }),
+      "Log entries from daily notes matching every given filter: an entity (`entity` or `entity_name`: id or name; the entry's text mentions it or an alias), a folio, tags (`tags`: every one of them; `tag`: one), a date range (`date_from`/`date_after` to `date_to`/`date_before`, both days included). `source` may only be `daily-note`: log entries are the only source it reads. Newest first.",
+    input: withAliases(
+      {
+        entity: Schema.optional(textArg("entity")),
+        folio: Schema.optional(textArg("folio")),
+        tags: Schema.optional(Schema.Array(textArg("tags"))),
+        date_from: Schema.optional(dayArg("date_from")),
+        date_to: Schema.optional(dayArg("date_to")),
+        source: Schema.optional(
+          Schema.Literal("daily-note").annotations({
+            message: () => "source must be daily-note: this tool reads the log entries of daily notes only"
+          })
+        ),
+        limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 200)))
+      },
+      {
+        entity_name: same("entity", textArg("entity_name")),
+        tag: { for: "tags", schema: textArg("tag"), map: (tag: string) => [tag] },
+        date_after: same("date_from", dayArg("date_after")),
+        date_before: same("date_to", dayArg("date_before"))
+      }
+    ),
     annotations: READ_ONLY,
-    run: ({ date_from, date_to, entity, folio, limit, tag }) =>
+    run: ({ date_from, date_to, entity, folio, limit, source, tags }) =>
       Effect.flatMap(Search, (search) =>
         Effect.map(
-          failWith(search.logEntries({ entity, folio, tag, from: date_from, to: date_to, limit })),
-          (entries) => ({
-            entries
-          })
+          failWith(search.logEntries({ entity, folio, tags, from: date_from, to: date_to, limit })),
+          (entries) =>
+            entries.length === 0
+              ? new ToolReply(
+                  { entries },
+                  [],
+                  metadataNoResults({
+                    entity,
+                    folio,
+                    tags: tags?.join(", "),
+                    date_after: date_from,
+                    date_before: date_to,
+                    source
+                  })
+                )
+              : { entries }
         )
       )
   }),
@@ -114,16 +158,38 @@ export const searchTools = [
     name: "carabase_route_and_execute",
     title: "Answer a question with the right kind of search",
     description: `Picks one search for the query and runs it. Rule: ${ROUTING_RULE}. The answer names the route taken.`,
-    input: Schema.Struct({ query: queryArg("query"), limit: Limit }),
+    input: Schema.Struct({
+      query: queryArg("query"),
+      limit: Limit,
+      concept_root_ids: Schema.optional(
+        Schema.Array(textArg("concept_root_ids").pipe(Schema.minLength(1))).pipe(Schema.maxItems(10))
+      ).annotations({
+        description:
+          "anchor entities (ids or names): the query counts as naming them, the graph route walks from the first, the metadata route keeps entries mentioning one of them"
+      })
+    }),
     annotations: READ_ONLY,
-    run: ({ query, limit }) =>
+    run: ({ concept_root_ids, limit, query }) =>
       Effect.flatMap(Search, (search) =>
-        Effect.map(failWith(search.route(query, limit)), (routed) =>
+        Effect.map(failWith(search.route(query, limit, concept_root_ids)), (routed) =>
           routed.route === "graph"
             ? { route: routed.route, rule: ROUTING_RULE, graph: routed.graph }
             : routed.route === "metadata"
-              ? { route: routed.route, rule: ROUTING_RULE, filter: filterArgs(routed.filter), entries: routed.entries }
-              : { route: routed.route, rule: ROUTING_RULE, results: routed.results }
+              ? new ToolReply(
+                  {
+                    route: routed.route,
+                    rule: ROUTING_RULE,
+                    filter: filterArgs(routed.filter),
+                    entries: routed.entries
+                  },
+                  [],
+                  routed.entries.length === 0 ? metadataNoResults(filterArgs(routed.filter)) : []
+                )
+              : new ToolReply(
+                  { route: routed.route, rule: ROUTING_RULE, results: withUris(routed.results) },
+                  artifactLinks(routed.results),
+                  routed.results.length === 0 ? semanticNoResults(query) : []
+                )
         )
       )
   }),
@@ -135,7 +201,20 @@ export const searchTools = [
     annotations: READ_ONLY,
     run: ({ claim, limit }) =>
       Effect.flatMap(Search, (search) =>
-        Effect.map(search.verify(claim, limit ?? 10), (judgement) => ({ claim, ...judgement }))
+        Effect.map(
+          search.verify(claim, limit ?? 10),
+          (judgement) =>
+            new ToolReply(
+              {
+                claim,
+                ...judgement,
+                corroborated_by: judgement.supporting,
+                contradicted_by: judgement.contradicting,
+                considered: judgement.supporting.length + judgement.contradicting.length + judgement.unrelated
+              },
+              artifactLinks([...judgement.supporting, ...judgement.contradicting])
+            )
+        )
       )
   })
 ]

@@ -1,8 +1,12 @@
 // Renders a daily note from its TipTap blocks (never as raw JSON). Task items are checkboxes numbered in document order,
-// the same nodeIndex the tasks API uses; unknown node types show their text so nothing silently disappears.
+// the same nodeIndex the tasks API uses; unknown node types show their text so nothing silently disappears. A page may
+// add controls to each top-level log card (Today's edit and delete), given the card's position among them.
 import type { ComponentChildren } from "preact"
 import type { Node } from "../../notes/Document"
 import { parseStringArray } from "../../notes/LogCard"
+
+/** Controls for the top-level log card at `position` (0-based among the note's top-level log cards). */
+export type EntryControls = (position: number, node: Node) => ComponentChildren
 
 export interface TaskToggle {
   readonly onToggle: (nodeIndex: number, checked: boolean) => void
@@ -50,7 +54,7 @@ const Inlines = ({ nodes }: { nodes: ReadonlyArray<Node> | undefined }) => (
 )
 
 /** Walks the document once, handing out task indexes in depth-first order. */
-const renderer = (toggle: TaskToggle | undefined) => {
+const renderer = (toggle: TaskToggle | undefined, controls: Map<Node, ComponentChildren>) => {
   let nextTask = 0
   const blocks = (nodes: ReadonlyArray<Node> | undefined): Array<ComponentChildren> =>
     (nodes ?? []).map((node, i) => block(node, i))
@@ -120,8 +124,10 @@ const renderer = (toggle: TaskToggle | undefined) => {
       case "logCard": {
         const tags = parseStringArray(node.attrs?.["tags"])
         const folios = parseStringArray(node.attrs?.["folios"])
+        // Keyed by its idempotency key when it has one, so an entry's open editor stays with it when entries move.
+        const entryKey = node.attrs?.["idempotencyKey"]
         return (
-          <article key={key} class="log-card">
+          <article key={typeof entryKey === "string" && entryKey !== "" ? `key:${entryKey}` : key} class="log-card">
             <header>
               <time>{String(node.attrs?.["timestamp"] ?? "")}</time>
               {tags.map((tag) => (
@@ -136,6 +142,7 @@ const renderer = (toggle: TaskToggle | undefined) => {
               ))}
             </header>
             {blocks(node.content)}
+            {controls.get(node)}
           </article>
         )
       }
@@ -150,7 +157,20 @@ const renderer = (toggle: TaskToggle | undefined) => {
   return blocks
 }
 
-export const NoteBlocks = ({ blocks, toggle }: { blocks: ReadonlyArray<Node>; toggle?: TaskToggle }) => {
+export const NoteBlocks = ({
+  blocks,
+  toggle,
+  entries
+}: {
+  blocks: ReadonlyArray<Node>
+  toggle?: TaskToggle
+  entries?: EntryControls
+}) => {
   if (blocks.length === 0) return <p class="muted">Nothing written on this day yet.</p>
-  return <div class="note">{renderer(toggle)(blocks)}</div>
+  const controls = new Map<Node, ComponentChildren>()
+  if (entries !== undefined) {
+    let position = 0
+    for (const node of blocks) if (node.type === "logCard") controls.set(node, entries(position++, node))
+  }
+  return <div class="note">{renderer(toggle, controls)(blocks)}</div>
 }

@@ -94,9 +94,20 @@ interface InputProps {
   readonly type?: "text" | "search" | "password" | "url"
   readonly placeholder?: string
   readonly autoComplete?: "off"
+  /** Values to suggest as the user types (a datalist). */
+  readonly suggestions?: ReadonlyArray<string>
 }
 
-export const Field = ({ label, value, onValue, hint, type = "text", placeholder, autoComplete }: InputProps) => {
+export const Field = ({
+  label,
+  value,
+  onValue,
+  hint,
+  type = "text",
+  placeholder,
+  autoComplete,
+  suggestions
+}: InputProps) => {
   const id = useFieldId()
   return (
     <div class="field">
@@ -109,7 +120,15 @@ export const Field = ({ label, value, onValue, hint, type = "text", placeholder,
         autoComplete={autoComplete}
         onInput={(e) => onValue(e.currentTarget.value)}
         {...(hint === undefined ? {} : { "aria-describedby": `${id}-hint` })}
+        {...(suggestions === undefined ? {} : { list: `${id}-suggestions` })}
       />
+      {suggestions === undefined ? null : (
+        <datalist id={`${id}-suggestions`}>
+          {suggestions.map((suggestion) => (
+            <option key={suggestion} value={suggestion} />
+          ))}
+        </datalist>
+      )}
       {hint === undefined ? null : (
         <small id={`${id}-hint`} class="muted">
           {hint}

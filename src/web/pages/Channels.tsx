@@ -1,9 +1,10 @@
 // Webhook channels: create one per chat platform (secrets go in once and are never shown again), and copy each
-// channel's webhook URL into the platform's settings.
+// channel's webhook URL into the platform's settings. Each channel lists its recent messages with their reply status
+// and, when a reply has not gone out, why and when it is tried again; a channel that cannot reply says what it needs.
 import { useState } from "preact/hooks"
 import { call, validate } from "../api"
 import { ErrorMessage, Field, Form, Loading, Page, Select, errorText, formatTime, useLoad } from "../components/ui"
-import { ChannelKind, CreateChannel } from "../../channels/ChannelsApi"
+import { ChannelKind, CreateChannel, replyNeeds, type Channel } from "../../channels/ChannelsApi"
 
 const KINDS = ChannelKind.literals
 
@@ -17,6 +18,34 @@ const SECRET_LABEL: Record<ChannelKind, string> = {
 
 /** What may be said about a secret once it has left the form: that it is set, and its last 4 if it is long enough. */
 export const secretSummary = (secret: string) => (secret.length >= 8 ? `set, ends in ${secret.slice(-4)}` : "set")
+
+/** A channel's most recent events: status, reply attempts, next retry and the last reason. */
+const RecentEvents = ({ channel }: { channel: Channel }) => {
+  const events = useLoad(
+    () => call((api) => api.channels.events({ path: { id: channel.id }, urlParams: { limit: 10 } })),
+    [channel.id]
+  )
+  return (
+    <details>
+      <summary>Recent messages of {channel.name}</summary>
+      <ErrorMessage message={events.error} />
+      {events.data?.events.length === 0 ? <p class="muted">No messages yet.</p> : null}
+      <ul class="list" aria-label={`recent messages of ${channel.name}`}>
+        {events.data?.events.map((event) => (
+          <li key={event.id}>
+            <span class="chip">{event.status}</span> <small class="muted">{formatTime(event.receivedAt)}</small>
+            {event.attempts > 0 ? <small> · {event.attempts} failed attempt(s)</small> : null}
+            {event.nextAttemptAt === null ? null : <small> · next try {formatTime(event.nextAttemptAt)}</small>}
+            {event.lastError === null ? null : <p class="muted">{event.lastError}</p>}
+          </li>
+        ))}
+      </ul>
+      <button type="button" class="secondary" onClick={() => events.reload()}>
+        Refresh {channel.name}
+      </button>
+    </details>
+  )
+}
 
 export const ChannelsPage = () => {
   const channels = useLoad(() => call((api) => api.channels.list()), [])
@@ -41,6 +70,10 @@ export const ChannelsPage = () => {
 
   return (
     <Page title="Webhook channels">
+      <p class="muted">
+        Every message a channel accepts goes into the day&apos;s note at once, tagged with its platform. The
+        agent&apos;s reply follows; while the agent is unreachable it is retried with backoff.
+      </p>
       <Form
         label="Create a webhook channel"
         submitLabel="Create channel"
@@ -124,6 +157,12 @@ export const ChannelsPage = () => {
             <strong>{channel.name}</strong> <span class="chip">{channel.kind}</span>{" "}
             <small class="muted">{formatTime(channel.createdAt)}</small>
             <input class="url" readOnly value={channel.webhookUrl} aria-label={`webhook URL of ${channel.name}`} />
+            {channel.canReply ? null : (
+              <p class="muted" role="note">
+                Messages are captured into the day&apos;s note; replies need {replyNeeds(channel.kind)}.
+              </p>
+            )}
+            <RecentEvents channel={channel} />
             <button type="button" class="secondary" onClick={() => void remove(channel.id)}>
               Delete {channel.name}
             </button>

@@ -1,10 +1,51 @@
-// Chat with the agent: session history on the side, replies streamed into the page as the gateway produces them.
+// Chat with the agent: session history on the side, replies streamed into the page as the gateway produces them; the
+// open conversation can be renamed or deleted (to the trash, with an undo toast).
 import * as Schema from "effect/Schema"
-import { useState } from "preact/hooks"
+import { useEffect, useState } from "preact/hooks"
 import { call, streamChat, validate } from "../api"
-import { ErrorMessage, Loading, Page, TextArea, errorText, formatTime, useLoad } from "../components/ui"
+import { offerUndo } from "../components/Undo"
+import { ErrorMessage, Field, Form, Loading, Page, TextArea, errorText, formatTime, useLoad } from "../components/ui"
 import { href, navigate } from "../router"
-import { ChatStreamRequest } from "../../chat/ChatApi"
+import { ChatStreamRequest, ChatSessionTitle } from "../../chat/ChatApi"
+
+/** Rename or delete the open conversation. */
+const SessionActions = (props: { id: string; title: string; onChanged: () => void }) => {
+  const [title, setTitle] = useState(props.title)
+  const [error, setError] = useState<string>()
+  useEffect(() => setTitle(props.title), [props.title])
+  const remove = async () => {
+    setError(undefined)
+    try {
+      const { trashId } = await call((api) => api.chat.removeSession({ path: { id: props.id } }))
+      offerUndo(`Conversation deleted: ${props.title}`, trashId, () => navigate(`chat/${props.id}`))
+      navigate("chat")
+      props.onChanged()
+    } catch (failure) {
+      setError(errorText(failure))
+    }
+  }
+  return (
+    <div class="card">
+      <Form
+        label="Rename the conversation"
+        submitLabel="Rename"
+        class="inline-form"
+        submit={async () => {
+          const input = validate(ChatSessionTitle, title)
+          if (!input.ok) return input.message
+          await call((api) => api.chat.rename({ path: { id: props.id }, payload: { title: input.value } }))
+          props.onChanged()
+        }}
+      >
+        <Field label="Conversation title" value={title} onValue={setTitle} />
+      </Form>
+      <button type="button" class="danger" onClick={() => void remove()}>
+        Delete conversation
+      </button>
+      <ErrorMessage message={error} />
+    </div>
+  )
+}
 
 interface Turn {
   readonly role: string
@@ -101,6 +142,16 @@ export const ChatPage = ({ workspaceId, sessionId }: { workspaceId: string; sess
         </nav>
         <section aria-label="Conversation" style={{ flex: "3 1 20rem" }}>
           <ErrorMessage message={session.error} />
+          {session.data === undefined || sessionId === undefined ? null : (
+            <SessionActions
+              id={sessionId}
+              title={session.data.session.title}
+              onChanged={() => {
+                sessions.reload()
+                session.reload()
+              }}
+            />
+          )}
           <div class="chat-log" aria-live="polite">
             {turns.map((turn, i) => (
               <div key={i} class={`message ${turn.role}`} data-status={turn.status}>

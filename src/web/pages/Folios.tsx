@@ -1,9 +1,12 @@
-// Folios: the list with a create form; a folio's page shows its About (editable), timeline, commits and log.
+// Folios: the list with a create form; a folio's page shows its About (editable), timeline, commits and log, and can
+// rename the folio or delete it (to the trash, with an undo toast). Edits are based on the revision shown, so a folio
+// changed meanwhile answers 409 and nothing is overwritten.
 import * as Schema from "effect/Schema"
 import { useEffect, useState } from "preact/hooks"
 import { call, validate } from "../api"
-import { ErrorMessage, Field, Form, Loading, Page, TextArea, formatTime, useLoad } from "../components/ui"
-import { href } from "../router"
+import { offerUndo } from "../components/Undo"
+import { ErrorMessage, Field, Form, Loading, Page, TextArea, errorText, formatTime, useLoad } from "../components/ui"
+import { href, navigate } from "../router"
 import { CommitMessage, FolioAbout, FolioName } from "../../folios/FoliosApi"
 
 const FolioList = () => {
@@ -42,9 +45,24 @@ const FolioDetail = ({ id }: { id: string }) => {
   const folio = useLoad(() => call((api) => api.folios.get({ path: { id } })), [id])
   const entries = useLoad(() => call((api) => api.folios.entries({ path: { id } })), [id])
   const [about, setAbout] = useState("")
+  const [name, setName] = useState("")
   const [message, setMessage] = useState("")
+  const [deleteError, setDeleteError] = useState<string>()
   const detail = folio.data?.folio
   useEffect(() => setAbout(detail?.about ?? ""), [detail?.about])
+  useEffect(() => setName(detail?.name ?? ""), [detail?.name])
+
+  const remove = async () => {
+    if (detail === undefined) return
+    setDeleteError(undefined)
+    try {
+      const { trashId } = await call((api) => api.folios.remove({ path: { id } }))
+      offerUndo(`Folio deleted: ${detail.name}`, trashId, () => navigate(`folios/${id}`))
+      navigate("folios")
+    } catch (failure) {
+      setDeleteError(errorText(failure))
+    }
+  }
   return (
     <Page title={detail?.name ?? "Folio"}>
       <p>
@@ -60,14 +78,46 @@ const FolioDetail = ({ id }: { id: string }) => {
             submit={async () => {
               const input = validate(FolioAbout, about)
               if (!input.ok) return input.message
-              await call((api) =>
-                api.folios.update({ path: { id }, payload: { action: "update_about", content: input.value } })
-              )
-              folio.reload()
+              try {
+                await call((api) =>
+                  api.folios.update({
+                    path: { id },
+                    payload: { action: "update_about", content: input.value, baseRevision: detail.revision }
+                  })
+                )
+              } finally {
+                folio.reload()
+              }
             }}
           >
             <TextArea label="About" value={about} onValue={setAbout} rows={5} />
           </Form>
+          <Form
+            label="Rename the folio"
+            submitLabel="Rename folio"
+            submit={async () => {
+              const input = validate(FolioName, name)
+              if (!input.ok) return input.message
+              try {
+                await call((api) =>
+                  api.folios.update({ path: { id }, payload: { name: input.value, baseRevision: detail.revision } })
+                )
+              } finally {
+                folio.reload()
+              }
+            }}
+          >
+            <Field label="New name" value={name} onValue={setName} />
+          </Form>
+          <p>
+            <button type="button" class="danger" onClick={() => void remove()}>
+              Delete folio
+            </button>{" "}
+            <small class="muted">
+              Its commits and timeline go to the trash with it; log entries that name it stay.
+            </small>
+          </p>
+          <ErrorMessage message={deleteError} />
           <h2>Timeline</h2>
           {detail.timeline.length === 0 ? <p class="muted">No timeline entries yet.</p> : null}
           <ul class="list">

@@ -1,9 +1,20 @@
-// The knowledge graph: entities (search, filter by type, create) and an entity's edges (with a form for a new edge).
-import { useState } from "preact/hooks"
+// The knowledge graph: entities (search, filter by type, create) and an entity's page: edit or delete it (with its
+// edges), its edges (edit relation and confidence, delete; deletes go to the trash with an undo toast) and a form for a
+// new edge.
+import { useEffect, useState } from "preact/hooks"
 import { call, validate } from "../api"
-import { ErrorMessage, Field, Form, Loading, Page, Select, splitList, useLoad } from "../components/ui"
-import { href } from "../router"
-import { EntityType, NewEdge, NewEntity } from "../../graph/GraphApi"
+import { offerUndo } from "../components/Undo"
+import { ErrorMessage, Field, Form, Loading, Page, Select, errorText, splitList, useLoad } from "../components/ui"
+import { href, navigate } from "../router"
+import {
+  EdgeChanges,
+  EntityChanges,
+  EntityType,
+  NewEdge,
+  NewEntity,
+  type EntityDetail as Detail,
+  type EntityEdge
+} from "../../graph/GraphApi"
 
 const TYPES = EntityType.literals
 const ANY = "any"
@@ -79,6 +90,130 @@ const EntityList = () => {
   )
 }
 
+const EdgeItem = ({ edge, onChanged }: { edge: EntityEdge; onChanged: () => void }) => {
+  const [editing, setEditing] = useState(false)
+  const [type, setType] = useState(edge.type)
+  const [confidence, setConfidence] = useState(String(edge.confidence))
+  const [error, setError] = useState<string>()
+  const name = `${edge.type} ${edge.direction === "outgoing" ? "to" : "from"} ${edge.targetName}`
+
+  const remove = async () => {
+    setError(undefined)
+    try {
+      const { trashId } = await call((api) => api.graph.deleteEdge({ path: { id: edge.id } }))
+      offerUndo(`Edge deleted: ${name}`, trashId, onChanged)
+      onChanged()
+    } catch (failure) {
+      setError(errorText(failure))
+    }
+  }
+
+  return (
+    <li>
+      {edge.direction === "outgoing" ? "→" : "←"} <strong>{edge.type}</strong>{" "}
+      <a href={href(`graph/${edge.direction === "outgoing" ? edge.targetId : edge.sourceId}`)}>{edge.targetName}</a>{" "}
+      <small class="muted">
+        {edge.sourceKind}, confidence {edge.confidence}
+      </small>
+      {editing ? (
+        <Form
+          label={`Edit edge: ${name}`}
+          submitLabel="Save edge"
+          submit={async () => {
+            const input = validate(EdgeChanges, { type, confidence: Number(confidence) })
+            if (!input.ok) return input.message
+            await call((api) => api.graph.updateEdge({ path: { id: edge.id }, payload: input.value }))
+            setEditing(false)
+            onChanged()
+          }}
+        >
+          <div class="row">
+            <Field label="Relation" value={type} onValue={setType} />
+            <Field label="Confidence (0 to 1)" value={confidence} onValue={setConfidence} />
+          </div>
+          <button type="button" class="secondary" onClick={() => setEditing(false)}>
+            Cancel
+          </button>
+        </Form>
+      ) : (
+        <span class="item-actions">
+          <button
+            type="button"
+            class="secondary small"
+            aria-label={`Edit edge: ${name}`}
+            onClick={() => setEditing(true)}
+          >
+            Edit
+          </button>
+          <button
+            type="button"
+            class="secondary small"
+            aria-label={`Delete edge: ${name}`}
+            onClick={() => void remove()}
+          >
+            Delete
+          </button>
+        </span>
+      )}
+      <ErrorMessage message={error} />
+    </li>
+  )
+}
+
+/** Rename, retype or re-alias an entity; delete it, with its edges when it has any (all to one trash entry). */
+const EntityEdit = ({ detail, onChanged }: { detail: Detail; onChanged: () => void }) => {
+  const [name, setName] = useState(detail.name)
+  const [type, setType] = useState<EntityType>(detail.type)
+  const [aliases, setAliases] = useState(detail.aliases.join(", "))
+  const [error, setError] = useState<string>()
+  useEffect(() => {
+    setName(detail.name)
+    setType(detail.type)
+    setAliases(detail.aliases.join(", "))
+  }, [detail])
+  const edges = detail.edges.length
+
+  const remove = async () => {
+    setError(undefined)
+    try {
+      const { trashId } = await call((api) =>
+        api.graph.deleteEntity({ path: { id: detail.id }, urlParams: edges === 0 ? {} : { cascade: "true" } })
+      )
+      offerUndo(`Entity deleted: ${detail.name}`, trashId, () => navigate(`graph/${detail.id}`))
+      navigate("graph")
+    } catch (failure) {
+      setError(errorText(failure))
+    }
+  }
+
+  return (
+    <>
+      <Form
+        label="Edit the entity"
+        submitLabel="Save entity"
+        submit={async () => {
+          const input = validate(EntityChanges, { name, type, aliases: splitList(aliases) })
+          if (!input.ok) return input.message
+          await call((api) => api.graph.updateEntity({ path: { id: detail.id }, payload: input.value }))
+          onChanged()
+        }}
+      >
+        <div class="row">
+          <Field label="Name" value={name} onValue={setName} />
+          <Select label="Type" value={type} options={TYPES} onValue={setType} />
+        </div>
+        <Field label="Aliases" value={aliases} onValue={setAliases} />
+      </Form>
+      <p>
+        <button type="button" class="danger" onClick={() => void remove()}>
+          {edges === 0 ? "Delete entity" : `Delete entity and its ${edges} edge${edges === 1 ? "" : "s"}`}
+        </button>
+      </p>
+      <ErrorMessage message={error} />
+    </>
+  )
+}
+
 const EntityDetail = ({ id }: { id: string }) => {
   const entity = useLoad(() => call((api) => api.graph.getEntity({ path: { id } })), [id])
   const others = useLoad(() => call((api) => api.graph.listEntities({ urlParams: {} })), [])
@@ -99,19 +234,12 @@ const EntityDetail = ({ id }: { id: string }) => {
             <span class="chip">{detail.type}</span>
             {detail.aliases.length === 0 ? null : <span class="muted"> aka {detail.aliases.join(", ")}</span>}
           </p>
+          <EntityEdit detail={detail} onChanged={entity.reload} />
           <h2>Edges</h2>
           {detail.edges.length === 0 ? <p class="muted">No edges yet.</p> : null}
           <ul class="list" aria-label="edges">
             {detail.edges.map((edge) => (
-              <li key={edge.id}>
-                {edge.direction === "outgoing" ? "→" : "←"} <strong>{edge.type}</strong>{" "}
-                <a href={href(`graph/${edge.direction === "outgoing" ? edge.targetId : edge.sourceId}`)}>
-                  {edge.targetName}
-                </a>{" "}
-                <small class="muted">
-                  {edge.sourceKind}, confidence {edge.confidence}
-                </small>
-              </li>
+              <EdgeItem key={edge.id} edge={edge} onChanged={entity.reload} />
             ))}
           </ul>
           <Form

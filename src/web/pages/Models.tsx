@@ -1,5 +1,6 @@
 // Model routing: which provider and model serve each role. An API key typed here is sent once and never shown again;
-// the host answers only whether one is set and its last four characters.
+// the host answers only whether one is set and its last four characters. For an openclaw route the model field offers
+// the agents OpenClaw lists (GET /api/v1/openclaw/agents), and says why when it cannot list them.
 import { useState } from "preact/hooks"
 import { call, validate } from "../api"
 import { ErrorMessage, Field, Form, Loading, Page, Select, errorText, formatTime, useLoad } from "../components/ui"
@@ -7,6 +8,7 @@ import { ModelProvider, ModelRole, ModelRouteInput } from "../../models/ModelRou
 
 export const ModelsPage = () => {
   const routes = useLoad(() => call((api) => api.modelRoutes.list()), [])
+  const agents = useLoad(() => call((api) => api.modelRoutes.openClawAgents()), [])
   const [role, setRole] = useState<ModelRole>("chat")
   const [provider, setProvider] = useState<ModelProvider>("openclaw")
   const [baseUrl, setBaseUrl] = useState("")
@@ -86,7 +88,21 @@ export const ModelsPage = () => {
           <Select label="Provider" value={provider} options={ModelProvider.literals} onValue={setProvider} />
         </div>
         <div class="row">
-          <Field label="Model" value={model} onValue={setModel} placeholder="openclaw:main" />
+          <Field
+            label="Model"
+            value={model}
+            onValue={setModel}
+            placeholder={provider === "openclaw" ? "openclaw/main" : "model id"}
+            {...(provider === "openclaw"
+              ? {
+                  suggestions: agents.data?.agents.map((agent) => agent.model) ?? [],
+                  hint:
+                    agents.data === undefined
+                      ? `OpenClaw's agents could not be listed${agents.error === undefined ? "" : `: ${agents.error}`}`
+                      : `OpenClaw lists: ${agents.data.agents.map((agent) => agent.model).join(", ") || "no agents"}`
+                }
+              : {})}
+          />
           <Field label="Base URL (empty: provider default)" type="url" value={baseUrl} onValue={setBaseUrl} />
         </div>
         <Field

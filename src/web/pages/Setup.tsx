@@ -1,11 +1,76 @@
 // Setup wizard: 1) the host's health (database, gateway, master key), 2) create or pick the workspace, 3) the gateway
-// password instructions, and the doctor command for the checks only the operator's shell can run.
+// password instructions, and the doctor command for the checks only the operator's shell can run. Each workspace can be
+// renamed, or deleted for good after typing its name.
 import { useState } from "preact/hooks"
 import { call, currentWorkspace, setWorkspace, validate } from "../api"
 import { href } from "../router"
+import { ConfirmButton } from "../components/Confirm"
 import { Field, Form, Loading, ErrorMessage, Page, useLoad } from "../components/ui"
-import { WorkspaceName } from "../../workspaces/WorkspacesApi"
+import { WorkspaceName, type Workspace } from "../../workspaces/WorkspacesApi"
 import * as Schema from "effect/Schema"
+
+const WorkspaceActions = (props: { workspace: Workspace; onRenamed: () => void; onDeleted: () => void }) => {
+  const { workspace } = props
+  const [renaming, setRenaming] = useState(false)
+  const [name, setName] = useState(workspace.name)
+  return (
+    <>
+      <span class="item-actions">
+        <button
+          type="button"
+          class="secondary small"
+          aria-expanded={renaming}
+          aria-label={`Rename ${workspace.name}`}
+          onClick={() => {
+            setName(workspace.name)
+            setRenaming(!renaming)
+          }}
+        >
+          Rename
+        </button>
+        <ConfirmButton
+          label="Delete…"
+          ariaLabel={`Delete workspace ${workspace.name}`}
+          class="danger small"
+          title={`Delete workspace ${workspace.name}?`}
+          confirmLabel="Delete workspace for good"
+          typed={{ label: "Type the workspace's name to confirm", value: workspace.name }}
+          onConfirm={async (typed) => {
+            await call(
+              (api) => api.workspaces.delete({ path: { id: workspace.id }, payload: { confirm: typed } }),
+              workspace.id
+            )
+            props.onDeleted()
+          }}
+        >
+          <p>
+            Everything in <strong>{workspace.name}</strong> goes, at once and for good: notes, tasks, folios, the graph,
+            memories, artifacts, chats, settings, connections and their secrets. It does not go to the trash and cannot
+            be undone; only backups made before now still hold it.
+          </p>
+        </ConfirmButton>
+      </span>
+      {!renaming ? null : (
+        <Form
+          label={`Rename workspace ${workspace.name}`}
+          submitLabel="Save name"
+          submit={async () => {
+            const checked = validate(Schema.Struct({ name: WorkspaceName }), { name })
+            if (!checked.ok) return checked.message
+            await call(
+              (api) => api.workspaces.rename({ path: { id: workspace.id }, payload: checked.value }),
+              workspace.id
+            )
+            setRenaming(false)
+            props.onRenamed()
+          }}
+        >
+          <Field label="New workspace name" value={name} onValue={setName} />
+        </Form>
+      )}
+    </>
+  )
+}
 
 const Status = ({ label, state, detail }: { label: string; state: "pass" | "warn" | "fail"; detail: string }) => (
   <li class={`check ${state}`} data-check={label}>
@@ -42,13 +107,21 @@ export const SetupPage = ({ onWorkspace }: { onWorkspace: (id: string | undefine
               />
               <Status
                 label="gateway"
-                state={h.gateway === "up" ? "pass" : "warn"}
+                state={
+                  h.gateway === "up"
+                    ? "pass"
+                    : h.gateway === "endpoint-disabled" || h.gateway === "wrong-password"
+                      ? "fail"
+                      : "warn"
+                }
                 detail={
                   h.gateway === "up"
                     ? "OpenClaw answers with the configured password"
-                    : h.gateway === "unconfigured"
-                      ? "OPENCLAW_GATEWAY_PASSWORD is not set (see step 3)"
-                      : "OpenClaw does not answer at OPENCLAW_GATEWAY_URL: start it, then reload"
+                    : h.gateway === "down"
+                      ? "OpenClaw does not answer at OPENCLAW_GATEWAY_URL: start it, then reload"
+                      : h.gateway === "unconfigured"
+                        ? "OPENCLAW_GATEWAY_PASSWORD is not set (see step 3)"
+                        : (h.gatewayIssue?.message ?? h.gateway)
                 }
               />
               <Status
@@ -85,6 +158,21 @@ export const SetupPage = ({ onWorkspace }: { onWorkspace: (id: string | undefine
                       Use {workspace.name}
                     </button>
                   )}
+                  <WorkspaceActions
+                    workspace={workspace}
+                    onRenamed={() => {
+                      workspaces.reload()
+                      if (chosen === workspace.id) onWorkspace(workspace.id)
+                    }}
+                    onDeleted={() => {
+                      workspaces.reload()
+                      if (chosen === workspace.id) {
+                        setWorkspace(undefined)
+                        setChosen(undefined)
+                        onWorkspace(undefined)
+                      }
+                    }}
+                  />
                 </li>
               ))}
             </ul>

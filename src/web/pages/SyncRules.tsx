@@ -1,6 +1,6 @@
 // Sync rules: per integration (github, or a harvester device's connector), the ordered rules that filter harvested
 // items and route them. The form is generated from the declared rule schema (src/connectors/SyncRulesApi.ts) by
-// walking its AST: strings, booleans, lists of strings, literals (as selects or checkboxes) and nested structs. The
+// walking its AST: strings, booleans, numbers, lists of strings, literals (as selects or checkboxes) and nested structs. The
 // whole document is validated with the same schema before it is sent.
 import * as AST from "effect/SchemaAST"
 import { useEffect, useRef, useState } from "preact/hooks"
@@ -12,6 +12,7 @@ import { SyncRule, SyncRulesDocument } from "../../connectors/SyncRulesApi"
 export type Node =
   | { readonly kind: "string" }
   | { readonly kind: "boolean" }
+  | { readonly kind: "number" }
   | { readonly kind: "literal"; readonly options: ReadonlyArray<string> }
   | { readonly kind: "strings" }
   | { readonly kind: "literals"; readonly options: ReadonlyArray<string> }
@@ -36,6 +37,7 @@ const walk = (ast: AST.AST): Node => {
   }
   if (AST.isStringKeyword(ast)) return { kind: "string" }
   if (AST.isBooleanKeyword(ast)) return { kind: "boolean" }
+  if (AST.isNumberKeyword(ast)) return { kind: "number" }
   const options = literalsOf(ast)
   if (options !== undefined) return { kind: "literal", options }
   if (AST.isTupleType(ast) && ast.elements.length === 0 && ast.rest.length === 1) {
@@ -65,6 +67,7 @@ const toRaw = (node: Node, value: unknown): Raw => {
     case "string":
       return typeof value === "string" ? value : ""
     case "boolean":
+    case "number":
     case "literal":
       return value === undefined ? "" : String(value)
     case "strings":
@@ -87,6 +90,8 @@ const fromRaw = (node: Node, raw: Raw): unknown => {
       return raw === "" ? undefined : raw
     case "boolean":
       return raw === "" ? undefined : raw === "true"
+    case "number":
+      return raw === "" ? undefined : Number(raw)
     case "literal":
       return raw === "" ? undefined : raw
     case "strings": {
@@ -128,6 +133,13 @@ const NodeFields = (props: {
         <div class="field">
           <label for={id}>{node.kind === "strings" ? `${text} (comma-separated)` : text}</label>
           <input id={id} value={raw as string} onInput={(e) => onRaw(e.currentTarget.value)} />
+        </div>
+      )
+    case "number":
+      return (
+        <div class="field">
+          <label for={id}>{text}</label>
+          <input id={id} type="number" value={raw as string} onInput={(e) => onRaw(e.currentTarget.value)} />
         </div>
       )
     case "boolean":

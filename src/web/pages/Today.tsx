@@ -1,13 +1,23 @@
-// Today: the daily note rendered from its blocks, a log-entry form, task checkboxes, and live refresh when the note
-// changes elsewhere (another device, the agent, a webhook).
+// Today: the daily note rendered from its blocks, a log-entry form, task checkboxes, each entry's edit and delete, the
+// History panel, and live refresh when the note changes elsewhere (another device, the agent, a webhook).
 import { useState } from "preact/hooks"
 import { call, validate } from "../api"
 import { NoteBlocks } from "../components/NoteBlocks"
 import { ErrorMessage, Field, Form, Loading, Page, TextArea, errorText, splitList, useLoad } from "../components/ui"
 import { useLiveChanges } from "../live"
+import { EntryActions } from "./TodayEntry"
+import { HistoryPanel } from "./TodayHistory"
 import { InjectLogEntry } from "../../notes/NotesApi"
 import { ToggleByIndex } from "../../tasks/TasksApi"
 import type { NoteDate } from "../../notes/NoteDate"
+
+/**
+ * A fresh idempotency key for an entry added here: it names the entry from then on, so an edit or delete finds it
+ * even after other entries moved, and a resent form never adds it twice. getRandomValues works outside secure
+ * contexts too (the host is usually reached over plain HTTP on the tailnet, where randomUUID is missing).
+ */
+const entryKey = () =>
+  `admin-${Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => byte.toString(16).padStart(2, "0")).join("")}`
 
 const localToday = () => {
   const now = new Date()
@@ -66,6 +76,7 @@ export const TodayPage = ({ workspaceId }: { workspaceId: string }) => {
             type: "logCard",
             content,
             date,
+            idempotencyKey: entryKey(),
             ...(folio.trim() === "" ? {} : { folio }),
             ...(tags.trim() === "" ? {} : { tags: splitList(tags) })
           })
@@ -93,9 +104,22 @@ export const TodayPage = ({ workspaceId }: { workspaceId: string }) => {
         <ErrorMessage message={note.error} />
         <ErrorMessage message={toggleError} />
         {note.data === undefined ? null : (
-          <NoteBlocks blocks={note.data.documentState} toggle={{ onToggle: (i, c) => void toggle(i, c), busy }} />
+          <NoteBlocks
+            blocks={note.data.documentState}
+            toggle={{ onToggle: (i, c) => void toggle(i, c), busy }}
+            entries={(position, node) => (
+              <EntryActions
+                date={date}
+                position={position}
+                node={node}
+                revision={note.data!.revision}
+                onChanged={note.reload}
+              />
+            )}
+          />
         )}
       </section>
+      <HistoryPanel key={date} date={date} revision={note.data?.revision} onRestored={note.reload} />
     </Page>
   )
 }

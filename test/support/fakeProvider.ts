@@ -1,0 +1,187 @@
+// A stand-in for a model provider (the LLM behind OpenClaw) speaking OpenAI's chat-completions API: POST
+// /v1/chat/completions answered as JSON or, with stream: true, as Server-Sent Events of chat.completion.chunk objects
+// ending in `data: [DONE]`, and GET /v1/models. `answer` decides each turn from the request: text, or one tool call
+// (named among the request's `tools`), which the caller then answers with a `role: "tool"` message.
+import * as crypto from "node:crypto"
+import * as http from "node:http"
+import type { AddressInfo, Socket } from "node:net"
+
+export type ProviderAnswer =
+  | { readonly content: string }
+  | { readonly toolCall: { readonly name: string; readonly arguments: Record<string, unknown> } }
+
+export interface ProviderRequest {
+  readonly path: string
+  readonly headers: http.IncomingHttpHeaders
+  readonly body: any
+}
+
+export interface FakeProvider {
+  readonly url: string
+  readonly requests: Array<ProviderRequest>
+  /** Chat requests whose client went away before the answer was complete. */
+  readonly cancelled: () => number
+  readonly close: () => Promise<void>
+}
+
+export interface FakeProviderOptions {
+  readonly apiKey: string
+  readonly model: string
+  readonly answer: (body: any) => ProviderAnswer
+  /** Held before answering a chat request (0: not at all); ends early if the client goes away. */
+  readonly delayFor?: (body: any) => number
+}
+
+const readBody = (request: http.IncomingMessage) =>
+  new Promise<string>((resolve, reject) => {
+    let text = ""
+    request.setEncoding("utf8")
+    request.on("data", (chunk: string) => (text += chunk))
+    request.on("end", () => resolve(text))
+    request.on("error", reject)
+  })
+
+const json = (response: http.ServerResponse, status: number, body: unknown) => {
+  const text = JSON.stringify(body)
+  response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) })
+  response.end(text)
+}
+
+/** The text of a message whose content is a string or an array of text parts. */
+export const textOf = (content: unknown): string =>
+  typeof content === "string"
+    ? content
+    : Array.isArray(content)
+      ? content.map((part) => (typeof part?.text === "string" ? part.text : "")).join("")
+      : ""
+
+/** The messages of a chat request with a given role, as text. */
+export const messagesOf = (body: any, role: string): Array<string> =>
+  (Array.isArray(body?.messages) ? body.messages : [])
+    .filter((message: any) => message?.role === role)
+    .map((message: any) => textOf(message.content))
+
+export const startFakeProvider = async (options: FakeProviderOptions): Promise<FakeProvider> => {
+  const requests: Array<ProviderRequest> = []
+  const sockets = new Set<Socket>()
+  let cancelled = 0
+
+  const chat = async (response: http.ServerResponse, body: any) => {
+    let complete = false
+    response.on("close", () => {
+      if (!complete) cancelled++
+    })
+    const delay = options.delayFor?.(body) ?? 0
+    if (delay > 0) {
+      await Promise.race([
+        new Promise((resolve) => setTimeout(resolve, delay)),
+        new Promise((resolve) => response.once("close", resolve))
+      ])
+    }
+    if (response.destroyed) return
+    const answer = options.answer(body)
+    const id = `chatcmpl-${crypto.randomBytes(8).toString("hex")}`
+    const created = Math.floor(Date.now() / 1000)
+    const toolCall =
+      "toolCall" in answer
+        ? {
+            id: `call_${crypto.randomBytes(6).toString("hex")}`,
+            type: "function" as const,
+            function: { name: answer.toolCall.name, arguments: JSON.stringify(answer.toolCall.arguments) }
+          }
+        : null
+    const content = "content" in answer ? answer.content : ""
+    const finish = toolCall === null ? "stop" : "tool_calls"
+    const usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 }
+    if (body?.stream !== true) {
+      complete = true
+      return json(response, 200, {
+        id,
+        object: "chat.completion",
+        created,
+        model: options.model,
+        choices: [
+          {
+            index: 0,
+            message: { role: "assistant", content, ...(toolCall === null ? {} : { tool_calls: [toolCall] }) },
+            finish_reason: finish
+          }
+        ],
+        usage
+      })
+    }
+    const chunk = (delta: Record<string, unknown>, finishReason: string | null, extra: object = {}) =>
+      `data: ${JSON.stringify({
+        id,
+        object: "chat.completion.chunk",
+        created,
+        model: options.model,
+        choices: [{ index: 0, delta, finish_reason: finishReason }],
+        ...extra
+      })}\n\n`
+    response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" })
+    response.write(chunk({ role: "assistant", content: "" }, null))
+    for (const piece of content.match(/\s*\S+/g) ?? []) response.write(chunk({ content: piece }, null))
+    if (toolCall !== null) {
+      response.write(
+        chunk(
+          {
+            tool_calls: [
+              { index: 0, id: toolCall.id, type: "function", function: { name: toolCall.function.name, arguments: "" } }
+            ]
+          },
+          null
+        )
+      )
+      response.write(chunk({ tool_calls: [{ index: 0, function: { arguments: toolCall.function.arguments } }] }, null))
+    }
+    response.write(chunk({}, finish, body?.stream_options?.include_usage === true ? { usage } : {}))
+    response.write("data: [DONE]\n\n")
+    complete = true
+    response.end()
+  }
+
+  const server = http.createServer((request, response) => {
+    void (async () => {
+      const text = await readBody(request)
+      const path = (request.url ?? "/").split("?")[0]!
+      let body: any
+      try {
+        body = text === "" ? undefined : JSON.parse(text)
+      } catch {
+        return json(response, 400, { error: { message: "body is not JSON", type: "invalid_request_error" } })
+      }
+      requests.push({ path, headers: request.headers, body })
+      if (request.headers.authorization !== `Bearer ${options.apiKey}`) {
+        return json(response, 401, { error: { message: "Incorrect API key provided", type: "invalid_request_error" } })
+      }
+      if (request.method === "GET" && path === "/v1/models") {
+        return json(response, 200, {
+          object: "list",
+          data: [{ id: options.model, object: "model", created: 1_700_000_000, owned_by: "fake" }]
+        })
+      }
+      if (request.method === "POST" && path === "/v1/chat/completions") return chat(response, body)
+      return json(response, 404, { error: { message: `no route ${request.method} ${path}`, type: "not_found" } })
+    })().catch(() => response.destroy())
+  })
+  server.on("connection", (socket) => {
+    sockets.add(socket)
+    socket.once("close", () => sockets.delete(socket))
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", resolve)
+  })
+  const port = (server.address() as AddressInfo).port
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    cancelled: () => cancelled,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      })
+  }
+}
