@@ -1,7 +1,7 @@
 // A daily note file's text as log cards. A heading starts a card and holds what follows up to the next heading; before
 // the first heading, each paragraph (text between blank lines) is a card. A card's time comes from a leading `hh:mm`
 // (24-hour, or with AM/PM) on its heading or paragraph. A heading written the way an export writes a card
-// (`## 09:30 AM #tag [Folio]`, or `## Log` for one without a time) gives the card's time, tags and folios exactly;
+// (`## 09:30 AM [#tag] [Folio]`, or `## Log` for one without a time) gives the card's time, tags and folios exactly;
 // in other files inline `#tags` and the file's own tags become the card's tags. `- [ ]` / `- [x]` lines become task
 // items (Notes' markdownToBlocks).
 import { inlineTags } from "./VaultText"
@@ -41,18 +41,15 @@ export const splitTime = (text: string): { readonly timestamp: string; readonly 
 }
 
 const heading = /^\s{0,3}(#{1,6})\s+(.*?)\s*$/
-/** What an export writes for a card: a time or `Log`, then `#tags` and `[Folios]`, nothing else. */
-const exportedHeading = /^##\s+((?:\d{2}:\d{2} [AP]M)|Log)((?:\s+#\S+)*)((?:\s+\[[^\]]+\])*)\s*$/
+/** What an export writes for a card: a time or `Log`, then `[#tags]` (or `#tags`) and `[Folios]`, nothing else. */
+const exportedHeading = /^##\s+((?:\d{2}:\d{2} [AP]M)|Log)((?:\s+(?:\[#[^\]]+\]|#\S+))*)((?:\s+\[[^\]#][^\]]*\])*)\s*$/
 
 const exportedCard = (line: string) => {
   const match = exportedHeading.exec(line)
   if (match === null) return undefined
   return {
     timestamp: match[1] === "Log" ? "" : match[1]!,
-    tags: (match[2] ?? "")
-      .split(/\s+/)
-      .filter((tag) => tag !== "")
-      .map((tag) => tag.slice(1)),
+    tags: [...(match[2] ?? "").matchAll(/\[#([^\]]+)\]|#(\S+)/g)].map((each) => each[1] ?? each[2]!),
     folios: [...(match[3] ?? "").matchAll(/\[([^\]]+)\]/g)].map((each) => each[1]!)
   }
 }

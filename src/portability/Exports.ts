@@ -1,5 +1,5 @@
 // The whole workspace as a zip (yazl), in open formats, read through the services that own each kind of thing:
-// `notes/YYYY-MM-DD.md` (each log card a `## hh:mm AM #tag [Folio]` heading, tasks as checkboxes: the note's text
+// `notes/YYYY-MM-DD.md` (each log card a `## hh:mm AM [#tag] [Folio]` heading, tasks as checkboxes: the note's text
 // rendering), `folios/<name>.md` (About, timeline, commits), `memories.json`, `graph.json` (entities with aliases,
 // edges with provenance), `artifacts/<id>/<filename>` (the original bytes) with `artifacts/text/<id>.txt` (the
 // extracted text), `chat/<session>.json`, and `carabase-export.json` (what the archive holds). With format `json`,

@@ -203,7 +203,7 @@ describe("export, then import into an empty workspace", () => {
     expect(exported.stderr).toBe("")
     expect(exported.status).toBe(0)
     expect(fs.readFileSync(path.join(folder, "notes", "2026-05-01.md"), "utf8")).toMatch(
-      /^## \d{2}:\d{2} [AP]M #outdoors \[Garden\]\nPlanted beans\.\n\n- \[ \] Water them\n- \[x\] Buy stakes\n$/
+      /^## \d{2}:\d{2} [AP]M \[#outdoors\] \[Garden\]\nPlanted beans\.\n\n- \[ \] Water them\n- \[x\] Buy stakes\n$/
     )
     const all = (dir: string): Array<string> =>
       fs

@@ -60,8 +60,8 @@ describe("importing an Obsidian vault", () => {
 
   it("turns a daily note into log cards with times, tags and task items the tasks API lists", async () => {
     const text = await noteText(A, "2026-03-14")
-    expect(text).toContain("## 09:30 AM #daily #engine\nStandup with [[Ada Lovelace]] about the #engine")
-    expect(text).toContain("## 02:05 PM #daily\n## Review\n\nWent through [[Analytical Engine|the engine]] plans.")
+    expect(text).toContain("## 09:30 AM [#daily] [#engine]\nStandup with [[Ada Lovelace]] about the #engine")
+    expect(text).toContain("## 02:05 PM [#daily]\n## Review\n\nWent through [[Analytical Engine|the engine]] plans.")
     const tasks = (await call(suite.base, "GET", "/tasks?date_from=2026-03-14&date_to=2026-03-15", { workspace: A }))
       .body.tasks as Array<{ text: string; checked: boolean; date: string; tags: Array<string> }>
     expect(tasks.map((task) => [task.date, task.text, task.checked])).toEqual([
@@ -132,7 +132,7 @@ describe("importing an Obsidian vault", () => {
     expect(run.import.counts).toEqual({ created: 1, updated: 1, unchanged: 6, skipped: 0 })
     const text = await noteText(A, "2026-03-15")
     expect(text).toContain("Written by hand")
-    expect(text).toContain("## 07:00 AM #home\nEarly start\n\n- [x] Water the plants #home")
+    expect(text).toContain("## 07:00 AM [#home]\nEarly start\n\n- [x] Water the plants #home")
     expect(text).not.toContain("A quiet day")
     expect(await artifactNames(A)).toContain("Difference Engine.md")
   })

@@ -35,7 +35,7 @@ describe("a daily note's text as cards", () => {
   })
 
   it("reads an export's card headings back exactly, a card's own headings staying inside it", () => {
-    const cards = dailyCards("## 09:30 AM #work #deep [Alpha] [Beta]\n## Notes\nText\n\n## Log\nUntimed", {
+    const cards = dailyCards("## 09:30 AM [#work] #deep [Alpha] [Beta]\n## Notes\nText\n\n## Log\nUntimed", {
       fileTags: [],
       exported: true
     })

@@ -60,7 +60,7 @@ describe("the Import and export page", () => {
       expect(await row.textContent()).toBe("Journal/2026-03-14.mdcreateddaily note")
       await screenshot(page, "import-folder")
     })
-    expect(await noteText("2026-03-14")).toContain("## 09:30 AM #daily #engine")
+    expect(await noteText("2026-03-14")).toContain("## 09:30 AM [#daily] [#engine]")
   })
 
   it("imports a zip file, reports a second import of it as unchanged, and downloads the export", async () => {
