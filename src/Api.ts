@@ -19,6 +19,7 @@ import { MemoriesApi } from "./memories/MemoriesApi"
 import { MetaApi } from "./meta/MetaApi"
 import { ModelRoutesApi } from "./models/ModelRoutesApi"
 import { NotesApi } from "./notes/NotesApi"
+import { PortabilityApi } from "./portability/PortabilityApi"
 import { SearchApi } from "./search/SearchApi"
 import { SettingsApi } from "./settings/SettingsApi"
 import { TasksApi } from "./tasks/TasksApi"
@@ -68,4 +69,5 @@ export class CarabaseApi extends strictInputs(
     .add(HarvesterDevicesApi)
     .add(HarvesterDeviceSelfApi)
     .add(TrashApi)
+    .add(PortabilityApi)
 ).annotate(OpenApi.Title, "Carabase host API") {}

@@ -30,6 +30,8 @@ import * as ModelRoutes from "./models/ModelRoutes"
 import * as DatabaseProbe from "./meta/DatabaseProbe"
 import * as NoteHistory from "./notes/NoteHistory"
 import * as Notes from "./notes/Notes"
+import * as Exports from "./portability/Exports"
+import * as Imports from "./portability/Imports"
 import * as Crypto from "./platform/Crypto"
 import * as Db from "./platform/Db"
 import * as EnvFileMode from "./platform/EnvFileMode"
@@ -107,7 +109,9 @@ export const DomainLive = Layer.mergeAll(
   JobRuns.layer,
   JobBodies.schedulerLayer,
   McpToolCatalog.layer,
-  Trash.layer
+  Trash.layer,
+  Imports.layer,
+  Exports.layer
 ) satisfies Layer.Layer<never, unknown, Platform>
 
 export const HostLive = (hostEnv: HostEnv.HostEnvShape) =>

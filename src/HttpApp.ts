@@ -25,6 +25,7 @@ import { MemoriesHttpLive } from "./memories/MemoriesHttp"
 import { MetaHttpLive } from "./meta/MetaHttp"
 import { ModelRoutesHttpLive } from "./models/ModelRoutesHttp"
 import { NotesHttpLive } from "./notes/NotesHttp"
+import { PortabilityHttpLive } from "./portability/PortabilityHttp"
 import { SearchHttpLive } from "./search/SearchHttp"
 import { TasksHttpLive } from "./tasks/TasksHttp"
 import { TrashHttpLive } from "./trash/TrashHttp"
@@ -61,7 +62,8 @@ export const ApiLive = HttpApiBuilder.api(CarabaseApi).pipe(
     OAuthCallbackHttpLive,
     SyncRulesHttpLive,
     HarvesterDevicesHttpLive,
-    HarvesterDeviceSelfHttpLive
+    HarvesterDeviceSelfHttpLive,
+    PortabilityHttpLive
   ]),
   Layer.provide(WorkspaceMiddlewareLive)
 )

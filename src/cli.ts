@@ -17,6 +17,7 @@ import { restoreHelp, runRestore } from "./cli/RestoreCommand"
 import { rotateKeyHelp, runRotateKey } from "./cli/RotateKeyCommand"
 import { bootstrapHelp, runBootstrap } from "./cli/BootstrapCommand"
 import { migrateHelp, runMigrate } from "./cli/MigrateCommand"
+import { exportHelp, importHelp, runExport, runImport } from "./cli/PortabilityCommands"
 import { openClawConfigHelp, runOpenClawConfig } from "./cli/OpenClawConfigCommand"
 
 interface Command {
@@ -50,7 +51,9 @@ const commands: Record<string, Command> = {
   },
   "api-keys:create": { summary: "create a host API key (printed once)", help: createHelp, run: runCreate },
   "api-keys:list": { summary: "list the host API keys", help: listHelp, run: runList },
-  "api-keys:revoke": { summary: "revoke a host API key", help: revokeHelp, run: runRevoke }
+  "api-keys:revoke": { summary: "revoke a host API key", help: revokeHelp, run: runRevoke },
+  import: { summary: "import a vault, Markdown folder or export (zip or folder)", help: importHelp, run: runImport },
+  export: { summary: "export a workspace in open formats (zip or folder)", help: exportHelp, run: runExport }
 }
 
 /** The longest command name and two spaces, so every summary starts in the same column. */

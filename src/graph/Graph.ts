@@ -112,9 +112,10 @@ export interface GraphShape {
   /** Put back what deleteEntity or deleteEdge put in the trash, under the same ids. */
   readonly restoreEntity: (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
   readonly restoreEdge: (data: Record<string, unknown>) => Effect.Effect<string, RestoreConflict, CurrentWorkspace>
-  /** For connectors: the entity of this type and name (ignoring case), created with `metadata` when missing. */
+  /** For connectors and imports: the entity of this type and name (ignoring case), created with `metadata` (and
+   * `aliases`) when missing. */
   readonly ensureEntity: (
-    input: Pick<NewEntity, "name" | "type" | "metadata">
+    input: Pick<NewEntity, "name" | "type" | "metadata" | "aliases">
   ) => Effect.Effect<{ readonly id: EntityId; readonly created: boolean }, never, CurrentWorkspace>
   /**
    * For a purge: deletes the edges a connection's sync recorded (provenance.connectionId), then the entities that
@@ -454,11 +455,16 @@ export const layer = Layer.effect(
     })
 
     const ensureEntity = Effect.fn("Graph.ensureEntity")(function* (
-      input: Pick<NewEntity, "name" | "type" | "metadata">
+      input: Pick<NewEntity, "name" | "type" | "metadata" | "aliases">
     ) {
       const found = yield* rls.current(repo.findByName(input.name, input.type)).pipe(Effect.orDie)
       if (found !== undefined) return { id: found, created: false }
-      const entity = yield* createEntity({ name: input.name, type: input.type, metadata: input.metadata ?? {} })
+      const entity = yield* createEntity({
+        name: input.name,
+        type: input.type,
+        metadata: input.metadata ?? {},
+        ...(input.aliases === undefined ? {} : { aliases: input.aliases })
+      })
       return { id: entity.id, created: true }
     })
 

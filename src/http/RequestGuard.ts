@@ -6,7 +6,8 @@
 // - Host: every route answers only to the names of src/http/HostNames (421 otherwise); MCP answers in JSON-RPC.
 // - Writes (POST, PUT, PATCH, DELETE) from a page: refused when Origin is present and not this host's own or listed,
 //   or when Sec-Fetch-Site says cross-site (403).
-// - API writes carry JSON as application/json (415 otherwise); the upload route takes multipart and checks it itself.
+// - API writes carry JSON as application/json (415 otherwise); the upload route takes multipart and checks it itself,
+//   the import route a zip (application/zip, 415 otherwise) whose size and contents it checks itself.
 // - JSON bodies (API and MCP): at most CARABASE_MAX_JSON_BYTES (413 from Content-Length before reading, or once a
 //   chunked body passes it; what follows is discarded, never kept), nesting at most MAX_JSON_DEPTH levels (400). The checked bytes are what routes then read.
 // - A decode error of a JSON body never quotes the values it held under secret-looking keys (src/http/RedactSecrets).
@@ -26,7 +27,10 @@ export const maxJsonBytes = Config.integer("CARABASE_MAX_JSON_BYTES").pipe(
 )
 
 const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"])
-const UPLOAD_PATHS = new Set(["/api/v1/artifacts/upload"])
+const UPLOAD_PATHS = new Set(["/api/v1/artifacts/upload", "/api/v1/imports"])
+/** Routes whose body is a zip archive: no form or simple request can send one of these types. */
+const ZIP_PATHS = new Set(["/api/v1/imports"])
+const ZIP_TYPES = new Set(["application/zip", "application/x-zip-compressed"])
 
 const refuse = (status: number, tag: string, message: string) =>
   HttpServerResponse.unsafeJson({ _tag: tag, message }, { status })
@@ -105,8 +109,11 @@ export const RequestGuardLive = HttpApiBuilder.middleware(
 
         const api = isUnder(path, "/api/v1")
         if (!api && !mcp) return yield* app
-        if (UPLOAD_PATHS.has(path)) return yield* app
         const contentType = request.headers["content-type"]
+        if (ZIP_PATHS.has(path) && !ZIP_TYPES.has(mediaType(contentType))) {
+          return refuse(415, "UnsupportedMediaType", "send the archive as the body with Content-Type: application/zip")
+        }
+        if (UPLOAD_PATHS.has(path)) return yield* app
         if (
           api &&
           (contentType !== undefined || hasBody(request.headers)) &&

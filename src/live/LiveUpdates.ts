@@ -6,7 +6,7 @@ import { afterCommit } from "../platform/RlsScope"
 import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
 
 export const ChangeNotice = Schema.Struct({
-  type: Schema.Literal("note", "task", "folio", "memory", "entity", "artifact", "chat", "workspace"),
+  type: Schema.Literal("note", "task", "folio", "memory", "entity", "artifact", "chat", "workspace", "import"),
   action: Schema.Literal("created", "updated", "deleted"),
   id: Schema.optional(Schema.String),
   date: Schema.optional(Schema.String)

@@ -18,6 +18,7 @@ import { JobsPage } from "./pages/Jobs"
 import { MemoriesPage } from "./pages/Memories"
 import { ModelsPage } from "./pages/Models"
 import { OAuthAppsPage } from "./pages/OAuthApps"
+import { PortabilityPage } from "./pages/Portability"
 import { SearchPage } from "./pages/Search"
 import { SetupPage } from "./pages/Setup"
 import { SyncRulesPage } from "./pages/SyncRules"
@@ -43,6 +44,7 @@ const NAV: ReadonlyArray<readonly [string, string]> = [
   ["models", "Model routing"],
   ["channels", "Webhook channels"],
   ["jobs", "Jobs"],
+  ["import-export", "Import and export"],
   ["doctor", "Doctor and backups"],
   ["setup", "Setup"]
 ]
@@ -133,6 +135,8 @@ const App = () => {
         return scoped(workspaceId, (id) => <ModelsPage key={id} />)
       case "channels":
         return scoped(workspaceId, (id) => <ChannelsPage key={id} />)
+      case "import-export":
+        return scoped(workspaceId, (id) => <PortabilityPage key={id} />)
       case "jobs":
         return scoped(workspaceId, (id) => <JobsPage key={id} />)
       case "doctor":

@@ -17,7 +17,9 @@ const COMMANDS = [
   "openclaw-config",
   "api-keys:create",
   "api-keys:list",
-  "api-keys:revoke"
+  "api-keys:revoke",
+  "import",
+  "export"
 ]
 
 const cli = (args: Array<string>) => runCli(args, { cwd: scratchDir(), env: cleanEnv() })

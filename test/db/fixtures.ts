@@ -149,6 +149,20 @@ export const samples: Record<string, (ws: string, p: Parents) => SampleInsert> =
   job_runs: (ws) => ({
     sql: "insert into job_runs (workspace_id, name, status) values ($1, 'backup', 'succeeded')",
     params: [ws]
+  }),
+  imports: (ws) => ({
+    sql: "insert into imports (workspace_id, format) values ($1, 'obsidian')",
+    params: [ws]
+  }),
+  import_files: (ws) => ({
+    sql: `with run as (insert into imports (id, workspace_id, format) values ($2, $1, 'obsidian') returning id)
+          insert into import_files (workspace_id, import_id, ordinal, path, outcome, kind)
+          select $1, id, 0, 'a.md', 'created', 'page' from run`,
+    params: [ws, id()]
+  }),
+  import_sources: (ws) => ({
+    sql: "insert into import_sources (workspace_id, path, content_hash, kind, target) values ($1, $2, 'h', 'page', 't')",
+    params: [ws, `${id()}.md`]
   })
 }
 

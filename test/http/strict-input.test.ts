@@ -121,10 +121,18 @@ describe("every declared body and query refuses a key it does not know", () => {
     it(`${target.method} ${target.path} (${target.name}) names the unknown query parameter`, async () => {
       const workspace = await createWorkspace(suite.base, target.name)
       const path = `${pathFor(target).replace(/^\/api\/v1/, "")}?${EXTRA}=1`
-      const answer = await call(suite.base, target.method, path, {
-        workspace,
-        ...(hasBody(target.method) ? { body: {} } : {})
-      })
+      // The import route's body is a zip (the guard refuses any other type before the query is read).
+      const answer =
+        target.name === "portability.startImport"
+          ? await fetch(`${suite.base}/api/v1${path}`, {
+              method: "POST",
+              headers: { "content-type": "application/zip", "x-workspace-id": workspace },
+              body: "PK"
+            }).then(async (response) => ({ status: response.status, body: await response.json() }))
+          : await call(suite.base, target.method, path, {
+              workspace,
+              ...(hasBody(target.method) ? { body: {} } : {})
+            })
       expectRefusal(answer, `${target.method} ${path} -> ${JSON.stringify(answer.body)}`)
     })
   }

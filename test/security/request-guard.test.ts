@@ -228,9 +228,30 @@ describe("cross-site writes (CSRF)", () => {
     expect(await memoriesOf(workspace)).toEqual([])
   })
 
+  it("the import route takes only a zip body: any other type, a form's included, is 415 and starts nothing", async () => {
+    const workspace = await createWorkspace(suite.base, "import-type")
+    for (const contentType of [
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "application/json",
+      undefined
+    ]) {
+      const headers: Record<string, string> = { "x-workspace-id": workspace }
+      if (contentType !== undefined) headers["content-type"] = contentType
+      const answer = await raw("POST", "/api/v1/imports", headers, "PK not really")
+      expect(answer.status, `POST /api/v1/imports as ${contentType}: ${answer.text}`).toBe(415)
+      expect(JSON.parse(answer.text).message).toContain("application/zip")
+    }
+    const runs = await fetch(`${suite.base}/api/v1/imports`, { headers: { "x-workspace-id": workspace } })
+    expect(((await runs.json()) as { imports: Array<unknown> }).imports).toEqual([])
+  })
+
   it("every JSON write route refuses a body that is not application/json with 415, and stores nothing", async () => {
     const workspace = await createWorkspace(suite.base, "content-type")
-    const targets = writes.filter((e) => !webhookWrite(e) && e.path !== "/api/v1/artifacts/upload")
+    const targets = writes.filter(
+      (e) => !webhookWrite(e) && e.path !== "/api/v1/artifacts/upload" && e.path !== "/api/v1/imports"
+    )
     const body = JSON.stringify({ content: "planted as text/plain" })
     for (const target of targets) {
       const path = concrete(target.path)

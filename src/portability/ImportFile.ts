@@ -1,0 +1,452 @@
+// One vault file into the workspace, through the services that own each kind of thing: a daily note's cards through
+// Notes' locked edit (the cards this file made last time are replaced, nothing else in the note is touched), a page
+// as a text artifact (Artifacts.storeHarvested, updated in place on a change) with an entity carrying its aliases and
+// tags and `mentions` edges to what it links (source_kind extracted, provenance: file and line), an attachment as an
+// artifact with its bytes, and an export's folios, memories and graph. Everything a file makes is written in one
+// transaction with the record of its path and content hash.
+import { createHash } from "node:crypto"
+import { Effect, Option, Schema } from "effect"
+import { Artifacts } from "../artifacts/Artifacts"
+import { ArtifactId } from "../artifacts/ArtifactsApi"
+import { Folios } from "../folios/Folios"
+import { Graph } from "../graph/Graph"
+import type { EntityId, EntityType } from "../graph/GraphApi"
+import { Memories } from "../memories/Memories"
+import { sameFact } from "../memories/SameFact"
+import type { Node } from "../notes/Document"
+import { makeLogCard, normalizeTags } from "../notes/LogCard"
+import { markdownToBlocks } from "../notes/Markdown"
+import type { NoteDate } from "../notes/NoteDate"
+import { Notes } from "../notes/Notes"
+import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
+import { dailyCards } from "./DailyFile"
+import { notionLinks, logseqToMarkdown } from "./Outlines"
+import { pageTitle, type PlannedFile, type VaultFormat } from "./VaultLayout"
+import { fieldList, inlineTags, parseFrontmatter, wikiLinks, type WikiLink } from "./VaultText"
+
+export interface ImportContext {
+  readonly format: VaultFormat
+  readonly folios: boolean
+  /** Attachments imported so far (this run or an earlier one), by file name, for pages that embed them. */
+  readonly attachments: Map<string, ArtifactId>
+  /**
+   * Entities this run has made or found, by `type:lowercased name`: a name linked from many files is looked up once.
+   * For one this run made, what it holds (so adding a page's facts to it needs no read).
+   */
+  readonly entities: Map<string, CachedEntity>
+}
+
+/** What a file became: the kind and the id or date to find it by next time. */
+export interface Made {
+  readonly kind: string
+  readonly target: string
+}
+
+/**
+ * A file's import in two steps: its content, written by `content` (files in parallel, each in its own transaction),
+ * and its place in the graph and folios, written by `links` (one file at a time, so two files naming the same page
+ * make one entity).
+ */
+export interface FileImport {
+  readonly content: Effect.Effect<Made, never, Services>
+  readonly links: (made: Made) => Effect.Effect<void, never, Services>
+}
+
+const noLinks = () => Effect.void
+
+export class NotText extends Error {}
+
+export interface CachedEntity {
+  readonly id: EntityId
+  readonly state?: { readonly metadata: Record<string, unknown>; readonly aliases: ReadonlyArray<string> } | undefined
+}
+
+type Services = Notes | Artifacts | Graph | Folios | Memories | CurrentWorkspace
+
+export const contentHash = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex")
+
+const decoder = new TextDecoder("utf-8", { fatal: true })
+
+/** The file as UTF-8 text; anything else is refused (listed as skipped, with this reason). */
+export const utf8 = (bytes: Uint8Array): string => {
+  try {
+    return decoder.decode(bytes).replace(/^\uFEFF/, "")
+  } catch {
+    throw new NotText("not UTF-8 text: re-save it as UTF-8 and import again")
+  }
+}
+
+/** An artifact id this import recorded as a file's target (text in its own table), read back as one. */
+export const artifactIdOf = Schema.decodeUnknownOption(ArtifactId)
+
+const baseName = (path: string) => path.split("/").pop() ?? path
+
+/** The prefix of the idempotency keys of the cards a file made: short, and the same for the same path. */
+export const cardKeyPrefix = (path: string) => `import:${createHash("sha256").update(path).digest("hex").slice(0, 16)}:`
+
+const IMPORT_SOURCE = "import"
+
+interface TextFacts {
+  readonly body: string
+  readonly lineOffset: number
+  readonly tags: ReadonlyArray<string>
+  readonly aliases: ReadonlyArray<string>
+  readonly links: ReadonlyArray<WikiLink>
+}
+
+/** Frontmatter or Logseq properties, tags, aliases and links of a Markdown file. */
+const factsOf = (text: string, format: VaultFormat): TextFacts => {
+  if (format === "logseq") {
+    const page = logseqToMarkdown(text)
+    return {
+      body: page.markdown,
+      lineOffset: 0,
+      tags: [...fieldList(page.properties, "tags"), ...inlineTags(text)],
+      aliases: fieldList(page.properties, "alias", "aliases"),
+      links: wikiLinks(text)
+    }
+  }
+  const front = parseFrontmatter(text)
+  const links = [
+    ...wikiLinks(front.body, front.lineOffset),
+    ...(format === "notion"
+      ? notionLinks(front.body).map((link) => ({ ...link, line: link.line + front.lineOffset, embed: false }))
+      : [])
+  ]
+  return {
+    body: front.body,
+    lineOffset: front.lineOffset,
+    tags: [...new Set([...fieldList(front.fields, "tags", "tag"), ...inlineTags(front.body)])],
+    aliases: fieldList(front.fields, "aliases", "alias"),
+    links
+  }
+}
+
+const ATTACHMENT = /\.(?!md$|markdown$)[A-Za-z0-9]{1,8}$/
+
+/** The entity of this name and type: from the run's cache, or found or made (with `facts` and `aliases`) once. */
+const entityId = (
+  name: string,
+  type: EntityType,
+  facts: Record<string, unknown>,
+  aliases: ReadonlyArray<string>,
+  context: ImportContext
+) =>
+  Effect.gen(function* () {
+    const key = `${type}:${name.toLowerCase()}`
+    const cached = context.entities.get(key)
+    if (cached !== undefined) return { ...cached, created: false }
+    const graph = yield* Graph
+    const metadata = { source: IMPORT_SOURCE, ...facts }
+    const kept = aliases.filter((alias) => alias.length <= 500).slice(0, 100)
+    const made = yield* graph.ensureEntity({ name, type, metadata, aliases: kept })
+    context.entities.set(key, made.created ? { id: made.id, state: { metadata, aliases: kept } } : { id: made.id })
+    return { id: made.id, created: made.created }
+  })
+
+/** Links to other pages become entities and `mentions` edges from `sourceId`; embeds of files are attachments. */
+const linkFrom = (
+  sourceId: EntityId,
+  sourceName: string,
+  path: string,
+  links: ReadonlyArray<WikiLink>,
+  context: ImportContext
+) =>
+  Effect.gen(function* () {
+    const graph = yield* Graph
+    const seen = new Set<string>()
+    for (const link of links) {
+      if (link.embed && ATTACHMENT.test(link.target)) continue
+      const name = baseName(link.target).replace(/\.(md|markdown)$/i, "")
+      if (name === "" || name.toLowerCase() === sourceName.toLowerCase() || name.length > 500) continue
+      if (seen.has(name.toLowerCase())) continue
+      seen.add(name.toLowerCase())
+      const target = yield* entityId(name, "concept", {}, [], context)
+      yield* graph.ensureEdge({
+        sourceId,
+        targetId: target.id,
+        type: "mentions",
+        provenance: { source: IMPORT_SOURCE, file: path, line: link.line }
+      })
+    }
+  })
+
+/** The entity of a page or a day, with the aliases and facts the file gives it (added to what it had). */
+const entityFor = (
+  name: string,
+  type: EntityType,
+  facts: Record<string, unknown>,
+  aliases: ReadonlyArray<string>,
+  context: ImportContext
+) =>
+  Effect.gen(function* () {
+    const graph = yield* Graph
+    const made = yield* entityId(name, type, facts, aliases, context)
+    if (made.created) return made.id
+    const key = `${type}:${name.toLowerCase()}`
+    const entity =
+      context.entities.get(key)?.state ??
+      (yield* graph.getEntity(made.id).pipe(
+        Effect.orDie,
+        Effect.map((found) => ({ metadata: found.metadata, aliases: found.aliases }))
+      ))
+    const known = new Set([name.toLowerCase(), ...entity.aliases.map((alias) => alias.toLowerCase())])
+    const added = aliases.filter((alias) => alias.length <= 500 && !known.has(alias.toLowerCase()))
+    const metadata = { ...entity.metadata, source: entity.metadata.source ?? IMPORT_SOURCE, ...facts }
+    if (added.length === 0 && JSON.stringify(metadata) === JSON.stringify(entity.metadata)) return made.id
+    const newAliases = [...entity.aliases, ...added].slice(0, 100)
+    yield* graph
+      .updateEntity(made.id, { metadata, ...(added.length === 0 ? {} : { aliases: newAliases }) })
+      .pipe(Effect.orDie)
+    context.entities.set(key, { id: made.id, state: { metadata, aliases: newAliases } })
+    return made.id
+  })
+
+const ensureFolio = (name: string) =>
+  Effect.gen(function* () {
+    const folios = yield* Folios
+    const found = (yield* folios.list(name)).find((folio) => folio.name.toLowerCase() === name.toLowerCase())
+    if (found !== undefined) return found.id
+    return (yield* folios.create({ name }).pipe(Effect.orDie)).id
+  })
+
+const importDaily = (file: PlannedFile, date: string, text: string, context: ImportContext): FileImport => {
+  const facts = factsOf(text, context.format)
+  const content = Effect.gen(function* () {
+    const notes = yield* Notes
+    const cards = dailyCards(facts.body, {
+      fileTags: context.format === "carabase" ? [] : facts.tags.filter((tag) => !inlineTags(facts.body).includes(tag)),
+      exported: context.format === "carabase"
+    })
+    const prefix = cardKeyPrefix(file.path)
+    const made: Array<Node> = cards.map((card, i) =>
+      makeLogCard({
+        timestamp: card.timestamp,
+        content: markdownToBlocks(card.markdown),
+        tags: normalizeTags(card.tags),
+        folios: card.folios,
+        idempotencyKey: `${prefix}${i}`
+      })
+    )
+    const isMine = (node: Node) => {
+      const key = node.attrs?.idempotencyKey
+      return typeof key === "string" && key.startsWith(prefix)
+    }
+    yield* notes
+      .edit(date as NoteDate, { create: true }, (note) =>
+        Effect.succeed({ document: [...note.document.filter((node) => !isMine(node)), ...made], result: undefined })
+      )
+      .pipe(Effect.orDie)
+    return { kind: "daily note", target: date }
+  })
+  const links = () =>
+    facts.links.some((link) => !link.embed || !ATTACHMENT.test(link.target))
+      ? Effect.flatMap(entityFor(date, "event", { dailyNote: date }, [], context), (dayId) =>
+          linkFrom(dayId, date, file.path, facts.links, context)
+        )
+      : Effect.void
+  return { content, links }
+}
+
+const importPage = (file: PlannedFile, text: string, context: ImportContext): FileImport => {
+  const facts = factsOf(text, context.format)
+  const title = pageTitle(file.path, context.format)
+  const tags = normalizeTags(facts.tags)
+  const content = Effect.gen(function* () {
+    const artifacts = yield* Artifacts
+    const stored = yield* artifacts.storeHarvested({
+      source: IMPORT_SOURCE,
+      externalId: file.path,
+      connectionId: null,
+      title: baseName(file.path),
+      text,
+      metadata: { path: file.path, format: context.format, tags, aliases: facts.aliases }
+    })
+    return { kind: "page", target: stored.id }
+  })
+  const links = (made: Made) =>
+    Effect.gen(function* () {
+      const attachments = facts.links
+        .filter((link) => link.embed)
+        .flatMap((link) => context.attachments.get(baseName(link.target)) ?? [])
+      const pageId = yield* entityFor(
+        title,
+        "concept",
+        { path: file.path, artifactId: made.target, tags, ...(attachments.length === 0 ? {} : { attachments }) },
+        facts.aliases,
+        context
+      )
+      yield* linkFrom(pageId, title, file.path, facts.links, context)
+      const folder = file.path.includes("/") ? file.path.slice(0, file.path.lastIndexOf("/")) : ""
+      if (context.folios && folder !== "") {
+        const folios = yield* Folios
+        const folioId = yield* ensureFolio(folder.slice(0, 200))
+        yield* folios
+          .commit(folioId, { message: `Imported ${file.path}`, artifactIds: Option.toArray(artifactIdOf(made.target)) })
+          .pipe(Effect.orDie)
+      }
+    })
+  return { content, links }
+}
+
+const importAttachment = (
+  file: PlannedFile,
+  bytes: Uint8Array,
+  previous: string | undefined,
+  context: ImportContext
+): Effect.Effect<Made, never, Services> =>
+  Effect.gen(function* () {
+    const artifacts = yield* Artifacts
+    const replaced = previous === undefined ? Option.none() : artifactIdOf(previous)
+    if (Option.isSome(replaced)) yield* Effect.ignore(artifacts.remove(replaced.value, "import"))
+    const artifact = yield* artifacts.store({ filename: baseName(file.path), declaredType: "", bytes })
+    context.attachments.set(baseName(file.path), artifact.id)
+    return { kind: "attachment", target: artifact.id }
+  })
+
+/** An export's folio file: `# Name`, its About, then `## Timeline` with a `### YYYY-MM-DD` heading per synopsis. */
+const importFolio = (text: string) =>
+  Effect.gen(function* () {
+    const folios = yield* Folios
+    const lines = text.split(/\r\n|\r|\n/)
+    const name = (/^#\s+(.*)$/.exec(lines[0] ?? "")?.[1] ?? "").trim()
+    if (name === "") return yield* Effect.die(new NotText("a folio file must start with `# <name>`"))
+    const timelineAt = lines.findIndex((line) => line.trim() === "## Timeline")
+    const about = lines
+      .slice(1, timelineAt < 0 ? undefined : timelineAt)
+      .join("\n")
+      .trim()
+    const id = yield* ensureFolio(name)
+    const detail = yield* folios.get(id).pipe(Effect.orDie)
+    if (detail.about !== about) yield* folios.update(id, { about }).pipe(Effect.orDie)
+    if (timelineAt >= 0) {
+      let date: string | undefined
+      let body: Array<string> = []
+      const flush = () =>
+        date === undefined ? Effect.void : Effect.asVoid(folios.addSynopsis(id, date, body.join("\n").trim()))
+      for (const line of lines.slice(timelineAt + 1)) {
+        const heading = /^###\s+(\d{4}-\d{2}-\d{2})\s*$/.exec(line)
+        if (heading === null) {
+          body.push(line)
+          continue
+        }
+        yield* flush()
+        date = heading[1]!
+        body = []
+      }
+      yield* flush()
+    }
+    return { kind: "folio", target: id }
+  })
+
+const importMemories = (text: string) =>
+  Effect.gen(function* () {
+    const memories = yield* Memories
+    const parsed: unknown = JSON.parse(text)
+    const items = Array.isArray(parsed) ? parsed : []
+    const contents = items
+      .map((item: unknown) =>
+        typeof item === "object" && item !== null ? (item as { content?: unknown }).content : item
+      )
+      .filter((content): content is string => typeof content === "string" && content.trim() !== "")
+    const known = yield* memories.remembered(contents.map(sameFact))
+    for (const content of contents) {
+      if (known.has(sameFact(content))) continue
+      yield* memories.create({ content, source: IMPORT_SOURCE })
+    }
+    return { kind: "memories", target: `${contents.length}` }
+  })
+
+const GRAPH_TYPES = new Set(["person", "project", "concept", "organization", "tool", "topic", "event"])
+
+const importGraph = (text: string, context: ImportContext) =>
+  Effect.gen(function* () {
+    const graph = yield* Graph
+    const parsed = JSON.parse(text) as { entities?: unknown; edges?: unknown }
+    const ids = new Map<string, EntityId>()
+    for (const raw of Array.isArray(parsed.entities) ? parsed.entities : []) {
+      const entity = raw as { id?: unknown; name?: unknown; type?: unknown; aliases?: unknown; metadata?: unknown }
+      if (typeof entity.name !== "string" || typeof entity.id !== "string") continue
+      const type = (
+        typeof entity.type === "string" && GRAPH_TYPES.has(entity.type) ? entity.type : "concept"
+      ) as EntityType
+      const aliases = Array.isArray(entity.aliases)
+        ? entity.aliases.filter((a): a is string => typeof a === "string")
+        : []
+      const metadata =
+        typeof entity.metadata === "object" && entity.metadata !== null
+          ? (entity.metadata as Record<string, unknown>)
+          : {}
+      ids.set(entity.id, yield* entityFor(entity.name, type, metadata, aliases, context))
+    }
+    for (const raw of Array.isArray(parsed.edges) ? parsed.edges : []) {
+      const edge = raw as {
+        sourceId?: unknown
+        targetId?: unknown
+        type?: unknown
+        sourceKind?: unknown
+        confidence?: unknown
+        provenance?: unknown
+      }
+      const sourceId = ids.get(String(edge.sourceId))
+      const targetId = ids.get(String(edge.targetId))
+      if (sourceId === undefined || targetId === undefined || typeof edge.type !== "string") continue
+      const provenance =
+        typeof edge.provenance === "object" && edge.provenance !== null
+          ? (edge.provenance as Record<string, unknown>)
+          : {}
+      const made = yield* graph.ensureEdge({ sourceId, targetId, type: edge.type, provenance })
+      if (made.created) {
+        yield* graph
+          .updateEdge(made.id, {
+            ...(edge.sourceKind === "inferred" || edge.sourceKind === "ambiguous"
+              ? { sourceKind: edge.sourceKind }
+              : {}),
+            ...(typeof edge.confidence === "number" && edge.confidence >= 0 && edge.confidence <= 1
+              ? { confidence: edge.confidence }
+              : {})
+          })
+          .pipe(Effect.orDie)
+      }
+    }
+    return { kind: "graph", target: `${ids.size}` }
+  })
+
+/** Writes what the file holds; `previous` is what it made last time, when it changed since. */
+export const importFile = (
+  file: PlannedFile,
+  bytes: Uint8Array,
+  previous: string | undefined,
+  context: ImportContext
+): FileImport => {
+  switch (file.role.kind) {
+    case "attachment":
+      return { content: importAttachment(file, bytes, previous, context), links: noLinks }
+    case "daily":
+      return importDaily(file, file.role.date, utf8(bytes), context)
+    case "page":
+      return importPage(file, utf8(bytes), context)
+    case "folio": {
+      const text = utf8(bytes)
+      return { content: Effect.succeed({ kind: "folio", target: "" }), links: () => Effect.asVoid(importFolio(text)) }
+    }
+    case "memories":
+      return { content: importMemories(utf8(bytes)), links: noLinks }
+    case "graph": {
+      const text = utf8(bytes)
+      return {
+        content: Effect.succeed({ kind: "graph", target: "" }),
+        links: () => Effect.asVoid(importGraph(text, context))
+      }
+    }
+    case "ignored":
+      throw new Error("an ignored file is never imported")
+  }
+}
+
+/** What a file would become, without writing (a dry run); throws NotText like the import would. */
+export const kindOf = (file: PlannedFile, bytes: Uint8Array): string => {
+  if (file.role.kind !== "attachment") utf8(bytes)
+  if (file.role.kind === "memories" || file.role.kind === "graph") JSON.parse(utf8(bytes))
+  return file.role.kind === "daily" ? "daily note" : file.role.kind
+}
