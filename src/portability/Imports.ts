@@ -16,6 +16,7 @@ import { Notes, layer as notesLayer } from "../notes/Notes"
 import { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { RlsScope } from "../platform/RlsScope"
 import { Writer } from "../platform/Writer"
+import { Workspaces, layer as workspacesLayer } from "../workspaces/Workspaces"
 import { artifactIdOf, contentHash, importFile, kindOf, NotText, type ImportContext } from "./ImportFile"
 import * as ImportsRepo from "./ImportsRepo"
 import {
@@ -109,6 +110,12 @@ export const layer = Layer.scoped(
       maxEntries: MAX_ENTRIES,
       maxExpandedBytes: limits.maxExpandedBytes,
       maxRatio: limits.maxRatio
+    }
+    // A run a previous process left running can never finish: say so on it before taking new ones.
+    for (const workspace of yield* (yield* Workspaces).list) {
+      const abandoned = yield* rls.run(workspace.id, repo.abandonRunning)
+      if (abandoned > 0)
+        yield* Effect.logWarning(`${abandoned} import run(s) cut off by a previous process marked failed`)
     }
     const runs = yield* FiberSet.make<void>()
     const running = new Map<string, Effect.Effect<void>>()
@@ -317,7 +324,9 @@ export const layer = Layer.scoped(
       awaitRun: (id) => running.get(id) ?? Effect.void
     } satisfies ImportsShape
   })
-).pipe(Layer.provide([notesLayer, artifactsLayer, graphLayer, foliosLayer, memoriesLayer, liveUpdatesLayer]))
+).pipe(
+  Layer.provide([notesLayer, artifactsLayer, graphLayer, foliosLayer, memoriesLayer, liveUpdatesLayer, workspacesLayer])
+)
 
 const baseName = (path: string) => path.split("/").pop() ?? path
 

@@ -136,6 +136,17 @@ export const make = Effect.gen(function* () {
                  unchanged = ${progress.unchanged}, skipped = ${progress.skipped}
            where id = ${id}`
       }).pipe(Effect.asVoid, Effect.orDie),
+    /**
+     * Runs a previous process left running (it stopped or crashed mid-run): failed, with the reason, so no run reads as
+     * running forever. Answers how many. What they imported stays; importing the same archive again finishes the job.
+     */
+    abandonRunning: sql`
+      update imports set status = 'failed', finished_at = now(),
+             error = 'interrupted: the host stopped during this import; import the same archive again to finish it'
+       where status = 'running' returning id`.pipe(
+      Effect.map((rows) => rows.length),
+      Effect.orDie
+    ),
     finish: (id: string, error: string | null) =>
       sql`update imports set status = ${error === null ? "done" : "failed"}, error = ${error}, finished_at = now() where id = ${id}`.pipe(
         Effect.asVoid,
