@@ -122,6 +122,10 @@ describe("Doctor-RAG trailers", () => {
     const result = await b.callTool({ name: "carabase_search_semantic", arguments: { query: "Sam Rivera" } })
     expect(result.isError).toBeFalsy()
     expect((result.structuredContent as any).results).toEqual([])
+    // Beside the hint, the answer says why this search found nothing.
+    expect((result.structuredContent as any).explanation).toBe(
+      'No indexed text holds "Sam", "Rivera"; nothing is close enough by meaning.'
+    )
     const lines = text(result).split("\n")
     expect(lines.slice(-3)).toEqual([
       'No results found for "Sam Rivera".',

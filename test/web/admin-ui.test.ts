@@ -142,7 +142,7 @@ describe("admin UI in Chromium", () => {
     })
   })
 
-  it("search: finds a note by its words", async () => {
+  it("search: finds a note by its words, says why each hit matched, and why nothing was found", async () => {
     const ws = await newWorkspace("Search")
     await runClient(
       base,
@@ -158,7 +158,15 @@ describe("admin UI in Chromium", () => {
       await page.getByRole("button", { name: "Search", exact: true }).click()
       const results = page.getByRole("list", { name: "results" })
       await expect.poll(() => results.textContent(), POLL).toContain("zeppelin")
+      // Each hit says why it was found: the query's words it holds.
+      await results.getByText("matched the words zeppelin, hangar").waitFor()
       await screenshot(page, "search")
+      // An empty answer says why: here, a phrase no note holds (a phrase is matched by words only).
+      await page.getByLabel("Search for").fill('"zeppelin doors"')
+      await page.getByRole("button", { name: "Search", exact: true }).click()
+      const why = page.getByRole("status", { name: "why nothing was found" })
+      await expect.poll(() => why.textContent(), POLL).toContain('No chunk holds the exact phrase "zeppelin doors"')
+      await screenshot(page, "search-empty")
     })
   })
 

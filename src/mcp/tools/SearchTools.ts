@@ -59,15 +59,25 @@ export const searchTools = [
     ),
     annotations: READ_ONLY,
     run: ({ query, k, min_similarity }) =>
-      Effect.map(hybrid(query, k ?? 5), (found) => {
-        const results =
-          min_similarity === undefined ? found : found.filter((result) => (result.similarity ?? -1) >= min_similarity)
-        return new ToolReply(
-          { results: withUris(results) },
-          artifactLinks(results),
-          results.length === 0 ? semanticNoResults(query) : []
-        )
-      })
+      Effect.map(
+        Effect.flatMap(Search, (search) => search.answer({ query, limit: k ?? 5 })),
+        (answer) => {
+          const results =
+            min_similarity === undefined
+              ? answer.results
+              : answer.results.filter((result) => (result.similarity ?? -1) >= min_similarity)
+          // An empty answer also says why (unknown words, a phrase nobody wrote, meaning unavailable), beside the hint.
+          const why =
+            results.length > 0
+              ? undefined
+              : (answer.explanation?.message ?? `Every hit was below min_similarity ${min_similarity}.`)
+          return new ToolReply(
+            { results: withUris(results), ...(why === undefined ? {} : { explanation: why }) },
+            artifactLinks(results),
+            results.length === 0 ? semanticNoResults(query) : []
+          )
+        }
+      )
   }),
   tool({
     name: "search_memories",

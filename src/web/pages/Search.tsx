@@ -1,15 +1,21 @@
-// Search across notes, memories, folio commits and artifacts (hybrid full-text and semantic).
+// Search across notes, memories, folio commits and artifacts (BM25 words first, then meaning). Each hit says why it
+// matched (the query's words it holds, or "by meaning"); an empty answer says why nothing was found.
 import * as Schema from "effect/Schema"
 import { useState } from "preact/hooks"
 import { call, validate } from "../api"
 import { Field, Form, Page } from "../components/ui"
-import { SearchKind, SearchLimit, SearchQuery, type SearchResult } from "../../search/SearchApi"
+import { SearchKind, SearchLimit, SearchQuery, type SearchExplanation, type SearchResult } from "../../search/SearchApi"
 
 const SearchInput = Schema.Struct({ query: SearchQuery, limit: SearchLimit })
+
+/** Why a hit was found, as the owner reads it: the query's words it holds, or that it was found by meaning. */
+const whyMatched = (result: SearchResult) =>
+  result.matched === "by meaning" ? "matched by meaning" : `matched the words ${result.matched.terms.join(", ")}`
 
 export const SearchPage = () => {
   const [query, setQuery] = useState("")
   const [results, setResults] = useState<ReadonlyArray<SearchResult>>()
+  const [explanation, setExplanation] = useState<SearchExplanation>()
   const [kinds, setKinds] = useState<ReadonlyArray<SearchKind>>([])
   const allKinds = SearchKind.literals
   return (
@@ -24,6 +30,7 @@ export const SearchPage = () => {
             api.search.search({ payload: { ...input.value, ...(kinds.length === 0 ? {} : { kinds }) } })
           )
           setResults(answer.results)
+          setExplanation(answer.explanation)
         }}
       >
         <Field label="Search for" type="search" value={query} onValue={setQuery} />
@@ -42,7 +49,10 @@ export const SearchPage = () => {
         </fieldset>
       </Form>
       {results === undefined ? null : results.length === 0 ? (
-        <p>No results.</p>
+        <div role="status" aria-label="why nothing was found">
+          <p>No results.</p>
+          {explanation === undefined ? null : <p class="muted">{explanation.message}</p>}
+        </div>
       ) : (
         <ol class="list" aria-label="results">
           {results.map((result) => (
@@ -50,7 +60,7 @@ export const SearchPage = () => {
               <strong>{result.title}</strong> <span class="chip">{result.kind}</span>
               <p>{result.snippet}</p>
               <small class="muted">
-                score {result.score.toFixed(3)} · matched by {result.source.matchedBy.join(" and ")}
+                {whyMatched(result)} · score {result.score.toFixed(3)}
               </small>
             </li>
           ))}
