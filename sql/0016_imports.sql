@@ -23,7 +23,8 @@ CREATE INDEX imports_recent ON imports (workspace_id, started_at DESC);
 SELECT carabase_protect('imports');
 
 CREATE TABLE import_files (
-  workspace_id uuid NOT NULL DEFAULT nullif(current_setting('app.workspace_id', true), '')::uuid,
+  workspace_id uuid NOT NULL DEFAULT nullif(current_setting('app.workspace_id', true), '')::uuid
+    REFERENCES workspaces (id) ON DELETE CASCADE,
   import_id uuid NOT NULL,
   ordinal integer NOT NULL,
   path text NOT NULL,
