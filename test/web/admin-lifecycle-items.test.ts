@@ -216,7 +216,9 @@ describe("edit and delete where items are shown", () => {
       const dialog = page.getByRole("dialog", { name: "Delete workspace Doomed?" })
       const confirm = dialog.getByRole("button", { name: "Delete workspace for good" })
       const typed = dialog.getByLabel("Type the workspace's name to confirm")
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe(await typed.getAttribute("id"))
+      // Focus moves into the dialog once it has rendered: the name field, since the action needs it.
+      const typedId = await typed.getAttribute("id")
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id), POLL).toBe(typedId)
       expect(await confirm.isDisabled()).toBe(true)
       await typed.fill("doomed")
       expect(await confirm.isDisabled()).toBe(true)

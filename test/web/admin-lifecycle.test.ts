@@ -222,7 +222,7 @@ describe("Trash page", () => {
       await dialog.waitFor()
       expect(await dialog.textContent()).toContain("cannot be restored")
       // Focus starts on Cancel, so Enter alone never purges.
-      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Cancel")
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent), POLL).toBe("Cancel")
       await screenshot(page, "lifecycle-purge-confirm")
       await page.keyboard.press("Enter")
       await dialog.waitFor({ state: "detached" })
