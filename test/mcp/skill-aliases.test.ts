@@ -4,7 +4,7 @@
 // argument is required under either spelling, and tools/list publishes the aliases.
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js"
 import { beforeAll, describe, expect, it } from "@effect/vitest"
-import { call, createWorkspace, hostSuite, mcpClients } from "../support/hostSuite"
+import { call, createWorkspace, hostSuite, injectLogCard, mcpClients } from "../support/hostSuite"
 
 const suite = hostSuite("mcp_skill_aliases")
 const connect = mcpClients(suite)
@@ -33,24 +33,7 @@ const refusal = async (name: string, args: Record<string, unknown>) => {
 }
 
 const card = (date: string, timestamp: string, tags: Array<string>, folios: Array<string>, words: string) =>
-  call(suite.base, "POST", "/daily-notes/inject", {
-    workspace: A,
-    body: {
-      date,
-      block: {
-        type: "logCard",
-        attrs: {
-          timestamp,
-          visibility: "PRIVATE",
-          tags: JSON.stringify(tags),
-          folios: JSON.stringify(folios),
-          customers: "[]",
-          abandoned: "false"
-        },
-        content: [{ type: "paragraph", content: [{ type: "text", text: words }] }]
-      }
-    }
-  })
+  injectLogCard(suite.base, A, { date, timestamp, tags, folios, words })
 
 const entity = async (name: string, type: string) =>
   (ids[name] = (await call(suite.base, "POST", "/entities", { workspace: A, body: { name, type } })).body.entity.id)

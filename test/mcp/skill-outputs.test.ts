@@ -4,7 +4,7 @@
 // empty and failed answers naming the next tool; and daily-note text in the `## 09:15 AM [#standup] [Backend]` form.
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js"
 import { beforeAll, describe, expect, it } from "@effect/vitest"
-import { call, createWorkspace, hostSuite, mcpClients } from "../support/hostSuite"
+import { call, createWorkspace, hostSuite, injectLogCard, mcpClients } from "../support/hostSuite"
 
 const suite = hostSuite("mcp_skill_outputs")
 const connect = mcpClients(suite)
@@ -35,24 +35,7 @@ const upload = async (workspace: string, name: string, body: string) => {
 }
 
 const logCard = (date: string, timestamp: string, tags: Array<string>, folios: Array<string>, words: string) =>
-  call(suite.base, "POST", "/daily-notes/inject", {
-    workspace: A,
-    body: {
-      date,
-      block: {
-        type: "logCard",
-        attrs: {
-          timestamp,
-          visibility: "PRIVATE",
-          tags: JSON.stringify(tags),
-          folios: JSON.stringify(folios),
-          customers: "[]",
-          abandoned: "false"
-        },
-        content: [{ type: "paragraph", content: [{ type: "text", text: words }] }]
-      }
-    }
-  })
+  injectLogCard(suite.base, A, { date, timestamp, tags, folios, words })
 
 beforeAll(async () => {
   A = await createWorkspace(suite.base, "Skill outputs A")

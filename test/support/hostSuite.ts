@@ -82,6 +82,40 @@ export const call = async (
   return { status: response.status, body: text === "" ? undefined : JSON.parse(text) }
 }
 
+/**
+ * Injects a logCard block (as the published daily skill writes one: timestamp, tags and folios as JSON strings) into
+ * the daily note of `date`, on the host at `base`, as `workspace`.
+ */
+export const injectLogCard = (
+  base: string,
+  workspace: string,
+  card: {
+    readonly date: string
+    readonly timestamp: string
+    readonly tags: ReadonlyArray<string>
+    readonly folios: ReadonlyArray<string>
+    readonly words: string
+  }
+) =>
+  call(base, "POST", "/daily-notes/inject", {
+    workspace,
+    body: {
+      date: card.date,
+      block: {
+        type: "logCard",
+        attrs: {
+          timestamp: card.timestamp,
+          visibility: "PRIVATE",
+          tags: JSON.stringify(card.tags),
+          folios: JSON.stringify(card.folios),
+          customers: "[]",
+          abandoned: "false"
+        },
+        content: [{ type: "paragraph", content: [{ type: "text", text: card.words }] }]
+      }
+    }
+  })
+
 /** A new workspace's id, on the host at `base`. */
 export const createWorkspace = (base: string, name: string) =>
   Effect.runPromise(TestHost.createWorkspace(name).pipe(Effect.provide(TestHost.clientFor(base))))
