@@ -9,6 +9,7 @@
 import * as crypto from "node:crypto"
 import * as http from "node:http"
 import type { AddressInfo, Socket } from "node:net"
+import { readBody, json } from "./fakeHttp"
 
 export type FakeGatewayMode = "normal" | "slow" | "gated" | "broken" | "malformed" | "down" | "endpoints-off"
 
@@ -62,21 +63,6 @@ export const fakeEmbedding = (text: string, dimensions = 8): Array<number> => {
   const raw = Array.from({ length: dimensions }, (_, i) => digest[i % digest.length]! / 255 - 0.5)
   const norm = Math.sqrt(raw.reduce((sum, value) => sum + value * value, 0)) || 1
   return raw.map((value) => Number((value / norm).toFixed(6)))
-}
-
-const readBody = (request: http.IncomingMessage) =>
-  new Promise<string>((resolve, reject) => {
-    let text = ""
-    request.setEncoding("utf8")
-    request.on("data", (chunk: string) => (text += chunk))
-    request.on("end", () => resolve(text))
-    request.on("error", reject)
-  })
-
-const json = (response: http.ServerResponse, status: number, body: unknown) => {
-  const text = JSON.stringify(body)
-  response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) })
-  response.end(text)
 }
 
 export const startFakeGateway = async (options: FakeGatewayOptions): Promise<FakeGateway> => {

@@ -6,6 +6,7 @@
 import * as crypto from "node:crypto"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
+import { readBody } from "./fakeHttp"
 
 export interface Account {
   readonly id: string
@@ -60,14 +61,6 @@ export interface FakeOAuthServer {
 const random = () => crypto.randomBytes(24).toString("base64url")
 const s256 = (verifier: string) => crypto.createHash("sha256").update(verifier).digest("base64url")
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/
-
-const readBody = (request: http.IncomingMessage) =>
-  new Promise<string>((resolve, reject) => {
-    let text = ""
-    request.on("data", (chunk: Buffer) => (text += chunk.toString()))
-    request.on("end", () => resolve(text))
-    request.on("error", reject)
-  })
 
 export const startFakeOAuthServer = async (accounts: ReadonlyArray<Account>): Promise<FakeOAuthServer> => {
   const clients = new Map<string, string>()

@@ -5,6 +5,7 @@
 import * as crypto from "node:crypto"
 import * as http from "node:http"
 import type { AddressInfo, Socket } from "node:net"
+import { readBody, json } from "./fakeHttp"
 
 export type ProviderAnswer =
   | { readonly content: string }
@@ -30,21 +31,6 @@ export interface FakeProviderOptions {
   readonly answer: (body: any) => ProviderAnswer
   /** Held before answering a chat request (0: not at all); ends early if the client goes away. */
   readonly delayFor?: (body: any) => number
-}
-
-const readBody = (request: http.IncomingMessage) =>
-  new Promise<string>((resolve, reject) => {
-    let text = ""
-    request.setEncoding("utf8")
-    request.on("data", (chunk: string) => (text += chunk))
-    request.on("end", () => resolve(text))
-    request.on("error", reject)
-  })
-
-const json = (response: http.ServerResponse, status: number, body: unknown) => {
-  const text = JSON.stringify(body)
-  response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) })
-  response.end(text)
 }
 
 /** The text of a message whose content is a string or an array of text parts. */
