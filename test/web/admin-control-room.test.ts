@@ -164,6 +164,28 @@ for (const viewport of VIEWPORTS) {
       })
     })
 
+    it("graph: 50 entities at first, Show more entities for the rest, and the name filter narrows them", async () => {
+      const workspace = await createWorkspace(base, `Many entities ${viewport.name}`)
+      for (let i = 1; i <= 55; i++) {
+        const name = i === 55 ? "Zelda Quinn" : `Person ${String(i).padStart(2, "0")}`
+        await ok(call(base, "POST", "/entities", { workspace, body: { name, type: "person" } }))
+      }
+      await withPage(workspace, viewport, async (page) => {
+        await page.goto(`${base}/admin/graph`)
+        const list = page.getByRole("list", { name: "entities" })
+        await list.getByRole("link").first().waitFor()
+        expect(await list.getByRole("link").count()).toBe(50)
+        await page.getByRole("button", { name: "Show more entities" }).click()
+        await list.getByRole("link").nth(54).waitFor()
+        expect(await list.getByRole("link").count()).toBe(55)
+        expect(await page.getByRole("button", { name: "Show more entities" }).count()).toBe(0)
+        await page.getByLabel("Name contains").fill("zelda")
+        await page.getByRole("button", { name: "Find entities" }).click()
+        await list.getByRole("link", { name: "Zelda Quinn" }).waitFor()
+        await page.waitForFunction(() => document.querySelectorAll('[aria-label="entities"] a').length === 1)
+      })
+    })
+
     it("Today: the activity chart counts today's entries in words and bars, and the backup badge says how old the newest backup is", async () => {
       const workspace = await createWorkspace(base, `Pictures ${viewport.name}`)
       for (const content of ["first of the day", "second of the day", "third of the day"]) {
