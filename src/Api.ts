@@ -5,11 +5,13 @@ import { HttpApi, type HttpApiEndpoint, type HttpApiGroup, OpenApi } from "@effe
 import { Context, Option, Record } from "effect"
 import { AgentTasksApi } from "./agent/AgentTasksApi"
 import { ArtifactsApi } from "./artifacts/ArtifactsApi"
+import { BackupsApi } from "./backups/BackupsApi"
 import { ChannelsApi } from "./channels/ChannelsApi"
 import { ChatApi } from "./chat/ChatApi"
 import { ConnectionsApi, OAuthAppsApi, OAuthCallbackApi } from "./connectors/ConnectorsApi"
 import { SyncRulesApi } from "./connectors/SyncRulesApi"
 import { CurationApi } from "./curation/CurationApi"
+import { DoctorApi } from "./doctor/DoctorApi"
 import { FoliosApi } from "./folios/FoliosApi"
 import { GraphApi } from "./graph/GraphApi"
 import { HarvesterDeviceSelfApi, HarvesterDevicesApi } from "./harvester/HarvesterApi"
@@ -70,4 +72,6 @@ export class CarabaseApi extends strictInputs(
     .add(HarvesterDeviceSelfApi)
     .add(TrashApi)
     .add(PortabilityApi)
+    .add(DoctorApi)
+    .add(BackupsApi)
 ).annotate(OpenApi.Title, "Carabase host API") {}

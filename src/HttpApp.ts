@@ -6,6 +6,7 @@ import { Context, Effect, Layer, Scope } from "effect"
 import { AdminHttpLive } from "./admin/AdminHttp"
 import { AgentTasksHttpLive } from "./agent/AgentTasksHttp"
 import { ArtifactsHttpLive } from "./artifacts/ArtifactsHttp"
+import { BackupsHttpLive } from "./backups/BackupsHttp"
 import { ChannelsHttpLive } from "./channels/ChannelsHttp"
 import { ChatHttpLive } from "./chat/ChatHttp"
 import {
@@ -15,6 +16,7 @@ import {
   SyncRulesHttpLive
 } from "./connectors/ConnectorsHttp"
 import { CurationHttpLive } from "./curation/CurationHttp"
+import { DoctorHttpLive } from "./doctor/DoctorHttp"
 import { FoliosHttpLive } from "./folios/FoliosHttp"
 import { GraphHttpLive } from "./graph/GraphHttp"
 import { HarvesterDeviceSelfHttpLive, HarvesterDevicesHttpLive } from "./harvester/HarvesterHttp"
@@ -63,7 +65,9 @@ export const ApiLive = HttpApiBuilder.api(CarabaseApi).pipe(
     SyncRulesHttpLive,
     HarvesterDevicesHttpLive,
     HarvesterDeviceSelfHttpLive,
-    PortabilityHttpLive
+    PortabilityHttpLive,
+    DoctorHttpLive,
+    BackupsHttpLive
   ]),
   Layer.provide(WorkspaceMiddlewareLive)
 )

@@ -1,8 +1,9 @@
 // Declaration of the artifacts routes: uploaded files, their metadata and their extracted text, and deleting one (to
 // the trash). Imports only effect, @effect/platform and other declarations.
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, Multipart } from "@effect/platform"
-import { Encoding, Either, ParseResult, Schema } from "effect"
+import { Schema } from "effect"
 import { stringId, uuidId } from "../schema/Ids"
+import { PageCursor, PagePosition } from "../schema/PageCursor"
 import { Trashed } from "../trash/TrashApi"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
@@ -27,23 +28,11 @@ export class ArtifactSummary extends Schema.Class<ArtifactSummary>("ArtifactSumm
 }) {}
 
 /** Where a page of the list starts: after this artifact (its exact creation time and id). */
-export const ArtifactPosition = Schema.Struct({ createdAt: Schema.String, id: Schema.UUID })
-export type ArtifactPosition = typeof ArtifactPosition.Type
-
-const POSITION = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?[+-]\d{2}(?::\d{2}){0,2})\|([0-9a-f-]{36})$/
+export const ArtifactPosition = PagePosition
+export type ArtifactPosition = PagePosition
 
 /** `nextCursor` of the previous page, opaque to clients: base64url of the position. */
-export const ArtifactCursor = Schema.transformOrFail(Schema.String, ArtifactPosition, {
-  strict: true,
-  decode: (cursor, _, ast) => {
-    const text = Either.getOrUndefined(Encoding.decodeBase64UrlString(cursor))
-    const match = text === undefined ? null : POSITION.exec(text)
-    return match === null
-      ? ParseResult.fail(new ParseResult.Type(ast, cursor, "cursor must be a nextCursor this host answered"))
-      : ParseResult.succeed({ createdAt: match[1]!, id: match[2]! })
-  },
-  encode: (position) => ParseResult.succeed(Encoding.encodeBase64Url(`${position.createdAt}|${position.id}`))
-})
+export const ArtifactCursor = PageCursor
 
 export const ArtifactListLimit = Schema.NumberFromString.pipe(
   Schema.int({ message: () => "limit must be an integer from 1 to 200" }),

@@ -108,26 +108,31 @@ const describeCause = (cause: Cause.Cause<unknown>) => {
   return (error instanceof Error ? error.message : String(error)).split("\n")[0]
 }
 
-/** Every check, in report order; a check that cannot run reports FAIL with the reason rather than stopping the rest. */
-export const runDoctor = (loaded: LoadedEnvironment) =>
-  Effect.gen(function* () {
-    const guard = (name: string, check: Effect.Effect<CheckResult | ReadonlyArray<CheckResult>, unknown, HostEnv>) =>
-      check.pipe(
-        Effect.map((result) => (Array.isArray(result) ? result : [result as CheckResult])),
-        Effect.catchAllCause((cause) =>
-          Effect.succeed([fail(name, `could not be checked: ${describeCause(cause)}`, "fix the cause above and rerun")])
-        )
+/**
+ * Every check, in report order; a check that cannot run reports FAIL with the reason rather than stopping the rest.
+ * Reads settings from the current ConfigProvider: the CLI's env (runDoctor), or the running host's (GET /doctor).
+ */
+export const doctorChecks: Effect.Effect<ReadonlyArray<CheckResult>, never, HostEnv> = Effect.gen(function* () {
+  const guard = (name: string, check: Effect.Effect<CheckResult | ReadonlyArray<CheckResult>, unknown, HostEnv>) =>
+    check.pipe(
+      Effect.map((result) => (Array.isArray(result) ? result : [result as CheckResult])),
+      Effect.catchAllCause((cause) =>
+        Effect.succeed([fail(name, `could not be checked: ${describeCause(cause)}`, "fix the cause above and rerun")])
       )
-    const groups = yield* Effect.all(
-      [
-        guard("master key", masterKeyCheck),
-        guard("env file", envFileCheck),
-        guard("database", databaseChecks),
-        guard("agent gateway", gatewayCheck),
-        guard("listening addresses", listening),
-        guard("backups", backupCheck)
-      ],
-      { concurrency: "unbounded" }
     )
-    return groups.flat()
-  }).pipe(Effect.provideService(HostEnv, loaded.hostEnv), Effect.withConfigProvider(loaded.provider))
+  const groups = yield* Effect.all(
+    [
+      guard("master key", masterKeyCheck),
+      guard("env file", envFileCheck),
+      guard("database", databaseChecks),
+      guard("agent gateway", gatewayCheck),
+      guard("listening addresses", listening),
+      guard("backups", backupCheck)
+    ],
+    { concurrency: "unbounded" }
+  )
+  return groups.flat()
+})
+
+export const runDoctor = (loaded: LoadedEnvironment) =>
+  doctorChecks.pipe(Effect.provideService(HostEnv, loaded.hostEnv), Effect.withConfigProvider(loaded.provider))

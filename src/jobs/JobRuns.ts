@@ -44,6 +44,8 @@ export interface JobRunsShape {
     abandoned: { readonly finalJobIds: ReadonlyArray<string>; readonly error: string }
   ) => Effect.Effect<void>
   readonly recent: (limit: number) => Effect.Effect<ReadonlyArray<JobRun>, never, CurrentWorkspace>
+  /** The newest run of one job in the workspace, if it ever ran. */
+  readonly latest: (name: string) => Effect.Effect<JobRun | undefined, never, CurrentWorkspace>
 }
 
 export class JobRuns extends Context.Tag("carabase/JobRuns")<JobRuns, JobRunsShape>() {}
@@ -60,6 +62,9 @@ export const layer = Layer.effect(
         insert into job_runs (name, status, job_id, attempt) values (${run.name}, 'running', ${run.jobId}, ${run.attempt})
         returning id`
     })
+    const toRuns = (rows: ReadonlyArray<typeof JobRunRow.Type>) =>
+      // Decoded by JobRunRow, the same fields: no second validation.
+      rows.map((row) => new JobRun(row, { disableValidation: true }))
     return {
       start: (workspaceId, run) =>
         rls.run(
@@ -93,10 +98,16 @@ export const layer = Layer.effect(
             sql`select id, name, status, started_at, finished_at, error, attempt from job_runs
                 order by started_at desc, id limit ${limit}`
           )
+          .pipe(Effect.flatMap(decodeRows), Effect.map(toRuns), Effect.orDie),
+      latest: (name) =>
+        rls
+          .rows(
+            sql`select id, name, status, started_at, finished_at, error, attempt from job_runs
+                where name = ${name} order by started_at desc, id limit 1`
+          )
           .pipe(
             Effect.flatMap(decodeRows),
-            // Decoded by JobRunRow, the same fields: no second validation.
-            Effect.map((rows) => rows.map((row) => new JobRun(row, { disableValidation: true }))),
+            Effect.map((rows) => toRuns(rows)[0]),
             Effect.orDie
           )
     } satisfies JobRunsShape

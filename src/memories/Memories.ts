@@ -13,6 +13,7 @@ import { embedQuery, runHybrid } from "../search/Search"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { restoreConflicts, TrashRepo, layer as trashRepoLayer, type RestoreConflict } from "../trash/TrashRepo"
 import type { TrashId } from "../trash/TrashApi"
+import type { PagePosition } from "../schema/PageCursor"
 import { Memory, MemoryId, MemoryNotFound } from "./MemoriesApi"
 import { SAME_FACT_SQL } from "./SameFact"
 
@@ -28,6 +29,13 @@ export interface MemoriesShape {
   }) => Effect.Effect<Memory, never, CurrentWorkspace>
   /** Newest first, or by relevance to `search` when it is given. */
   readonly list: (request: ListMemories) => Effect.Effect<ReadonlyArray<Memory>, never, CurrentWorkspace>
+  /** One memory, to open it from a search hit. */
+  readonly get: (id: MemoryId) => Effect.Effect<Memory, MemoryNotFound, CurrentWorkspace>
+  /** Newest first, `limit` at a time, starting after `after`; `next` is where the following page starts. */
+  readonly page: (request: {
+    readonly limit: number
+    readonly after: PagePosition | null
+  }) => Effect.Effect<{ memories: ReadonlyArray<Memory>; next: PagePosition | null }, never, CurrentWorkspace>
   /** Replaces the content and indexes it again (embedding the chunks that changed). */
   readonly update: (id: MemoryId, content: string) => Effect.Effect<Memory, MemoryNotFound, CurrentWorkspace>
   /** Moves the memory and its search entries to the trash; answers the trash entry's id. */
@@ -76,6 +84,18 @@ export const layer = Layer.effect(
       Result: MemoryRow,
       execute: (limit) =>
         rls.rows(sql`select id, content, created_at from memories order by created_at desc, id limit ${limit}`)
+    })
+    const pageRows = SqlSchema.findAll({
+      Request: Schema.Struct({
+        limit: Schema.Number,
+        after: Schema.NullOr(Schema.Struct({ createdAt: Schema.String, id: Schema.String }))
+      }),
+      Result: Schema.Struct({ ...MemoryRow.fields, position: Schema.String }),
+      execute: ({ limit, after }) =>
+        rls.rows(sql`
+          select id, content, created_at, created_at::text as position from memories
+          ${after === null ? sql`` : sql`where (created_at, id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`}
+          order by created_at desc, id desc limit ${limit}`)
     })
     const byIds = SqlSchema.findAll({
       Request: Schema.Array(Schema.String),
@@ -199,6 +219,27 @@ export const layer = Layer.effect(
           ? recent(limit).pipe(Effect.map((rows) => rows.map(toMemory)))
           : search(query.trim(), limit)
         ).pipe(Effect.orDie, Effect.withSpan("Memories.list")),
+      get: (id) =>
+        rls.current(byIds([id])).pipe(
+          Effect.orDie,
+          Effect.flatMap((rows) =>
+            rows[0] === undefined ? Effect.fail(MemoryNotFound.of(id)) : Effect.succeed(toMemory(rows[0]))
+          ),
+          Effect.withSpan("Memories.get")
+        ),
+      page: ({ limit, after }) =>
+        pageRows({ limit: limit + 1, after }).pipe(
+          Effect.map((rows) => {
+            const shown = rows.slice(0, limit)
+            const last = shown.at(-1)
+            return {
+              memories: shown.map(({ position: _, ...row }) => toMemory(row)),
+              next: rows.length > limit && last !== undefined ? { createdAt: last.position, id: last.id } : null
+            }
+          }),
+          Effect.orDie,
+          Effect.withSpan("Memories.page")
+        ),
       update,
       remove,
       restore,

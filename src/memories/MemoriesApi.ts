@@ -3,6 +3,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { stringId, uuidId } from "../schema/Ids"
+import { PageCursor } from "../schema/PageCursor"
 import { bounded, storable } from "../schema/TextSchemas"
 import { Trashed } from "../trash/TrashApi"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
@@ -47,10 +48,24 @@ export class MemoriesApi extends HttpApiGroup.make("memories")
               Schema.int({ message: () => "limit must be an integer from 1 to 100" }),
               Schema.between(1, 100, { message: () => "limit must be an integer from 1 to 100" })
             )
-          )
+          ),
+          /** The previous page's `nextCursor` (newest-first listing only; a ranked search answers one page). */
+          cursor: Schema.optional(PageCursor)
         })
       )
-      .addSuccess(Schema.Struct({ memories: Schema.Array(Memory) }))
+      .addSuccess(
+        Schema.Struct({
+          memories: Schema.Array(Memory),
+          /** The `cursor` of the next page, newest first; null on the last page and for a search. */
+          nextCursor: Schema.NullOr(Schema.String)
+        })
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("get", "/memories/:id")
+      .setPath(MemoryPath)
+      .addSuccess(Schema.Struct({ memory: Memory }))
+      .addError(MemoryNotFound)
   )
   .add(
     HttpApiEndpoint.post("create", "/memories")

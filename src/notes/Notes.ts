@@ -142,6 +142,11 @@ export interface NotesShape {
    * `folios` attribute (a superset: the folio decides exactly).
    */
   readonly logCardsNaming: (name: string) => Effect.Effect<ReadonlyArray<NotesRepo.LogCardAt>, never, CurrentWorkspace>
+  /** Log entries per day from `from` to `to`, oldest first; days without a note are absent. */
+  readonly activity: (
+    from: NoteDate,
+    to: NoteDate
+  ) => Effect.Effect<ReadonlyArray<{ date: NoteDate; entries: number }>, never, CurrentWorkspace>
   /** Notes that exist in a date range, newest first (never creates one). */
   readonly inRange: (
     range: NotesRepo.DateRange
@@ -438,6 +443,7 @@ export const layer = Layer.effect(
       appendBlock,
       edit,
       logCardsNaming: (name) => repo.logCardsNaming(name).pipe(Effect.withSpan("Notes.logCardsNaming")),
+      activity: (from, to) => repo.activity(from, to).pipe(Effect.withSpan("Notes.activity")),
       withTasks,
       inRange
     } satisfies NotesShape

@@ -222,7 +222,29 @@ export class EntryNotFound extends Schema.TaggedError<EntryNotFound>()(
  * Dates are `YYYY-MM-DD` and must exist (anything else is 400). Where a date may be left out it defaults to today in
  * the host's local time zone, and generated log cards are timestamped `hh:mm AM` in that zone.
  */
+/** How many days the activity chart covers at most. */
+export const ACTIVITY_MAX_DAYS = 366
+
+export const ActivityQuery = Schema.Struct({
+  /** The last day counted, as the client's calendar has it (its own time zone decides what "today" is). */
+  to: noteDateField("to"),
+  days: Schema.optional(
+    Schema.NumberFromString.pipe(
+      Schema.int({ message: () => `days must be an integer from 1 to ${ACTIVITY_MAX_DAYS}` }),
+      Schema.between(1, ACTIVITY_MAX_DAYS, { message: () => `days must be an integer from 1 to ${ACTIVITY_MAX_DAYS}` })
+    )
+  )
+})
+
+export const DayActivity = Schema.Struct({ date: NoteDate, entries: Schema.Int })
+
 export class NotesApi extends HttpApiGroup.make("notes")
+  /** Log entries per day for the `days` (default 14) days ending at `to`, oldest first, every day listed (0 without a note). */
+  .add(
+    HttpApiEndpoint.get("activity", "/activity")
+      .setUrlParams(ActivityQuery)
+      .addSuccess(Schema.Struct({ days: Schema.Array(DayActivity) }))
+  )
   .add(HttpApiEndpoint.get("get", "/daily-notes/:date").setPath(DatePath).addSuccess(DailyNote))
   .add(HttpApiEndpoint.get("text", "/daily-notes/:date/text").setPath(DatePath).addSuccess(NoteText))
   .add(

@@ -8,6 +8,7 @@ import { chooseBase } from "../schema/BaseRevision"
 import { NoteHistory } from "./NoteHistory"
 import { Notes } from "./Notes"
 import { InvalidBaseRevision } from "./NotesApi"
+import type { NoteDate } from "./NoteDate"
 
 /** The revision the request says its edit is based on (If-Match or baseRevision), or a 400 when it is unclear. */
 const baseOf = (body: number | null | undefined) =>
@@ -18,11 +19,27 @@ const baseOf = (body: number | null | undefined) =>
       : Effect.succeed(chosen.base)
   })
 
+/** The `days` calendar days ending at `to`, oldest first. */
+const daysEnding = (to: NoteDate, days: number): Array<NoteDate> => {
+  const end = Date.parse(`${to}T00:00:00Z`)
+  return Array.from(
+    { length: days },
+    (_, i) => new Date(end - (days - 1 - i) * 86_400_000).toISOString().slice(0, 10) as NoteDate
+  )
+}
+
 export const NotesHttpLive = HttpApiBuilder.group(CarabaseApi, "notes", (handlers) =>
   Effect.gen(function* () {
     const notes = yield* Notes
     const history = yield* NoteHistory
     return handlers
+      .handle("activity", ({ urlParams }) => {
+        const dates = daysEnding(urlParams.to, urlParams.days ?? 14)
+        return Effect.map(notes.activity(dates[0]!, urlParams.to), (found) => {
+          const counts = new Map(found.map((day) => [day.date as string, day.entries]))
+          return { days: dates.map((date) => ({ date, entries: counts.get(date) ?? 0 })) }
+        })
+      })
       .handle("get", ({ path }) => notes.get(path.date))
       .handle("text", ({ path }) => notes.text(path.date))
       .handle("replace", ({ path, payload }) =>

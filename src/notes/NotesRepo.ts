@@ -122,7 +122,22 @@ export const make = Effect.gen(function* () {
     `)
   })
 
+  const activity = SqlSchema.findAll({
+    Request: Schema.Struct({ from: Schema.String, to: Schema.String }),
+    Result: Schema.Struct({ date: NoteDate, entries: Schema.Int }),
+    execute: ({ from, to }) =>
+      rls.rows(sql`
+      select to_char(n.date, 'YYYY-MM-DD') as date,
+             (select count(*) from jsonb_array_elements(n.document) b where b ->> 'type' = 'logCard')::int as entries
+        from daily_notes n
+       where n.date between ${from}::date and ${to}::date
+       order by n.date
+    `)
+  })
+
   return {
+    /** Each existing note's count of top-level log entries, from `from` to `to` (inclusive), oldest first. */
+    activity: (from: NoteDate, to: NoteDate) => activity({ from, to }).pipe(Effect.orDie),
     /** Creates the day's empty note unless it exists; true when this call created it. */
     ensure: (date: NoteDate) =>
       ensure(date).pipe(

@@ -4,7 +4,9 @@ import { useEffect, useState } from "preact/hooks"
 import { API_KEY_REQUIRED, call, currentWorkspace, hasApiKey, setApiKey, setWorkspace } from "./api"
 import { ApiKeyPrompt } from "./components/ApiKey"
 import { NeedsWorkspace } from "./components/ui"
+import { Keyboard } from "./components/Keyboard"
 import { UndoToast } from "./components/Undo"
+import { ArtifactDetail } from "./pages/ArtifactDetail"
 import { ArtifactsPage } from "./pages/Artifacts"
 import { ChannelsPage } from "./pages/Channels"
 import { ChatPage } from "./pages/Chat"
@@ -17,6 +19,7 @@ import { GraphPage } from "./pages/Graph"
 import { JobsPage } from "./pages/Jobs"
 import { MemoriesPage } from "./pages/Memories"
 import { ModelsPage } from "./pages/Models"
+import { OpenFolioCommit } from "./pages/Open"
 import { OAuthAppsPage } from "./pages/OAuthApps"
 import { PortabilityPage } from "./pages/Portability"
 import { SearchPage } from "./pages/Search"
@@ -51,6 +54,17 @@ const NAV: ReadonlyArray<readonly [string, string]> = [
 
 const scoped = (workspaceId: string | undefined, page: (id: string) => preact.JSX.Element) =>
   workspaceId === undefined ? <NeedsWorkspace /> : page(workspaceId)
+
+const NotFound = ({ path }: { path: string }) => (
+  <section>
+    <h1 id="page-title" tabIndex={-1}>
+      Not found
+    </h1>
+    <p>
+      There is no page at /admin/{path}. Go to <a href={href("today")}>Today</a>.
+    </p>
+  </section>
+)
 
 const App = () => {
   const path = useRoute()
@@ -106,17 +120,27 @@ const App = () => {
           />
         )
       case "today":
-        return scoped(workspaceId, (id) => <TodayPage workspaceId={id} />)
+        return scoped(workspaceId, (id) => <TodayPage workspaceId={id} day={rest[0]} />)
       case "search":
         return scoped(workspaceId, (id) => <SearchPage key={id} />)
       case "memories":
-        return scoped(workspaceId, (id) => <MemoriesPage key={id} />)
+        return scoped(workspaceId, (id) => <MemoriesPage key={id} memoryId={rest[0]} />)
       case "folios":
         return scoped(workspaceId, (id) => <FoliosPage key={id} folioId={rest[0]} />)
       case "graph":
         return scoped(workspaceId, (id) => <GraphPage key={id} entityId={rest[0]} />)
       case "artifacts":
-        return scoped(workspaceId, (id) => <ArtifactsPage key={id} />)
+        return scoped(workspaceId, (id) =>
+          rest[0] === undefined ? <ArtifactsPage key={id} /> : <ArtifactDetail key={id} id={rest[0]} />
+        )
+      case "open":
+        return scoped(workspaceId, (id) =>
+          rest[0] === "folio-commit" && rest[1] !== undefined ? (
+            <OpenFolioCommit key={id} commitId={rest[1]} />
+          ) : (
+            <NotFound path={path} />
+          )
+        )
       case "trash":
         return scoped(workspaceId, (id) => <TrashPage key={id} />)
       case "curation":
@@ -142,16 +166,7 @@ const App = () => {
       case "doctor":
         return <DoctorPage />
       default:
-        return (
-          <section>
-            <h1 id="page-title" tabIndex={-1}>
-              Not found
-            </h1>
-            <p>
-              There is no page at /admin/{path}. Go to <a href={href("today")}>Today</a>.
-            </p>
-          </section>
-        )
+        return <NotFound path={path} />
     }
   })()
 
@@ -206,6 +221,7 @@ const App = () => {
         <Fragment key={keyGeneration}>{page}</Fragment>
       </main>
       <UndoToast />
+      <Keyboard pages={NAV} />
     </div>
   )
 }

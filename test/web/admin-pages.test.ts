@@ -133,10 +133,10 @@ describe("admin pages in Chromium", () => {
     })
   })
 
-  it("doctor and an unknown page: commands shown, and a path the UI does not know says so", async () => {
+  it("doctor and an unknown page: the doctor's checks shown, and a path the UI does not know says so", async () => {
     await withPage(async (page) => {
       await page.goto(`${base}/admin/doctor`)
-      await page.getByText("pnpm carabase backup:status").waitFor()
+      await page.getByRole("list", { name: "doctor checks" }).getByText("master key", { exact: true }).waitFor()
       await page.goto(`${base}/admin/no/such/page`)
       await page.getByRole("heading", { name: "Not found" }).waitFor()
     })

@@ -35,10 +35,16 @@ export const launch = async (extraArgs: ReadonlyArray<string> = []): Promise<Bro
 /** A fresh browser context (its own storage) whose pages start with `workspaceId` chosen, when given. */
 export const openPage = async (
   browser: Browser,
-  options: { readonly workspaceId?: string; readonly phone?: boolean } = {}
+  options: {
+    readonly workspaceId?: string
+    readonly phone?: boolean
+    readonly viewport?: { readonly width: number; readonly height: number }
+    readonly colorScheme?: "light" | "dark"
+  } = {}
 ): Promise<{ context: BrowserContext; page: Page; errors: Array<string> }> => {
   const context = await browser.newContext({
-    viewport: options.phone === true ? { width: 390, height: 844 } : { width: 1200, height: 900 }
+    viewport: options.viewport ?? (options.phone === true ? { width: 390, height: 844 } : { width: 1200, height: 900 }),
+    ...(options.colorScheme === undefined ? {} : { colorScheme: options.colorScheme })
   })
   if (options.workspaceId !== undefined) {
     await context.addInitScript((id) => localStorage.setItem("carabase.workspace", id), options.workspaceId)
@@ -56,6 +62,12 @@ export const openPage = async (
   })
   return { context, page, errors }
 }
+
+/** The two sizes the issue 29 views are checked at: a laptop and a phone. */
+export const VIEWPORTS = [
+  { name: "desktop", width: 1280, height: 800 },
+  { name: "phone", width: 390, height: 844 }
+] as const
 
 /** Saves a full-page screenshot under test-results/web/ (git-ignored), kept as the run's artifact. */
 export const screenshot = async (page: Page, name: string) => {

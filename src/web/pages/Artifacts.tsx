@@ -5,6 +5,7 @@ import { useState } from "preact/hooks"
 import { call } from "../api"
 import { offerUndo } from "../components/Undo"
 import { ErrorMessage, Loading, Page, errorText, formatTime, useLoad } from "../components/ui"
+import { href } from "../router"
 import { ArtifactCursor, type ArtifactPosition, type ArtifactSummary } from "../../artifacts/ArtifactsApi"
 
 const sizeText = (bytes: number) =>
@@ -60,7 +61,10 @@ export const ArtifactsPage = () => {
       <ul class="list" aria-label="artifacts">
         {list?.map((artifact) => (
           <li key={artifact.id}>
-            <strong>{artifact.filename}</strong> <span class="chip">{artifact.kind}</span>
+            <strong>
+              <a href={href(`artifacts/${artifact.id}`)}>{artifact.filename}</a>
+            </strong>{" "}
+            <span class="chip">{artifact.kind}</span>
             <small class="muted">
               {artifact.mimeType} · {sizeText(artifact.size)} · {formatTime(artifact.createdAt)}
               {artifact.kind === "harvested" ? ` · ${artifact.source}` : ""}

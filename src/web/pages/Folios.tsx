@@ -4,6 +4,7 @@
 import * as Schema from "effect/Schema"
 import { useEffect, useState } from "preact/hooks"
 import { call, validate } from "../api"
+import { queryParam } from "../components/Found"
 import { offerUndo } from "../components/Undo"
 import { ErrorMessage, Field, Form, Loading, Page, TextArea, errorText, formatTime, useLoad } from "../components/ui"
 import { href, navigate } from "../router"
@@ -51,6 +52,11 @@ const FolioDetail = ({ id }: { id: FolioId }) => {
   const detail = folio.data?.folio
   useEffect(() => setAbout(detail?.about ?? ""), [detail?.about])
   useEffect(() => setName(detail?.name ?? ""), [detail?.name])
+  // A search hit opens the folio with its commit marked (?commit=<id>).
+  const foundCommit = queryParam("commit")
+  useEffect(() => {
+    if (foundCommit !== undefined) document.getElementById(`commit-${foundCommit}`)?.scrollIntoView({ block: "center" })
+  }, [foundCommit, detail?.commits.length])
 
   const remove = async () => {
     if (detail === undefined) return
@@ -143,7 +149,12 @@ const FolioDetail = ({ id }: { id: FolioId }) => {
           </Form>
           <ul class="list" aria-label="commits">
             {detail.commits.map((commit) => (
-              <li key={commit.id}>
+              <li
+                key={commit.id}
+                id={`commit-${commit.id}`}
+                class={commit.id === foundCommit ? "found" : undefined}
+                aria-current={commit.id === foundCommit ? "true" : undefined}
+              >
                 {commit.message} <small class="muted">{formatTime(commit.createdAt)}</small>
               </li>
             ))}

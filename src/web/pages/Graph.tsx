@@ -19,11 +19,15 @@ import {
 
 const TYPES = EntityType.literals
 const ANY = "any"
+const ENTITY_PAGE = 50
+const ENTITY_MAX = 500
 
 const EntityList = () => {
   const [search, setSearch] = useState("")
   const [type, setType] = useState<EntityType | typeof ANY>(ANY)
   const [query, setQuery] = useState({ search: "", type: ANY as EntityType | typeof ANY })
+  // Pages of ENTITY_PAGE: "Show more entities" asks for the next page too (the route answers up to 500 at once).
+  const [limit, setLimit] = useState(ENTITY_PAGE)
   const [name, setName] = useState("")
   const [newType, setNewType] = useState<EntityType>("person")
   const [aliases, setAliases] = useState("")
@@ -33,12 +37,14 @@ const EntityList = () => {
         api.graph.listEntities({
           urlParams: {
             ...(query.search === "" ? {} : { search: query.search }),
-            ...(query.type === ANY ? {} : { type: query.type })
+            ...(query.type === ANY ? {} : { type: query.type }),
+            limit
           }
         })
       ),
-    [query]
+    [query, limit]
   )
+  const shown = entities.data?.entities.length ?? 0
   return (
     <Page title="Graph">
       <form
@@ -47,6 +53,7 @@ const EntityList = () => {
         onSubmit={(e) => {
           e.preventDefault()
           setQuery({ search: search.trim(), type })
+          setLimit(ENTITY_PAGE)
         }}
       >
         <div class="row">
@@ -65,6 +72,13 @@ const EntityList = () => {
           </li>
         ))}
       </ul>
+      {shown < limit ? null : limit >= ENTITY_MAX ? (
+        <p class="muted">The first {ENTITY_MAX} are shown: narrow them with a name or a type.</p>
+      ) : (
+        <button type="button" class="secondary" onClick={() => setLimit(Math.min(ENTITY_MAX, limit + ENTITY_PAGE))}>
+          Show more entities
+        </button>
+      )}
       <Form
         label="Create an entity"
         submitLabel="Create entity"

@@ -1,6 +1,7 @@
 // Jobs: each schedule with its next run and last result, recent runs, and "run now".
 import { useState } from "preact/hooks"
 import { call } from "../api"
+import { JobTimeline } from "../components/JobTimeline"
 import { ErrorMessage, Loading, Page, errorText, formatTime, useLoad } from "../components/ui"
 
 export const JobsPage = () => {
@@ -60,6 +61,8 @@ export const JobsPage = () => {
           ))}
         </tbody>
       </table>
+      <h2>Timeline</h2>
+      {jobs.data === undefined ? null : <JobTimeline runs={jobs.data.runs} now={Date.now()} />}
       <h2>Recent runs</h2>
       <ul class="list" aria-label="runs">
         {jobs.data?.runs.map((run) => (

@@ -3,7 +3,9 @@
 import * as Schema from "effect/Schema"
 import { useState } from "preact/hooks"
 import { call, validate } from "../api"
+import { hitPath } from "../components/Found"
 import { Field, Form, Page } from "../components/ui"
+import { href } from "../router"
 import { SearchKind, SearchLimit, SearchQuery, type SearchExplanation, type SearchResult } from "../../search/SearchApi"
 
 const SearchInput = Schema.Struct({ query: SearchQuery, limit: SearchLimit })
@@ -57,7 +59,10 @@ export const SearchPage = () => {
         <ol class="list" aria-label="results">
           {results.map((result) => (
             <li key={`${result.source.chunkId}`}>
-              <strong>{result.title}</strong> <span class="chip">{result.kind}</span>
+              <strong>
+                <a href={href(hitPath(result))}>{result.title}</a>
+              </strong>{" "}
+              <span class="chip">{result.kind}</span>
               <p>{result.snippet}</p>
               <small class="muted">
                 {whyMatched(result)} · score {result.score.toFixed(3)}

@@ -1,7 +1,10 @@
 // Today: the daily note rendered from its blocks, a log-entry form, task checkboxes, each entry's edit and delete, the
 // History panel, and live refresh when the note changes elsewhere (another device, the agent, a webhook).
-import { useState } from "preact/hooks"
+import { useEffect, useState } from "preact/hooks"
 import { call, validate } from "../api"
+import { ActivityChart } from "../components/ActivityChart"
+import { BackupBadge } from "../components/BackupBadge"
+import { queryParam, useFoundItems } from "../components/Found"
 import { NoteBlocks } from "../components/NoteBlocks"
 import { ErrorMessage, Field, Form, Loading, Page, TextArea, errorText, splitList, useLoad } from "../components/ui"
 import { useLiveChanges } from "../live"
@@ -25,9 +28,14 @@ const localToday = () => {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
 }
 
-export const TodayPage = ({ workspaceId }: { workspaceId: string }) => {
-  const [date, setDate] = useState(localToday)
+export const TodayPage = ({ workspaceId, day }: { workspaceId: string; day?: string | undefined }) => {
+  const [date, setDate] = useState(() => day ?? localToday())
   const note = useLoad(() => call((api) => api.notes.get({ path: { date: date as NoteDate } })), [date, workspaceId])
+  // A link to a day (/admin/today/<date>, from a search hit) opens it, with the entries it found marked.
+  useEffect(() => {
+    if (day !== undefined) setDate(day)
+  }, [day])
+  useFoundItems('section[aria-label="daily note"]', "article.log-card", queryParam("find"), [note.data])
   const [content, setContent] = useState("")
   const [folio, setFolio] = useState("")
   const [tags, setTags] = useState("")
@@ -67,7 +75,9 @@ export const TodayPage = ({ workspaceId }: { workspaceId: string }) => {
         <button type="button" onClick={() => setDate(localToday())}>
           Today
         </button>
+        <BackupBadge />
       </div>
+      <ActivityChart to={localToday()} refresh={note.data?.revision} />
       <Form
         label="Add a log entry"
         submitLabel="Add entry"
