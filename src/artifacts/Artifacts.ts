@@ -41,6 +41,11 @@ export interface HarvestedDocument {
   readonly title: string
   readonly text: string
   readonly metadata: Record<string, unknown>
+  /**
+   * The original file, when the document is one (a mail's attachment): its bytes are kept and served as they came,
+   * and its extracted text is appended to `text`.
+   */
+  readonly file?: { readonly filename: string; readonly declaredType: string; readonly bytes: Uint8Array } | undefined
 }
 
 /** An artifact's bytes as stored, with the name and type they were stored under. */
@@ -206,19 +211,22 @@ export const layer = Layer.effect(
         connectionId: Schema.NullOr(Schema.String),
         title: Schema.String,
         text: Schema.String,
-        metadata: Schema.String
+        metadata: Schema.String,
+        mimeType: Schema.String,
+        content: Schema.NullOr(Schema.Uint8ArrayFromSelf)
       }),
       Result: Schema.Struct({ id: ArtifactId, created: Schema.Boolean }),
       execute: (doc) => sql`
-        insert into artifacts (filename, mime_type, size, sha256, extracted_text, source, external_id, connection_id,
-                               metadata)
-        values (${cleanTitle(doc.title)}, 'text/plain', ${Buffer.byteLength(doc.text, "utf8")},
-                sha256(convert_to(${doc.text}, 'UTF8')), ${doc.text}, ${doc.source}, ${doc.externalId},
-                ${doc.connectionId}, ${doc.metadata}::jsonb)
+        insert into artifacts (filename, mime_type, size, sha256, content, extracted_text, source, external_id,
+                               connection_id, metadata)
+        values (${cleanTitle(doc.title)}, ${doc.mimeType},
+                ${doc.content === null ? Buffer.byteLength(doc.text, "utf8") : doc.content.length},
+                ${doc.content === null ? sql`sha256(convert_to(${doc.text}, 'UTF8'))` : sql`sha256(${doc.content}::bytea)`},
+                ${doc.content}, ${doc.text}, ${doc.source}, ${doc.externalId}, ${doc.connectionId}, ${doc.metadata}::jsonb)
         on conflict (workspace_id, source, external_id) where external_id is not null do update set
-          filename = excluded.filename, size = excluded.size, sha256 = excluded.sha256,
-          extracted_text = excluded.extracted_text, connection_id = excluded.connection_id,
-          metadata = excluded.metadata, updated_at = now()
+          filename = excluded.filename, mime_type = excluded.mime_type, size = excluded.size,
+          sha256 = excluded.sha256, content = excluded.content, extracted_text = excluded.extracted_text,
+          connection_id = excluded.connection_id, metadata = excluded.metadata, updated_at = now()
         returning id, (xmax = 0) as created`
     })
     const removeHarvested = SqlSchema.findAll({
@@ -295,13 +303,34 @@ export const layer = Layer.effect(
         ),
       storeHarvested: (doc) =>
         Effect.gen(function* () {
+          const file = doc.file
+          const title = file === undefined ? doc.title : file.filename
+          const mimeType =
+            file === undefined ? "text/plain" : detectMimeType(file.filename, file.declaredType, file.bytes)
+          const extraction = file === undefined ? undefined : yield* extract(mimeType, file.bytes)
+          const text =
+            extraction === undefined
+              ? doc.text
+              : extraction._tag === "Text"
+                ? `${doc.text}\n\n${extraction.text}`
+                : `${doc.text}\n\n[no text: ${extraction.reason}]`
+          const extractionStatus =
+            extraction === undefined || extraction._tag === "Text"
+              ? { status: "text" }
+              : { status: "none", reason: extraction.reason }
           const result = yield* rls.current(
             Effect.gen(function* () {
               const row = yield* upsertHarvested({
-                ...doc,
-                metadata: JSON.stringify({ ...doc.metadata, extraction: { status: "text" } })
+                source: doc.source,
+                externalId: doc.externalId,
+                connectionId: doc.connectionId,
+                title,
+                text,
+                mimeType,
+                content: file === undefined ? null : file.bytes,
+                metadata: JSON.stringify({ ...doc.metadata, extraction: extractionStatus })
               })
-              yield* harvest.index({ kind: "artifact", id: row.id, title: doc.title, text: doc.text })
+              yield* harvest.index({ kind: "artifact", id: row.id, title, text })
               return { id: row.id, created: row.created }
             })
           )

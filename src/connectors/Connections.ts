@@ -7,6 +7,8 @@ import * as crypto from "node:crypto"
 import { Context, Effect, Either, Layer, Option, Redacted } from "effect"
 import { Artifacts, layer as artifactsLayer } from "../artifacts/Artifacts"
 import { Graph, layer as graphLayer } from "../graph/Graph"
+import type { NoteDate } from "../notes/NoteDate"
+import { Notes, layer as notesLayer } from "../notes/Notes"
 import { Crypto, type SecretBinding } from "../platform/Crypto"
 import { RlsScope } from "../platform/RlsScope"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
@@ -21,9 +23,10 @@ import {
   type Provider
 } from "./ConnectorsApi"
 import * as ConnectorsRepo from "./ConnectorsRepo"
+import * as GoogleSyncRepo from "./google/GoogleSyncRepo"
 import * as OAuthClient from "./OAuthClient"
 import { OAuthApps, layer as oauthAppsLayer } from "./OAuthApps"
-import { endpointsOf, providersConfig } from "./OAuthProviders"
+import { endpointsOf, googleServiceScopes, providersConfig, type GoogleService } from "./OAuthProviders"
 
 export const STATE_TTL_SECONDS = 600
 /** A token that expires within this is refreshed before use. */
@@ -39,8 +42,16 @@ export interface CallbackParams {
 type RefreshFailure = ConnectionNotFound | ConnectionRevoked | OAuthAppMissing | OAuthProviderUnavailable
 
 export interface ConnectionsShape {
-  /** The provider's authorization URL for a new attempt whose callback is `redirectUri`. */
-  readonly start: (provider: Provider, redirectUri: string) => Effect.Effect<string, OAuthAppMissing, CurrentWorkspace>
+  /**
+   * The provider's authorization URL for a new attempt whose callback is `redirectUri`. For Google, `services` adds
+   * each service's read-only scope to the identity scopes, with `include_granted_scopes` so that enabling Gmail on an
+   * account that syncs its calendar keeps the calendar (incremental authorization).
+   */
+  readonly start: (
+    provider: Provider,
+    redirectUri: string,
+    services?: ReadonlyArray<GoogleService>
+  ) => Effect.Effect<string, OAuthAppMissing, CurrentWorkspace>
   readonly callback: (
     provider: Provider,
     params: CallbackParams
@@ -84,6 +95,27 @@ export const layer = Layer.effect(
     const artifacts = yield* Artifacts
     const graph = yield* Graph
     const config = yield* providersConfig
+    const notes = yield* Notes
+    const googleSync = yield* GoogleSyncRepo.make
+
+    /** The log cards a connection's calendar sync put in notes, taken out of each day (a purge, not the trash). */
+    const removeCards = (connectionId: string) =>
+      Effect.gen(function* () {
+        const byDay = new Map<string, Set<string>>()
+        for (const card of yield* googleSync.cards(connectionId)) {
+          byDay.set(card.noteDate, (byDay.get(card.noteDate) ?? new Set()).add(card.entryKey))
+        }
+        for (const [day, keys] of byDay) {
+          yield* notes
+            .edit(day as NoteDate, { create: false }, (note) =>
+              Effect.succeed({
+                document: note.document.filter((node) => !keys.has(String(node.attrs?.idempotencyKey))),
+                result: true
+              })
+            )
+            .pipe(Effect.catchTag("NoteTooLarge", () => Effect.void))
+        }
+      })
 
     const seal = (id: string, column: string, value: Redacted.Redacted<string>) =>
       secrets.seal(value, binding(id, column))
@@ -97,9 +129,11 @@ export const layer = Layer.effect(
         Option.match(found, { onNone: () => Effect.fail(OAuthAppMissing.of(provider)), onSome: Effect.succeed })
       )
 
-    const start = (provider: Provider, redirectUri: string) =>
+    const start = (provider: Provider, redirectUri: string, services: ReadonlyArray<GoogleService> = []) =>
       Effect.gen(function* () {
         const client = yield* requireApp(provider)
+        const base = endpointsOf(config, provider)
+        const scopes = [...new Set([...base.scopes, ...services.map((service) => googleServiceScopes[service])])]
         const { challenge, verifier } = OAuthClient.pkcePair()
         const state = OAuthClient.randomState()
         const id = crypto.randomUUID()
@@ -111,17 +145,23 @@ export const layer = Layer.effect(
               stateHash: OAuthClient.sha256(state),
               codeVerifierSealed,
               redirectUri,
+              scopes,
               ttlSeconds: STATE_TTL_SECONDS
             })
           )
         )
-        return OAuthClient.authorizationUrl(endpointsOf(config, provider), {
-          clientId: client.clientId,
-          redirectUri,
-          state,
-          challenge,
-          ...(provider === "google" ? { extra: { access_type: "offline", prompt: "consent" } } : {})
-        })
+        return OAuthClient.authorizationUrl(
+          { ...base, scopes },
+          {
+            clientId: client.clientId,
+            redirectUri,
+            state,
+            challenge,
+            ...(provider === "google"
+              ? { extra: { access_type: "offline", prompt: "consent", include_granted_scopes: "true" } }
+              : {})
+          }
+        )
       }).pipe(Effect.withSpan("Connections.start"))
 
     /** Stores the tokens of an account on its existing connection (same provider and account id) or a new one. */
@@ -180,7 +220,7 @@ export const layer = Layer.effect(
         return yield* rls.run(
           workspaceId,
           Effect.gen(function* () {
-            const id = yield* storeAccount(provider, identity, tokens, endpoints.scopes)
+            const id = yield* storeAccount(provider, identity, tokens, found.scopes ?? endpoints.scopes)
             return toConnection(Option.getOrThrow(yield* repo.getConnection(id)))
           })
         )
@@ -254,6 +294,7 @@ export const layer = Layer.effect(
           yield* rls.current(
             Effect.gen(function* () {
               if (purge) {
+                yield* removeCards(row.value.id)
                 yield* artifacts.removeHarvested(row.value.id)
                 yield* graph.removeHarvested(row.value.id, provider)
               }
@@ -277,4 +318,4 @@ export const layer = Layer.effect(
       setSyncedUntil: (id, until) => rls.current(repo.setSyncedUntil(id, until))
     } satisfies ConnectionsShape
   })
-).pipe(Layer.provide([artifactsLayer, graphLayer, oauthAppsLayer]))
+).pipe(Layer.provide([artifactsLayer, graphLayer, notesLayer, oauthAppsLayer]))

@@ -221,6 +221,34 @@ export class ConnectionRevoked extends Schema.TaggedError<ConnectionRevoked>()(
 
 const ProviderPath = Schema.Struct({ provider: Provider })
 
+/** `?services=calendar,gmail`: the Google services whose read-only scopes a connection attempt adds. */
+export const StartParams = Schema.Struct({
+  /** A browser navigating here names its workspace in the query (the workspace middleware reads it). */
+  workspace: Schema.optional(Schema.String),
+  services: Schema.optional(
+    Schema.String.pipe(
+      Schema.pattern(/^(calendar|gmail)(,(calendar|gmail))*$/, {
+        message: () => "services must be a comma-separated list of calendar and gmail (for example calendar,gmail)"
+      })
+    )
+  )
+})
+
+/** `services` on a provider that has none (only Google's calendar and gmail can be synced). */
+export class ServicesUnsupported extends Schema.TaggedError<ServicesUnsupported>()(
+  "ServicesUnsupported",
+  { message: Schema.String, field: Schema.Literal("services"), provider: Provider },
+  HttpApiSchema.annotations({ status: 400 })
+) {
+  static of(provider: Provider) {
+    return new ServicesUnsupported({
+      provider,
+      field: "services",
+      message: `services applies to google only (calendar, gmail); ${provider} connections take none`
+    })
+  }
+}
+
 const Flag = Schema.Literal("true", "false").annotations({ message: () => "purge must be true or false" })
 
 export class OAuthAppsApi extends HttpApiGroup.make("oauthApps")
@@ -244,8 +272,10 @@ export class ConnectionsApi extends HttpApiGroup.make("connections")
   .add(
     HttpApiEndpoint.get("start", "/auth/:provider/start")
       .setPath(ProviderPath)
+      .setUrlParams(StartParams)
       .addSuccess(HttpApiSchema.Empty(302))
       .addError(OAuthAppMissing)
+      .addError(ServicesUnsupported)
   )
   .add(
     /**
@@ -254,8 +284,10 @@ export class ConnectionsApi extends HttpApiGroup.make("connections")
      */
     HttpApiEndpoint.post("authorize", "/auth/:provider/start")
       .setPath(ProviderPath)
+      .setUrlParams(StartParams)
       .addSuccess(Schema.Struct({ url: Schema.String }))
       .addError(OAuthAppMissing)
+      .addError(ServicesUnsupported)
   )
   .add(HttpApiEndpoint.get("list", "/connections").addSuccess(Schema.Struct({ connections: Schema.Array(Connection) })))
   .add(

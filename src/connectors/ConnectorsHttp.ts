@@ -5,9 +5,10 @@ import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
 import { Effect } from "effect"
 import { CarabaseApi } from "../Api"
 import { requestBase } from "../http/PublicUrl"
-import type { Provider } from "./ConnectorsApi"
+import { ServicesUnsupported, type Provider } from "./ConnectorsApi"
 import { Connections } from "./Connections"
 import { OAuthApps } from "./OAuthApps"
+import type { GoogleService } from "./OAuthProviders"
 import { SyncRouting } from "./SyncRouting"
 
 export const callbackPath = (provider: Provider) => `/api/v1/auth/${provider}/callback`
@@ -26,16 +27,23 @@ export const ConnectionsHttpLive = HttpApiBuilder.group(CarabaseApi, "connection
   Effect.gen(function* () {
     const connections = yield* Connections
     const base = yield* requestBase
-    /** A fresh state and PKCE challenge for the provider, as the URL of its consent page. */
-    const consentUrl = (provider: Provider) =>
-      Effect.flatMap(base, (origin) => connections.start(provider, `${origin}${callbackPath(provider)}`))
+    /** A fresh state and PKCE challenge for the provider (and the services asked for), as its consent page's URL. */
+    const consentUrl = (provider: Provider, services: string | undefined) =>
+      Effect.gen(function* () {
+        if (services !== undefined && provider !== "google") return yield* ServicesUnsupported.of(provider)
+        const origin = yield* base
+        const wanted = services === undefined ? [] : (services.split(",") as Array<GoogleService>)
+        return yield* connections.start(provider, `${origin}${callbackPath(provider)}`, wanted)
+      })
     return handlers
-      .handle("start", ({ path }) =>
-        Effect.map(consentUrl(path.provider), (location) =>
+      .handle("start", ({ path, urlParams }) =>
+        Effect.map(consentUrl(path.provider, urlParams.services), (location) =>
           HttpServerResponse.empty({ status: 302, headers: { location, "cache-control": "no-store" } })
         )
       )
-      .handle("authorize", ({ path }) => Effect.map(consentUrl(path.provider), (url) => ({ url })))
+      .handle("authorize", ({ path, urlParams }) =>
+        Effect.map(consentUrl(path.provider, urlParams.services), (url) => ({ url }))
+      )
       .handle("list", () => Effect.map(connections.list, (list) => ({ connections: list })))
       .handle("disconnect", ({ path, urlParams }) =>
         connections.disconnect(path.provider, urlParams.account, urlParams.purge === "true")

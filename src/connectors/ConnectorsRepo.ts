@@ -47,6 +47,8 @@ const StateRow = Schema.Struct({
   provider: Provider,
   codeVerifierSealed: Schema.Uint8ArrayFromSelf,
   redirectUri: Schema.String,
+  /** The scopes the attempt asked for (null for attempts made before the host recorded them). */
+  scopes: Schema.NullOr(Schema.Array(Schema.String)),
   live: Schema.Boolean
 })
 export type StateRow = typeof StateRow.Type
@@ -60,6 +62,7 @@ export interface NewState {
   readonly stateHash: Uint8Array
   readonly codeVerifierSealed: Uint8Array
   readonly redirectUri: string
+  readonly scopes: ReadonlyArray<string>
   readonly ttlSeconds: number
 }
 
@@ -115,7 +118,7 @@ export const make = Effect.gen(function* () {
     Request: Schema.String,
     Result: StateRow,
     execute: (hashHex) => sql`
-      select id, workspace_id, provider, code_verifier_sealed, redirect_uri, expires_at > now() as live
+      select id, workspace_id, provider, code_verifier_sealed, redirect_uri, scopes, expires_at > now() as live
       from oauth_states where state_hash = decode(${hashHex}, 'hex')`
   })
 
@@ -169,9 +172,9 @@ export const make = Effect.gen(function* () {
         Effect.zipRight(
           sql`delete from oauth_states where expires_at <= now()`,
           sql`
-            insert into oauth_states (id, provider, state_hash, code_verifier_sealed, redirect_uri, expires_at)
+            insert into oauth_states (id, provider, state_hash, code_verifier_sealed, redirect_uri, scopes, expires_at)
             values (${state.id}, ${state.provider}, ${state.stateHash}, ${state.codeVerifierSealed},
-                    ${state.redirectUri}, now() + make_interval(secs => ${state.ttlSeconds}))`
+                    ${state.redirectUri}, ${state.scopes}::text[], now() + make_interval(secs => ${state.ttlSeconds}))`
         )
       ),
 

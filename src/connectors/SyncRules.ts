@@ -5,7 +5,7 @@
 import type { AnySyncRule, DocumentedSyncRule, RuleMatch, SyncRule } from "./SyncRulesApi"
 
 export interface SyncItem {
-  readonly kind: "issue" | "pull_request" | "document"
+  readonly kind: "issue" | "pull_request" | "document" | "mail" | "event"
   readonly title: string
   readonly url?: string | undefined
   readonly repository?: string | undefined
@@ -16,6 +16,21 @@ export interface SyncItem {
   readonly state?: string | undefined
   /** Hours between the item's last update and the sync; unknown for a document. */
   readonly ageHours?: number | undefined
+  /** A mail's sender: address and display name. */
+  readonly sender?: { readonly address: string; readonly name?: string | undefined } | undefined
+  /** An event's calendar id. */
+  readonly calendar?: string | undefined
+}
+
+/** `@example.org` names a domain; anything else an address or a display name, compared case-insensitively. */
+const senderMatches = (wanted: ReadonlyArray<string> | undefined, sender: SyncItem["sender"]) => {
+  if (wanted === undefined) return true
+  if (sender === undefined) return false
+  const address = sender.address.toLowerCase()
+  const name = (sender.name ?? "").toLowerCase()
+  return lower(wanted).some((value) =>
+    value.startsWith("@") ? address.endsWith(value) : value === address || (name !== "" && value === name)
+  )
 }
 
 export interface Routing {
@@ -43,7 +58,9 @@ export const matches = (match: RuleMatch | undefined, item: SyncItem): boolean =
     (match.titleContains === undefined || item.title.toLowerCase().includes(match.titleContains.toLowerCase())) &&
     (match.urlPrefix === undefined || (item.url ?? "").startsWith(match.urlPrefix)) &&
     (match.states === undefined || (item.state !== undefined && match.states.includes(item.state as "open"))) &&
-    (match.lookbackHours === undefined || (item.ageHours !== undefined && item.ageHours <= match.lookbackHours))
+    (match.lookbackHours === undefined || (item.ageHours !== undefined && item.ageHours <= match.lookbackHours)) &&
+    senderMatches(match.senders, item.sender) &&
+    anyOf(match.calendars, item.calendar === undefined ? [] : [item.calendar])
   )
 }
 

@@ -26,8 +26,8 @@ const LookbackHours = Schema.Number.pipe(
 
 /** Every condition given must hold; a list holds when any of its values does. */
 export const RuleMatch = Schema.Struct({
-  /** `issue`, `pull_request` (GitHub) or `document` (device pushes). */
-  kinds: Schema.optional(Schema.Array(Schema.Literal("issue", "pull_request", "document"))),
+  /** `issue`, `pull_request` (GitHub), `document` (device pushes), `mail` (Gmail) or `event` (Google Calendar). */
+  kinds: Schema.optional(Schema.Array(Schema.Literal("issue", "pull_request", "document", "mail", "event"))),
   /** `owner/name`, compared case-insensitively. */
   repositories: Schema.optional(list("repositories[]", 200)),
   labels: Schema.optional(list("labels[]", 100)),
@@ -39,8 +39,12 @@ export const RuleMatch = Schema.Struct({
   urlPrefix: Schema.optional(bounded("urlPrefix", 2000)),
   /** GitHub items in one of these states. */
   states: Schema.optional(Schema.Array(ItemState)),
-  /** GitHub items updated within this many hours before the sync. */
-  lookbackHours: Schema.optional(LookbackHours)
+  /** GitHub items updated (mail received) within this many hours before the sync. */
+  lookbackHours: Schema.optional(LookbackHours),
+  /** Mail whose sender is one of these: an address, a display name, or `@domain` for a whole domain. */
+  senders: Schema.optional(list("senders[]", 320)),
+  /** Google Calendar ids (`primary`, an address); the calendars named by any rule are the ones synced. */
+  calendars: Schema.optional(list("calendars[]", 1024))
 })
 export type RuleMatch = typeof RuleMatch.Type
 

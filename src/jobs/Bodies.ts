@@ -17,6 +17,8 @@ import { layer as notesLayer } from "../notes/Notes"
 import { dreamCycle } from "./bodies/DreamCycle"
 import { folioSynthesis } from "./bodies/FolioSynthesis"
 import { githubSync } from "./bodies/GitHubSync"
+import { gmailSync } from "./bodies/GmailSync"
+import { googleCalendarSync } from "./bodies/GoogleCalendarSync"
 import { memoryDistill } from "./bodies/MemoryDistill"
 import { Crypto } from "../platform/Crypto"
 import { HostEnv } from "../platform/HostEnv"
@@ -42,8 +44,12 @@ export const layer = Layer.effect(
     const synthesis = yield* folioSynthesis
     const dream = yield* dreamCycle
     const github = yield* githubSync
+    const calendar = yield* googleCalendarSync
+    const gmail = yield* gmailSync
     return new Map<JobName, JobBody>([
       ["github-sync", github],
+      ["google-calendar-sync", calendar],
+      ["gmail-sync", gmail],
       [
         "backup",
         {

@@ -2,6 +2,8 @@
 // harvest queue that writes feed. Declaration only: the web UI may bundle it.
 export const Schedules = [
   { name: "github-sync", cron: "0 * * * *" },
+  { name: "google-calendar-sync", cron: "0 */2 * * *" },
+  { name: "gmail-sync", cron: "*/30 * * * *" },
   { name: "backup", cron: "30 1 * * *" },
   { name: "memory-distill", cron: "0 2 * * *" },
   { name: "folio-synthesis", cron: "0 3 * * *" },

@@ -1,9 +1,10 @@
-// One host per test file pointed at a local OAuth authorization server (for GitHub and Google) and a local
-// GitHub API, with a workspace; every answer's text is kept so tests can prove no secret was ever sent back, and
+// One host per test file pointed at a local OAuth authorization server (for GitHub and Google), a local GitHub API
+// and local Google Calendar and Gmail APIs, with a workspace; every answer's text is kept so tests can prove no secret was ever sent back, and
 // the host's output is kept (at debug level) to prove none was logged.
 import { afterAll, beforeAll } from "@effect/vitest"
 import { createDatabase, type TestDatabase } from "../support/database"
 import { startFakeGitHub, type FakeGitHub } from "../support/fakeGitHub"
+import { startFakeGoogle, type FakeGoogle } from "../support/fakeGoogle"
 import { startFakeOAuthServer, type Account, type FakeOAuthServer } from "../support/fakeOAuthServer"
 import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
 import { createWorkspace } from "../support/hostSuite"
@@ -20,6 +21,7 @@ export interface ConnectorSuite {
   readonly workspace: string
   readonly oauth: FakeOAuthServer
   readonly github: FakeGitHub
+  readonly google: FakeGoogle
   readonly host: HostProcess
   /** The text of every answer `api` received. */
   readonly answers: Array<string>
@@ -32,6 +34,7 @@ export const connectorSuite = (label: string, env: Record<string, string> = {}):
   beforeAll(async () => {
     suite.oauth = await startFakeOAuthServer(ACCOUNTS)
     suite.github = await startFakeGitHub((token) => suite.oauth.accountOf(token))
+    suite.google = await startFakeGoogle((token) => suite.oauth.accountOf(token))
     suite.db = await createDatabase(label)
     const port = await freePort()
     suite.base = `http://127.0.0.1:${port}`
@@ -45,6 +48,8 @@ export const connectorSuite = (label: string, env: Record<string, string> = {}):
         CARABASE_GOOGLE_AUTHORIZE_URL: `${suite.oauth.url}/authorize`,
         CARABASE_GOOGLE_TOKEN_URL: `${suite.oauth.url}/token`,
         CARABASE_GOOGLE_USERINFO_URL: `${suite.oauth.url}/userinfo`,
+        CARABASE_GOOGLE_CALENDAR_API_URL: suite.google.calendarUrl,
+        CARABASE_GMAIL_API_URL: suite.google.gmailUrl,
         ...env
       })
     })
@@ -56,6 +61,7 @@ export const connectorSuite = (label: string, env: Record<string, string> = {}):
     await suite.db?.drop()
     await suite.oauth?.close()
     await suite.github?.close()
+    await suite.google?.close()
   })
   return suite
 }

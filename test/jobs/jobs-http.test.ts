@@ -32,6 +32,8 @@ it.layer(TestHost.layer("jobs_http", { CARABASE_TIMEZONE: "America/New_York" }),
         const { schedules } = yield* jobs(yield* workspace("Jobs list"))
         expect(schedules.map((schedule) => [schedule.name, schedule.cron])).toEqual([
           ["github-sync", "0 * * * *"],
+          ["google-calendar-sync", "0 */2 * * *"],
+          ["gmail-sync", "*/30 * * * *"],
           ["backup", "30 1 * * *"],
           ["memory-distill", "0 2 * * *"],
           ["folio-synthesis", "0 3 * * *"],

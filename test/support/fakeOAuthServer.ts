@@ -68,6 +68,8 @@ export const startFakeOAuthServer = async (accounts: ReadonlyArray<Account>): Pr
   const accessTokens = new Map<string, TokenInfo>()
   const refreshTokens = new Map<string, TokenInfo>()
   const byLogin = new Map(accounts.map((a) => [a.login, a]))
+  /** The scopes each client was granted by each account (`clientId:accountId`). */
+  const granted = new Map<string, ReadonlyArray<string>>()
 
   const json = (response: http.ServerResponse, status: number, body: unknown) => {
     response.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" })
@@ -110,12 +112,17 @@ export const startFakeOAuthServer = async (accounts: ReadonlyArray<Account>): Pr
     const account = byLogin.get(q.get("login") ?? "")
     if (account === undefined || q.get("deny") === "true") return fail("access_denied")
     const code = random()
+    // Google's incremental authorization: with include_granted_scopes, the grant keeps what the account allowed before.
+    const asked = (q.get("scope") ?? "").split(" ").filter((s) => s !== "")
+    const earlier = q.get("include_granted_scopes") === "true" ? (granted.get(`${clientId}:${account.id}`) ?? []) : []
+    const scopes = [...new Set([...earlier, ...asked])]
+    granted.set(`${clientId}:${account.id}`, scopes)
     codes.set(code, {
       clientId,
       redirectUri,
       challenge: q.get("code_challenge")!,
       account,
-      scope: q.get("scope") ?? "",
+      scope: scopes.join(" "),
       issuedAt: Date.now(),
       used: false
     })

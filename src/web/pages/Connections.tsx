@@ -7,6 +7,13 @@ import { useState } from "preact/hooks"
 import { call } from "../api"
 import { ErrorMessage, Loading, Page, errorText, formatTime, useLoad } from "../components/ui"
 import { Providers, type Connection } from "../../connectors/ConnectorsApi"
+import { googleServiceScopes } from "../../connectors/OAuthProviders"
+
+/** Google services a connection can add (each asks Google for one more read-only scope). */
+const GOOGLE_SERVICES = [
+  { service: "calendar", label: "calendar", scope: googleServiceScopes.calendar },
+  { service: "gmail", label: "Gmail", scope: googleServiceScopes.gmail }
+] as const
 
 export const startUrl = (provider: string, workspaceId: string) =>
   `/api/v1/auth/${encodeURIComponent(provider)}/start?workspace=${encodeURIComponent(workspaceId)}`
@@ -19,11 +26,13 @@ export const ConnectionsPage = ({ workspaceId }: { readonly workspaceId: string 
   const [done, setDone] = useState<string>()
   const [error, setError] = useState<string>()
 
-  const connect = async (event: Event, provider: Connection["provider"]) => {
+  const connect = async (event: Event, provider: Connection["provider"], services?: string) => {
     event.preventDefault()
     setError(undefined)
     try {
-      const { url } = await call((api) => api.connections.authorize({ path: { provider } }))
+      const { url } = await call((api) =>
+        api.connections.authorize({ path: { provider }, urlParams: services === undefined ? {} : { services } })
+      )
       window.location.assign(url)
     } catch (failure) {
       setError(errorText(failure))
@@ -103,6 +112,20 @@ export const ConnectionsPage = ({ workspaceId }: { readonly workspaceId: string 
                 </td>
                 <td>{formatTime(connection.syncedUntil)}</td>
                 <td>
+                  {connection.provider === "google"
+                    ? GOOGLE_SERVICES.filter(({ scope }) => !connection.scopes.includes(scope)).map(
+                        ({ service, label }) => (
+                          <button
+                            key={service}
+                            type="button"
+                            class="secondary"
+                            onClick={(event) => void connect(event, "google", service)}
+                          >
+                            Sync {label} of {connection.accountLabel}
+                          </button>
+                        )
+                      )
+                    : null}
                   <button
                     type="button"
                     class="secondary"
