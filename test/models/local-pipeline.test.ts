@@ -8,6 +8,7 @@ import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { TASK_PROMPT } from "../../src/agent/AgentTasks"
+import { openChat } from "../chat/sseClient"
 import { runClient } from "../support/apiClient"
 import { startFakeProvider, messagesOf, type FakeProvider, type ProviderRequest } from "../support/fakeProvider"
 import { asOwner, call, createWorkspace, injectLogCard, processHostSuite } from "../support/hostSuite"
@@ -26,6 +27,7 @@ const answer = (body: any) => {
   if (system.includes("timeline")) return { content: "Surveyed the northern coast and fixed the launch date." }
   if (system === TASK_PROMPT) return { content: `Done locally: ${user}` }
   if (system.includes("chat app")) return { content: `Noted locally: ${user}` }
+  if (system === "") return { content: `Local chat: ${user}` }
   return { content: "?" }
 }
 
@@ -37,6 +39,7 @@ const workOf = (request: ProviderRequest) => {
   if (system.includes("timeline")) return "folio-synthesis"
   if (system === TASK_PROMPT) return "agent-task"
   if (system.includes("chat app")) return "channel-reply"
+  if (system === "") return "chat"
   return "other"
 }
 
@@ -204,6 +207,21 @@ describe("a host with no OpenClaw, every model role routed to local providers", 
     expect(seen(openai, "agent-task")).toHaveLength(0)
   })
 
+  it("streams a chat turn from Ollama on the chat route", async () => {
+    const chat = await openChat(suite.base, workspace, { message: "what is on today?" })
+    expect(chat.response.status).toBe(200)
+    const events = await chat.rest()
+    const deltas = events.filter((event) => event.event === "delta").map((event) => event.data.content)
+    expect(deltas.length).toBeGreaterThan(1)
+    expect(deltas.join("")).toBe("Local chat: what is on today?")
+    expect(events.at(-1)?.event).toBe("done")
+    const asked = seen(ollama, "chat")
+    expect(asked).toHaveLength(1)
+    expect(asked[0]!.path).toBe("/api/chat")
+    expect(asked[0]!.body).toMatchObject({ model: OLLAMA_MODEL, stream: true })
+    expect(messagesOf(asked[0]!.body, "user")).toEqual(["what is on today?"])
+  })
+
   it("answers a Telegram message on the chat route and sends the reply once", async () => {
     const secret = "telegram_local_pipeline_01"
     const channel = await runClient(
@@ -325,6 +343,13 @@ describe("how roles resolve without OpenClaw", () => {
     const unreachable = await runJob(workspace, "memory-distill")
     expect(unreachable.status).toBe("skipped")
     expect(unreachable.error).toBe(`ollama provider of model route utility unreachable at http://127.0.0.1:${deadPort}`)
+    // Ollama's own refusal (a model it does not have) is relayed with the route's name.
+    await route(workspace, "chat", { provider: "ollama", baseUrl: ollama.root, model: "not-pulled" })
+    const chat = await call(suite.base, "POST", "/chat/stream", { workspace, body: { message: "hello" } })
+    expect(chat.status).toBe(502)
+    expect(chat.body.message).toBe(
+      `ollama provider of model route chat at ${ollama.root} answered HTTP 404: model 'not-pulled' not found, try pulling it first`
+    )
     // Refused: a failure naming the route and the key to fix, without the key.
     const refused = await runJob(workspace, "dream-cycle")
     expect(refused.status).toMatch(/failed|dead/)
