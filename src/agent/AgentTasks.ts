@@ -1,8 +1,8 @@
 // Agent tasks: an instruction handed to the agent: the workspace's `chat` model route (ModelCalls), else an OpenClaw
-// agent through the gateway. A task is stored queued, runs in the
-// background (at most two at a time; the rest wait), and its result (or what went wrong) is written into the
-// originating daily note as a logCard tagged #agent, once: the card carries the idempotency key agent-task:<id>.
-// Status is visible through the task record. A task cut short by shutdown is marked failed.
+// agent through the gateway. A task is stored queued, runs in the background (at most two at a time; the rest wait),
+// and its result (or what went wrong) is written into the originating daily note as a logCard tagged #agent, once:
+// the card carries the idempotency key agent-task:<id>. Status is visible through the task record. A task cut short
+// by shutdown is marked failed.
 import { Context, DateTime, Effect, FiberSet, Layer, Option, Stream } from "effect"
 import { agentIdOfModel, Gateway } from "../gateway/Gateway"
 import type { GatewayUnconfigured } from "../gateway/GatewayErrors"

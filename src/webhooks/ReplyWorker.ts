@@ -191,7 +191,15 @@ export const layer = Layer.scopedDiscard(
           if (claimed.length === 0) return
           const target = yield* Effect.either(calls.target("chat"))
           yield* Effect.forEach(claimed, (event) => answer(workspace.id, event, target), { discard: true })
-        }).pipe(Effect.provideService(CurrentWorkspace, workspace.id))
+        }).pipe(
+          Effect.provideService(CurrentWorkspace, workspace.id),
+          // One workspace's failure does not hold up the others' replies.
+          Effect.catchAllCause((cause) =>
+            Effect.logError("reply worker pass failed for a workspace", cause).pipe(
+              Effect.annotateLogs({ service: "ReplyWorker", workspace: workspace.id })
+            )
+          )
+        )
       }
     }).pipe(Effect.catchAllCause((cause) => Effect.logError("reply worker pass failed", cause)))
 
