@@ -1,10 +1,13 @@
-// Agent tasks: an instruction handed to an OpenClaw agent through the gateway. A task is stored queued, runs in the
-// background (at most two at a time; the rest wait), and its result (or what went wrong) is written into the
-// originating daily note as a logCard tagged #agent, once: the card carries the idempotency key agent-task:<id>.
-// Status is visible through the task record. A task cut short by shutdown is marked failed.
+// Agent tasks: an instruction handed to the agent: the workspace's `chat` model route (ModelCalls), else an OpenClaw
+// agent through the gateway. A task is stored queued, runs in the background (at most two at a time; the rest wait),
+// and its result (or what went wrong) is written into the originating daily note as a logCard tagged #agent, once:
+// the card carries the idempotency key agent-task:<id>. Status is visible through the task record. A task cut short
+// by shutdown is marked failed.
 import { Context, DateTime, Effect, FiberSet, Layer, Option, Stream } from "effect"
-import { Gateway } from "../gateway/Gateway"
+import { agentIdOfModel, Gateway } from "../gateway/Gateway"
 import type { GatewayUnconfigured } from "../gateway/GatewayErrors"
+import { ModelCalls, layer as modelCallsLayer } from "../models/ModelCalls"
+import type { ModelRouteUnusable } from "../models/ModelRoutesApi"
 import type { Target } from "../gateway/Target"
 import { hasIdempotencyKey, makeLogCard } from "../notes/LogCard"
 import { markdownToBlocks } from "../notes/Markdown"
@@ -28,7 +31,7 @@ export const TASK_PROMPT =
 export interface AgentTasksShape {
   readonly create: (
     input: CreateAgentTask
-  ) => Effect.Effect<AgentTask, AgentTaskInvalid | GatewayUnconfigured, CurrentWorkspace>
+  ) => Effect.Effect<AgentTask, AgentTaskInvalid | GatewayUnconfigured | ModelRouteUnusable, CurrentWorkspace>
   readonly list: Effect.Effect<ReadonlyArray<AgentTask>, never, CurrentWorkspace>
   readonly get: (id: string) => Effect.Effect<AgentTask, AgentTaskNotFound, CurrentWorkspace>
 }
@@ -56,6 +59,7 @@ export const layer = Layer.scoped(
     const repo = yield* Repo.make
     const rls = yield* RlsScope
     const gateway = yield* Gateway
+    const calls = yield* ModelCalls
     const notes = yield* Notes
     const workspaces = yield* Workspaces
     const running = yield* FiberSet.make()
@@ -87,13 +91,13 @@ export const layer = Layer.scoped(
     const run = (workspaceId: WorkspaceId, row: Repo.TaskRow, date: NoteDate, target: Target) =>
       Effect.gen(function* () {
         yield* rls.run(workspaceId, repo.started(row.id))
-        const answer = yield* gateway
-          .stream(target, {
+        const answer = yield* calls
+          .streamOn(target, {
             messages: [
               { role: "system", content: TASK_PROMPT },
               { role: "user", content: row.instruction }
             ],
-            headers: { "x-openclaw-session-key": agentTaskSessionKey(workspaceId, row.id) }
+            sessionKey: agentTaskSessionKey(workspaceId, row.id)
           })
           .pipe(
             Effect.flatMap((deltas) => Stream.runFold(deltas, "", (text, delta) => text + delta)),
@@ -125,7 +129,7 @@ export const layer = Layer.scoped(
 
     const create = Effect.fn("AgentTasks.create")(function* (input: CreateAgentTask) {
       const workspaceId = yield* CurrentWorkspace
-      const target = yield* gateway.target({ agentId: input.agentId ?? undefined })
+      const target = yield* calls.target("chat", { agentId: input.agentId ?? undefined })
       const date = input.date ?? dateOfOrigin(input.originBlockId) ?? (yield* notes.now).date
       if (!isCalendarDate(date)) {
         return yield* AgentTaskInvalid.notACalendarDay(date)
@@ -134,7 +138,9 @@ export const layer = Layer.scoped(
         repo.create({
           instruction: input.instruction,
           originBlockId: input.originBlockId ?? null,
-          agentId: target.model.replace(/^openclaw:/, ""),
+          // The agent asked; a task on another provider's route records the agent it would have gone to.
+          agentId:
+            target.provider === "openclaw" ? agentIdOfModel(target.model) : (input.agentId ?? gateway.config.agentId),
           noteDate: date
         })
       )
@@ -148,7 +154,9 @@ export const layer = Layer.scoped(
         const rows = yield* rls.run(workspace.id, repo.list)
         for (const row of rows.filter((task) => task.status === "queued" || task.status === "running")) {
           const date = (row.noteDate ?? (yield* notes.now).date) as NoteDate
-          const target = yield* Effect.either(gateway.target({ agentId: row.agentId }))
+          const target = yield* Effect.either(
+            calls.target("chat", { agentId: row.agentId }).pipe(Effect.provideService(CurrentWorkspace, workspace.id))
+          )
           if (target._tag === "Left") {
             yield* rls.run(workspace.id, repo.failed(row.id, target.left.message))
             continue
@@ -176,4 +184,4 @@ export const layer = Layer.scoped(
         )
     } satisfies AgentTasksShape
   })
-).pipe(Layer.provide([notesLayer, workspacesLayer]))
+).pipe(Layer.provide([notesLayer, workspacesLayer, modelCallsLayer]))

@@ -4,6 +4,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { GatewayUnconfigured } from "../gateway/GatewayErrors"
+import { ModelRouteUnusable } from "../models/ModelRoutesApi"
 import { bounded, storable } from "../schema/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
@@ -83,6 +84,7 @@ export class AgentTasksApi extends HttpApiGroup.make("agentTasks")
       .addSuccess(Schema.Struct({ task: AgentTask }), { status: 202 })
       .addError(AgentTaskInvalid)
       .addError(GatewayUnconfigured)
+      .addError(ModelRouteUnusable)
   )
   .add(HttpApiEndpoint.get("list", "/agent-tasks").addSuccess(Schema.Struct({ tasks: Schema.Array(AgentTask) })))
   .add(

@@ -2,7 +2,7 @@
 // statements run inside the caller's RLS scope; an inbound lookup is one statement on its own (sql/0010), and the
 // capture of inbound events one statement of the transaction that also writes them into the note.
 import { SqlError, SqlSchema } from "@effect/sql"
-import { Data, Effect, Option, Schema } from "effect"
+import { Data, Effect, Either, Option, ParseResult, Schema } from "effect"
 import { AppDb } from "../platform/Db"
 import { isStorableText, toStorableText } from "../schema/StorableText"
 import { WorkspaceId } from "../platform/CurrentWorkspace"
@@ -108,6 +108,8 @@ const isForeignKeyViolation = (error: SqlError.SqlError) => (error.cause as { co
 /** Stored rows that stop decoding, or an insert that returns nothing, are host defects, not client errors. */
 const orDie = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.orDie(effect)
 
+const decodeClaimed = Schema.decodeUnknownEither(ClaimedRow)
+
 export const make = Effect.gen(function* () {
   const sql = yield* AppDb
 
@@ -204,10 +206,7 @@ export const make = Effect.gen(function* () {
       Effect.catchTags({ SqlError: Effect.die, ParseError: Effect.die })
     )
 
-  const claim = SqlSchema.findAll({
-    Request: Schema.Number,
-    Result: ClaimedRow,
-    execute: (limit) => sql`
+  const claimRows = (limit: number) => sql`
       with claimed as (
         update channel_events e set status = 'processing'
         from webhook_channels c
@@ -219,7 +218,28 @@ export const make = Effect.gen(function* () {
           e.replies::text as replies
       )
       select * from claimed order by received_at, id`
-  })
+
+  /**
+   * Claims up to `limit` due events. One whose stored row does not decode (a payload of another shape) is a poison
+   * event: it ends failed with the reason, and the others are claimed as usual, rather than failing every claim.
+   */
+  const claim = (limit: number) =>
+    Effect.gen(function* () {
+      const claimed: Array<ClaimedRow> = []
+      for (const row of yield* claimRows(limit)) {
+        const decoded = decodeClaimed(row)
+        if (Either.isRight(decoded)) {
+          claimed.push(decoded.right)
+          continue
+        }
+        const issue = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)[0]
+        const where = issue === undefined || issue.path.length === 0 ? "" : ` at ${issue.path.join(".")}`
+        const reason = `the stored event cannot be read${where} (${issue?.message ?? "unknown shape"}), so it is not answered`
+        yield* Effect.logWarning(reason).pipe(Effect.annotateLogs({ service: "Channels", event: String(row.id) }))
+        yield* setStatus({ id: String(row.id), status: "failed", reason: reason.slice(0, 500) })
+      }
+      return claimed
+    })
 
   /** At boot: events a previous process claimed and never finished go back to waiting (the host is their only worker). */
   const requeue = SqlSchema.findAll({

@@ -1,4 +1,4 @@
-// Chat turns through the agent gateway. The user message is stored before the gateway is called; the gateway's deltas
+// Chat turns through the `chat` model route, else the agent gateway (ModelCalls). The user message is stored before the gateway is called; the gateway's deltas
 // are relayed as they arrive; the assistant message is stored complete at the end, or interrupted (with what arrived)
 // when the stream breaks or the client goes away, which also cancels the upstream request. OpenClaw keeps the
 // conversation's context itself (x-openclaw-session-key = carabase:<workspace>:<session>); a stateless provider named
@@ -9,7 +9,7 @@ import { agentIdOfModel, Gateway, sessionKey } from "../gateway/Gateway"
 import type { GatewayError, GatewayUnconfigured } from "../gateway/GatewayErrors"
 import type { ChatMessage as GatewayMessage } from "../gateway/OpenAiClient"
 import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
-import { ModelRoutes, layer as modelRoutesLayer } from "../models/ModelRoutes"
+import { ModelCalls, layer as modelCallsLayer } from "../models/ModelCalls"
 import type { ModelRouteUnusable } from "../models/ModelRoutesApi"
 import { RlsScope } from "../platform/RlsScope"
 import { CurrentWorkspace } from "../platform/CurrentWorkspace"
@@ -94,7 +94,7 @@ export const layer = Layer.effect(
     const repo = yield* Repo.make
     const rls = yield* RlsScope
     const gateway = yield* Gateway
-    const routes = yield* ModelRoutes
+    const calls = yield* ModelCalls
     const trash = yield* TrashRepo
     const live = yield* LiveUpdates
 
@@ -110,7 +110,7 @@ export const layer = Layer.effect(
     const start = Effect.fn("Chat.start")(function* (request: ChatStreamRequest) {
       const workspaceId = yield* CurrentWorkspace
       const existing = request.sessionId === undefined ? undefined : yield* findSession(request.sessionId)
-      const target = yield* routes.resolve("chat", { agentId: request.agentId ?? existing?.agentId })
+      const target = yield* calls.target("chat", { agentId: request.agentId ?? existing?.agentId })
       const agentId = target.provider === "openclaw" ? agentIdOfModel(target.model) : gateway.config.agentId
       const session = existing ?? (yield* rls.current(repo.createSession(titleOf(request.message), agentId)))
       const userMessage = yield* rls.current(repo.insertMessage(session.id, "user", request.message, "complete"))
@@ -123,12 +123,10 @@ export const layer = Layer.effect(
             }))
 
       const upstream = yield* Scope.make()
-      const deltas = yield* gateway
-        .stream(target, { messages, headers: { "x-openclaw-session-key": sessionKey(workspaceId, session.id) } })
-        .pipe(
-          Scope.extend(upstream),
-          Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Scope.close(upstream, exit)))
-        )
+      const deltas = yield* calls.streamOn(target, { messages, sessionKey: sessionKey(workspaceId, session.id) }).pipe(
+        Scope.extend(upstream),
+        Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Scope.close(upstream, exit)))
+      )
 
       const ids: TurnIds = { sessionId: session.id, userMessageId: userMessage.id }
       let content = ""
@@ -249,4 +247,4 @@ export const layer = Layer.effect(
           )
     } satisfies ChatShape
   }).pipe(Effect.annotateLogs("service", "Chat"))
-).pipe(Layer.provide([modelRoutesLayer, liveUpdatesLayer, trashRepoLayer]))
+).pipe(Layer.provide([modelCallsLayer, liveUpdatesLayer, trashRepoLayer]))

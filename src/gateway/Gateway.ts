@@ -1,5 +1,6 @@
 // The agent gateway client: the OpenClaw gateway configured by the environment, and the operations the host uses
-// (chat completion plain and streamed, embeddings, models, health) against it or any other target a model route names.
+// (chat completion plain and streamed, embeddings, models, health) against it or any other target a model route names
+// (an `ollama` route's chat goes to Ollama's own /api/chat, OllamaClient).
 // A conversation keeps its context in OpenClaw through x-openclaw-session-key, derived from workspace and chat session.
 import { Context, Effect, Layer, Option, type Scope, type Stream } from "effect"
 import type { BootError } from "../platform/HostEnv"
@@ -7,6 +8,7 @@ import { displayUrl, loadGatewayConfig, type GatewayConfig } from "./GatewayConf
 import { openClawModel } from "./AgentModel"
 import { GatewayUnconfigured, PASSWORD_MISMATCH_MESSAGE, type GatewayError } from "./GatewayErrors"
 import { probeGateway, type GatewayState } from "./GatewayState"
+import * as Ollama from "./OllamaClient"
 import * as OpenAi from "./OpenAiClient"
 import { apiBaseOf, OPENCLAW_TIMEOUTS, type Target } from "./Target"
 
@@ -64,8 +66,13 @@ export const make = (config: GatewayConfig): GatewayShape => {
     config,
     target,
     state,
-    complete: OpenAi.chatCompletion,
-    stream: OpenAi.chatCompletionStream,
+    // An `ollama` route chats through Ollama's own /api/chat; every other target speaks OpenAI's chat completions.
+    complete: (target, request) =>
+      target.provider === "ollama" ? Ollama.chatCompletion(target, request) : OpenAi.chatCompletion(target, request),
+    stream: (target, request) =>
+      target.provider === "ollama"
+        ? Ollama.chatCompletionStream(target, request)
+        : OpenAi.chatCompletionStream(target, request),
     embed: OpenAi.embeddings,
     models: OpenAi.models
   }

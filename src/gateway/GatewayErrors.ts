@@ -48,6 +48,14 @@ export class GatewayUnconfigured extends Schema.TaggedError<GatewayUnconfigured>
         "the agent gateway is not configured: set OPENCLAW_GATEWAY_PASSWORD to OpenClaw's gateway.auth.password (pnpm bootstrap generates one), or route this role to another provider with PUT /api/v1/model-routes/:role"
     })
   }
+
+  /** The same, for work of model role `role` that has no route of its own. */
+  static forRole(role: string) {
+    return new GatewayUnconfigured({
+      setting: "OPENCLAW_GATEWAY_PASSWORD",
+      message: `no model route serves ${role} and the agent gateway is not configured: set OPENCLAW_GATEWAY_PASSWORD to OpenClaw's gateway.auth.password, or route ${role} to a provider with PUT /api/v1/model-routes/${role}`
+    })
+  }
 }
 
 /** The gateway answered 401/403: our bearer is not the password it expects. */

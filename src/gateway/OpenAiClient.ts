@@ -35,13 +35,13 @@ export interface ModelInfo {
   readonly ownedBy: string | null
 }
 
-const timedOut = (target: Target, reason: "NoAnswer" | "NotStarted" | "Stalled") =>
+export const timedOut = (target: Target, reason: "NoAnswer" | "NotStarted" | "Stalled") =>
   GatewayTimeout.of(target, reason, reason === "Stalled" ? target.idleTimeoutMs : target.firstByteTimeoutMs)
 
 const bearerValue = (target: Target) => Option.map(target.bearer, Redacted.value)
 
 /** A short, single-line excerpt of an error body, with the bearer scrubbed in case a server echoes it. */
-const excerpt = (target: Target, text: string): string => {
+export const excerpt = (target: Target, text: string): string => {
   let detail = text
   try {
     const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown }
@@ -67,14 +67,18 @@ const isDisabledEndpoint = (target: Target, status: number, text: string) => {
   }
 }
 
-const statusError = (target: Target, status: number, text: string): GatewayError =>
+export const statusError = (target: Target, status: number, text: string): GatewayError =>
   status === 401 || status === 403
     ? GatewayPasswordMismatch.of(target, target.authFailure)
     : isDisabledEndpoint(target, status, text)
       ? GatewayRequestFailed.endpointDisabled(target)
       : GatewayRequestFailed.status(target, status, excerpt(target, text))
 
-const headersFor = (target: Target, extra: Readonly<Record<string, string>> = {}, accept = "application/json") => {
+export const headersFor = (
+  target: Target,
+  extra: Readonly<Record<string, string>> = {},
+  accept = "application/json"
+) => {
   const headers: Record<string, string> = { "content-type": "application/json", accept }
   if (target.provider === "openclaw") Object.assign(headers, extra)
   const secret = bearerValue(target)
@@ -161,7 +165,7 @@ const decodeChunk = Schema.decodeUnknownEither(ChunkShape)
  * time `firstByteBy`; after that, when nothing arrives within the idle bound. OpenClaw opens its event stream at once
  * and then may send nothing for a long while as its agent prepares, so the first content gets the first-byte bound.
  */
-const boundSilences =
+export const boundSilences =
   (target: Target, firstByteBy: number, hasStarted: () => boolean) =>
   <E>(bytes: Stream.Stream<Uint8Array, E>): Stream.Stream<Uint8Array, E | GatewayError> =>
     Stream.unwrapScoped(

@@ -12,6 +12,7 @@ import { layer as graphLayer } from "../graph/Graph"
 import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
 import { layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { layer as memoriesLayer } from "../memories/Memories"
+import { layer as modelCallsLayer } from "../models/ModelCalls"
 import { NoteHistory, layer as noteHistoryLayer } from "../notes/NoteHistory"
 import { layer as notesLayer } from "../notes/Notes"
 import { dreamCycle } from "./bodies/DreamCycle"
@@ -122,6 +123,7 @@ export const layer = Layer.effect(
     noteHistoryLayer,
     foliosLayer,
     memoriesLayer,
+    modelCallsLayer,
     artifactsLayer,
     graphLayer,
     connectionsLayer,

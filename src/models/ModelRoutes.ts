@@ -1,8 +1,9 @@
 // Model routing per workspace: each role (chat, embeddings, utility, utilityHigh) may name a provider (the OpenClaw
 // gateway, any OpenAI-compatible server, or Ollama), a base URL, a model and an API key. The key is sealed with the
 // Crypto layer bound to its row and its destination (ModelRouteKeys), and never leaves this service except inside a
-// request header to that destination. Chat and embeddings resolve their target here, falling back to the
-// environment's defaults when a role has no route.
+// request header to that destination. A role's route becomes a request target here (routeTarget); ModelCalls decides
+// which route serves which work and falls back to the OpenClaw gateway, and embeddings fall back to the host's
+// embedder.
 import { Context, DateTime, Effect, Layer, Option, Redacted } from "effect"
 import { EmbeddingError, Embedder, type EmbedderShape } from "../embeddings/Embedder"
 import { layer as embedderLayer } from "../embeddings/EmbedderLive"
@@ -48,11 +49,6 @@ export interface ModelRoutesShape {
     role: ModelRole,
     options?: { readonly agentId?: string | undefined }
   ) => Effect.Effect<Option.Option<Target>, ModelRouteUnusable | GatewayUnconfigured, CurrentWorkspace>
-  /** The role's route, else the environment's OpenClaw gateway. */
-  readonly resolve: (
-    role: ModelRole,
-    options?: { readonly agentId?: string | undefined }
-  ) => Effect.Effect<Target, ModelRouteUnusable | GatewayUnconfigured, CurrentWorkspace>
   /** The agents the environment's OpenClaw gateway lists in GET /v1/models. */
   readonly openClawAgents: Effect.Effect<ReadonlyArray<AgentModel>, GatewayError | GatewayUnconfigured>
   /** Embeddings through the embeddings route, else the host's Embedder. */
@@ -187,11 +183,6 @@ export const layer = Layer.effect(
         Effect.withSpan("ModelRoutes.routeTarget", { attributes: { role } })
       )
 
-    const resolve = (role: ModelRole, options: { readonly agentId?: string | undefined } = {}) =>
-      routeTarget(role, options).pipe(
-        Effect.flatMap(Option.match({ onNone: () => gateway.target(options), onSome: Effect.succeed }))
-      )
-
     const embed = (texts: ReadonlyArray<string>) =>
       routeTarget("embeddings").pipe(
         Effect.flatMap(
@@ -279,7 +270,6 @@ export const layer = Layer.effect(
         )
       ),
       routeTarget,
-      resolve,
       embed,
       embedderFor
     } satisfies ModelRoutesShape

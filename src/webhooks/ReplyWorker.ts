@@ -1,15 +1,17 @@
 // The reply worker: the second step of capture first, reply second. The messages of a delivery are already in the
 // day's note (Channels captured them in the commit that acknowledged it); this worker claims the events waiting for a
-// reply, asks the agent gateway for an answer to each message (one OpenClaw session per conversation), sends it back
-// through the platform, and logs the reply into the note.
+// reply, asks the workspace's `chat` model for an answer to each message (ModelCalls: the `chat` route, else the
+// OpenClaw gateway, one OpenClaw session per conversation), sends it back through the platform, and logs the reply
+// into the note.
 //
 // Events end "replied", "ignored" (nothing to answer, e.g. another bot), "captured" (the channel has no bot token or
 // outbound URL to reply with) or "failed" (the retries ran out). An attempt that fails (the gateway is down, the
 // platform refuses) is tried twice more at once, then the event waits with backoff (CARABASE_REPLY_RETRY_DELAY_SECONDS,
 // doubling, at most 30 minutes apart) for at most CARABASE_REPLY_RETRY_LIMIT attempts; its attempts, next retry and
-// last reason are kept on the event. While some wait on the gateway, it is probed every few seconds, and once it
-// answers again every waiting event is due at once. While the gateway is not configured, events wait without using
-// up their attempts.
+// last reason are kept on the event (a reason names the route or gateway that failed). While some wait on the
+// gateway, it is probed every few seconds, and once it answers again every waiting event is due at once. While
+// nothing can answer (no `chat` route and no gateway configured, or a route whose key does not open), events wait
+// without using up their attempts.
 //
 // A reply is never sent twice: the event records each reply once it is sent, and every attempt (a retry, or a host
 // restarted after a crash, which puts events it had claimed back to waiting) checks that record before sending. Only a
@@ -21,7 +23,9 @@ import { canReply, replyNeeds } from "../channels/ChannelsApi"
 import { answerable } from "../channels/InboundPayload"
 import { Gateway } from "../gateway/Gateway"
 import type { GatewayUnconfigured } from "../gateway/GatewayErrors"
-import type { Target } from "../gateway/Target"
+import { apiBaseOf, type Target } from "../gateway/Target"
+import { ModelCalls, layer as modelCallsLayer } from "../models/ModelCalls"
+import type { ModelRouteUnusable } from "../models/ModelRoutesApi"
 import { Notes, layer as notesLayer } from "../notes/Notes"
 import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
 import { Writer } from "../platform/Writer"
@@ -65,6 +69,7 @@ export const layer = Layer.scopedDiscard(
   Effect.gen(function* () {
     const channels = yield* Channels
     const gateway = yield* Gateway
+    const calls = yield* ModelCalls
     const notes = yield* Notes
     const workspaces = yield* Workspaces
     const config = yield* outboundConfig
@@ -74,11 +79,14 @@ export const layer = Layer.scopedDiscard(
     // nothing, and one with something waiting tries it once and only then starts probing.
     let waitingOnGateway = false
     let probedAt = 0
+    const gatewayApi = apiBaseOf(gateway.config.url, { appendV1: true }).href
+    /** Whether a failed reply waits on the environment's gateway (the one the probe asks), not another provider. */
+    const isEnvGateway = (target: Target) => target.provider === "openclaw" && target.apiBase.href === gatewayApi
 
     const answer = (
       workspaceId: WorkspaceId,
       event: ClaimedEvent,
-      target: Either.Either<Target, GatewayUnconfigured>
+      target: Either.Either<Target, GatewayUnconfigured | ModelRouteUnusable>
     ) => {
       // The replies already sent, by message: checked before each send, so no attempt sends one again.
       const sent = new Map(Object.entries(event.replies))
@@ -112,14 +120,12 @@ export const layer = Layer.scopedDiscard(
         const attempt = Effect.gen(function* () {
           for (const [index, message] of messages.entries()) {
             if (sent.has(String(index))) continue
-            const answered = yield* gateway.complete(target.right, {
+            const answered = yield* calls.completeOn(target.right, {
               messages: [
                 { role: "system", content: SYSTEM },
                 { role: "user", content: message.text }
               ],
-              headers: {
-                "x-openclaw-session-key": `carabase:${workspaceId}:channel:${event.channelId}:${message.conversationId}`
-              }
+              sessionKey: `carabase:${workspaceId}:channel:${event.channelId}:${message.conversationId}`
             })
             const reply = answered.trim()
             yield* sendReply(config, channel, message, reply, `${event.id}-${index}`)
@@ -146,7 +152,7 @@ export const layer = Layer.scopedDiscard(
             onSuccess: () => channels.finishEvent(event.id, "replied"),
             onFailure: (error) =>
               Effect.gen(function* () {
-                if (error._tag !== "SendFailed") waitingOnGateway = true
+                if (error._tag !== "SendFailed" && isEnvGateway(target.right)) waitingOnGateway = true
                 const status = yield* channels.retryLater({
                   id: event.id,
                   reason: reasonOf(error),
@@ -179,11 +185,20 @@ export const layer = Layer.scopedDiscard(
 
     const pass = Effect.gen(function* () {
       yield* probe
-      const target = yield* Effect.either(gateway.target())
       for (const workspace of yield* workspaces.list) {
-        const claimed = yield* channels.claimReceived(BATCH).pipe(Effect.provideService(CurrentWorkspace, workspace.id))
-        yield* Effect.forEach(claimed, (event) => answer(workspace.id, event, target), { discard: true }).pipe(
-          Effect.provideService(CurrentWorkspace, workspace.id)
+        yield* Effect.gen(function* () {
+          const claimed = yield* channels.claimReceived(BATCH)
+          if (claimed.length === 0) return
+          const target = yield* Effect.either(calls.target("chat"))
+          yield* Effect.forEach(claimed, (event) => answer(workspace.id, event, target), { discard: true })
+        }).pipe(
+          Effect.provideService(CurrentWorkspace, workspace.id),
+          // One workspace's failure does not hold up the others' replies.
+          Effect.catchAllCause((cause) =>
+            Effect.logError("reply worker pass failed for a workspace", cause).pipe(
+              Effect.annotateLogs({ service: "ReplyWorker", workspace: workspace.id })
+            )
+          )
         )
       }
     }).pipe(Effect.catchAllCause((cause) => Effect.logError("reply worker pass failed", cause)))
@@ -202,4 +217,4 @@ export const layer = Layer.scopedDiscard(
     const wake = Effect.zipRight(Effect.sleep(GAP), Effect.raceFirst(channels.received, Effect.sleep(POLL)))
     yield* Effect.zipRight(requeue, Effect.forever(Effect.zipRight(pass, wake))).pipe(Effect.forkScoped)
   })
-).pipe(Layer.provide([channelsLayer, notesLayer, workspacesLayer]))
+).pipe(Layer.provide([channelsLayer, notesLayer, workspacesLayer, modelCallsLayer]))

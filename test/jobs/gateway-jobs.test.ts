@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { asOwner, call, createWorkspace } from "../support/hostSuite"
 import { createDatabase, type TestDatabase } from "../support/database"
 import { startFakeGateway, type FakeGateway } from "../support/fakeGateway"
+import { messagesOf, startFakeProvider } from "../support/fakeProvider"
 import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
 import { freePort } from "../support/ports"
 
@@ -160,6 +161,59 @@ describe("jobs that ask the gateway", () => {
       expect(run.error).toMatch(/gateway unreachable at/)
     } finally {
       gateway.mode = "normal"
+    }
+  })
+})
+
+describe("roles without a model route", () => {
+  it("go to the gateway while a routed role of the same workspace goes to its route", async () => {
+    const ollama = await startFakeProvider({
+      apiKey: undefined,
+      model: "llama3.2",
+      answer: (body) => ({ content: `Local: ${messagesOf(body, "user").at(-1) ?? ""}` })
+    })
+    try {
+      const workspace = await createWorkspace(base, "Half routed")
+      const routed = await call(base, "PUT", "/model-routes/chat", {
+        workspace,
+        body: { provider: "ollama", baseUrl: ollama.root, model: "llama3.2" }
+      })
+      expect(routed.status).toBe(200)
+      await call(base, "POST", "/daily-notes/inject", {
+        workspace,
+        body: { type: "logCard", content: "Ada said she prefers green tea.", date: yesterday() }
+      })
+      const before = gateway.requests.length
+      expect(await runJob(workspace, "memory-distill")).toMatchObject({ status: "succeeded" })
+      // utility has no route: the gateway answered it, as this workspace's OpenClaw agent, and Ollama saw nothing.
+      const asked = gateway.requests.slice(before).filter((request) => request.path.endsWith("/chat/completions"))
+      expect(asked).toHaveLength(1)
+      expect(asked[0]!.body.model).toBe("openclaw:main")
+      expect(String(asked[0]!.headers["x-openclaw-session-key"])).toMatch(`carabase:${workspace}:memory-distill:`)
+      expect(ollama.requests).toHaveLength(0)
+      const memories = await asOwner(db, (client) =>
+        client.query("select content from memories where workspace_id = $1", [workspace])
+      )
+      expect(memories.rows.map((row) => row.content)).toContain("Ada prefers green tea")
+
+      // chat has one: an agent task of the same workspace goes to Ollama, not the gateway.
+      const gatewayCalls = gateway.requests.length
+      const task = await call(base, "POST", "/agent-tasks", {
+        workspace,
+        body: { instruction: "say hello", provider: "openclaw", date: today() }
+      })
+      expect(task.status).toBe(202)
+      let settled: any
+      for (let i = 0; i < 100 && settled === undefined; i++) {
+        const found = (await call(base, "GET", `/agent-tasks/${task.body.task.id}`, { workspace })).body.task
+        if (found.status === "succeeded" || found.status === "failed") settled = found
+        else await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      expect(settled).toMatchObject({ status: "succeeded", result: "Local: say hello" })
+      expect(ollama.requests.map((request) => request.path)).toEqual(["/api/chat"])
+      expect(gateway.requests.length).toBe(gatewayCalls)
+    } finally {
+      await ollama.close()
     }
   })
 })

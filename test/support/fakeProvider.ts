@@ -1,7 +1,11 @@
-// A stand-in for a model provider (the LLM behind OpenClaw) speaking OpenAI's chat-completions API: POST
-// /v1/chat/completions answered as JSON or, with stream: true, as Server-Sent Events of chat.completion.chunk objects
-// ending in `data: [DONE]`, and GET /v1/models. `answer` decides each turn from the request: text, or one tool call
-// (named among the request's `tools`), which the caller then answers with a `role: "tool"` message.
+// A stand-in for a model provider (the LLM behind OpenClaw, or a model route's own server) speaking OpenAI's
+// chat-completions API: POST /v1/chat/completions answered as JSON or, with stream: true, as Server-Sent Events of
+// chat.completion.chunk objects ending in `data: [DONE]`, and GET /v1/models; and Ollama's own chat API as Ollama
+// documents it (docs/api.md): POST /api/chat answered, with `stream: false`, as one object { model, created_at,
+// message: { role, content }, done: true, done_reason, ... } or, streamed (Ollama's default), as newline-delimited
+// JSON objects of that shape (application/x-ndjson) each carrying a piece of the answer, the last with `done: true`;
+// an unknown model is a 404 { error }. `answer` decides each turn from the request: text, or one tool call (named
+// among the request's `tools`), which the caller then answers with a `role: "tool"` message (OpenAI API only).
 import * as crypto from "node:crypto"
 import * as http from "node:http"
 import type { AddressInfo, Socket } from "node:net"
@@ -18,7 +22,10 @@ export interface ProviderRequest {
 }
 
 export interface FakeProvider {
+  /** The OpenAI API root (`http://127.0.0.1:<port>/v1`). */
   readonly url: string
+  /** The server itself (`http://127.0.0.1:<port>`), as an Ollama base URL is written. */
+  readonly root: string
   readonly requests: Array<ProviderRequest>
   /** Chat requests whose client went away before the answer was complete. */
   readonly cancelled: () => number
@@ -26,7 +33,8 @@ export interface FakeProvider {
 }
 
 export interface FakeProviderOptions {
-  readonly apiKey: string
+  /** The bearer every request must carry; undefined: none is asked for (as a local Ollama). */
+  readonly apiKey: string | undefined
   readonly model: string
   readonly answer: (body: any) => ProviderAnswer
   /** Held before answering a chat request (0: not at all); ends early if the client goes away. */
@@ -127,6 +135,36 @@ export const startFakeProvider = async (options: FakeProviderOptions): Promise<F
     response.end()
   }
 
+  /** Ollama's POST /api/chat: one object, or NDJSON pieces unless `stream` is false. */
+  const ollamaChat = (response: http.ServerResponse, body: any) => {
+    if (body?.model !== options.model) {
+      return json(response, 404, { error: `model '${String(body?.model)}' not found, try pulling it first` })
+    }
+    const answer = options.answer(body)
+    const content = "content" in answer ? answer.content : ""
+    const piece = (text: string) => ({
+      model: options.model,
+      created_at: new Date().toISOString(),
+      message: { role: "assistant", content: text },
+      done: false
+    })
+    const last = (text: string) => ({
+      ...piece(text),
+      done: true,
+      done_reason: "stop",
+      total_duration: 1_000_000,
+      load_duration: 1_000,
+      prompt_eval_count: 10,
+      prompt_eval_duration: 1_000,
+      eval_count: 5,
+      eval_duration: 1_000
+    })
+    if (body?.stream === false) return json(response, 200, last(content))
+    response.writeHead(200, { "content-type": "application/x-ndjson" })
+    for (const text of content.match(/\s*\S+/g) ?? []) response.write(`${JSON.stringify(piece(text))}\n`)
+    response.end(`${JSON.stringify(last(""))}\n`)
+  }
+
   const server = http.createServer((request, response) => {
     void (async () => {
       const text = await readBody(request)
@@ -138,7 +176,7 @@ export const startFakeProvider = async (options: FakeProviderOptions): Promise<F
         return json(response, 400, { error: { message: "body is not JSON", type: "invalid_request_error" } })
       }
       requests.push({ path, headers: request.headers, body })
-      if (request.headers.authorization !== `Bearer ${options.apiKey}`) {
+      if (options.apiKey !== undefined && request.headers.authorization !== `Bearer ${options.apiKey}`) {
         return json(response, 401, { error: { message: "Incorrect API key provided", type: "invalid_request_error" } })
       }
       if (request.method === "GET" && path === "/v1/models") {
@@ -148,6 +186,7 @@ export const startFakeProvider = async (options: FakeProviderOptions): Promise<F
         })
       }
       if (request.method === "POST" && path === "/v1/chat/completions") return chat(response, body)
+      if (request.method === "POST" && path === "/api/chat") return ollamaChat(response, body)
       return json(response, 404, { error: { message: `no route ${request.method} ${path}`, type: "not_found" } })
     })().catch(() => response.destroy())
   })
@@ -162,6 +201,7 @@ export const startFakeProvider = async (options: FakeProviderOptions): Promise<F
   const port = (server.address() as AddressInfo).port
   return {
     url: `http://127.0.0.1:${port}/v1`,
+    root: `http://127.0.0.1:${port}`,
     requests,
     cancelled: () => cancelled,
     close: () =>

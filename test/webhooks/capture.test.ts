@@ -305,6 +305,51 @@ describe("capture first, reply second", () => {
   })
 })
 
+describe("a stored event that does not decode", () => {
+  it("ends failed with the reason, and the workspace's other events are still answered", async () => {
+    gateway.mode = "normal"
+    const secret = "telegram_capture_poison_05"
+    const channel = await createChannel(suite, {
+      kind: "telegram",
+      name: "Poison",
+      signingSecret: secret,
+      botToken: "505:poison"
+    })
+    // A payload of another shape (as an older or damaged row would be), waiting for a reply ahead of a real message.
+    const owner = await connect(suite.db.ownerUrl)
+    try {
+      await owner.query(
+        `insert into channel_events (workspace_id, channel_id, external_id, status, payload, received_at)
+         values ($1, $2, 'poison-1', 'received', '{"kind": "telegram", "messages": "not a list"}', now() - interval '1 minute')`,
+        [suite.workspace, channel.id]
+      )
+    } finally {
+      await owner.end()
+    }
+    const delivered = await deliverTelegram(
+      suite.base,
+      channel.webhookUrl,
+      secret,
+      telegramUpdate(9005, 4505, "feed the cat")
+    )
+    expect(delivered.status).toBe(200)
+
+    const sent = await until(async () => sendsTo("/bot505:poison/sendMessage")[0], "the reply to the real message")
+    expect(sent.body).toEqual({ chat_id: "4505", text: "Got it: feed the cat" })
+    const events = await until(async () => {
+      const found = await eventsOf(suite, channel.id)
+      return found.length === 2 && found.every((event) => event.status !== "received" && event.status !== "processing")
+        ? found
+        : undefined
+    }, "both events to end")
+    const poison = events.find((event) => event.externalId === "poison-1")!
+    expect(poison.status).toBe("failed")
+    expect(poison.lastError).toMatch(/^the stored event cannot be read at payload/)
+    expect(events.find((event) => event.externalId !== "poison-1")!.status).toBe("replied")
+    expect(sendsTo("/bot505:poison/sendMessage")).toHaveLength(1)
+  })
+})
+
 describe("a host that crashes between capture and reply", () => {
   it("replies once after the restart, and never again for a reply it had already recorded", async () => {
     gateway.mode = "down"

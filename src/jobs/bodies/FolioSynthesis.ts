@@ -1,14 +1,15 @@
-// folio-synthesis: for each folio active yesterday (a log entry naming it, or a commit), asks the gateway for a
-// synopsis of that day's work and appends it to the folio's timeline, once per folio and day.
+// folio-synthesis: for each folio active yesterday (a log entry naming it, or a commit), asks the `utilityHigh` model
+// (ModelCalls: its route, else the `utility` one, else the gateway) for a synopsis of that day's work and appends it
+// to the folio's timeline, once per folio and day.
 import { DateTime, Effect } from "effect"
 import { Folios } from "../../folios/Folios"
-import { Gateway } from "../../gateway/Gateway"
+import { ModelCalls } from "../../models/ModelCalls"
 import { jobSessionKey, newRunId } from "../../gateway/SessionKeys"
 import { dayBefore } from "../../notes/NoteDate"
 import { Notes } from "../../notes/Notes"
 import { CurrentWorkspace } from "../../platform/CurrentWorkspace"
 import type { JobBody } from "../JobBody"
-import { ask, settle } from "./AskGateway"
+import { ask, settle } from "./AskModel"
 
 const SYSTEM =
   "You write a folio's timeline: given one day's log entries and commits for a project notebook, answer with a " +
@@ -17,7 +18,7 @@ const SYSTEM =
 export const folioSynthesis = Effect.gen(function* () {
   const notes = yield* Notes
   const folios = yield* Folios
-  const gateway = yield* Gateway
+  const calls = yield* ModelCalls
   return {
     scope: "workspace",
     run: settle(
@@ -26,6 +27,7 @@ export const folioSynthesis = Effect.gen(function* () {
         const workspace = yield* CurrentWorkspace
         const runId = newRunId()
         let written = 0
+        let via: string | undefined
         for (const folio of yield* folios.list()) {
           const detail = yield* folios.get(folio.id).pipe(Effect.orDie)
           if (detail.timeline.some((entry) => entry.date === date && entry.source === "synthesis")) continue
@@ -36,15 +38,20 @@ export const folioSynthesis = Effect.gen(function* () {
             ...entries.map((entry) => `Log ${entry.timestamp}: ${entry.text}`),
             ...commits.map((commit) => `Commit: ${commit.message}`)
           ].join("\n")
-          const synopsis = yield* ask(
+          const asked = yield* ask(
+            "utilityHigh",
             jobSessionKey(workspace, "folio-synthesis", runId, folio.id),
             SYSTEM,
             `Folio "${folio.name}" (${folio.about}), ${date}:\n\n${day}`
           )
-          if (yield* folios.addSynopsis(folio.id, date, synopsis.trim())) written++
+          via = asked.via
+          if (yield* folios.addSynopsis(folio.id, date, asked.answer.trim())) written++
         }
-        return { status: "succeeded" as const, detail: `${written} folio synopses for ${date}` }
-      }).pipe(Effect.provideService(Gateway, gateway))
+        return {
+          status: "succeeded" as const,
+          detail: `${written} folio synopses for ${date}${via === undefined ? "" : ` (asked the ${via})`}`
+        }
+      }).pipe(Effect.provideService(ModelCalls, calls))
     )
   } satisfies JobBody
 })

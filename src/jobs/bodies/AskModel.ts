@@ -1,8 +1,9 @@
-// How a job asks the agent gateway one question. A gateway that is not configured or not reachable makes the run
-// "skipped" with the reason (nothing to retry until the owner starts OpenClaw); any other gateway failure fails the
-// run, so it is retried and finally dead-lettered.
+// How a job asks a model one question: through the workspace's model route for the job's role (ModelCalls), else the
+// OpenClaw gateway. Nothing to ask (no route and no gateway configured) or a provider that cannot be reached makes the
+// run "skipped" with the reason, which names the route (nothing to retry until the owner starts it); any other
+// failure (a refusal, a route whose key does not open) fails the run, so it is retried and finally dead-lettered.
 import { Effect } from "effect"
-import { Gateway } from "../../gateway/Gateway"
+import { ModelCalls, type CallRole } from "../../models/ModelCalls"
 import { JobError, skipped, type Outcome } from "../JobBody"
 
 export class Skip {
@@ -10,19 +11,31 @@ export class Skip {
   constructor(readonly outcome: Outcome) {}
 }
 
-export const ask = (sessionKey: string, system: string, user: string) =>
+export interface Asked {
+  readonly answer: string
+  /** Where it was asked, as messages name it ("gateway", "ollama provider of model route utility"). */
+  readonly via: string
+}
+
+export const ask = (role: CallRole, sessionKey: string, system: string, user: string) =>
   Effect.gen(function* () {
-    const gateway = yield* Gateway
-    const target = yield* gateway
-      .target()
-      .pipe(Effect.mapError((error) => new Skip(skipped(`the agent gateway is not configured: ${error.message}`))))
-    return yield* gateway
-      .complete(target, {
+    const calls = yield* ModelCalls
+    const target = yield* calls
+      .target(role)
+      .pipe(
+        Effect.mapError((error) =>
+          error._tag === "GatewayUnconfigured"
+            ? new Skip(skipped(error.message))
+            : new JobError({ message: error.message })
+        )
+      )
+    const answer = yield* calls
+      .completeOn(target, {
         messages: [
           { role: "system", content: system },
           { role: "user", content: user }
         ],
-        headers: { "x-openclaw-session-key": sessionKey }
+        sessionKey
       })
       .pipe(
         Effect.mapError((error) =>
@@ -31,6 +44,7 @@ export const ask = (sessionKey: string, system: string, user: string) =>
             : new JobError({ message: error.message })
         )
       )
+    return { answer, via: target.label } satisfies Asked
   })
 
 /** Ends a body: a Skip becomes the skipped outcome, a JobError stays a failure. */

@@ -1,0 +1,171 @@
+// Ollama's own chat API, as Ollama documents it (docs/api.md, "Generate a chat completion"): POST /api/chat
+// { model, messages, stream } answered with one JSON object ({ message: { role, content }, done: true, ... }) or, when
+// streamed, newline-delimited JSON objects of the same shape (each `message.content` a piece of the answer) ending
+// with one whose `done` is true; a failure is { error } with an HTTP error status, or as a line of the stream. A route
+// whose provider is `ollama` chats here; its embeddings use Ollama's OpenAI-compatible /v1/embeddings. The same bounds,
+// errors and bearer handling as the OpenAI-compatible client.
+import { Clock, Duration, Effect, Schema, Stream, type Scope } from "effect"
+import {
+  GatewayMalformedStream,
+  GatewayRequestFailed,
+  GatewayTimeout,
+  GatewayUnreachable,
+  type GatewayError
+} from "./GatewayErrors"
+import { boundSilences, excerpt, headersFor, statusError, timedOut, type ChatRequest } from "./OpenAiClient"
+import type { Target } from "./Target"
+
+const PATH = "api/chat"
+/** The longest NDJSON line accepted (one piece of an answer is a few characters). */
+const MAX_LINE = 4 * 1024 * 1024
+
+/** /api/chat beside the route's OpenAI root: `http://host:11434/v1/` → `http://host:11434/api/chat`. */
+export const chatUrl = (target: Target) => new URL(`../${PATH}`, target.apiBase)
+
+const Answer = Schema.Struct({ message: Schema.Struct({ content: Schema.String }) })
+const Piece = Schema.Struct({
+  message: Schema.optional(Schema.Struct({ content: Schema.optional(Schema.String) })),
+  done: Schema.optional(Schema.Boolean)
+})
+const decodePiece = Schema.decodeUnknownEither(Piece)
+
+const body = (target: Target, request: ChatRequest, stream: boolean) =>
+  JSON.stringify({ model: target.model, messages: request.messages, stream })
+
+class BodyFailed {}
+
+export const chatCompletion = (target: Target, request: ChatRequest): Effect.Effect<string, GatewayError> =>
+  Effect.tryPromise({
+    try: async (signal) => {
+      const response = await fetch(chatUrl(target), {
+        method: "POST",
+        headers: headersFor(target),
+        body: body(target, request, false),
+        signal
+      })
+      const text = await response.text().catch(() => {
+        throw new BodyFailed()
+      })
+      return { status: response.status, text }
+    },
+    catch: (error): GatewayError =>
+      error instanceof BodyFailed ? GatewayRequestFailed.brokeOff(target) : GatewayUnreachable.of(target)
+  }).pipe(
+    Effect.timeoutFail({
+      duration: Duration.millis(target.firstByteTimeoutMs),
+      onTimeout: () => timedOut(target, "NoAnswer")
+    }),
+    Effect.flatMap(({ status, text }) => {
+      if (status < 200 || status > 299) return Effect.fail(statusError(target, status, text))
+      return Effect.try({
+        try: () => JSON.parse(text) as unknown,
+        catch: () => GatewayRequestFailed.notJson(target, PATH)
+      })
+    }),
+    Effect.flatMap((answer) =>
+      Schema.decodeUnknown(Answer)(answer).pipe(
+        Effect.mapError(() => GatewayRequestFailed.without(target, PATH, "message.content"))
+      )
+    ),
+    Effect.map((answer) => answer.message.content),
+    Effect.withSpan("OllamaClient.chatCompletion", { attributes: { model: target.model } })
+  )
+
+/** The pieces of an NDJSON answer, failing if it breaks off before `done`, stalls, or a line is not a piece. */
+const piecesOf = (target: Target, stream: ReadableStream<Uint8Array>, firstByteBy: number) =>
+  Stream.suspend(() => {
+    const text = new TextDecoder("utf-8")
+    let buffer = ""
+    let done = false
+    let started = false
+    const step = (bytes: Uint8Array): Effect.Effect<Array<string>, GatewayError> =>
+      Effect.suspend((): Effect.Effect<Array<string>, GatewayError> => {
+        buffer += text.decode(bytes, { stream: true })
+        const lines = buffer.split("\n")
+        buffer = lines.pop() ?? ""
+        if (buffer.length > MAX_LINE) {
+          return Effect.fail(GatewayMalformedStream.of(target, `a line is longer than ${MAX_LINE} characters`))
+        }
+        const contents: Array<string> = []
+        for (const line of lines) {
+          if (done) break
+          if (line.trim() === "") continue
+          let parsed: unknown
+          try {
+            parsed = JSON.parse(line)
+          } catch {
+            return Effect.fail(GatewayMalformedStream.of(target, "a line is not JSON"))
+          }
+          if (typeof parsed === "object" && parsed !== null && "error" in parsed) {
+            return Effect.fail(GatewayRequestFailed.errorMidAnswer(target, excerpt(target, line)))
+          }
+          const piece = decodePiece(parsed)
+          if (piece._tag === "Left") return Effect.fail(GatewayMalformedStream.of(target, "a line is not a chat piece"))
+          const content = piece.right.message?.content
+          if (content !== undefined && content !== "") contents.push(content)
+          if (piece.right.done === true) done = true
+        }
+        if (contents.length > 0 || done) started = true
+        return Effect.succeed(contents)
+      })
+    return Stream.fromReadableStream({
+      evaluate: () => stream,
+      onError: (): GatewayError => GatewayMalformedStream.of(target, "the connection broke off before done"),
+      releaseLockOnEnd: true
+    }).pipe(
+      boundSilences(target, firstByteBy, () => started),
+      Stream.interruptWhen(
+        Effect.zipRight(
+          Effect.sleep(Duration.millis(target.streamMaxMs)),
+          Effect.fail(GatewayTimeout.tooLong(target, target.streamMaxMs))
+        )
+      ),
+      Stream.mapEffect(step),
+      Stream.takeUntil(() => done),
+      Stream.flattenIterables,
+      Stream.concat(
+        Stream.suspend(() =>
+          done ? Stream.empty : Stream.fail(GatewayMalformedStream.of(target, "the stream ended before done"))
+        )
+      )
+    )
+  })
+
+/** As OpenAiClient.chatCompletionStream: succeeds once Ollama answered 200; closing the scope aborts the request. */
+export const chatCompletionStream = (
+  target: Target,
+  request: ChatRequest
+): Effect.Effect<Stream.Stream<string, GatewayError>, GatewayError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const firstByteBy = (yield* Clock.currentTimeMillis) + target.firstByteTimeoutMs
+    const controller = yield* Effect.acquireRelease(
+      Effect.sync(() => new AbortController()),
+      (controller) => Effect.sync(() => controller.abort())
+    )
+    const response = yield* Effect.tryPromise({
+      try: (signal) => {
+        signal.addEventListener("abort", () => controller.abort(), { once: true })
+        return fetch(chatUrl(target), {
+          method: "POST",
+          headers: headersFor(target, {}, "application/x-ndjson"),
+          body: body(target, request, true),
+          signal: controller.signal
+        })
+      },
+      catch: (): GatewayError => GatewayUnreachable.of(target)
+    }).pipe(
+      Effect.timeoutFail({
+        duration: Duration.millis(target.firstByteTimeoutMs),
+        onTimeout: () => timedOut(target, "NotStarted")
+      })
+    )
+    if (!response.ok) {
+      const text = yield* Effect.promise(() => response.text().catch(() => "")).pipe(
+        Effect.timeout(Duration.millis(Math.min(target.firstByteTimeoutMs, 5_000))),
+        Effect.orElseSucceed(() => "")
+      )
+      return yield* Effect.fail(statusError(target, response.status, text))
+    }
+    if (response.body === null) return yield* Effect.fail(GatewayMalformedStream.of(target, "the answer has no body"))
+    return piecesOf(target, response.body, firstByteBy)
+  }).pipe(Effect.withSpan("OllamaClient.chatCompletionStream", { attributes: { model: target.model } }))
