@@ -23,7 +23,7 @@ import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { dailyCards } from "./DailyFile"
 import { notionLinks, logseqToMarkdown } from "./Outlines"
 import { pageTitle, type PlannedFile, type VaultFormat } from "./VaultLayout"
-import { fieldList, inlineTags, parseFrontmatter, wikiLinks, type WikiLink } from "./VaultText"
+import { extensionOf, fieldList, inlineTags, parseFrontmatter, wikiLinks, type WikiLink } from "./VaultText"
 
 export interface ImportContext {
   readonly format: VaultFormat
@@ -207,6 +207,43 @@ const importDaily = (file: PlannedFile, date: string, text: string, context: Imp
     }
   }
   return { content, links }
+}
+
+/**
+ * A note of an export made with `--format json` (`{ date, documentState }`): its entries as they were. Each logCard
+ * keeps its idempotency key or is given one of this file's, so a changed file replaces what it put there before and
+ * leaves entries written since alone.
+ */
+const importDailyJson = (file: PlannedFile, date: string, text: string): FileImport => {
+  const parsed = JSON.parse(text) as { documentState?: unknown }
+  if (!Array.isArray(parsed.documentState)) {
+    throw new NotText("a JSON note must hold `documentState`, the note's entries, as an export writes it")
+  }
+  const prefix = cardKeyPrefix(file.path)
+  const nodes = (parsed.documentState as Array<Node>).map((node, i): Node => {
+    if (typeof node !== "object" || node === null || typeof node.type !== "string") {
+      throw new NotText(`entry ${i} of the note is not a document node`)
+    }
+    if (node.type !== "logCard" || typeof node.attrs?.idempotencyKey === "string") return node
+    return { ...node, attrs: { ...node.attrs, idempotencyKey: `${prefix}${i}` } }
+  })
+  const keys = new Set(
+    nodes.flatMap((node) => (typeof node.attrs?.idempotencyKey === "string" ? [node.attrs.idempotencyKey] : []))
+  )
+  const content = Effect.gen(function* () {
+    const notes = yield* Notes
+    const isMine = (node: Node) => {
+      const key = node.attrs?.idempotencyKey
+      return typeof key === "string" && (key.startsWith(prefix) || keys.has(key))
+    }
+    yield* notes
+      .edit(date as NoteDate, { create: true }, (note) =>
+        Effect.succeed({ document: [...note.document.filter((node) => !isMine(node)), ...nodes], result: undefined })
+      )
+      .pipe(Effect.orDie)
+    return { kind: "daily note", target: date }
+  })
+  return { content, links: noLinks }
 }
 
 const importPage = (file: PlannedFile, text: string, context: ImportContext): FileImport => {
@@ -406,7 +443,9 @@ export const importFile = (
     case "attachment":
       return { content: importAttachment(file, bytes, previous, context), links: noLinks }
     case "daily":
-      return importDaily(file, file.role.date, utf8(bytes), context)
+      return extensionOf(file.path) === "json"
+        ? importDailyJson(file, file.role.date, utf8(bytes))
+        : importDaily(file, file.role.date, utf8(bytes), context)
     case "page":
       return importPage(file, utf8(bytes), context)
     case "folio": {
@@ -433,6 +472,7 @@ export const importFile = (
 /** What a file would become, without writing (a dry run); throws NotText like the import would. */
 export const kindOf = (file: PlannedFile, bytes: Uint8Array): string => {
   if (file.role.kind !== "attachment") utf8(bytes)
-  if (file.role.kind === "memories" || file.role.kind === "graph") JSON.parse(utf8(bytes))
+  if (file.role.kind === "memories" || file.role.kind === "graph" || extensionOf(file.path) === "json")
+    JSON.parse(utf8(bytes))
   return file.role.kind === "daily" ? "daily note" : file.role.kind
 }
