@@ -136,6 +136,33 @@ export interface GraphShape {
   readonly ensureEdge: (
     input: Pick<NewEdge, "sourceId" | "targetId" | "type" | "provenance">
   ) => Effect.Effect<{ readonly id: EdgeId; readonly created: boolean }, never, CurrentWorkspace>
+  /**
+   * For imports: many entities at once, in one statement, safe beside another caller doing the same (see ensureEntity
+   * for the rule). A `merge` entry adds its metadata and aliases to an entity that exists. Entries must be distinct by
+   * type and name ignoring case; answers each entry's id, in order.
+   */
+  readonly ensureEntities: (
+    entries: ReadonlyArray<EnsureEntry>
+  ) => Effect.Effect<ReadonlyArray<{ readonly id: EntityId; readonly created: boolean }>, never, CurrentWorkspace>
+  /**
+   * For imports: many extracted edges at once (see ensureEdge); an edge from the same provenance file gets the new
+   * provenance. Edges whose provenance has `replacing.source` and one of `replacing.files` and that are not among
+   * `edges` are removed: what a file read again no longer links. Answers how many were created and removed.
+   */
+  readonly ensureEdges: (
+    edges: ReadonlyArray<
+      Pick<NewEdge, "sourceId" | "targetId" | "type"> & { readonly provenance: Record<string, unknown> }
+    >,
+    replacing: { readonly source: string; readonly files: ReadonlyArray<string> }
+  ) => Effect.Effect<{ readonly created: number; readonly removed: number }, never, CurrentWorkspace>
+}
+
+export interface EnsureEntry {
+  readonly name: string
+  readonly type: EntityType
+  readonly metadata: Record<string, unknown>
+  readonly aliases: ReadonlyArray<string>
+  readonly merge: boolean
 }
 
 export class Graph extends Context.Tag("carabase/Graph")<Graph, GraphShape>() {}
@@ -478,6 +505,58 @@ export const layer = Layer.effect(
       return { id: edge.id, created: true }
     })
 
+    const ensureEntities = Effect.fn("Graph.ensureEntities")(function* (entries: ReadonlyArray<EnsureEntry>) {
+      if (entries.length === 0) return []
+      const rows = yield* rls
+        .current(
+          Effect.zipRight(
+            repo.lockEnsure,
+            repo.ensureMany(entries.map((entry) => ({ ...entry, aliases: distinctNames(entry.aliases) })))
+          )
+        )
+        .pipe(Effect.orDie)
+      const ids = new Array<{ id: EntityId; created: boolean }>(entries.length)
+      for (const row of rows) {
+        ids[row.ord] = { id: row.id, created: row.change === "created" }
+        if (row.change !== "found") yield* announce(row.change, row.id)
+      }
+      return ids
+    })
+
+    const ensureEdges = Effect.fn("Graph.ensureEdges")(function* (
+      edges: ReadonlyArray<
+        Pick<NewEdge, "sourceId" | "targetId" | "type"> & { readonly provenance: Record<string, unknown> }
+      >,
+      replacing: { readonly source: string; readonly files: ReadonlyArray<string> }
+    ) {
+      if (edges.length === 0 && replacing.files.length === 0) return { created: 0, removed: 0 }
+      const seen = new Set<string>()
+      const distinct = edges.filter((edge) => {
+        const key = `${edge.sourceId}:${edge.targetId}:${edge.type}`.toLowerCase()
+        if (seen.has(key)) return false
+        seen.add(key)
+        return true
+      })
+      const rows = yield* rls
+        .current(
+          repo.ensureEdgesMany(
+            distinct.map((edge) => ({ ...edge, sourceKind: "extracted", confidence: 1 })),
+            replacing
+          )
+        )
+        .pipe(Effect.orDie)
+      const touched = new Set<string>()
+      for (const row of rows) {
+        touched.add(row.sourceId)
+        touched.add(row.targetId)
+      }
+      for (const id of touched) yield* announce("updated", id)
+      return {
+        created: rows.filter((row) => row.change === "created").length,
+        removed: rows.filter((row) => row.change === "removed").length
+      }
+    })
+
     const mergeAlias = Effect.fn("Graph.mergeAlias")(function* (canonicalId: string, aliasId: string) {
       return yield* rls
         .current(
@@ -517,6 +596,8 @@ export const layer = Layer.effect(
       restoreEdge,
       ensureEntity,
       ensureEdge,
+      ensureEntities,
+      ensureEdges,
       mergeCandidates: rls
         .current(repo.mergeCandidates)
         .pipe(Effect.catchTag("SqlError", Effect.die), Effect.withSpan("Graph.mergeCandidates")),

@@ -401,6 +401,108 @@ export const make = Effect.gen(function* () {
       returning id`
   })
 
+  const EnsuredRow = Schema.Struct({
+    ord: Schema.Int,
+    id: EntityId,
+    change: Schema.Literal("found", "created", "updated")
+  })
+  /**
+   * Finds or creates many entities in one statement, by type and name ignoring case (the oldest of equals wins, as
+   * findByName). A row with `merge` adds its metadata (an existing `source` kept) and its aliases (new spellings only,
+   * at most 100) to an entity that exists. Rows must be distinct by type and lowercased name.
+   */
+  const ensureMany = SqlSchema.findAll({
+    Request: Schema.String,
+    Result: EnsuredRow,
+    execute: (rows) => sql`
+      with wanted as (
+        select * from jsonb_to_recordset(${rows}::jsonb)
+          as w(ord int, name text, type text, metadata jsonb, aliases text[], merge boolean)
+      ),
+      found as (
+        select distinct on (w.ord) w.ord, e.id, e.name, e.metadata, e.aliases, w.merge,
+               w.metadata as facts, w.aliases as extra
+          from wanted w join entities e on e.type = w.type and lower(e.name) = lower(w.name)
+         order by w.ord, e.created_at, e.id
+      ),
+      merged as (
+        select f.ord, f.id, m.metadata, m.aliases, (m.metadata, m.aliases) is distinct from (f.metadata, f.aliases) as changed
+          from found f
+          cross join lateral (
+            select jsonb_strip_nulls(jsonb_build_object('source', f.facts->'source')) || f.metadata || (f.facts - 'source') as metadata,
+                   array(
+                     select a from (
+                       select distinct on (lower(a)) a, o from unnest(f.aliases || f.extra) with ordinality as u(a, o)
+                        where lower(a) <> lower(f.name) order by lower(a), o
+                     ) d order by o limit 100
+                   ) as aliases
+          ) m
+         where f.merge
+      ),
+      updated as (
+        update entities e set metadata = m.metadata, aliases = m.aliases, updated_at = now()
+          from merged m where e.id = m.id and m.changed
+        returning e.id
+      ),
+      made as (
+        insert into entities (name, type, metadata, aliases)
+        select w.name, w.type, w.metadata, w.aliases from wanted w
+         where not exists (select 1 from found f where f.ord = w.ord)
+         order by w.ord
+        returning id, name, type
+      )
+      select f.ord, f.id, case when exists (select 1 from updated u where u.id = f.id) then 'updated' else 'found' end as change
+        from found f
+      union all
+      select w.ord, m.id, 'created' from made m join wanted w on w.type = m.type and w.name = m.name`
+  })
+  const EnsuredEdgeRow = Schema.Struct({
+    id: EdgeId,
+    sourceId: EntityId,
+    targetId: EntityId,
+    change: Schema.Literal("created", "updated", "removed")
+  })
+  /**
+   * Many edges in one statement: each made when no edge of its type joins its ends, its provenance refreshed when one
+   * does that came from the same file. Edges whose provenance names `replacing.source` and one of `replacing.files`
+   * and that are not among `edges` are removed: what a file, read again, no longer says.
+   */
+  const ensureEdgesMany = SqlSchema.findAll({
+    Request: Schema.Struct({ edges: Schema.String, source: Schema.String, files: Schema.Array(Schema.String) }),
+    Result: EnsuredEdgeRow,
+    execute: ({ edges, files, source }) => sql`
+      with wanted as (
+        select * from jsonb_to_recordset(${edges}::jsonb)
+          as w(source_id uuid, target_id uuid, type text, source_kind text, confidence real, provenance jsonb)
+      ),
+      removed as (
+        delete from edges e
+         where e.provenance ? 'file' and e.provenance->>'file' = any(${files}::text[])
+           and e.provenance->>'source' = ${source}
+           and not exists (
+             select 1 from wanted w where w.source_id = e.source_id and w.target_id = e.target_id and w.type = e.type
+           )
+        returning e.id, e.source_id, e.target_id
+      ),
+      refreshed as (
+        update edges e set provenance = w.provenance from wanted w
+         where e.source_id = w.source_id and e.target_id = w.target_id and e.type = w.type
+           and e.provenance->>'file' = w.provenance->>'file' and e.provenance <> w.provenance
+        returning e.id, e.source_id, e.target_id
+      ),
+      made as (
+        insert into edges (source_id, target_id, type, source_kind, confidence, provenance)
+        select w.source_id, w.target_id, w.type, w.source_kind, w.confidence, w.provenance from wanted w
+         where not exists (
+           select 1 from edges e where e.source_id = w.source_id and e.target_id = w.target_id and e.type = w.type
+         )
+        returning id, source_id, target_id
+      )
+      select id, source_id, target_id, 'removed' as change from removed
+      union all select id, source_id, target_id, 'updated' from refreshed
+      union all select id, source_id, target_id, 'created' from made`
+  })
+
   return {
     search: (query: typeof SearchRequest.Type) => rowsOrDie(search(query)),
     find: (id: EntityId) => rowsOrDie(find(id)),
@@ -480,6 +582,49 @@ export const make = Effect.gen(function* () {
         // An edge between the two is now a loop on the canonical entity: it said nothing, drop it.
         yield* sql`delete from edges where source_id = ${canonical} and target_id = ${canonical}`
       }),
+    /**
+     * Serialises the callers of ensureMany in this workspace until the transaction ends, so two of them at once
+     * (two imports, an import and a sync) cannot both create the same name.
+     */
+    lockEnsure: Effect.asVoid(
+      sql`select pg_advisory_xact_lock(hashtextextended('carabase:ensure-entities:' || current_setting('app.workspace_id'), 0))`
+    ),
+    ensureMany: (
+      rows: ReadonlyArray<{
+        readonly name: string
+        readonly type: EntityType
+        readonly metadata: Record<string, unknown>
+        readonly aliases: ReadonlyArray<string>
+        readonly merge: boolean
+      }>
+    ) => rowsOrDie(ensureMany(JSON.stringify(rows.map((row, ord) => ({ ord, ...row }))))),
+    ensureEdgesMany: (
+      edges: ReadonlyArray<{
+        readonly sourceId: EntityId
+        readonly targetId: EntityId
+        readonly type: string
+        readonly sourceKind: string
+        readonly confidence: number
+        readonly provenance: Record<string, unknown>
+      }>,
+      replacing: { readonly source: string; readonly files: ReadonlyArray<string> }
+    ) =>
+      rowsOrDie(
+        ensureEdgesMany({
+          edges: JSON.stringify(
+            edges.map((edge) => ({
+              source_id: edge.sourceId,
+              target_id: edge.targetId,
+              type: edge.type,
+              source_kind: edge.sourceKind,
+              confidence: edge.confidence,
+              provenance: edge.provenance
+            }))
+          ),
+          source: replacing.source,
+          files: replacing.files
+        })
+      ),
     findEdge: (sourceId: EntityId, targetId: EntityId, type: string) =>
       rowsOrDie(findEdge({ sourceId, targetId, type })).pipe(Effect.map((row) => Option.getOrUndefined(row)?.id))
   }

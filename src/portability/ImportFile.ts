@@ -2,15 +2,16 @@
 // Notes' locked edit (the cards this file made last time are replaced, nothing else in the note is touched), a page
 // as a text artifact (Artifacts.storeHarvested, updated in place on a change) with an entity carrying its aliases and
 // tags and `mentions` edges to what it links (source_kind extracted, provenance: file and line), an attachment as an
-// artifact with its bytes, and an export's folios, memories and graph. Everything a file makes is written in one
-// transaction with the record of its path and content hash.
+// artifact with its bytes, and an export's folios, memories and graph. A file's content is written in its own
+// transaction; its place in the graph (a LinkPlan: the entity it is about and the pages it links) is written with
+// those of the files imported beside it, in bulk, together with the record of their paths and content hashes.
 import { createHash } from "node:crypto"
 import { Effect, Option, Schema } from "effect"
 import { Artifacts } from "../artifacts/Artifacts"
 import { ArtifactId } from "../artifacts/ArtifactsApi"
 import { Folios } from "../folios/Folios"
-import { Graph } from "../graph/Graph"
-import type { EntityId, EntityType } from "../graph/GraphApi"
+import { Graph, type EnsureEntry } from "../graph/Graph"
+import type { EntityType } from "../graph/GraphApi"
 import { Memories } from "../memories/Memories"
 import { sameFact } from "../memories/SameFact"
 import type { Node } from "../notes/Document"
@@ -22,18 +23,13 @@ import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { dailyCards } from "./DailyFile"
 import { notionLinks, logseqToMarkdown } from "./Outlines"
 import { pageTitle, type PlannedFile, type VaultFormat } from "./VaultLayout"
-import { fieldList, inlineTags, parseFrontmatter, wikiLinks, type WikiLink } from "./VaultText"
+import { extensionOf, fieldList, inlineTags, parseFrontmatter, wikiLinks, type WikiLink } from "./VaultText"
 
 export interface ImportContext {
   readonly format: VaultFormat
   readonly folios: boolean
   /** Attachments imported so far (this run or an earlier one), by file name, for pages that embed them. */
   readonly attachments: Map<string, ArtifactId>
-  /**
-   * Entities this run has made or found, by `type:lowercased name`: a name linked from many files is looked up once.
-   * For one this run made, what it holds (so adding a page's facts to it needs no read).
-   */
-  readonly entities: Map<string, CachedEntity>
 }
 
 /** What a file became: the kind and the id or date to find it by next time. */
@@ -42,24 +38,36 @@ export interface Made {
   readonly target: string
 }
 
+/** The entity a file is about (a page, a day), with the facts and aliases the file gives it (added to what it has). */
+export interface Subject {
+  readonly name: string
+  readonly type: EntityType
+  readonly facts: Record<string, unknown>
+  readonly aliases: ReadonlyArray<string>
+}
+
+/**
+ * A file's place in the graph: its subject, the pages it links (a `mentions` edge each, from the subject, with the
+ * line as provenance), and what else it writes once those exist (a folio commit; an export's folios and graph).
+ */
+export interface LinkPlan {
+  readonly subject: Subject | undefined
+  readonly links: ReadonlyArray<{ readonly name: string; readonly line: number }>
+  readonly after: Effect.Effect<void, never, Services>
+}
+
 /**
  * A file's import in two steps: its content, written by `content` (files in parallel, each in its own transaction),
- * and its place in the graph and folios, written by `links` (one file at a time, so two files naming the same page
- * make one entity).
+ * and its place in the graph, `links`, written in bulk with the other files of its batch (Imports).
  */
 export interface FileImport {
   readonly content: Effect.Effect<Made, never, Services>
-  readonly links: (made: Made) => Effect.Effect<void, never, Services>
+  readonly links: (made: Made) => LinkPlan
 }
 
-const noLinks = () => Effect.void
+const noLinks = (): LinkPlan => ({ subject: undefined, links: [], after: Effect.void })
 
 export class NotText extends Error {}
-
-export interface CachedEntity {
-  readonly id: EntityId
-  readonly state?: { readonly metadata: Record<string, unknown>; readonly aliases: ReadonlyArray<string> } | undefined
-}
 
 type Services = Notes | Artifacts | Graph | Folios | Memories | CurrentWorkspace
 
@@ -84,7 +92,7 @@ const baseName = (path: string) => path.split("/").pop() ?? path
 /** The prefix of the idempotency keys of the cards a file made: short, and the same for the same path. */
 export const cardKeyPrefix = (path: string) => `import:${createHash("sha256").update(path).digest("hex").slice(0, 16)}:`
 
-const IMPORT_SOURCE = "import"
+export const IMPORT_SOURCE = "import"
 
 interface TextFacts {
   readonly body: string
@@ -124,83 +132,34 @@ const factsOf = (text: string, format: VaultFormat): TextFacts => {
 
 const ATTACHMENT = /\.(?!md$|markdown$)[A-Za-z0-9]{1,8}$/
 
-/** The entity of this name and type: from the run's cache, or found or made (with `facts` and `aliases`) once. */
-const entityId = (
+/** An alias or a name longer than this is left out (the graph's limit). */
+const MAX_NAME = 500
+
+/** The pages `links` name (embedded files left out), once each, not `subject` itself. */
+const linkTargets = (subject: string, links: ReadonlyArray<WikiLink>) => {
+  const seen = new Set<string>([subject.toLowerCase()])
+  const targets: Array<{ name: string; line: number }> = []
+  for (const link of links) {
+    if (link.embed && ATTACHMENT.test(link.target)) continue
+    const name = baseName(link.target).replace(/\.(md|markdown)$/i, "")
+    if (name === "" || name.length > MAX_NAME || seen.has(name.toLowerCase())) continue
+    seen.add(name.toLowerCase())
+    targets.push({ name, line: link.line })
+  }
+  return targets
+}
+
+const subject = (
   name: string,
   type: EntityType,
   facts: Record<string, unknown>,
-  aliases: ReadonlyArray<string>,
-  context: ImportContext
-) =>
-  Effect.gen(function* () {
-    const key = `${type}:${name.toLowerCase()}`
-    const cached = context.entities.get(key)
-    if (cached !== undefined) return { ...cached, created: false }
-    const graph = yield* Graph
-    const metadata = { source: IMPORT_SOURCE, ...facts }
-    const kept = aliases.filter((alias) => alias.length <= 500).slice(0, 100)
-    const made = yield* graph.ensureEntity({ name, type, metadata, aliases: kept })
-    context.entities.set(key, made.created ? { id: made.id, state: { metadata, aliases: kept } } : { id: made.id })
-    return { id: made.id, created: made.created }
-  })
-
-/** Links to other pages become entities and `mentions` edges from `sourceId`; embeds of files are attachments. */
-const linkFrom = (
-  sourceId: EntityId,
-  sourceName: string,
-  path: string,
-  links: ReadonlyArray<WikiLink>,
-  context: ImportContext
-) =>
-  Effect.gen(function* () {
-    const graph = yield* Graph
-    const seen = new Set<string>()
-    for (const link of links) {
-      if (link.embed && ATTACHMENT.test(link.target)) continue
-      const name = baseName(link.target).replace(/\.(md|markdown)$/i, "")
-      if (name === "" || name.toLowerCase() === sourceName.toLowerCase() || name.length > 500) continue
-      if (seen.has(name.toLowerCase())) continue
-      seen.add(name.toLowerCase())
-      const target = yield* entityId(name, "concept", {}, [], context)
-      yield* graph.ensureEdge({
-        sourceId,
-        targetId: target.id,
-        type: "mentions",
-        provenance: { source: IMPORT_SOURCE, file: path, line: link.line }
-      })
-    }
-  })
-
-/** The entity of a page or a day, with the aliases and facts the file gives it (added to what it had). */
-const entityFor = (
-  name: string,
-  type: EntityType,
-  facts: Record<string, unknown>,
-  aliases: ReadonlyArray<string>,
-  context: ImportContext
-) =>
-  Effect.gen(function* () {
-    const graph = yield* Graph
-    const made = yield* entityId(name, type, facts, aliases, context)
-    if (made.created) return made.id
-    const key = `${type}:${name.toLowerCase()}`
-    const entity =
-      context.entities.get(key)?.state ??
-      (yield* graph.getEntity(made.id).pipe(
-        Effect.orDie,
-        Effect.map((found) => ({ metadata: found.metadata, aliases: found.aliases }))
-      ))
-    const known = new Set([name.toLowerCase(), ...entity.aliases.map((alias) => alias.toLowerCase())])
-    const added = aliases.filter((alias) => alias.length <= 500 && !known.has(alias.toLowerCase()))
-    const metadata = { ...entity.metadata, source: entity.metadata.source ?? IMPORT_SOURCE, ...facts }
-    if (added.length === 0 && JSON.stringify(metadata) === JSON.stringify(entity.metadata)) return made.id
-    const newAliases = [...entity.aliases, ...added].slice(0, 100)
-    yield* graph
-      .updateEntity(made.id, { metadata, ...(added.length === 0 ? {} : { aliases: newAliases }) })
-      .pipe(Effect.orDie)
-    context.entities.set(key, { id: made.id, state: { metadata, aliases: newAliases } })
-    return made.id
-  })
+  aliases: ReadonlyArray<string>
+): Subject => ({
+  name,
+  type,
+  facts,
+  aliases: aliases.filter((alias) => alias.length <= MAX_NAME).slice(0, 100)
+})
 
 const ensureFolio = (name: string) =>
   Effect.gen(function* () {
@@ -239,13 +198,52 @@ const importDaily = (file: PlannedFile, date: string, text: string, context: Imp
       .pipe(Effect.orDie)
     return { kind: "daily note", target: date }
   })
-  const links = () =>
-    facts.links.some((link) => !link.embed || !ATTACHMENT.test(link.target))
-      ? Effect.flatMap(entityFor(date, "event", { dailyNote: date }, [], context), (dayId) =>
-          linkFrom(dayId, date, file.path, facts.links, context)
-        )
-      : Effect.void
+  const links = (): LinkPlan => {
+    const targets = linkTargets(date, facts.links)
+    return {
+      subject: targets.length === 0 ? undefined : subject(date, "event", { dailyNote: date }, []),
+      links: targets,
+      after: Effect.void
+    }
+  }
   return { content, links }
+}
+
+/**
+ * A note of an export made with `--format json` (`{ date, documentState }`): its entries as they were. Each logCard
+ * keeps its idempotency key or is given one of this file's, so a changed file replaces what it put there before and
+ * leaves entries written since alone.
+ */
+const importDailyJson = (file: PlannedFile, date: string, text: string): FileImport => {
+  const parsed = JSON.parse(text) as { documentState?: unknown }
+  if (!Array.isArray(parsed.documentState)) {
+    throw new NotText("a JSON note must hold `documentState`, the note's entries, as an export writes it")
+  }
+  const prefix = cardKeyPrefix(file.path)
+  const nodes = (parsed.documentState as Array<Node>).map((node, i): Node => {
+    if (typeof node !== "object" || node === null || typeof node.type !== "string") {
+      throw new NotText(`entry ${i} of the note is not a document node`)
+    }
+    if (node.type !== "logCard" || typeof node.attrs?.idempotencyKey === "string") return node
+    return { ...node, attrs: { ...node.attrs, idempotencyKey: `${prefix}${i}` } }
+  })
+  const keys = new Set(
+    nodes.flatMap((node) => (typeof node.attrs?.idempotencyKey === "string" ? [node.attrs.idempotencyKey] : []))
+  )
+  const content = Effect.gen(function* () {
+    const notes = yield* Notes
+    const isMine = (node: Node) => {
+      const key = node.attrs?.idempotencyKey
+      return typeof key === "string" && (key.startsWith(prefix) || keys.has(key))
+    }
+    yield* notes
+      .edit(date as NoteDate, { create: true }, (note) =>
+        Effect.succeed({ document: [...note.document.filter((node) => !isMine(node)), ...nodes], result: undefined })
+      )
+      .pipe(Effect.orDie)
+    return { kind: "daily note", target: date }
+  })
+  return { content, links: noLinks }
 }
 
 const importPage = (file: PlannedFile, text: string, context: ImportContext): FileImport => {
@@ -264,28 +262,34 @@ const importPage = (file: PlannedFile, text: string, context: ImportContext): Fi
     })
     return { kind: "page", target: stored.id }
   })
-  const links = (made: Made) =>
-    Effect.gen(function* () {
-      const attachments = facts.links
-        .filter((link) => link.embed)
-        .flatMap((link) => context.attachments.get(baseName(link.target)) ?? [])
-      const pageId = yield* entityFor(
+  const links = (made: Made): LinkPlan => {
+    const attachments = facts.links
+      .filter((link) => link.embed)
+      .flatMap((link) => context.attachments.get(baseName(link.target)) ?? [])
+    const folder = file.path.includes("/") ? file.path.slice(0, file.path.lastIndexOf("/")) : ""
+    return {
+      subject: subject(
         title,
         "concept",
         { path: file.path, artifactId: made.target, tags, ...(attachments.length === 0 ? {} : { attachments }) },
-        facts.aliases,
-        context
-      )
-      yield* linkFrom(pageId, title, file.path, facts.links, context)
-      const folder = file.path.includes("/") ? file.path.slice(0, file.path.lastIndexOf("/")) : ""
-      if (context.folios && folder !== "") {
-        const folios = yield* Folios
-        const folioId = yield* ensureFolio(folder.slice(0, 200))
-        yield* folios
-          .commit(folioId, { message: `Imported ${file.path}`, artifactIds: Option.toArray(artifactIdOf(made.target)) })
-          .pipe(Effect.orDie)
-      }
-    })
+        facts.aliases
+      ),
+      links: linkTargets(title, facts.links),
+      after:
+        context.folios && folder !== ""
+          ? Effect.gen(function* () {
+              const folios = yield* Folios
+              const folioId = yield* ensureFolio(folder.slice(0, 200))
+              yield* folios
+                .commit(folioId, {
+                  message: `Imported ${file.path}`,
+                  artifactIds: Option.toArray(artifactIdOf(made.target))
+                })
+                .pipe(Effect.orDie)
+            })
+          : Effect.void
+    }
+  }
   return { content, links }
 }
 
@@ -359,26 +363,42 @@ const importMemories = (text: string) =>
 
 const GRAPH_TYPES = new Set(["person", "project", "concept", "organization", "tool", "topic", "event"])
 
-const importGraph = (text: string, context: ImportContext) =>
+const importGraph = (text: string) =>
   Effect.gen(function* () {
     const graph = yield* Graph
     const parsed = JSON.parse(text) as { entities?: unknown; edges?: unknown }
-    const ids = new Map<string, EntityId>()
+    // Exported ids by the key the graph matches names by; one entry per key (a later duplicate adds its facts).
+    const entries = new Map<string, EnsureEntry>()
+    const keyOf = new Map<string, string>()
     for (const raw of Array.isArray(parsed.entities) ? parsed.entities : []) {
       const entity = raw as { id?: unknown; name?: unknown; type?: unknown; aliases?: unknown; metadata?: unknown }
       if (typeof entity.name !== "string" || typeof entity.id !== "string") continue
+      if (entity.name.trim() === "" || entity.name.length > MAX_NAME) continue
       const type = (
         typeof entity.type === "string" && GRAPH_TYPES.has(entity.type) ? entity.type : "concept"
       ) as EntityType
       const aliases = Array.isArray(entity.aliases)
-        ? entity.aliases.filter((a): a is string => typeof a === "string")
+        ? entity.aliases.filter((a): a is string => typeof a === "string" && a.length <= MAX_NAME)
         : []
       const metadata =
-        typeof entity.metadata === "object" && entity.metadata !== null
+        typeof entity.metadata === "object" && entity.metadata !== null && !Array.isArray(entity.metadata)
           ? (entity.metadata as Record<string, unknown>)
           : {}
-      ids.set(entity.id, yield* entityFor(entity.name, type, metadata, aliases, context))
+      const key = `${type}:${entity.name.toLowerCase()}`
+      const before = entries.get(key)
+      entries.set(key, {
+        name: before?.name ?? entity.name,
+        type,
+        metadata: { source: IMPORT_SOURCE, ...before?.metadata, ...metadata },
+        aliases: [...(before?.aliases ?? []), ...aliases].slice(0, 100),
+        merge: true
+      })
+      keyOf.set(entity.id, key)
     }
+    const keys = [...entries.keys()]
+    const made = yield* graph.ensureEntities([...entries.values()])
+    const idOfKey = new Map(keys.map((key, i) => [key, made[i]!.id]))
+    const ids = new Map([...keyOf].map(([exported, key]) => [exported, idOfKey.get(key)!]))
     for (const raw of Array.isArray(parsed.edges) ? parsed.edges : []) {
       const edge = raw as {
         sourceId?: unknown
@@ -423,12 +443,17 @@ export const importFile = (
     case "attachment":
       return { content: importAttachment(file, bytes, previous, context), links: noLinks }
     case "daily":
-      return importDaily(file, file.role.date, utf8(bytes), context)
+      return extensionOf(file.path) === "json"
+        ? importDailyJson(file, file.role.date, utf8(bytes))
+        : importDaily(file, file.role.date, utf8(bytes), context)
     case "page":
       return importPage(file, utf8(bytes), context)
     case "folio": {
       const text = utf8(bytes)
-      return { content: Effect.succeed({ kind: "folio", target: "" }), links: () => Effect.asVoid(importFolio(text)) }
+      return {
+        content: Effect.succeed({ kind: "folio", target: "" }),
+        links: () => ({ ...noLinks(), after: Effect.asVoid(importFolio(text)) })
+      }
     }
     case "memories":
       return { content: importMemories(utf8(bytes)), links: noLinks }
@@ -436,7 +461,7 @@ export const importFile = (
       const text = utf8(bytes)
       return {
         content: Effect.succeed({ kind: "graph", target: "" }),
-        links: () => Effect.asVoid(importGraph(text, context))
+        links: () => ({ ...noLinks(), after: Effect.asVoid(importGraph(text)) })
       }
     }
     case "ignored":
@@ -447,6 +472,7 @@ export const importFile = (
 /** What a file would become, without writing (a dry run); throws NotText like the import would. */
 export const kindOf = (file: PlannedFile, bytes: Uint8Array): string => {
   if (file.role.kind !== "attachment") utf8(bytes)
-  if (file.role.kind === "memories" || file.role.kind === "graph") JSON.parse(utf8(bytes))
+  if (file.role.kind === "memories" || file.role.kind === "graph" || extensionOf(file.path) === "json")
+    JSON.parse(utf8(bytes))
   return file.role.kind === "daily" ? "daily note" : file.role.kind
 }

@@ -1,7 +1,8 @@
 // Imports: an archive (a temporary file the caller hands over) is opened and checked whole (Zip), planned
-// (VaultLayout), and recorded as a run; the run then goes on in the background, one file at a time, each in its own
-// transaction (ImportFile), recording every file's outcome and the run's counts as it goes and announcing its progress
-// on the live stream. A file that cannot be read is listed as skipped with the reason; nothing aborts a run but a
+// (VaultLayout), and recorded as a run; the run then goes on in the background in batches of files: each file's
+// content in its own transaction (ImportFile; a few files side by side), then the batch's links, entities and edges
+// in bulk, with the record of its paths and hashes, in one transaction; recording every file's outcome and the run's
+// counts as it goes and announcing its progress on the live stream. A file that cannot be read is listed as skipped with the reason; nothing aborts a run but a
 // shutdown. Unchanged files (same path, same content hash as last time) are not touched; a dry run writes only the
 // report. The archive's file is removed when the run ends, whatever way it ends.
 import * as fs from "node:fs/promises"
@@ -9,7 +10,7 @@ import * as os from "node:os"
 import { Config, Context, Effect, Exit, FiberSet, Layer, Option, Scope } from "effect"
 import { Artifacts, layer as artifactsLayer } from "../artifacts/Artifacts"
 import { Folios, layer as foliosLayer } from "../folios/Folios"
-import { Graph, layer as graphLayer } from "../graph/Graph"
+import { Graph, layer as graphLayer, type EnsureEntry } from "../graph/Graph"
 import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { Memories, layer as memoriesLayer } from "../memories/Memories"
 import { Notes, layer as notesLayer } from "../notes/Notes"
@@ -17,7 +18,18 @@ import { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { RlsScope } from "../platform/RlsScope"
 import { Writer } from "../platform/Writer"
 import { Workspaces, layer as workspacesLayer } from "../workspaces/Workspaces"
-import { artifactIdOf, contentHash, importFile, kindOf, NotText, type ImportContext } from "./ImportFile"
+import {
+  artifactIdOf,
+  contentHash,
+  IMPORT_SOURCE,
+  importFile,
+  kindOf,
+  NotText,
+  type ImportContext,
+  type FileImport,
+  type LinkPlan,
+  type Made
+} from "./ImportFile"
 import * as ImportsRepo from "./ImportsRepo"
 import {
   ImportNotFound,
@@ -91,8 +103,41 @@ export class Imports extends Context.Tag("carabase/Imports")<Imports, ImportsSha
 /** How often a run records its progress: every this many files, or this often, whichever comes first. */
 const PROGRESS_FILES = 200
 const PROGRESS_MILLIS = 1000
-/** Files whose content is written at the same time (their links are written one file at a time). */
+/** Files whose content is written at the same time. */
 const CONCURRENCY = 4
+/** Files whose links are written together, in one transaction (after their contents). */
+const BATCH = 100
+/** A batch ends once its files' sizes reach this: what a batch holds in memory at most, give or take one file. */
+const BATCH_BYTES = 32 * 1024 * 1024
+
+type Services = Notes | Artifacts | Graph | Folios | Memories
+
+interface FileResult {
+  readonly file: PlannedFile
+  readonly outcome: typeof ImportOutcome.Type
+  readonly kind: string
+  readonly reason: string | null
+  /** For a file whose content was written: what its links step records. */
+  readonly written: { readonly hash: string; readonly made: Made; readonly plan: LinkPlan } | undefined
+}
+
+/** A file read and to be written. */
+interface ToWrite {
+  readonly file: PlannedFile
+  readonly outcome: "created" | "updated"
+  readonly hash: string
+  readonly steps: FileImport
+}
+
+type Prepared = FileResult | ToWrite
+
+const skipped = (file: PlannedFile, reason: string): FileResult => ({
+  file,
+  outcome: "skipped",
+  kind: file.role.kind,
+  reason,
+  written: undefined
+})
 
 const removeFile = (file: string) => Effect.promise(() => fs.rm(file, { force: true }))
 
@@ -119,66 +164,149 @@ export const layer = Layer.scoped(
     }
     const runs = yield* FiberSet.make<void>()
     const running = new Map<string, Effect.Effect<void>>()
-    const services = yield* Effect.context<Notes | Artifacts | Graph | Folios | Memories>()
+    const services = yield* Effect.context<Services>()
 
     /**
-     * One file: its outcome and report line. Never fails: a file it cannot import is skipped, with the reason. Its
-     * content is written in one transaction, its links in a second one under `linking` (one file at a time), together
-     * with the record of its path and hash: a file whose links were not written is imported again next time.
+     * One file read and compared with what its path made last time: its outcome, and for a file to write, its import.
+     * Never fails: a file it cannot read is skipped, with the reason.
      */
-    const oneFile = (
+    const prepare = (
       zip: OpenZip,
       file: PlannedFile,
       context: ImportContext,
       dryRun: boolean,
-      known: ReadonlyMap<string, ImportsRepo.SourceRow>,
-      linking: Effect.Semaphore
-    ) =>
+      known: ReadonlyMap<string, ImportsRepo.SourceRow>
+    ): Effect.Effect<Prepared> =>
       Effect.gen(function* () {
         if (file.size > limits.maxFileBytes) {
-          return {
-            outcome: "skipped" as const,
-            kind: file.role.kind,
-            reason: `larger than this host takes for one file (${limits.maxFileBytes} bytes; CARABASE_MAX_UPLOAD_BYTES)`
-          }
+          return skipped(
+            file,
+            `larger than this host takes for one file (${limits.maxFileBytes} bytes; CARABASE_MAX_UPLOAD_BYTES)`
+          )
         }
         const read = yield* Effect.either(zip.read({ path: file.entry, size: file.size }))
-        if (read._tag === "Left")
-          return { outcome: "skipped" as const, kind: file.role.kind, reason: read.left.message }
+        if (read._tag === "Left") return skipped(file, read.left.message)
         const bytes = read.right
         const hash = contentHash(bytes)
         const previous = known.get(file.path)
         if (previous !== undefined && previous.contentHash === hash) {
           const attachment = file.role.kind === "attachment" ? artifactIdOf(previous.target) : Option.none()
           if (Option.isSome(attachment)) context.attachments.set(baseName(file.path), attachment.value)
-          return { outcome: "unchanged" as const, kind: previous.kind, reason: null }
+          return { file, outcome: "unchanged" as const, kind: previous.kind, reason: null, written: undefined }
         }
         const outcome = previous !== undefined ? ("updated" as const) : ("created" as const)
-        if (dryRun) return { outcome, kind: kindOf(file, bytes), reason: null }
-        const steps = importFile(file, bytes, previous?.target, context)
-        const made = yield* rls.current(Effect.zipRight(repo.relaxCommit, steps.content))
-        yield* linking.withPermits(1)(
-          rls
-            .current(
-              Effect.gen(function* () {
-                yield* repo.relaxCommit
-                yield* steps.links(made)
-                yield* repo.recordSource({ path: file.path, contentHash: hash, kind: made.kind, target: made.target })
-              })
-            )
-            // Entities cached while the transaction was open may not exist now.
-            .pipe(Effect.onError(() => Effect.sync(() => context.entities.clear())))
-        )
-        return { outcome, kind: made.kind, reason: null }
-      }).pipe(
-        Effect.catchAllDefect((defect) =>
-          Effect.succeed({
-            outcome: "skipped" as const,
-            kind: file.role.kind,
-            reason: defect instanceof SyntaxError ? `not valid JSON: ${defect.message}` : describeDefect(defect)
-          })
-        )
+        if (dryRun) return { file, outcome, kind: kindOf(file, bytes), reason: null, written: undefined }
+        return { file, outcome, hash, steps: importFile(file, bytes, previous?.target, context) }
+      }).pipe(Effect.catchAllDefect((defect) => Effect.succeed(skipped(file, describeDefect(defect)))))
+
+    /**
+     * A file's content, in its own transaction (files side by side: each waits on the database most of its time).
+     * Never fails: a file it cannot write is skipped, with the reason.
+     */
+    const writeContent = (each: ToWrite) =>
+      rls.current(Effect.zipRight(repo.relaxCommit, each.steps.content)).pipe(
+        Effect.map((made): FileResult => ({
+          file: each.file,
+          outcome: each.outcome,
+          kind: made.kind,
+          reason: null,
+          written: { hash: each.hash, made, plan: each.steps.links(made) }
+        })),
+        Effect.catchAllDefect((defect) => Effect.succeed(skipped(each.file, describeDefect(defect))))
       )
+
+    /**
+     * The links of a batch of written files in one transaction (linkBatch). When it fails, each file is linked on its
+     * own, so a bad one is skipped with its reason and the others go in.
+     */
+    const linkFiles = (results: ReadonlyArray<FileResult>) =>
+      Effect.gen(function* () {
+        const written = results.filter((result) => result.written !== undefined)
+        if (written.length === 0) return results
+        const once = (batch: ReadonlyArray<FileResult>) =>
+          rls.current(Effect.zipRight(repo.relaxCommit, linkBatch(batch)))
+        const failed = yield* once(written).pipe(
+          Effect.as(new Map<FileResult, string>()),
+          Effect.catchAllDefect(() =>
+            Effect.reduce(written, new Map<FileResult, string>(), (failures, result) =>
+              once([result]).pipe(
+                Effect.as(failures),
+                Effect.catchAllDefect((defect) => Effect.sync(() => failures.set(result, describeDefect(defect))))
+              )
+            )
+          )
+        )
+        return results.map((result) => {
+          const reason = failed.get(result)
+          return reason === undefined ? result : skipped(result.file, reason)
+        })
+      })
+
+    /**
+     * The links of written files: every entity they name found or made in one statement, their edges in one (what a
+     * changed file no longer links removed), the rest (folio commits, an export's folios and graph) file by file, and
+     * the record of their paths and hashes.
+     */
+    const linkBatch = (batch: ReadonlyArray<FileResult>) =>
+      Effect.gen(function* () {
+        const graph = yield* Graph
+        // One entry per entity (type and name ignoring case): a file's subject adds its facts; a link only names it.
+        const entries = new Map<string, EnsureEntry>()
+        const keyOf = (name: string, type: string) => `${type}:${name.toLowerCase()}`
+        for (const { written } of batch) {
+          const subject = written!.plan.subject
+          if (subject === undefined) continue
+          const key = keyOf(subject.name, subject.type)
+          const before = entries.get(key)?.merge === true ? entries.get(key) : undefined
+          entries.set(key, {
+            name: before?.name ?? subject.name,
+            type: subject.type,
+            metadata: { ...before?.metadata, source: IMPORT_SOURCE, ...subject.facts },
+            aliases: [...(before?.aliases ?? []), ...subject.aliases].slice(0, 100),
+            merge: true
+          })
+        }
+        for (const { written } of batch) {
+          if (written!.plan.subject === undefined) continue
+          for (const link of written!.plan.links) {
+            const key = keyOf(link.name, "concept")
+            if (!entries.has(key)) {
+              entries.set(key, {
+                name: link.name,
+                type: "concept",
+                metadata: { source: IMPORT_SOURCE },
+                aliases: [],
+                merge: false
+              })
+            }
+          }
+        }
+        const keys = [...entries.keys()]
+        const ensured = yield* graph.ensureEntities([...entries.values()])
+        const ids = new Map(keys.map((key, i) => [key, ensured[i]!.id]))
+        const edges = batch.flatMap(({ file, written }) => {
+          const subject = written!.plan.subject
+          if (subject === undefined) return []
+          const sourceId = ids.get(keyOf(subject.name, subject.type))!
+          return written!.plan.links.map((link) => ({
+            sourceId,
+            targetId: ids.get(keyOf(link.name, "concept"))!,
+            type: "mentions",
+            provenance: { source: IMPORT_SOURCE, file: file.path, line: link.line }
+          }))
+        })
+        const files = batch.filter((result) => result.outcome === "updated").map((result) => result.file.path)
+        yield* graph.ensureEdges(edges, { source: IMPORT_SOURCE, files })
+        for (const { written } of batch) yield* written!.plan.after
+        yield* repo.recordSources(
+          batch.map(({ file, written }) => ({
+            path: file.path,
+            contentHash: written!.hash,
+            kind: written!.made.kind,
+            target: written!.made.target
+          }))
+        )
+      })
 
     const run = (
       id: string,
@@ -193,7 +321,6 @@ export const layer = Layer.scoped(
         let pending: Array<ImportsRepo.FileLine> = []
         let lastSaved = Date.now()
         const known = yield* rls.current(repo.allSources)
-        const linking = yield* Effect.makeSemaphore(1)
         const save = Effect.suspend(() => {
           const lines = pending
           pending = []
@@ -202,33 +329,45 @@ export const layer = Layer.scoped(
             .current(repo.progress(id, { done, ...counts }, lines))
             .pipe(Effect.zipRight(live.publish({ type: "import", action: "updated", id })))
         })
-        const saving = yield* Effect.makeSemaphore(1)
-        const each = (file: PlannedFile) =>
+        const batchOf = (batch: ReadonlyArray<PlannedFile>) =>
           Effect.gen(function* () {
-            const result = yield* oneFile(zip, file, context, options.dryRun, known, linking)
-            counts[result.outcome]++
-            pending.push({
-              ordinal: done,
-              path: file.path,
-              outcome: result.outcome,
-              kind: result.kind,
-              reason: result.reason
-            })
-            done++
-            if (pending.length >= PROGRESS_FILES || Date.now() - lastSaved >= PROGRESS_MILLIS) {
-              yield* saving.withPermits(1)(save)
+            const prepared = yield* Effect.forEach(
+              batch,
+              (file) => prepare(zip, file, context, options.dryRun, known),
+              { concurrency: CONCURRENCY }
+            )
+            const contents = yield* Effect.forEach(
+              prepared,
+              (each) => ("steps" in each ? writeContent(each) : Effect.succeed(each)),
+              { concurrency: CONCURRENCY }
+            )
+            for (const result of yield* linkFiles(contents)) {
+              counts[result.outcome]++
+              pending.push({
+                ordinal: done,
+                path: result.file.path,
+                outcome: result.outcome,
+                kind: result.kind,
+                reason: result.reason
+              })
+              done++
             }
+            if (pending.length >= PROGRESS_FILES || Date.now() - lastSaved >= PROGRESS_MILLIS) yield* save
           })
-        // Kinds in order (attachments before the pages that embed them); files of one kind side by side.
+        // Kinds in order (attachments before the pages that embed them); files of one kind in batches.
         let from = 0
         while (from < files.length) {
           const kind = files[from]!.role.kind
           let to = from
-          while (to < files.length && files[to]!.role.kind === kind) to++
-          yield* Effect.forEach(files.slice(from, to), each, { concurrency: CONCURRENCY, discard: true })
+          let bytes = 0
+          while (to < files.length && to - from < BATCH && bytes < BATCH_BYTES && files[to]!.role.kind === kind) {
+            bytes += files[to]!.size
+            to++
+          }
+          yield* batchOf(files.slice(from, to))
           from = to
         }
-        yield* saving.withPermits(1)(save)
+        yield* save
       })
 
     const start = Effect.fn("Imports.start")(function* (file: string, options: ImportOptions) {
@@ -267,8 +406,7 @@ export const layer = Layer.scoped(
       const context: ImportContext = {
         format: plan.format,
         folios: options.folios,
-        attachments: new Map(),
-        entities: new Map()
+        attachments: new Map()
       }
       // The archive is closed and removed first: a run that reads as ended has left nothing behind.
       const finish = (exit: Exit.Exit<void>) =>
@@ -333,4 +471,6 @@ const baseName = (path: string) => path.split("/").pop() ?? path
 const describeDefect = (defect: unknown) =>
   defect instanceof NotText
     ? defect.message
-    : `could not be imported: ${defect instanceof Error ? defect.message : String(defect)}`
+    : defect instanceof SyntaxError
+      ? `not valid JSON: ${defect.message}`
+      : `could not be imported: ${defect instanceof Error ? defect.message : String(defect)}`

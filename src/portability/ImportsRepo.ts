@@ -164,14 +164,29 @@ export const make = Effect.gen(function* () {
      * most of an import's speed. Never corrupts: PostgreSQL replays or drops whole transactions.
      */
     relaxCommit: sql`set local synchronous_commit to off`.pipe(Effect.asVoid, Effect.orDie),
-    recordSource: (row: SourceRow) =>
-      sql`
-        insert into import_sources (path, content_hash, kind, target) values (${row.path}, ${row.contentHash}, ${row.kind}, ${row.target})
-        on conflict (workspace_id, path) do update
-          set content_hash = excluded.content_hash, kind = excluded.kind, target = excluded.target, updated_at = now()`.pipe(
-        Effect.asVoid,
-        Effect.orDie
-      )
+    /** What these files became, with their content hashes, in one statement. */
+    recordSources: (all: ReadonlyArray<SourceRow>) => {
+      // One row per path (an archive may hold a path twice: the last one read wins).
+      const rows = [...new Map(all.map((row) => [row.path, row])).values()]
+      return rows.length === 0
+        ? Effect.void
+        : sql`
+            insert into import_sources (path, content_hash, kind, target)
+            select path, content_hash, kind, target
+              from jsonb_to_recordset(${JSON.stringify(
+                rows.map((row) => ({
+                  path: row.path,
+                  content_hash: row.contentHash,
+                  kind: row.kind,
+                  target: row.target
+                }))
+              )}::jsonb) as r(path text, content_hash text, kind text, target text)
+            on conflict (workspace_id, path) do update
+              set content_hash = excluded.content_hash, kind = excluded.kind, target = excluded.target, updated_at = now()`.pipe(
+            Effect.asVoid,
+            Effect.orDie
+          )
+    }
   }
 })
 

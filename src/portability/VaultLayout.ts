@@ -117,8 +117,9 @@ const roleOf = (path: string, format: VaultFormat, daily: DailyNotesSettings | u
     if (path.startsWith("chat/")) return { kind: "ignored", reason: "chat history is exported to read, not imported" }
     if (path.startsWith("folios/") && extension === "md") return { kind: "folio" }
     if (path.startsWith("notes/")) {
+      // A note as Markdown (the default export) or as its document (`--format json`).
       const date = dateIn(titleOf(path), ISO_DAY)
-      if (date !== undefined && extension === "md") return { kind: "daily", date }
+      if (date !== undefined && (extension === "md" || extension === "json")) return { kind: "daily", date }
     }
     if (path.startsWith("artifacts/text/")) {
       return { kind: "ignored", reason: "an artifact's extracted text, made again from its file" }

@@ -232,6 +232,23 @@ describe("export, then import into an empty workspace", () => {
     expect(await snapshot(E)).toEqual(source)
   })
 
+  it("gives back the same workspace from an export made with --format json, and changes nothing the second time", async () => {
+    const J = await createWorkspace(suite.base, "Round trip from JSON")
+    const folder = path.join(scratchDir("carabase-export-json-"), "out")
+    const exported = await cli("export", folder, "--workspace", R, "--format", "json")
+    expect(exported.status).toBe(0)
+    const note = JSON.parse(fs.readFileSync(path.join(folder, "notes", "2026-05-01.json"), "utf8"))
+    expect(note.date).toBe("2026-05-01")
+    const imported = await cli("import", folder, "--workspace", J)
+    expect(imported.status).toBe(0)
+    expect(imported.stdout).toContain(" 0 skipped")
+    const source = await snapshot(R)
+    expect(await snapshot(J)).toEqual(source)
+    const again = await cli("import", folder, "--workspace", J)
+    expect(again.stdout).toMatch(/ 0 created, 0 updated, \d+ unchanged, 0 skipped/)
+    expect(await snapshot(J)).toEqual(source)
+  })
+
   it("streams the export as a zip from GET /export", async () => {
     const response = await fetch(`${suite.base}/api/v1/export`, { headers: { "x-workspace-id": R } })
     expect(response.status).toBe(200)

@@ -137,6 +137,48 @@ describe("importing an Obsidian vault", () => {
     expect(await artifactNames(A)).toContain("Difference Engine.md")
   })
 
+  it("removes the links a changed file no longer has, and moves the ones that moved to their new line", async () => {
+    const C = await createWorkspace(suite.base, "Obsidian C")
+    const edgesFrom = async (name: string) => {
+      const source = await entityNamed(C, name)
+      const all = (await call(suite.base, "GET", "/edges", { workspace: C })).body.edges as Array<{
+        sourceId: string
+        targetId: string
+        provenance: Record<string, unknown>
+      }>
+      const names = new Map(
+        (
+          (await call(suite.base, "GET", "/entities?limit=100", { workspace: C })).body.entities as Array<{
+            id: string
+            name: string
+          }>
+        ).map((entity) => [entity.id, entity.name])
+      )
+      return all
+        .filter((edge) => edge.sourceId === source!.id)
+        .map((edge) => [names.get(edge.targetId), edge.provenance.line])
+        .sort()
+    }
+    const first = {
+      "Maps.md": "Drawn by [[Mercator]].\nSee [[Ortelius]] too.\n",
+      "Atlas.md": "Also [[Mercator]].\n"
+    }
+    expect((await importZip(suite.base, C, await zipVault(first))).import.counts.created).toBe(2)
+    expect(await edgesFrom("Maps")).toEqual([
+      ["Mercator", 1],
+      ["Ortelius", 2]
+    ])
+    const changed = { ...first, "Maps.md": "Redrawn.\nNow only [[Ortelius]].\n" }
+    const run = await importZip(suite.base, C, await zipVault(changed))
+    expect(run.import.counts).toEqual({ created: 0, updated: 1, unchanged: 1, skipped: 0 })
+    expect(await edgesFrom("Maps")).toEqual([["Ortelius", 2]])
+    // Another file's link to the same page is its own, and stays.
+    expect(await edgesFrom("Atlas")).toEqual([["Mercator", 1]])
+    const moved = { ...first, "Maps.md": "Moved.\n\n\n[[Ortelius]] now on line four.\n" }
+    await importZip(suite.base, C, await zipVault(moved))
+    expect(await edgesFrom("Maps")).toEqual([["Ortelius", 4]])
+  })
+
   it("reports a dry run's outcome and writes nothing", async () => {
     const vault = { ...obsidianVault(), "Projects/Jacquard Loom.md": "Punched cards.\n" }
     const run = await importZip(suite.base, A, await zipVault(vault, "My Vault"), "?dryRun=true")
