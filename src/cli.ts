@@ -19,6 +19,7 @@ import { bootstrapHelp, runBootstrap } from "./cli/BootstrapCommand"
 import { migrateHelp, runMigrate } from "./cli/MigrateCommand"
 import { exportHelp, importHelp, runExport, runImport } from "./cli/PortabilityCommands"
 import { openClawConfigHelp, runOpenClawConfig } from "./cli/OpenClawConfigCommand"
+import { hostStatusHelp, runHostStatus } from "./cli/StatusCommand"
 
 interface Command {
   readonly summary: string
@@ -32,6 +33,7 @@ const commands: Record<string, Command> = {
     help: bootstrapHelp,
     run: runBootstrap
   },
+  status: { summary: "show the running host's status on one screen", help: hostStatusHelp, run: runHostStatus },
   migrate: { summary: "apply pending database migrations", help: migrateHelp, run: runMigrate },
   backup: { summary: "write an encrypted, verified backup of the env's database", help: backupHelp, run: runBackup },
   "backup:prune": { summary: "delete old backups by the retention rules", help: pruneHelp, run: runPrune },
