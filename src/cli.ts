@@ -20,6 +20,7 @@ import { migrateHelp, runMigrate } from "./cli/MigrateCommand"
 import { exportHelp, importHelp, runExport, runImport } from "./cli/PortabilityCommands"
 import { openClawConfigHelp, runOpenClawConfig } from "./cli/OpenClawConfigCommand"
 import { hostStatusHelp, runHostStatus } from "./cli/StatusCommand"
+import { runService, serviceHelp } from "./cli/ServiceCommands"
 
 interface Command {
   readonly summary: string
@@ -34,6 +35,11 @@ const commands: Record<string, Command> = {
     run: runBootstrap
   },
   status: { summary: "show the running host's status on one screen", help: hostStatusHelp, run: runHostStatus },
+  service: {
+    summary: "install, inspect or remove the host as a launchd agent or systemd user unit",
+    help: serviceHelp,
+    run: runService
+  },
   migrate: { summary: "apply pending database migrations", help: migrateHelp, run: runMigrate },
   backup: { summary: "write an encrypted, verified backup of the env's database", help: backupHelp, run: runBackup },
   "backup:prune": { summary: "delete old backups by the retention rules", help: pruneHelp, run: runPrune },
