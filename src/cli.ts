@@ -21,6 +21,7 @@ import { exportHelp, importHelp, runExport, runImport } from "./cli/PortabilityC
 import { openClawConfigHelp, runOpenClawConfig } from "./cli/OpenClawConfigCommand"
 import { hostStatusHelp, runHostStatus } from "./cli/StatusCommand"
 import { runService, serviceHelp } from "./cli/ServiceCommands"
+import { rollbackHelp, runRollback, runUpgrade, upgradeHelp } from "./cli/UpgradeCommand"
 
 interface Command {
   readonly summary: string
@@ -40,6 +41,12 @@ const commands: Record<string, Command> = {
     help: serviceHelp,
     run: runService
   },
+  upgrade: {
+    summary: "back up, build a release beside this one, migrate, smoke-test it, switch",
+    help: upgradeHelp,
+    run: runUpgrade
+  },
+  rollback: { summary: "switch back to the release before the last upgrade", help: rollbackHelp, run: runRollback },
   migrate: { summary: "apply pending database migrations", help: migrateHelp, run: runMigrate },
   backup: { summary: "write an encrypted, verified backup of the env's database", help: backupHelp, run: runBackup },
   "backup:prune": { summary: "delete old backups by the retention rules", help: pruneHelp, run: runPrune },

@@ -110,16 +110,22 @@ const unloadSteps = (manager: ServiceManager, env: string): ReadonlyArray<Step> 
     ? [{ command: "launchctl", args: ["bootout", `gui/${uid()}/${launchdLabel(env)}`], optional: true }]
     : [{ command: "systemctl", args: ["--user", "disable", "--now", systemdUnitName(env)], optional: true }]
 
-/** Restarts an installed service (after `carabase upgrade` or `rollback` switched releases); false when none is. */
-export const restartService = (env: string): { readonly restarted: boolean; readonly error?: string } => {
+/**
+ * After `carabase upgrade` or `rollback` switched releases: rewrites an installed service's file for this install
+ * (so a service installed before releases existed now runs releases/current) and reloads and restarts it.
+ */
+export const reinstallService = (
+  env: string,
+  root: string
+): { readonly installed: boolean; readonly error?: string } => {
   const manager = managerOf(process.platform)
-  if (manager === undefined || !fs.existsSync(serviceFilePath(manager, env, os.homedir()))) return { restarted: false }
-  const step: Step =
-    manager === "launchd"
-      ? { command: "launchctl", args: ["kickstart", "-k", `gui/${uid()}/${launchdLabel(env)}`] }
-      : { command: "systemctl", args: ["--user", "restart", systemdUnitName(env)] }
-  const result = run(step, "pipe")
-  return result.ok ? { restarted: true } : { restarted: false, error: result.error }
+  if (manager === undefined) return { installed: false }
+  const spec = serviceSpec({ env, root, manager })
+  const file = serviceFilePath(manager, env, spec.home)
+  if (!fs.existsSync(file)) return { installed: false }
+  fs.writeFileSync(file, serviceFile(manager, spec), { mode: 0o644 })
+  const failed = runSteps(loadSteps(manager, env, file))
+  return failed === undefined ? { installed: true } : { installed: true, error: failed }
 }
 
 const shown = (step: Step) => [step.command, ...step.args].join(" ")
