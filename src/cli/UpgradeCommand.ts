@@ -186,11 +186,12 @@ interface SmokeResult {
 }
 
 /** Boots the release on a spare loopback port against the env's database and checks it answers like a host. */
-const smokeTest = async (root: string, release: string): Promise<SmokeResult> => {
+const smokeTest = async (root: string, release: string, loaded: LoadedEnvironment): Promise<SmokeResult> => {
   const port = await spareLoopbackPort()
   const base = `http://127.0.0.1:${port}`
-  // The running host keeps its own ports: the smoke host gets a spare one and no public webhook listener.
-  const env: NodeJS.ProcessEnv = { ...process.env, HOST: "127.0.0.1", PORT: String(port), CARABASE_WEBHOOK_PORT: "" }
+  // The running host keeps its ports: the smoke host gets spare ones on loopback (its webhook listener too, if any).
+  const env: NodeJS.ProcessEnv = { ...process.env, HOST: "127.0.0.1", PORT: String(port) }
+  if (loaded.values.has("CARABASE_WEBHOOK_PORT")) env.CARABASE_WEBHOOK_PORT = String(await spareLoopbackPort())
   const child = spawn(process.execPath, [path.join(release, "dist", "main.js")], { cwd: root, env })
   let output = ""
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()))
@@ -312,7 +313,7 @@ export const runUpgrade = async (argv: ReadonlyArray<string>): Promise<number> =
     }
 
     say(`4. smoke test of ${name} on a spare port`)
-    const smoke = await smokeTest(root, dir).catch((error: unknown) => {
+    const smoke = await smokeTest(root, dir, loaded).catch((error: unknown) => {
       throw new StepFailed(
         `the smoke test failed, so the running release stays: ${(error as Error).message}` +
           (status.pending.length > 0 ? `\n(the migrations above were applied; ${backup.file} has the database before them)` : "")

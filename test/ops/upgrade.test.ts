@@ -40,9 +40,6 @@ beforeAll(async () => {
   db = await createDatabase("upgrade")
   root = path.join(scratchDir("carabase-upgrade-"), "install")
   execFileSync("git", ["clone", "--quiet", repoRoot, root])
-  // The running release: this clone, with the suite's dependencies and build.
-  fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(root, "node_modules"))
-  fs.cpSync(path.join(repoRoot, "dist"), path.join(root, "dist"), { recursive: true })
   const port = await freePort()
   base = `http://127.0.0.1:${port}`
   fs.writeFileSync(
@@ -72,7 +69,10 @@ beforeAll(async () => {
     fs.writeFileSync(path.join(root, "sql", "9999_upgrade_probe.sql"), "create table upgrade_probe (id integer primary key);\n")
   )
   git("checkout", "--quiet", "--detach", base0)
-  host = startHost({ cwd: root, env: cleanEnv({}), script: path.join(root, "dist", "main.js") })
+  // The running release: this clone, with the suite's dependencies and build (after the commits, which take all).
+  fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(root, "node_modules"))
+  fs.cpSync(path.join(repoRoot, "dist"), path.join(root, "dist"), { recursive: true })
+  host = startHost({ cwd: root, env: cleanEnv({ PORT: String(port) }), script: path.join(root, "dist", "main.js") })
   await host.ready(60_000)
   await createWorkspace(base, "Home")
 }, 180_000)
