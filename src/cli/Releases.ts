@@ -57,7 +57,10 @@ export const writeInfo = (release: string, info: ReleaseInfo) =>
 export const releaseName = (source: { readonly commit: string } | { readonly tarball: string }) =>
   "commit" in source
     ? `git-${source.commit.slice(0, 12)}`
-    : path.basename(source.tarball).replace(/\.(tar\.gz|tgz)$/, "").replace(/[^A-Za-z0-9._-]/g, "_")
+    : path
+        .basename(source.tarball)
+        .replace(/\.(tar\.gz|tgz)$/, "")
+        .replace(/[^A-Za-z0-9._-]/g, "_")
 
 /**
  * What a pending migration does to the data the running release uses. Every migration here is forward-only (no down

@@ -123,10 +123,14 @@ const fetchRelease = async (root: string, source: string) => {
   try {
     await checkout(dir)
     say(`2. ${name}: installing dependencies`)
-    await exec(pnpm[0]!, [...pnpm.slice(1), "install", "--frozen-lockfile", "--prefer-offline", "--reporter=append-only"], {
-      cwd: dir,
-      env: { ...process.env, CI: "true" }
-    })
+    await exec(
+      pnpm[0]!,
+      [...pnpm.slice(1), "install", "--frozen-lockfile", "--prefer-offline", "--reporter=append-only"],
+      {
+        cwd: dir,
+        env: { ...process.env, CI: "true" }
+      }
+    )
     if (!fs.existsSync(path.join(dir, "dist", "main.js"))) {
       say(`   building`)
       await exec(process.execPath, ["scripts/build.mjs"], { cwd: dir })
@@ -203,7 +207,10 @@ const smokeTest = async (root: string, release: string, loaded: LoadedEnvironmen
     ...(workspace ? { "x-workspace-id": workspace } : {})
   })
   const get = async (route: string, workspace?: string) => {
-    const response = await fetch(`${base}${route}`, { headers: headers(workspace), signal: AbortSignal.timeout(10_000) })
+    const response = await fetch(`${base}${route}`, {
+      headers: headers(workspace),
+      signal: AbortSignal.timeout(10_000)
+    })
     const text = await response.text()
     if (!response.ok) throw new StepFailed(`GET ${route} answered ${response.status}: ${text.slice(0, 300)}`)
     return JSON.parse(text) as Record<string, unknown>
@@ -306,7 +313,9 @@ export const runUpgrade = async (argv: ReadonlyArray<string>): Promise<number> =
       )
       for (const file of status.pending) say(`     sql/${file}  ${classifyMigration(texts.get(file) ?? "")}`)
       if (!args.flag("yes") && !(await confirm("   type yes to apply them: "))) {
-        throw new StepFailed("the migrations were not confirmed (--yes): nothing was applied, the running release is unchanged")
+        throw new StepFailed(
+          "the migrations were not confirmed (--yes): nothing was applied, the running release is unchanged"
+        )
       }
       await exec(process.execPath, [path.join(dir, "dist", "cli.js"), "migrate"], { cwd: root })
       say(`   applied ${status.pending.join(", ")}`)
@@ -316,14 +325,18 @@ export const runUpgrade = async (argv: ReadonlyArray<string>): Promise<number> =
     const smoke = await smokeTest(root, dir, loaded).catch((error: unknown) => {
       throw new StepFailed(
         `the smoke test failed, so the running release stays: ${(error as Error).message}` +
-          (status.pending.length > 0 ? `\n(the migrations above were applied; ${backup.file} has the database before them)` : "")
+          (status.pending.length > 0
+            ? `\n(the migrations above were applied; ${backup.file} has the database before them)`
+            : "")
       )
     })
     for (const check of smoke.checks) say(`   ${check}`)
     const info = readInfo(dir)!
     writeInfo(dir, { ...info, backup: backup.file, applied: status.pending })
     const { previous, service } = switchTo(root, loaded.hostEnv.name, dir)
-    say(`5. switched: releases/current -> ${name} (releases/previous -> ${path.relative(releasesDir(root), previous) || "."})`)
+    say(
+      `5. switched: releases/current -> ${name} (releases/previous -> ${path.relative(releasesDir(root), previous) || "."})`
+    )
     say(`   ${describeService(service, root)}`)
     return 0
   } catch (error) {
@@ -358,7 +371,9 @@ export const runRollback = async (argv: ReadonlyArray<string>): Promise<number> 
   pointLink(root, "previous", current)
   pointLink(root, "current", previous)
   const service = reinstallService(loaded.hostEnv.name, root)
-  say(`rolled back: releases/current -> ${path.relative(releasesDir(root), previous) || "."} (releases/previous -> ${path.basename(current)})`)
+  say(
+    `rolled back: releases/current -> ${path.relative(releasesDir(root), previous) || "."} (releases/previous -> ${path.basename(current)})`
+  )
   say(describeService(service, root))
   return 0
 }

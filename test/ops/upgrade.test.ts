@@ -33,7 +33,8 @@ const commit = (message: string, change: () => void) => {
   return git("rev-parse", "HEAD")
 }
 
-const cli = (args: ReadonlyArray<string>) => runCli(args, { cwd: root, env: cleanEnv({ npm_execpath: process.env.npm_execpath }) })
+const cli = (args: ReadonlyArray<string>) =>
+  runCli(args, { cwd: root, env: cleanEnv({ npm_execpath: process.env.npm_execpath }) })
 const current = () => fs.readlinkSync(path.join(root, "releases", "current"))
 
 beforeAll(async () => {
@@ -59,14 +60,23 @@ beforeAll(async () => {
   const packageJson = path.join(root, "package.json")
   const base0 = git("rev-parse", "HEAD")
   commits.good = commit("version 0.1.1-upgrade.1", () =>
-    fs.writeFileSync(packageJson, fs.readFileSync(packageJson, "utf8").replace(/"version": "[^"]+"/, '"version": "0.1.1-upgrade.1"'))
+    fs.writeFileSync(
+      packageJson,
+      fs.readFileSync(packageJson, "utf8").replace(/"version": "[^"]+"/, '"version": "0.1.1-upgrade.1"')
+    )
   )
   commits.broken = commit("a host that exits at boot", () =>
-    fs.appendFileSync(path.join(root, "src", "main.ts"), '\nprocess.stderr.write("broken on purpose\\n")\nprocess.exit(3)\n')
+    fs.appendFileSync(
+      path.join(root, "src", "main.ts"),
+      '\nprocess.stderr.write("broken on purpose\\n")\nprocess.exit(3)\n'
+    )
   )
   git("checkout", "--quiet", "--detach", commits.good)
   commits.migrating = commit("a migration", () =>
-    fs.writeFileSync(path.join(root, "sql", "9999_upgrade_probe.sql"), "create table upgrade_probe (id integer primary key);\n")
+    fs.writeFileSync(
+      path.join(root, "sql", "9999_upgrade_probe.sql"),
+      "create table upgrade_probe (id integer primary key);\n"
+    )
   )
   git("checkout", "--quiet", "--detach", base0)
   // The running release: this clone, with the suite's dependencies and build (after the commits, which take all).
@@ -101,7 +111,9 @@ describe("carabase upgrade", () => {
   it("a commit whose host fails its smoke test is not switched to, and the failure says why", async () => {
     const result = await cli(["upgrade", "--to", commits.broken])
     expect(result.status).toBe(1)
-    expect(result.stderr).toContain("the smoke test failed, so the running release stays: the new build exited 3 at boot")
+    expect(result.stderr).toContain(
+      "the smoke test failed, so the running release stays: the new build exited 3 at boot"
+    )
     expect(result.stderr).toContain("broken on purpose")
     expect(current()).toBe(`git-${commits.good.slice(0, 12)}`)
     expect((await call(base, "GET", "/health")).status).toBe(200)
@@ -126,7 +138,9 @@ describe("carabase upgrade", () => {
     }
     const unconfirmed = await cli(["upgrade", "--to", commits.migrating])
     expect(unconfirmed.status).toBe(1)
-    expect(unconfirmed.stdout).toContain("1 pending migration(s). Migrations are forward-only SQL: none of these can be rolled back")
+    expect(unconfirmed.stdout).toContain(
+      "1 pending migration(s). Migrations are forward-only SQL: none of these can be rolled back"
+    )
     expect(unconfirmed.stdout).toContain("sql/9999_upgrade_probe.sql  additive")
     expect(unconfirmed.stderr).toContain("the migrations were not confirmed (--yes): nothing was applied")
     expect(await tables()).toBe(false)
