@@ -1,6 +1,6 @@
 // `carabase upgrade` and `carabase rollback` on a real install: a clone of this repository with its env file, its
 // database and its host running, upgraded to git commits of that clone (each installed from the local pnpm store and
-// built beside it): a good one is switched to after a verified backup and a smoke test on a spare port; a broken one
+// built beside it), and to a release tarball: a good one is switched to after a verified backup and a smoke test on a spare port; a broken one
 // fails its smoke test and leaves the running release; rollback goes back; a commit with a migration names it as
 // forward-only before applying it, needs --yes, and then rollback refuses and names the backup to restore.
 import { execFileSync } from "node:child_process"
@@ -127,6 +127,26 @@ describe("carabase upgrade", () => {
     expect(fs.readlinkSync(path.join(root, "releases", "previous"))).toBe(`git-${commits.good.slice(0, 12)}`)
   })
 
+  it("installs a release tarball (release-pack's layout, already built) beside and switches to it", async () => {
+    const stage = path.join(scratchDir("carabase-tarball-"), "carabase-host-0.1.2-tarball.1")
+    fs.mkdirSync(stage)
+    for (const entry of ["dist", "sql", "scripts", "pnpm-lock.yaml", "README.md", ".env.example"]) {
+      fs.cpSync(path.join(repoRoot, entry), path.join(stage, entry), { recursive: true })
+    }
+    const packageJson = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"))
+    fs.writeFileSync(path.join(stage, "package.json"), JSON.stringify({ ...packageJson, version: "0.1.2-tarball.1" }))
+    const tarball = `${stage}.tar.gz`
+    execFileSync("tar", ["-czf", tarball, "-C", path.dirname(stage), path.basename(stage)])
+
+    const result = await cli(["upgrade", "--to", tarball])
+    expect(result.stderr).toBe("")
+    expect(result.status).toBe(0)
+    expect(result.stdout).toContain("carabase-host-0.1.2-tarball.1: version 0.1.2-tarball.1")
+    expect(result.stdout).not.toContain("building")
+    expect(result.stdout).toMatch(/MCP tools\/list ok/)
+    expect(current()).toBe("carabase-host-0.1.2-tarball.1")
+  }, 400_000)
+
   it("names a pending migration as forward-only, applies it only with --yes, and rollback then refuses", async () => {
     const tables = async () => {
       const client = await connect(db.ownerUrl)
@@ -144,7 +164,7 @@ describe("carabase upgrade", () => {
     expect(unconfirmed.stdout).toContain("sql/9999_upgrade_probe.sql  additive")
     expect(unconfirmed.stderr).toContain("the migrations were not confirmed (--yes): nothing was applied")
     expect(await tables()).toBe(false)
-    expect(current()).toBe("..")
+    expect(current()).toBe("carabase-host-0.1.2-tarball.1")
 
     const confirmed = await cli(["upgrade", "--to", commits.migrating, "--yes"])
     expect(confirmed.stderr).toBe("")
