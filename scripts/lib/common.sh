@@ -5,17 +5,23 @@ PNPM_VERSION="10.34.9"
 
 log() { printf '%s: %s\n' "${LOG_PREFIX:-carabase}" "$*" >&2; }
 
+# Node.js 20, 22 or 24 (package.json's engines); an older one stops here, another line only warns.
 require_node() {
   if ! command -v node >/dev/null 2>&1; then
-    log "Node.js >= 20 is required (https://nodejs.org or your package manager)"
+    log "Node.js 22 or 24 is required (20 still runs; https://nodejs.org or your package manager)"
     exit 1
   fi
   local major
   major="$(node -p 'process.versions.node.split(".")[0]')"
   if [ "$major" -lt 20 ]; then
-    log "Node.js >= 20 is required; this is $(node --version)"
+    log "Node.js 22 or 24 is required (20 still runs); this is $(node --version)"
     exit 1
   fi
+  case "$major" in
+  20) log "Node.js 20 reached its end of life in April 2026: install Node.js 22 or 24" ;;
+  22 | 24) ;;
+  *) log "Node.js $(node --version) is not a supported release line (20, 22, 24); carrying on" ;;
+  esac
 }
 
 # Defines PNPM as the command to run pnpm with. Installs pnpm with npm when it is missing (corepack is not used:

@@ -40,6 +40,8 @@ export interface SchedulerShape {
    */
   readonly trigger: (name: JobName, options?: { readonly workspace?: WorkspaceId }) => Effect.Effect<JobScope>
   readonly schedules: Effect.Effect<ReadonlyArray<ScheduleInfo>>
+  /** Jobs queued and not yet started (`waiting`, retries included) and being run now (`running`), over every queue. */
+  readonly queueDepth: Effect.Effect<{ readonly waiting: number; readonly running: number }>
 }
 
 export class Scheduler extends Context.Tag("carabase/Scheduler")<Scheduler, SchedulerShape>() {}
@@ -340,9 +342,28 @@ export const layer = Layer.scoped(
     )
     yield* Effect.addFinalizer(() => Effect.promise(() => Promise.all(tasks.map((task) => task.destroy()))))
 
+    // pg-boss counts the jobs in states before the one named: before `active` is waiting, before `completed` adds running.
+    const queueDepth = Effect.tryPromise(() =>
+      Promise.all(
+        JobNames.map(async (name) => {
+          const waiting = await boss.getQueueSize(name, { before: "active" })
+          return { waiting, running: (await boss.getQueueSize(name, { before: "completed" })) - waiting }
+        })
+      )
+    ).pipe(
+      Effect.map((sizes) =>
+        sizes.reduce((total, size) => ({
+          waiting: total.waiting + size.waiting,
+          running: total.running + size.running
+        }))
+      ),
+      Effect.orDie
+    )
+
     return {
       timezone: config.timezone,
       trigger,
+      queueDepth,
       schedules: allStates(undefined).pipe(
         Effect.orDie,
         Effect.map((rows) => {

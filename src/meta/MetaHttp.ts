@@ -1,13 +1,17 @@
-// Handlers of the meta group.
+// Handlers of the meta group: health, version and the owner's status.
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
 import { GatewayProbe } from "../gateway/GatewayProbe"
 import { issueOf } from "../gateway/GatewayState"
 import { CarabaseApi } from "../Api"
+import { Scheduler } from "../jobs/Scheduler"
+import { HostEnv } from "../platform/HostEnv"
+import { HttpListener } from "../platform/HttpListener"
 import { DatabaseProbe } from "./DatabaseProbe"
 import { Workspaces } from "../workspaces/Workspaces"
 import { resolveWorkspace } from "../workspaces/ResolveWorkspace"
 import { Health, VersionInfo } from "./MetaApi"
+import { hostStatus } from "./StatusReport"
 import { channelOf, HOST_VERSION } from "./Version"
 
 export const MetaHttpLive = HttpApiBuilder.group(CarabaseApi, "meta", (handlers) =>
@@ -15,6 +19,7 @@ export const MetaHttpLive = HttpApiBuilder.group(CarabaseApi, "meta", (handlers)
     const gateway = yield* GatewayProbe
     const database = yield* DatabaseProbe
     const workspaces = yield* Workspaces
+    const context = yield* Effect.context<HttpListener | Scheduler | HostEnv>()
     return handlers
       .handle("health", ({ headers }) =>
         Effect.gen(function* () {
@@ -38,6 +43,13 @@ export const MetaHttpLive = HttpApiBuilder.group(CarabaseApi, "meta", (handlers)
       )
       .handle("version", () =>
         Effect.succeed(new VersionInfo({ version: HOST_VERSION, channel: channelOf(HOST_VERSION) }))
+      )
+      .handle("status", () =>
+        hostStatus.pipe(
+          Effect.provide(context),
+          Effect.provideService(GatewayProbe, gateway),
+          Effect.provideService(DatabaseProbe, database)
+        )
       )
   })
 )

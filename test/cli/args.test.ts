@@ -6,6 +6,10 @@ import { cleanEnv, runCli, scratchDir } from "../support/hostProcess"
 
 const COMMANDS = [
   "bootstrap",
+  "status",
+  "service",
+  "upgrade",
+  "rollback",
   "migrate",
   "backup",
   "backup:prune",

@@ -31,8 +31,14 @@ export interface HostProcess {
   readonly stop: () => Promise<void>
 }
 
-export const startHost = (options: { cwd: string; env: NodeJS.ProcessEnv; script?: string }): HostProcess => {
-  const child = spawn(process.execPath, [options.script ?? mainJs], {
+/** Starts `script` (dist/main.js by default) on `node` (this process's Node by default). */
+export const startHost = (options: {
+  cwd: string
+  env: NodeJS.ProcessEnv
+  script?: string
+  node?: string
+}): HostProcess => {
+  const child = spawn(options.node ?? process.execPath, [options.script ?? mainJs], {
     cwd: options.cwd,
     env: options.env,
     stdio: ["ignore", "pipe", "pipe"]
