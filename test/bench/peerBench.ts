@@ -55,6 +55,7 @@ interface Route {
 
 interface Side {
   readonly name: "host" | "peer"
+  readonly pid: number
   readonly port: number
   readonly workspace: string
   readonly channel: string
@@ -66,6 +67,14 @@ interface Run {
   readonly p50: number
   readonly errors: number
   readonly load: string
+  /** CPU time (user + system) the server process spent per answered request, in microseconds. */
+  readonly cpuUs: number
+}
+
+/** User + system CPU time of a process so far, in microseconds (from /proc, in clock ticks of 10 ms). */
+const cpuTimeUs = (pid: number) => {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")
+  return (Number(fields[11]) + Number(fields[12])) * 10_000
 }
 
 let sequence = 0
@@ -92,7 +101,7 @@ const slackDelivery = () => {
   }
 }
 
-const routes: ReadonlyArray<Route> = [
+const allRoutes: ReadonlyArray<Route> = [
   { name: "GET /version", method: "GET", path: () => "/api/v1/version", headers: () => ({}), status: 200 },
   {
     name: "GET /memories?limit=20",
@@ -129,11 +138,15 @@ const routes: ReadonlyArray<Route> = [
   }
 ]
 
+/** ONLY=<regex> keeps the routes whose name matches (to profile one). */
+const routes = allRoutes.filter((route) => new RegExp(process.env.ONLY ?? "").test(route.name))
+
 const drive = (route: Route, side: Side, seconds: number): Promise<Run> =>
   new Promise((resolve, reject) => {
     const latencies: Array<number> = []
     let wrong = 0
     const load = loadAverage()
+    const cpuBefore = cpuTimeUs(side.pid)
     const instance = autocannon(
       {
         url: `http://127.0.0.1:${side.port}`,
@@ -162,6 +175,7 @@ const drive = (route: Route, side: Side, seconds: number): Promise<Run> =>
         if (error) return reject(error)
         latencies.sort((a, b) => a - b)
         resolve({
+          cpuUs: (cpuTimeUs(side.pid) - cpuBefore) / Math.max(1, latencies.length),
           rps: latencies.length / seconds,
           p95: percentile(latencies, 95),
           p50: percentile(latencies, 50),
@@ -221,7 +235,14 @@ const main = async () => {
   console.log(`boot to healthy: ${boots.map((ms) => fmt(ms)).join(", ")} ms`)
 
   const hostPort = await freePort()
-  const host: HostProcess = startHost({ cwd: scratchDir(), env: hostEnv(db, hostPort, { LOG_LEVEL: "warning" }) })
+  // HOST_NODE_ARGS go to the measured host's node only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": it then stops
+  // with SIGTERM, so the profile is written).
+  const hostNodeArgs = process.env.HOST_NODE_ARGS?.split(" ").filter(Boolean)
+  const host: HostProcess = startHost({
+    cwd: scratchDir(),
+    env: hostEnv(db, hostPort, { LOG_LEVEL: "warning" }),
+    ...(hostNodeArgs === undefined ? {} : { nodeArgs: hostNodeArgs })
+  })
   await host.ready()
   const peerOut = path.join(repoRoot, "dist", "bench", "peer.mjs")
   await build({
@@ -264,14 +285,15 @@ const main = async () => {
     console.log(`host idle RSS after seeding and 10 s: ${fmt(idleRss)} MB`)
 
     const peerPort = await freePort()
-    peer = spawn(process.execPath, [peerOut], {
+    const peerNodeArgs = process.env.PEER_NODE_ARGS?.split(" ").filter(Boolean) ?? []
+    peer = spawn(process.execPath, [...peerNodeArgs, peerOut], {
       env: { ...process.env, PORT: String(peerPort), APP_DATABASE_URL: db.appUrl, PEER_SLACK_SECRET: SLACK_SECRET },
       stdio: ["ignore", "inherit", "inherit"]
     })
     while (!(await canConnect(peerPort))) await new Promise((resolve) => setTimeout(resolve, 20))
     const sides: Record<"host" | "peer", Side> = {
-      host: { name: "host", port: hostPort, workspace: workspaceId, channel: channelId },
-      peer: { name: "peer", port: peerPort, workspace: workspaceId, channel: channelId }
+      host: { name: "host", pid: host.child.pid!, port: hostPort, workspace: workspaceId, channel: channelId },
+      peer: { name: "peer", pid: peer.pid!, port: peerPort, workspace: workspaceId, channel: channelId }
     }
 
     // Both answer the same thing before anything is timed.
@@ -302,7 +324,8 @@ const main = async () => {
           const run = await drive(route, sides[name], SECONDS)
           entry[name].push(run)
           console.log(
-            `round ${round + 1} ${name} ${route.name}: ${fmt(run.rps)} rps, p50 ${fmt(run.p50, 1)} ms, p95 ${fmt(run.p95, 1)} ms` +
+            `round ${round + 1} ${name} ${route.name}: ${fmt(run.rps)} rps, p50 ${fmt(run.p50, 1)} ms, p95 ${fmt(run.p95, 1)} ms, ` +
+              `${fmt(run.cpuUs)} µs CPU/request` +
               `${run.errors > 0 ? `, ${run.errors} errors` : ""} (load ${run.load})`
           )
         }
@@ -312,8 +335,8 @@ const main = async () => {
 
     const lines: Array<string> = []
     lines.push(
-      "| route | host rps | peer rps | host / peer rps (min–max) | host p95 ms | peer p95 ms | p95 host / peer (min–max) |",
-      "| --- | --- | --- | --- | --- | --- | --- |"
+      "| route | host rps | peer rps | host / peer rps (min–max) | host p95 ms | peer p95 ms | p95 host / peer (min–max) | CPU µs/request host, peer (median) |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- |"
     )
     for (const [name, { host: h, peer: p }] of runs) {
       const ratios = h.map((run, i) => run.rps / p[i]!.rps)
@@ -323,7 +346,8 @@ const main = async () => {
       lines.push(
         `| ${name} | ${h.map((x) => fmt(x.rps)).join(", ")} | ${p.map((x) => fmt(x.rps)).join(", ")} | ` +
           `**${r.median.toFixed(2)}** (${r.min.toFixed(2)}–${r.max.toFixed(2)}) | ${h.map((x) => fmt(x.p95, 1)).join(", ")} | ` +
-          `${p.map((x) => fmt(x.p95, 1)).join(", ")} | ${q.median.toFixed(2)} (${q.min.toFixed(2)}–${q.max.toFixed(2)}) |`
+          `${p.map((x) => fmt(x.p95, 1)).join(", ")} | ${q.median.toFixed(2)} (${q.min.toFixed(2)}–${q.max.toFixed(2)}) | ` +
+          `${fmt(stats(h.map((x) => x.cpuUs)).median)}, ${fmt(stats(p.map((x) => x.cpuUs)).median)} |`
       )
     }
     const errors = [...runs.values()].flatMap((e) => [...e.host, ...e.peer]).reduce((n, run) => n + run.errors, 0)
@@ -350,7 +374,16 @@ const main = async () => {
       fs.writeFileSync(file, current.replace(marker, `${marker}\n${report}`))
     }
   } finally {
+    if (process.env.PEER_NODE_ARGS !== undefined && peer !== undefined) {
+      const exited = new Promise((resolve) => peer!.once("exit", resolve))
+      peer.kill("SIGINT")
+      await exited
+    }
     peer?.kill("SIGKILL")
+    if (hostNodeArgs !== undefined) {
+      host.child.kill("SIGTERM")
+      await host.exited
+    }
     await host.stop()
     await db.drop()
   }

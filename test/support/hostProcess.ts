@@ -31,8 +31,14 @@ export interface HostProcess {
   readonly stop: () => Promise<void>
 }
 
-export const startHost = (options: { cwd: string; env: NodeJS.ProcessEnv; script?: string }): HostProcess => {
-  const child = spawn(process.execPath, [options.script ?? mainJs], {
+export const startHost = (options: {
+  cwd: string
+  env: NodeJS.ProcessEnv
+  script?: string
+  /** Options for node itself (a benchmark's --cpu-prof). */
+  nodeArgs?: ReadonlyArray<string>
+}): HostProcess => {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script ?? mainJs], {
     cwd: options.cwd,
     env: options.env,
     stdio: ["ignore", "pipe", "pipe"]

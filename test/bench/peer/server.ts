@@ -270,3 +270,6 @@ app.register(async (webhooks) => {
 })
 
 await app.listen({ port, host: "127.0.0.1" })
+process.once("SIGINT", () => {
+  void app.close().then(() => process.exit(0))
+})
