@@ -204,17 +204,26 @@ const json = async (port: number, method: string, url: string, body: unknown, wo
 const bootToHealthy = async (db: { ownerUrl: string; appUrl: string }) => {
   const port = await freePort()
   const started = performance.now()
-  const booted = startHost({ cwd: scratchDir(), env: hostEnv(db, port, { LOG_LEVEL: "warning" }) })
+  const nodeArgs = process.env.HOST_NODE_ARGS?.split(" ").filter(Boolean)
+  const booted = startHost({
+    cwd: scratchDir(),
+    env: hostEnv(db, port, { LOG_LEVEL: "warning" }),
+    ...(nodeArgs === undefined ? {} : { nodeArgs })
+  })
   try {
     for (;;) {
       const ok = await fetch(`http://127.0.0.1:${port}/api/v1/health`)
         .then((r) => r.status === 200)
         .catch(() => false)
-      if (ok) return performance.now() - started
+      if (ok) return { ms: performance.now() - started, cpuMs: cpuTimeUs(booted.child.pid!) / 1000 }
       if (booted.child.exitCode !== null) throw new Error(`host exited: ${booted.stderr()}`)
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
   } finally {
+    if (nodeArgs !== undefined) {
+      booted.child.kill("SIGTERM")
+      await booted.exited
+    }
     await booted.stop()
   }
 }
@@ -230,9 +239,9 @@ const main = async () => {
   const db = await createDatabase("bench_peer")
   console.log(`database ${db.name}; node ${process.version}; load ${loadAverage()}`)
 
-  const boots: Array<number> = []
+  const boots: Array<{ ms: number; cpuMs: number }> = []
   for (let i = 0; i < BOOTS; i++) boots.push(await bootToHealthy(db))
-  console.log(`boot to healthy: ${boots.map((ms) => fmt(ms)).join(", ")} ms`)
+  console.log(`boot to healthy: ${boots.map((boot) => `${fmt(boot.ms)} ms (${fmt(boot.cpuMs)} ms CPU)`).join(", ")}`)
 
   const hostPort = await freePort()
   // HOST_NODE_ARGS go to the measured host's node only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": it then stops
@@ -282,6 +291,11 @@ const main = async () => {
 
     await new Promise((resolve) => setTimeout(resolve, 10_000))
     const idleRss = rssMb(host.child.pid!)
+    // HEAP_SNAPSHOT=1 with HOST_NODE_ARGS=--heapsnapshot-signal=SIGUSR2: a heap snapshot of the idle host, in its cwd.
+    if (process.env.HEAP_SNAPSHOT === "1") {
+      host.child.kill("SIGUSR2")
+      await new Promise((resolve) => setTimeout(resolve, 15_000))
+    }
     console.log(`host idle RSS after seeding and 10 s: ${fmt(idleRss)} MB`)
 
     const peerPort = await freePort()
@@ -362,7 +376,7 @@ const main = async () => {
       "",
       ...lines,
       "",
-      `Host boot to first healthy answer (migrations current): ${boots.map((ms) => `${fmt(ms)} ms`).join(", ")}. ` +
+      `Host boot to first healthy answer (migrations current): ${boots.map((boot) => `${fmt(boot.ms)} ms (${fmt(boot.cpuMs)} ms of CPU)`).join(", ")}. ` +
         `Host resident memory: ${fmt(idleRss)} MB idle (after seeding, 10 s quiet), ${fmt(afterRss)} MB after the runs.`,
       ""
     ].join("\n")
