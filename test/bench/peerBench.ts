@@ -23,6 +23,7 @@ const SECONDS = Number(process.env.SECONDS ?? 4)
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 16)
 const MEMORIES = Number(process.env.MEMORIES ?? 50)
 const BOOTS = Number(process.env.BOOTS ?? 3)
+const WARMUP = Number(process.env.WARMUP ?? 3)
 const NOTE_DATE = "2026-06-01"
 const SLACK_SECRET = crypto.randomBytes(32).toString("hex")
 
@@ -262,6 +263,12 @@ const main = async () => {
     target: "node20",
     format: "esm",
     packages: "external",
+    // The same version the host was built with, so both answer /version alike.
+    define: {
+      __CARABASE_VERSION__: JSON.stringify(
+        (JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string }).version
+      )
+    },
     logLevel: "warning"
   })
   let peer: ReturnType<typeof spawn> | undefined
@@ -289,14 +296,16 @@ const main = async () => {
     )
     const channelId = channel.id as string
 
+    const idleFrom = cpuTimeUs(host.child.pid!)
     await new Promise((resolve) => setTimeout(resolve, 10_000))
     const idleRss = rssMb(host.child.pid!)
+    const idleCpuMs = (cpuTimeUs(host.child.pid!) - idleFrom) / 1000
     // HEAP_SNAPSHOT=1 with HOST_NODE_ARGS=--heapsnapshot-signal=SIGUSR2: a heap snapshot of the idle host, in its cwd.
     if (process.env.HEAP_SNAPSHOT === "1") {
       host.child.kill("SIGUSR2")
       await new Promise((resolve) => setTimeout(resolve, 15_000))
     }
-    console.log(`host idle RSS after seeding and 10 s: ${fmt(idleRss)} MB`)
+    console.log(`host idle RSS after seeding and 10 s: ${fmt(idleRss)} MB (${fmt(idleCpuMs)} ms of CPU in those 10 s)`)
 
     const peerPort = await freePort()
     const peerNodeArgs = process.env.PEER_NODE_ARGS?.split(" ").filter(Boolean) ?? []
@@ -326,7 +335,9 @@ const main = async () => {
       }
     }
     console.log("warming up...")
-    for (const route of routes) for (const side of Object.values(sides)) await drive(route, side, 1)
+    // The host's JIT needs a few thousand requests per route before it settles (its first 4 s ran at a third of its
+    // later rate); the peer's much fewer.
+    for (const route of routes) for (const side of Object.values(sides)) await drive(route, side, WARMUP)
 
     const runs = new Map<string, { host: Array<Run>; peer: Array<Run> }>()
     for (let round = 0; round < ROUNDS; round++) {
@@ -372,7 +383,7 @@ const main = async () => {
       `## ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC: host / peer (Fastify 5 + pg), Node ${process.version}`,
       "",
       `Machine: ${machine}. Load average (1 min) during the runs: ${fmt(Math.min(...loads), 1)} to ${fmt(Math.max(...loads), 1)}.`,
-      `${ROUNDS} rounds, ${CONNECTIONS} keep-alive connections, ${SECONDS} s per run, ${MEMORIES} memories; the order host/peer flips every round. Non-200 answers or errors: ${errors}.`,
+      `${ROUNDS} rounds after ${WARMUP} s of warm-up per route and side, ${CONNECTIONS} keep-alive connections, ${SECONDS} s per run, ${MEMORIES} memories; the order host/peer flips every round. Non-200 answers or errors: ${errors}.`,
       "",
       ...lines,
       "",
