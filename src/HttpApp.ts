@@ -37,6 +37,7 @@ import { WorkspaceMiddlewareLive, WorkspacesHttpLive } from "./workspaces/Worksp
 import { CarabaseApi } from "./Api"
 import { ApiKeyGuardLive } from "./apikeys/ApiKeyGuard"
 import { jsonErrors } from "./http/ErrorResponses"
+import { openApiRoute } from "./http/OpenApiRoute"
 import { RequestGuardLive } from "./http/RequestGuard"
 
 export const ApiLive = HttpApiBuilder.api(CarabaseApi).pipe(
@@ -96,7 +97,7 @@ const serveTrimmed = Layer.scopedDiscard(
 
 export const HttpAppLive = serveTrimmed.pipe(
   Layer.provide([
-    HttpApiBuilder.middlewareOpenApi({ path: "/api/openapi.json" }),
+    openApiRoute("/api/openapi.json"),
     HttpApiBuilder.middleware(jsonErrors),
     ApiKeyGuardLive,
     RequestGuardLive,

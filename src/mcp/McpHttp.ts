@@ -4,8 +4,6 @@
 import * as crypto from "node:crypto"
 import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServerRequest } from "@effect/platform-node"
-import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js"
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js"
 import { Effect, Option, Schema } from "effect"
 import { HttpListener } from "../platform/HttpListener"
 import { Settings } from "../settings/Settings"
@@ -13,6 +11,7 @@ import { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
 import { Workspaces } from "../workspaces/Workspaces"
 import { resolveWorkspace, workspaceQuery } from "../workspaces/ResolveWorkspace"
 import { checkRequest, mcpGuardConfig } from "./McpGuard"
+import { mcpSdk, type McpSdk } from "./McpSdk"
 import * as McpSessionTable from "./McpSessionTable"
 import { makeMcpServer, type ToolAvailability } from "./McpSessions"
 import { McpTools } from "./McpTools"
@@ -85,8 +84,8 @@ export const McpHttpLive = HttpApiBuilder.Router.use((router) =>
         )
       })
 
-    const newServer = (workspaceId: WorkspaceId) =>
-      makeMcpServer({ workspaceId, tools, availability, runtime, resources })
+    const newServer = (sdk: McpSdk, workspaceId: WorkspaceId) =>
+      makeMcpServer(sdk, { workspaceId, tools, availability, runtime, resources })
 
     /** A session whose workspace was deleted since it opened is closed: its tools have nothing left to act on. */
     const workspaceGone = (sessionId: string, session: McpSessionTable.McpSession) =>
@@ -129,8 +128,9 @@ export const McpHttpLive = HttpApiBuilder.Router.use((router) =>
           if (request.method !== "POST")
             return rpcError(400, "missing mcp-session-id header: initialize a session first")
           const workspaceId = yield* bindWorkspace(request)
-          const server = newServer(workspaceId)
-          const transport = new WebStandardStreamableHTTPServerTransport({
+          const sdk = yield* mcpSdk
+          const server = newServer(sdk, workspaceId)
+          const transport = new sdk.WebStandardStreamableHTTPServerTransport({
             sessionIdGenerator: () => crypto.randomUUID()
           })
           yield* Effect.promise(() => server.connect(transport))
@@ -155,9 +155,10 @@ export const McpHttpLive = HttpApiBuilder.Router.use((router) =>
         const request = yield* HttpServerRequest.HttpServerRequest
         yield* guarded(request)
         const workspaceId = yield* bindWorkspace(request)
+        const sdk = yield* mcpSdk
         const response = NodeHttpServerRequest.toServerResponse(request)
-        const transport = new SSEServerTransport("/mcp/messages", response)
-        const server = newServer(workspaceId)
+        const transport = new sdk.SSEServerTransport("/mcp/messages", response)
+        const server = newServer(sdk, workspaceId)
         // Held before the stream tells the client its endpoint, and for its whole life: it ends with its stream.
         yield* sessions.add(transport.sessionId, { workspaceId, server, sse: transport })
         sessions.streamOpened(transport.sessionId)

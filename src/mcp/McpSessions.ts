@@ -3,23 +3,15 @@
 // MCP tool error (isError) and the session survives it, as is an argument given under two spellings that disagree.
 // Arguments are strict (src/schema/StrictInput): an unknown one is a tool error naming it and listing the accepted
 // ones, never silently dropped.
-import { Server } from "@modelcontextprotocol/sdk/server/index.js"
-import {
-  CallToolRequestSchema,
-  ErrorCode,
-  ListResourcesRequestSchema,
-  ListResourceTemplatesRequestSchema,
-  ListToolsRequestSchema,
-  McpError,
-  ReadResourceRequestSchema,
-  type CallToolResult
-} from "@modelcontextprotocol/sdk/types.js"
+import type { Server } from "@modelcontextprotocol/sdk/server/index.js"
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js"
 import { Cause, Effect, Exit, ParseResult, Runtime, Schema } from "effect"
 import { HOST_VERSION } from "../meta/Version"
 import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
 import { Writer } from "../platform/Writer"
 import { STRICT, unknownKeys } from "../schema/StrictInput"
 import { ResourceMissing, type ResourceCatalog } from "./ArtifactResources"
+import type { McpSdk } from "./McpSdk"
 import { inputJsonSchema, isOn, ToolFailure, type ToolDefinition } from "./Tool"
 import { artifactUri, ToolReply } from "./ToolReply"
 import { DISAGREE } from "./tools/Aliases"
@@ -59,13 +51,26 @@ const toolResult = (value: unknown): CallToolResult => {
   }
 }
 
-export const makeMcpServer = <R>(options: {
-  readonly workspaceId: WorkspaceId
-  readonly tools: ReadonlyArray<ToolDefinition<R>>
-  readonly availability: ToolAvailability
-  readonly runtime: Runtime.Runtime<R>
-  readonly resources: ResourceCatalog<R>
-}): Server => {
+/** A session's server; `sdk` is the MCP SDK (McpSdk, loaded with the first MCP request). */
+export const makeMcpServer = <R>(
+  sdk: McpSdk,
+  options: {
+    readonly workspaceId: WorkspaceId
+    readonly tools: ReadonlyArray<ToolDefinition<R>>
+    readonly availability: ToolAvailability
+    readonly runtime: Runtime.Runtime<R>
+    readonly resources: ResourceCatalog<R>
+  }
+): Server => {
+  const {
+    CallToolRequestSchema,
+    ErrorCode,
+    ListResourcesRequestSchema,
+    ListResourceTemplatesRequestSchema,
+    ListToolsRequestSchema,
+    McpError,
+    ReadResourceRequestSchema
+  } = sdk
   const run = <A, E>(effect: Effect.Effect<A, E, R | CurrentWorkspace>) =>
     Runtime.runPromiseExit(options.runtime)(
       effect.pipe(
@@ -79,7 +84,7 @@ export const makeMcpServer = <R>(options: {
     return Exit.isSuccess(exit) ? exit.value : new Map<string, unknown>()
   }
 
-  const server = new Server(
+  const server = new sdk.Server(
     { name: "carabase", title: "Carabase", version: HOST_VERSION },
     {
       capabilities: { tools: { listChanged: false }, resources: { listChanged: false } },

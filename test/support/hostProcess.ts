@@ -37,8 +37,10 @@ export const startHost = (options: {
   env: NodeJS.ProcessEnv
   script?: string
   node?: string
+  /** Options for node itself (a benchmark's --cpu-prof). */
+  nodeArgs?: ReadonlyArray<string>
 }): HostProcess => {
-  const child = spawn(options.node ?? process.execPath, [options.script ?? mainJs], {
+  const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), options.script ?? mainJs], {
     cwd: options.cwd,
     env: options.env,
     stdio: ["ignore", "pipe", "pipe"]
