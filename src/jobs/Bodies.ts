@@ -8,6 +8,7 @@ import { layer as connectionsLayer } from "../connectors/Connections"
 import { layer as syncRoutingLayer } from "../connectors/SyncRouting"
 import { Curation, layer as curationLayer } from "../curation/Curation"
 import { layer as foliosLayer } from "../folios/Folios"
+import { layer as extractionLayer } from "../graph/Extraction"
 import { layer as graphLayer } from "../graph/Graph"
 import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
 import { layer as liveUpdatesLayer } from "../live/LiveUpdates"
@@ -15,6 +16,7 @@ import { layer as memoriesLayer } from "../memories/Memories"
 import { NoteHistory, layer as noteHistoryLayer } from "../notes/NoteHistory"
 import { layer as notesLayer } from "../notes/Notes"
 import { dreamCycle } from "./bodies/DreamCycle"
+import { entityExtraction } from "./bodies/EntityExtraction"
 import { folioSynthesis } from "./bodies/FolioSynthesis"
 import { githubSync } from "./bodies/GitHubSync"
 import { memoryDistill } from "./bodies/MemoryDistill"
@@ -42,6 +44,7 @@ export const layer = Layer.effect(
     const synthesis = yield* folioSynthesis
     const dream = yield* dreamCycle
     const github = yield* githubSync
+    const extraction = yield* entityExtraction
     return new Map<JobName, JobBody>([
       ["github-sync", github],
       [
@@ -95,6 +98,7 @@ export const layer = Layer.effect(
           )
         }
       ],
+      ["entity-extraction", extraction],
       [
         "harvest",
         {
@@ -118,6 +122,7 @@ export const layer = Layer.effect(
     memoriesLayer,
     artifactsLayer,
     graphLayer,
+    extractionLayer,
     connectionsLayer,
     syncRoutingLayer,
     trashRepoLayer
