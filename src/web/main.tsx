@@ -106,7 +106,7 @@ const App = () => {
           />
         )
       case "today":
-        return scoped(workspaceId, (id) => <TodayPage workspaceId={id} />)
+        return scoped(workspaceId, (id) => <TodayPage key={`${id}/${rest[0] ?? ""}`} workspaceId={id} date={rest[0]} />)
       case "search":
         return scoped(workspaceId, (id) => <SearchPage key={id} />)
       case "memories":

@@ -25,8 +25,11 @@ const localToday = () => {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
 }
 
-export const TodayPage = ({ workspaceId }: { workspaceId: string }) => {
-  const [date, setDate] = useState(localToday)
+/** `date` (from /admin/today/<date>, a link from the graph page) opens that day instead of today. */
+export const TodayPage = ({ workspaceId, date: opened }: { workspaceId: string; date?: string | undefined }) => {
+  const [date, setDate] = useState(() =>
+    opened !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(opened) ? opened : localToday()
+  )
   const note = useLoad(() => call((api) => api.notes.get({ path: { date: date as NoteDate } })), [date, workspaceId])
   const [content, setContent] = useState("")
   const [folio, setFolio] = useState("")
