@@ -295,6 +295,47 @@ describe("the offline tier on the fixed corpus", () => {
     expect([...(now.mentions.get("2026-03-03#0") ?? [])].sort()).toEqual(["Alice Chen", "Atlas", "Kubernetes"])
   })
 
+  it("extracts memories and uploaded documents by chunk, and forgets them when they are deleted", async () => {
+    let runs = await runCount(workspace)
+    const memory = ok(
+      await call(suite.base, "POST", "/memories", { workspace, body: { content: "Bob Martinez prefers Kubernetes." } }),
+      201
+    )
+    const form = new FormData()
+    form.append("file", new Blob(["Northwind Traders signed for Atlas."], { type: "text/plain" }), "contract.txt")
+    const upload = await fetch(`${suite.base}/api/v1/artifacts/upload`, {
+      method: "POST",
+      headers: { "x-workspace-id": workspace },
+      body: form
+    })
+    expect(upload.status).toBe(201)
+    const artifact = (await upload.json()) as { artifact: { id: string } }
+    await settled(workspace, runs)
+    let now = await snapshot(workspace)
+    const memoryId = memory.memory.id as string
+    const from = (kind: string) =>
+      now.raw
+        .filter((m) => m.sourceKind === kind)
+        .map((m) => [m.name, m.chunkOrdinal, m.noteDate, m.blockIndex])
+        .sort()
+    expect(from("memory")).toEqual([
+      ["Bob Martinez", 0, null, null],
+      ["Kubernetes", 0, null, null]
+    ])
+    expect(from("artifact")).toEqual([
+      ["Atlas", 0, null, null],
+      ["Northwind Traders", 0, null, null]
+    ])
+    expect(now.raw.find((m) => m.sourceKind === "artifact").sourceId).toBe(artifact.artifact.id)
+
+    runs = await runCount(workspace)
+    ok(await call(suite.base, "DELETE", `/memories/${memoryId}`, { workspace }))
+    await settled(workspace, runs)
+    now = await snapshot(workspace)
+    expect(from("memory")).toEqual([])
+    expect(from("artifact")).toHaveLength(2)
+  })
+
   it("shows workspace B none of A's extraction, as carabase_app under RLS and over HTTP", async () => {
     const other = await createWorkspace(suite.base, "other")
     const alice = first.entities.find((entity) => entity.name === "Alice Chen")!
