@@ -19,7 +19,7 @@ import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { Graph, layer as graphLayer } from "./Graph"
 import type { EntityType } from "./GraphApi"
 import { ExtractionRun, Mention } from "./ExtractionApi"
-import { enqueueExtraction, type ExtractionSourceKind } from "./ExtractionQueue"
+import { enqueueExtraction, EXTRACTOR, type ExtractionSourceKind } from "./ExtractionQueue"
 import { askModel, type ModelAnswer } from "./ModelExtractor"
 import {
   extractPassage,
@@ -32,7 +32,7 @@ import {
   type Passage
 } from "./OfflineExtractor"
 
-export const EXTRACTOR = "entity-extraction"
+export { EXTRACTOR }
 /** An edge inferred from two entities named in one place. */
 export const CO_MENTION = "mentioned_with"
 const CO_MENTION_CONFIDENCE = 0.5

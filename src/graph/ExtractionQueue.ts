@@ -4,6 +4,9 @@
 import type { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 
+/** What extraction writes carry: its entities' `metadata.source` and its edges' `provenance.extractor`. */
+export const EXTRACTOR = "entity-extraction"
+
 export type ExtractionSourceKind = "note" | "memory" | "folio_commit" | "artifact"
 
 export const enqueueExtraction = (sql: SqlClient.SqlClient, kind: ExtractionSourceKind, ids: ReadonlyArray<string>) =>
