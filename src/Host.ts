@@ -12,6 +12,8 @@ import * as Connections from "./connectors/Connections"
 import * as OAuthApps from "./connectors/OAuthApps"
 import * as SyncRouting from "./connectors/SyncRouting"
 import * as Curation from "./curation/Curation"
+import * as Extraction from "./graph/Extraction"
+import * as ExtractionTrigger from "./jobs/ExtractionTrigger"
 import * as Folios from "./folios/Folios"
 import * as Gateway from "./gateway/Gateway"
 import * as GatewayProbe from "./gateway/GatewayProbe"
@@ -89,6 +91,7 @@ export const DomainLive = Layer.mergeAll(
   Notes.layer,
   Folios.layer,
   Graph.layer,
+  Extraction.layer,
   Memories.layer,
   Artifacts.layer,
   Tasks.layer,
@@ -108,6 +111,7 @@ export const DomainLive = Layer.mergeAll(
   ApiKeys.layer,
   JobRuns.layer,
   JobBodies.schedulerLayer,
+  ExtractionTrigger.layer.pipe(Layer.provide(JobBodies.schedulerLayer)),
   McpToolCatalog.layer,
   Trash.layer,
   Imports.layer,

@@ -4,7 +4,9 @@
 // suggestion decided; nothing is ever merged without that decision.
 import { SqlSchema } from "@effect/sql"
 import { Context, DateTime, Effect, Layer, Option, Schema } from "effect"
+import { enqueueExtraction } from "../graph/ExtractionQueue"
 import { Graph, layer as graphLayer } from "../graph/Graph"
+import type { EntityId } from "../graph/GraphApi"
 import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
@@ -25,11 +27,20 @@ export class Curation extends Context.Tag("carabase/Curation")<Curation, Curatio
 /** The stored proposal (AliasMatching's Proposal, as JSON): what a suggestion shows and what accepting merges. */
 const Payload = Schema.Struct({
   canonicalId: Schema.String,
-  aliasId: Schema.String,
+  /** Absent for a new-name suggestion: the name has no entity. */
+  aliasId: Schema.optional(Schema.String),
   canonicalName: Schema.String,
   aliasName: Schema.String,
   reason: Schema.String,
-  score: Schema.Number
+  score: Schema.Number,
+  source: Schema.optional(
+    Schema.Struct({
+      kind: Schema.Literal("note", "memory", "folio_commit", "artifact"),
+      id: Schema.String,
+      noteDate: Schema.optional(Schema.String),
+      place: Schema.Int
+    })
+  )
 })
 type Payload = typeof Payload.Type
 
@@ -51,11 +62,12 @@ const toSuggestion = (row: SuggestionRow) =>
     kind: row.kind,
     status: row.status,
     canonicalId: row.payload.canonicalId,
-    aliasId: row.payload.aliasId,
+    aliasId: row.payload.aliasId ?? null,
     canonicalName: row.payload.canonicalName,
     aliasName: row.payload.aliasName,
     reason: row.payload.reason,
     score: row.payload.score,
+    ...(row.payload.source === undefined ? {} : { source: row.payload.source }),
     createdAt: DateTime.formatIso(DateTime.unsafeMake(row.createdAt)),
     decidedAt: row.decidedAt === null ? null : DateTime.formatIso(DateTime.unsafeMake(row.decidedAt))
   }).pipe(Effect.orDie)
@@ -99,7 +111,7 @@ export const layer = Layer.effect(
     const decide = (
       id: string,
       status: "accepted" | "rejected",
-      merge: (id: string, proposal: Payload) => Effect.Effect<void, SuggestionDecided, CurrentWorkspace>
+      merge: (id: string, kind: string, proposal: Payload) => Effect.Effect<void, SuggestionDecided, CurrentWorkspace>
     ) =>
       rls.current(
         Effect.gen(function* () {
@@ -107,14 +119,14 @@ export const layer = Layer.effect(
           if (Option.isNone(found)) return yield* SuggestionNotFound.of(id)
           const row = found.value
           if (row.status !== "pending") return yield* SuggestionDecided.already(id, row.status)
-          if (status === "accepted") yield* merge(id, row.payload)
+          yield* merge(id, row.kind, row.payload)
           const updated = yield* setStatus({ id, status }).pipe(Effect.orDie)
           return yield* toSuggestion(updated)
         })
       )
 
-    const merge = (id: string, proposal: Payload) =>
-      Effect.flatMap(graph.mergeAlias(proposal.canonicalId, proposal.aliasId), (outcome) => {
+    const mergeAlias = (id: string, proposal: Payload, aliasId: string) =>
+      Effect.flatMap(graph.mergeAlias(proposal.canonicalId, aliasId), (outcome) => {
         switch (outcome._tag) {
           case "Merged":
             return Effect.void
@@ -123,6 +135,33 @@ export const layer = Layer.effect(
           case "Reversed":
             return Effect.fail(SuggestionDecided.mergeReversed(id, outcome.canonicalName, outcome.aliasName))
         }
+      })
+
+    /** A new name the owner says is the entity: it joins the entity's aliases. */
+    const addAlias = (id: string, proposal: Payload) =>
+      graph.getEntity(proposal.canonicalId as EntityId).pipe(
+        Effect.flatMap((entity) => graph.updateEntity(entity.id, { aliases: [...entity.aliases, proposal.aliasName] })),
+        Effect.asVoid,
+        Effect.catchTags({
+          EntityNotFound: () => Effect.fail(SuggestionDecided.entityMissing(id)),
+          InvalidCanonicalLink: Effect.die
+        })
+      )
+
+    /**
+     * Accepting carries the suggestion out; either decision on a new name has its source extracted again, so the
+     * name now resolves to the entity (accepted) or becomes one of its own (rejected).
+     */
+    const carryOut = (status: "accepted" | "rejected") => (id: string, kind: string, proposal: Payload) =>
+      Effect.gen(function* () {
+        if (kind === "new-name") {
+          if (status === "accepted") yield* addAlias(id, proposal)
+          if (proposal.source !== undefined) {
+            yield* enqueueExtraction(sql, proposal.source.kind, [proposal.source.id]).pipe(Effect.orDie)
+          }
+          return
+        }
+        if (status === "accepted" && proposal.aliasId !== undefined) yield* mergeAlias(id, proposal, proposal.aliasId)
       })
 
     return {
@@ -144,8 +183,10 @@ export const layer = Layer.effect(
       list: (status) =>
         rls.current(listSuggestions(status).pipe(Effect.orDie, Effect.flatMap(Effect.forEach(toSuggestion)))),
       accept: (id) =>
-        decide(id, "accepted", merge).pipe(Effect.tap(() => live.publish({ type: "entity", action: "updated" }))),
-      reject: (id) => decide(id, "rejected", () => Effect.void)
+        decide(id, "accepted", carryOut("accepted")).pipe(
+          Effect.tap(() => live.publish({ type: "entity", action: "updated" }))
+        ),
+      reject: (id) => decide(id, "rejected", carryOut("rejected"))
     } satisfies CurationShape
   })
 ).pipe(Layer.provide([liveUpdatesLayer, graphLayer]))

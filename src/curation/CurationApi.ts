@@ -5,16 +5,30 @@ import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const SuggestionStatus = Schema.Literal("pending", "accepted", "rejected")
 
+/**
+ * `alias-merge`: two entities that look like one (accepting makes `aliasId` an alias of `canonicalId`). `new-name`: a
+ * name entity extraction read (in `source`) that looks like the entity `canonicalId`; it has no entity (`aliasId` is
+ * null). Accepting adds it to the entity's aliases; rejecting lets extraction make it an entity of its own.
+ */
 export const Suggestion = Schema.Struct({
   id: Schema.String,
-  kind: Schema.Literal("alias-merge"),
+  kind: Schema.Literal("alias-merge", "new-name"),
   status: SuggestionStatus,
   canonicalId: Schema.String,
-  aliasId: Schema.String,
+  aliasId: Schema.NullOr(Schema.String),
   canonicalName: Schema.String,
   aliasName: Schema.String,
-  reason: Schema.Literal("same-name", "alias", "initials", "similar"),
+  reason: Schema.Literal("same-name", "alias", "initials", "similar", "partial"),
   score: Schema.Number,
+  /** For new-name: where the name was read (a note's date and block index, or another source's chunk). */
+  source: Schema.optional(
+    Schema.Struct({
+      kind: Schema.String,
+      id: Schema.String,
+      noteDate: Schema.optional(Schema.String),
+      place: Schema.Int
+    })
+  ),
   createdAt: Schema.DateTimeUtc,
   decidedAt: Schema.NullOr(Schema.DateTimeUtc)
 })

@@ -5,6 +5,7 @@ import { Schema } from "effect"
 import { uuidId } from "../schema/Ids"
 import { bounded, storable, storableJson } from "../schema/TextSchemas"
 import { Trashed } from "../trash/TrashApi"
+import { ExtractionRun, Mention } from "./ExtractionApi"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
 export const EntityId = uuidId("EntityId")
@@ -286,5 +287,36 @@ export class GraphApi extends HttpApiGroup.make("graph")
       .addError(EdgeNotFound)
   )
   .add(HttpApiEndpoint.del("deleteEdge", "/edges/:id").setPath(EdgePath).addSuccess(Trashed).addError(EdgeNotFound))
+  .add(
+    HttpApiEndpoint.get("entityNeighbourhood", "/entities/:id/neighbourhood")
+      .setPath(EntityPath)
+      .setUrlParams(
+        Schema.Struct({
+          depth: Schema.optional(
+            Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 3)).annotations({
+              message: () => "depth must be a whole number from 1 to 3"
+            })
+          )
+        })
+      )
+      .addSuccess(GraphWalk)
+      .addError(EntityNotFound)
+  )
+  .add(
+    HttpApiEndpoint.get("entityMentions", "/entities/:id/mentions")
+      .setPath(EntityPath)
+      .addSuccess(Schema.Struct({ mentions: Schema.Array(Mention) }))
+      .addError(EntityNotFound)
+  )
+  .add(
+    HttpApiEndpoint.get("extractionRuns", "/extraction-runs").addSuccess(
+      Schema.Struct({ runs: Schema.Array(ExtractionRun) })
+    )
+  )
+  .add(
+    HttpApiEndpoint.post("rerunExtraction", "/extraction-runs").addSuccess(Schema.Struct({ queued: Schema.Int }), {
+      status: 202
+    })
+  )
   .middleware(WorkspaceMiddleware)
   .prefix("/api/v1") {}

@@ -2,10 +2,14 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
 import { CarabaseApi } from "../Api"
+import { Extraction } from "./Extraction"
 import { Graph } from "./Graph"
 
+/** Mentions an entity's page lists, newest first. */
+const MENTIONS_SHOWN = 200
+
 export const GraphHttpLive = HttpApiBuilder.group(CarabaseApi, "graph", (handlers) =>
-  Effect.map(Graph, (graph) =>
+  Effect.map(Effect.all([Graph, Extraction]), ([graph, extraction]) =>
     handlers
       .handle("listEntities", ({ urlParams }) =>
         Effect.map(graph.listEntities(urlParams), (entities) => ({ entities }))
@@ -30,5 +34,16 @@ export const GraphHttpLive = HttpApiBuilder.group(CarabaseApi, "graph", (handler
       .handle("deleteEdge", ({ path }) =>
         Effect.map(graph.deleteEdge(path.id, "DELETE /api/v1/edges/:id"), (trashId) => ({ trashId }))
       )
+      .handle("entityNeighbourhood", ({ path, urlParams }) =>
+        graph.walk(path.id, { depth: urlParams.depth ?? 1, minConfidence: 0 })
+      )
+      .handle("entityMentions", ({ path }) =>
+        Effect.zipRight(
+          graph.getEntity(path.id),
+          Effect.map(extraction.mentionsOf(path.id, MENTIONS_SHOWN), (mentions) => ({ mentions }))
+        )
+      )
+      .handle("extractionRuns", () => Effect.map(extraction.runs(20), (runs) => ({ runs })))
+      .handle("rerunExtraction", () => Effect.map(extraction.requeueAll, (queued) => ({ queued })))
   )
 )

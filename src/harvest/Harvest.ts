@@ -12,6 +12,7 @@ import { resolveEmbedder } from "../embeddings/ActiveEmbedder"
 import { Embedder, EmbeddingError, toVectorLiteral, type EmbedderShape } from "../embeddings/Embedder"
 import { layer as embedderLayer } from "../embeddings/EmbedderLive"
 import { layer as routedEmbedderLayer } from "../models/RoutedEmbedder"
+import { enqueueExtraction } from "../graph/ExtractionQueue"
 import { AppDb, JsonbRow } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
 import { CurrentWorkspace, WorkspaceId } from "../platform/CurrentWorkspace"
@@ -112,13 +113,18 @@ export const make = Effect.gen(function* () {
 
   const remove = (kind: SourceKind, id: string) =>
     rls
-      .current(sql`delete from search_chunks where source_kind = ${kind} and source_id = ${id}`)
+      .current(
+        Effect.zipRight(
+          sql`delete from search_chunks where source_kind = ${kind} and source_id = ${id}`,
+          enqueueExtraction(sql, kind, [id])
+        )
+      )
       .pipe(Effect.orDie, Effect.asVoid, Effect.withSpan("Harvest.remove"))
 
   const takeOut = (kind: SourceKind, ids: ReadonlyArray<string>) =>
     ids.length === 0
       ? Effect.succeed([])
-      : rls.current(takeChunks({ kind, ids })).pipe(
+      : rls.current(Effect.zipLeft(takeChunks({ kind, ids }), enqueueExtraction(sql, kind, ids))).pipe(
           Effect.map((rows) => rows.map((row) => row.chunk)),
           Effect.orDie,
           Effect.withSpan("Harvest.takeOut")
@@ -135,7 +141,18 @@ export const make = Effect.gen(function* () {
                 (id, source_kind, source_id, ordinal, title, content, embedding, embedding_model, created_at)
               select id, source_kind, source_id, ordinal, title, content, embedding, embedding_model, created_at
               from jsonb_populate_recordset(null::search_chunks, ${JSON.stringify(chunks)}::jsonb)
-              on conflict do nothing`
+              on conflict do nothing`.pipe(
+              Effect.zipRight(
+                Effect.forEach(
+                  [...new Set(chunks.map((chunk) => `${String(chunk.source_kind)}\n${String(chunk.source_id)}`))],
+                  (key) => {
+                    const [kind, id] = key.split("\n") as [SourceKind, string]
+                    return enqueueExtraction(sql, kind, [id])
+                  },
+                  { discard: true }
+                )
+              )
+            )
           )
           .pipe(Effect.orDie, Effect.asVoid, Effect.withSpan("Harvest.putBack"))
 
@@ -183,6 +200,8 @@ export const make = Effect.gen(function* () {
             }))
             yield* sql`insert into search_chunks ${sql.insert(rows)}`
           }
+          // What the source says changed: its entities are extracted again, out of this request (the job drains it).
+          if (stale.length > 0 || changed.length > 0) yield* enqueueExtraction(sql, source.kind, [source.id])
         }).pipe(Effect.orDie)
       )
       .pipe(Effect.withSpan("Harvest.index", { attributes: { kind: source.kind, id: source.id } }))

@@ -8,6 +8,7 @@ import { layer as connectionsLayer } from "../connectors/Connections"
 import { layer as syncRoutingLayer } from "../connectors/SyncRouting"
 import { Curation, layer as curationLayer } from "../curation/Curation"
 import { layer as foliosLayer } from "../folios/Folios"
+import { layer as extractionLayer } from "../graph/Extraction"
 import { layer as graphLayer } from "../graph/Graph"
 import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
 import { layer as liveUpdatesLayer } from "../live/LiveUpdates"
@@ -16,6 +17,7 @@ import { layer as modelCallsLayer } from "../models/ModelCalls"
 import { NoteHistory, layer as noteHistoryLayer } from "../notes/NoteHistory"
 import { layer as notesLayer } from "../notes/Notes"
 import { dreamCycle } from "./bodies/DreamCycle"
+import { entityExtraction } from "./bodies/EntityExtraction"
 import { folioSynthesis } from "./bodies/FolioSynthesis"
 import { githubSync } from "./bodies/GitHubSync"
 import { gmailSync } from "./bodies/GmailSync"
@@ -47,6 +49,7 @@ export const layer = Layer.effect(
     const github = yield* githubSync
     const calendar = yield* googleCalendarSync
     const gmail = yield* gmailSync
+    const extraction = yield* entityExtraction
     return new Map<JobName, JobBody>([
       ["github-sync", github],
       ["google-calendar-sync", calendar],
@@ -102,6 +105,7 @@ export const layer = Layer.effect(
           )
         }
       ],
+      ["entity-extraction", extraction],
       [
         "harvest",
         {
@@ -126,6 +130,7 @@ export const layer = Layer.effect(
     modelCallsLayer,
     artifactsLayer,
     graphLayer,
+    extractionLayer,
     connectionsLayer,
     syncRoutingLayer,
     trashRepoLayer

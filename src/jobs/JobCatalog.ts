@@ -13,7 +13,8 @@ export const Schedules = [
   { name: "note-revisions", cron: "30 5 * * *" }
 ] as const
 
-export const JobNames = [...Schedules.map((schedule) => schedule.name), "harvest"] as const
+/** Queue-only jobs: `harvest` (embeddings) and `entity-extraction` (the graph from what was written), both fed by writes. */
+export const JobNames = [...Schedules.map((schedule) => schedule.name), "harvest", "entity-extraction"] as const
 export type JobName = (typeof JobNames)[number]
 
 export const isJobName = (name: string): name is JobName => (JobNames as ReadonlyArray<string>).includes(name)

@@ -8,6 +8,7 @@ import { Cause, Config, Context, Effect, Exit, Layer, Option, Redacted, Runtime,
 import { SqlSchema } from "@effect/sql"
 import cron from "node-cron"
 import PgBoss from "pg-boss"
+import { currentJobRun } from "../platform/CurrentJobRun"
 import { OwnerDb } from "../platform/Db"
 import { BootError } from "../platform/HostEnv"
 import { CurrentWorkspace, WorkspaceId as WorkspaceIdSchema, type WorkspaceId } from "../platform/CurrentWorkspace"
@@ -244,7 +245,9 @@ export const layer = Layer.scoped(
           for (const workspace of targets) {
             const workspaceId = workspace.id
             const runId = yield* runs.start(workspaceId, { name, jobId: job.id, attempt })
-            const outcome = yield* Effect.exit(body.run.pipe(Effect.provideService(CurrentWorkspace, workspaceId)))
+            const outcome = yield* Effect.exit(
+              body.run.pipe(Effect.provideService(CurrentWorkspace, workspaceId), Effect.locally(currentJobRun, runId))
+            )
             const result = statusOf(outcome, final)
             yield* runs.finish(workspaceId, runId, result)
             if (result.status === "failed" || result.status === "dead")

@@ -13,6 +13,7 @@ import { Artifacts, layer as artifactsLayer } from "../artifacts/Artifacts"
 import type { ArtifactId } from "../artifacts/ArtifactsApi"
 import { Chat, layer as chatLayer } from "../chat/Chat"
 import { Folios, layer as foliosLayer } from "../folios/Folios"
+import { EXTRACTOR } from "../graph/ExtractionQueue"
 import { Graph, layer as graphLayer } from "../graph/Graph"
 import { Memories, layer as memoriesLayer } from "../memories/Memories"
 import { Notes, layer as notesLayer } from "../notes/Notes"
@@ -137,9 +138,16 @@ export const layer = Layer.effect(
       )
       lazy(
         "graph.json",
-        Effect.map(Effect.all([graph.listEntities({ limit: 10_000_000 }), graph.listEdges]), ([entities, edges]) =>
-          json({ entities, edges })
-        )
+        Effect.map(Effect.all([graph.listEntities({ limit: 10_000_000 }), graph.listEdges]), ([entities, edges]) => {
+          // What entity extraction derived from the notes stays out: the importing host derives it again from them
+          // (an extracted entity that an edge of the owner's or a sync's still needs is kept).
+          const kept = edges.filter((edge) => edge.provenance.extractor !== EXTRACTOR)
+          const linked = new Set(kept.flatMap((edge) => [edge.sourceId, edge.targetId]))
+          return json({
+            entities: entities.filter((entity) => entity.metadata.source !== EXTRACTOR || linked.has(entity.id)),
+            edges: kept
+          })
+        })
       )
       for (const artifact of artifactIds) {
         lazy(

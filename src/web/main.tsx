@@ -120,7 +120,7 @@ const App = () => {
           />
         )
       case "today":
-        return scoped(workspaceId, (id) => <TodayPage workspaceId={id} day={rest[0]} />)
+        return scoped(workspaceId, (id) => <TodayPage key={`${id}/${rest[0] ?? ""}`} workspaceId={id} day={rest[0]} />)
       case "search":
         return scoped(workspaceId, (id) => <SearchPage key={id} />)
       case "memories":

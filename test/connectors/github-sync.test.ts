@@ -107,7 +107,10 @@ describe("github-sync", () => {
   })
 
   it("repositories become projects and people persons, with edges (not where a rule turns the graph off)", async () => {
-    const entities = await owner<{ name: string; type: string }>("select name, type from entities order by type, name")
+    // What entity extraction derives from the harvested documents' text is not the sync's graph: left aside.
+    const entities = await owner<{ name: string; type: string }>(
+      "select name, type from entities where metadata->>'source' is distinct from 'entity-extraction' order by type, name"
+    )
     expect(entities).toEqual([
       { name: "alice", type: "person" },
       { name: "bob", type: "person" },
@@ -116,7 +119,8 @@ describe("github-sync", () => {
     ])
     const edges = await owner<{ edge: string }>(`
       select s.name || ' ' || e.type || ' ' || t.name as edge from edges e
-      join entities s on s.id = e.source_id join entities t on t.id = e.target_id order by 1`)
+      join entities s on s.id = e.source_id join entities t on t.id = e.target_id
+      where e.provenance->>'extractor' is distinct from 'entity-extraction' order by 1`)
     expect(edges.map((e) => e.edge)).toEqual([
       "alice contributes_to acme/app",
       "alice contributes_to acme/bulk",
@@ -276,9 +280,12 @@ describe("github-sync", () => {
     expect((await counts()).artifacts).toBe(0)
     const edges = await owner(`
       select s.name || ' ' || e.type || ' ' || t.name as edge from edges e
-      join entities s on s.id = e.source_id join entities t on t.id = e.target_id`)
+      join entities s on s.id = e.source_id join entities t on t.id = e.target_id
+      where e.provenance->>'extractor' is distinct from 'entity-extraction'`)
     expect(edges).toEqual([{ edge: "Ada mentors acme/app" }])
-    expect((await owner("select name from entities")).map((r) => r.name).sort()).toEqual(["Ada", "acme/app"])
+    // Entities extraction made from the purged documents go once it reads them again (asynchronously): left aside.
+    const left = await owner("select name from entities where metadata->>'source' is distinct from 'entity-extraction'")
+    expect(left.map((r) => r.name).sort()).toEqual(["Ada", "acme/app"])
     expect((await api(suite, "GET", "/api/v1/connections")).json.connections).toEqual([])
   })
 

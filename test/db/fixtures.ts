@@ -138,6 +138,20 @@ export const samples: Record<string, (ws: string, p: Parents) => SampleInsert> =
     sql: "insert into channel_events (workspace_id, channel_id, external_id) values ($1, $2, $3)",
     params: [ws, p.channel, id()]
   }),
+  entity_mentions: (ws, p) => ({
+    sql: `insert into entity_mentions (workspace_id, entity_id, source_kind, source_id, note_date, block_index, surface, tier, how)
+          values ($1, $2, 'note', $3, '1999-01-01', 0, 'Ada', 'offline', 'name')`,
+    params: [ws, p.entityA, p.note]
+  }),
+  extraction_queue: (ws) => ({
+    sql: "insert into extraction_queue (workspace_id, source_kind, source_id) values ($1, 'note', $2)",
+    params: [ws, id()]
+  }),
+  extraction_runs: (ws) => ({
+    sql: `insert into extraction_runs (workspace_id, sources, mentions, edges, entities_created, suggestions, model_answers, model_unparseable)
+          values ($1, 1, 1, 0, 0, 0, 0, 0)`,
+    params: [ws]
+  }),
   curation_suggestions: (ws) => ({
     sql: "insert into curation_suggestions (workspace_id, kind) values ($1, 'alias-merge')",
     params: [ws]

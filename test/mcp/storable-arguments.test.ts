@@ -130,13 +130,25 @@ const snapshot = () =>
     return rows
   })
 
-/** A snapshot once the seeding's background work (indexing) has stopped changing it. */
+/** Whether entity extraction still has the seeding's sources to read (queued, or a run going on). */
+const extracting = () =>
+  asOwner(suite.db, async (db) => {
+    const result = await db.query(
+      `SELECT (SELECT count(*) FROM extraction_queue WHERE workspace_id = $1)
+            + (SELECT count(*) FROM job_runs WHERE workspace_id = $1 AND name = 'entity-extraction' AND status = 'running')
+              AS n`,
+      [workspace]
+    )
+    return Number(result.rows[0].n) > 0
+  })
+
+/** A snapshot once the seeding's background work (indexing, entity extraction) has stopped changing it. */
 const settled = async () => {
   let previous = await snapshot()
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < 120; i++) {
     await new Promise((resolve) => setTimeout(resolve, 250))
     const next = await snapshot()
-    if (JSON.stringify(next) === JSON.stringify(previous)) return next
+    if (JSON.stringify(next) === JSON.stringify(previous) && !(await extracting())) return next
     previous = next
   }
   throw new Error("the workspace kept changing after seeding")

@@ -14,14 +14,17 @@ const suite = hostSuite("import_cli_formats")
 
 const cli = (...args: Array<string>) => runCli(args, { cwd: scratchDir(), env: cleanEnv({ CARABASE_URL: suite.base }) })
 
+/** The entities the owner, an import or a sync made: not what entity extraction derives from the notes meanwhile. */
 const entities = async (workspace: string) =>
-  (await call(suite.base, "GET", "/entities?limit=500", { workspace })).body.entities as Array<{
-    id: string
-    name: string
-    type: string
-    aliases: Array<string>
-    metadata: Record<string, unknown>
-  }>
+  (
+    (await call(suite.base, "GET", "/entities?limit=500", { workspace })).body.entities as Array<{
+      id: string
+      name: string
+      type: string
+      aliases: Array<string>
+      metadata: Record<string, unknown>
+    }>
+  ).filter((entity) => entity.metadata.source !== "entity-extraction")
 
 /** Edges by their ends' names, so two workspaces' graphs can be compared. */
 const namedEdges = async (workspace: string) => {
@@ -35,6 +38,7 @@ const namedEdges = async (workspace: string) => {
     provenance: Record<string, unknown>
   }>
   return edges
+    .filter((edge) => edge.provenance.extractor !== "entity-extraction")
     .map((edge) => ({
       source: names.get(edge.sourceId),
       target: names.get(edge.targetId),

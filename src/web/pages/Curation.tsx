@@ -1,7 +1,9 @@
-// Curation suggestions: entities that look like aliases of one another, to accept (merge) or reject.
+// Curation suggestions: entities that look like aliases of one another (accept merges them), and new names entity
+// extraction read that look like a known entity (accept adds the name to its aliases), to accept or reject.
 import { useState } from "preact/hooks"
 import { call } from "../api"
 import { ErrorMessage, Loading, Page, Select, errorText, useLoad } from "../components/ui"
+import { href } from "../router"
 
 const STATUSES = ["pending", "accepted", "rejected"] as const
 
@@ -31,6 +33,18 @@ export const CurationPage = () => {
           <li key={s.id}>
             <strong>{s.aliasName}</strong> may be an alias of <strong>{s.canonicalName}</strong>{" "}
             <span class="chip">{s.reason}</span> <small class="muted">score {s.score.toFixed(2)}</small>
+            {s.kind === "new-name" ? (
+              <small class="muted">
+                {" "}
+                a new name, read in{" "}
+                {s.source?.noteDate === undefined ? (
+                  (s.source?.kind.replace("_", " ") ?? "a source")
+                ) : (
+                  <a href={href(`today/${s.source.noteDate}`)}>{s.source.noteDate}</a>
+                )}
+                ; accepting adds it to {s.canonicalName}&apos;s aliases, rejecting makes it an entity of its own
+              </small>
+            ) : null}
             {s.status === "pending" ? (
               <div class="toolbar">
                 <button type="button" onClick={() => void decide(s.id, "accept")}>

@@ -3,6 +3,7 @@
 // new edge.
 import { useEffect, useState } from "preact/hooks"
 import { call, validate } from "../api"
+import { Neighbourhood } from "../components/Neighbourhood"
 import { offerUndo } from "../components/Undo"
 import { ErrorMessage, Field, Form, Loading, Page, Select, errorText, splitList, useLoad } from "../components/ui"
 import { href, navigate } from "../router"
@@ -229,12 +230,47 @@ const EntityEdit = ({ detail, onChanged }: { detail: Detail; onChanged: () => vo
   )
 }
 
+/** Where entity extraction read the entity: each note block (linked to its day) or other source, newest first. */
+const Mentions = ({ id, generation }: { id: EntityId; generation: number }) => {
+  const mentions = useLoad(() => call((api) => api.graph.entityMentions({ path: { id } })), [id, generation])
+  return (
+    <>
+      <Loading when={mentions.loading && mentions.data === undefined} />
+      <ErrorMessage message={mentions.error} />
+      {mentions.data?.mentions.length === 0 ? <p class="muted">No note mentions it yet.</p> : null}
+      <ul class="list" aria-label="mentions">
+        {mentions.data?.mentions.map((mention) => (
+          <li key={mention.id}>
+            {mention.noteDate === null ? (
+              <span>
+                {mention.sourceKind.replace("_", " ")} <small class="muted">part {mention.chunkOrdinal}</small>
+              </span>
+            ) : (
+              <>
+                <a href={href(`today/${mention.noteDate}`)}>{mention.noteDate}</a>{" "}
+                <small class="muted">entry {mention.blockIndex}</small>
+              </>
+            )}{" "}
+            “{mention.surface}” <span class="chip">{mention.tier === "model" ? "model" : mention.how}</span>
+          </li>
+        ))}
+      </ul>
+    </>
+  )
+}
+
 const EntityDetail = ({ id }: { id: EntityId }) => {
   const entity = useLoad(() => call((api) => api.graph.getEntity({ path: { id } })), [id])
   const others = useLoad(() => call((api) => api.graph.listEntities({ urlParams: {} })), [])
   const [target, setTarget] = useState("")
   const [type, setType] = useState("")
   const detail = entity.data?.entity
+  // The picture and the mentions are read again with the entity, after an edit here.
+  const [generation, setGeneration] = useState(0)
+  const reload = () => {
+    entity.reload()
+    setGeneration((n) => n + 1)
+  }
   const candidates = (others.data?.entities ?? []).filter((e) => e.id !== id)
   return (
     <Page title={detail?.name ?? "Entity"}>
@@ -249,12 +285,16 @@ const EntityDetail = ({ id }: { id: EntityId }) => {
             <span class="chip">{detail.type}</span>
             {detail.aliases.length === 0 ? null : <span class="muted"> aka {detail.aliases.join(", ")}</span>}
           </p>
-          <EntityEdit detail={detail} onChanged={entity.reload} />
+          <h2>Neighbourhood</h2>
+          <Neighbourhood id={id} generation={generation} />
+          <h2>Mentioned in</h2>
+          <Mentions id={id} generation={generation} />
+          <EntityEdit detail={detail} onChanged={reload} />
           <h2>Edges</h2>
           {detail.edges.length === 0 ? <p class="muted">No edges yet.</p> : null}
           <ul class="list" aria-label="edges">
             {detail.edges.map((edge) => (
-              <EdgeItem key={edge.id} edge={edge} onChanged={entity.reload} />
+              <EdgeItem key={edge.id} edge={edge} onChanged={reload} />
             ))}
           </ul>
           <Form
@@ -265,7 +305,7 @@ const EntityDetail = ({ id }: { id: EntityId }) => {
               if (!input.ok) return target === "" ? "pick the entity the edge points to" : input.message
               await call((api) => api.graph.createEdge({ payload: input.value }))
               setType("")
-              entity.reload()
+              reload()
             }}
           >
             <div class="field">

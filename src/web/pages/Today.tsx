@@ -28,8 +28,9 @@ const localToday = () => {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
 }
 
+/** `day` (from /admin/today/<date>: a search hit, a link from the graph page) opens that day instead of today. */
 export const TodayPage = ({ workspaceId, day }: { workspaceId: string; day?: string | undefined }) => {
-  const [date, setDate] = useState(() => day ?? localToday())
+  const [date, setDate] = useState(() => (day !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : localToday()))
   const note = useLoad(() => call((api) => api.notes.get({ path: { date: date as NoteDate } })), [date, workspaceId])
   // A link to a day (/admin/today/<date>, from a search hit) opens it, with the entries it found marked.
   useEffect(() => {
