@@ -216,7 +216,22 @@ export const layer = Layer.effect(
           embed: (texts) =>
             gateway
               .embed(target, texts)
-              .pipe(Effect.mapError((error) => new EmbeddingError({ message: error.message })))
+              .pipe(
+                Effect.mapError(
+                  (error) =>
+                    new EmbeddingError({
+                      message: error.message,
+                      failure:
+                        error._tag === "GatewayUnreachable"
+                          ? "unreachable"
+                          : error._tag === "GatewayTimeout"
+                            ? "timeout"
+                            : error._tag === "GatewayMalformedStream"
+                              ? "malformed"
+                              : "refused"
+                    })
+                )
+              )
         }))
       )
     )
