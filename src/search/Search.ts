@@ -10,7 +10,13 @@
 import { type SqlClient, SqlSchema } from "@effect/sql"
 import { Context, Effect, Layer, Schema } from "effect"
 import { resolveEmbedder } from "../embeddings/ActiveEmbedder"
-import { Embedder, HASHING_MODEL, toVectorLiteral, type EmbedderShape, type EmbeddingError } from "../embeddings/Embedder"
+import {
+  Embedder,
+  HASHING_MODEL,
+  toVectorLiteral,
+  type EmbedderShape,
+  type EmbeddingError
+} from "../embeddings/Embedder"
 import { layer as embedderLayer } from "../embeddings/EmbedderLive"
 import { Graph, layer as graphLayer } from "../graph/Graph"
 import { layer as routedEmbedderLayer } from "../models/RoutedEmbedder"
@@ -353,7 +359,11 @@ export const layer = Layer.effect(
           : yield* embedQueryOutcome(embedder, request.query)
         const { plan, rows } = yield* rls.current(runHybridPlanned(sql, embedder, request, vector))
         const results = rows.map((row) => toResult(row, plan))
-        const answer = answerOf(results, plan, wordsOnly ? "not used" : vector === undefined ? "unavailable" : "searched")
+        const answer = answerOf(
+          results,
+          plan,
+          wordsOnly ? "not used" : vector === undefined ? "unavailable" : "searched"
+        )
         return failure === undefined
           ? answer
           : {

@@ -96,7 +96,9 @@ describe("embeddings through a model route", () => {
     })
     expect(found.status).toBe(200)
     expect(found.body.results[0].source.matchedBy).toEqual(["text"])
-    expect(found.body.degraded.reason).toMatch(/^Search by meaning was unavailable: .* could not be reached, so these results come from text search alone/)
+    expect(found.body.degraded.reason).toMatch(
+      /^Search by meaning was unavailable: .* could not be reached, so these results come from text search alone/
+    )
     expect(JSON.stringify(found.body)).not.toContain(ROUTE_KEY)
 
     const healthy = await createWorkspace(base, "Healthy route")

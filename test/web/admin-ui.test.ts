@@ -219,7 +219,7 @@ describe("admin UI in Chromium", () => {
 
   it("webhook channels: creating one shows its webhook URL to paste, and never the secret", async () => {
     const ws = await newWorkspace("Channels")
-    const secret = "slack-signing-secret-VERYSECRET9z"
+    const secret = "slacksigningsecretVERYSECRET9z12"
     await withPage(ws, async (page) => {
       await page.goto(`${base}/admin/channels`)
       await page.getByLabel("Channel name").fill("Team Slack")
