@@ -4,7 +4,9 @@
 // in node_modules. The version is stamped from CARABASE_RELEASE_VERSION (a release tag) or package.json.
 import { build } from "esbuild"
 import { build as buildUi } from "vite"
-import { readFileSync } from "node:fs"
+import { readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { brotliCompressSync, constants, gzipSync } from "node:zlib"
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))
 const version = (process.env.CARABASE_RELEASE_VERSION ?? pkg.version).replace(/^v/, "")
@@ -40,3 +42,24 @@ await build({
 })
 
 await buildUi({ configFile: "src/web/vite.config.ts", logLevel: "warn" })
+
+// Precompressed copies of the UI's text files (brotli at its best, gzip -9), which the host sends to browsers that
+// accept them (src/admin/AdminHttp.ts): compressing once here costs nothing per request.
+const compressible = /\.(js|css|html|svg|json|txt)$/
+const compressTree = (dir) => {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = join(dir, entry.name)
+    if (entry.isDirectory()) compressTree(file)
+    else if (compressible.test(entry.name)) {
+      const body = readFileSync(file)
+      writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }))
+      writeFileSync(
+        `${file}.br`,
+        brotliCompressSync(body, {
+          params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length }
+        })
+      )
+    }
+  }
+}
+compressTree(new URL("../dist/admin", import.meta.url).pathname)

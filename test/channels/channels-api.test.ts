@@ -59,7 +59,15 @@ describe("webhook channels", () => {
     })
     expect(reply.status).toBe(201)
     const { channel } = reply.json
-    expect(Object.keys(channel).sort()).toEqual(["canReply", "createdAt", "id", "kind", "name", "webhookUrl"])
+    expect(Object.keys(channel).sort()).toEqual([
+      "canReply",
+      "createdAt",
+      "id",
+      "kind",
+      "name",
+      "webhookUrl",
+      "webhookUrlIsPublic"
+    ])
     expect(channel).toMatchObject({ kind: "slack", name: "Team", canReply: true })
     expect(channel.webhookUrl).toBe(`${suite.base}/api/v1/webhooks/slack/${channel.id}`)
     for (const secret of Object.values(SECRETS)) expect(reply.text).not.toContain(secret)
@@ -158,7 +166,9 @@ describe("webhook channels", () => {
         event_id: id,
         event: { type: "message", text: "x", channel: "C" }
       })
-      expect((await send(suite.base, "POST", path, body, slackHeaders("ev-secret", body))).status).toBe(200)
+      expect(
+        (await send(suite.base, "POST", path, body, slackHeaders("evsecret7859ba59e77f60f077d6dc60", body))).status
+      ).toBe(200)
     }
     const { events } = await runClient(
       suite.base,
@@ -197,7 +207,7 @@ describe("webhook channels", () => {
       "POST",
       new URL(channel.webhookUrl).pathname,
       body,
-      slackHeaders("gone-secret", body)
+      slackHeaders("gonesecret9702d327b5c36f70897177", body)
     )
     expect(delivery.status).toBe(404)
   })

@@ -63,6 +63,11 @@ describe("connector pages in Chromium", () => {
       expect(await page.getByRole("alert").textContent()).toContain("already has an OAuth app for google")
 
       await page.getByRole("button", { name: "Delete google app" }).click()
+      // Deleting asks first.
+      await page
+        .getByRole("dialog", { name: "Delete the google OAuth app?" })
+        .getByRole("button", { name: "Delete OAuth app" })
+        .click()
       await page.getByRole("button", { name: "Delete google app" }).waitFor({ state: "detached" })
       expect((await apps()).oauthApps.map((app) => app.provider)).toEqual(["github"])
       await screenshot(page, "oauth-apps")
