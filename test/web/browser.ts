@@ -35,10 +35,20 @@ export const launch = async (extraArgs: ReadonlyArray<string> = []): Promise<Bro
 /** A fresh browser context (its own storage) whose pages start with `workspaceId` chosen, when given. */
 export const openPage = async (
   browser: Browser,
-  options: { readonly workspaceId?: string; readonly phone?: boolean } = {}
+  options: {
+    readonly workspaceId?: string
+    readonly phone?: boolean
+    /** Overrides the viewport `phone` picks (e.g. the issue's 1280×800). */
+    readonly viewport?: { readonly width: number; readonly height: number }
+    /** The browser's time zone, e.g. an owner abroad. */
+    readonly timezoneId?: string
+    readonly colorScheme?: "light" | "dark"
+  } = {}
 ): Promise<{ context: BrowserContext; page: Page; errors: Array<string> }> => {
   const context = await browser.newContext({
-    viewport: options.phone === true ? { width: 390, height: 844 } : { width: 1200, height: 900 }
+    viewport: options.viewport ?? (options.phone === true ? { width: 390, height: 844 } : { width: 1200, height: 900 }),
+    ...(options.timezoneId === undefined ? {} : { timezoneId: options.timezoneId }),
+    ...(options.colorScheme === undefined ? {} : { colorScheme: options.colorScheme })
   })
   if (options.workspaceId !== undefined) {
     await context.addInitScript((id) => localStorage.setItem("carabase.workspace", id), options.workspaceId)
