@@ -54,7 +54,7 @@ const sanitize = (html: string) => {
 }
 
 /** Sanitised HTML of a Markdown document (blocks: paragraphs, lists, code, tables). */
-export const markdownHtml = (markdown: string) => sanitize(marked.parse(markdown) as string)
+export const markdownHtml = (markdown: string) => sanitize((marked.parse(markdown) as string).trim())
 
 /** Sanitised HTML of one line of inline Markdown (bold, italics, code, links), for text inside a block. */
 export const inlineMarkdownHtml = (markdown: string) => sanitize(marked.parseInline(markdown) as string)
