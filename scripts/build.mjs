@@ -6,7 +6,9 @@
 // are found from it) and skips the web UI: the Node 24 smoke test builds there without touching dist/.
 import { build } from "esbuild"
 import { build as buildUi } from "vite"
-import { readFileSync } from "node:fs"
+import { readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { brotliCompressSync, constants, gzipSync } from "node:zlib"
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))
 const version = (process.env.CARABASE_RELEASE_VERSION ?? pkg.version).replace(/^v/, "")
@@ -43,4 +45,25 @@ await build({
 
 if (process.env.CARABASE_BUILD_OUTDIR === undefined) {
   await buildUi({ configFile: "src/web/vite.config.ts", logLevel: "warn" })
+
+  // Precompressed copies of the UI's text files (brotli at its best, gzip -9), which the host sends to browsers that
+  // accept them (src/admin/AdminHttp.ts): compressing once here costs nothing per request.
+  const compressible = /\.(js|css|html|svg|json|txt)$/
+  const compressTree = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = join(dir, entry.name)
+      if (entry.isDirectory()) compressTree(file)
+      else if (compressible.test(entry.name)) {
+        const body = readFileSync(file)
+        writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }))
+        writeFileSync(
+          `${file}.br`,
+          brotliCompressSync(body, {
+            params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length }
+          })
+        )
+      }
+    }
+  }
+  compressTree(new URL("../dist/admin", import.meta.url).pathname)
 }

@@ -36,6 +36,41 @@ const CSP =
 interface AdminFile {
   readonly body: Uint8Array
   readonly contentType: string
+  /** The build's precompressed copies (`<file>.br`, `<file>.gz`), when it wrote them. */
+  readonly br?: Uint8Array
+  readonly gzip?: Uint8Array
+}
+
+/** Precompressed copies beside a file; never served under their own names. */
+const COMPRESSED = /\.(br|gz)$/
+
+/**
+ * The encoding to send for an Accept-Encoding header: brotli, else gzip, else none; an encoding with q=0 is refused,
+ * and `*` stands for any not named.
+ */
+export const chooseEncoding = (header: string | undefined): "br" | "gzip" | undefined => {
+  const weights = new Map<string, number>()
+  for (const part of (header ?? "").split(",")) {
+    const [name = "", ...params] = part.trim().toLowerCase().split(";")
+    if (name === "") continue
+    const q = params.map((param) => /^\s*q=([\d.]+)\s*$/.exec(param)?.[1]).find((value) => value !== undefined)
+    weights.set(name, q === undefined ? 1 : Number(q))
+  }
+  const weight = (name: string) => weights.get(name) ?? weights.get("*") ?? 0
+  if (weight("br") > 0) return "br"
+  if (weight("gzip") > 0) return "gzip"
+  return undefined
+}
+
+/** The file's body in the best encoding the client accepts, with the headers that say so. */
+const encoded = (file: AdminFile, acceptEncoding: string | undefined) => {
+  if (file.br === undefined && file.gzip === undefined) return { body: file.body, headers: {} }
+  const choice = chooseEncoding(acceptEncoding)
+  const body = choice === "br" ? file.br : choice === "gzip" ? file.gzip : undefined
+  // Vary either way: a cache must not hand a compressed copy to a client that did not ask for one, nor the reverse.
+  return body === undefined
+    ? { body: file.body, headers: { vary: "accept-encoding" } }
+    : { body, headers: { vary: "accept-encoding", "content-encoding": choice! } }
 }
 
 /** dist/admin beside the running bundle (dist/main.js), or the repository's dist/admin when run from source. */
@@ -56,9 +91,19 @@ const readTree = (root: string): Map<string, AdminFile> => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const relative = prefix === "" ? entry.name : `${prefix}/${entry.name}`
       if (entry.isDirectory()) walk(path.join(dir, entry.name), relative)
-      else if (entry.isFile()) {
+      else if (entry.isFile() && !COMPRESSED.test(entry.name)) {
+        const file = path.join(dir, entry.name)
         const contentType = CONTENT_TYPES[path.extname(entry.name).toLowerCase()] ?? "application/octet-stream"
-        files.set(relative, { body: fs.readFileSync(path.join(dir, entry.name)), contentType })
+        const variant = (suffix: string) =>
+          fs.existsSync(`${file}${suffix}`) ? { body: fs.readFileSync(`${file}${suffix}`) } : undefined
+        const br = variant(".br")
+        const gzip = variant(".gz")
+        files.set(relative, {
+          body: fs.readFileSync(file),
+          contentType,
+          ...(br === undefined ? {} : { br: br.body }),
+          ...(gzip === undefined ? {} : { gzip: gzip.body })
+        })
       }
     }
   }
@@ -93,19 +138,23 @@ export const AdminHttpLive = HttpApiBuilder.Router.use((router) =>
     if (index === undefined)
       yield* Effect.logWarning("the admin UI is not built (dist/admin/index.html): run pnpm build")
 
-    const indexResponse =
-      index === undefined
-        ? HttpServerResponse.text("the admin UI is not built on this host: run pnpm build", {
-            status: 503,
-            headers: SECURITY_HEADERS
-          })
-        : HttpServerResponse.uint8Array(index.body, {
-            contentType: index.contentType,
-            headers: { ...SECURITY_HEADERS, "cache-control": "no-cache", "content-security-policy": CSP }
-          })
+    const indexResponse = (acceptEncoding: string | undefined) => {
+      if (index === undefined) {
+        return HttpServerResponse.text("the admin UI is not built on this host: run pnpm build", {
+          status: 503,
+          headers: SECURITY_HEADERS
+        })
+      }
+      const { body, headers } = encoded(index, acceptEncoding)
+      return HttpServerResponse.uint8Array(body, {
+        contentType: index.contentType,
+        headers: { ...SECURITY_HEADERS, ...headers, "cache-control": "no-cache", "content-security-policy": CSP }
+      })
+    }
 
     const serve = Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
+      const acceptEncoding = request.headers["accept-encoding"]
       const pathname = request.url.split(/[?#]/, 1)[0] ?? ""
       // The router treats /admin and /admin/ alike: only the bare form is sent to the canonical URL.
       if (!pathname.startsWith("/admin/")) return HttpServerResponse.redirect("/admin/", { status: 301 })
@@ -113,9 +162,14 @@ export const AdminHttpLive = HttpApiBuilder.Router.use((router) =>
       if (key === undefined) return refused
       const file = key === "" || key === "index.html" ? undefined : files.get(key)
       if (file !== undefined) {
-        return HttpServerResponse.uint8Array(file.body, {
+        const { body, headers } = encoded(file, acceptEncoding)
+        return HttpServerResponse.uint8Array(body, {
           contentType: file.contentType,
-          headers: { ...SECURITY_HEADERS, "cache-control": key.startsWith("assets/") ? IMMUTABLE : "no-cache" }
+          headers: {
+            ...SECURITY_HEADERS,
+            ...headers,
+            "cache-control": key.startsWith("assets/") ? IMMUTABLE : "no-cache"
+          }
         })
       }
       // A missing hashed asset is a stale page asking for an old build: a 404, not HTML under a script's name.
@@ -125,7 +179,7 @@ export const AdminHttpLive = HttpApiBuilder.Router.use((router) =>
           headers: { ...SECURITY_HEADERS, "cache-control": "no-cache" }
         })
       }
-      return indexResponse
+      return indexResponse(acceptEncoding)
     })
 
     yield* router.get("/", HttpServerResponse.redirect("/admin/", { status: 302 }))

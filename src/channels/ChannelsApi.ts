@@ -20,6 +20,12 @@ export const Channel = Schema.Struct({
   name: Schema.String,
   /** Where the platform delivers: `<public base>/api/v1/webhooks/<kind>/<id>`. The id is the capability. */
   webhookUrl: Schema.String,
+  /**
+   * Whether webhookUrl starts with a configured public address (CARABASE_WEBHOOK_PUBLIC_URL or CARABASE_PUBLIC_URL).
+   * False: it is the address this request came in on (127.0.0.1, the tailnet name), which a platform on the internet
+   * cannot reach; the platform needs a public URL first.
+   */
+  webhookUrlIsPublic: Schema.Boolean,
   createdAt: Schema.DateTimeUtc,
   /**
    * Whether the host can answer on this channel (it has what `replyNeeds` names). Without it messages are still
@@ -76,6 +82,10 @@ const OutboundUrl = Schema.String.pipe(
 )
 
 const TELEGRAM_SECRET = /^[A-Za-z0-9_-]{1,256}$/
+/** Slack's signing secret and Meta's app secret are issued as 32 letters and digits (hex in practice). */
+const ISSUED_32 = /^[A-Za-z0-9]{32}$/
+/** Telegram's secret_token and Matrix's hs_token are chosen by the owner: long enough not to be guessed. */
+export const MIN_CHOSEN_SECRET = 16
 const STANDARD_SECRET = /^whsec_([A-Za-z0-9+/]+={0,2})$/
 
 /** The key bytes of a Standard Webhooks secret (`whsec_<base64>`), or undefined when it is not one. */
@@ -100,12 +110,32 @@ const kindRules = (input: {
   readonly verifyToken?: string | undefined
 }) => {
   switch (input.kind) {
-    case "telegram":
-      return TELEGRAM_SECRET.test(input.signingSecret)
+    case "slack":
+      return ISSUED_32.test(input.signingSecret)
         ? true
         : {
             path: ["signingSecret"],
+            message:
+              "a Slack signing secret is the 32 letters and digits Slack shows under Basic Information > App Credentials > Signing Secret (not the bot token or the client secret)"
+          }
+    case "telegram":
+      return !TELEGRAM_SECRET.test(input.signingSecret)
+        ? {
+            path: ["signingSecret"],
             message: "a Telegram secret token is 1-256 characters of A-Z, a-z, 0-9, _ and - (setWebhook secret_token)"
+          }
+        : input.signingSecret.length < MIN_CHOSEN_SECRET
+          ? {
+              path: ["signingSecret"],
+              message: `a Telegram secret token you choose must be at least ${MIN_CHOSEN_SECRET} characters (A-Z, a-z, 0-9, _ and -), so it cannot be guessed (e.g. ./scripts/gen-secret.sh 16)`
+            }
+          : true
+    case "matrix":
+      return input.signingSecret.length >= MIN_CHOSEN_SECRET
+        ? true
+        : {
+            path: ["signingSecret"],
+            message: `a Matrix hs_token must be at least ${MIN_CHOSEN_SECRET} characters (the registration file's hs_token; generate a long random one)`
           }
     case "generic": {
       const key = standardWebhooksKey(input.signingSecret)
@@ -117,11 +147,15 @@ const kindRules = (input: {
           }
     }
     case "whatsapp":
-      return input.verifyToken !== undefined
-        ? true
-        : { path: ["verifyToken"], message: "a WhatsApp channel needs the verifyToken Meta sends to subscribe" }
-    default:
-      return true
+      return !ISSUED_32.test(input.signingSecret)
+        ? {
+            path: ["signingSecret"],
+            message:
+              "a WhatsApp app secret is the 32 letters and digits Meta shows under App settings > Basic > App secret"
+          }
+        : input.verifyToken !== undefined
+          ? true
+          : { path: ["verifyToken"], message: "a WhatsApp channel needs the verifyToken Meta sends to subscribe" }
   }
 }
 

@@ -3,7 +3,7 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
 import { CarabaseApi } from "../Api"
-import { webhookBase } from "../http/PublicUrl"
+import { webhookBase, webhookBaseIsPublic } from "../http/PublicUrl"
 import { Channels, type ChannelRecord } from "./Channels"
 import type { ChannelKind } from "./ChannelsApi"
 
@@ -13,8 +13,13 @@ export const ChannelsHttpLive = HttpApiBuilder.group(CarabaseApi, "channels", (h
   Effect.gen(function* () {
     const channels = yield* Channels
     const base = yield* webhookBase
+    const webhookUrlIsPublic = yield* webhookBaseIsPublic
     const withUrl = (channel: ChannelRecord) =>
-      Effect.map(base, (prefix) => ({ ...channel, webhookUrl: `${prefix}${webhookPath(channel.kind, channel.id)}` }))
+      Effect.map(base, (prefix) => ({
+        ...channel,
+        webhookUrl: `${prefix}${webhookPath(channel.kind, channel.id)}`,
+        webhookUrlIsPublic
+      }))
     return handlers
       .handle("create", ({ payload }) =>
         Effect.map(Effect.flatMap(channels.create(payload), withUrl), (channel) => ({ channel }))

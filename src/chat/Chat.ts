@@ -122,10 +122,19 @@ export const layer = Layer.effect(
               content: row.content
             }))
 
+      // A turn the gateway refuses before it starts leaves nothing behind: not its message, and not the session it
+      // opened (which would list as a conversation of "1 messages" with no reply).
+      const undoTurn = (
+        existing === undefined
+          ? Effect.asVoid(rls.current(repo.takeSession(session.id)))
+          : rls.current(repo.removeMessage(userMessage.id))
+      ).pipe(Effect.catchAllCause((cause) => Effect.logError("could not remove a refused chat turn", cause)))
       const upstream = yield* Scope.make()
       const deltas = yield* calls.streamOn(target, { messages, sessionKey: sessionKey(workspaceId, session.id) }).pipe(
         Scope.extend(upstream),
-        Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Scope.close(upstream, exit)))
+        Effect.onExit((exit) =>
+          Exit.isSuccess(exit) ? Effect.void : Effect.zipRight(Scope.close(upstream, exit), undoTurn)
+        )
       )
 
       const ids: TurnIds = { sessionId: session.id, userMessageId: userMessage.id }

@@ -146,6 +146,8 @@ export const make = Effect.gen(function* () {
     messages: (sessionId: ChatSessionId) => messages(sessionId).pipe(Effect.orDie),
     /** The last `limit` complete user and assistant messages, oldest first: the context for a stateless provider. */
     history: (sessionId: ChatSessionId, limit: number) => history({ sessionId, limit }).pipe(Effect.orDie),
+    /** Deletes one message (a turn the gateway refused before it began). */
+    removeMessage: (id: string) => sql`delete from chat_messages where id = ${id}`.pipe(Effect.asVoid, Effect.orDie),
     /** Deletes a session with its messages; answers their rows (undefined when there was no session). */
     takeSession: (id: ChatSessionId) =>
       Effect.gen(function* () {

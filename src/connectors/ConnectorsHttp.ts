@@ -1,11 +1,21 @@
 // Handlers of the OAuth apps, connections, OAuth callback and sync-rules groups. The callback URL given to the provider is
 // `<CARABASE_PUBLIC_URL or http://<Host>>/api/v1/auth/<provider>/callback`; it must match the one registered with the
 // provider's OAuth app.
-import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
+import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect } from "effect"
 import { CarabaseApi } from "../Api"
 import { requestBase } from "../http/PublicUrl"
-import { ServicesUnsupported, type Provider } from "./ConnectorsApi"
+import {
+  ServicesUnsupported,
+  type Connection,
+  type OAuthAppMissing,
+  type OAuthProviderUnavailable,
+  type OAuthRejected,
+  type OAuthStateInvalid,
+  type Provider
+} from "./ConnectorsApi"
+
+type OAuthError = OAuthAppMissing | OAuthStateInvalid | OAuthRejected | OAuthProviderUnavailable
 import { Connections } from "./Connections"
 import { OAuthApps } from "./OAuthApps"
 import type { GoogleService } from "./OAuthProviders"
@@ -52,11 +62,48 @@ export const ConnectionsHttpLive = HttpApiBuilder.group(CarabaseApi, "connection
   })
 )
 
+/** Where a browser lands after the callback: the Connections page, with the outcome in its query. */
+export const connectionsPage = (outcome: Record<string, string>) =>
+  `/admin/connections?${new URLSearchParams(outcome).toString()}`
+
+/** A browser's navigation (the provider's redirect) asks for HTML; a script or test asks for JSON or anything. */
+const isBrowser = (accept: string | undefined) => accept !== undefined && /\btext\/html\b/.test(accept)
+
+const seeOther = (location: string) =>
+  HttpServerResponse.empty({ status: 303, headers: { location, "cache-control": "no-store" } })
+
 export const OAuthCallbackHttpLive = HttpApiBuilder.group(CarabaseApi, "oauthCallback", (handlers) =>
   Effect.gen(function* () {
     const connections = yield* Connections
     return handlers.handle("callback", ({ path, urlParams }) =>
-      Effect.map(connections.callback(path.provider, urlParams), (connection) => ({ connection }))
+      Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+        const done = connections.callback(path.provider, urlParams)
+        const json: Effect.Effect<
+          { readonly connection: Connection } | HttpServerResponse.HttpServerResponse,
+          OAuthError
+        > = Effect.map(done, (connection) => ({ connection }))
+        if (!isBrowser(request.headers["accept"])) return json
+        // The owner's browser goes back to the Connections page, which shows the outcome, instead of raw JSON.
+        return done.pipe(
+          Effect.map((connection) =>
+            seeOther(
+              connectionsPage({ oauth: "connected", provider: connection.provider, account: connection.accountLabel })
+            )
+          ),
+          Effect.catchAll((error) =>
+            Effect.succeed(
+              seeOther(
+                connectionsPage({
+                  oauth: "failed",
+                  provider: path.provider,
+                  reason: error._tag,
+                  message: error.message.slice(0, 300)
+                })
+              )
+            )
+          )
+        )
+      })
     )
   })
 )

@@ -12,7 +12,13 @@ export interface Embeddings {
   readonly vectors: ReadonlyArray<ReadonlyArray<number>>
 }
 
-export class EmbeddingError extends Data.TaggedError("EmbeddingError")<{ readonly message: string }> {}
+/** What kind of failure, in words safe to show the owner (the message may quote the provider's answer). */
+export type EmbeddingFailure = "unreachable" | "timeout" | "refused" | "malformed"
+
+export class EmbeddingError extends Data.TaggedError("EmbeddingError")<{
+  readonly message: string
+  readonly failure?: EmbeddingFailure
+}> {}
 
 export interface EmbedderShape {
   /** Recorded with every vector; search compares only vectors of this model. */

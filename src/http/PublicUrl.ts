@@ -31,3 +31,9 @@ export const requestBase = Effect.map(publicBase, fromRequest)
 export const webhookBase = Effect.map(Config.all([webhookPublicBase, publicBase]), ([webhook, general]) =>
   fromRequest(Option.orElse(webhook, () => general))
 )
+
+/** Whether webhook URLs start with a configured public base (else with the request's own address). */
+export const webhookBaseIsPublic = Config.map(
+  Config.all([webhookPublicBase, publicBase]),
+  ([webhook, general]) => Option.isSome(webhook) || Option.isSome(general)
+)

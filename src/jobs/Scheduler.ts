@@ -250,8 +250,11 @@ export const layer = Layer.scoped(
             )
             const result = statusOf(outcome, final)
             yield* runs.finish(workspaceId, runId, result)
+            ran++
             if (result.status === "failed" || result.status === "dead")
               failures.push(`${workspace.name}: ${result.error}`)
+            // Counted like a host job's, so a run every workspace skipped is "skipped" on the schedule too.
+            if (result.status === "skipped") skips.push(result.error ?? "skipped")
             if (Exit.isFailure(outcome) && !Cause.isFailType(outcome.cause)) {
               yield* Effect.logError(`${name} failed unexpectedly in workspace ${workspaceId}`, outcome.cause)
             }

@@ -205,9 +205,22 @@ export const layer = Layer.effect(
           model: target.model,
           minSimilarity: 0,
           embed: (texts) =>
-            gateway
-              .embed(target, texts)
-              .pipe(Effect.mapError((error) => new EmbeddingError({ message: error.message })))
+            gateway.embed(target, texts).pipe(
+              Effect.mapError(
+                (error) =>
+                  new EmbeddingError({
+                    message: error.message,
+                    failure:
+                      error._tag === "GatewayUnreachable"
+                        ? "unreachable"
+                        : error._tag === "GatewayTimeout"
+                          ? "timeout"
+                          : error._tag === "GatewayMalformedStream"
+                            ? "malformed"
+                            : "refused"
+                  })
+              )
+            )
         }))
       )
     )

@@ -59,6 +59,8 @@ export interface NewLogEntry {
   readonly date?: NoteDate | undefined
   /** An entry already holding this key keeps the note as it is (a retry, not a second entry). */
   readonly idempotencyKey?: string | undefined
+  /** The writer's own wall-clock time, `hh:mm AM`; default: now in host-local time. */
+  readonly timestamp?: string | undefined
 }
 
 /** A node to append as given; its key is `block.attrs.idempotencyKey` or `idempotencyKey` (not two different ones). */
@@ -374,7 +376,7 @@ export const layer = Layer.effect(
     const appendLogEntry = Effect.fn("Notes.appendLogEntry")(function* (entry: NewLogEntry) {
       const clock = yield* now
       const block = makeLogCard({
-        timestamp: clock.timestamp,
+        timestamp: entry.timestamp ?? clock.timestamp,
         content: markdownToBlocks(entry.content),
         folios: entry.folio === undefined ? [] : [entry.folio],
         tags: normalizeTags(entry.tags ?? []),

@@ -68,17 +68,33 @@ export const InjectBlock = Schema.Struct({
 }).annotations({ identifier: "InjectBlock", title: "{ block, date?, idempotencyKey? }" })
 export type InjectBlock = typeof InjectBlock.Type
 
-/** `{ type: "logCard", content }`: a log entry from markdown text, timestamped now in host-local time. */
+/** The longest log entry, in characters: a paste beyond it is refused (400 naming `content`), not stored. */
+export const MAX_ENTRY_CHARS = 20_000
+
+const EntryContent = bounded("content", MAX_ENTRY_CHARS)
+
+/** A log card's wall-clock time, `hh:mm AM`: the writer's local time, which the host's zone may not be. */
+export const EntryTimestamp = Schema.String.pipe(
+  Schema.pattern(/^(0[1-9]|1[0-2]):[0-5]\d (AM|PM)$/, {
+    message: () => "timestamp must be the writer's local time as hh:mm AM or hh:mm PM, e.g. 04:49 PM"
+  })
+)
+
+/**
+ * `{ type: "logCard", content }`: a log entry from markdown text, timestamped now in host-local time unless the
+ * writer sends its own local `timestamp` (a browser in another time zone than the host's).
+ */
 export const InjectLogEntry = Schema.Struct({
   type: Schema.Literal("logCard"),
-  content: bounded("content", 1_000_000),
+  content: EntryContent,
+  timestamp: optionalField(EntryTimestamp),
   folio: optionalField(FolioName),
   tags: optionalField(TagNames),
   date: optionalField(BodyDate),
   idempotencyKey: optionalField(IdempotencyKey)
 }).annotations({
   identifier: "InjectLogEntry",
-  title: '{ type: "logCard", content, folio?, tags?, date?, idempotencyKey? }'
+  title: '{ type: "logCard", content, timestamp?, folio?, tags?, date?, idempotencyKey? }'
 })
 export type InjectLogEntry = typeof InjectLogEntry.Type
 
@@ -137,7 +153,7 @@ export const EntryPath = Schema.Struct({
 
 /** A text edit: `{ content, folio?, tags? }` rewrites the entry's text, keeping the rest of the card. */
 export const EntryTextChange = Schema.Struct({
-  content: bounded("content", 1_000_000),
+  content: EntryContent,
   folio: optionalField(FolioName),
   tags: optionalField(TagNames),
   baseRevision: optionalField(BaseRevision)

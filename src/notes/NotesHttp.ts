@@ -56,7 +56,8 @@ export const NotesHttpLive = HttpApiBuilder.group(CarabaseApi, "notes", (handler
                 folio: payload.folio,
                 tags: payload.tags,
                 date: payload.date,
-                idempotencyKey: payload.idempotencyKey
+                idempotencyKey: payload.idempotencyKey,
+                timestamp: payload.timestamp
               }),
           ({ date, duplicate }) => ({ success: true as const, date, duplicate })
         ).pipe(asRoute)

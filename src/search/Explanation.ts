@@ -2,7 +2,7 @@
 // the words ignored as too common (stop words), and whether the vector path ran (the embedder may have failed).
 // Data for the REST answer, the admin UI and the MCP tools' hints.
 import type { LexicalPlan } from "./LexicalQuery"
-import type { SearchExplanation, SearchResult } from "./SearchApi"
+import type { SearchDegraded, SearchExplanation, SearchResult } from "./SearchApi"
 
 export interface SearchAnswer {
   readonly results: ReadonlyArray<SearchResult>
@@ -17,6 +17,8 @@ export interface SearchAnswer {
   readonly vectors: "searched" | "unavailable" | "not used"
   /** Present when there are no results. */
   readonly explanation?: SearchExplanation | undefined
+  /** Present when the embedder failed, so the answer came from text search alone. */
+  readonly degraded?: SearchDegraded | undefined
 }
 
 const listed = (words: ReadonlyArray<string>) => words.map((word) => `"${word}"`).join(", ")

@@ -10,7 +10,13 @@
 import { type SqlClient, SqlSchema } from "@effect/sql"
 import { Context, Effect, Layer, Schema } from "effect"
 import { resolveEmbedder } from "../embeddings/ActiveEmbedder"
-import { Embedder, HASHING_MODEL, toVectorLiteral, type EmbedderShape } from "../embeddings/Embedder"
+import {
+  Embedder,
+  HASHING_MODEL,
+  toVectorLiteral,
+  type EmbedderShape,
+  type EmbeddingError
+} from "../embeddings/Embedder"
 import { layer as embedderLayer } from "../embeddings/EmbedderLive"
 import { Graph, layer as graphLayer } from "../graph/Graph"
 import { layer as routedEmbedderLayer } from "../models/RoutedEmbedder"
@@ -258,20 +264,45 @@ export const toResult = (row: HybridRow, plan: LexicalPlan): SearchResult => ({
   }
 })
 
-/** The query's vector, or undefined when the embedder fails: search then answers from full-text ranking alone. */
-export const embedQuery = (embedder: EmbedderShape, query: string) =>
+/**
+ * The query's vector (undefined for a query with no features), or, when the embedder fails, why in words safe to show
+ * (the kind of failure, never the provider's answer): search then answers from full-text ranking alone.
+ */
+export const embedQueryOutcome = (
+  embedder: EmbedderShape,
+  query: string
+): Effect.Effect<{ readonly vector: ReadonlyArray<number> | undefined; readonly failure?: string }> =>
   embedder.embed([query]).pipe(
     // A query with no features (only punctuation) embeds to zeros, whose cosine distance is undefined (NaN).
     Effect.map((embeddings) => {
       const vector = embeddings.vectors[0]
-      return vector !== undefined && vector.some((value) => value !== 0) ? vector : undefined
+      return { vector: vector !== undefined && vector.some((value) => value !== 0) ? vector : undefined }
     }),
     Effect.catchAll((error) =>
       Effect.logWarning("query embedding failed; answering from full-text search only", error).pipe(
-        Effect.as(undefined)
+        Effect.as({ vector: undefined, failure: failureText(error) })
       )
     )
   )
+
+const failureText = (error: EmbeddingError) => {
+  const status = /^HTTP (\d{3})\b/.exec(error.message)?.[1]
+  if (status !== undefined) return `answered HTTP ${status}`
+  switch (error.failure) {
+    case "unreachable":
+      return "could not be reached"
+    case "timeout":
+      return "did not answer in time"
+    case "refused":
+      return "refused the request"
+    default:
+      return error.message.startsWith("network:") ? "could not be reached" : "gave no usable answer"
+  }
+}
+
+/** The query's vector, or undefined when the embedder fails: search then answers from full-text ranking alone. */
+export const embedQuery = (embedder: EmbedderShape, query: string) =>
+  Effect.map(embedQueryOutcome(embedder, query), (outcome) => outcome.vector)
 
 /**
  * Analyses the query (its terms and their counts) and runs the hybrid statement, in the caller's workspace scope and
@@ -323,10 +354,24 @@ export const layer = Layer.effect(
         // A quoted phrase or a prefix asks for words as written: neighbours by meaning would only blur that.
         const syntax = parseQuery(request.query)
         const wordsOnly = syntax.phrases.length > 0 || syntax.prefixes.length > 0
-        const vector = wordsOnly ? undefined : yield* embedQuery(embedder, request.query)
+        const { failure, vector } = wordsOnly
+          ? { vector: undefined, failure: undefined }
+          : yield* embedQueryOutcome(embedder, request.query)
         const { plan, rows } = yield* rls.current(runHybridPlanned(sql, embedder, request, vector))
         const results = rows.map((row) => toResult(row, plan))
-        return answerOf(results, plan, wordsOnly ? "not used" : vector === undefined ? "unavailable" : "searched")
+        const answer = answerOf(
+          results,
+          plan,
+          wordsOnly ? "not used" : vector === undefined ? "unavailable" : "searched"
+        )
+        return failure === undefined
+          ? answer
+          : {
+              ...answer,
+              degraded: {
+                reason: `Search by meaning was unavailable: the embedder (this workspace's embeddings route, or the host's default) ${failure}, so these results come from text search alone. The host log has the error; check the embeddings route under Model routing.`
+              }
+            }
       }).pipe(Effect.withSpan("Search.search"))
 
     const search = (request: SearchRequest) => Effect.map(answer(request), (found) => found.results)

@@ -49,6 +49,13 @@ export const SearchExplanation = Schema.Struct({
 })
 export type SearchExplanation = typeof SearchExplanation.Type
 
+/** Why an answer is worse than usual; the results are still the best the host could give. */
+export const SearchDegraded = Schema.Struct({
+  /** In words for the owner, e.g. that the embeddings route could not be reached and text search answered alone. */
+  reason: Schema.String
+})
+export type SearchDegraded = typeof SearchDegraded.Type
+
 export class SearchApi extends HttpApiGroup.make("search")
   .add(
     HttpApiEndpoint.post("search", "/harvest/search")
@@ -64,7 +71,9 @@ export class SearchApi extends HttpApiGroup.make("search")
         Schema.Struct({
           results: Schema.Array(SearchResult),
           /** Only when results is empty. */
-          explanation: Schema.optional(SearchExplanation)
+          explanation: Schema.optional(SearchExplanation),
+          /** Only when the query could not be compared by meaning because the embedder failed: text search alone. */
+          degraded: Schema.optional(SearchDegraded)
         })
       )
   )

@@ -11,7 +11,11 @@ export const SearchHttpLive = HttpApiBuilder.group(CarabaseApi, "search", (handl
     handlers.handle("search", ({ payload }) =>
       Effect.map(
         search.answer({ query: payload.query, limit: payload.limit ?? DEFAULT_LIMIT, kinds: payload.kinds }),
-        ({ explanation, results }) => (explanation === undefined ? { results } : { results, explanation })
+        ({ degraded, explanation, results }) => ({
+          results,
+          ...(explanation === undefined ? {} : { explanation }),
+          ...(degraded === undefined ? {} : { degraded })
+        })
       )
     )
   )

@@ -154,10 +154,13 @@ export interface ChatEvent {
 export const streamChat = async (
   payload: { readonly message: string; readonly sessionId?: string },
   onEvent: (event: ChatEvent) => void,
-  workspaceId = currentWorkspace()
+  workspaceId = currentWorkspace(),
+  /** Aborting closes the connection: the host then cancels the upstream call and keeps what arrived as interrupted. */
+  signal?: AbortSignal
 ): Promise<void> => {
   const response = await fetch("/api/v1/chat/stream", {
     method: "POST",
+    ...(signal === undefined ? {} : { signal }),
     headers: {
       "content-type": "application/json",
       ...authHeaders(),

@@ -104,7 +104,11 @@ const App = () => {
     if (section === "") navigate(current, { replace: true })
   }, [section, current])
 
+  // Each page's title takes focus so screen readers announce it and the next Tab starts in the page (the title draws
+  // no focus box: it is not a control). The phone menu closes on every move.
+  const [menuOpen, setMenuOpen] = useState(false)
   useEffect(() => {
+    setMenuOpen(false)
     document.getElementById("page-title")?.focus({ preventScroll: true })
   }, [current])
 
@@ -196,7 +200,16 @@ const App = () => {
             {workspaceName}
           </a>
         )}
-        <nav aria-label="Main">
+        <button
+          type="button"
+          class="secondary menu-toggle"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen((open) => !open)}
+        >
+          {menuOpen ? "Close menu" : "Menu"}
+        </button>
+        <nav id="main-nav" aria-label="Main" class={menuOpen ? "open" : "closed"}>
           <ul>
             {NAV.map(([slug, label]) => (
               <li key={slug}>

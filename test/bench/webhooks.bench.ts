@@ -10,7 +10,7 @@ import { createDatabase, type TestDatabase } from "../support/database"
 import { hostEnv, scratchDir, startHost, type HostProcess } from "../support/hostProcess"
 import { canConnect, freePort } from "../support/ports"
 
-const SECRET = "bench-slack-signing-secret"
+const SECRET = "benchslacksigningsecret37a1625fa"
 const BATCH = Number(process.env.BENCH_BATCH ?? 64)
 const TIME = Number(process.env.BENCH_TIME_MS ?? 5000)
 

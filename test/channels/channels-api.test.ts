@@ -16,7 +16,7 @@ beforeAll(async () => {
 })
 
 const SECRETS = {
-  signingSecret: "slack-signing-secret-ABC123",
+  signingSecret: "slackSigningSecretABC123abcdef12",
   verifyToken: "verify-token-XYZ789",
   botToken: "xoxb-bot-token-QRS456"
 }
@@ -59,7 +59,15 @@ describe("webhook channels", () => {
     })
     expect(reply.status).toBe(201)
     const { channel } = reply.json
-    expect(Object.keys(channel).sort()).toEqual(["canReply", "createdAt", "id", "kind", "name", "webhookUrl"])
+    expect(Object.keys(channel).sort()).toEqual([
+      "canReply",
+      "createdAt",
+      "id",
+      "kind",
+      "name",
+      "webhookUrl",
+      "webhookUrlIsPublic"
+    ])
     expect(channel).toMatchObject({ kind: "slack", name: "Team", canReply: true })
     expect(channel.webhookUrl).toBe(`${suite.base}/api/v1/webhooks/slack/${channel.id}`)
     for (const secret of Object.values(SECRETS)) expect(reply.text).not.toContain(secret)
@@ -73,18 +81,20 @@ describe("webhook channels", () => {
     const tailnetName = `${os.hostname().toLowerCase().split(".")[0]}.tail1234.ts.net:3000`
     const reply = await postWithHost(
       "/api/v1/webhook-channels",
-      JSON.stringify({ kind: "telegram", name: "tg", signingSecret: "abc" }),
+      JSON.stringify({ kind: "telegram", name: "tg", signingSecret: "telegram_secret_abc_0123" }),
       { "x-workspace-id": suite.workspace, host: tailnetName }
     )
     expect(reply.status).toBe(201)
     const { channel } = reply.json
     expect(channel.webhookUrl).toBe(`http://${tailnetName}/api/v1/webhooks/telegram/${channel.id}`)
+    // No CARABASE_WEBHOOK_PUBLIC_URL or CARABASE_PUBLIC_URL: the URL is the host's own, which the UI says.
+    expect(channel.webhookUrlIsPublic).toBe(false)
   })
 
   it("never hands out a webhookUrl on a name the host does not answer to", async () => {
     const reply = await postWithHost(
       "/api/v1/webhook-channels",
-      JSON.stringify({ kind: "telegram", name: "tg2", signingSecret: "abc" }),
+      JSON.stringify({ kind: "telegram", name: "tg2", signingSecret: "telegram_secret_abc_0123" }),
       { "x-workspace-id": suite.workspace, host: "carabase.attacker.example:3000" }
     )
     expect(reply.status).toBe(421)
@@ -92,7 +102,11 @@ describe("webhook channels", () => {
   })
 
   it("lists channels through the typed client", async () => {
-    const created = await createChannel(suite, { kind: "matrix", name: "mx", signingSecret: "hs_token" })
+    const created = await createChannel(suite, {
+      kind: "matrix",
+      name: "mx",
+      signingSecret: "hs_token_channels_api_01"
+    })
     const { channels } = await runClient(suite.base, (client) => client.channels.list(), suite.workspace)
     expect(channels.find((c) => c.id === created.id)).toMatchObject({ kind: "matrix", name: "mx" })
   })
@@ -102,11 +116,18 @@ describe("webhook channels", () => {
       [{ kind: "telegram", name: "t", signingSecret: "has spaces" }, "signingSecret"],
       [{ kind: "generic", name: "g", signingSecret: "plain-secret" }, "signingSecret"],
       [{ kind: "generic", name: "g", signingSecret: `whsec_${Buffer.alloc(8).toString("base64")}` }, "signingSecret"],
-      [{ kind: "whatsapp", name: "w", signingSecret: "app-secret" }, "verifyToken"],
+      [{ kind: "whatsapp", name: "w", signingSecret: "appsecret6c904c5190e8b45c2f0af06" }, "verifyToken"],
       [{ kind: "slack", name: "s", signingSecret: "" }, "signingSecret"],
       [{ kind: "slack", name: " ", signingSecret: "x" }, "name"],
       [{ kind: "irc", name: "i", signingSecret: "x" }, "kind"],
-      [{ kind: "slack", name: "s", signingSecret: "x", outboundUrl: "ftp://example.org" }, "outboundUrl"]
+      [{ kind: "slack", name: "s", signingSecret: "x", outboundUrl: "ftp://example.org" }, "outboundUrl"],
+      // The length each platform issues (Slack, Meta: 32), or a floor for the ones the owner chooses (Telegram, Matrix).
+      [{ kind: "slack", name: "s", signingSecret: "abcde" }, "signingSecret"],
+      [{ kind: "slack", name: "s", signingSecret: "8f742231b10e8888abcd99yyyzzz85a5f" }, "signingSecret"],
+      [{ kind: "slack", name: "s", signingSecret: "8f742231-10e8888abcd99yyyzzz85a5" }, "signingSecret"],
+      [{ kind: "whatsapp", name: "w", signingSecret: "short", verifyToken: "verify-token" }, "signingSecret"],
+      [{ kind: "telegram", name: "t", signingSecret: "tg_12345" }, "signingSecret"],
+      [{ kind: "matrix", name: "m", signingSecret: "hs_short" }, "signingSecret"]
     ]
     for (const [body, field] of cases) {
       const reply = await api("POST", "/webhook-channels", body)
@@ -120,10 +141,24 @@ describe("webhook channels", () => {
       signingSecret: `whsec_${Buffer.alloc(32, 1).toString("base64")}`
     })
     expect(valid.status).toBe(201)
+    const slack = await api("POST", "/webhook-channels", { kind: "slack", name: "s", signingSecret: "abcde" })
+    expect(JSON.stringify(slack.json.issues)).toContain("32 letters and digits")
+    for (const body of [
+      { kind: "slack", name: "s", signingSecret: "8f742231b10e8888abcd99aaabbb85a5" },
+      { kind: "whatsapp", name: "w", signingSecret: "0123456789abcdef0123456789abcdef", verifyToken: "v" },
+      { kind: "telegram", name: "t", signingSecret: "tg_0123456789abcd" },
+      { kind: "matrix", name: "m", signingSecret: "hs_0123456789abcd" }
+    ]) {
+      expect((await api("POST", "/webhook-channels", body)).status, JSON.stringify(body)).toBe(201)
+    }
   })
 
   it("lists a channel's events, newest first, with id, externalId, receivedAt, status and retry state", async () => {
-    const channel = await createChannel(suite, { kind: "slack", name: "ev", signingSecret: "ev-secret" })
+    const channel = await createChannel(suite, {
+      kind: "slack",
+      name: "ev",
+      signingSecret: "evsecret7859ba59e77f60f077d6dc60"
+    })
     const path = new URL(channel.webhookUrl).pathname
     for (const id of ["EvOne", "EvTwo"]) {
       const body = JSON.stringify({
@@ -131,7 +166,9 @@ describe("webhook channels", () => {
         event_id: id,
         event: { type: "message", text: "x", channel: "C" }
       })
-      expect((await send(suite.base, "POST", path, body, slackHeaders("ev-secret", body))).status).toBe(200)
+      expect(
+        (await send(suite.base, "POST", path, body, slackHeaders("evsecret7859ba59e77f60f077d6dc60", body))).status
+      ).toBe(200)
     }
     const { events } = await runClient(
       suite.base,
@@ -156,7 +193,11 @@ describe("webhook channels", () => {
   })
 
   it("deletes a channel: 204, then 404, and its webhook URL stops answering", async () => {
-    const channel = await createChannel(suite, { kind: "slack", name: "gone", signingSecret: "gone-secret" })
+    const channel = await createChannel(suite, {
+      kind: "slack",
+      name: "gone",
+      signingSecret: "gonesecret9702d327b5c36f70897177"
+    })
     expect((await api("DELETE", `/webhook-channels/${channel.id}`)).status).toBe(204)
     expect((await api("DELETE", `/webhook-channels/${channel.id}`)).status).toBe(404)
     expect((await api("GET", `/webhook-channels/${channel.id}/events`)).status).toBe(404)
@@ -166,13 +207,17 @@ describe("webhook channels", () => {
       "POST",
       new URL(channel.webhookUrl).pathname,
       body,
-      slackHeaders("gone-secret", body)
+      slackHeaders("gonesecret9702d327b5c36f70897177", body)
     )
     expect(delivery.status).toBe(404)
   })
 
   it("keeps workspaces apart: another workspace cannot list, read events of, or delete a channel", async () => {
-    const channel = await createChannel(suite, { kind: "slack", name: "mine", signingSecret: "mine-secret" })
+    const channel = await createChannel(suite, {
+      kind: "slack",
+      name: "mine",
+      signingSecret: "minesecrete2e64115a5c6f392067d12"
+    })
     const theirs = await api("GET", "/webhook-channels", undefined, other)
     expect(theirs.json.channels.map((c: { id: string }) => c.id)).not.toContain(channel.id)
     expect((await api("GET", `/webhook-channels/${channel.id}/events`, undefined, other)).status).toBe(404)

@@ -10,11 +10,11 @@ const suite = hostSuite("channels_no_plaintext")
 
 const GENERIC_KEY = Buffer.from("generic-key-material-32-bytes-ok")
 const SECRETS = {
-  slackSigning: "slackSigningSecret7Q4Z",
+  slackSigning: "slackSigningSecret7Q4Z0a1b2c3d4e",
   slackBot: "xoxb-slackBotToken9W2K",
   telegramSecret: "telegramSecret_5R8T",
   telegramBot: "123:telegramBotToken6Y1U",
-  whatsappApp: "whatsappAppSecret3E7I",
+  whatsappApp: "whatsappAppSecret3E7I0a1b2c3d4e5",
   whatsappVerify: "whatsappVerifyToken4O0P",
   whatsappBot: "whatsappAccessToken2A5S",
   matrixHs: "matrixHsToken8D3F",

@@ -10,8 +10,11 @@ it.layer(host, TestHost.layerOptions)("CARABASE_PUBLIC_URL", (it) => {
   it.effect("is the base of every webhookUrl, without a doubled slash", () =>
     Effect.gen(function* () {
       const api = yield* TestHost.apiClient(yield* TestHost.createWorkspace("channels_public_url home"))
-      const { channel } = yield* api.channels.create({ payload: { kind: "slack", name: "s", signingSecret: "x" } })
+      const { channel } = yield* api.channels.create({
+        payload: { kind: "slack", name: "s", signingSecret: "publicurl0d2c9da3b44741a65b511ba" }
+      })
       expect(channel.webhookUrl).toBe(`https://brain.tail1234.ts.net/api/v1/webhooks/slack/${channel.id}`)
+      expect(channel.webhookUrlIsPublic).toBe(true)
       const { channels } = yield* api.channels.list()
       expect(channels[0]!.webhookUrl).toBe(channel.webhookUrl)
     })

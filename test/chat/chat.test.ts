@@ -167,7 +167,7 @@ describe("POST /chat/stream", () => {
     }
   })
 
-  it("answers 502 with the fix when the password does not match, after storing the user message", async () => {
+  it("answers 502 with the fix when the password does not match, and leaves no orphan session or message", async () => {
     fake.passwords = new Set(["not-the-host-password"])
     try {
       const result = await postJson({ message: "are you there?" })
@@ -180,12 +180,23 @@ describe("POST /chat/stream", () => {
         provider: "openclaw",
         address: fake.url
       })
+      // Refused before the stream began: no conversation of "1 messages" is left behind.
       const { sessions } = await runClient(base, (api) => api.chat.sessions(), ws)
-      const stored = await session(sessions.find((s) => s.title === "are you there?")!.id)
-      expect(stored.messages.map((m) => [m.role, m.content])).toEqual([["user", "are you there?"]])
+      expect(sessions.find((s) => s.title === "are you there?")).toBeUndefined()
     } finally {
       fake.passwords = new Set([PASSWORD])
     }
+  })
+
+  it("a refused send in an existing conversation leaves its messages as they were", async () => {
+    const first = await postJson({ message: "first turn" })
+    expect(first.status).toBe(200)
+    const { sessions } = await runClient(base, (api) => api.chat.sessions(), ws)
+    const id = sessions.find((s) => s.title === "first turn")!.id
+    const before = (await session(id)).messages.map((m) => [m.role, m.content])
+    const refused = await withMode("down", () => postJson({ message: "lost turn", sessionId: id }))
+    expect(refused.status).toBe(503)
+    expect((await session(id)).messages.map((m) => [m.role, m.content])).toEqual(before)
   })
 
   it("answers 503 naming the URL when the gateway is down", async () => {

@@ -23,12 +23,17 @@ type Kind = "slack" | "telegram" | "whatsapp" | "generic" | "matrix"
 
 /** One channel of each kind, with secrets long and distinctive enough that an echo of one would be found. */
 const CHANNELS: Record<Kind, CreateChannel> = {
-  slack: { kind: "slack", name: "fuzz slack", signingSecret: "fuzz-slack-signing-secret-7c1e", botToken: "xoxb-fuzz" },
+  slack: {
+    kind: "slack",
+    name: "fuzz slack",
+    signingSecret: "fuzzslacksigningsecret7cf20eba06",
+    botToken: "xoxb-fuzz"
+  },
   telegram: { kind: "telegram", name: "fuzz telegram", signingSecret: "fuzz_telegram_secret_token_93ad" },
   whatsapp: {
     kind: "whatsapp",
     name: "fuzz whatsapp",
-    signingSecret: "fuzz-meta-app-secret-40b2",
+    signingSecret: "fuzzmetaappsecret40b2a0231beacc7",
     verifyToken: "fuzz verify token 55e0"
   },
   generic: { kind: "generic", name: "fuzz generic", signingSecret: GENERIC_SECRET },

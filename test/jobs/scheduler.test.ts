@@ -128,6 +128,28 @@ describe("scheduler", () => {
     expect(await Effect.runPromise(runsOf(db, A))).toMatchObject([{ status: "succeeded", attempt: 1 }])
   })
 
+  it("records a workspace job every workspace skipped as skipped on its schedule, like its runs", async () => {
+    const bodies = new Map<JobName, JobBody>([
+      ["memory-distill", { scope: "workspace", run: Effect.succeed({ status: "skipped" as const, reason: "nothing" }) }]
+    ])
+    const schedule = await run(
+      db,
+      bodies,
+      Effect.gen(function* () {
+        const scheduler = yield* Scheduler.Scheduler
+        yield* scheduler.trigger("memory-distill")
+        const lastRun = Effect.map(
+          scheduler.schedules,
+          (all) => all.find((schedule) => schedule.name === "memory-distill")?.lastRun
+        )
+        yield* waitFor(Effect.map(lastRun, (last) => last?.finishedAt !== null && last?.finishedAt !== undefined))
+        return yield* lastRun
+      })
+    )
+    expect(schedule).toMatchObject({ status: "skipped", error: "nothing" })
+    expect(await Effect.runPromise(runsOf(db, A))).toContainEqual(expect.objectContaining({ status: "skipped" }))
+  })
+
   it("never runs a job twice at once, however often it is triggered", async () => {
     let active = 0
     let most = 0

@@ -80,4 +80,30 @@ describe("embeddings through a model route", () => {
     expect(plainSearch.body.results[0].source.matchedBy).toContain("vector")
     expect(fake.requests.filter((request) => request.path.endsWith("/embeddings")).at(-1)).toBe(queryEmbedding)
   })
+
+  it("says on the answer when the embeddings route is unreachable and text search answered alone", async () => {
+    const broken = await createWorkspace(base, "Broken route")
+    await call(base, "POST", "/memories", { workspace: broken, body: { content: "The greenhouse vents jam in frost" } })
+    // A port nothing listens on: the route cannot be reached.
+    const put = await call(base, "PUT", "/model-routes/embeddings", {
+      workspace: broken,
+      body: { provider: "openai-compatible", baseUrl: "http://127.0.0.1:9/v1", model: "gone", apiKey: ROUTE_KEY }
+    })
+    expect(put.status).toBe(200)
+    const found = await call(base, "POST", "/harvest/search", {
+      workspace: broken,
+      body: { query: "greenhouse vents", limit: 5 }
+    })
+    expect(found.status).toBe(200)
+    expect(found.body.results[0].source.matchedBy).toEqual(["text"])
+    expect(found.body.degraded.reason).toMatch(
+      /^Search by meaning was unavailable: .* could not be reached, so these results come from text search alone/
+    )
+    expect(JSON.stringify(found.body)).not.toContain(ROUTE_KEY)
+
+    const healthy = await createWorkspace(base, "Healthy route")
+    const fine = await call(base, "POST", "/harvest/search", { workspace: healthy, body: { query: "greenhouse" } })
+    expect(fine.status).toBe(200)
+    expect(fine.body).not.toHaveProperty("degraded")
+  })
 })

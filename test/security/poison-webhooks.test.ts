@@ -7,7 +7,7 @@ import { countAllEvents, createChannel, hostSuite, randomId, send, storedEvents 
 import { slackHeaders } from "../webhooks/signer"
 
 const suite = hostSuite("security_poison_webhooks")
-const SLACK_SECRET = "a-slack-signing-secret-for-poison-tests"
+const SLACK_SECRET = "aslacksigningsecretforpo28f23280"
 const TELEGRAM_SECRET = "telegram_poison_test_secret_token"
 let slack: { id: string; path: string }
 let telegram: { id: string; path: string }

@@ -63,6 +63,11 @@ describe("connector pages in Chromium", () => {
       expect(await page.getByRole("alert").textContent()).toContain("already has an OAuth app for google")
 
       await page.getByRole("button", { name: "Delete google app" }).click()
+      // Deleting asks first.
+      await page
+        .getByRole("dialog", { name: "Delete the google OAuth app?" })
+        .getByRole("button", { name: "Delete OAuth app" })
+        .click()
       await page.getByRole("button", { name: "Delete google app" }).waitFor({ state: "detached" })
       expect((await apps()).oauthApps.map((app) => app.provider)).toEqual(["github"])
       await screenshot(page, "oauth-apps")
@@ -91,7 +96,10 @@ describe("connector pages in Chromium", () => {
         }
       )
       await connect.click()
-      await page.waitForURL(`${suite.base}/api/v1/auth/github/callback**`)
+      // The callback sends the browser back to this page with the outcome, not to a page of JSON.
+      await page.waitForURL(`${suite.base}/admin/connections**`)
+      await page.getByRole("status").filter({ hasText: "Connected alice (github)." }).waitFor()
+      expect(new URL(page.url()).search).toBe("")
       expect((await connections()).connections.map((c) => c.accountLabel)).toEqual(["alice"])
       expect(starts).toEqual(["POST"])
 
@@ -117,6 +125,30 @@ describe("connector pages in Chromium", () => {
       await page.getByText("No accounts connected yet.").waitFor()
       expect((await connections()).connections).toEqual([])
     })
+  })
+
+  it("connections: a failed callback comes back to the page with its reason, and a missing OAuth app is a link to add one", async () => {
+    for (const phone of [false, true]) {
+      await withPage(
+        async (page) => {
+          // A browser arriving with a stale state (an old tab, a replayed link): the page says why, no JSON.
+          await page.goto(`${suite.base}/api/v1/auth/github/callback?code=stale&state=${"s".repeat(43)}`)
+          await page.waitForURL(`${suite.base}/admin/connections**`)
+          const alert = page.getByRole("alert").filter({ hasText: "Connecting github failed" })
+          await alert.waitFor()
+          expect(await alert.textContent()).toMatch(/state/)
+          // No OAuth app for google (deleted above): the message links to the page that registers one.
+          await page.getByRole("link", { name: "Connect google" }).click()
+          const missing = page.getByRole("alert").filter({ hasText: "no OAuth app for google" })
+          await missing.waitFor()
+          expect(await missing.textContent()).not.toContain("POST /api/v1/oauth-apps")
+          await missing.getByRole("link", { name: "Register one on the OAuth apps page" }).click()
+          await page.getByRole("heading", { name: "OAuth apps", level: 1 }).waitFor()
+          await screenshot(page, `connections-outcome${phone ? "-phone" : ""}`)
+        },
+        { phone }
+      )
+    }
   })
 
   it("harvester devices: validates, shows a pairing code with its expiry, lists the device once it claims it, revokes it", async () => {

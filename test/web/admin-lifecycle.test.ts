@@ -167,6 +167,13 @@ describe("Today: edit and delete entries", () => {
   })
 })
 
+/** Follows a main navigation link; at phone width the links sit behind the Menu button. */
+const openFromMenu = async (page: Page, name: string) => {
+  const menu = page.getByRole("button", { name: "Menu" })
+  if (await menu.isVisible()) await menu.click()
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name }).click()
+}
+
 describe("Trash page", () => {
   for (const [width, phone] of WIDTHS) {
     it(`(${width}) a deleted entry is listed in the Trash, Restore puts it back where it was, then the trash is empty`, async () => {
@@ -179,7 +186,7 @@ describe("Trash page", () => {
           await page.getByRole("button", { name: "Delete entry: lunch with Ana" }).click()
           await page.getByRole("status").filter({ hasText: "Entry deleted" }).waitFor()
           await page.keyboard.press("Escape")
-          await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Trash" }).click()
+          await openFromMenu(page, "Trash")
           await page.getByRole("heading", { name: "Trash", level: 1 }).waitFor()
           const trash = page.getByRole("list", { name: "trash" })
           const item = trash.getByRole("listitem").filter({ hasText: `${date}: lunch with Ana` })
@@ -197,7 +204,7 @@ describe("Trash page", () => {
           await page.getByText("No log entry in the trash.").waitFor()
           await page.getByRole("link", { name: "Open Today" }).click()
           await expect.poll(() => cardTexts(page), POLL).toEqual(["breakfast", "lunch with Ana", "dinner"])
-          await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Trash" }).click()
+          await openFromMenu(page, "Trash")
           await page.getByText("The trash is empty.").waitFor()
         },
         phone

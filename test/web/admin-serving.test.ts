@@ -4,6 +4,7 @@
 import * as fs from "node:fs"
 import * as http from "node:http"
 import * as path from "node:path"
+import * as zlib from "node:zlib"
 import { describe, expect, it } from "@effect/vitest"
 import { repoRoot } from "../support/hostProcess"
 import { hostSuite } from "../support/hostSuite"
@@ -24,7 +25,27 @@ const rawGet = (target: string) =>
     request.end()
   })
 
-const assets = () => fs.readdirSync(path.join(repoRoot, "dist", "admin", "assets"))
+const assets = () =>
+  fs.readdirSync(path.join(repoRoot, "dist", "admin", "assets")).filter((name) => !/\.(br|gz)$/.test(name))
+
+/** The raw bytes of a GET with the given Accept-Encoding. */
+const getBytes = (target: string, acceptEncoding: string | undefined) =>
+  new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    const url = new URL(suite.base)
+    const headers = acceptEncoding === undefined ? {} : { "accept-encoding": acceptEncoding }
+    const request = http.request(
+      { host: url.hostname, port: url.port, path: target, method: "GET", headers },
+      (response) => {
+        const chunks: Array<Buffer> = []
+        response.on("data", (chunk: Buffer) => chunks.push(chunk))
+        response.on("end", () =>
+          resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) })
+        )
+      }
+    )
+    request.on("error", reject)
+    request.end()
+  })
 const indexHtml = () => fs.readFileSync(path.join(repoRoot, "dist", "admin", "index.html"), "utf8")
 
 describe("admin UI serving", () => {
@@ -49,6 +70,27 @@ describe("admin UI serving", () => {
     const style = await rawGet(`/admin/assets/${css}`)
     expect(style.headers["content-type"]).toBe("text/css; charset=utf-8")
     expect(style.headers["cache-control"]).toBe("public, max-age=31536000, immutable")
+  })
+
+  it("sends the script brotli or gzip compressed as the browser accepts, with Vary, and plain otherwise", async () => {
+    const js = assets().find((name) => name.endsWith(".js"))!
+    const plain = fs.readFileSync(path.join(repoRoot, "dist", "admin", "assets", js))
+    const br = await getBytes(`/admin/assets/${js}`, "gzip, deflate, br, zstd")
+    expect(br.headers["content-encoding"]).toBe("br")
+    expect(br.headers["vary"]).toBe("accept-encoding")
+    expect(zlib.brotliDecompressSync(br.body).equals(plain)).toBe(true)
+    const gzip = await getBytes(`/admin/assets/${js}`, "gzip, br;q=0")
+    expect(gzip.headers["content-encoding"]).toBe("gzip")
+    expect(zlib.gunzipSync(gzip.body).equals(plain)).toBe(true)
+    const none = await getBytes(`/admin/assets/${js}`, undefined)
+    expect(none.headers["content-encoding"]).toBeUndefined()
+    expect(none.headers["vary"]).toBe("accept-encoding")
+    expect(none.body.equals(plain)).toBe(true)
+    // What a phone downloads: the compressed script, well under its plain size.
+    expect(br.body.length).toBeLessThan(plain.length / 3)
+    const page = await getBytes("/admin/today", "br")
+    expect(page.headers["content-encoding"]).toBe("br")
+    expect(zlib.brotliDecompressSync(page.body).toString("utf8")).toBe(indexHtml())
   })
 
   it("answers deep links and reloads of the UI's routes with index.html", async () => {

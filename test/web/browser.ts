@@ -38,12 +38,16 @@ export const openPage = async (
   options: {
     readonly workspaceId?: string
     readonly phone?: boolean
+    /** Overrides the viewport `phone` picks (e.g. the issue's 1280×800). */
     readonly viewport?: { readonly width: number; readonly height: number }
+    /** The browser's time zone, e.g. an owner abroad. */
+    readonly timezoneId?: string
     readonly colorScheme?: "light" | "dark"
   } = {}
 ): Promise<{ context: BrowserContext; page: Page; errors: Array<string> }> => {
   const context = await browser.newContext({
     viewport: options.viewport ?? (options.phone === true ? { width: 390, height: 844 } : { width: 1200, height: 900 }),
+    ...(options.timezoneId === undefined ? {} : { timezoneId: options.timezoneId }),
     ...(options.colorScheme === undefined ? {} : { colorScheme: options.colorScheme })
   })
   if (options.workspaceId !== undefined) {

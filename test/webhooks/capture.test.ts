@@ -210,7 +210,11 @@ describe("capture first, reply second", () => {
   it("captures a message of every platform kind, tagged with its kind", async () => {
     gateway.mode = "normal"
     const word = randomId().slice(0, 8)
-    const slack = await createChannel(suite, { kind: "slack", name: "S", signingSecret: "slack-capture-secret" })
+    const slack = await createChannel(suite, {
+      kind: "slack",
+      name: "S",
+      signingSecret: "slackcapturesecrete8f12a9d27680f"
+    })
     const slackBody = JSON.stringify({
       type: "event_callback",
       team_id: "T1",
@@ -221,7 +225,7 @@ describe("capture first, reply second", () => {
     const whatsapp = await createChannel(suite, {
       kind: "whatsapp",
       name: "W",
-      signingSecret: "wa-capture-secret",
+      signingSecret: "wacapturesecretcfe1b07539db74145",
       verifyToken: "wa-verify"
     })
     const waBody = JSON.stringify({
@@ -273,7 +277,7 @@ describe("capture first, reply second", () => {
         "POST",
         path(slack.webhookUrl),
         slackBody,
-        slackHeaders("slack-capture-secret", slackBody)
+        slackHeaders("slackcapturesecrete8f12a9d27680f", slackBody)
       ),
       await deliverTelegram(
         suite.base,
@@ -282,7 +286,7 @@ describe("capture first, reply second", () => {
         telegramUpdate(9005, 4505, `telegram ${word}`)
       ),
       await send(suite.base, "POST", path(whatsapp.webhookUrl), waBody, {
-        "x-hub-signature-256": hubSignature("wa-capture-secret", waBody)
+        "x-hub-signature-256": hubSignature("wacapturesecretcfe1b07539db74145", waBody)
       }),
       await send(suite.base, "PUT", `${path(matrix.webhookUrl)}/transactions/t-${word}`, matrixBody, {
         authorization: "Bearer hs_capture_token_5"

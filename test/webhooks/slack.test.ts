@@ -5,7 +5,7 @@ import { countAllEvents, createChannel, hostSuite, oversizeBody, randomId, send,
 import { nowSeconds, slackHeaders } from "./signer"
 
 const suite = hostSuite("webhooks_slack")
-const SECRET = "8f742231b10e8888abcd99yyyzzz85a5-test"
+const SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 let channel: { id: string; webhookUrl: string }
 let path: string
 

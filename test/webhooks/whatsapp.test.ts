@@ -5,7 +5,7 @@ import { countAllEvents, createChannel, hostSuite, oversizeBody, randomId, send,
 import { hubSignature } from "./signer"
 
 const suite = hostSuite("webhooks_whatsapp")
-const APP_SECRET = "meta-app-secret-5f2b"
+const APP_SECRET = "metaappsecret5f2b0b6caa1bf9d5d40"
 const VERIFY = "my verify token"
 let channel: { id: string; webhookUrl: string }
 let path: string

@@ -2,6 +2,8 @@
 // the same nodeIndex the tasks API uses; unknown node types show their text so nothing silently disappears. A page may
 // add controls to each top-level log card (Today's edit and delete), given the card's position among them.
 import type { ComponentChildren } from "preact"
+import { useState } from "preact/hooks"
+import { InlineMarkdown } from "./Markdown"
 import type { Node } from "../../notes/Document"
 import { parseStringArray } from "../../notes/LogCard"
 
@@ -10,15 +12,31 @@ export type EntryControls = (position: number, node: Node) => ComponentChildren
 
 export interface TaskToggle {
   readonly onToggle: (nodeIndex: number, checked: boolean) => void
-  readonly busy: boolean
+  /** The box as the owner last set it, while its save is on the way (else undefined: the note's own state). */
+  readonly pending?: (nodeIndex: number) => boolean | undefined
 }
+
+/** An entry longer than this (characters of text) is shown folded, with a button to show it all. */
+export const FOLD_CHARS = 1200
+const FOLD_LINES = 15
 
 const textOf = (node: Node): string =>
   node.type === "text" ? (node.text ?? "") : (node.content ?? []).map(textOf).join("")
 
+/** Roughly how many lines a node takes on screen: one per paragraph, list item, heading, break and code line. */
+const linesOf = (node: Node): number => {
+  if (node.type === "codeBlock") return textOf(node).split("\n").length
+  const own = ["paragraph", "heading", "listItem", "taskItem", "hardBreak", "horizontalRule"].includes(node.type)
+    ? 1
+    : 0
+  return own + (node.content ?? []).reduce((sum, child) => sum + linesOf(child), 0)
+}
+
 const Inline = ({ node }: { node: Node }): ComponentChildren => {
   switch (node.type) {
     case "text": {
+      // Plain text may hold inline Markdown (an agent's or a webhook's **bold**, `code`, links): rendered, sanitised.
+      if ((node.marks ?? []).length === 0) return <InlineMarkdown text={node.text ?? ""} />
       let out: ComponentChildren = node.text ?? ""
       for (const mark of node.marks ?? []) {
         if (mark.type === "bold") out = <strong>{out}</strong>
@@ -89,7 +107,7 @@ const renderer = (toggle: TaskToggle | undefined, controls: Map<Node, ComponentC
         )
       case "taskItem": {
         const index = nextTask++
-        const checked = node.attrs?.["checked"] === true
+        const checked = toggle?.pending?.(index) ?? node.attrs?.["checked"] === true
         const label = (node.content ?? [])
           .filter((child) => child.type !== "taskList")
           .map(textOf)
@@ -101,11 +119,13 @@ const renderer = (toggle: TaskToggle | undefined, controls: Map<Node, ComponentC
               <input
                 type="checkbox"
                 checked={checked}
-                disabled={toggle === undefined || toggle.busy}
+                disabled={toggle === undefined}
                 data-node-index={index}
                 onChange={(e) => toggle?.onToggle(index, e.currentTarget.checked)}
               />{" "}
-              <span>{label}</span>
+              <span>
+                <InlineMarkdown text={label} />
+              </span>
             </label>
             {blocks(nested)}
           </li>
@@ -141,7 +161,7 @@ const renderer = (toggle: TaskToggle | undefined, controls: Map<Node, ComponentC
                 </span>
               ))}
             </header>
-            {blocks(node.content)}
+            <Foldable node={node}>{blocks(node.content)}</Foldable>
             {controls.get(node)}
           </article>
         )
@@ -155,6 +175,22 @@ const renderer = (toggle: TaskToggle | undefined, controls: Map<Node, ComponentC
     }
   }
   return blocks
+}
+
+/** A long entry shows its start, faded, with "Show all"; the whole text stays in the page for find and readers. */
+const Foldable = ({ node, children }: { readonly node: Node; readonly children: ComponentChildren }) => {
+  const text = textOf(node)
+  const long = text.length > FOLD_CHARS || linesOf(node) > FOLD_LINES
+  const [open, setOpen] = useState(false)
+  if (!long) return <>{children}</>
+  return (
+    <>
+      <div class={open ? "entry-body" : "entry-body folded"}>{children}</div>
+      <button type="button" class="secondary small" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {open ? "Show less" : `Show all (${text.length.toLocaleString()} characters)`}
+      </button>
+    </>
+  )
 }
 
 export const NoteBlocks = ({

@@ -11,6 +11,8 @@ export interface Loaded<A> {
   readonly error: string | undefined
   readonly loading: boolean
   readonly reload: () => void
+  /** Fetches again and resolves once the new data (or error) is in place. */
+  readonly refresh: () => Promise<void>
 }
 
 /** Loads once per change of `deps`; `reload` fetches again (keeping the old data visible meanwhile). */
@@ -24,14 +26,18 @@ export const useLoad = <A,>(load: () => Promise<A>, deps: ReadonlyArray<unknown>
   const run = useCallback(() => {
     const mine = ++generation.current
     setState((old) => ({ ...old, loading: true }))
-    load().then(
-      (data) => mine === generation.current && setState({ data, error: undefined, loading: false }),
-      (error: unknown) =>
-        mine === generation.current && setState((old) => ({ ...old, error: errorText(error), loading: false }))
+    return load().then(
+      (data) => {
+        if (mine === generation.current) setState({ data, error: undefined, loading: false })
+      },
+      (error: unknown) => {
+        if (mine === generation.current) setState((old) => ({ ...old, error: errorText(error), loading: false }))
+      }
     )
   }, deps)
-  useEffect(run, [run])
-  return { ...state, reload: run }
+  useEffect(() => void run(), [run])
+  const reload = useCallback(() => void run(), [run])
+  return { ...state, reload, refresh: run }
 }
 
 export const ErrorMessage = ({ message }: { message: string | undefined }) =>

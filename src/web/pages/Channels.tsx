@@ -3,7 +3,8 @@
 // and, when a reply has not gone out, why and when it is tried again; a channel that cannot reply says what it needs.
 import { useState } from "preact/hooks"
 import { call, validate } from "../api"
-import { ErrorMessage, Field, Form, Loading, Page, Select, errorText, formatTime, useLoad } from "../components/ui"
+import { ConfirmButton } from "../components/Confirm"
+import { ErrorMessage, Field, Form, Loading, Page, Select, formatTime, useLoad } from "../components/ui"
 import { ChannelKind, CreateChannel, replyNeeds, type Channel, type ChannelId } from "../../channels/ChannelsApi"
 
 const KINDS = ChannelKind.literals
@@ -19,6 +20,37 @@ const SECRET_LABEL: Record<ChannelKind, string> = {
 /** What may be said about a secret once it has left the form: that it is set, and its last 4 if it is long enough. */
 export const secretSummary = (secret: string) => (secret.length >= 8 ? `set, ends in ${secret.slice(-4)}` : "set")
 
+const PLATFORM: Record<ChannelKind, string> = {
+  slack: "Slack",
+  telegram: "Telegram",
+  whatsapp: "WhatsApp",
+  matrix: "The homeserver",
+  generic: "The sender"
+}
+
+/**
+ * The URL to paste, or, when the host knows no public address, that one is needed first: the request's own address
+ * (127.0.0.1, the tailnet name) is one the platform cannot reach.
+ */
+const WebhookUrl = (props: {
+  readonly kind: ChannelKind
+  readonly url: string
+  readonly isPublic: boolean
+  readonly label: string
+}) => (
+  <>
+    {props.isPublic ? null : (
+      <p class="notice" role="note">
+        <strong>This host has no public URL yet.</strong> {PLATFORM[props.kind]} must reach it from the internet, and
+        this address is only this host&apos;s own. Publish the webhook listener (set <code>CARABASE_WEBHOOK_PORT</code>,
+        e.g. behind Tailscale Funnel) and set <code>CARABASE_WEBHOOK_PUBLIC_URL</code> to its public address; this page
+        then shows the URL to paste.
+      </p>
+    )}
+    <input class="url" readOnly value={props.url} aria-label={props.label} onFocus={(e) => e.currentTarget.select()} />
+  </>
+)
+
 /** A channel's most recent events: status, reply attempts, next retry and the last reason. */
 const RecentEvents = ({ channel }: { channel: Channel }) => {
   const events = useLoad(
@@ -26,8 +58,16 @@ const RecentEvents = ({ channel }: { channel: Channel }) => {
     [channel.id]
   )
   return (
-    <details>
-      <summary>Recent messages of {channel.name}</summary>
+    <details open>
+      <summary>
+        Recent messages of {channel.name}
+        {events.data?.events[0] === undefined ? null : (
+          <>
+            {" "}
+            <span class="chip">latest: {events.data.events[0].status}</span>
+          </>
+        )}
+      </summary>
       <ErrorMessage message={events.error} />
       {events.data?.events.length === 0 ? <p class="muted">No messages yet.</p> : null}
       <ul class="list" aria-label={`recent messages of ${channel.name}`}>
@@ -55,16 +95,16 @@ export const ChannelsPage = () => {
   const [verifyToken, setVerifyToken] = useState("")
   const [botToken, setBotToken] = useState("")
   const [outboundUrl, setOutboundUrl] = useState("")
-  const [created, setCreated] = useState<{ name: string; webhookUrl: string; secrets: Array<string> }>()
-  const [error, setError] = useState<string>()
+  const [created, setCreated] = useState<{
+    name: string
+    kind: ChannelKind
+    webhookUrl: string
+    webhookUrlIsPublic: boolean
+    secrets: Array<string>
+  }>()
 
   const remove = async (id: ChannelId) => {
-    setError(undefined)
-    try {
-      await call((api) => api.channels.remove({ path: { id } }))
-    } catch (failure) {
-      setError(errorText(failure))
-    }
+    await call((api) => api.channels.remove({ path: { id } }))
     channels.reload()
   }
 
@@ -91,7 +131,13 @@ export const ChannelsPage = () => {
           const secrets = [`${SECRET_LABEL[kind]}: ${secretSummary(signingSecret)}`]
           if (verifyToken !== "") secrets.push(`verify token: ${secretSummary(verifyToken)}`)
           if (botToken !== "") secrets.push(`bot token: ${secretSummary(botToken)}`)
-          setCreated({ name: answer.channel.name, webhookUrl: answer.channel.webhookUrl, secrets })
+          setCreated({
+            name: answer.channel.name,
+            kind: answer.channel.kind,
+            webhookUrl: answer.channel.webhookUrl,
+            webhookUrlIsPublic: answer.channel.webhookUrlIsPublic,
+            secrets
+          })
           setName("")
           setSigningSecret("")
           setVerifyToken("")
@@ -121,24 +167,33 @@ export const ChannelsPage = () => {
           />
         ) : null}
         <Field
-          label="Bot token for replies (optional)"
+          label={kind === "generic" ? "Bot token (optional)" : "Bot token (needed for replies)"}
           type="password"
           autoComplete="off"
           value={botToken}
           onValue={setBotToken}
+          hint={`Without ${replyNeeds(kind)}, messages are still captured into the day's note, but the agent's reply cannot be sent: each message then ends as "captured".`}
         />
-        <Field label="Outbound URL for replies (optional)" type="url" value={outboundUrl} onValue={setOutboundUrl} />
+        <Field
+          label={
+            kind === "generic" || kind === "matrix"
+              ? "Outbound URL (needed for replies)"
+              : "Outbound URL for replies (optional)"
+          }
+          type="url"
+          value={outboundUrl}
+          onValue={setOutboundUrl}
+        />
       </Form>
       {created === undefined ? null : (
         <section class="card" aria-label="new channel" role="status">
           <h2>{created.name} is ready</h2>
-          <p>Paste this URL into the platform&apos;s webhook settings:</p>
-          <input
-            class="url"
-            readOnly
-            value={created.webhookUrl}
-            aria-label="webhook URL"
-            onFocus={(e) => e.currentTarget.select()}
+          {created.webhookUrlIsPublic ? <p>Paste this URL into the platform&apos;s webhook settings:</p> : null}
+          <WebhookUrl
+            kind={created.kind}
+            url={created.webhookUrl}
+            isPublic={created.webhookUrlIsPublic}
+            label="webhook URL"
           />
           <ul>
             {created.secrets.map((line) => (
@@ -148,7 +203,7 @@ export const ChannelsPage = () => {
         </section>
       )}
       <Loading when={channels.loading && channels.data === undefined} />
-      <ErrorMessage message={channels.error ?? error} />
+      <ErrorMessage message={channels.error} />
       <h2>Channels</h2>
       {channels.data?.channels.length === 0 ? <p>No channels yet.</p> : null}
       <ul class="list" aria-label="channels">
@@ -156,16 +211,30 @@ export const ChannelsPage = () => {
           <li key={channel.id}>
             <strong>{channel.name}</strong> <span class="chip">{channel.kind}</span>{" "}
             <small class="muted">{formatTime(channel.createdAt)}</small>
-            <input class="url" readOnly value={channel.webhookUrl} aria-label={`webhook URL of ${channel.name}`} />
+            <WebhookUrl
+              kind={channel.kind}
+              url={channel.webhookUrl}
+              isPublic={channel.webhookUrlIsPublic}
+              label={`webhook URL of ${channel.name}`}
+            />
             {channel.canReply ? null : (
               <p class="muted" role="note">
                 Messages are captured into the day&apos;s note; replies need {replyNeeds(channel.kind)}.
               </p>
             )}
             <RecentEvents channel={channel} />
-            <button type="button" class="secondary" onClick={() => void remove(channel.id)}>
-              Delete {channel.name}
-            </button>
+            <ConfirmButton
+              label={`Delete ${channel.name}`}
+              class="secondary"
+              title={`Delete the channel ${channel.name}?`}
+              confirmLabel="Delete channel"
+              onConfirm={() => remove(channel.id)}
+            >
+              <p>
+                Its webhook URL stops working at once: messages the platform sends there are refused. The entries
+                already captured stay in the daily notes.
+              </p>
+            </ConfirmButton>
           </li>
         ))}
       </ul>

@@ -1,8 +1,9 @@
 // Chat with the agent: session history on the side, replies streamed into the page as the gateway produces them; the
 // open conversation can be renamed or deleted (to the trash, with an undo toast).
 import * as Schema from "effect/Schema"
-import { useEffect, useState } from "preact/hooks"
+import { useEffect, useRef, useState } from "preact/hooks"
 import { call, streamChat, validate } from "../api"
+import { Markdown } from "../components/Markdown"
 import { offerUndo } from "../components/Undo"
 import { ErrorMessage, Field, Form, Loading, Page, TextArea, errorText, formatTime, useLoad } from "../components/ui"
 import { href, navigate } from "../router"
@@ -47,6 +48,15 @@ const SessionActions = (props: { id: ChatSessionId; title: string; onChanged: ()
   )
 }
 
+/** Waits (up to about 3 s) until the conversation's last stored message is the assistant's. */
+const storedReply = async (id: ChatSessionId) => {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const found = await call((api) => api.chat.session({ path: { id } })).catch(() => undefined)
+    if (found?.session.messages.at(-1)?.role === "assistant") return
+    await new Promise((resolve) => setTimeout(resolve, 150))
+  }
+}
+
 interface Turn {
   readonly role: string
   readonly content: string
@@ -66,9 +76,13 @@ export const ChatPage = ({ workspaceId, sessionId }: { workspaceId: string; sess
   const [pending, setPending] = useState<ReadonlyArray<Turn>>([])
   const [streaming, setStreaming] = useState(false)
   const [error, setError] = useState<string>()
+  const abort = useRef<AbortController>()
+  // Leaving the page stops a reply still streaming (the host keeps what arrived).
+  useEffect(() => () => abort.current?.abort(), [])
 
   const send = async (event: Event) => {
     event.preventDefault()
+    if (streaming) return
     const input = validate(ChatStreamRequest, { message, ...(sessionId === undefined ? {} : { sessionId }) })
     if (!input.ok) return setError(input.message)
     setError(undefined)
@@ -80,6 +94,8 @@ export const ChatPage = ({ workspaceId, sessionId }: { workspaceId: string; sess
       { role: "assistant", content: "", status: "streaming" }
     ])
     setMessage("")
+    const controller = new AbortController()
+    abort.current = controller
     try {
       await streamChat(
         {
@@ -96,17 +112,31 @@ export const ChatPage = ({ workspaceId, sessionId }: { workspaceId: string; sess
             ])
           }
           if (kind === "error") setError(typeof data["message"] === "string" ? data["message"] : "the reply failed")
-        }
+        },
+        undefined,
+        controller.signal
       )
       setPending([
         { role: "user", content: input.value.message },
         { role: "assistant", content: reply, status: "complete" }
       ])
     } catch (failure) {
-      setError(errorText(failure))
-      // Nothing came back: give the text back so it can be sent again once the problem is fixed.
-      if (reply === "") setMessage(input.value.message)
+      if (controller.signal.aborted) {
+        setError(undefined)
+        setPending([
+          { role: "user", content: input.value.message },
+          { role: "assistant", content: reply, status: "interrupted" }
+        ])
+        // The host stores what arrived as interrupted once it sees the connection close: wait for it to show.
+        const id = newSession ?? sessionId
+        if (id !== undefined && Schema.is(ChatSessionId)(id)) await storedReply(id)
+      } else {
+        setError(errorText(failure))
+        // Nothing came back: give the text back so it can be sent again once the problem is fixed.
+        if (reply === "") setMessage(input.value.message)
+      }
     } finally {
+      abort.current = undefined
       setStreaming(false)
     }
     sessions.reload()
@@ -155,19 +185,52 @@ export const ChatPage = ({ workspaceId, sessionId }: { workspaceId: string; sess
           <div class="chat-log" aria-live="polite">
             {turns.map((turn, i) => (
               <div key={i} class={`message ${turn.role}`} data-status={turn.status}>
-                {turn.content === "" && turn.status === "streaming" ? "…" : turn.content}
+                {turn.content === "" && turn.status === "streaming" ? (
+                  "…"
+                ) : turn.role === "assistant" ? (
+                  <Markdown text={turn.content} />
+                ) : (
+                  <span class="plain">{turn.content}</span>
+                )}
                 {turn.status === "interrupted" || turn.status === "failed" ? (
-                  <small class="error"> ({turn.status})</small>
+                  <small class="error">
+                    {" "}
+                    ({turn.status === "interrupted" ? "stopped before the end" : turn.status})
+                  </small>
                 ) : null}
               </div>
             ))}
           </div>
-          <form class="card" aria-label="Send a message" onSubmit={(e) => void send(e)} noValidate>
-            <TextArea label="Message" value={message} onValue={setMessage} rows={3} />
+          <form
+            class="card"
+            aria-label="Send a message"
+            onSubmit={(e) => void send(e)}
+            onKeyDown={(e) => {
+              // Enter sends, Shift+Enter breaks the line (and Enter while composing an IME word stays the IME's).
+              if (e.key !== "Enter" || e.shiftKey || e.isComposing || !(e.target instanceof HTMLTextAreaElement)) return
+              e.preventDefault()
+              e.currentTarget.requestSubmit()
+            }}
+            noValidate
+          >
+            <TextArea
+              label="Message"
+              value={message}
+              onValue={setMessage}
+              rows={3}
+              hint="Enter sends, Shift+Enter starts a new line. Replies show Markdown and code formatted."
+            />
             <ErrorMessage message={error} />
-            <button type="submit" disabled={streaming}>
-              {streaming ? "Replying…" : "Send"}
-            </button>
+            <div class="toolbar">
+              <button type="submit" disabled={streaming}>
+                {streaming ? "Replying…" : "Send"}
+              </button>
+              {streaming ? (
+                <button type="button" class="secondary" onClick={() => abort.current?.abort()}>
+                  Stop
+                </button>
+              ) : null}
+            </div>
           </form>
         </section>
       </div>

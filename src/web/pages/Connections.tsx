@@ -4,7 +4,7 @@
 // link still works as a navigation to the start route. Disconnecting asks to confirm, and may also delete what was
 // harvested from the account.
 import { useState } from "preact/hooks"
-import { call } from "../api"
+import { ApiFailure, call } from "../api"
 import { ErrorMessage, Loading, Page, errorText, formatTime, useLoad } from "../components/ui"
 import { Providers, type Connection } from "../../connectors/ConnectorsApi"
 import { googleServiceScopes } from "../../connectors/OAuthProviders"
@@ -18,24 +18,53 @@ const GOOGLE_SERVICES = [
 export const startUrl = (provider: string, workspaceId: string) =>
   `/api/v1/auth/${encodeURIComponent(provider)}/start?workspace=${encodeURIComponent(workspaceId)}`
 
+/** What the OAuth callback sent the browser back with (`?oauth=connected|failed&provider=…`), read once. */
+const callbackOutcome = (): { readonly ok: boolean; readonly text: string } | undefined => {
+  const query = new URLSearchParams(location.search)
+  const oauth = query.get("oauth")
+  if (oauth !== "connected" && oauth !== "failed") return undefined
+  // The outcome is shown once: a reload or a bookmark of this page does not repeat it.
+  history.replaceState(history.state, "", location.pathname)
+  const provider = query.get("provider") ?? "the provider"
+  return oauth === "connected"
+    ? { ok: true, text: `Connected ${query.get("account") ?? "the account"} (${provider}).` }
+    : {
+        ok: false,
+        text: `Connecting ${provider} failed: ${query.get("message") ?? query.get("reason") ?? "unknown reason"}`
+      }
+}
+
+/** A provider without an OAuth app: where to register one, as a link rather than an HTTP call to make. */
+const NeedsOAuthApp = ({ provider }: { readonly provider: string }) => (
+  <p class="error" role="alert">
+    This workspace has no OAuth app for {provider} yet.{" "}
+    <a href="/admin/oauth-apps">Register one on the OAuth apps page</a> (its client id and secret, from {provider}
+    &apos;s developer settings), then connect again.
+  </p>
+)
+
 export const ConnectionsPage = ({ workspaceId }: { readonly workspaceId: string }) => {
   const connections = useLoad(() => call((api) => api.connections.list()), [])
   const [confirming, setConfirming] = useState<Connection>()
   const [purge, setPurge] = useState(false)
   const [busy, setBusy] = useState(false)
-  const [done, setDone] = useState<string>()
-  const [error, setError] = useState<string>()
+  const [outcome] = useState(callbackOutcome)
+  const [done, setDone] = useState<string | undefined>(outcome?.ok === true ? outcome.text : undefined)
+  const [error, setError] = useState<string | undefined>(outcome?.ok === false ? outcome.text : undefined)
+  const [missingApp, setMissingApp] = useState<string>()
 
   const connect = async (event: Event, provider: Connection["provider"], services?: string) => {
     event.preventDefault()
     setError(undefined)
+    setMissingApp(undefined)
     try {
       const { url } = await call((api) =>
         api.connections.authorize({ path: { provider }, urlParams: services === undefined ? {} : { services } })
       )
       window.location.assign(url)
     } catch (failure) {
-      setError(errorText(failure))
+      if (failure instanceof ApiFailure && failure.tag === "OAuthAppMissing") setMissingApp(provider)
+      else setError(errorText(failure))
     }
   }
 
@@ -86,6 +115,7 @@ export const ConnectionsPage = ({ workspaceId }: { readonly workspaceId: string 
         </p>
       )}
       <Loading when={connections.loading && connections.data === undefined} />
+      {missingApp === undefined ? null : <NeedsOAuthApp provider={missingApp} />}
       <ErrorMessage message={connections.error ?? error} />
       <h2>Connected accounts</h2>
       {connections.data?.connections.length === 0 ? <p>No accounts connected yet.</p> : null}

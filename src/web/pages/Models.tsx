@@ -3,7 +3,8 @@
 // the agents OpenClaw lists (GET /api/v1/openclaw/agents), and says why when it cannot list them.
 import { useState } from "preact/hooks"
 import { call, validate } from "../api"
-import { ErrorMessage, Field, Form, Loading, Page, Select, errorText, formatTime, useLoad } from "../components/ui"
+import { ConfirmButton } from "../components/Confirm"
+import { ErrorMessage, Field, Form, Loading, Page, Select, formatTime, useLoad } from "../components/ui"
 import { ModelProvider, ModelRole, ModelRouteInput } from "../../models/ModelRoutesApi"
 
 export const ModelsPage = () => {
@@ -15,24 +16,18 @@ export const ModelsPage = () => {
   const [model, setModel] = useState("")
   const [apiKey, setApiKey] = useState("")
   const [removeKey, setRemoveKey] = useState(false)
-  const [error, setError] = useState<string>()
 
   const remove = async (which: ModelRole) => {
-    setError(undefined)
-    try {
-      await call((api) => api.modelRoutes.remove({ path: { role: which } }))
-    } catch (failure) {
-      setError(errorText(failure))
-    }
+    await call((api) => api.modelRoutes.remove({ path: { role: which } }))
     routes.reload()
   }
 
   return (
     <Page title="Model routing">
       <Loading when={routes.loading && routes.data === undefined} />
-      <ErrorMessage message={routes.error ?? error} />
+      <ErrorMessage message={routes.error} />
       {routes.data?.routes.length === 0 ? <p>No routes: every role uses the host&apos;s defaults.</p> : null}
-      <table>
+      <table class="stack">
         <thead>
           <tr>
             <th>Role</th>
@@ -47,20 +42,28 @@ export const ModelsPage = () => {
         <tbody>
           {routes.data?.routes.map((route) => (
             <tr key={route.role}>
-              <td>{route.role}</td>
-              <td>{route.provider}</td>
-              <td>{route.model}</td>
-              <td>{route.baseUrl ?? "default"}</td>
-              <td>
+              <td data-label="Role">{route.role}</td>
+              <td data-label="Provider">{route.provider}</td>
+              <td data-label="Model">{route.model}</td>
+              <td data-label="Base URL">{route.baseUrl ?? "default"}</td>
+              <td data-label="API key">
                 {route.hasApiKey
                   ? `set${route.apiKeyLast4 === null ? "" : `, ends in ${route.apiKeyLast4}`}`
                   : "not set"}
               </td>
-              <td>{formatTime(route.updatedAt)}</td>
+              <td data-label="Updated">{formatTime(route.updatedAt)}</td>
               <td>
-                <button type="button" class="secondary" onClick={() => void remove(route.role)}>
-                  Remove {route.role} route
-                </button>
+                <ConfirmButton
+                  label={`Remove ${route.role} route`}
+                  class="secondary"
+                  title={`Remove the ${route.role} route?`}
+                  confirmLabel="Remove route"
+                  onConfirm={() => remove(route.role)}
+                >
+                  <p>
+                    The {route.role} role goes back to the host&apos;s defaults; a stored API key goes with the route.
+                  </p>
+                </ConfirmButton>
               </td>
             </tr>
           ))}

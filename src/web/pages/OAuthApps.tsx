@@ -2,7 +2,8 @@
 // in once and is never shown again; the host never returns it.
 import { useState } from "preact/hooks"
 import { call, validate } from "../api"
-import { ErrorMessage, Field, Form, Loading, Page, Select, errorText, formatTime, useLoad } from "../components/ui"
+import { ConfirmButton } from "../components/Confirm"
+import { ErrorMessage, Field, Form, Loading, Page, Select, formatTime, useLoad } from "../components/ui"
 import { CreateOAuthApp, Providers, type Provider } from "../../connectors/ConnectorsApi"
 import { secretSummary } from "./Channels"
 
@@ -12,15 +13,9 @@ export const OAuthAppsPage = () => {
   const [clientId, setClientId] = useState("")
   const [clientSecret, setClientSecret] = useState("")
   const [created, setCreated] = useState<string>()
-  const [error, setError] = useState<string>()
 
   const remove = async (id: string) => {
-    setError(undefined)
-    try {
-      await call((api) => api.oauthApps.remove({ path: { id } }))
-    } catch (failure) {
-      setError(errorText(failure))
-    }
+    await call((api) => api.oauthApps.remove({ path: { id } }))
     apps.reload()
   }
 
@@ -63,7 +58,7 @@ export const OAuthAppsPage = () => {
         </p>
       )}
       <Loading when={apps.loading && apps.data === undefined} />
-      <ErrorMessage message={apps.error ?? error} />
+      <ErrorMessage message={apps.error} />
       <h2>Apps</h2>
       {apps.data?.oauthApps.length === 0 ? <p>No OAuth apps yet.</p> : null}
       <ul class="list" aria-label="OAuth apps">
@@ -71,9 +66,15 @@ export const OAuthAppsPage = () => {
           <li key={app.id}>
             <strong>{app.provider}</strong> <span class="chip">{app.clientId}</span>{" "}
             <small class="muted">secret set · {formatTime(app.createdAt)}</small>{" "}
-            <button type="button" class="secondary" onClick={() => void remove(app.id)}>
-              Delete {app.provider} app
-            </button>
+            <ConfirmButton
+              label={`Delete ${app.provider} app`}
+              class="secondary"
+              title={`Delete the ${app.provider} OAuth app?`}
+              confirmLabel="Delete OAuth app"
+              onConfirm={() => remove(app.id)}
+            >
+              <p>Its client secret is deleted; connecting a {app.provider} account needs an OAuth app again.</p>
+            </ConfirmButton>
           </li>
         ))}
       </ul>

@@ -6,7 +6,14 @@ import { call, validate } from "../api"
 import { hitPath } from "../components/Found"
 import { Field, Form, Page } from "../components/ui"
 import { href } from "../router"
-import { SearchKind, SearchLimit, SearchQuery, type SearchExplanation, type SearchResult } from "../../search/SearchApi"
+import {
+  SearchKind,
+  SearchLimit,
+  SearchQuery,
+  type SearchDegraded,
+  type SearchExplanation,
+  type SearchResult
+} from "../../search/SearchApi"
 
 const SearchInput = Schema.Struct({ query: SearchQuery, limit: SearchLimit })
 
@@ -18,6 +25,7 @@ export const SearchPage = () => {
   const [query, setQuery] = useState("")
   const [results, setResults] = useState<ReadonlyArray<SearchResult>>()
   const [explanation, setExplanation] = useState<SearchExplanation>()
+  const [degraded, setDegraded] = useState<SearchDegraded>()
   const [kinds, setKinds] = useState<ReadonlyArray<SearchKind>>([])
   const allKinds = SearchKind.literals
   return (
@@ -33,6 +41,7 @@ export const SearchPage = () => {
           )
           setResults(answer.results)
           setExplanation(answer.explanation)
+          setDegraded(answer.degraded)
         }}
       >
         <Field label="Search for" type="search" value={query} onValue={setQuery} />
@@ -50,6 +59,11 @@ export const SearchPage = () => {
           ))}
         </fieldset>
       </Form>
+      {degraded === undefined || results === undefined ? null : (
+        <p class="notice" role="status" aria-label="search was degraded">
+          <strong>Text search only.</strong> {degraded.reason}
+        </p>
+      )}
       {results === undefined ? null : results.length === 0 ? (
         <div role="status" aria-label="why nothing was found">
           <p>No results.</p>

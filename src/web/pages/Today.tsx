@@ -10,7 +10,7 @@ import { ErrorMessage, Field, Form, Loading, Page, TextArea, errorText, splitLis
 import { useLiveChanges } from "../live"
 import { EntryActions } from "./TodayEntry"
 import { HistoryPanel } from "./TodayHistory"
-import { InjectLogEntry } from "../../notes/NotesApi"
+import { InjectLogEntry, MAX_ENTRY_CHARS } from "../../notes/NotesApi"
 import { ToggleByIndex } from "../../tasks/TasksApi"
 import type { NoteDate } from "../../notes/NoteDate"
 
@@ -28,6 +28,13 @@ const localToday = () => {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
 }
 
+/** The browser's wall-clock time as a log card writes it, `hh:mm AM`: the owner's zone, not the host's. */
+export const localTimestamp = (at = new Date()) => {
+  const hours = at.getHours()
+  const pad = (n: number) => String(n).padStart(2, "0")
+  return `${pad(hours % 12 === 0 ? 12 : hours % 12)}:${pad(at.getMinutes())} ${hours < 12 ? "AM" : "PM"}`
+}
+
 /** `day` (from /admin/today/<date>: a search hit, a link from the graph page) opens that day instead of today. */
 export const TodayPage = ({ workspaceId, day }: { workspaceId: string; day?: string | undefined }) => {
   const [date, setDate] = useState(() => (day !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : localToday()))
@@ -40,26 +47,36 @@ export const TodayPage = ({ workspaceId, day }: { workspaceId: string; day?: str
   const [content, setContent] = useState("")
   const [folio, setFolio] = useState("")
   const [tags, setTags] = useState("")
+  const [keepLabels, setKeepLabels] = useState(false)
   const [toggleError, setToggleError] = useState<string>()
-  const [busy, setBusy] = useState(false)
+  // Boxes ticked here whose save is on the way: shown as ticked at once, dropped when the save ends (the reloaded
+  // note then says the same) or rolled back when it fails. Other boxes stay usable meanwhile.
+  const [pending, setPending] = useState<ReadonlyMap<number, boolean>>(new Map())
 
   useLiveChanges(workspaceId, (change) => {
     if ((change.type === "note" || change.type === "task") && (change.date === undefined || change.date === date))
       note.reload()
   })
 
+  const settle = (nodeIndex: number) =>
+    setPending((old) => {
+      const next = new Map(old)
+      next.delete(nodeIndex)
+      return next
+    })
+
   const toggle = async (nodeIndex: number, checked: boolean) => {
     const checkedInput = validate(ToggleByIndex, { date, nodeIndex, checked })
     if (!checkedInput.ok) return setToggleError(checkedInput.message)
-    setBusy(true)
     setToggleError(undefined)
+    setPending((old) => new Map(old).set(nodeIndex, checked))
     try {
       await call((api) => api.tasks.toggle({ payload: checkedInput.value }))
+      await note.refresh()
     } catch (failure) {
-      setToggleError(errorText(failure))
+      setToggleError(`Not saved, the task is back as it was: ${errorText(failure)}`)
     } finally {
-      setBusy(false)
-      note.reload()
+      settle(nodeIndex)
     }
   }
 
@@ -88,12 +105,17 @@ export const TodayPage = ({ workspaceId, day }: { workspaceId: string; day?: str
             content,
             date,
             idempotencyKey: entryKey(),
+            timestamp: localTimestamp(),
             ...(folio.trim() === "" ? {} : { folio }),
             ...(tags.trim() === "" ? {} : { tags: splitList(tags) })
           })
           if (!input.ok) return input.message
           await call((api) => api.notes.inject({ payload: input.value }))
           setContent("")
+          if (!keepLabels) {
+            setFolio("")
+            setTags("")
+          }
           note.reload()
         }}
       >
@@ -102,12 +124,19 @@ export const TodayPage = ({ workspaceId, day }: { workspaceId: string; day?: str
           value={content}
           onValue={setContent}
           rows={3}
-          placeholder="What happened? Lines like - [ ] call Ana become tasks."
+          placeholder="What happened? Lines like - [ ] call Ana become tasks. **Markdown** is shown formatted."
+          {...(content.length > MAX_ENTRY_CHARS * 0.9
+            ? { hint: `${content.length.toLocaleString()} of ${MAX_ENTRY_CHARS.toLocaleString()} characters` }
+            : {})}
         />
         <div class="row">
           <Field label="Folio (optional)" value={folio} onValue={setFolio} />
           <Field label="Tags (comma-separated)" value={tags} onValue={setTags} />
         </div>
+        <label>
+          <input type="checkbox" checked={keepLabels} onChange={(e) => setKeepLabels(e.currentTarget.checked)} /> Keep
+          folio and tags for the next entry
+        </label>
       </Form>
       <section aria-label="daily note" class="card" data-revision={note.data?.revision}>
         <h2>{date}</h2>
@@ -117,7 +146,7 @@ export const TodayPage = ({ workspaceId, day }: { workspaceId: string; day?: str
         {note.data === undefined ? null : (
           <NoteBlocks
             blocks={note.data.documentState}
-            toggle={{ onToggle: (i, c) => void toggle(i, c), busy }}
+            toggle={{ onToggle: (i, c) => void toggle(i, c), pending: (i) => pending.get(i) }}
             entries={(position, node) => (
               <EntryActions
                 date={date}
