@@ -446,12 +446,5 @@ export const layer = Layer.scoped(
     } satisfies ArtifactsShape
   })
 ).pipe(
-  Layer.provide([
-    harvestLayer,
-    liveUpdatesLayer,
-    trashRepoLayer,
-    extractPoolLayer,
-    modelRoutesLayer,
-    workspacesLayer
-  ])
+  Layer.provide([harvestLayer, liveUpdatesLayer, trashRepoLayer, extractPoolLayer, modelRoutesLayer, workspacesLayer])
 )

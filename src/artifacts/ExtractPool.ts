@@ -110,30 +110,32 @@ export const layer = Layer.scoped(
       })
 
     const extract = (mimeType: string, bytes: Uint8Array) =>
-      permits.withPermits(1)(
-        Effect.gen(function* () {
-          const worker = idle.pop() ?? spawn()
-          // A copy of exactly these bytes, handed over rather than cloned again (the caller still stores its own).
-          const copy = new Uint8Array(bytes)
-          const job: ExtractJob = { id: nextId++, mimeType, bytes: copy, limits }
-          const outcome = yield* post(worker, job).pipe(
-            Effect.timeoutFail({
-              duration: Duration.seconds(config.timeoutSeconds),
-              onTimeout: () =>
-                `it took longer than ${config.timeoutSeconds} seconds (CARABASE_EXTRACT_TIMEOUT_SECONDS)`
-            }),
-            Effect.either
-          )
-          if (outcome._tag === "Right") {
-            idle.push(worker)
-            return outcome.right
-          }
-          // Out of time, memory or luck: the worker may be stuck in the file, so it goes and a fresh one replaces it.
-          yield* Effect.promise(() => worker.terminate()).pipe(Effect.ignore)
-          yield* Effect.logWarning(`extraction of a ${mimeType} file stopped: ${outcome.left}`)
-          return { _tag: "NoText", reason: outcome.left, extractor: extractorFor(mimeType) } satisfies Extraction
-        })
-      ).pipe(Effect.withSpan("ExtractPool.extract", { attributes: { mimeType, size: bytes.length } }))
+      permits
+        .withPermits(1)(
+          Effect.gen(function* () {
+            const worker = idle.pop() ?? spawn()
+            // A copy of exactly these bytes, handed over rather than cloned again (the caller still stores its own).
+            const copy = new Uint8Array(bytes)
+            const job: ExtractJob = { id: nextId++, mimeType, bytes: copy, limits }
+            const outcome = yield* post(worker, job).pipe(
+              Effect.timeoutFail({
+                duration: Duration.seconds(config.timeoutSeconds),
+                onTimeout: () =>
+                  `it took longer than ${config.timeoutSeconds} seconds (CARABASE_EXTRACT_TIMEOUT_SECONDS)`
+              }),
+              Effect.either
+            )
+            if (outcome._tag === "Right") {
+              idle.push(worker)
+              return outcome.right
+            }
+            // Out of time, memory or luck: the worker may be stuck in the file, so it goes and a fresh one replaces it.
+            yield* Effect.promise(() => worker.terminate()).pipe(Effect.ignore)
+            yield* Effect.logWarning(`extraction of a ${mimeType} file stopped: ${outcome.left}`)
+            return { _tag: "NoText", reason: outcome.left, extractor: extractorFor(mimeType) } satisfies Extraction
+          })
+        )
+        .pipe(Effect.withSpan("ExtractPool.extract", { attributes: { mimeType, size: bytes.length } }))
 
     return { extract } satisfies ExtractPoolShape
   }).pipe(Effect.annotateLogs("service", "ExtractPool"))

@@ -95,7 +95,10 @@ export const ocr = (mimeType: string, bytes: Uint8Array, config: OcrConfig): Eff
   Effect.acquireUseRelease(
     Effect.promise(() => mkdtemp(join(tmpdir(), "carabase-ocr-"))),
     (dir) =>
-      Effect.tryPromise({ try: (signal) => ocrFiles(mimeType, bytes, config, dir, signal), catch: (error) => error }).pipe(
+      Effect.tryPromise({
+        try: (signal) => ocrFiles(mimeType, bytes, config, dir, signal),
+        catch: (error) => error
+      }).pipe(
         Effect.map((text): Extraction =>
           text === ""
             ? { _tag: "NoText", reason: "OCR found no text in it", extractor: "ocr" }

@@ -24,7 +24,9 @@ const readText = (zip: OpenZip, path: string) =>
 
 const required = (zip: OpenZip, path: string, format: string) =>
   Effect.flatMap(readText(zip, path), (text) =>
-    text === undefined ? Effect.fail(new OfficeUnreadable(`it has no ${path}, so it is not a ${format} file`)) : Effect.succeed(text)
+    text === undefined
+      ? Effect.fail(new OfficeUnreadable(`it has no ${path}, so it is not a ${format} file`))
+      : Effect.succeed(text)
   )
 
 const docx = (zip: OpenZip) =>
@@ -43,7 +45,8 @@ const SLIDE = /^ppt\/slides\/slide(\d+)\.xml$/
 const pptx = (zip: OpenZip) =>
   Effect.gen(function* () {
     const slides = zip.entries.map((entry) => entry.path).filter((path) => SLIDE.test(path))
-    if (slides.length === 0) return yield* Effect.fail(new OfficeUnreadable("it has no slides, so it is not a PowerPoint file"))
+    if (slides.length === 0)
+      return yield* Effect.fail(new OfficeUnreadable("it has no slides, so it is not a PowerPoint file"))
     const texts: Array<string> = []
     for (const path of slides.sort(byNumber(SLIDE))) {
       const xml = (yield* readText(zip, path)) ?? ""
@@ -159,9 +162,7 @@ const walkers: Record<OfficeFormat, (zip: OpenZip) => Effect.Effect<string, unkn
 
 /** The document's text; fails with a sentence saying why it could not be read. */
 export const officeText = (format: OfficeFormat, bytes: Uint8Array, limits: ZipLimits): Effect.Effect<string, string> =>
-  Effect.scoped(
-    Effect.flatMap(openZip(bytes, limits), (zip) => walkers[format](zip))
-  ).pipe(
+  Effect.scoped(Effect.flatMap(openZip(bytes, limits), (zip) => walkers[format](zip))).pipe(
     Effect.mapError((error) => {
       if (error instanceof OfficeUnreadable) return error.message
       const tagged = error as { _tag?: string; reason?: string; message?: string }

@@ -17,11 +17,7 @@ export const pdfText = async (bytes: Uint8Array, maxPages: number): Promise<PdfT
     for (let number = 1; number <= read; number++) {
       const page = await pdf.getPage(number)
       const content = await page.getTextContent()
-      pages.push(
-        content.items
-          .map((item) => ("str" in item ? item.str + (item.hasEOL ? "\n" : "") : ""))
-          .join("")
-      )
+      pages.push(content.items.map((item) => ("str" in item ? item.str + (item.hasEOL ? "\n" : "") : "")).join(""))
       page.cleanup()
     }
     return { text: tidy(pages.join("\n")), pages: pdf.numPages, read }
