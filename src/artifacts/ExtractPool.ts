@@ -3,10 +3,15 @@
 // (CARABASE_EXTRACT_TIMEOUT_SECONDS). A worker that runs out of memory or time is ended and replaced; its file is
 // stored with the reason and the host carries on. Zip-based formats are also held to CARABASE_EXTRACT_MAX_EXPANDED_BYTES
 // (array buffers live outside the heap limit), and PDFs to CARABASE_EXTRACT_MAX_PDF_PAGES pages.
-import { Config, Context, Duration, Effect, Layer } from "effect"
+import { Config, Context, Duration, Effect, Either, Layer } from "effect"
 import { Worker } from "node:worker_threads"
 import { extractorFor, type ExtractLimits, type Extraction } from "./Extract"
 import type { ExtractJob } from "./ExtractWorker"
+
+/** ExtractWorker's first message (its READY, not imported: that module is the worker's entry). */
+const READY = "ready"
+/** How long a new worker may take to load before its first file (a cold start on a busy machine). */
+const LOAD_TIMEOUT = Duration.seconds(30)
 
 export interface ExtractPoolShape {
   /** The file's extraction; never fails (a worker that dies or times out gives a NoText saying so). */
@@ -67,6 +72,9 @@ export const layer = Layer.scoped(
       })
       // An idle worker never keeps the process alive.
       worker.unref()
+      // A job listens for its own worker's errors; one that comes after its job gave up (a timeout racing an
+      // out-of-memory end) must not go unheard, which would throw in the host.
+      worker.on("error", () => {})
       running.add(worker)
       worker.once("exit", () => {
         running.delete(worker)
@@ -75,6 +83,32 @@ export const layer = Layer.scoped(
       })
       return worker
     }
+
+    /** A new worker, once it has loaded: a file's time limit is the file's alone. */
+    const started = Effect.async<Worker, string>((resume) => {
+      const worker = spawn()
+      const cleanup = () => {
+        worker.off("message", onMessage)
+        worker.off("error", onError)
+      }
+      const onMessage = (message: unknown) => {
+        if (message !== READY) return
+        cleanup()
+        resume(Effect.succeed(worker))
+      }
+      const onError = (error: Error) => {
+        cleanup()
+        resume(Effect.fail(`the extraction worker could not start: ${describe(error)}`))
+      }
+      worker.on("message", onMessage)
+      worker.once("error", onError)
+      return Effect.sync(() => {
+        cleanup()
+        void worker.terminate()
+      })
+    }).pipe(
+      Effect.timeoutFail({ duration: LOAD_TIMEOUT, onTimeout: () => "the extraction worker did not start in time" })
+    )
 
     const post = (worker: Worker, job: ExtractJob) =>
       Effect.async<Extraction, string>((resume) => {
@@ -113,7 +147,13 @@ export const layer = Layer.scoped(
       permits
         .withPermits(1)(
           Effect.gen(function* () {
-            const worker = idle.pop() ?? spawn()
+            const reused = idle.pop()
+            const ready = reused === undefined ? yield* Effect.either(started) : Either.right(reused)
+            if (Either.isLeft(ready)) {
+              yield* Effect.logError(ready.left)
+              return { _tag: "NoText", reason: ready.left, extractor: extractorFor(mimeType) } satisfies Extraction
+            }
+            const worker = ready.right
             // A copy of exactly these bytes, handed over rather than cloned again (the caller still stores its own).
             const copy = new Uint8Array(bytes)
             const job: ExtractJob = { id: nextId++, mimeType, bytes: copy, limits }
@@ -123,7 +163,9 @@ export const layer = Layer.scoped(
                 onTimeout: () =>
                   `it took longer than ${config.timeoutSeconds} seconds (CARABASE_EXTRACT_TIMEOUT_SECONDS)`
               }),
-              Effect.either
+              Effect.either,
+              // The caller went away (the upload's client hung up) while the worker is busy with the file: it goes.
+              Effect.onInterrupt(() => Effect.promise(() => worker.terminate()).pipe(Effect.ignore))
             )
             if (outcome._tag === "Right") {
               idle.push(worker)

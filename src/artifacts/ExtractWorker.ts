@@ -10,9 +10,13 @@ export interface ExtractJob {
   readonly limits: ExtractLimits
 }
 
+/** What the worker says once loaded, before any file: a file's time limit starts after it. */
+export const READY = "ready"
+
 const port = parentPort
 if (port !== null) {
   port.on("message", (job: ExtractJob) => {
     void extractFile(job.mimeType, job.bytes, job.limits).then((result) => port.postMessage({ id: job.id, result }))
   })
+  port.postMessage(READY)
 }

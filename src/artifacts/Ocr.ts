@@ -19,7 +19,12 @@ export const ocrConfig = Config.all({
     })
   ),
   timeoutSeconds: Config.integer("CARABASE_OCR_TIMEOUT_SECONDS").pipe(Config.withDefault(300)),
-  maxPages: Config.integer("CARABASE_OCR_MAX_PAGES").pipe(Config.withDefault(50))
+  maxPages: Config.integer("CARABASE_OCR_MAX_PAGES").pipe(Config.withDefault(50)),
+  /**
+   * The folder holding tesseract, pdftoppm and pdfinfo, for a service whose PATH lacks it (launchd gives a Homebrew
+   * install none of /opt/homebrew/bin); by default they are looked up on PATH.
+   */
+  binDir: Config.string("CARABASE_OCR_BIN_DIR").pipe(Config.withDefault(""))
 })
 export type OcrConfig = Config.Config.Success<typeof ocrConfig>
 
@@ -68,7 +73,8 @@ const EXTENSION: Record<string, string> = {
 
 const ocrFiles = async (mimeType: string, bytes: Uint8Array, config: OcrConfig, dir: string, signal: AbortSignal) => {
   const deadline = Date.now() + config.timeoutSeconds * 1000
-  const run = (command: string, args: ReadonlyArray<string>) => runWithin(command, args, deadline, signal)
+  const run = (command: string, args: ReadonlyArray<string>) =>
+    runWithin(config.binDir === "" ? command : join(config.binDir, command), args, deadline, signal)
   const input = join(dir, `input.${EXTENSION[mimeType] ?? "img"}`)
   await writeFile(input, bytes)
   let images = [input]
