@@ -14,7 +14,7 @@ import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import type { TrashId } from "../trash/TrashApi"
 import { restoreConflicts, TrashRepo, layer as trashRepoLayer, type RestoreConflict } from "../trash/TrashRepo"
 import { Artifact, ArtifactId, ArtifactNotFound, ArtifactSummary, type ArtifactPosition } from "./ArtifactsApi"
-import { detectMimeType, laterExtractorFor, type Extraction } from "./Extract"
+import { detectMimeType, extractorFor, laterExtractorFor, type Extraction } from "./Extract"
 import { ExtractPool, layer as extractPoolLayer } from "./ExtractPool"
 import * as LaterExtraction from "./LaterExtraction"
 
@@ -340,13 +340,15 @@ export const layer = Layer.scoped(
           const mimeType = detectMimeType(filename, file.declaredType, file.bytes)
           const queued = laterExtractorFor(mimeType)
           const extraction: Extraction =
-            queued === undefined
-              ? yield* pool.extract(mimeType, file.bytes)
-              : {
+            queued !== undefined
+              ? {
                   _tag: "Later",
                   extractor: queued,
                   reason: queued === "ocr" ? "queued for OCR" : "queued for transcription"
                 }
+              : extractorFor(mimeType) === null
+                ? { _tag: "NoText", reason: `${mimeType} is not a text format`, extractor: null }
+                : yield* pool.extract(mimeType, file.bytes)
           const text = extraction._tag === "Text" ? extraction.text : null
           const metadata = JSON.stringify({ extraction: LaterExtraction.extractionMetadata(extraction) })
           const artifact = yield* rls.current(
