@@ -1,8 +1,8 @@
 // Model routing per workspace: each role (chat, embeddings, utility, utilityHigh, transcription) may name a provider
 // (the OpenClaw gateway, any OpenAI-compatible server, or Ollama), a base URL, a model and an API key. The key is
 // sealed with the Crypto layer bound to its row and its destination (ModelRouteKeys), and never leaves this service
-// except inside a request header to that destination. Chat and embeddings resolve their target here, falling back to the
-// environment's defaults when a role has no route; transcription has no default (artifacts' audio waits for a route).
+// except inside a request header to that destination. Chat and embeddings resolve their target here, falling back to
+// the environment's defaults when a role has no route; transcription has no default (artifacts' audio waits for one).
 import { Context, DateTime, Effect, Layer, Option, Redacted } from "effect"
 import { EmbeddingError, Embedder, type EmbedderShape } from "../embeddings/Embedder"
 import { layer as embedderLayer } from "../embeddings/EmbedderLive"
