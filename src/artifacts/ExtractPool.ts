@@ -1,8 +1,9 @@
 // The bounded pool of extraction workers: every file's text is extracted in a worker thread (ExtractWorker), at most
 // CARABASE_EXTRACT_WORKERS at once, each with a heap limit (CARABASE_EXTRACT_MEMORY_MB) and a time limit
 // (CARABASE_EXTRACT_TIMEOUT_SECONDS). A worker that runs out of memory or time is ended and replaced; its file is
-// stored with the reason and the host carries on. Zip-based formats are also held to CARABASE_EXTRACT_MAX_EXPANDED_BYTES
-// (array buffers live outside the heap limit), and PDFs to CARABASE_EXTRACT_MAX_PDF_PAGES pages.
+// stored with the reason and the host carries on. Zip-based formats are also held to
+// CARABASE_EXTRACT_MAX_EXPANDED_BYTES (array buffers live outside the heap limit), and PDFs to
+// CARABASE_EXTRACT_MAX_PDF_PAGES pages.
 import { Config, Context, Duration, Effect, Either, Layer } from "effect"
 import { Worker } from "node:worker_threads"
 import { extractorFor, type ExtractLimits, type Extraction } from "./Extract"
