@@ -267,6 +267,24 @@ export const layer = Layer.scoped(
         returning id`
     })
 
+    /**
+     * A file's extraction: images and audio queued for the background at once, a type no extractor reads answered
+     * without the pool, anything else read by a worker of the pool.
+     */
+    const extractionOf = (mimeType: string, bytes: Uint8Array): Effect.Effect<Extraction> => {
+      const queued = laterExtractorFor(mimeType)
+      if (queued !== undefined) {
+        return Effect.succeed({
+          _tag: "Later",
+          extractor: queued,
+          reason: queued === "ocr" ? "queued for OCR" : "queued for transcription"
+        })
+      }
+      return extractorFor(mimeType) === null
+        ? Effect.succeed({ _tag: "NoText", reason: `${mimeType} is not a text format`, extractor: null })
+        : pool.extract(mimeType, bytes)
+    }
+
     const remove = (id: ArtifactId, deletedBy: string) =>
       Effect.gen(function* () {
         const trashId = yield* rls.current(
@@ -338,17 +356,7 @@ export const layer = Layer.scoped(
         Effect.gen(function* () {
           const filename = cleanFilename(file.filename)
           const mimeType = detectMimeType(filename, file.declaredType, file.bytes)
-          const queued = laterExtractorFor(mimeType)
-          const extraction: Extraction =
-            queued !== undefined
-              ? {
-                  _tag: "Later",
-                  extractor: queued,
-                  reason: queued === "ocr" ? "queued for OCR" : "queued for transcription"
-                }
-              : extractorFor(mimeType) === null
-                ? { _tag: "NoText", reason: `${mimeType} is not a text format`, extractor: null }
-                : yield* pool.extract(mimeType, file.bytes)
+          const extraction = yield* extractionOf(mimeType, file.bytes)
           const text = extraction._tag === "Text" ? extraction.text : null
           const metadata = JSON.stringify({ extraction: LaterExtraction.extractionMetadata(extraction) })
           const artifact = yield* rls.current(
