@@ -1,4 +1,5 @@
-// Builds dist/main.js (the host) and dist/cli.js (the operator CLI) with esbuild, and the admin web UI into
+// Builds dist/main.js (the host), dist/cli.js (the operator CLI) and dist/extract-worker.js (the text-extraction worker
+// thread both start) with esbuild, and the admin web UI into
 // dist/admin/ with Vite. The Effect packages (and what they import) are bundled in: they are hundreds of small ES
 // modules, and resolving, reading and linking each one was most of the host's boot time. The other dependencies stay
 // in node_modules. The version is stamped from CARABASE_RELEASE_VERSION (a release tag) or package.json.
@@ -26,7 +27,7 @@ const keepExternal = {
 }
 
 await build({
-  entryPoints: { main: "src/main.ts", cli: "src/cli.ts" },
+  entryPoints: { main: "src/main.ts", cli: "src/cli.ts", "extract-worker": "src/artifacts/ExtractWorker.ts" },
   outdir: process.env.CARABASE_BUILD_OUTDIR ?? "dist",
   bundle: true,
   platform: "node",

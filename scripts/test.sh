@@ -10,6 +10,7 @@ require_node
 ensure_pnpm
 install_dependencies
 ensure_chromium
+ensure_ocr --with-speech
 "${PNPM[@]}" run --silent build
 
 log "database: PostgreSQL with pgvector (scripts/db-setup.sh)"

@@ -65,3 +65,48 @@ ensure_chromium() {
     log "apt-get install chromium failed; the browser tests in test/web will fail"
   fi
 }
+
+# The OCR engine for images and scanned PDFs (README, Artifacts): Tesseract with its English data and Poppler's
+# pdftoppm/pdfinfo, from apt on Debian/Ubuntu (sudo only when not root) or Homebrew on macOS, when missing. With
+# `--with-speech`, also espeak-ng, which only the tests use (to make a voice note). The host runs without them: an
+# image then says "OCR engine not installed".
+ensure_ocr() {
+  local packages=() speech="${1:-}"
+  command -v tesseract >/dev/null 2>&1 || packages+=(tesseract)
+  command -v pdftoppm >/dev/null 2>&1 || packages+=(poppler)
+  if [ "$speech" = "--with-speech" ] && ! command -v espeak-ng >/dev/null 2>&1; then packages+=(espeak-ng); fi
+  [ "${#packages[@]}" -eq 0 ] && return
+  case "$(uname -s)" in
+    Darwin)
+      if command -v brew >/dev/null 2>&1; then
+        log "installing ${packages[*]} with Homebrew (OCR of images and scanned PDFs)"
+        brew install "${packages[@]}" >/dev/null || log "brew install ${packages[*]} failed; images will say: OCR engine not installed"
+      else
+        log "Tesseract is missing and Homebrew is not installed: images will say \"OCR engine not installed\" (brew install tesseract poppler)"
+      fi
+      ;;
+    *)
+      local debs=() sudo=()
+      for package in "${packages[@]}"; do
+        case "$package" in
+          tesseract) debs+=(tesseract-ocr tesseract-ocr-eng) ;;
+          poppler) debs+=(poppler-utils) ;;
+          *) debs+=("$package") ;;
+        esac
+      done
+      if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then
+          sudo=(sudo -n)
+        else
+          log "cannot install ${debs[*]}: not root and no sudo; images will say \"OCR engine not installed\""
+          return
+        fi
+      fi
+      log "installing ${debs[*]} with apt-get (OCR of images and scanned PDFs)"
+      "${sudo[@]}" apt-get update -qq >/dev/null 2>&1 || true
+      if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${debs[@]}" >/dev/null 2>&1; then
+        log "apt-get install ${debs[*]} failed; images will say \"OCR engine not installed\""
+      fi
+      ;;
+  esac
+}

@@ -1,8 +1,11 @@
-// Artifacts: uploaded files stored with their bytes, their extracted text (see Extract) and a search index entry
-// written through Harvest in the same transaction. Reading the content gives the text cut to a token budget. A delete
+// Artifacts: uploaded files stored with their bytes, their extracted text (see Extract; read in a worker of
+// ExtractPool) and a search index entry written through Harvest in the same transaction. Images, scanned PDFs and audio
+// are stored at once and read later, in the background (LaterExtraction). Reading the content gives the text cut to a token budget. A delete
 // moves the row (its bytes live in it) and its search entries to the trash; purging the trash entry frees the bytes.
 import { SqlSchema } from "@effect/sql"
 import { Context, Effect, Layer, Option, Schema } from "effect"
+import { layer as modelRoutesLayer } from "../models/ModelRoutes"
+import { layer as workspacesLayer } from "../workspaces/Workspaces"
 import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
 import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { AppDb, JsonbRow, rowsOrDie } from "../platform/Db"
@@ -11,7 +14,9 @@ import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import type { TrashId } from "../trash/TrashApi"
 import { restoreConflicts, TrashRepo, layer as trashRepoLayer, type RestoreConflict } from "../trash/TrashRepo"
 import { Artifact, ArtifactId, ArtifactNotFound, ArtifactSummary, type ArtifactPosition } from "./ArtifactsApi"
-import { detectMimeType, extract } from "./Extract"
+import { detectMimeType, extractorFor, laterExtractorFor, type Extraction } from "./Extract"
+import { ExtractPool, layer as extractPoolLayer } from "./ExtractPool"
+import * as LaterExtraction from "./LaterExtraction"
 
 /** The budget's unit: a token is taken as 4 characters, the usual average for English text in GPT-style tokenizers. */
 export const CHARS_PER_TOKEN = 4
@@ -26,6 +31,11 @@ export interface NewArtifact {
 export interface ArtifactText {
   readonly content: string
   readonly extracted: boolean
+  /** `text`, `none` (the file yields no text: `reason` says why) or `pending` (queued for OCR or transcription). */
+  readonly status: "text" | "none" | "pending"
+  /** What produced the text (or tried to), e.g. `pdf-text`, `docx`, `ocr`, `transcription`; null when unknown. */
+  readonly extractor: string | null
+  readonly reason: string | null
   readonly truncated: boolean
   readonly totalTokens: number
 }
@@ -134,7 +144,7 @@ export const truncateToTokens = (text: string, maxTokens: number): { text: strin
   return { text: text.slice(0, cut > budget / 2 ? cut : budget).trimEnd(), truncated: true }
 }
 
-export const layer = Layer.effect(
+export const layer = Layer.scoped(
   Artifacts,
   Effect.gen(function* () {
     const sql = yield* AppDb
@@ -142,6 +152,9 @@ export const layer = Layer.effect(
     const harvest = yield* Harvest
     const live = yield* LiveUpdates
     const trash = yield* TrashRepo
+    const pool = yield* ExtractPool
+    const later = yield* LaterExtraction.make
+    yield* Effect.forkScoped(later.loop)
 
     const insert = SqlSchema.single({
       Request: Schema.Struct({
@@ -172,10 +185,13 @@ export const layer = Layer.effect(
         mimeType: Schema.String,
         size: Schema.Number,
         extractedText: Schema.NullOr(Schema.String),
+        status: Schema.NullOr(Schema.String),
+        extractor: Schema.NullOr(Schema.String),
         reason: Schema.NullOr(Schema.String)
       }),
       execute: (id) => sql`
-        select filename, mime_type, size::float8 as size, extracted_text, metadata #>> '{extraction,reason}' as reason
+        select filename, mime_type, size::float8 as size, extracted_text, metadata #>> '{extraction,status}' as status,
+          metadata #>> '{extraction,extractor}' as extractor, metadata #>> '{extraction,reason}' as reason
         from artifacts where id = ${id}
       `
     })
@@ -259,6 +275,24 @@ export const layer = Layer.effect(
         returning id`
     })
 
+    /**
+     * A file's extraction: images and audio queued for the background at once, a type no extractor reads answered
+     * without the pool, anything else read by a worker of the pool.
+     */
+    const extractionOf = (mimeType: string, bytes: Uint8Array): Effect.Effect<Extraction> => {
+      const queued = laterExtractorFor(mimeType)
+      if (queued !== undefined) {
+        return Effect.succeed({
+          _tag: "Later",
+          extractor: queued,
+          reason: queued === "ocr" ? "queued for OCR" : "queued for transcription"
+        })
+      }
+      return extractorFor(mimeType) === null
+        ? Effect.succeed({ _tag: "NoText", reason: `${mimeType} is not a text format`, extractor: null })
+        : pool.extract(mimeType, bytes)
+    }
+
     const remove = (id: ArtifactId, deletedBy: string) =>
       Effect.gen(function* () {
         const trashId = yield* rls.current(
@@ -307,17 +341,17 @@ export const layer = Layer.effect(
           const title = file === undefined ? doc.title : file.filename
           const mimeType =
             file === undefined ? "text/plain" : detectMimeType(file.filename, file.declaredType, file.bytes)
-          const extraction = file === undefined ? undefined : yield* extract(mimeType, file.bytes)
+          const extraction = file === undefined ? undefined : yield* extractionOf(mimeType, file.bytes)
+          // An attachment's text follows the document's own line; an image or audio waits for the background queue,
+          // which replaces the text with what OCR or transcription reads.
           const text =
-            extraction === undefined
+            extraction === undefined || extraction._tag === "Later"
               ? doc.text
               : extraction._tag === "Text"
                 ? `${doc.text}\n\n${extraction.text}`
                 : `${doc.text}\n\n[no text: ${extraction.reason}]`
           const extractionStatus =
-            extraction === undefined || extraction._tag === "Text"
-              ? { status: "text" }
-              : { status: "none", reason: extraction.reason }
+            extraction === undefined ? { status: "text" } : LaterExtraction.extractionMetadata(extraction)
           const result = yield* rls.current(
             Effect.gen(function* () {
               const row = yield* upsertHarvested({
@@ -351,11 +385,9 @@ export const layer = Layer.effect(
         Effect.gen(function* () {
           const filename = cleanFilename(file.filename)
           const mimeType = detectMimeType(filename, file.declaredType, file.bytes)
-          const extraction = yield* extract(mimeType, file.bytes)
+          const extraction = yield* extractionOf(mimeType, file.bytes)
           const text = extraction._tag === "Text" ? extraction.text : null
-          const metadata = JSON.stringify({
-            extraction: extraction._tag === "Text" ? { status: "text" } : { status: "none", reason: extraction.reason }
-          })
+          const metadata = JSON.stringify({ extraction: LaterExtraction.extractionMetadata(extraction) })
           const artifact = yield* rls.current(
             Effect.gen(function* () {
               const row = yield* insert({ filename, mimeType, bytes: file.bytes, extractedText: text, metadata })
@@ -364,6 +396,7 @@ export const layer = Layer.effect(
             })
           )
           yield* live.publish({ type: "artifact", action: "created", id: artifact.id })
+          if (extraction._tag === "Later") yield* later.wake
           return artifact
         }).pipe(Effect.orDie, Effect.withSpan("Artifacts.store")),
       get: (id) =>
@@ -419,19 +452,29 @@ export const layer = Layer.effect(
             Option.match({
               onNone: () => Effect.fail(ArtifactNotFound.of(id)),
               onSome: (row): Effect.Effect<ArtifactText> => {
+                const file = `${row.filename} (${row.mimeType}, ${row.size} bytes)`
                 if (row.extractedText === null) {
+                  const pending = row.status === "pending"
                   const why = row.reason ?? "no text was extracted"
-                  return Effect.succeed({
-                    content: `[no text: ${row.filename} (${row.mimeType}, ${row.size} bytes) has no extractable text: ${why}]`,
+                  return Effect.succeed<ArtifactText>({
+                    content: pending
+                      ? `[no text yet: ${file} is waiting: ${why}]`
+                      : `[no text: ${file} has no extractable text: ${why}]`,
                     extracted: false,
+                    status: pending ? "pending" : "none",
+                    extractor: row.extractor,
+                    reason: why,
                     truncated: false,
                     totalTokens: 0
                   })
                 }
                 const { text, truncated } = truncateToTokens(row.extractedText, maxTokens)
-                return Effect.succeed({
+                return Effect.succeed<ArtifactText>({
                   content: text,
                   extracted: true,
+                  status: "text",
+                  extractor: row.extractor,
+                  reason: null,
                   truncated,
                   totalTokens: Math.ceil(row.extractedText.length / CHARS_PER_TOKEN)
                 })
@@ -441,4 +484,6 @@ export const layer = Layer.effect(
         )
     } satisfies ArtifactsShape
   })
-).pipe(Layer.provide([harvestLayer, liveUpdatesLayer, trashRepoLayer]))
+).pipe(
+  Layer.provide([harvestLayer, liveUpdatesLayer, trashRepoLayer, extractPoolLayer, modelRoutesLayer, workspacesLayer])
+)

@@ -138,6 +138,16 @@ export const ArtifactContent = Schema.Struct({
   content: Schema.String,
   /** Whether text was extracted from the file at all. */
   extracted: Schema.Boolean,
+  /** `text`; `none`: the file yields no text (`reason` says why); `pending`: queued for OCR or transcription. */
+  status: Schema.Literal("text", "none", "pending"),
+  /**
+   * What produced the text, or tried to: `text`, `html`, `json`, `pdf-text`, `docx`, `pptx`, `xlsx`, `opendocument`,
+   * `rtf`, `epub`, `email`, `ocr`, `transcription`; null for a file no extractor reads or one stored before extractors
+   * were recorded.
+   */
+  extractor: Schema.NullOr(Schema.String),
+  /** Why there is no text (yet); null when there is. */
+  reason: Schema.NullOr(Schema.String),
   truncated: Schema.Boolean,
   /** Estimated tokens of the whole extracted text. */
   totalTokens: Schema.Int

@@ -30,6 +30,8 @@ export interface GatewayShape {
   ) => Effect.Effect<Stream.Stream<string, GatewayError>, GatewayError, Scope.Scope>
   readonly embed: (target: Target, input: ReadonlyArray<string>) => Effect.Effect<OpenAi.Embeddings, GatewayError>
   readonly models: (target: Target) => Effect.Effect<ReadonlyArray<OpenAi.ModelInfo>, GatewayError>
+  /** The transcript of an audio file (OpenAI's /v1/audio/transcriptions). */
+  readonly transcribe: (target: Target, audio: OpenAi.Audio) => Effect.Effect<string, GatewayError>
 }
 
 export class Gateway extends Context.Tag("carabase/Gateway")<Gateway, GatewayShape>() {}
@@ -74,7 +76,8 @@ export const make = (config: GatewayConfig): GatewayShape => {
         ? Ollama.chatCompletionStream(target, request)
         : OpenAi.chatCompletionStream(target, request),
     embed: OpenAi.embeddings,
-    models: OpenAi.models
+    models: OpenAi.models,
+    transcribe: OpenAi.transcription
   }
 }
 

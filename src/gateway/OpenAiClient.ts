@@ -90,7 +90,7 @@ class BodyFailed {
   constructor(readonly cause: unknown) {}
 }
 
-/** One request answered with JSON. */
+/** One request answered with JSON; its body is JSON, or multipart when given as FormData. */
 const requestJson = (
   target: Target,
   method: "GET" | "POST",
@@ -100,10 +100,14 @@ const requestJson = (
 ) =>
   Effect.tryPromise({
     try: async (signal) => {
+      const form = body instanceof FormData
+      const sent = headersFor(target, headers)
+      // fetch writes a form's multipart content type, with its boundary.
+      if (form) delete sent["content-type"]
       const response = await fetch(new URL(path, target.apiBase), {
         method,
-        headers: headersFor(target, headers),
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        headers: sent,
+        ...(body === undefined ? {} : { body: form ? body : JSON.stringify(body) }),
         signal
       })
       const text = await response.text().catch((cause: unknown) => {
@@ -358,6 +362,31 @@ export const embeddings = (target: Target, input: ReadonlyArray<string>): Effect
     }),
     Effect.withSpan("OpenAiClient.embeddings", { attributes: { provider: target.provider, model: target.model } })
   )
+
+const TranscriptionShape = Schema.Struct({ text: Schema.String })
+
+export interface Audio {
+  readonly filename: string
+  readonly mimeType: string
+  readonly bytes: Uint8Array
+}
+
+/** OpenAI's POST /v1/audio/transcriptions: the file and model as multipart, answered `{ text }` (response_format json). */
+export const transcription = (target: Target, audio: Audio): Effect.Effect<string, GatewayError> => {
+  const form = new FormData()
+  form.append("file", new Blob([audio.bytes as BlobPart], { type: audio.mimeType }), audio.filename)
+  form.append("model", target.model)
+  form.append("response_format", "json")
+  return requestJson(target, "POST", "audio/transcriptions", form).pipe(
+    Effect.flatMap((body) =>
+      Schema.decodeUnknown(TranscriptionShape)(body).pipe(
+        Effect.mapError(shapeError(target, "audio/transcriptions", "a text field"))
+      )
+    ),
+    Effect.map(({ text }) => text),
+    Effect.withSpan("OpenAiClient.transcription", { attributes: { provider: target.provider, model: target.model } })
+  )
+}
 
 const ModelsShape = Schema.Struct({
   data: Schema.Array(Schema.Struct({ id: Schema.String, owned_by: Schema.optional(Schema.String) }))

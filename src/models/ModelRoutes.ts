@@ -1,9 +1,9 @@
-// Model routing per workspace: each role (chat, embeddings, utility, utilityHigh) may name a provider (the OpenClaw
-// gateway, any OpenAI-compatible server, or Ollama), a base URL, a model and an API key. The key is sealed with the
-// Crypto layer bound to its row and its destination (ModelRouteKeys), and never leaves this service except inside a
-// request header to that destination. A role's route becomes a request target here (routeTarget); ModelCalls decides
-// which route serves which work and falls back to the OpenClaw gateway, and embeddings fall back to the host's
-// embedder.
+// Model routing per workspace: each role (chat, embeddings, utility, utilityHigh, transcription) may name a provider
+// (the OpenClaw gateway, any OpenAI-compatible server, or Ollama), a base URL, a model and an API key. The key is
+// sealed with the Crypto layer bound to its row and its destination (ModelRouteKeys), and never leaves this service
+// except inside a request header to that destination. A role's route becomes a request target here (routeTarget);
+// ModelCalls decides which route serves which work and falls back to the OpenClaw gateway, embeddings fall back to the
+// host's embedder, and transcription has no default (artifacts' audio waits for a route).
 import { Context, DateTime, Effect, Layer, Option, Redacted } from "effect"
 import { EmbeddingError, Embedder, type EmbedderShape } from "../embeddings/Embedder"
 import { layer as embedderLayer } from "../embeddings/EmbedderLive"

@@ -15,7 +15,7 @@ import {
 import { bounded, storable } from "../schema/TextSchemas"
 import { WorkspaceMiddleware } from "../workspaces/WorkspacesApi"
 
-export const ModelRole = Schema.Literal("chat", "embeddings", "utility", "utilityHigh")
+export const ModelRole = Schema.Literal("chat", "embeddings", "utility", "utilityHigh", "transcription")
 export type ModelRole = typeof ModelRole.Type
 
 export const ModelProvider = Schema.Literal("openclaw", "openai-compatible", "ollama")

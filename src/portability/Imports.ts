@@ -39,7 +39,7 @@ import {
   type ImportStatus
 } from "./PortabilityApi"
 import { dailySettingsEntry, parseDailySettings, planVault, type PlannedFile } from "./VaultLayout"
-import { openZip, type OpenZip, type ZipLimits } from "./Zip"
+import { openZip, type OpenZip, type ZipLimits } from "../platform/Zip"
 
 export const DEFAULT_MAX_IMPORT_BYTES = 2 * 1024 * 1024 * 1024
 

@@ -85,6 +85,9 @@ describe("POST /artifacts/upload", () => {
     expect(content).toEqual({
       content: "Plain words about lighthouses.",
       extracted: true,
+      status: "text",
+      extractor: "text",
+      reason: null,
       truncated: false,
       totalTokens: 8
     })

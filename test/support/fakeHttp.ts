@@ -12,6 +12,15 @@ export const readBody = (request: http.IncomingMessage) =>
     request.on("error", reject)
   })
 
+/** The request's whole body as bytes (a multipart upload). */
+export const readBytes = (request: http.IncomingMessage) =>
+  new Promise<Buffer>((resolve, reject) => {
+    const chunks: Array<Buffer> = []
+    request.on("data", (chunk: Buffer) => chunks.push(chunk))
+    request.on("end", () => resolve(Buffer.concat(chunks)))
+    request.on("error", reject)
+  })
+
 /** Answers `body` as JSON with `status` and a content-length. */
 export const json = (response: http.ServerResponse, status: number, body: unknown) => {
   const text = JSON.stringify(body)

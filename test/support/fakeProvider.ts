@@ -6,10 +6,13 @@
 // JSON objects of that shape (application/x-ndjson) each carrying a piece of the answer, the last with `done: true`;
 // an unknown model is a 404 { error }. `answer` decides each turn from the request: text, or one tool call (named
 // among the request's `tools`), which the caller then answers with a `role: "tool"` message (OpenAI API only).
+// With `transcribe`, it also serves POST /v1/audio/transcriptions as OpenAI documents it: multipart/form-data with
+// `file` and `model` (and optional `response_format`, `language`, `prompt`), answered `{ "text": ... }` for
+// response_format json (the default) or the bare transcript for text.
 import * as crypto from "node:crypto"
 import * as http from "node:http"
 import type { AddressInfo, Socket } from "node:net"
-import { readBody, json } from "./fakeHttp"
+import { readBody, readBytes, json } from "./fakeHttp"
 
 export type ProviderAnswer =
   | { readonly content: string }
@@ -21,12 +24,22 @@ export interface ProviderRequest {
   readonly body: any
 }
 
+/** An audio file as a transcription request carried it. */
+export interface TranscriptionRequest {
+  readonly model: string
+  readonly responseFormat: string
+  readonly filename: string
+  readonly type: string
+  readonly bytes: Uint8Array
+}
+
 export interface FakeProvider {
   /** The OpenAI API root (`http://127.0.0.1:<port>/v1`). */
   readonly url: string
   /** The server itself (`http://127.0.0.1:<port>`), as an Ollama base URL is written. */
   readonly root: string
   readonly requests: Array<ProviderRequest>
+  readonly transcriptions: Array<TranscriptionRequest>
   /** Chat requests whose client went away before the answer was complete. */
   readonly cancelled: () => number
   readonly close: () => Promise<void>
@@ -39,6 +52,8 @@ export interface FakeProviderOptions {
   readonly answer: (body: any) => ProviderAnswer
   /** Held before answering a chat request (0: not at all); ends early if the client goes away. */
   readonly delayFor?: (body: any) => number
+  /** The transcript of an audio file; without it the provider has no transcription endpoint (404). */
+  readonly transcribe?: (request: TranscriptionRequest) => string
 }
 
 /** The text of a message whose content is a string or an array of text parts. */
@@ -57,6 +72,7 @@ export const messagesOf = (body: any, role: string): Array<string> =>
 
 export const startFakeProvider = async (options: FakeProviderOptions): Promise<FakeProvider> => {
   const requests: Array<ProviderRequest> = []
+  const transcriptions: Array<TranscriptionRequest> = []
   const sockets = new Set<Socket>()
   let cancelled = 0
 
@@ -165,10 +181,49 @@ export const startFakeProvider = async (options: FakeProviderOptions): Promise<F
     response.end(`${JSON.stringify(last(""))}\n`)
   }
 
+  const error = (response: http.ServerResponse, status: number, message: string) =>
+    json(response, status, { error: { message, type: "invalid_request_error", param: null, code: null } })
+
+  const transcription = async (request: http.IncomingMessage, response: http.ServerResponse) => {
+    const bytes = await readBytes(request)
+    if (request.headers.authorization !== `Bearer ${options.apiKey}`) {
+      return error(response, 401, "Incorrect API key provided")
+    }
+    if (options.transcribe === undefined) return error(response, 404, "no transcription endpoint")
+    if (!/^multipart\/form-data;/i.test(request.headers["content-type"] ?? "")) {
+      return error(response, 400, "the body must be multipart/form-data")
+    }
+    const form = await new Request("http://provider/", {
+      method: "POST",
+      headers: { "content-type": request.headers["content-type"]! },
+      body: new Uint8Array(bytes)
+    }).formData()
+    const file = form.get("file")
+    const model = form.get("model")
+    if (!(file instanceof File)) return error(response, 400, "you must provide a file")
+    if (typeof model !== "string" || model === "") return error(response, 400, "you must provide a model parameter")
+    const responseFormat = String(form.get("response_format") ?? "json")
+    const audio: TranscriptionRequest = {
+      model,
+      responseFormat,
+      filename: file.name,
+      type: file.type,
+      bytes: new Uint8Array(await file.arrayBuffer())
+    }
+    transcriptions.push(audio)
+    const text = options.transcribe(audio)
+    if (responseFormat === "text") {
+      response.writeHead(200, { "content-type": "text/plain; charset=utf-8" })
+      return response.end(text)
+    }
+    return json(response, 200, { text })
+  }
+
   const server = http.createServer((request, response) => {
     void (async () => {
-      const text = await readBody(request)
       const path = (request.url ?? "/").split("?")[0]!
+      if (request.method === "POST" && path === "/v1/audio/transcriptions") return transcription(request, response)
+      const text = await readBody(request)
       let body: any
       try {
         body = text === "" ? undefined : JSON.parse(text)
@@ -203,6 +258,7 @@ export const startFakeProvider = async (options: FakeProviderOptions): Promise<F
     url: `http://127.0.0.1:${port}/v1`,
     root: `http://127.0.0.1:${port}`,
     requests,
+    transcriptions,
     cancelled: () => cancelled,
     close: () =>
       new Promise<void>((resolve) => {

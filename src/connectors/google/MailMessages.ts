@@ -1,7 +1,7 @@
 // A Gmail message (`format=full`) read for the owner: its headers (From, To, Cc, Subject, Date), the people in it,
 // its text (the first text/plain part, else the HTML part without its tags) and its attachments. Bodies arrive
 // base64url-encoded. Pure.
-import { htmlToText } from "../../artifacts/Extract"
+import { htmlToText } from "../../artifacts/Markup"
 import type { Message, MessagePart } from "./GoogleClient"
 
 export interface Address {

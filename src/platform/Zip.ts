@@ -47,13 +47,17 @@ const unsafe = /^(invalid relative path|absolute path|invalid characters in file
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
-const openFile = (file: string) =>
+/** A file on disk by its path, or an archive already in memory. */
+const openSource = (source: string | Uint8Array) =>
   Effect.async<yauzl.ZipFile, ZipRefused>((resume) => {
-    yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (error, zip) => {
+    const options = { lazyEntries: true, autoClose: false, validateEntrySizes: true }
+    const opened = (error: Error | null, zip: yauzl.ZipFile | undefined) => {
       if (error !== null || zip === undefined) {
         resume(Effect.fail(ZipRefused.of("Malformed", `the upload is not a readable zip archive: ${describe(error)}`)))
       } else resume(Effect.succeed(zip))
-    })
+    }
+    if (typeof source === "string") yauzl.open(source, options, opened)
+    else yauzl.fromBuffer(Buffer.from(source.buffer, source.byteOffset, source.byteLength), options, opened)
   })
 
 /** Every entry of the central directory, checked against the limits as it is read. */
@@ -136,10 +140,10 @@ const inflate = (zip: yauzl.ZipFile, entry: yauzl.Entry) =>
     })
   })
 
-/** Opens and checks the archive at `file`; it stays open for the scope. */
-export const openZip = (file: string, limits: ZipLimits) =>
+/** Opens and checks the archive at `source` (a path, or its bytes); it stays open for the scope. */
+export const openZip = (source: string | Uint8Array, limits: ZipLimits) =>
   Effect.gen(function* () {
-    const zip = yield* Effect.acquireRelease(openFile(file), (zip) => Effect.sync(() => zip.close()))
+    const zip = yield* Effect.acquireRelease(openSource(source), (zip) => Effect.sync(() => zip.close()))
     const raw = yield* readDirectory(zip, limits)
     const byPath = new Map<string, yauzl.Entry>()
     const entries: Array<ZipEntry> = []
