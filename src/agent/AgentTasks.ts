@@ -3,6 +3,7 @@
 // and its result (or what went wrong) is written into the originating daily note as a logCard tagged #agent, once:
 // the card carries the idempotency key agent-task:<id>. Status is visible through the task record. A task cut short
 // by shutdown is marked failed.
+import { whenBackgroundWork } from "../platform/BackgroundWork"
 import { Context, DateTime, Effect, FiberSet, Layer, Option, Stream } from "effect"
 import { agentIdOfModel, Gateway } from "../gateway/Gateway"
 import type { GatewayUnconfigured } from "../gateway/GatewayErrors"
@@ -168,7 +169,7 @@ export const layer = Layer.scoped(
         }
       }
     }).pipe(Effect.catchAllCause((cause) => Effect.logError("agent task recovery failed", cause)))
-    yield* Effect.forkScoped(recover)
+    yield* whenBackgroundWork(Effect.forkScoped(recover))
 
     return {
       create,

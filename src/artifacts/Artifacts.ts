@@ -2,6 +2,7 @@
 // ExtractPool) and a search index entry written through Harvest in the same transaction. Images, scanned PDFs and audio
 // are stored at once and read later, in the background (LaterExtraction). Reading the content gives the text cut to a token budget. A delete
 // moves the row (its bytes live in it) and its search entries to the trash; purging the trash entry frees the bytes.
+import { whenBackgroundWork } from "../platform/BackgroundWork"
 import { SqlSchema } from "@effect/sql"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { layer as modelRoutesLayer } from "../models/ModelRoutes"
@@ -154,7 +155,7 @@ export const layer = Layer.scoped(
     const trash = yield* TrashRepo
     const pool = yield* ExtractPool
     const later = yield* LaterExtraction.make
-    yield* Effect.forkScoped(later.loop)
+    yield* whenBackgroundWork(Effect.forkScoped(later.loop))
 
     const insert = SqlSchema.single({
       Request: Schema.Struct({

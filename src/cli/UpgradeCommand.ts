@@ -194,7 +194,14 @@ const smokeTest = async (root: string, release: string, loaded: LoadedEnvironmen
   const port = await spareLoopbackPort()
   const base = `http://127.0.0.1:${port}`
   // The running host keeps its ports: the smoke host gets spare ones on loopback (its webhook listener too, if any).
-  const env: NodeJS.ProcessEnv = { ...process.env, HOST: "127.0.0.1", PORT: String(port) }
+  // It shares the running host's database, so it does no background work: the running host's jobs, chat replies,
+  // imports and agent tasks stay the running host's (CARABASE_BACKGROUND_WORK, src/platform/BackgroundWork.ts).
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    CARABASE_BACKGROUND_WORK: "false"
+  }
   if (loaded.values.has("CARABASE_WEBHOOK_PORT")) env.CARABASE_WEBHOOK_PORT = String(await spareLoopbackPort())
   const child = spawn(process.execPath, [path.join(release, "dist", "main.js")], { cwd: root, env })
   let output = ""

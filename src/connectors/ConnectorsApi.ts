@@ -224,7 +224,7 @@ const ProviderPath = Schema.Struct({ provider: Provider })
 /** `?services=calendar,gmail`: the Google services whose read-only scopes a connection attempt adds. */
 export const StartParams = Schema.Struct({
   /** A browser navigating here names its workspace in the query (the workspace middleware reads it). */
-  workspace: Schema.optional(Schema.String),
+  workspace: Schema.optional(Schema.String.pipe(storable("workspace"))),
   services: Schema.optional(
     Schema.String.pipe(
       Schema.pattern(/^(calendar|gmail)(,(calendar|gmail))*$/, {

@@ -119,7 +119,8 @@ export interface GraphShape {
   ) => Effect.Effect<{ readonly id: EntityId; readonly created: boolean }, never, CurrentWorkspace>
   /**
    * For a purge: deletes the edges a connection's sync recorded (provenance.connectionId), then the entities that
-   * sync created (metadata.source) and nothing links any more.
+   * sync created (metadata.source) that no edge of the owner's or of another sync links any more (what entity
+   * extraction derived about them, mentions and co-mention edges, goes with them).
    */
   readonly removeHarvested: (
     connectionId: string,

@@ -318,7 +318,10 @@ export const make = Effect.gen(function* () {
     Result: IdRow,
     execute: (source) => sql`
       delete from entities e where e.metadata->>'source' = ${source}
-        and not exists (select 1 from edges x where x.source_id = e.id or x.target_id = e.id)
+        and not exists (
+          select 1 from edges x where (x.source_id = e.id or x.target_id = e.id)
+            and x.provenance->>'extractor' is distinct from 'entity-extraction'
+        )
       returning id`
   })
   const findEdge = SqlSchema.findOne({

@@ -6,6 +6,7 @@
 // vectors (full-text search still finds them) and a background sweep embeds them later. The same sweep re-embeds
 // every chunk whose vector was made by another model, so switching models converges without downtime; until then
 // those chunks are found by full-text search only.
+import { backgroundWorkConfig } from "../platform/BackgroundWork"
 import { SqlSchema } from "@effect/sql"
 import { Context, Duration, Effect, Layer, Queue, Schedule, Schema } from "effect"
 import { resolveEmbedder } from "../embeddings/ActiveEmbedder"
@@ -264,11 +265,14 @@ export const layer = Layer.scoped(
     const harvest = yield* make
     const reindex = yield* Reindex.make
     // Chunks from before BM25 ranking (migration 0015) are re-indexed once, in the background, before embedding.
-    yield* reindex.run.pipe(
-      Effect.catchAllCause((cause) => Effect.logWarning("search re-index failed", cause)),
-      Effect.annotateLogs("service", "Harvest"),
-      Effect.forkScoped
-    )
+    const background = yield* backgroundWorkConfig
+    if (background) {
+      yield* reindex.run.pipe(
+        Effect.catchAllCause((cause) => Effect.logWarning("search re-index failed", cause)),
+        Effect.annotateLogs("service", "Harvest"),
+        Effect.forkScoped
+      )
+    }
     const sweep = harvest.refreshEmbeddings.pipe(
       Effect.catchAllCause((cause) => Effect.logWarning("embedding refresh failed", cause)),
       Effect.annotateLogs("service", "Harvest")
@@ -276,7 +280,7 @@ export const layer = Layer.scoped(
     const nextTick = Effect.race(Queue.take(harvest.wake), Effect.sleep(REFRESH_INTERVAL)).pipe(
       Effect.zipRight(Effect.sleep("1 second"))
     )
-    yield* sweep.pipe(Effect.zipRight(nextTick), Effect.repeat(Schedule.forever), Effect.forkScoped)
+    if (background) yield* sweep.pipe(Effect.zipRight(nextTick), Effect.repeat(Schedule.forever), Effect.forkScoped)
     return {
       index: harvest.index,
       remove: harvest.remove,

@@ -1,6 +1,7 @@
 // Starts entity extraction soon after a write: every couple of seconds it looks (as the owner, across workspaces) for
 // workspaces with sources waiting in the extraction queue and queues the entity-extraction job for each. pg-boss keeps
 // one queued run per workspace, so a busy workspace is not queued twice; the writes themselves never wait for it.
+import { whenBackgroundWork } from "../platform/BackgroundWork"
 import { Duration, Effect, Layer, Schedule, Schema } from "effect"
 import { SqlSchema } from "@effect/sql"
 import { OwnerDb } from "../platform/Db"
@@ -27,6 +28,6 @@ export const layer = Layer.scopedDiscard(
       Effect.catchAllCause((cause) => Effect.logWarning("cannot look for sources waiting for extraction", cause)),
       Effect.annotateLogs("service", "ExtractionTrigger")
     )
-    yield* Effect.forkScoped(Effect.repeat(tick, Schedule.spaced(EXTRACTION_POLL)))
+    yield* whenBackgroundWork(Effect.forkScoped(Effect.repeat(tick, Schedule.spaced(EXTRACTION_POLL))))
   })
 )

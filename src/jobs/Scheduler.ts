@@ -7,6 +7,7 @@
 import { Cause, Config, Context, Effect, Exit, Layer, Option, Redacted, Runtime, Schedule, Schema } from "effect"
 import { SqlSchema } from "@effect/sql"
 import cron from "node-cron"
+import { backgroundWorkConfig } from "../platform/BackgroundWork"
 import PgBoss from "pg-boss"
 import { currentJobRun } from "../platform/CurrentJobRun"
 import { OwnerDb } from "../platform/Db"
@@ -280,35 +281,39 @@ export const layer = Layer.scoped(
     // expireInSeconds (30 minutes) passed, and until then the stately queue cannot start another run of that job.
     // Failing it now hands it to the queue's retry policy: it runs again after the retry delay, and the cut-off counts
     // as an attempt, so a job that keeps killing the host ends dead-lettered instead of crashing every boot.
-    yield* Effect.gen(function* () {
-      const active = yield* SqlSchema.findAll({
-        Request: Schema.Void,
-        Result: ActiveJobRow,
-        execute: () => owner`
+    // A process that does no background work (the upgrade's smoke test beside the running host) queues nothing, runs
+    // nothing and recovers nothing: the running host's active jobs are not cut off.
+    const background = yield* backgroundWorkConfig
+    if (background)
+      yield* Effect.gen(function* () {
+        const active = yield* SqlSchema.findAll({
+          Request: Schema.Void,
+          Result: ActiveJobRow,
+          execute: () => owner`
           select id::text as id, name, retry_count, retry_limit, data from ${owner(SCHEMA)}.job
           where state = 'active' and name in ${owner.in(JobNames)}
         `
-      })(undefined).pipe(Effect.orDie)
-      const finalJobIds: Array<string> = []
-      for (const job of active) {
-        const final = job.retryCount >= job.retryLimit
-        if (final) finalJobIds.push(job.id)
-        yield* Effect.tryPromise(() => boss.fail(job.name, job.id, { message: CUT_OFF }))
-        if (sharesSchedule(job.name, job.data)) {
-          yield* recordState(job.name, { finished: { status: final ? "dead" : "failed", error: CUT_OFF } })
+        })(undefined).pipe(Effect.orDie)
+        const finalJobIds: Array<string> = []
+        for (const job of active) {
+          const final = job.retryCount >= job.retryLimit
+          if (final) finalJobIds.push(job.id)
+          yield* Effect.tryPromise(() => boss.fail(job.name, job.id, { message: CUT_OFF }))
+          if (sharesSchedule(job.name, job.data)) {
+            yield* recordState(job.name, { finished: { status: final ? "dead" : "failed", error: CUT_OFF } })
+          }
+          yield* Effect.logWarning(
+            `${job.name} was cut off by a previous process: ${final ? "dead-lettered" : "retrying"}`
+          )
         }
-        yield* Effect.logWarning(
-          `${job.name} was cut off by a previous process: ${final ? "dead-lettered" : "retrying"}`
-        )
-      }
-      for (const workspace of yield* workspaces.list) {
-        yield* runs.abandon(workspace.id, { finalJobIds, error: CUT_OFF })
-      }
-    }).pipe(
-      Effect.catchAllCause((cause) => Effect.logError("cannot recover jobs cut off by a previous process", cause))
-    )
+        for (const workspace of yield* workspaces.list) {
+          yield* runs.abandon(workspace.id, { finalJobIds, error: CUT_OFF })
+        }
+      }).pipe(
+        Effect.catchAllCause((cause) => Effect.logError("cannot recover jobs cut off by a previous process", cause))
+      )
 
-    for (const name of JobNames) {
+    for (const name of background ? JobNames : []) {
       const body = bodies.get(name)
       if (body === undefined) continue
       yield* Effect.promise(() =>
@@ -336,10 +341,12 @@ export const layer = Layer.scoped(
       }).pipe(Effect.catchAllCause((cause) => Effect.logError(`cannot check ${schedule.name}`, cause)))
     const sweep = (reason: string) =>
       Effect.forEach(Schedules, (schedule) => queueIfDue(schedule, reason), { discard: true })
-    yield* sweep("missed while the host was down")
-    yield* Effect.forkScoped(Effect.repeat(sweep("overdue"), Schedule.spaced("5 minutes")))
+    if (background) {
+      yield* sweep("missed while the host was down")
+      yield* Effect.forkScoped(Effect.repeat(sweep("overdue"), Schedule.spaced("5 minutes")))
+    }
 
-    const tasks = Schedules.map((schedule) =>
+    const tasks = (background ? Schedules : []).map((schedule) =>
       cron.schedule(schedule.cron, () => runPromise(queueIfDue(schedule, "scheduled")), {
         timezone: config.timezone,
         name: schedule.name,

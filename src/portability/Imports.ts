@@ -5,6 +5,7 @@
 // counts as it goes and announcing its progress on the live stream. A file that cannot be read is listed as skipped with the reason; nothing aborts a run but a
 // shutdown. Unchanged files (same path, same content hash as last time) are not touched; a dry run writes only the
 // report. The archive's file is removed when the run ends, whatever way it ends.
+import { whenBackgroundWork } from "../platform/BackgroundWork"
 import * as fs from "node:fs/promises"
 import * as os from "node:os"
 import { Config, Context, Effect, Exit, FiberSet, Layer, Option, Scope } from "effect"
@@ -157,11 +158,16 @@ export const layer = Layer.scoped(
       maxRatio: limits.maxRatio
     }
     // A run a previous process left running can never finish: say so on it before taking new ones.
-    for (const workspace of yield* (yield* Workspaces).list) {
-      const abandoned = yield* rls.run(workspace.id, repo.abandonRunning)
-      if (abandoned > 0)
-        yield* Effect.logWarning(`${abandoned} import run(s) cut off by a previous process marked failed`)
-    }
+    const workspaceList = (yield* Workspaces).list
+    yield* whenBackgroundWork(
+      Effect.gen(function* () {
+        for (const workspace of yield* workspaceList) {
+          const abandoned = yield* rls.run(workspace.id, repo.abandonRunning)
+          if (abandoned > 0)
+            yield* Effect.logWarning(`${abandoned} import run(s) cut off by a previous process marked failed`)
+        }
+      })
+    )
     const runs = yield* FiberSet.make<void>()
     const running = new Map<string, Effect.Effect<void>>()
     const services = yield* Effect.context<Services>()

@@ -17,6 +17,7 @@
 // restarted after a crash, which puts events it had claimed back to waiting) checks that record before sending. Only a
 // crash between the platform's acceptance and that record, a moment, can repeat one (Matrix's transaction ids make
 // even that resend a no-op).
+import { whenBackgroundWork } from "../platform/BackgroundWork"
 import { Clock, Config, Effect, Either, Layer, Option, Schedule } from "effect"
 import { Channels, layer as channelsLayer, type ClaimedEvent } from "../channels/Channels"
 import { canReply, replyNeeds } from "../channels/ChannelsApi"
@@ -215,6 +216,8 @@ export const layer = Layer.scopedDiscard(
     // At most one pass per GAP: under a burst of deliveries a pass takes all that arrived meanwhile, instead of one
     // pass (a workspace list and a claim per workspace) per delivery.
     const wake = Effect.zipRight(Effect.sleep(GAP), Effect.raceFirst(channels.received, Effect.sleep(POLL)))
-    yield* Effect.zipRight(requeue, Effect.forever(Effect.zipRight(pass, wake))).pipe(Effect.forkScoped)
+    yield* whenBackgroundWork(
+      Effect.zipRight(requeue, Effect.forever(Effect.zipRight(pass, wake))).pipe(Effect.forkScoped)
+    )
   })
 ).pipe(Layer.provide([channelsLayer, notesLayer, workspacesLayer, modelCallsLayer]))

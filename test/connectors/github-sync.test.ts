@@ -50,8 +50,17 @@ const owner = <T = any>(sql: string, params: Array<unknown> = []) =>
 
 const counts = async () => ({
   artifacts: (await owner("select count(*)::int as n from artifacts where source = 'github'"))[0].n,
-  entities: (await owner("select count(*)::int as n from entities"))[0].n,
-  edges: (await owner("select count(*)::int as n from edges"))[0].n,
+  // What entity extraction derives in the background from the documents' text is not the sync's: left aside.
+  entities: (
+    await owner(
+      "select count(*)::int as n from entities where metadata->>'source' is distinct from 'entity-extraction'"
+    )
+  )[0].n,
+  edges: (
+    await owner(
+      "select count(*)::int as n from edges where provenance->>'extractor' is distinct from 'entity-extraction'"
+    )
+  )[0].n,
   commits: (await owner("select count(*)::int as n from folio_commits"))[0].n,
   updated: (await owner("select max(updated_at) as t from artifacts where source = 'github'"))[0].t as Date
 })

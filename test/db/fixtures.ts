@@ -143,6 +143,16 @@ export const samples: Record<string, (ws: string, p: Parents) => SampleInsert> =
           values ($1, $2, 'note', $3, '1999-01-01', 0, 'Ada', 'offline', 'name')`,
     params: [ws, p.entityA, p.note]
   }),
+  google_sync_cursors: (ws) => ({
+    sql: `with c as (insert into connections (workspace_id, provider, account_id) values ($1, 'google', $2) returning id)
+          insert into google_sync_cursors (workspace_id, connection_id, resource, cursor) select $1, id, 'gmail', '7' from c`,
+    params: [ws, id()]
+  }),
+  google_sync_items: (ws) => ({
+    sql: `with c as (insert into connections (workspace_id, provider, account_id) values ($1, 'google', $2) returning id)
+          insert into google_sync_items (workspace_id, connection_id, resource, external_id) select $1, id, 'gmail', 'm1' from c`,
+    params: [ws, id()]
+  }),
   extraction_queue: (ws) => ({
     sql: "insert into extraction_queue (workspace_id, source_kind, source_id) values ($1, 'note', $2)",
     params: [ws, id()]

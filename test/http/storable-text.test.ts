@@ -45,6 +45,9 @@ const NOT_STORED: Record<string, string> = {
 const UUID = "4a0e5b8e-1c1e-4f7a-9a3c-2b7f9d3e6c10"
 /** Tried in order for a string field until one decodes: plain text first, then the formats the API uses. */
 const STRINGS = [
+  // First: 32 letters and digits, the shape of a Slack signing secret or WhatsApp app secret, so a channel's body
+  // samples whole (its secret is checked against its kind); any other text field takes it as well as "hello".
+  "hello0world1sample2secret3abcdef",
   "hello",
   "2026-03-14",
   "2026-03-14:0",

@@ -12,11 +12,15 @@ const suggestionsOf = async (workspace: string, status?: string) =>
     .suggestions as Array<{ id: string; aliasName: string; canonicalName: string; reason: string; status: string }>
 
 const runCuration = async (workspace: string) => {
-  const before = (await call(suite.base, "GET", "/jobs", { workspace })).body.runs.length as number
+  // Matched by id: entity extraction's own runs may be listed above this one.
+  type Run = { id: string; name: string; status: string }
+  const runs = async () => (await call(suite.base, "GET", "/jobs", { workspace })).body.runs as Array<Run>
+  const isCuration = (run: Run) => run.name === "corpus-curation"
+  const before = new Set((await runs()).filter(isCuration).map((run) => run.id))
   expect((await call(suite.base, "POST", "/jobs/corpus-curation/run", { workspace })).status).toBe(202)
   for (let i = 0; i < 150; i++) {
-    const runs = (await call(suite.base, "GET", "/jobs", { workspace })).body.runs as Array<{ status: string }>
-    if (runs.length > before && runs[0]!.status !== "running") return runs[0]!
+    const done = (await runs()).find((run) => isCuration(run) && !before.has(run.id) && run.status !== "running")
+    if (done !== undefined) return done
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
   throw new Error("corpus-curation did not finish")

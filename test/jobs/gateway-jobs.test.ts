@@ -49,15 +49,14 @@ const today = () => new Date().toISOString().slice(0, 10)
 const yesterday = () => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)
 
 const runJob = async (workspace: string, name: string) => {
-  const before = ((await call(base, "GET", "/jobs", { workspace })).body.runs as Array<unknown>).length
+  // Runs are matched by id: entity extraction's own runs (queued by what a job writes) may be listed above this one.
+  type Run = { id: string; name: string; status: string; error: string | null }
+  const runs = async () => (await call(base, "GET", "/jobs", { workspace })).body.runs as Array<Run>
+  const before = new Set((await runs()).filter((run) => run.name === name).map((run) => run.id))
   expect((await call(base, "POST", `/jobs/${name}/run`, { workspace })).status).toBe(202)
   for (let i = 0; i < 150; i++) {
-    const runs = (await call(base, "GET", "/jobs", { workspace })).body.runs as Array<{
-      name: string
-      status: string
-      error: string | null
-    }>
-    if (runs.length > before && runs[0]!.name === name && runs[0]!.status !== "running") return runs[0]!
+    const done = (await runs()).find((run) => run.name === name && !before.has(run.id) && run.status !== "running")
+    if (done !== undefined) return done
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
   throw new Error(`${name} did not finish`)

@@ -90,16 +90,15 @@ const today = () => new Date().toISOString().slice(0, 10)
 const yesterday = () => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)
 
 const runJob = async (workspace: string, name: string) => {
-  const before = ((await call(suite.base, "GET", "/jobs", { workspace })).body.runs as Array<unknown>).length
+  // Runs are matched by id: entity extraction's own runs (queued by what a job writes) may be listed above this one.
+  type Run = { id: string; name: string; status: string; error: string | null }
+  const runs = async () => (await call(suite.base, "GET", "/jobs", { workspace })).body.runs as Array<Run>
+  const before = new Set((await runs()).filter((run) => run.name === name).map((run) => run.id))
   expect((await call(suite.base, "POST", `/jobs/${name}/run`, { workspace })).status).toBe(202)
-  return until(async () => {
-    const runs = (await call(suite.base, "GET", "/jobs", { workspace })).body.runs as Array<{
-      name: string
-      status: string
-      error: string | null
-    }>
-    return runs.length > before && runs[0]!.name === name && runs[0]!.status !== "running" ? runs[0]! : undefined
-  }, `${name} to finish`)
+  return until(
+    async () => (await runs()).find((run) => run.name === name && !before.has(run.id) && run.status !== "running"),
+    `${name} to finish`
+  )
 }
 
 const route = async (workspace: string, role: string, body: Record<string, unknown>) => {

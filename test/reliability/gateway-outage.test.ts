@@ -328,12 +328,24 @@ describe("the gateway down, slow and stalling under chat load", () => {
     const sessionCount = await asOwner(db, (client) =>
       client.query<{ n: number }>("select count(*)::int as n from chat_sessions where workspace_id = $1", [workspace])
     )
-    // One session per turn that did not continue one, and none left empty.
-    expect(sessionCount.rows[0]!.n).toBe(sent.filter((s) => s.outcome.sessionId === undefined).length)
+    // A send refused before its stream began leaves nothing behind: not its question, not a session it opened.
+    const undone = (s: (typeof sent)[number]) =>
+      (s.phase === "refused" || s.phase === "slow") && s.outcome.status !== 200
+    const kept = sent.filter((s) => !undone(s))
+    expect(sent.some(undone)).toBe(true)
+    // One session per kept turn that did not continue one, and none left empty.
+    expect(sessionCount.rows[0]!.n).toBe(kept.filter((s) => s.outcome.sessionId === undefined).length)
     expect(bySession.size).toBe(sessionCount.rows[0]!.n)
-    expect(rows.rows.filter((row) => row.role === "user")).toHaveLength(sent.length)
+    expect(rows.rows.filter((row) => row.role === "user")).toHaveLength(kept.length)
 
     for (const { phase, outcome } of sent) {
+      if (undone({ phase, outcome })) {
+        expect(
+          rows.rows.filter((m) => m.content === outcome.message),
+          outcome.message
+        ).toEqual([])
+        continue
+      }
       const session = [...bySession.values()].find((messages) => messages.some((m) => m.content === outcome.message))!
       expect(session, outcome.message).toBeDefined()
       const at = session.findIndex((m) => m.content === outcome.message)
@@ -342,7 +354,7 @@ describe("the gateway down, slow and stalling under chat load", () => {
       expect(question).toMatchObject({ role: "user", status: "complete" })
       if (outcome.status === 200) expect(outcome.events[0]!.data.userMessageId).toBe(question.id)
       if (phase === "refused" || phase === "slow") {
-        // Refused before anything was relayed: the question stays, no reply follows it.
+        // Answered 200 but refused before anything was relayed: the question stays, no reply follows it.
         expect(after?.role ?? "none", outcome.message).not.toBe("assistant")
       } else if (phase === "stalled") {
         expect(after, outcome.message).toMatchObject({ role: "assistant", status: "interrupted", content: "Here" })
