@@ -5,14 +5,8 @@
 // whose provider is `ollama` chats here; its embeddings use Ollama's OpenAI-compatible /v1/embeddings. The same bounds,
 // errors and bearer handling as the OpenAI-compatible client.
 import { Clock, Duration, Effect, Schema, Stream, type Scope } from "effect"
-import {
-  GatewayMalformedStream,
-  GatewayRequestFailed,
-  GatewayTimeout,
-  GatewayUnreachable,
-  type GatewayError
-} from "./GatewayErrors"
-import { boundSilences, excerpt, headersFor, statusError, timedOut, type ChatRequest } from "./OpenAiClient"
+import { GatewayMalformedStream, GatewayRequestFailed, GatewayUnreachable, type GatewayError } from "./GatewayErrors"
+import { excerpt, headersFor, openStream, relayStream, statusError, timedOut, type ChatRequest } from "./OpenAiClient"
 import type { Target } from "./Target"
 
 const PATH = "api/chat"
@@ -108,27 +102,7 @@ const piecesOf = (target: Target, stream: ReadableStream<Uint8Array>, firstByteB
         if (contents.length > 0 || done) started = true
         return Effect.succeed(contents)
       })
-    return Stream.fromReadableStream({
-      evaluate: () => stream,
-      onError: (): GatewayError => GatewayMalformedStream.of(target, "the connection broke off before done"),
-      releaseLockOnEnd: true
-    }).pipe(
-      boundSilences(target, firstByteBy, () => started),
-      Stream.interruptWhen(
-        Effect.zipRight(
-          Effect.sleep(Duration.millis(target.streamMaxMs)),
-          Effect.fail(GatewayTimeout.tooLong(target, target.streamMaxMs))
-        )
-      ),
-      Stream.mapEffect(step),
-      Stream.takeUntil(() => done),
-      Stream.flattenIterables,
-      Stream.concat(
-        Stream.suspend(() =>
-          done ? Stream.empty : Stream.fail(GatewayMalformedStream.of(target, "the stream ended before done"))
-        )
-      )
-    )
+    return relayStream(target, stream, firstByteBy, { step, started: () => started, done: () => done }, "done")
   })
 
 /** As OpenAiClient.chatCompletionStream: succeeds once Ollama answered 200; closing the scope aborts the request. */
@@ -138,34 +112,10 @@ export const chatCompletionStream = (
 ): Effect.Effect<Stream.Stream<string, GatewayError>, GatewayError, Scope.Scope> =>
   Effect.gen(function* () {
     const firstByteBy = (yield* Clock.currentTimeMillis) + target.firstByteTimeoutMs
-    const controller = yield* Effect.acquireRelease(
-      Effect.sync(() => new AbortController()),
-      (controller) => Effect.sync(() => controller.abort())
-    )
-    const response = yield* Effect.tryPromise({
-      try: (signal) => {
-        signal.addEventListener("abort", () => controller.abort(), { once: true })
-        return fetch(chatUrl(target), {
-          method: "POST",
-          headers: headersFor(target, {}, "application/x-ndjson"),
-          body: body(target, request, true),
-          signal: controller.signal
-        })
-      },
-      catch: (): GatewayError => GatewayUnreachable.of(target)
-    }).pipe(
-      Effect.timeoutFail({
-        duration: Duration.millis(target.firstByteTimeoutMs),
-        onTimeout: () => timedOut(target, "NotStarted")
-      })
-    )
-    if (!response.ok) {
-      const text = yield* Effect.promise(() => response.text().catch(() => "")).pipe(
-        Effect.timeout(Duration.millis(Math.min(target.firstByteTimeoutMs, 5_000))),
-        Effect.orElseSucceed(() => "")
-      )
-      return yield* Effect.fail(statusError(target, response.status, text))
-    }
+    const response = yield* openStream(target, chatUrl(target), {
+      headers: headersFor(target, {}, "application/x-ndjson"),
+      body: body(target, request, true)
+    })
     if (response.body === null) return yield* Effect.fail(GatewayMalformedStream.of(target, "the answer has no body"))
     return piecesOf(target, response.body, firstByteBy)
   }).pipe(Effect.withSpan("OllamaClient.chatCompletionStream", { attributes: { model: target.model } }))

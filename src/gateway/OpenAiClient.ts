@@ -169,7 +169,7 @@ const decodeChunk = Schema.decodeUnknownEither(ChunkShape)
  * time `firstByteBy`; after that, when nothing arrives within the idle bound. OpenClaw opens its event stream at once
  * and then may send nothing for a long while as its agent prepares, so the first content gets the first-byte bound.
  */
-export const boundSilences =
+const boundSilences =
   (target: Target, firstByteBy: number, hasStarted: () => boolean) =>
   <E>(bytes: Stream.Stream<Uint8Array, E>): Stream.Stream<Uint8Array, E | GatewayError> =>
     Stream.unwrapScoped(
@@ -188,6 +188,83 @@ export const boundSilences =
         )
       )
     )
+
+/** A streamed answer's parser: the pieces each chunk of bytes holds, and whether the answer has begun and ended. */
+export interface StreamParser {
+  readonly step: (bytes: Uint8Array) => Effect.Effect<Array<string>, GatewayError>
+  readonly started: () => boolean
+  readonly done: () => boolean
+}
+
+/**
+ * Relays a streamed answer's pieces as `parser` reads them, under the silence bounds and the whole answer's bound;
+ * it fails if the connection breaks off or the stream ends before the parser saw its end (named `end` in messages).
+ */
+export const relayStream = (
+  target: Target,
+  body: ReadableStream<Uint8Array>,
+  firstByteBy: number,
+  parser: StreamParser,
+  end: string
+): Stream.Stream<string, GatewayError> =>
+  Stream.fromReadableStream({
+    evaluate: () => body,
+    onError: (): GatewayError => GatewayMalformedStream.of(target, `the connection broke off before ${end}`),
+    releaseLockOnEnd: true
+  }).pipe(
+    boundSilences(target, firstByteBy, parser.started),
+    // The silence bounds reset on every chunk; this one bounds the whole answer.
+    Stream.interruptWhen(
+      Effect.zipRight(
+        Effect.sleep(Duration.millis(target.streamMaxMs)),
+        Effect.fail(GatewayTimeout.tooLong(target, target.streamMaxMs))
+      )
+    ),
+    Stream.mapEffect(parser.step),
+    Stream.takeUntil(() => parser.done()),
+    Stream.flattenIterables,
+    Stream.concat(
+      Stream.suspend(() =>
+        parser.done() ? Stream.empty : Stream.fail(GatewayMalformedStream.of(target, `the stream ended before ${end}`))
+      )
+    )
+  )
+
+/**
+ * POSTs a streamed request: succeeds with the response once it answered 2xx within the first-byte bound, else fails
+ * with what the status means (an unreachable server, a timeout, a refusal). Closing the scope aborts the request.
+ */
+export const openStream = (
+  target: Target,
+  url: URL,
+  init: { readonly headers: Record<string, string>; readonly body: string }
+): Effect.Effect<Response, GatewayError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const controller = yield* Effect.acquireRelease(
+      Effect.sync(() => new AbortController()),
+      (controller) => Effect.sync(() => controller.abort())
+    )
+    const response = yield* Effect.tryPromise({
+      try: (signal) => {
+        signal.addEventListener("abort", () => controller.abort(), { once: true })
+        return fetch(url, { method: "POST", headers: init.headers, body: init.body, signal: controller.signal })
+      },
+      catch: (): GatewayError => GatewayUnreachable.of(target)
+    }).pipe(
+      Effect.timeoutFail({
+        duration: Duration.millis(target.firstByteTimeoutMs),
+        onTimeout: () => timedOut(target, "NotStarted")
+      })
+    )
+    if (!response.ok) {
+      const text = yield* Effect.promise(() => response.text().catch(() => "")).pipe(
+        Effect.timeout(Duration.millis(Math.min(target.firstByteTimeoutMs, 5_000))),
+        Effect.orElseSucceed(() => "")
+      )
+      return yield* Effect.fail(statusError(target, response.status, text))
+    }
+    return response
+  })
 
 /** The content deltas of an event-stream body, failing if it breaks off, stalls or is not chat.completion.chunks. */
 const deltasOf = (
@@ -235,28 +312,7 @@ const deltasOf = (
         if (contents.length > 0 || done) started = true
         return Effect.succeed(contents)
       })
-    return Stream.fromReadableStream({
-      evaluate: () => body,
-      onError: (): GatewayError => GatewayMalformedStream.of(target, "the connection broke off before data: [DONE]"),
-      releaseLockOnEnd: true
-    }).pipe(
-      boundSilences(target, firstByteBy, () => started),
-      // The silence bounds reset on every chunk; this one bounds the whole answer.
-      Stream.interruptWhen(
-        Effect.zipRight(
-          Effect.sleep(Duration.millis(target.streamMaxMs)),
-          Effect.fail(GatewayTimeout.tooLong(target, target.streamMaxMs))
-        )
-      ),
-      Stream.mapEffect(step),
-      Stream.takeUntil(() => done),
-      Stream.flattenIterables,
-      Stream.concat(
-        Stream.suspend(() =>
-          done ? Stream.empty : Stream.fail(GatewayMalformedStream.of(target, "the stream ended before data: [DONE]"))
-        )
-      )
-    )
+    return relayStream(target, body, firstByteBy, { step, started: () => started, done: () => done }, "data: [DONE]")
   })
 
 /**
@@ -270,34 +326,10 @@ export const chatCompletionStream = (
 ): Effect.Effect<Stream.Stream<string, GatewayError>, GatewayError, Scope.Scope> =>
   Effect.gen(function* () {
     const firstByteBy = (yield* Clock.currentTimeMillis) + target.firstByteTimeoutMs
-    const controller = yield* Effect.acquireRelease(
-      Effect.sync(() => new AbortController()),
-      (controller) => Effect.sync(() => controller.abort())
-    )
-    const response = yield* Effect.tryPromise({
-      try: (signal) => {
-        signal.addEventListener("abort", () => controller.abort(), { once: true })
-        return fetch(new URL("chat/completions", target.apiBase), {
-          method: "POST",
-          headers: headersFor(target, request.headers, "text/event-stream"),
-          body: JSON.stringify({ model: target.model, messages: request.messages, stream: true }),
-          signal: controller.signal
-        })
-      },
-      catch: (): GatewayError => GatewayUnreachable.of(target)
-    }).pipe(
-      Effect.timeoutFail({
-        duration: Duration.millis(target.firstByteTimeoutMs),
-        onTimeout: () => timedOut(target, "NotStarted")
-      })
-    )
-    if (!response.ok) {
-      const text = yield* Effect.promise(() => response.text().catch(() => "")).pipe(
-        Effect.timeout(Duration.millis(Math.min(target.firstByteTimeoutMs, 5_000))),
-        Effect.orElseSucceed(() => "")
-      )
-      return yield* Effect.fail(statusError(target, response.status, text))
-    }
+    const response = yield* openStream(target, new URL("chat/completions", target.apiBase), {
+      headers: headersFor(target, request.headers, "text/event-stream"),
+      body: JSON.stringify({ model: target.model, messages: request.messages, stream: true })
+    })
     const contentType = response.headers.get("content-type") ?? ""
     if (response.body === null) return yield* Effect.fail(GatewayMalformedStream.of(target, "the answer has no body"))
     if (contentType.includes("application/json")) {
