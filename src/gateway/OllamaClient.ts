@@ -4,9 +4,9 @@
 // with one whose `done` is true; a failure is { error } with an HTTP error status, or as a line of the stream. A route
 // whose provider is `ollama` chats here; its embeddings use Ollama's OpenAI-compatible /v1/embeddings. The same bounds,
 // errors and bearer handling as the OpenAI-compatible client.
-import { Clock, Duration, Effect, Schema, Stream, type Scope } from "effect"
-import { GatewayMalformedStream, GatewayRequestFailed, GatewayUnreachable, type GatewayError } from "./GatewayErrors"
-import { excerpt, headersFor, openStream, relayStream, statusError, timedOut, type ChatRequest } from "./OpenAiClient"
+import { Clock, Effect, Schema, Stream, type Scope } from "effect"
+import { GatewayMalformedStream, GatewayRequestFailed, type GatewayError } from "./GatewayErrors"
+import { excerpt, headersFor, openStream, relayStream, requestJson, type ChatRequest } from "./OpenAiClient"
 import type { Target } from "./Target"
 
 const PATH = "api/chat"
@@ -26,36 +26,15 @@ const decodePiece = Schema.decodeUnknownEither(Piece)
 const body = (target: Target, request: ChatRequest, stream: boolean) =>
   JSON.stringify({ model: target.model, messages: request.messages, stream })
 
-class BodyFailed {}
-
 export const chatCompletion = (target: Target, request: ChatRequest): Effect.Effect<string, GatewayError> =>
-  Effect.tryPromise({
-    try: async (signal) => {
-      const response = await fetch(chatUrl(target), {
-        method: "POST",
-        headers: headersFor(target),
-        body: body(target, request, false),
-        signal
-      })
-      const text = await response.text().catch(() => {
-        throw new BodyFailed()
-      })
-      return { status: response.status, text }
-    },
-    catch: (error): GatewayError =>
-      error instanceof BodyFailed ? GatewayRequestFailed.brokeOff(target) : GatewayUnreachable.of(target)
-  }).pipe(
-    Effect.timeoutFail({
-      duration: Duration.millis(target.firstByteTimeoutMs),
-      onTimeout: () => timedOut(target, "NoAnswer")
-    }),
-    Effect.flatMap(({ status, text }) => {
-      if (status < 200 || status > 299) return Effect.fail(statusError(target, status, text))
-      return Effect.try({
-        try: () => JSON.parse(text) as unknown,
-        catch: () => GatewayRequestFailed.notJson(target, PATH)
-      })
-    }),
+  requestJson(
+    target,
+    "POST",
+    `../${PATH}`,
+    { model: target.model, messages: request.messages, stream: false },
+    undefined,
+    PATH
+  ).pipe(
     Effect.flatMap((answer) =>
       Schema.decodeUnknown(Answer)(answer).pipe(
         Effect.mapError(() => GatewayRequestFailed.without(target, PATH, "message.content"))

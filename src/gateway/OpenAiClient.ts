@@ -35,7 +35,7 @@ export interface ModelInfo {
   readonly ownedBy: string | null
 }
 
-export const timedOut = (target: Target, reason: "NoAnswer" | "NotStarted" | "Stalled") =>
+const timedOut = (target: Target, reason: "NoAnswer" | "NotStarted" | "Stalled") =>
   GatewayTimeout.of(target, reason, reason === "Stalled" ? target.idleTimeoutMs : target.firstByteTimeoutMs)
 
 const bearerValue = (target: Target) => Option.map(target.bearer, Redacted.value)
@@ -67,7 +67,7 @@ const isDisabledEndpoint = (target: Target, status: number, text: string) => {
   }
 }
 
-export const statusError = (target: Target, status: number, text: string): GatewayError =>
+const statusError = (target: Target, status: number, text: string): GatewayError =>
   status === 401 || status === 403
     ? GatewayPasswordMismatch.of(target, target.authFailure)
     : isDisabledEndpoint(target, status, text)
@@ -90,13 +90,17 @@ class BodyFailed {
   constructor(readonly cause: unknown) {}
 }
 
-/** One request answered with JSON; its body is JSON, or multipart when given as FormData. */
-const requestJson = (
+/**
+ * One request answered with JSON; its body is JSON, or multipart when given as FormData. `path` is resolved against
+ * the target's API base; messages name it as `shown` (by default the path itself).
+ */
+export const requestJson = (
   target: Target,
   method: "GET" | "POST",
   path: string,
   body?: unknown,
-  headers?: Readonly<Record<string, string>>
+  headers?: Readonly<Record<string, string>>,
+  shown: string = path
 ) =>
   Effect.tryPromise({
     try: async (signal) => {
@@ -126,7 +130,7 @@ const requestJson = (
       if (status < 200 || status > 299) return Effect.fail(statusError(target, status, text))
       return Effect.try({
         try: () => JSON.parse(text) as unknown,
-        catch: () => GatewayRequestFailed.notJson(target, path)
+        catch: () => GatewayRequestFailed.notJson(target, shown)
       })
     })
   )
