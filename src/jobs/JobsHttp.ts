@@ -7,7 +7,7 @@ import { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { isJobName, JobNames } from "./JobCatalog"
 import { JobRuns } from "./JobRuns"
 import { UnknownJob } from "./JobsApi"
-import { Scheduler } from "./Scheduler"
+import { lastRunView, Scheduler } from "./Scheduler"
 
 const utc = (date: Date | null) => (date === null ? null : DateTime.unsafeMake(date))
 
@@ -24,15 +24,7 @@ export const JobsHttpLive = HttpApiBuilder.group(CarabaseApi, "jobs", (handlers)
               cron: schedule.cron,
               timezone: scheduler.timezone,
               nextRunAt: utc(schedule.nextRunAt),
-              lastRun:
-                schedule.lastRun === null
-                  ? null
-                  : {
-                      enqueuedAt: utc(schedule.lastRun.enqueuedAt),
-                      finishedAt: utc(schedule.lastRun.finishedAt),
-                      status: schedule.lastRun.status,
-                      error: schedule.lastRun.error
-                    }
+              lastRun: lastRunView(schedule.lastRun)
             })),
             runs
           }))

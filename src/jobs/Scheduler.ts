@@ -4,7 +4,20 @@
 // processes that workspace alone, and only a host-wide job (backup) runs once for the whole host whoever started it.
 // A schedule missed while the host was down runs once at boot, and a job a crash cut off is handed back to its retry
 // policy then.
-import { Cause, Config, Context, Effect, Exit, Layer, Option, Redacted, Runtime, Schedule, Schema } from "effect"
+import {
+  Cause,
+  Config,
+  Context,
+  DateTime,
+  Effect,
+  Exit,
+  Layer,
+  Option,
+  Redacted,
+  Runtime,
+  Schedule,
+  Schema
+} from "effect"
 import { SqlSchema } from "@effect/sql"
 import cron from "node-cron"
 import { backgroundWorkConfig } from "../platform/BackgroundWork"
@@ -31,6 +44,17 @@ export interface ScheduleInfo {
     readonly error: string | null
   } | null
 }
+
+/** A schedule's last run as the API answers it: its dates as DateTime. */
+export const lastRunView = (run: ScheduleInfo["lastRun"]) =>
+  run === null
+    ? null
+    : {
+        enqueuedAt: run.enqueuedAt === null ? null : DateTime.unsafeMake(run.enqueuedAt),
+        finishedAt: run.finishedAt === null ? null : DateTime.unsafeMake(run.finishedAt),
+        status: run.status,
+        error: run.error
+      }
 
 export type JobScope = JobBody["scope"]
 

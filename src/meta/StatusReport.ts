@@ -9,7 +9,7 @@ import { displayUrl, loadGatewayConfig } from "../gateway/GatewayConfig"
 import type { GatewayState } from "../gateway/Gateway"
 import { issueOf } from "../gateway/GatewayState"
 import { displayAddress } from "../http/ListenAddress"
-import { Scheduler } from "../jobs/Scheduler"
+import { lastRunView, Scheduler } from "../jobs/Scheduler"
 import { HostEnv } from "../platform/HostEnv"
 import { HttpListener } from "../platform/HttpListener"
 import { DatabaseProbe } from "./DatabaseProbe"
@@ -91,15 +91,7 @@ export const hostStatus = Effect.gen(function* () {
     },
     jobs: schedules.map((schedule) => ({
       name: schedule.name,
-      lastRun:
-        schedule.lastRun === null
-          ? null
-          : {
-              enqueuedAt: utc(schedule.lastRun.enqueuedAt),
-              finishedAt: utc(schedule.lastRun.finishedAt),
-              status: schedule.lastRun.status,
-              error: schedule.lastRun.error
-            }
+      lastRun: lastRunView(schedule.lastRun)
     })),
     queue,
     listening
