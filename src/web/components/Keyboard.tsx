@@ -30,11 +30,14 @@ const focusSearch = () => {
   if (found !== null) return found.focus()
   navigate("search")
   // The shell moves focus to the new page's title once it renders: keep focusing the field until it stays focused.
+  // Once the field had it, focus that moves anywhere but the title was moved by the owner (Escape, a click): leave it.
   let frames = 0
   let settled = 0
   const retry = () => {
     const input = field()
-    if (input !== null && document.activeElement === input) settled++
+    const active = document.activeElement
+    if (input !== null && active === input) settled++
+    else if (settled > 0 && active?.id !== "page-title") return
     else {
       settled = 0
       input?.focus()
