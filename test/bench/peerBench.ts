@@ -25,7 +25,8 @@ const MEMORIES = Number(process.env.MEMORIES ?? 50)
 const BOOTS = Number(process.env.BOOTS ?? 3)
 const WARMUP = Number(process.env.WARMUP ?? 3)
 const NOTE_DATE = "2026-06-01"
-const SLACK_SECRET = crypto.randomBytes(32).toString("hex")
+// Slack issues 32 lowercase hex characters (the host checks the shape).
+const SLACK_SECRET = crypto.randomBytes(16).toString("hex")
 
 const WORDS =
   "harbor lantern copper meadow orbit velvet quarry signal timber walnut ember falcon garnet hollow iris jasper".split(
