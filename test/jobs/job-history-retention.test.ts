@@ -10,6 +10,7 @@ import { HostEnv } from "../../src/platform/HostEnv"
 import * as RlsScope from "../../src/platform/RlsScope"
 import type { WorkspaceId } from "../../src/platform/CurrentWorkspace"
 import { connect, createDatabase, type TestDatabase } from "../support/database"
+import { seedJobRuns } from "../support/jobRuns"
 
 const A = crypto.randomUUID() as WorkspaceId
 const B = crypto.randomUUID() as WorkspaceId
@@ -18,14 +19,8 @@ const { batch, keepDays, keepFailedDays, keepLast } = JobRuns.Retention
 let db: TestDatabase
 let owner: Awaited<ReturnType<typeof connect>>
 
-/** `count` runs of `name` in `workspace`, the i-th started `ageOf(i)` ago (an SQL interval expression over i). */
-const seed = (workspace: string, name: string, count: number, status: string, ageOf: string) =>
-  owner.query(
-    `insert into job_runs (workspace_id, name, status, started_at, finished_at, attempt)
-     select $1, $2, $3, now() - (${ageOf}), case when $3 = 'running' then null else now() - (${ageOf}) + interval '2 seconds' end, 1
-     from generate_series(0, $4 - 1) as i`,
-    [workspace, name, status, count]
-  )
+const seed = (workspace: string, name: string, count: number, status: string, age: string) =>
+  seedJobRuns(owner, { workspace, name, count, status, age })
 
 /** How many runs of `name` in `workspace` match `where` (SQL over job_runs). */
 const count = async (workspace: string, name: string, where = "true") =>

@@ -2,7 +2,8 @@
 import { HttpClient } from "@effect/platform"
 import { expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { connect } from "../support/database"
+import { asOwner } from "../support/hostSuite"
+import { seedJobRuns } from "../support/jobRuns"
 import * as TestHost from "../support/TestHost"
 
 interface Run {
@@ -31,20 +32,10 @@ const get = (path: string, workspaceId: string) =>
     http.get(`/api/v1${path}`, { headers: { "x-workspace-id": workspaceId } })
   ).pipe(Effect.flatMap((response) => Effect.map(response.json, (body) => ({ status: response.status, body }))))
 
-/** Runs written straight into job_runs, as the scheduler records them: `count` of `name`, the i-th `ageOf(i)` ago. */
-const seedRuns = (workspaceId: string, name: string, count: number, status: string, ageOf: string) =>
+/** Runs written straight into job_runs, as the scheduler records them (see seedJobRuns). */
+const seedRuns = (workspace: string, name: string, count: number, status: string, age: string) =>
   Effect.flatMap(TestHost.TestHost, ({ db }) =>
-    Effect.promise(async () => {
-      const owner = await connect(db.ownerUrl)
-      await owner.query(
-        `insert into job_runs (workspace_id, name, status, started_at, finished_at, error, attempt)
-         select $1, $2, $3, now() - (${ageOf}), now() - (${ageOf}) + interval '1 second',
-                case when $3 = 'failed' then 'the model did not answer' end, 1
-         from generate_series(0, $4 - 1) as i`,
-        [workspaceId, name, status, count]
-      )
-      await owner.end()
-    })
+    Effect.promise(() => asOwner(db, (owner) => seedJobRuns(owner, { workspace, name, count, status, age })))
   )
 
 const workspace = TestHost.createWorkspace
@@ -211,6 +202,38 @@ it.layer(TestHost.layer("jobs_http", { CARABASE_TIMEZONE: "America/New_York" }),
         const nightly = yield* get("/jobs/dream-cycle/runs", busy)
         expect((nightly.body as { runs: Array<Run>; nextBefore: null }).runs).toHaveLength(2)
         expect((nightly.body as { nextBefore: null }).nextBefore).toBeNull()
+      })
+    )
+
+    it.effect("a finished run prunes one batch of its job's old history in its workspace, keeping failures", () =>
+      Effect.gen(function* () {
+        const mine = yield* workspace("Long history")
+        const other = yield* workspace("Other long history")
+        const age = "interval '40 days' + i * interval '1 hour'"
+        yield* seedRuns(mine, "trash-purge", 700, "succeeded", age)
+        yield* seedRuns(mine, "trash-purge", 1, "failed", "interval '60 days'")
+        yield* seedRuns(other, "trash-purge", 700, "succeeded", age)
+        const { db } = yield* TestHost.TestHost
+        const kept = (id: string) =>
+          Effect.promise(() =>
+            asOwner(db, (owner) =>
+              owner.query<{ runs: number; failed: number }>(
+                `select count(*)::int as runs, count(*) filter (where status = 'failed')::int as failed
+                 from job_runs where workspace_id = $1 and name = 'trash-purge' and status <> 'running'`,
+                [id]
+              )
+            )
+          ).pipe(Effect.map((result) => result.rows[0]!))
+        expect((yield* run("trash-purge", mine)).status).toBe(202)
+        // The new run, the 99 newest old ones (the last 100 are kept) and the failure younger than 90 days stay; of the
+        // 601 others one batch of 500 goes now, the rest with the next runs.
+        let now = yield* kept(mine)
+        for (let i = 0; i < 100 && now.runs !== 202; i++) {
+          yield* Effect.sleep("200 millis")
+          now = yield* kept(mine)
+        }
+        expect(now).toEqual({ runs: 202, failed: 1 })
+        expect(yield* kept(other)).toEqual({ runs: 700, failed: 0 })
       })
     )
 
