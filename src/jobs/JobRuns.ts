@@ -63,7 +63,6 @@ export interface JobRunsShape {
     workspaceId: WorkspaceId,
     abandoned: { readonly finalJobIds: ReadonlyArray<string>; readonly error: string }
   ) => Effect.Effect<void>
-  readonly recent: (limit: number) => Effect.Effect<ReadonlyArray<JobRun>, never, CurrentWorkspace>
   /** The newest `perJob` runs of each job in `names`, newest first: one busy job cannot crowd the others out. */
   readonly recentPerJob: (
     names: ReadonlyArray<string>,
@@ -131,13 +130,6 @@ export const layer = Layer.effect(
                        where status = 'running'`
           }).pipe(Effect.orDie)
         ),
-      recent: (limit) =>
-        rls
-          .rows(
-            sql`select id, name, status, started_at, finished_at, error, attempt from job_runs
-                order by started_at desc, id limit ${limit}`
-          )
-          .pipe(Effect.flatMap(decodeRows), Effect.map(toRuns), Effect.orDie),
       recentPerJob: (names, perJob) =>
         runs(
           rls.rows(
@@ -213,16 +205,12 @@ export const layer = Layer.effect(
           )
         ),
       latest: (name) =>
-        rls
-          .rows(
-            sql`select id, name, status, started_at, finished_at, error, attempt from job_runs
-                where name = ${name} order by started_at desc, id limit 1`
-          )
-          .pipe(
-            Effect.flatMap(decodeRows),
-            Effect.map((rows) => toRuns(rows)[0]),
-            Effect.orDie
-          )
+        Effect.map(
+          runs(
+            rls.rows(sql`select ${columns} from job_runs where name = ${name} order by started_at desc, id limit 1`)
+          ),
+          (found) => found[0]
+        )
     } satisfies JobRunsShape
   })
 )
