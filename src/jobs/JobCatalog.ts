@@ -13,8 +13,14 @@ export const Schedules = [
   { name: "note-revisions", cron: "30 5 * * *" }
 ] as const
 
-/** Queue-only jobs: `harvest` (embeddings) and `entity-extraction` (the graph from what was written), both fed by writes. */
-export const JobNames = [...Schedules.map((schedule) => schedule.name), "harvest", "entity-extraction"] as const
+/**
+ * Queue-only jobs, with no schedule: `harvest` (embeddings) and `entity-extraction` (the graph from what was written),
+ * both fed by writes. Entity extraction runs once per burst of writes, many times a day, so the Jobs page sums these up
+ * (last run, runs and failures in the last day) and lists their runs one by one only when the job is opened.
+ */
+export const QueueJobs = ["harvest", "entity-extraction"] as const
+
+export const JobNames = [...Schedules.map((schedule) => schedule.name), ...QueueJobs] as const
 export type JobName = (typeof JobNames)[number]
 
 export const isJobName = (name: string): name is JobName => (JobNames as ReadonlyArray<string>).includes(name)

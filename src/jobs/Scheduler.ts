@@ -138,7 +138,12 @@ export const layer = Layer.scoped(
       schema: SCHEMA,
       application_name: "carabase-jobs",
       max: 4,
-      schedule: false
+      schedule: false,
+      // pg-boss's own tables are the queue, not the history (job_runs is): a finished job moves to its archive after
+      // 12 hours, a failed one after 7 days, and the archive keeps each for 7 days more.
+      archiveCompletedAfterSeconds: 60 * 60 * 12,
+      archiveFailedAfterSeconds: 60 * 60 * 24 * 7,
+      deleteAfterDays: 7
     })
     boss.on("error", (error: Error) => runPromise(Effect.logWarning(`job queue error: ${error.message}`)))
     yield* Effect.acquireRelease(
@@ -232,6 +237,13 @@ export const layer = Layer.scoped(
           : { status: "succeeded" }
         : { status: final ? "dead" : "failed", error: errorText(outcome.cause) }
 
+    // job_runs stays bounded without a sweep of its own: each finished run prunes one batch of its job's history in
+    // its workspace (JobRuns.Retention), so a job that runs often prunes often. A failed prune never fails the run.
+    const pruneHistory = (workspaceId: WorkspaceId, name: JobName) =>
+      runs
+        .prune(workspaceId, name)
+        .pipe(Effect.catchAllCause((cause) => Effect.logWarning(`cannot prune the run history of ${name}`, cause)))
+
     const runBody = (
       name: JobName,
       body: JobBody,
@@ -255,9 +267,12 @@ export const layer = Layer.scoped(
           )
           const outcome = yield* Effect.exit(body.run)
           const result = statusOf(outcome, final)
-          yield* Effect.forEach(started, ([workspaceId, runId]) => runs.finish(workspaceId, runId, result), {
-            discard: true
-          })
+          yield* Effect.forEach(
+            started,
+            ([workspaceId, runId]) =>
+              Effect.zipRight(runs.finish(workspaceId, runId, result), pruneHistory(workspaceId, name)),
+            { discard: true }
+          )
           ran++
           if (result.status === "failed" || result.status === "dead") failures.push(result.error ?? "failed")
           if (result.status === "skipped") skips.push(result.error ?? "skipped")
@@ -275,6 +290,7 @@ export const layer = Layer.scoped(
             )
             const result = statusOf(outcome, final)
             yield* runs.finish(workspaceId, runId, result)
+            yield* pruneHistory(workspaceId, name)
             ran++
             if (result.status === "failed" || result.status === "dead")
               failures.push(`${workspace.name}: ${result.error}`)

@@ -1,10 +1,13 @@
-// Jobs: each schedule with its next run and last result, recent runs, and "run now". A schedule's last run is this
-// workspace's newest run of it (the same line Recent runs shows), else the host's finished run; "never run" otherwise.
+// Jobs: each schedule with its next run and last result, the queue jobs summed up, the scheduled jobs' recent runs,
+// "run now", and any job's runs when it is opened. A schedule's last run is this workspace's newest run of it (the same
+// line Recent runs shows), else the host's finished run; "never run" otherwise. Queue jobs (entity extraction runs once
+// per burst of writes) show their last run and last day in brief, so they never crowd the nightly jobs out.
 import { useState } from "preact/hooks"
 import { call } from "../api"
+import { JobHistory, RunLine } from "../components/JobHistory"
 import { JobTimeline } from "../components/JobTimeline"
 import { ErrorMessage, Loading, Page, errorText, formatTime, useLoad } from "../components/ui"
-import type { LastRun, RunView } from "../../jobs/JobsApi"
+import type { JobDigest, LastRun, RunView } from "../../jobs/JobsApi"
 
 /** What the Last run cell says: the status and when, taken from this workspace's runs first. */
 export const lastRunText = (
@@ -21,10 +24,28 @@ export const lastRunText = (
   return { text: `${hostLast.status} ${formatTime(hostLast.finishedAt)}`, error: hostLast.error }
 }
 
+/** A queue job in one line: its last run, and its runs and failures over the last 24 hours. */
+export const digestText = (digest: typeof JobDigest.Type) => {
+  const last =
+    digest.lastRun === null
+      ? "never run"
+      : `last run ${digest.lastRun.status} ${formatTime(digest.lastRun.finishedAt ?? digest.lastRun.startedAt)}`
+  const day = `${digest.runsLastDay} run${digest.runsLastDay === 1 ? "" : "s"} in the last 24 hours`
+  return `${last}; ${day}, ${digest.failedLastDay} failed`
+}
+
 export const JobsPage = () => {
   const jobs = useLoad(() => call((api) => api.jobs.list()), [])
   const [note, setNote] = useState<string>()
   const [error, setError] = useState<string>()
+  const [opened, setOpened] = useState<string>()
+  const queueJobs = jobs.data?.jobs.filter((job) => job.queue) ?? []
+  const scheduledRuns = jobs.data?.runs.filter((run) => !queueJobs.some((job) => job.name === run.name)) ?? []
+  const openButton = (name: string) => (
+    <button type="button" onClick={() => setOpened(name)}>
+      Show {name} runs
+    </button>
+  )
   const run = async (name: string) => {
     setError(undefined)
     setNote(undefined)
@@ -72,23 +93,35 @@ export const JobsPage = () => {
                 <td>
                   <button type="button" onClick={() => void run(schedule.name)}>
                     Run {schedule.name} now
-                  </button>
+                  </button>{" "}
+                  {openButton(schedule.name)}
                 </td>
               </tr>
             )
           })}
         </tbody>
       </table>
+      <h2>Queues</h2>
+      <ul class="list" aria-label="queue jobs">
+        {queueJobs.map((job) => (
+          <li key={job.name}>
+            <strong>{job.name}</strong> {digestText(job)}
+            {job.lastFailure === null ? null : (
+              <div class="error">
+                last failure {formatTime(job.lastFailure.startedAt)}: {job.lastFailure.error}
+              </div>
+            )}{" "}
+            {openButton(job.name)}
+          </li>
+        ))}
+      </ul>
+      {opened === undefined ? null : <JobHistory name={opened} onClose={() => setOpened(undefined)} />}
       <h2>Timeline</h2>
-      {jobs.data === undefined ? null : <JobTimeline runs={jobs.data.runs} now={Date.now()} />}
+      {jobs.data === undefined ? null : <JobTimeline runs={scheduledRuns} now={Date.now()} />}
       <h2>Recent runs</h2>
       <ul class="list" aria-label="runs">
-        {jobs.data?.runs.map((run) => (
-          <li key={run.id}>
-            <strong>{run.name}</strong> <span class="chip">{run.status}</span> {formatTime(run.startedAt)}
-            {run.attempt > 1 ? ` (attempt ${run.attempt})` : ""}
-            {run.error === null ? null : <div class="error">{run.error}</div>}
-          </li>
+        {scheduledRuns.map((run) => (
+          <RunLine key={run.id} run={run} named={true} />
         ))}
       </ul>
     </Page>
