@@ -59,7 +59,9 @@ const ClaimedRow = Schema.Struct({
   payload: Schema.parseJson(InboundPayload),
   attempts: Schema.Int,
   /** The replies already sent, by the position of the message they answer (see answerable). */
-  replies: Schema.parseJson(Schema.Record({ key: Schema.String, value: Schema.String }))
+  replies: Schema.parseJson(Schema.Record({ key: Schema.String, value: Schema.String })),
+  /** The artifacts holding the audio already fetched, by the position of its message (see answerable). */
+  media: Schema.parseJson(Schema.Record({ key: Schema.String, value: Schema.String }))
 })
 export type ClaimedRow = typeof ClaimedRow.Type
 
@@ -215,7 +217,7 @@ export const make = Effect.gen(function* () {
                        where status = 'received' and (next_attempt_at is null or next_attempt_at <= now())
                        order by received_at, id limit ${limit} for update skip locked)
         returning e.id, e.channel_id, c.kind, e.external_id, e.received_at, e.payload::text as payload, e.attempts,
-          e.replies::text as replies
+          e.replies::text as replies, e.media::text as media
       )
       select * from claimed order by received_at, id`
 
@@ -293,6 +295,15 @@ export const make = Effect.gen(function* () {
       where id = ${id} returning id`
   })
 
+  /** Records that the audio of the message at `index` is stored as `artifactId`, before anything else is tried. */
+  const recordMedia = SqlSchema.findAll({
+    Request: Schema.Struct({ id: Schema.UUID, index: Schema.Int, artifactId: Schema.UUID }),
+    Result: Schema.Struct({ id: Schema.UUID }),
+    execute: ({ id, index, artifactId }) => sql`
+      update channel_events set media = media || jsonb_build_object(${String(index)}::text, ${artifactId}::text)
+      where id = ${id} returning id`
+  })
+
   /** The gateway answered again: events waiting out a backoff are due now. Answers how many. */
   const wake = SqlSchema.findAll({
     Request: Schema.Void,
@@ -327,6 +338,8 @@ export const make = Effect.gen(function* () {
       ),
     recordReply: (id: string, index: number, text: string) =>
       Effect.map(orDie(recordReply({ id, index, text })), (rows) => rows.length > 0),
+    recordMedia: (id: string, index: number, artifactId: string) =>
+      Effect.map(orDie(recordMedia({ id, index, artifactId })), (rows) => rows.length > 0),
     wake: Effect.map(orDie(wake(undefined)), (rows) => rows.length)
   }
 })
