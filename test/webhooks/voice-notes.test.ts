@@ -246,6 +246,22 @@ describe("voice notes from chat channels", () => {
     expect(await noteText()).toContain("whatsapp · 16505551234: Voice note")
   })
 
+  it("keeps a voice note with no words in the note, saying so, and does not answer it", async () => {
+    const fileId = "AwACAgQAAxkBAAIBquiet"
+    platform.addTelegramFile({ token: TG_TOKEN, fileId, filePath: "voice/quiet.oga", bytes: speechWav(" ") })
+    const updateId = 700_000_006
+    expect((await deliverTelegram(telegramVoice(updateId, fileId))).status).toBe(200)
+    const event = await until(
+      async () =>
+        (await eventsOf(telegram.id)).find((e) => e.externalId === String(updateId) && e.status === "captured"),
+      "the wordless voice note to be captured"
+    )
+    expect(event.lastError).toBe(
+      "in the note; the voice note has no transcript to answer (the transcription holds no words)"
+    )
+    expect(await noteText()).toContain("No transcript: the transcription holds no words")
+  })
+
   it("ends a voice note whose file the platform no longer has failed, with the reason on the channel's event", async () => {
     const updateId = 700_000_002
     // No such file at the platform: getFile answers 400 invalid file_id.
