@@ -4,7 +4,7 @@
 // moves the row (its bytes live in it) and its search entries to the trash; purging the trash entry frees the bytes.
 import { whenBackgroundWork } from "../platform/BackgroundWork"
 import { SqlSchema } from "@effect/sql"
-import { Context, Effect, Layer, Option, Schema } from "effect"
+import { Config, Context, Effect, Layer, Option, Schema } from "effect"
 import { layer as modelRoutesLayer } from "../models/ModelRoutes"
 import { layer as workspacesLayer } from "../workspaces/Workspaces"
 import { Harvest, layer as harvestLayer } from "../harvest/Harvest"
@@ -22,6 +22,12 @@ import * as LaterExtraction from "./LaterExtraction"
 /** The budget's unit: a token is taken as 4 characters, the usual average for English text in GPT-style tokenizers. */
 export const CHARS_PER_TOKEN = 4
 export const DEFAULT_MAX_TOKENS = 8000
+
+/** The largest file the host takes in as an artifact: an upload, or a voice note fetched from a chat platform. */
+export const maxUploadBytes = Config.integer("CARABASE_MAX_UPLOAD_BYTES").pipe(
+  Config.withDefault(25 * 1024 * 1024),
+  Config.validate({ message: "CARABASE_MAX_UPLOAD_BYTES must be a positive number of bytes", validation: (n) => n > 0 })
+)
 
 export interface NewArtifact {
   readonly filename: string
@@ -370,6 +376,7 @@ export const layer = Layer.scoped(
             })
           )
           yield* live.publish({ type: "artifact", action: result.created ? "created" : "updated", id: result.id })
+          if (extraction?._tag === "Later") yield* later.wake
           return result
         }).pipe(Effect.orDie, Effect.withSpan("Artifacts.storeHarvested")),
       removeHarvested: (connectionId) =>
@@ -470,12 +477,14 @@ export const layer = Layer.scoped(
                   })
                 }
                 const { text, truncated } = truncateToTokens(row.extractedText, maxTokens)
+                // A harvested file waiting for OCR or transcription answers its document's own text meanwhile.
+                const pending = row.status === "pending"
                 return Effect.succeed<ArtifactText>({
                   content: text,
                   extracted: true,
-                  status: "text",
+                  status: pending ? "pending" : "text",
                   extractor: row.extractor,
-                  reason: null,
+                  reason: pending ? row.reason : null,
                   truncated,
                   totalTokens: Math.ceil(row.extractedText.length / CHARS_PER_TOKEN)
                 })

@@ -3,18 +3,11 @@
 // the limit is answered 413 and nothing is stored.
 import { HttpApiBuilder, HttpServerResponse, Multipart, type HttpServerRequest } from "@effect/platform"
 import { NodeHttpServerRequest, NodeStream } from "@effect/platform-node"
-import { Cause, Chunk, Config, Effect, Option, Schema, Stream } from "effect"
+import { Cause, Chunk, Effect, Option, Schema, Stream } from "effect"
 import { CarabaseApi } from "../Api"
-import { Artifacts, DEFAULT_MAX_TOKENS } from "./Artifacts"
+import { Artifacts, DEFAULT_MAX_TOKENS, maxUploadBytes } from "./Artifacts"
 import { ArtifactCursor, DEFAULT_ARTIFACT_LIST_LIMIT, UploadInvalid, UploadTooLarge } from "./ArtifactsApi"
 import { downloadHeaders } from "./Download"
-
-export const DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024
-
-export const maxUploadBytes = Config.integer("CARABASE_MAX_UPLOAD_BYTES").pipe(
-  Config.withDefault(DEFAULT_MAX_UPLOAD_BYTES),
-  Config.validate({ message: "CARABASE_MAX_UPLOAD_BYTES must be a positive number of bytes", validation: (n) => n > 0 })
-)
 
 /** Room for the multipart framing and small fields around the file. */
 const FRAMING_BYTES = 64 * 1024

@@ -24,7 +24,7 @@ import {
 import * as ChannelsRepo from "./ChannelsRepo"
 import * as InboundRecorder from "./InboundRecorder"
 import type { ClaimedRow, EventStatus, InboundDelivery } from "./ChannelsRepo"
-import { answerable, InboundPayload, type InboundEvent } from "./InboundPayload"
+import { answerable, captureText, InboundPayload, type InboundEvent } from "./InboundPayload"
 
 /** A channel as the owner sees it; the HTTP face adds its webhook URL. */
 export interface ChannelRecord {
@@ -116,6 +116,12 @@ export interface ChannelsShape {
   }) => Effect.Effect<Option.Option<EventStatus>, never, CurrentWorkspace>
   /** For the reply worker: the reply to message `index` of the event was sent (checked before any send). */
   readonly recordReply: (id: string, index: number, text: string) => Effect.Effect<boolean, never, CurrentWorkspace>
+  /** For the reply worker: the audio of message `index` of the event is stored as artifact `artifactId`. */
+  readonly recordMedia: (
+    id: string,
+    index: number,
+    artifactId: string
+  ) => Effect.Effect<boolean, never, CurrentWorkspace>
   /** For the reply worker, once the gateway answers again: events waiting out a backoff are due now. */
   readonly wake: Effect.Effect<number, never, CurrentWorkspace>
   readonly outbound: (channelId: ChannelId) => Effect.Effect<Option.Option<OutboundChannel>, never, CurrentWorkspace>
@@ -172,7 +178,7 @@ export const layer = Layer.scoped(
                 kinds.add(kind)
                 entries.push({
                   // The note is jsonb too: NUL and unpaired surrogates become U+FFFD, as in the stored event.
-                  content: toStorableText(`${kind} · ${message.senderId}: ${message.text}`),
+                  content: toStorableText(captureText(kind, message)),
                   tags: [kind],
                   idempotencyKey: captureKey(id, index)
                 })
@@ -296,6 +302,7 @@ export const layer = Layer.scoped(
       finishEvent: (id, status, reason) => rls.current(repo.setStatus(id, status, reason ?? null)),
       retryLater: (request) => rls.current(repo.retryLater(request)),
       recordReply: (id, index, text) => rls.current(repo.recordReply(id, index, text)),
+      recordMedia: (id, index, artifactId) => rls.current(repo.recordMedia(id, index, artifactId)),
       wake: rls.current(repo.wake),
       outbound: (channelId) =>
         rls.current(

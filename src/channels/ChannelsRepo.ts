@@ -59,7 +59,9 @@ const ClaimedRow = Schema.Struct({
   payload: Schema.parseJson(InboundPayload),
   attempts: Schema.Int,
   /** The replies already sent, by the position of the message they answer (see answerable). */
-  replies: Schema.parseJson(Schema.Record({ key: Schema.String, value: Schema.String }))
+  replies: Schema.parseJson(Schema.Record({ key: Schema.String, value: Schema.String })),
+  /** The artifacts holding the audio already fetched, by the position of its message (see answerable). */
+  media: Schema.parseJson(Schema.Record({ key: Schema.String, value: Schema.String }))
 })
 export type ClaimedRow = typeof ClaimedRow.Type
 
@@ -207,15 +209,18 @@ export const make = Effect.gen(function* () {
     )
 
   const claimRows = (limit: number) => sql`
-      with claimed as (
+      -- The due ids are picked once, in their own CTE: as a LIMIT subquery inside the UPDATE's IN, the planner may
+      -- scan it again per row and claim more than the limit.
+      with due as (
+        select id from channel_events
+        where status = 'received' and (next_attempt_at is null or next_attempt_at <= now())
+        order by received_at, id limit ${limit} for update skip locked
+      ), claimed as (
         update channel_events e set status = 'processing'
         from webhook_channels c
-        where c.id = e.channel_id
-          and e.id in (select id from channel_events
-                       where status = 'received' and (next_attempt_at is null or next_attempt_at <= now())
-                       order by received_at, id limit ${limit} for update skip locked)
+        where c.id = e.channel_id and e.id in (select id from due)
         returning e.id, e.channel_id, c.kind, e.external_id, e.received_at, e.payload::text as payload, e.attempts,
-          e.replies::text as replies
+          e.replies::text as replies, e.media::text as media
       )
       select * from claimed order by received_at, id`
 
@@ -284,14 +289,20 @@ export const make = Effect.gen(function* () {
       where id = ${id} returning status`
   })
 
-  /** Records the reply to the message at `index` as sent, in its own commit, before anything else is tried. */
-  const recordReply = SqlSchema.findAll({
-    Request: Schema.Struct({ id: Schema.UUID, index: Schema.Int, text: Schema.String }),
-    Result: Schema.Struct({ id: Schema.UUID }),
-    execute: ({ id, index, text }) => sql`
-      update channel_events set replies = replies || jsonb_build_object(${String(index)}::text, ${text}::text)
-      where id = ${id} returning id`
-  })
+  /**
+   * Records, in its own commit and before anything else is tried, what was done for the message at `index`: the reply
+   * sent to it (`replies`), or the artifact its audio was stored as (`media`).
+   */
+  const recordDone = (column: "replies" | "media") =>
+    SqlSchema.findAll({
+      Request: Schema.Struct({ id: Schema.UUID, index: Schema.Int, value: Schema.String }),
+      Result: Schema.Struct({ id: Schema.UUID }),
+      execute: ({ id, index, value }) => sql`
+        update channel_events set ${sql(column)} = ${sql(column)} || jsonb_build_object(${String(index)}::text, ${value}::text)
+        where id = ${id} returning id`
+    })
+  const recordReply = recordDone("replies")
+  const recordMedia = recordDone("media")
 
   /** The gateway answered again: events waiting out a backoff are due now. Answers how many. */
   const wake = SqlSchema.findAll({
@@ -326,7 +337,9 @@ export const make = Effect.gen(function* () {
         rows.length === 0 ? Option.none<EventStatus>() : Option.some(rows[0]!.status)
       ),
     recordReply: (id: string, index: number, text: string) =>
-      Effect.map(orDie(recordReply({ id, index, text })), (rows) => rows.length > 0),
+      Effect.map(orDie(recordReply({ id, index, value: text })), (rows) => rows.length > 0),
+    recordMedia: (id: string, index: number, artifactId: string) =>
+      Effect.map(orDie(recordMedia({ id, index, value: artifactId })), (rows) => rows.length > 0),
     wake: Effect.map(orDie(wake(undefined)), (rows) => rows.length)
   }
 })

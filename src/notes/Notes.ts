@@ -295,22 +295,19 @@ export const layer = Layer.effect(
       })
 
     const editEntry = (date: NoteDate, ref: string, change: EntryEdit, baseRevision?: number) =>
-      changeEntry(date, ref, baseRevision, (document, position) =>
-        Effect.succeed({
-          document: replaceAt(
-            document,
-            position,
-            "block" in change
-              ? change.block
-              : rewriteCard(document[position]!, {
-                  content: markdownToBlocks(change.content),
-                  folios: change.folio === undefined ? undefined : [change.folio],
-                  tags: change.tags === undefined ? undefined : normalizeTags(change.tags)
-                })
-          ),
-          result: undefined
-        })
-      ).pipe(
+      changeEntry(date, ref, baseRevision, (document, position) => {
+        const node =
+          "block" in change
+            ? change.block
+            : rewriteCard(document[position]!, {
+                content: markdownToBlocks(change.content),
+                folios: change.folio === undefined ? undefined : [change.folio],
+                tags: change.tags === undefined ? undefined : normalizeTags(change.tags)
+              })
+        // An edit that changes nothing writes nothing: no revision, no notice.
+        const same = JSON.stringify(node) === JSON.stringify(document[position])
+        return Effect.succeed({ document: same ? undefined : replaceAt(document, position, node), result: undefined })
+      }).pipe(
         Effect.map(({ note }) => note),
         Effect.withSpan("Notes.editEntry", { attributes: { date } })
       )

@@ -1,7 +1,8 @@
 // What each platform's verified delivery means: the events to store (each with the platform's delivery id, the key
 // that makes a redelivery a no-op) and the messages in them, or a handshake to answer without storing anything.
 // Pure functions over the parsed body; they run only after the signature check passed.
-import type { InboundEvent, InboundMessage } from "../channels/InboundPayload"
+import { Schema } from "effect"
+import { InboundAudio, type InboundEvent, type InboundMessage } from "../channels/InboundPayload"
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "../platform/JsonDepth"
 
 export type Parsed =
@@ -33,8 +34,58 @@ const message = (fields: {
   threadId?: string | undefined
   accountId?: string | undefined
   fromBot?: boolean | undefined
+  audio?: InboundAudio | undefined
 }): InboundMessage =>
   Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as unknown as InboundMessage
+
+const decodeAudio = Schema.decodeUnknownOption(InboundAudio)
+const size = (value: unknown): number | undefined =>
+  typeof value === "number" && Number.isSafeInteger(value) && value >= 0
+    ? value
+    : typeof value === "string" && /^\d{1,15}$/.test(value)
+      ? Number(value)
+      : undefined
+
+/**
+ * A voice note or audio file as the normal form keeps it, or undefined when the platform's object is not one (no
+ * usable id): the message is then kept as its caption alone, like any text.
+ */
+const audioOf = (fields: {
+  fileId: unknown
+  mimeType: unknown
+  durationSeconds?: unknown
+  fileSize?: unknown
+  voice: boolean
+}): InboundAudio | undefined => {
+  const found = decodeAudio(
+    Object.fromEntries(
+      Object.entries({
+        fileId: str(fields.fileId),
+        mimeType: str(fields.mimeType),
+        durationSeconds: size(fields.durationSeconds),
+        fileSize: size(fields.fileSize),
+        voice: fields.voice
+      }).filter(([, value]) => value !== undefined)
+    )
+  )
+  return found._tag === "Some" ? found.value : undefined
+}
+
+/** Telegram's `voice` (a recorded voice note) or `audio` (a music or audio file) of a message. */
+const telegramAudio = (found: Json | undefined): InboundAudio | undefined => {
+  if (found === undefined) return undefined
+  const voice = isObject(found["voice"]) ? found["voice"] : undefined
+  const part = voice ?? (isObject(found["audio"]) ? found["audio"] : undefined)
+  return part === undefined
+    ? undefined
+    : audioOf({
+        fileId: part["file_id"],
+        mimeType: part["mime_type"],
+        durationSeconds: part["duration"],
+        fileSize: part["file_size"],
+        voice: voice !== undefined
+      })
+}
 
 const notAnObject = invalid("the body is not a JSON object")
 const tooDeep = invalid(
@@ -93,17 +144,19 @@ export const telegram = (body: Json): Parsed => {
   )
   const chat = found !== undefined && isObject(found["chat"]) ? found["chat"] : undefined
   const from = found !== undefined && isObject(found["from"]) ? found["from"] : undefined
+  const audio = telegramAudio(found)
   const text = found === undefined ? undefined : (str(found["text"]) ?? str(found["caption"]))
   const chatId = idOf(chat?.["id"])
   const messages =
-    text !== undefined && chatId !== undefined
+    (text !== undefined || audio !== undefined) && chatId !== undefined
       ? [
           message({
             conversationId: chatId,
             senderId: idOf(from?.["id"]) ?? chatId,
-            text,
+            text: text ?? "",
             messageId: idOf(found?.["message_id"]),
-            fromBot: from?.["is_bot"] === true
+            fromBot: from?.["is_bot"] === true,
+            audio
           })
         ]
       : []
@@ -127,6 +180,14 @@ const whatsappText = (msg: Json): string | undefined => {
   }
 }
 
+/** A WhatsApp `audio` message: `audio: { id, mime_type, sha256?, voice? }` (voice: recorded in the app). */
+const whatsappAudio = (msg: Json): InboundAudio | undefined => {
+  const part = msg["type"] === "audio" && isObject(msg["audio"]) ? msg["audio"] : undefined
+  return part === undefined
+    ? undefined
+    : audioOf({ fileId: part["id"], mimeType: part["mime_type"], voice: part["voice"] === true })
+}
+
 /**
  * WhatsApp Cloud API: a delivery batches changes; each message is stored on its own under its message id (wamid).
  * Status updates (sent, delivered, read) carry no message and are acknowledged without being stored.
@@ -145,15 +206,17 @@ export const whatsapp = (body: Json): Parsed => {
         if (id === undefined || !EXTERNAL_ID.test(id)) return invalid("a WhatsApp message without a valid id")
         const from = str(msg["from"])
         const text = whatsappText(msg)
+        const audio = whatsappAudio(msg)
         const messages =
-          from !== undefined && text !== undefined
+          from !== undefined && (text !== undefined || audio !== undefined)
             ? [
                 message({
                   conversationId: from,
                   senderId: from,
-                  text,
+                  text: text ?? "",
                   messageId: id,
-                  accountId: str(metadata["phone_number_id"])
+                  accountId: str(metadata["phone_number_id"]),
+                  audio
                 })
               ]
             : []

@@ -4,8 +4,12 @@
 // OpenClaw gateway, one OpenClaw session per conversation), sends it back through the platform, and logs the reply
 // into the note.
 //
+// A voice note (Telegram, WhatsApp) is first fetched, stored as an artifact and transcribed (VoiceNotes): the event
+// waits for its transcript without using up attempts, then the transcript is answered like a text.
+//
 // Events end "replied", "ignored" (nothing to answer, e.g. another bot), "captured" (the channel has no bot token or
-// outbound URL to reply with) or "failed" (the retries ran out). An attempt that fails (the gateway is down, the
+// outbound URL to reply with, or a voice note has no transcript) or "failed" (the retries ran out, or a voice note
+// cannot be fetched). An attempt that fails (the gateway is down, the
 // platform refuses) is tried twice more at once, then the event waits with backoff (CARABASE_REPLY_RETRY_DELAY_SECONDS,
 // doubling, at most 30 minutes apart) for at most CARABASE_REPLY_RETRY_LIMIT attempts; its attempts, next retry and
 // last reason are kept on the event (a reason names the route or gateway that failed). While some wait on the
@@ -18,6 +22,7 @@
 // crash between the platform's acceptance and that record, a moment, can repeat one (Matrix's transaction ids make
 // even that resend a no-op).
 import { whenBackgroundWork } from "../platform/BackgroundWork"
+import { layer as artifactsLayer } from "../artifacts/Artifacts"
 import { Clock, Config, Effect, Either, Layer, Option, Schedule } from "effect"
 import { Channels, layer as channelsLayer, type ClaimedEvent } from "../channels/Channels"
 import { canReply, replyNeeds } from "../channels/ChannelsApi"
@@ -32,6 +37,7 @@ import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace
 import { Writer } from "../platform/Writer"
 import { Workspaces, layer as workspacesLayer } from "../workspaces/Workspaces"
 import { outboundConfig, sendReply } from "./Outbound"
+import * as VoiceNotes from "./VoiceNotes"
 
 const POLL = "2 seconds"
 const GAP = "50 millis"
@@ -75,6 +81,7 @@ export const layer = Layer.scopedDiscard(
     const workspaces = yield* Workspaces
     const config = yield* outboundConfig
     const retry = yield* retryConfig
+    const voiceNotes = yield* VoiceNotes.make(channels, notes, config)
     // Nothing is known to wait on the gateway until an attempt fails on it; events left waiting out a backoff by a
     // previous process are made due at boot instead (see `requeue`), so a host with nothing waiting asks the gateway
     // nothing, and one with something waiting tries it once and only then starts probing.
@@ -97,6 +104,39 @@ export const layer = Layer.scopedDiscard(
         const channel = outbound.value
         const messages = answerable(event.payload)
         if (messages.length === 0) return yield* channels.finishEvent(event.id, "ignored")
+        const prepared = yield* voiceNotes.prepare(event, channel, messages)
+        switch (prepared._tag) {
+          case "End":
+            return yield* channels.finishEvent(event.id, prepared.status, prepared.reason)
+          case "Wait":
+            return yield* channels.retryLater({
+              id: event.id,
+              reason: prepared.reason,
+              delayMs: retry.delaySeconds * 1000,
+              counted: false,
+              maxAttempts: retry.limit
+            })
+          case "Retry": {
+            const status = yield* channels.retryLater({
+              id: event.id,
+              reason: prepared.reason,
+              delayMs: backoffMs(retry.delaySeconds, event.attempts + 1),
+              counted: true,
+              maxAttempts: retry.limit
+            })
+            return yield* Effect.logWarning(
+              `${Option.contains(status, "failed") ? "gave up on" : "will retry"} a ${event.kind} voice note: ${prepared.reason}`
+            )
+          }
+        }
+        const texts = prepared.texts
+        if (texts.every((text) => text === undefined)) {
+          return yield* channels.finishEvent(
+            event.id,
+            "captured",
+            `in the note; ${prepared.unanswered ?? "nothing to answer"}`
+          )
+        }
         if (
           !canReply(channel.kind, {
             botToken: Option.isSome(channel.botToken),
@@ -120,11 +160,12 @@ export const layer = Layer.scopedDiscard(
         }
         const attempt = Effect.gen(function* () {
           for (const [index, message] of messages.entries()) {
-            if (sent.has(String(index))) continue
+            const text = texts[index]
+            if (sent.has(String(index)) || text === undefined) continue
             const answered = yield* calls.completeOn(target.right, {
               messages: [
                 { role: "system", content: SYSTEM },
-                { role: "user", content: message.text }
+                { role: "user", content: text }
               ],
               sessionKey: `carabase:${workspaceId}:channel:${event.channelId}:${message.conversationId}`
             })
@@ -220,4 +261,4 @@ export const layer = Layer.scopedDiscard(
       Effect.zipRight(requeue, Effect.forever(Effect.zipRight(pass, wake))).pipe(Effect.forkScoped)
     )
   })
-).pipe(Layer.provide([channelsLayer, notesLayer, workspacesLayer, modelCallsLayer]))
+).pipe(Layer.provide([channelsLayer, notesLayer, workspacesLayer, modelCallsLayer, artifactsLayer]))

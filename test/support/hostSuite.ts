@@ -18,6 +18,8 @@ export interface Suite {
 export interface ProcessSuite extends Suite {
   /** The host process's id (for reading its memory). */
   readonly pid: number
+  /** Everything the host process wrote so far, stdout then stderr (for what must never be logged). */
+  readonly output: () => string
 }
 
 /** Settings added to the host's environment; a function when they exist only once an earlier beforeAll ran. */
@@ -46,8 +48,12 @@ export const hostSuite = (label: string, env: HostSettings = {}): Suite => {
  * output, its exit.
  */
 export const processHostSuite = (label: string, env: HostSettings = {}): ProcessSuite => {
-  const suite = {} as { base: string; db: TestDatabase; pid: number }
   let host: HostProcess | undefined
+  const suite = { output: () => `${host?.stdout() ?? ""}${host?.stderr() ?? ""}` } as ProcessSuite & {
+    base: string
+    db: TestDatabase
+    pid: number
+  }
   beforeAll(async () => {
     suite.db = await createDatabase(label)
     const port = await freePort()

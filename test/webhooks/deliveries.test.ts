@@ -27,6 +27,81 @@ describe("reading verified deliveries", () => {
     expect(Deliveries.slack({ type: "event_callback", event: {} })._tag).toBe("Invalid")
   })
 
+  it("Telegram: keeps a voice note's file id, type, length and size, and an audio file's caption", () => {
+    const [voice] = eventsOf(
+      Deliveries.telegram({
+        update_id: 7,
+        message: {
+          message_id: 3,
+          from: { id: 42, is_bot: false },
+          chat: { id: 42 },
+          voice: { file_id: "AwACAg", file_unique_id: "AgAD", duration: 7, mime_type: "audio/ogg", file_size: 10340 }
+        }
+      })
+    )
+    expect(voice!.payload.messages).toEqual([
+      {
+        conversationId: "42",
+        senderId: "42",
+        text: "",
+        messageId: "3",
+        fromBot: false,
+        audio: { fileId: "AwACAg", mimeType: "audio/ogg", durationSeconds: 7, fileSize: 10340, voice: true }
+      }
+    ])
+    const [audio] = eventsOf(
+      Deliveries.telegram({
+        update_id: 8,
+        message: { message_id: 4, chat: { id: 1 }, caption: "the talk", audio: { file_id: "CQACAg", duration: 600 } }
+      })
+    )
+    expect(audio!.payload.messages[0]).toMatchObject({
+      text: "the talk",
+      audio: { fileId: "CQACAg", durationSeconds: 600, voice: false }
+    })
+    // A voice object without a file id is no attachment: the update is kept with no message.
+    const [broken] = eventsOf(
+      Deliveries.telegram({ update_id: 9, message: { chat: { id: 1 }, voice: { file_id: 5 } } })
+    )
+    expect(broken!.payload.messages).toEqual([])
+  })
+
+  it("WhatsApp: keeps an audio message's media id and whether it was recorded as a voice note", () => {
+    const [event] = eventsOf(
+      Deliveries.whatsapp({
+        entry: [
+          {
+            changes: [
+              {
+                value: {
+                  metadata: { phone_number_id: "1065" },
+                  messages: [
+                    {
+                      from: "1650",
+                      id: "wamid.A",
+                      type: "audio",
+                      audio: { id: "1037", mime_type: "audio/ogg; codecs=opus", voice: true }
+                    }
+                  ]
+                }
+              }
+            ]
+          }
+        ]
+      })
+    )
+    expect(event!.payload.messages).toEqual([
+      {
+        conversationId: "1650",
+        senderId: "1650",
+        text: "",
+        messageId: "wamid.A",
+        accountId: "1065",
+        audio: { fileId: "1037", mimeType: "audio/ogg; codecs=opus", voice: true }
+      }
+    ])
+  })
+
   it("Telegram: reads captions and channel posts, and stores updates without text with no message", () => {
     const [caption] = eventsOf(
       Deliveries.telegram({ update_id: 5, channel_post: { message_id: 1, chat: { id: -9 }, caption: "photo!" } })

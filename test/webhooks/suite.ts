@@ -9,6 +9,7 @@ import {
   hostSuite as inProcess,
   processHostSuite as spawned,
   type HostSettings,
+  type ProcessSuite,
   type Suite as HostSuite
 } from "../support/hostSuite"
 
@@ -28,8 +29,11 @@ const withWorkspace = (label: string, host: HostSuite): Suite => {
 export const hostSuite = (label: string, env: HostSettings = {}): Suite => withWorkspace(label, inProcess(label, env))
 
 /** A host process, for a suite that sets the process's own environment (TZ). */
-export const processHostSuite = (label: string, env: HostSettings = {}): Suite =>
-  withWorkspace(label, spawned(label, env))
+export const processHostSuite = (label: string, env: HostSettings = {}): Suite & ProcessSuite => {
+  const host = spawned(label, env)
+  withWorkspace(label, host)
+  return host as typeof host & Suite
+}
 
 export const createChannel = (suite: Suite, payload: CreateChannel, workspace = suite.workspace) =>
   runClient(suite.base, (api) => api.channels.create({ payload }), workspace).then((result) => result.channel)
