@@ -24,6 +24,7 @@ const CONNECTIONS = Number(process.env.CONNECTIONS ?? 16)
 const MEMORIES = Number(process.env.MEMORIES ?? 50)
 const BOOTS = Number(process.env.BOOTS ?? 3)
 const WARMUP = Number(process.env.WARMUP ?? 3)
+const BASELINE = process.env.BASELINE
 const NOTE_DATE = "2026-06-01"
 // Slack issues 32 lowercase hex characters (the host checks the shape).
 const SLACK_SECRET = crypto.randomBytes(16).toString("hex")
@@ -310,11 +311,28 @@ const main = async () => {
 
     const peerPort = await freePort()
     const peerNodeArgs = process.env.PEER_NODE_ARGS?.split(" ").filter(Boolean) ?? []
-    peer = spawn(process.execPath, [...peerNodeArgs, peerOut], {
-      env: { ...process.env, PORT: String(peerPort), APP_DATABASE_URL: db.appUrl, PEER_SLACK_SECRET: SLACK_SECRET },
-      stdio: ["ignore", "inherit", "inherit"]
-    })
-    while (!(await canConnect(peerPort))) await new Promise((resolve) => setTimeout(resolve, 20))
+    // BASELINE=<another build's main.js>: the other side is that build of the host (an A/B of a change against the
+    // build it started from, on the same database and under the same load) instead of the Fastify peer.
+    peer =
+      BASELINE === undefined
+        ? spawn(process.execPath, [...peerNodeArgs, peerOut], {
+            env: {
+              ...process.env,
+              PORT: String(peerPort),
+              APP_DATABASE_URL: db.appUrl,
+              PEER_SLACK_SECRET: SLACK_SECRET
+            },
+            stdio: ["ignore", "inherit", "inherit"]
+          })
+        : spawn(process.execPath, [...peerNodeArgs, path.resolve(BASELINE)], {
+            cwd: scratchDir(),
+            env: hostEnv(db, peerPort, { LOG_LEVEL: "warning" }),
+            stdio: ["ignore", "inherit", "inherit"]
+          })
+    while (!(await canConnect(peerPort))) {
+      if (peer.exitCode !== null) throw new Error(`the other side exited (${peer.exitCode}) before listening`)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
     const sides: Record<"host" | "peer", Side> = {
       host: { name: "host", pid: host.child.pid!, port: hostPort, workspace: workspaceId, channel: channelId },
       peer: { name: "peer", pid: peer.pid!, port: peerPort, workspace: workspaceId, channel: channelId }
@@ -381,7 +399,7 @@ const main = async () => {
     const cpu = os.cpus()
     const machine = `${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${fmt(os.totalmem() / 2 ** 30)} GiB RAM, Linux ${os.release()}, Node ${process.version}`
     const report = [
-      `## ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC: host / peer (Fastify 5 + pg), Node ${process.version}`,
+      `## ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC: host / ${BASELINE === undefined ? "peer (Fastify 5 + pg)" : `baseline build ${BASELINE}`}, Node ${process.version}`,
       "",
       `Machine: ${machine}. Load average (1 min) during the runs: ${fmt(Math.min(...loads), 1)} to ${fmt(Math.max(...loads), 1)}.`,
       `${ROUNDS} rounds after ${WARMUP} s of warm-up per route and side, ${CONNECTIONS} keep-alive connections, ${SECONDS} s per run, ${MEMORIES} memories; the order host/peer flips every round. Non-200 answers or errors: ${errors}.`,
@@ -393,7 +411,7 @@ const main = async () => {
       ""
     ].join("\n")
     console.log(`\n${report}`)
-    if (process.env.WRITE === "1") {
+    if (process.env.WRITE === "1" && BASELINE === undefined) {
       const file = path.join(repoRoot, "test", "bench", "RESULTS.md")
       const current = fs.readFileSync(file, "utf8")
       const marker = "<!-- peer results -->\n"
