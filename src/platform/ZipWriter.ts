@@ -1,7 +1,8 @@
-// Writing a zip (yazl) as fast as its reader takes it, never faster: each file is handed to the zip only once the zip
-// has reached it and its output is below the high-water mark, and a file written piece by piece waits on every piece
-// the same way. So however large the archive and however slow the reader, what is held is the output's buffer, the
-// file (or piece) in hand and the central directory (a name and a few numbers per file), never the archive.
+// Writing a zip (yazl) as fast as its reader takes it, never faster: a file is handed to the zip only while its output
+// is below the high-water mark and at most AHEAD_BYTES of earlier files wait for the zip to reach them (yazl takes the
+// next file only once the output took the last), and a file written piece by piece waits on every piece the same way.
+// So however large the archive and however slow the reader, what is held is the output's buffer, about a megabyte of
+// files in hand and the central directory (a name and a few numbers per file), never the archive.
 import { PassThrough, Readable } from "node:stream"
 import { Effect } from "effect"
 import yazl from "yazl"
@@ -37,28 +38,58 @@ const drained = (stream: NodeJS.EventEmitter) =>
     })
   })
 
+/**
+ * Bytes of files handed to the zip but not yet reached by it that `add` lets pile up before it waits: enough that
+ * reading the next file overlaps compressing this one, little enough to keep memory flat.
+ */
+export const AHEAD_BYTES = 1024 * 1024
+
+/** Characters of a file written piece by piece gathered before they go into the zip together. */
+const PIECES_BYTES = 64 * 1024
+
 export const makeZipWriter = (): ZipWriter => {
   const file = new yazl.ZipFile()
   const output = file.outputStream as PassThrough
   const options = { mtime: new Date(), mode: 0o100644 }
+  /** Bytes of added files the zip has not reached yet, and who waits for that to fall. */
+  let ahead = 0
+  const waiting = new Set<() => void>()
 
   /** Waits while the output holds more than its high-water mark (the reader has not taken it yet). */
   const room = Effect.suspend(() => (output.writableNeedDrain && !output.destroyed ? drained(output) : Effect.void))
 
-  /** Adds the entry, resuming once the zip has reached it and taken `stream` to read it. */
-  const enter = (name: string, stream: Readable) =>
+  /** Waits until no more than AHEAD_BYTES of added files wait for the zip. */
+  const caughtUp = Effect.async<void>((resume) => {
+    const check = () => {
+      if (ahead > AHEAD_BYTES) return false
+      waiting.delete(check)
+      resume(Effect.void)
+      return true
+    }
+    if (!check()) waiting.add(check)
+    return Effect.sync(() => waiting.delete(check))
+  })
+
+  /** Adds the entry (`size` bytes in hand, read by the zip when it reaches it). */
+  const enter = (name: string, stream: Readable, size: number) =>
     Effect.zipRight(
       room,
-      Effect.async<void>((resume) => {
+      Effect.suspend(() => {
+        ahead += size
         file.addReadStreamLazy(name, options, (callback) => {
+          ahead -= size
           callback(null, stream)
-          resume(Effect.void)
+          for (const check of [...waiting]) check()
         })
+        return caughtUp
       })
     )
 
   const add = (name: string, content: string | Uint8Array) =>
-    enter(name, Readable.from([typeof content === "string" ? Buffer.from(content, "utf8") : Buffer.from(content)]))
+    Effect.suspend(() => {
+      const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : Buffer.from(content)
+      return enter(name, Readable.from([bytes]), bytes.length)
+    })
 
   const addWritten = <E, R>(
     name: string,
@@ -66,9 +97,27 @@ export const makeZipWriter = (): ZipWriter => {
   ) =>
     Effect.suspend(() => {
       const pieces = new PassThrough()
+      // Pieces are gathered to PIECES_BYTES before they go in: each write is a trip through the compressor (zlib's
+      // thread pool), which for pieces of a few hundred bytes cost more than the rest of the export.
+      let gathered: Array<string> = []
+      let size = 0
+      const flush = Effect.suspend(() => {
+        const text = gathered.join("")
+        gathered = []
+        size = 0
+        return text === "" || pieces.write(text, "utf8") || pieces.destroyed ? Effect.void : drained(pieces)
+      })
       const write = (piece: string) =>
-        Effect.suspend(() => (pieces.write(piece, "utf8") || pieces.destroyed ? Effect.void : drained(pieces)))
-      return enter(name, pieces).pipe(Effect.zipRight(body(write)), Effect.ensuring(Effect.sync(() => pieces.end())))
+        Effect.suspend(() => {
+          gathered.push(piece)
+          size += piece.length
+          return size >= PIECES_BYTES ? flush : Effect.void
+        })
+      return enter(name, pieces, 0).pipe(
+        Effect.zipRight(body(write)),
+        Effect.zipRight(flush),
+        Effect.ensuring(Effect.sync(() => pieces.end()))
+      )
     })
 
   return {
