@@ -111,7 +111,15 @@ const exportWith = async (
     const idle = rssMb(pid)
     let bytes = 0
     const samples: Array<{ bytes: number; rss: number }> = []
-    const timer = setInterval(() => samples.push({ bytes, rss: rssMb(pid) }), 250)
+    // A host that dies mid-export (main's, out of memory) has no resident size left to read.
+    const alive = () => host.child.exitCode === null && host.child.signalCode === null
+    const timer = setInterval(() => {
+      try {
+        if (alive()) samples.push({ bytes, rss: rssMb(pid) })
+      } catch {
+        // it died between the check and the read
+      }
+    }, 250)
     const started = performance.now()
     const cpuBefore = cpuSeconds(pid)
     try {
@@ -120,6 +128,25 @@ const exportWith = async (
       })
       if (response.status !== 200) throw new Error(`GET /export: ${response.status} ${await response.text()}`)
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length
+    } catch (error) {
+      if (alive()) throw error
+      const exit = await host.exited
+      const last = host.stderr().trim().split("\n").slice(-3).join(" / ").slice(0, 300)
+      const peak = Math.max(idle, ...samples.map((sample) => sample.rss))
+      console.log(
+        `${label}: the host died after ${((performance.now() - started) / 1000).toFixed(1)} s and ` +
+          `${(bytes / 1024 / 1024).toFixed(1)} MB (exit ${exit.code ?? exit.signal}; RSS idle ${idle.toFixed(0)} MB, ` +
+          `last sampled peak ${peak.toFixed(0)} MB): ${last}`
+      )
+      return {
+        label: `${label}: host died (exit ${exit.code ?? exit.signal})`,
+        seconds: NaN,
+        cpu: NaN,
+        mb: bytes / 1024 / 1024,
+        idle,
+        peak,
+        quarters: []
+      }
     } finally {
       clearInterval(timer)
     }
@@ -177,8 +204,9 @@ const main = async () => {
 
     if (process.env.WRITE === "1") {
       const cpu = os.cpus()[0]?.model ?? "unknown CPU"
+      const n = (value: number) => (Number.isNaN(value) ? "–" : value.toFixed(1))
       const row = (r: Run) =>
-        `| ${r.label} | ${r.mb.toFixed(1)} | ${r.seconds.toFixed(1)} | ${(r.mb / r.seconds).toFixed(1)} | ${r.cpu.toFixed(1)} | ${r.idle.toFixed(0)} | ${r.peak.toFixed(0)} | ${r.quarters.map((mb) => mb.toFixed(0)).join(" / ")} |`
+        `| ${r.label} | ${r.mb.toFixed(1)} | ${n(r.seconds)} | ${n(r.mb / r.seconds)} | ${n(r.cpu)} | ${r.idle.toFixed(0)} | ${r.peak.toFixed(0)} | ${r.quarters.map((mb) => mb.toFixed(0)).join(" / ") || "–"} |`
       const report = [
         "",
         `## ${new Date().toISOString().slice(0, 10)}: export of ${shape}, ${os.cpus().length} × ${cpu}, load ${os
