@@ -51,6 +51,14 @@ export interface ChatShape {
   ) => Effect.Effect<Stream.Stream<ChatEvent>, ChatStartError, CurrentWorkspace>
   readonly sessions: Effect.Effect<ReadonlyArray<ChatSessionSummary>, never, CurrentWorkspace>
   readonly session: (id: ChatSessionId) => Effect.Effect<ChatSession, ChatSessionNotFound, CurrentWorkspace>
+  /**
+   * The ids of up to `limit` sessions after the one `after` (from the first when null), by id: every session a page at
+   * a time (`sessions` shows the latest 500).
+   */
+  readonly sessionIdsAfter: (
+    after: ChatSessionId | null,
+    limit: number
+  ) => Effect.Effect<ReadonlyArray<ChatSessionId>, never, CurrentWorkspace>
   /** Moves the session and its messages to the trash; answers the trash entry's id. */
   readonly removeSession: (
     id: ChatSessionId,
@@ -232,6 +240,8 @@ export const layer = Layer.effect(
           rows.map((row) => new ChatSessionSummary({ ...sessionFields(row), messageCount: row.messageCount }))
         )
       ),
+      sessionIdsAfter: (after, limit) =>
+        repo.sessionIdsAfter(after, limit).pipe(Effect.withSpan("Chat.sessionIdsAfter")),
       session: (id) =>
         rls.current(
           Effect.gen(function* () {

@@ -52,6 +52,17 @@ export const make = Effect.gen(function* () {
     Result: SessionRow,
     execute: (id) => rls.rows(sql`select ${sessionColumns} from chat_sessions where id = ${id}`)
   })
+  const sessionIdsAfter = SqlSchema.findAll({
+    Request: Schema.Struct({ after: Schema.NullOr(Schema.String), limit: Schema.Number }),
+    Result: Schema.Struct({ id: ChatSessionId }),
+    execute: ({ after, limit }) =>
+      rls.rows(sql`
+      select id from chat_sessions
+      where (${after}::uuid is null or id > ${after}::uuid)
+      order by id
+      limit ${limit}
+    `)
+  })
   const listSessions = SqlSchema.findAll({
     Request: Schema.Void,
     Result: SessionSummaryRow,
@@ -140,6 +151,11 @@ export const make = Effect.gen(function* () {
     createSession: (title: string, agentId: string) => createSession({ title, agentId }).pipe(Effect.orDie),
     findSession: (id: ChatSessionId) => findSession(id).pipe(Effect.orDie),
     listSessions: listSessions(undefined).pipe(Effect.orDie),
+    sessionIdsAfter: (after: ChatSessionId | null, limit: number) =>
+      sessionIdsAfter({ after, limit }).pipe(
+        Effect.map((rows) => rows.map((row) => row.id)),
+        Effect.orDie
+      ),
     renameSession: (id: ChatSessionId, title: string) => renameSession({ id, title }).pipe(Effect.orDie),
     insertMessage: (sessionId: ChatSessionId, role: MessageRole, content: string, status: MessageStatus) =>
       insertMessage({ sessionId, role, content, status }).pipe(Effect.zipLeft(touchSession(sessionId)), Effect.orDie),

@@ -31,6 +31,11 @@ import * as FoliosRepo from "./FoliosRepo"
 export interface FoliosShape {
   /** Folios ordered by name (case-insensitive); `search` is a case-insensitive substring of name or about. */
   readonly list: (search?: string) => Effect.Effect<ReadonlyArray<Folio>, never, CurrentWorkspace>
+  /** Up to `limit` folios after the one `after` (from the first when null), by id: all of them a page at a time. */
+  readonly pageAfter: (
+    after: FolioId | null,
+    limit: number
+  ) => Effect.Effect<ReadonlyArray<Folio>, never, CurrentWorkspace>
   /** How many commits each folio has, by folio id (a folio without any is absent). */
   readonly commitCounts: Effect.Effect<ReadonlyMap<string, number>, never, CurrentWorkspace>
   readonly create: (input: {
@@ -263,6 +268,7 @@ export const layer = Layer.effect(
 
     return {
       list,
+      pageAfter: (after, limit) => repo.pageAfter(after, limit).pipe(Effect.orDie, Effect.withSpan("Folios.pageAfter")),
       commitCounts,
       create,
       get,

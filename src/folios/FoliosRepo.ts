@@ -27,6 +27,18 @@ export const make = Effect.gen(function* () {
   const rls = yield* RlsScope
   const columns = sql.literal(folioColumns)
 
+  const pageAfter = SqlSchema.findAll({
+    Request: Schema.Struct({ after: Schema.NullOr(Schema.String), limit: Schema.Number }),
+    Result: FolioRow,
+    execute: ({ after, limit }) =>
+      rls.rows(sql`
+      select ${columns} from folios
+      where (${after}::uuid is null or id > ${after}::uuid)
+      order by id
+      limit ${limit}
+    `)
+  })
+
   const list = SqlSchema.findAll({
     Request: Schema.UndefinedOr(Schema.String),
     Result: FolioRow,
@@ -173,6 +185,7 @@ export const make = Effect.gen(function* () {
 
   return {
     list: (search: string | undefined) => rowsOrDie(list(search)),
+    pageAfter: (after: string | null, limit: number) => rowsOrDie(pageAfter({ after, limit })),
     commitCounts: rowsOrDie(commitCounts(undefined)),
     insert: (input: { readonly name: string; readonly about: string }) => rowsOrDie(insert(input)),
     find: (id: FolioId) => rowsOrDie(find(id)),

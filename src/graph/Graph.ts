@@ -30,6 +30,7 @@ import {
   type NewEntity,
   type SourceKind
 } from "./GraphApi"
+import { EXTRACTOR } from "./ExtractionQueue"
 import * as GraphRepo from "./GraphRepo"
 
 export interface WalkOptions {
@@ -99,6 +100,20 @@ export interface GraphShape {
   ) => Effect.Effect<Entity, EntityNotFound | InvalidCanonicalLink, CurrentWorkspace>
   readonly createEdge: (input: NewEdge) => Effect.Effect<Edge, EdgeEndpointNotFound, CurrentWorkspace>
   readonly listEdges: Effect.Effect<ReadonlyArray<Edge>, never, CurrentWorkspace>
+  /**
+   * What an export carries of the graph, up to `limit` entities by id after `after`: all but what entity extraction
+   * derived from the notes (the importing host derives it again from them), an extracted entity being kept while an
+   * edge of the owner's or a sync's touches it.
+   */
+  readonly portableEntities: (
+    after: EntityId | null,
+    limit: number
+  ) => Effect.Effect<ReadonlyArray<Entity>, never, CurrentWorkspace>
+  /** The edges an export carries (all but those entity extraction made), up to `limit` by id after `after`. */
+  readonly portableEdges: (
+    after: EdgeId | null,
+    limit: number
+  ) => Effect.Effect<ReadonlyArray<Edge>, never, CurrentWorkspace>
   readonly updateEdge: (id: EdgeId, changes: EdgeChanges) => Effect.Effect<Edge, EdgeNotFound, CurrentWorkspace>
   /**
    * Moves an entity to the trash; answers the trash entry's id. With edges touching it, refused unless `cascade`, which
@@ -590,6 +605,10 @@ export const layer = Layer.effect(
       updateEntity,
       createEdge,
       listEdges,
+      portableEntities: (after, limit) =>
+        repo.portableEntities(after, limit, EXTRACTOR).pipe(Effect.orDie, Effect.withSpan("Graph.portableEntities")),
+      portableEdges: (after, limit) =>
+        repo.portableEdges(after, limit, EXTRACTOR).pipe(Effect.orDie, Effect.withSpan("Graph.portableEdges")),
       updateEdge,
       deleteEntity,
       deleteEdge,

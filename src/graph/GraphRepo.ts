@@ -292,6 +292,37 @@ export const make = Effect.gen(function* () {
     `
   })
 
+  /** Entities by id after `after`, but those `extractor` derived that no edge of anyone else's touches. */
+  const portableEntities = SqlSchema.findAll({
+    Request: Schema.Struct({ after: Schema.NullOr(Schema.String), limit: Schema.Number, extractor: Schema.String }),
+    Result: EntityRow,
+    execute: ({ after, extractor, limit }) =>
+      rls.rows(sql`
+      select ${entityCols} from entities e
+      where (${after}::uuid is null or e.id > ${after}::uuid)
+        and ((e.metadata->>'source') is distinct from ${extractor}
+             or exists (select 1 from edges d
+                        where (d.source_id = e.id or d.target_id = e.id)
+                          and (d.provenance->>'extractor') is distinct from ${extractor}))
+      order by e.id
+      limit ${limit}
+    `)
+  })
+
+  /** Edges by id after `after`, but those `extractor` made. */
+  const portableEdges = SqlSchema.findAll({
+    Request: Schema.Struct({ after: Schema.NullOr(Schema.String), limit: Schema.Number, extractor: Schema.String }),
+    Result: EdgeRow,
+    execute: ({ after, extractor, limit }) =>
+      rls.rows(sql`
+      select ${edgeCols} from edges
+      where (${after}::uuid is null or id > ${after}::uuid)
+        and (provenance->>'extractor') is distinct from ${extractor}
+      order by id
+      limit ${limit}
+    `)
+  })
+
   const listEdges = SqlSchema.findAll({
     Request: Schema.Void,
     Result: EdgeRow,
@@ -525,6 +556,10 @@ export const make = Effect.gen(function* () {
     insertEdge: (edge: typeof insertEdge extends (request: infer I) => unknown ? I : never) =>
       rowsOrDie(insertEdge(edge)),
     listEdges: rowsOrDie(listEdges(undefined)),
+    portableEntities: (after: EntityId | null, limit: number, extractor: string) =>
+      rowsOrDie(portableEntities({ after, limit, extractor })),
+    portableEdges: (after: EdgeId | null, limit: number, extractor: string) =>
+      rowsOrDie(portableEdges({ after, limit, extractor })),
     /** The oldest entity of this type and name (ignoring case), if any. */
     findByName: (name: string, type: EntityType) =>
       rowsOrDie(findByName({ name, type })).pipe(Effect.map((row) => Option.getOrUndefined(row)?.id)),

@@ -149,6 +149,14 @@ export interface NotesShape {
     from: NoteDate,
     to: NoteDate
   ) => Effect.Effect<ReadonlyArray<{ date: NoteDate; entries: number }>, never, CurrentWorkspace>
+  /**
+   * Up to `limit` notes after the day `after` (from the first when null), oldest first: a whole workspace read a page
+   * at a time, each page starting after the previous page's last date (never creates one).
+   */
+  readonly pageAfter: (
+    after: NoteDate | null,
+    limit: number
+  ) => Effect.Effect<ReadonlyArray<{ date: NoteDate; document: Document }>, never, CurrentWorkspace>
   /** Notes that exist in a date range, newest first (never creates one). */
   readonly inRange: (
     range: NotesRepo.DateRange
@@ -444,6 +452,7 @@ export const layer = Layer.effect(
       logCardsNaming: (name) => repo.logCardsNaming(name).pipe(Effect.withSpan("Notes.logCardsNaming")),
       activity: (from, to) => repo.activity(from, to).pipe(Effect.withSpan("Notes.activity")),
       withTasks,
+      pageAfter: (after, limit) => repo.pageAfter(after, limit).pipe(Effect.withSpan("Notes.pageAfter")),
       inRange
     } satisfies NotesShape
   })

@@ -82,6 +82,18 @@ export const make = Effect.gen(function* () {
       returning ${columns}
     `
   })
+  const pageAfter = SqlSchema.findAll({
+    Request: Schema.Struct({ after: Schema.NullOr(Schema.String), limit: Schema.Number }),
+    Result: Schema.Struct({ date: NoteDate, document: Schema.Array(Schema.Unknown) }),
+    execute: ({ after, limit }) =>
+      rls.rows(sql`
+      select to_char(date, 'YYYY-MM-DD') as date, document
+        from daily_notes
+       where (${after}::date is null or date > ${after}::date)
+       order by date
+       limit ${limit}
+    `)
+  })
   const inRange = SqlSchema.findAll({
     Request: Schema.Struct({
       from: Schema.NullOr(Schema.String),
@@ -162,6 +174,12 @@ export const make = Effect.gen(function* () {
       ),
     logCardsNaming: (name: string): Effect.Effect<ReadonlyArray<LogCardAt>, never, CurrentWorkspace> =>
       logCardsNaming(name).pipe(Effect.orDie),
+    /** Up to `limit` notes after the day `after` (from the first when null), oldest first. */
+    pageAfter: (after: NoteDate | null, limit: number) =>
+      pageAfter({ after, limit }).pipe(
+        Effect.map((rows) => rows as ReadonlyArray<{ date: NoteDate; document: Document }>),
+        Effect.orDie
+      ),
     /** Notes in the range, newest first; with `onlyWithTasks`, those holding at least one taskItem. */
     inRange: (range: DateRange, onlyWithTasks: boolean) =>
       inRange({ from: range.from ?? null, to: range.to ?? null, onlyWithTasks }).pipe(

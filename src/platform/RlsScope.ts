@@ -46,6 +46,12 @@ export interface RlsScopeShape {
   /** Runs the effect as the workspace already in context (set by the HTTP middleware, an MCP session or a job). */
   readonly current: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R | CurrentWorkspace>
   /**
+   * Like `current`, in one `REPEATABLE READ READ ONLY` transaction: every read inside sees the workspace as it was at
+   * the first one (a consistent snapshot for a long read such as an export, whatever is written meanwhile), and no
+   * write can happen in it. Inside an open scope it joins that one instead (which keeps its own isolation).
+   */
+  readonly snapshot: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R | CurrentWorkspace>
+  /**
    * The rows of one statement, as the workspace in context, for a read that is a single statement: the setting and
    * the statement go to a pooled connection in one round trip and one implicit transaction (ScopedQuery), instead of
    * begin, statement and commit as three Effect statements, which cost several times the query itself. Inside an
@@ -63,7 +69,12 @@ const isSqlError = (error: unknown): error is SqlError => Predicate.isTagged(err
 /** `run` splices the id into its BEGIN, so it must be a UUID and nothing else (`rows` binds it, and checks the same). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-const beginAs = (workspaceId: WorkspaceId) => `BEGIN; SELECT set_config('app.workspace_id', '${workspaceId}', true)`
+const beginAs = (workspaceId: WorkspaceId, mode: string) =>
+  `BEGIN${mode}; SELECT set_config('app.workspace_id', '${workspaceId}', true)`
+
+/** How a scope's transaction begins: the default (READ COMMITTED, read-write), or a read-only snapshot. */
+const READ_WRITE = ""
+const SNAPSHOT = " ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
 /**
  * The statement as the workspace, in one round trip on a pooled connection (see ScopedQuery). A connection that
@@ -100,12 +111,12 @@ export const layer = Layer.effect(
       Effect.map(Scope.extend(sql.reserve, scope), (connection) => [scope, connection] as const)
     )
     /** sql.withTransaction, with BEGIN and the workspace setting in one message; nested transactions are savepoints. */
-    const withWorkspaceTransaction = (workspaceId: WorkspaceId) =>
+    const withWorkspaceTransaction = (workspaceId: WorkspaceId, mode: string) =>
       SqlClient.makeWithTransaction({
         transactionTag: SqlClient.TransactionConnection,
         spanAttributes: [],
         acquireConnection,
-        begin: (connection) => connection.executeUnprepared(beginAs(workspaceId), [], undefined),
+        begin: (connection) => connection.executeUnprepared(beginAs(workspaceId, mode), [], undefined),
         savepoint: (connection, id) => connection.executeUnprepared(`SAVEPOINT effect_sql_${id}`, [], undefined),
         commit: (connection) => connection.executeUnprepared("COMMIT", [], undefined),
         rollback: (connection) => connection.executeUnprepared("ROLLBACK", [], undefined),
@@ -131,13 +142,14 @@ export const layer = Layer.effect(
         if (!UUID.test(workspaceId)) return Effect.dieMessage("RlsScope: a workspace id must be a UUID")
         return fresh().pipe(Effect.catchIf(isSqlError, Effect.die)) as Effect.Effect<A, E, R>
       })
-    const run = <A, E, R>(workspaceId: WorkspaceId, effect: Effect.Effect<A, E, R>) =>
+    const runAs = <A, E, R>(workspaceId: WorkspaceId, effect: Effect.Effect<A, E, R>, mode: string) =>
       asWorkspace(workspaceId, effect, () =>
         Effect.suspend(() => {
           const onCommit: Array<Effect.Effect<void>> = []
-          return withWorkspaceTransaction(workspaceId)(
-            Effect.provideService(effect, ActiveScope, { workspaceId, onCommit })
-          ).pipe(
+          return withWorkspaceTransaction(
+            workspaceId,
+            mode
+          )(Effect.provideService(effect, ActiveScope, { workspaceId, onCommit })).pipe(
             // onExit, not tap: once committed, an interruption (a client hanging up) cannot skip the notices.
             Effect.onExit((exit) =>
               Exit.isSuccess(exit) ? Effect.forEach(onCommit, (deferred) => deferred, { discard: true }) : Effect.void
@@ -155,9 +167,12 @@ export const layer = Layer.effect(
           )
         })
       )
+    const run = <A, E, R>(workspaceId: WorkspaceId, effect: Effect.Effect<A, E, R>) =>
+      runAs(workspaceId, effect, READ_WRITE)
     return {
       run,
       current: (effect) => Effect.flatMap(CurrentWorkspace, (workspaceId) => run(workspaceId, effect)),
+      snapshot: (effect) => Effect.flatMap(CurrentWorkspace, (workspaceId) => runAs(workspaceId, effect, SNAPSHOT)),
       rows
     } satisfies RlsScopeShape
   })

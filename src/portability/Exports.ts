@@ -2,33 +2,51 @@
 // `notes/YYYY-MM-DD.md` (each log card a `## hh:mm AM [#tag] [Folio]` heading, tasks as checkboxes: the note's text
 // rendering), `folios/<name>.md` (About, timeline, commits), `memories.json`, `graph.json` (entities with aliases,
 // edges with provenance), `artifacts/<id>/<filename>` (the original bytes) with `artifacts/text/<id>.txt` (the
-// extracted text), `chat/<session>.json`, and `carabase-export.json` (what the archive holds). With format `json`,
-// notes are `notes/YYYY-MM-DD.json` (the document itself) instead. Entries are fetched only when the zip stream
-// reaches them, so an artifact's bytes are held one at a time. No secret (channel, OAuth, model or API keys) is read,
-// so none can be written.
-import { Readable } from "node:stream"
-import { Context, Effect, Layer, Option, Runtime } from "effect"
-import yazl from "yazl"
+// extracted text), `chat/<session>.json`, and `carabase-export.json` (what the archive holds, written last with the
+// counts). With format `json`, notes are `notes/YYYY-MM-DD.json` (the document itself) instead. No secret (channel,
+// OAuth, model or API keys) is read, so none can be written.
+//
+// It streams with flat memory: every kind is read a page at a time (keyset pagination), each file written into the
+// zip as it is read, and the zip (ZipWriter) takes a file only when its reader has taken what came before, so a slow
+// client holds the export back instead of making the host buffer it; `memories.json` and `graph.json` are written
+// item by item in the same JSON as before. All of it is read in one REPEATABLE READ READ ONLY transaction
+// (RlsScope.snapshot): one consistent snapshot, whatever is written during the export. A reader that goes away ends
+// the reading, and with it the transaction and its connection.
+import { NodeStream } from "@effect/platform-node"
+import { Cause, Context, Effect, Layer, Option, Stream } from "effect"
 import { Artifacts, layer as artifactsLayer } from "../artifacts/Artifacts"
-import type { ArtifactId } from "../artifacts/ArtifactsApi"
+import type { ArtifactPosition, ArtifactSummary } from "../artifacts/ArtifactsApi"
 import { Chat, layer as chatLayer } from "../chat/Chat"
 import { Folios, layer as foliosLayer } from "../folios/Folios"
-import { EXTRACTOR } from "../graph/ExtractionQueue"
 import { Graph, layer as graphLayer } from "../graph/Graph"
 import { Memories, layer as memoriesLayer } from "../memories/Memories"
 import { Notes, layer as notesLayer } from "../notes/Notes"
 import { renderDocument } from "../notes/RenderText"
-import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
+import { CurrentWorkspace } from "../platform/CurrentWorkspace"
+import { RlsScope } from "../platform/RlsScope"
+import { makeZipWriter, type ZipWriter } from "../platform/ZipWriter"
+import type { PagePosition } from "../schema/PageCursor"
 import { MANIFEST } from "./VaultLayout"
 
 export type ExportFormat = "markdown" | "json"
 
+/** The export broke off (the database or a file failed); the reader has an incomplete archive. */
+export class ExportFailed extends Error {}
+
 export interface ExportsShape {
-  /** The zip's bytes as they are made; the workspace is read as the zip stream reaches each part. */
-  readonly zip: (format: ExportFormat) => Effect.Effect<ReadableStream<Uint8Array>, never, CurrentWorkspace>
+  /**
+   * The zip's bytes as its reader takes them; the workspace (the one in context) is read from one snapshot while the
+   * stream runs, and no further than the reader has come.
+   */
+  readonly zip: (
+    format: ExportFormat
+  ) => Effect.Effect<Stream.Stream<Uint8Array, ExportFailed>, never, CurrentWorkspace>
 }
 
 export class Exports extends Context.Tag("carabase/Exports")<Exports, ExportsShape>() {}
+
+/** Rows read per query: a page of notes, folios, memories, entities, edges, artifacts or chat sessions. */
+export const EXPORT_PAGE = 200
 
 /** A name safe as one path segment in any file system: no separators, control or reserved characters. */
 export const safeSegment = (name: string) => {
@@ -65,6 +83,60 @@ const folioMarkdown = (folio: {
   return `${lines.join("\n").trimEnd()}\n`
 }
 
+/** One page of a keyset-paged reader: its items, and where the next page starts (null after the last). */
+type Page<A, C> = readonly [ReadonlyArray<A>, C | null]
+
+/** A reader of `EXPORT_PAGE` items after a key, as pages that continue after their last item's key. */
+const afterLast =
+  <A, K>(
+    read: (after: K | null, limit: number) => Effect.Effect<ReadonlyArray<A>, never, CurrentWorkspace>,
+    key: (a: A) => K
+  ) =>
+  (after: K | null): Effect.Effect<Page<A, K>, never, CurrentWorkspace> =>
+    Effect.map(read(after, EXPORT_PAGE), (items) => [
+      items,
+      items.length === EXPORT_PAGE ? key(items[items.length - 1]!) : null
+    ])
+
+/** Runs `each` on every item, a page at a time; answers how many there were. */
+const everyItem = <A, C, E>(
+  page: (after: C | null) => Effect.Effect<Page<A, C>, never, CurrentWorkspace>,
+  each: (item: A) => Effect.Effect<void, E, CurrentWorkspace>
+): Effect.Effect<number, E, CurrentWorkspace> =>
+  Effect.gen(function* () {
+    let count = 0
+    let after: C | null = null
+    for (;;) {
+      const [items, next]: Page<A, C> = yield* page(after)
+      for (const item of items) yield* each(item)
+      count += items.length
+      if (next === null) return count
+      after = next
+    }
+  })
+
+/**
+ * Every item as one JSON array, `JSON.stringify(items, null, 2)` byte for byte, indented to sit `depth` levels deep
+ * in an enclosing document; written item by item.
+ */
+const jsonArray = <A, C>(
+  write: (piece: string) => Effect.Effect<void>,
+  page: (after: C | null) => Effect.Effect<Page<A, C>, never, CurrentWorkspace>,
+  depth: number
+) => {
+  const indent = "  ".repeat(depth)
+  let first = true
+  return Effect.zipLeft(
+    everyItem(page, (item) => {
+      const text = JSON.stringify(item, null, 2).replace(/\n/g, `\n${indent}  `)
+      const lead = first ? "[\n" : ",\n"
+      first = false
+      return write(`${lead}${indent}  ${text}`)
+    }),
+    Effect.suspend(() => write(first ? "[]" : `\n${indent}]`))
+  )
+}
+
 export const layer = Layer.effect(
   Exports,
   Effect.gen(function* () {
@@ -74,97 +146,119 @@ export const layer = Layer.effect(
     const graph = yield* Graph
     const artifacts = yield* Artifacts
     const chat = yield* Chat
+    const rls = yield* RlsScope
 
-    const zip = Effect.fn("Exports.zip")(function* (format: ExportFormat) {
-      const runtime = yield* Effect.runtime<CurrentWorkspace>()
-      const run = Runtime.runPromise(runtime)
-      const file = new yazl.ZipFile()
-      /** An entry whose content is read only when the zip stream reaches it. */
-      const lazy = (name: string, content: Effect.Effect<string | Uint8Array, unknown, CurrentWorkspace>) =>
-        file.addReadStreamLazy(name, { mtime: new Date(), mode: 0o100644 }, (callback) => {
-          run(content).then(
-            (data) =>
-              callback(null, Readable.from([typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data)])),
-            (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), Readable.from([]))
+    const notePages = afterLast(notes.pageAfter, (note) => note.date)
+    const folioPages = afterLast(folios.pageAfter, (folio) => folio.id)
+    const sessionPages = afterLast(chat.sessionIdsAfter, (id) => id)
+    const entityPages = afterLast(graph.portableEntities, (entity) => entity.id)
+    const edgePages = afterLast(graph.portableEdges, (edge) => edge.id)
+    const memoryPages = (after: PagePosition | null) =>
+      Effect.map(
+        memories.page({ limit: EXPORT_PAGE, after }),
+        ({ memories, next }): Page<{ id: string; content: string; createdAt: unknown }, PagePosition> => [
+          memories.map((memory) => ({ id: memory.id, content: memory.content, createdAt: memory.createdAt })),
+          next
+        ]
+      )
+    const artifactPages = (after: ArtifactPosition | null) =>
+      Effect.map(
+        artifacts.list({ limit: EXPORT_PAGE, after: Option.fromNullable(after) }),
+        (page): Page<ArtifactSummary, ArtifactPosition> => [page.artifacts, Option.getOrNull(page.next)]
+      )
+
+    /** Writes the whole workspace into `zip`, reading as the zip takes it; ends with the manifest. */
+    const write = (zip: ZipWriter, format: ExportFormat) =>
+      Effect.gen(function* () {
+        const exportedAt = new Date().toISOString()
+        const noteCount = yield* everyItem(notePages, (note) =>
+          format === "json"
+            ? zip.add(`notes/${note.date}.json`, json({ date: note.date, documentState: note.document }))
+            : note.document.length > 0
+              ? zip.add(`notes/${note.date}.md`, `${renderDocument(note.document)}\n`)
+              : Effect.void
+        )
+        const folioCount = yield* everyItem(folioPages, (folio) =>
+          Effect.flatMap(Effect.orDie(folios.get(folio.id)), (detail) =>
+            zip.add(`folios/${safeSegment(folio.name)}.md`, folioMarkdown(detail))
           )
-        })
-
-      const noteList = yield* notes.inRange({})
-      const folioList = yield* folios.list()
-      const sessionList = yield* chat.sessions
-      const artifactIds: Array<{ id: ArtifactId; filename: string }> = []
-      let position = Option.none<{ readonly createdAt: string; readonly id: string }>()
-      for (;;) {
-        const page = yield* artifacts.list({ limit: 200, after: position })
-        for (const artifact of page.artifacts) artifactIds.push({ id: artifact.id, filename: artifact.filename })
-        if (Option.isNone(page.next)) break
-        position = page.next
-      }
-
-      file.addBuffer(
-        Buffer.from(
+        )
+        let memoryCount = 0
+        yield* zip.addWritten("memories.json", (piece) =>
+          jsonArray(piece, memoryPages, 0).pipe(
+            Effect.tap((count) => (memoryCount = count)),
+            Effect.zipRight(piece("\n"))
+          )
+        )
+        const graphCounts = { entities: 0, edges: 0 }
+        yield* zip.addWritten("graph.json", (piece) =>
+          Effect.gen(function* () {
+            yield* piece('{\n  "entities": ')
+            graphCounts.entities = yield* jsonArray(piece, entityPages, 1)
+            yield* piece(',\n  "edges": ')
+            graphCounts.edges = yield* jsonArray(piece, edgePages, 1)
+            yield* piece("\n}\n")
+          })
+        )
+        const artifactCount = yield* everyItem(artifactPages, (artifact) =>
+          Effect.gen(function* () {
+            const file = yield* Effect.orDie(artifacts.file(artifact.id))
+            yield* zip.add(`artifacts/${artifact.id}/${safeSegment(artifact.filename)}`, file.bytes)
+            const text = yield* Effect.orDie(artifacts.content(artifact.id, Number.MAX_SAFE_INTEGER / 8))
+            yield* zip.add(`artifacts/text/${artifact.id}.txt`, text.content)
+          })
+        )
+        const sessionCount = yield* everyItem(sessionPages, (id) =>
+          Effect.flatMap(Effect.orDie(chat.session(id)), (session) => zip.add(`chat/${id}.json`, json(session)))
+        )
+        yield* zip.add(
+          MANIFEST,
           json({
             format: "carabase-export",
             version: 1,
-            exportedAt: new Date().toISOString(),
+            exportedAt,
             notes: format,
             counts: {
-              notes: noteList.length,
-              folios: folioList.length,
-              artifacts: artifactIds.length,
-              chatSessions: sessionList.length
+              notes: noteCount,
+              folios: folioCount,
+              memories: memoryCount,
+              entities: graphCounts.entities,
+              edges: graphCounts.edges,
+              artifacts: artifactCount,
+              chatSessions: sessionCount
             }
           })
-        ),
-        MANIFEST
-      )
-      for (const note of [...noteList].reverse()) {
-        if (format === "json")
-          file.addBuffer(
-            Buffer.from(json({ date: note.date, documentState: note.document })),
-            `notes/${note.date}.json`
-          )
-        else if (note.document.length > 0)
-          file.addBuffer(Buffer.from(`${renderDocument(note.document)}\n`), `notes/${note.date}.md`)
-      }
-      for (const folio of folioList) {
-        lazy(`folios/${safeSegment(folio.name)}.md`, Effect.map(folios.get(folio.id), folioMarkdown))
-      }
-      lazy(
-        "memories.json",
-        Effect.map(memories.list({ limit: 10_000_000 }), (list) =>
-          json(list.map((memory) => ({ id: memory.id, content: memory.content, createdAt: memory.createdAt })))
         )
-      )
-      lazy(
-        "graph.json",
-        Effect.map(Effect.all([graph.listEntities({ limit: 10_000_000 }), graph.listEdges]), ([entities, edges]) => {
-          // What entity extraction derived from the notes stays out: the importing host derives it again from them
-          // (an extracted entity that an edge of the owner's or a sync's still needs is kept).
-          const kept = edges.filter((edge) => edge.provenance.extractor !== EXTRACTOR)
-          const linked = new Set(kept.flatMap((edge) => [edge.sourceId, edge.targetId]))
-          return json({
-            entities: entities.filter((entity) => entity.metadata.source !== EXTRACTOR || linked.has(entity.id)),
-            edges: kept
+      })
+
+    const zip = (format: ExportFormat) =>
+      Effect.map(CurrentWorkspace, (workspace) =>
+        Stream.unwrapScoped(
+          Effect.gen(function* () {
+            const zip = makeZipWriter()
+            // Reading runs beside the stream and ends with it: a reader that hangs up interrupts it, which rolls the
+            // snapshot transaction back and frees its connection.
+            yield* rls.snapshot(write(zip, format)).pipe(
+              Effect.matchCauseEffect({
+                onSuccess: () => zip.end,
+                onFailure: (cause) =>
+                  Cause.isInterruptedOnly(cause)
+                    ? Effect.void
+                    : Effect.zipRight(
+                        Effect.logError("export broke off", cause),
+                        Effect.sync(() => zip.fail(new ExportFailed("the export broke off")))
+                      )
+              }),
+              Effect.provideService(CurrentWorkspace, workspace),
+              Effect.forkScoped
+            )
+            return NodeStream.fromReadable<ExportFailed, Uint8Array>(
+              () => zip.output,
+              (cause) => (cause instanceof ExportFailed ? cause : new ExportFailed("the export broke off"))
+            )
           })
-        })
+        )
       )
-      for (const artifact of artifactIds) {
-        lazy(
-          `artifacts/${artifact.id}/${safeSegment(artifact.filename)}`,
-          Effect.map(artifacts.file(artifact.id), (f) => f.bytes)
-        )
-        lazy(
-          `artifacts/text/${artifact.id}.txt`,
-          Effect.map(artifacts.content(artifact.id, Number.MAX_SAFE_INTEGER / 8), (text) => text.content)
-        )
-      }
-      for (const session of sessionList) {
-        lazy(`chat/${session.id}.json`, Effect.map(chat.session(session.id), json))
-      }
-      file.end()
-      return Readable.toWeb(file.outputStream as Readable) as ReadableStream<Uint8Array>
-    })
 
     return { zip } satisfies ExportsShape
   })

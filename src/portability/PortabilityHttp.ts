@@ -9,7 +9,7 @@ import { Transform } from "node:stream"
 import { pipeline } from "node:stream/promises"
 import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServerRequest } from "@effect/platform-node"
-import { Effect, Stream } from "effect"
+import { Effect } from "effect"
 import { CarabaseApi } from "../Api"
 import { Exports } from "./Exports"
 import { importLimits, Imports } from "./Imports"
@@ -80,20 +80,14 @@ export const PortabilityHttpLive = HttpApiBuilder.group(CarabaseApi, "portabilit
           const format = urlParams.format ?? "markdown"
           const stream = yield* exports.zip(format)
           const stamp = new Date().toISOString().slice(0, 10)
-          return HttpServerResponse.stream(
-            Stream.fromReadableStream(
-              () => stream,
-              (e) => e
-            ),
-            {
-              contentType: "application/zip",
-              headers: {
-                "content-disposition": `attachment; filename="carabase-export-${stamp}.zip"`,
-                "cache-control": "private, no-cache",
-                "x-content-type-options": "nosniff"
-              }
+          return HttpServerResponse.stream(stream, {
+            contentType: "application/zip",
+            headers: {
+              "content-disposition": `attachment; filename="carabase-export-${stamp}.zip"`,
+              "cache-control": "private, no-cache",
+              "x-content-type-options": "nosniff"
             }
-          )
+          })
         })
       )
   })

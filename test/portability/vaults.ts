@@ -136,8 +136,8 @@ export const waitForImport = async (base: string, workspace: string, id: string,
 }
 
 /** Sends the zip and waits for its run. */
-export const importZip = async (base: string, workspace: string, zip: Uint8Array, query = "") => {
+export const importZip = async (base: string, workspace: string, zip: Uint8Array, query = "", timeoutMs?: number) => {
   const started = await postZip(base, workspace, zip, query)
   if (started.status !== 202) throw new Error(`POST /imports: ${started.status} ${JSON.stringify(started.body)}`)
-  return waitForImport(base, workspace, started.body.import.id)
+  return waitForImport(base, workspace, started.body.import.id, timeoutMs)
 }
