@@ -82,6 +82,37 @@ export const make = Effect.gen(function* () {
       returning ${columns}
     `
   })
+  // Bulk forms for many days in one statement (a bulk import): new notes written as they are made, locked reads, writes.
+  const createWritten = SqlSchema.findAll({
+    Request: Schema.Struct({ days: Schema.String, writerKind: Schema.String, writerName: Schema.String }),
+    Result: NoteRow,
+    execute: ({ days, writerKind, writerName }) => sql`
+      insert into daily_notes (date, document, text_content, revision, writer_kind, writer_name)
+      select d.date, d.document, d.text, 1, ${writerKind}, ${writerName}
+        from jsonb_to_recordset(${days}::jsonb) as d(date date, document jsonb, text text)
+      on conflict (workspace_id, date) do nothing
+      returning ${columns}
+    `
+  })
+  const findManyForUpdate = SqlSchema.findAll({
+    Request: Schema.Array(NoteDate),
+    Result: NoteRow,
+    execute: (dates) =>
+      sql`select ${columns} from daily_notes where date = any(${dates}::date[]) order by date for update`
+  })
+  const writeMany = SqlSchema.findAll({
+    Request: Schema.Struct({ notes: Schema.String, writerKind: Schema.String, writerName: Schema.String }),
+    Result: NoteRow,
+    execute: ({ notes, writerKind, writerName }) => sql`
+      update daily_notes n
+         set document = d.document, text_content = d.text, revision = n.revision + 1, updated_at = now(),
+             writer_kind = ${writerKind}, writer_name = ${writerName}
+        from jsonb_to_recordset(${notes}::jsonb) as d(id uuid, document jsonb, text text)
+       where n.id = d.id
+      returning n.id, to_char(n.date, 'YYYY-MM-DD') as date, n.document, n.revision, n.updated_at, n.writer_kind,
+                n.writer_name
+    `
+  })
   const inRange = SqlSchema.findAll({
     Request: Schema.Struct({
       from: Schema.NullOr(Schema.String),
@@ -160,6 +191,39 @@ export const make = Effect.gen(function* () {
         Effect.map(asNote),
         Effect.orDie
       ),
+    /**
+     * Writes the days that have no note yet as new notes (revision 1, nothing before it to keep); answers those it
+     * created. Days that exist are left as they are.
+     */
+    createWritten: (
+      days: ReadonlyArray<{ readonly date: NoteDate; readonly document: Document; readonly text: string }>,
+      writer: WriterInfo
+    ) =>
+      days.length === 0
+        ? Effect.succeed([] as ReadonlyArray<NoteRow>)
+        : createWritten({ days: JSON.stringify(days), writerKind: writer.kind, writerName: writer.name }).pipe(
+            Effect.map((rows) => rows.map(asNote)),
+            Effect.orDie
+          ),
+    /** The days' notes, locked until the transaction ends (in date order, so two such writers never deadlock). */
+    findManyForUpdate: (dates: ReadonlyArray<NoteDate>) =>
+      dates.length === 0
+        ? Effect.succeed([] as ReadonlyArray<NoteRow>)
+        : findManyForUpdate(dates).pipe(
+            Effect.map((rows) => rows.map(asNote)),
+            Effect.orDie
+          ),
+    /** `write` for many notes in one statement. */
+    writeMany: (
+      notes: ReadonlyArray<{ readonly id: NoteId; readonly document: Document; readonly text: string }>,
+      writer: WriterInfo
+    ) =>
+      notes.length === 0
+        ? Effect.succeed([] as ReadonlyArray<NoteRow>)
+        : writeMany({ notes: JSON.stringify(notes), writerKind: writer.kind, writerName: writer.name }).pipe(
+            Effect.map((rows) => rows.map(asNote)),
+            Effect.orDie
+          ),
     logCardsNaming: (name: string): Effect.Effect<ReadonlyArray<LogCardAt>, never, CurrentWorkspace> =>
       logCardsNaming(name).pipe(Effect.orDie),
     /** Notes in the range, newest first; with `onlyWithTasks`, those holding at least one taskItem. */
