@@ -90,6 +90,7 @@ export const make = Effect.gen(function* () {
       insert into daily_notes (date, document, text_content, revision, writer_kind, writer_name)
       select d.date, d.document, d.text, 1, ${writerKind}, ${writerName}
         from jsonb_to_recordset(${days}::jsonb) as d(date date, document jsonb, text text)
+       order by d.date
       on conflict (workspace_id, date) do nothing
       returning ${columns}
     `

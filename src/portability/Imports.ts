@@ -8,7 +8,7 @@
 import { whenBackgroundWork } from "../platform/BackgroundWork"
 import * as fs from "node:fs/promises"
 import * as os from "node:os"
-import { Config, Context, Effect, Exit, FiberSet, Layer, Option, Scope } from "effect"
+import { Config, Context, Effect, Exit, Fiber, FiberSet, Layer, Option, Scope } from "effect"
 import { Artifacts, layer as artifactsLayer } from "../artifacts/Artifacts"
 import { Folios, layer as foliosLayer } from "../folios/Folios"
 import { Graph, layer as graphLayer, type EnsureEntry } from "../graph/Graph"
@@ -366,13 +366,12 @@ export const layer = Layer.scoped(
             .current(repo.progress(id, { done, ...counts }, lines))
             .pipe(Effect.zipRight(live.publish({ type: "import", action: "updated", id })))
         })
-        const batchOf = (batch: ReadonlyArray<PlannedFile>) =>
+        const prepareBatch = (batch: ReadonlyArray<PlannedFile>) =>
+          Effect.forEach(batch, (file) => prepare(zip, file, context, options.dryRun, known), {
+            concurrency: CONCURRENCY
+          })
+        const writeBatch = (prepared: ReadonlyArray<Prepared>) =>
           Effect.gen(function* () {
-            const prepared = yield* Effect.forEach(
-              batch,
-              (file) => prepare(zip, file, context, options.dryRun, known),
-              { concurrency: CONCURRENCY }
-            )
             const toWrite = prepared.filter((each): each is ToWrite => "steps" in each)
             const inBulk = toWrite.filter((each) => each.steps.bulk !== undefined)
             const results = new Map<Prepared, FileResult>()
@@ -404,6 +403,7 @@ export const layer = Layer.scoped(
             if (pending.length >= PROGRESS_FILES || Date.now() - lastSaved >= PROGRESS_MILLIS) yield* save
           })
         // Kinds in order (attachments before the pages that embed them); files of one kind in batches.
+        const batches: Array<ReadonlyArray<PlannedFile>> = []
         let from = 0
         while (from < files.length) {
           const kind = files[from]!.role.kind
@@ -413,8 +413,16 @@ export const layer = Layer.scoped(
             bytes += files[to]!.size
             to++
           }
-          yield* batchOf(files.slice(from, to))
+          batches.push(files.slice(from, to))
           from = to
+        }
+        // The next batch is read and parsed (the host's work) while this one is written (mostly the database's).
+        // Reading never depends on what an earlier batch wrote: an attachment's id is looked up when linking.
+        let ahead = yield* Effect.fork(prepareBatch(batches[0]!))
+        for (let i = 0; i < batches.length; i++) {
+          const prepared = yield* Fiber.join(ahead)
+          if (i + 1 < batches.length) ahead = yield* Effect.fork(prepareBatch(batches[i + 1]!))
+          yield* writeBatch(prepared)
         }
         yield* save
       })
