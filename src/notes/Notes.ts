@@ -180,6 +180,17 @@ const hasTaskItem = (document: Document): boolean => {
   return false
 }
 
+/** The version a write replaces, as the note's history keeps it. */
+const replacedVersion = (before: NotesRepo.NoteRow): RevisionsRepo.ReplacedVersion => ({
+  noteId: before.id,
+  revision: before.revision,
+  document: before.document,
+  size: jsonBytes(before.document),
+  writerKind: before.writerKind,
+  writerName: before.writerName,
+  writtenAt: DateTime.toDate(before.updatedAt)
+})
+
 export const toNote = (row: NotesRepo.NoteRow) => new DailyNote({ ...row, documentState: row.document })
 
 /** Fails unless the locked note is still at `base` (no base: any revision will do). */
@@ -257,15 +268,7 @@ export const layer = Layer.effect(
             const bytes = jsonBytes(document)
             if (bytes > MAX_BYTES) return yield* NoteTooLarge.of(date, bytes)
             const text = renderDocument(document)
-            yield* revisions.insert({
-              noteId: before.id,
-              revision: before.revision,
-              document: before.document,
-              size: jsonBytes(before.document),
-              writerKind: before.writerKind,
-              writerName: before.writerName,
-              writtenAt: DateTime.toDate(before.updatedAt)
-            })
+            yield* revisions.insert(replacedVersion(before))
             const after = yield* repo.write(before.id, document, text, yield* Writer)
             yield* index(after, text)
             const notices: Array<ChangeNotice> = [{ type: "note", action: "updated", id: after.id, date }]
@@ -306,17 +309,7 @@ export const layer = Layer.effect(
             const updates = locked.map((before) => ({ before, ...applied(before.date, before.document) }))
             const tooLarge = updates.find((update) => update.bytes > MAX_BYTES)
             if (tooLarge !== undefined) return yield* NoteTooLarge.of(tooLarge.before.date, tooLarge.bytes)
-            yield* revisions.insertMany(
-              updates.map(({ before }) => ({
-                noteId: before.id,
-                revision: before.revision,
-                document: before.document,
-                size: jsonBytes(before.document),
-                writerKind: before.writerKind,
-                writerName: before.writerName,
-                writtenAt: DateTime.toDate(before.updatedAt)
-              }))
-            )
+            yield* revisions.insertMany(updates.map(({ before }) => replacedVersion(before)))
             const written = yield* repo.writeMany(
               updates.map(({ before, document, text }) => ({ id: before.id, document, text })),
               writer

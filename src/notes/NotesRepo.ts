@@ -43,6 +43,18 @@ export interface DateRange {
   readonly to?: NoteDate | undefined
 }
 
+/** A bulk statement's notes; none, without a round trip, when it is given nothing. */
+const notesOf = <E, R>(
+  given: ReadonlyArray<unknown>,
+  run: () => Effect.Effect<ReadonlyArray<typeof NoteRow.Type>, E, R>
+): Effect.Effect<ReadonlyArray<NoteRow>, never, R> =>
+  given.length === 0
+    ? Effect.succeed([])
+    : run().pipe(
+        Effect.map((rows) => rows.map(asNote)),
+        Effect.orDie
+      )
+
 export const make = Effect.gen(function* () {
   const sql = yield* AppDb
   const rls = yield* RlsScope
@@ -200,31 +212,19 @@ export const make = Effect.gen(function* () {
       days: ReadonlyArray<{ readonly date: NoteDate; readonly document: Document; readonly text: string }>,
       writer: WriterInfo
     ) =>
-      days.length === 0
-        ? Effect.succeed([] as ReadonlyArray<NoteRow>)
-        : createWritten({ days: JSON.stringify(days), writerKind: writer.kind, writerName: writer.name }).pipe(
-            Effect.map((rows) => rows.map(asNote)),
-            Effect.orDie
-          ),
+      notesOf(days, () =>
+        createWritten({ days: JSON.stringify(days), writerKind: writer.kind, writerName: writer.name })
+      ),
     /** The days' notes, locked until the transaction ends (in date order, so two such writers never deadlock). */
-    findManyForUpdate: (dates: ReadonlyArray<NoteDate>) =>
-      dates.length === 0
-        ? Effect.succeed([] as ReadonlyArray<NoteRow>)
-        : findManyForUpdate(dates).pipe(
-            Effect.map((rows) => rows.map(asNote)),
-            Effect.orDie
-          ),
+    findManyForUpdate: (dates: ReadonlyArray<NoteDate>) => notesOf(dates, () => findManyForUpdate(dates)),
     /** `write` for many notes in one statement. */
     writeMany: (
       notes: ReadonlyArray<{ readonly id: NoteId; readonly document: Document; readonly text: string }>,
       writer: WriterInfo
     ) =>
-      notes.length === 0
-        ? Effect.succeed([] as ReadonlyArray<NoteRow>)
-        : writeMany({ notes: JSON.stringify(notes), writerKind: writer.kind, writerName: writer.name }).pipe(
-            Effect.map((rows) => rows.map(asNote)),
-            Effect.orDie
-          ),
+      notesOf(notes, () =>
+        writeMany({ notes: JSON.stringify(notes), writerKind: writer.kind, writerName: writer.name })
+      ),
     logCardsNaming: (name: string): Effect.Effect<ReadonlyArray<LogCardAt>, never, CurrentWorkspace> =>
       logCardsNaming(name).pipe(Effect.orDie),
     /** Notes in the range, newest first; with `onlyWithTasks`, those holding at least one taskItem. */
