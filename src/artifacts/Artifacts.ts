@@ -84,6 +84,13 @@ export interface ArtifactsShape {
   readonly storeHarvested: (
     document: HarvestedDocument
   ) => Effect.Effect<{ readonly id: ArtifactId; readonly created: boolean }, never, CurrentWorkspace>
+  /**
+   * `storeHarvested` for many text-only documents in one statement (and their index in a few): a bulk import's pages.
+   * Answers each document's artifact in the order given. Two documents of one source and id in a call fail it.
+   */
+  readonly storeHarvestedTexts: (
+    documents: ReadonlyArray<Omit<HarvestedDocument, "file">>
+  ) => Effect.Effect<ReadonlyArray<{ readonly id: ArtifactId; readonly created: boolean }>, never, CurrentWorkspace>
   /** Deletes every artifact harvested through a connection or device, with its index entries; answers how many. */
   readonly removeHarvested: (connectionId: string) => Effect.Effect<number, never, CurrentWorkspace>
   readonly get: (id: ArtifactId) => Effect.Effect<Artifact, ArtifactNotFound, CurrentWorkspace>
@@ -252,6 +259,28 @@ export const layer = Layer.scoped(
           connection_id = excluded.connection_id, metadata = excluded.metadata, updated_at = now()
         returning id, (xmax = 0) as created`
     })
+    // The same upsert as upsertHarvested, for many text-only documents: one statement, one row each.
+    const upsertHarvestedTexts = SqlSchema.findAll({
+      Request: Schema.String,
+      Result: Schema.Struct({
+        id: ArtifactId,
+        source: Schema.String,
+        externalId: Schema.String,
+        created: Schema.Boolean
+      }),
+      execute: (documents) => sql`
+        insert into artifacts (filename, mime_type, size, sha256, content, extracted_text, source, external_id,
+                               connection_id, metadata)
+        select d.filename, 'text/plain', octet_length(convert_to(d.text, 'UTF8')), sha256(convert_to(d.text, 'UTF8')),
+               null, d.text, d.source, d.external_id, d.connection_id, d.metadata
+          from jsonb_to_recordset(${documents}::jsonb)
+               as d(filename text, text text, source text, external_id text, connection_id uuid, metadata jsonb)
+        on conflict (workspace_id, source, external_id) where external_id is not null do update set
+          filename = excluded.filename, mime_type = excluded.mime_type, size = excluded.size,
+          sha256 = excluded.sha256, content = excluded.content, extracted_text = excluded.extracted_text,
+          connection_id = excluded.connection_id, metadata = excluded.metadata, updated_at = now()
+        returning id, source, external_id, (xmax = 0) as created`
+    })
     const removeHarvested = SqlSchema.findAll({
       Request: Schema.String,
       Result: Schema.Struct({ id: Schema.String }),
@@ -379,6 +408,43 @@ export const layer = Layer.scoped(
           if (extraction?._tag === "Later") yield* later.wake
           return result
         }).pipe(Effect.orDie, Effect.withSpan("Artifacts.storeHarvested")),
+      storeHarvestedTexts: (documents) =>
+        Effect.gen(function* () {
+          if (documents.length === 0) return []
+          const results = yield* rls.current(
+            Effect.gen(function* () {
+              const rows = yield* upsertHarvestedTexts(
+                JSON.stringify(
+                  documents.map((doc) => ({
+                    filename: cleanTitle(doc.title),
+                    text: doc.text,
+                    source: doc.source,
+                    external_id: doc.externalId,
+                    connection_id: doc.connectionId,
+                    metadata: { ...doc.metadata, extraction: { status: "text" } }
+                  }))
+                )
+              )
+              const byKey = new Map(rows.map((row) => [`${row.source}\n${row.externalId}`, row]))
+              const results = documents.map((doc) => {
+                const row = byKey.get(`${doc.source}\n${doc.externalId}`)
+                if (row === undefined) throw new Error(`artifact ${doc.externalId} was not stored`)
+                return { id: row.id, created: row.created }
+              })
+              yield* harvest.indexMany(
+                documents.map((doc, i) => ({ kind: "artifact", id: results[i]!.id, title: doc.title, text: doc.text }))
+              )
+              return results
+            })
+          )
+          for (const result of results) {
+            yield* live.publish({ type: "artifact", action: result.created ? "created" : "updated", id: result.id })
+          }
+          return results
+        }).pipe(
+          Effect.orDie,
+          Effect.withSpan("Artifacts.storeHarvestedTexts", { attributes: { documents: documents.length } })
+        ),
       removeHarvested: (connectionId) =>
         rls
           .current(

@@ -34,6 +34,11 @@ export interface IndexSource {
 export interface HarvestShape {
   /** Makes the indexed chunks of this source the chunks of `text`, embedding only those that changed. */
   readonly index: (source: IndexSource) => Effect.Effect<void, never, CurrentWorkspace>
+  /**
+   * `index` for many sources at once, in a few statements whatever their number (a bulk import): their chunks read in
+   * one, the stale ones deleted in one, the new ones inserted 500 to a statement. A source named twice: the last wins.
+   */
+  readonly indexMany: (sources: ReadonlyArray<IndexSource>) => Effect.Effect<void, never, CurrentWorkspace>
   /** Removes a source from the index. */
   readonly remove: (kind: SourceKind, id: string) => Effect.Effect<void, never, CurrentWorkspace>
   /**
@@ -89,11 +94,18 @@ export const make = Effect.gen(function* () {
     )
 
   const chunksOf = SqlSchema.findAll({
-    Request: Schema.Struct({ kind: Schema.String, id: Schema.String }),
-    Result: Schema.Struct({ id: Schema.String, ordinal: Schema.Int, title: Schema.String, content: Schema.String }),
-    execute: ({ id, kind }) => sql`
-      select id, ordinal, title, content from search_chunks
-      where source_kind = ${kind} and source_id = ${id}`
+    Request: Schema.Struct({ kinds: Schema.Array(Schema.String), ids: Schema.Array(Schema.String) }),
+    Result: Schema.Struct({
+      id: Schema.String,
+      sourceKind: Schema.String,
+      sourceId: Schema.String,
+      ordinal: Schema.Int,
+      title: Schema.String,
+      content: Schema.String
+    }),
+    execute: ({ ids, kinds }) => sql`
+      select id, source_kind, source_id, ordinal, title, content from search_chunks
+      where (source_kind, source_id) in (select * from unnest(${kinds}::text[], ${ids}::text[]))`
   })
   const staleChunks = SqlSchema.findAll({
     Request: Schema.String,
@@ -162,50 +174,74 @@ export const make = Effect.gen(function* () {
    * its vector, and only the others are embedded and written. Appending to a note (the common edit) changes only its
    * last chunks, so an inject no longer re-embeds and re-inserts the whole day (with its GIN and HNSW maintenance).
    * The result is the rows a full rebuild would write, but for vectors of another model, which the sweep renews.
+   * Many sources go in the same few statements (a bulk import); one trigger run per statement keeps the search counts.
    */
-  const index = (source: IndexSource) =>
+  const indexMany = (all: ReadonlyArray<IndexSource>) =>
     rls
       .current(
         Effect.gen(function* () {
-          const title = source.title.trim().slice(0, 500)
-          const chunks = chunkText(source.text)
-          const existing = yield* chunksOf({ kind: source.kind, id: source.id })
-          const kept = new Set<number>()
-          const stale: Array<string> = []
+          const sources = [...new Map(all.map((source) => [`${source.kind}\n${source.id}`, source])).values()]
+          if (sources.length === 0) return
+          const existing = yield* chunksOf({
+            kinds: sources.map((source) => source.kind),
+            ids: sources.map((source) => source.id)
+          })
+          const existingOf = new Map<string, Array<(typeof existing)[number]>>()
           for (const row of existing) {
-            if (row.ordinal < chunks.length && row.title === title && row.content === chunks[row.ordinal]) {
-              kept.add(row.ordinal)
-            } else {
-              stale.push(row.id)
+            const key = `${row.sourceKind}\n${row.sourceId}`
+            existingOf.set(key, [...(existingOf.get(key) ?? []), row])
+          }
+          const stale: Array<string> = []
+          const changed: Array<{ source: IndexSource; title: string; ordinal: number; content: string }> = []
+          const touched = new Map<SourceKind, Array<string>>()
+          for (const source of sources) {
+            const title = source.title.trim().slice(0, 500)
+            const chunks = chunkText(source.text)
+            const kept = new Set<number>()
+            let staleHere = 0
+            for (const row of existingOf.get(`${source.kind}\n${source.id}`) ?? []) {
+              if (row.ordinal < chunks.length && row.title === title && row.content === chunks[row.ordinal]) {
+                kept.add(row.ordinal)
+              } else {
+                stale.push(row.id)
+                staleHere++
+              }
+            }
+            const before = changed.length
+            chunks.forEach((content, ordinal) => {
+              if (!kept.has(ordinal)) changed.push({ source, title, ordinal, content })
+            })
+            if (staleHere > 0 || changed.length > before) {
+              touched.set(source.kind, [...(touched.get(source.kind) ?? []), source.id])
             }
           }
-          const changed = chunks.flatMap((content, ordinal) => (kept.has(ordinal) ? [] : [{ ordinal, content }]))
           const embedder = yield* embedderNow
-          const vectors =
-            changed.length === 0
-              ? []
-              : yield* embedOrNull(
-                  embedder,
-                  changed.map((chunk) => embeddingText(title, chunk.content))
-                )
           if (stale.length > 0) yield* sql`delete from search_chunks where id in ${sql.in(stale)}`
           for (let start = 0; start < changed.length; start += INSERT_BATCH) {
-            const rows = changed.slice(start, start + INSERT_BATCH).map((chunk, offset) => ({
-              sourceKind: source.kind,
-              sourceId: source.id,
+            const slice = changed.slice(start, start + INSERT_BATCH)
+            const vectors = yield* embedOrNull(
+              embedder,
+              slice.map((chunk) => embeddingText(chunk.title, chunk.content))
+            )
+            const rows = slice.map((chunk, offset) => ({
+              sourceKind: chunk.source.kind,
+              sourceId: chunk.source.id,
               ordinal: chunk.ordinal,
-              title,
+              title: chunk.title,
               content: chunk.content,
-              embedding: vectors[start + offset] ?? null,
-              embeddingModel: vectors[start + offset] == null ? null : embedder.model
+              embedding: vectors[offset] ?? null,
+              embeddingModel: vectors[offset] == null ? null : embedder.model
             }))
             yield* sql`insert into search_chunks ${sql.insert(rows)}`
           }
-          // What the source says changed: its entities are extracted again, out of this request (the job drains it).
-          if (stale.length > 0 || changed.length > 0) yield* enqueueExtraction(sql, source.kind, [source.id])
+          // What the sources say changed: their entities are extracted again, out of this request (the job drains it).
+          for (const [kind, ids] of touched) yield* enqueueExtraction(sql, kind, ids)
         }).pipe(Effect.orDie)
       )
-      .pipe(Effect.withSpan("Harvest.index", { attributes: { kind: source.kind, id: source.id } }))
+      .pipe(Effect.withSpan("Harvest.indexMany", { attributes: { sources: all.length } }))
+
+  const index = (source: IndexSource) =>
+    indexMany([source]).pipe(Effect.withSpan("Harvest.index", { attributes: { kind: source.kind, id: source.id } }))
 
   /** One batch of stale chunks of one workspace, embedded and updated in its own short transaction. */
   const refreshBatch = (workspaceId: WorkspaceId) =>
@@ -252,7 +288,7 @@ export const make = Effect.gen(function* () {
     Effect.withSpan("Harvest.refreshWorkspace")
   )
 
-  return { index, remove, takeOut, putBack, refreshEmbeddings, refreshWorkspace, wake } as const
+  return { index, indexMany, remove, takeOut, putBack, refreshEmbeddings, refreshWorkspace, wake } as const
 })
 
 /**
@@ -283,6 +319,7 @@ export const layer = Layer.scoped(
     if (background) yield* sweep.pipe(Effect.zipRight(nextTick), Effect.repeat(Schedule.forever), Effect.forkScoped)
     return {
       index: harvest.index,
+      indexMany: harvest.indexMany,
       remove: harvest.remove,
       takeOut: harvest.takeOut,
       putBack: harvest.putBack,

@@ -79,6 +79,12 @@ export type EntryEdit =
       readonly tags?: ReadonlyArray<string> | undefined
     }
 
+/** A change to one day's note, as a function of its document (an empty one when the day has no note yet). */
+export interface DayChange {
+  readonly date: NoteDate
+  readonly change: (document: Document) => Document
+}
+
 /** What an append did: the day written to, and whether an entry with its key was already there (nothing added). */
 export interface Appended {
   readonly date: NoteDate
@@ -135,6 +141,13 @@ export interface NotesShape {
     options: { readonly create: boolean },
     f: (note: NotesRepo.NoteRow) => Effect.Effect<Edit<A>, E, CurrentWorkspace>
   ) => Effect.Effect<Option.Option<Edited<A>>, E | NoteTooLarge, CurrentWorkspace>
+  /**
+   * `edit` (creating missing notes) for many days in one transaction of a few statements, however many days (a bulk
+   * import): a day without a note is written as its new note at once, with no earlier version to keep; the others are
+   * locked, their replaced versions kept in their history, written and re-indexed together. Changes to one day apply
+   * in the order given. Fails, writing nothing, when any day's note would grow past the limit.
+   */
+  readonly editDays: (changes: ReadonlyArray<DayChange>) => Effect.Effect<void, NoteTooLarge, CurrentWorkspace>
   /** Notes in a date range that hold at least one taskItem, newest first. */
   readonly withTasks: (
     range: NotesRepo.DateRange
@@ -174,6 +187,17 @@ const hasTaskItem = (document: Document): boolean => {
   }
   return false
 }
+
+/** The version a write replaces, as the note's history keeps it. */
+const replacedVersion = (before: NotesRepo.NoteRow): RevisionsRepo.ReplacedVersion => ({
+  noteId: before.id,
+  revision: before.revision,
+  document: before.document,
+  size: jsonBytes(before.document),
+  writerKind: before.writerKind,
+  writerName: before.writerName,
+  writtenAt: DateTime.toDate(before.updatedAt)
+})
 
 export const toNote = (row: NotesRepo.NoteRow) => new DailyNote({ ...row, documentState: row.document })
 
@@ -252,15 +276,7 @@ export const layer = Layer.effect(
             const bytes = jsonBytes(document)
             if (bytes > MAX_BYTES) return yield* NoteTooLarge.of(date, bytes)
             const text = renderDocument(document)
-            yield* revisions.insert({
-              noteId: before.id,
-              revision: before.revision,
-              document: before.document,
-              size: jsonBytes(before.document),
-              writerKind: before.writerKind,
-              writerName: before.writerName,
-              writtenAt: DateTime.toDate(before.updatedAt)
-            })
+            yield* revisions.insert(replacedVersion(before))
             const after = yield* repo.write(before.id, document, text, yield* Writer)
             yield* index(after, text)
             const notices: Array<ChangeNotice> = [{ type: "note", action: "updated", id: after.id, date }]
@@ -273,6 +289,62 @@ export const layer = Layer.effect(
         if (Option.isSome(outcome)) yield* publishAll(outcome.value.notices)
         return Option.map(outcome, ({ note, result }): Edited<A> => ({ note, result }))
       }).pipe(Effect.withSpan("Notes.edit", { attributes: { date } }))
+
+    const editDays = (changes: ReadonlyArray<DayChange>) =>
+      Effect.gen(function* () {
+        if (changes.length === 0) return
+        const byDate = new Map<NoteDate, Array<DayChange["change"]>>()
+        for (const { change, date } of changes) byDate.set(date, [...(byDate.get(date) ?? []), change])
+        const applied = (date: NoteDate, document: Document) => {
+          const after = byDate.get(date)!.reduce((current, change) => change(current), document)
+          return { document: after, bytes: jsonBytes(after), text: renderDocument(after) }
+        }
+        const writer = yield* Writer
+        const notices = yield* rls.current(
+          Effect.gen(function* () {
+            const fresh = [...byDate.keys()].map((date) => ({ date, ...applied(date, []) }))
+            const created = yield* repo.createWritten(
+              fresh.filter((day) => day.bytes <= MAX_BYTES),
+              writer
+            )
+            const made = new Set(created.map((note) => note.date))
+            const rest = [...byDate.keys()].filter((date) => !made.has(date))
+            const locked = yield* repo.findManyForUpdate(rest)
+            // A day neither created nor there: its new note alone was over the limit.
+            const found = new Set(locked.map((note) => note.date))
+            const missing = fresh.find((day) => !made.has(day.date) && !found.has(day.date))
+            if (missing !== undefined) return yield* NoteTooLarge.of(missing.date, missing.bytes)
+            const updates = locked.map((before) => ({ before, ...applied(before.date, before.document) }))
+            const tooLarge = updates.find((update) => update.bytes > MAX_BYTES)
+            if (tooLarge !== undefined) return yield* NoteTooLarge.of(tooLarge.before.date, tooLarge.bytes)
+            yield* revisions.insertMany(updates.map(({ before }) => replacedVersion(before)))
+            const written = yield* repo.writeMany(
+              updates.map(({ before, document, text }) => ({ id: before.id, document, text })),
+              writer
+            )
+            const textOf = new Map(
+              [...fresh, ...updates.map((update) => ({ ...update, date: update.before.date }))].map((day) => [
+                day.date,
+                day.text
+              ])
+            )
+            const notes = [...created, ...written]
+            yield* harvest.indexMany(
+              notes.map((note) => ({ kind: "note", id: note.id, title: note.date, text: textOf.get(note.date)! }))
+            )
+            const hadTasks = new Set(
+              updates.filter(({ before }) => hasTaskItem(before.document)).map(({ before }) => before.date)
+            )
+            return notes.flatMap((note): Array<ChangeNotice> => [
+              { type: "note", action: "updated", id: note.id, date: note.date },
+              ...(hadTasks.has(note.date) || hasTaskItem(note.document)
+                ? [{ type: "task" as const, action: "updated" as const, date: note.date }]
+                : [])
+            ])
+          })
+        )
+        yield* publishAll(notices)
+      }).pipe(Effect.withSpan("Notes.editDays", { attributes: { days: changes.length } }))
 
     const replace = Effect.fn("Notes.replace")(function* (date: NoteDate, document: Document, baseRevision?: number) {
       const saved = yield* edit(date, { create: true }, (note) =>
@@ -449,6 +521,7 @@ export const layer = Layer.effect(
       appendLogEntries,
       appendBlock,
       edit,
+      editDays,
       logCardsNaming: (name) => repo.logCardsNaming(name).pipe(Effect.withSpan("Notes.logCardsNaming")),
       activity: (from, to) => repo.activity(from, to).pipe(Effect.withSpan("Notes.activity")),
       withTasks,

@@ -43,6 +43,18 @@ export interface DateRange {
   readonly to?: NoteDate | undefined
 }
 
+/** A bulk statement's notes; none, without a round trip, when it is given nothing. */
+const notesOf = <E, R>(
+  given: ReadonlyArray<unknown>,
+  run: () => Effect.Effect<ReadonlyArray<typeof NoteRow.Type>, E, R>
+): Effect.Effect<ReadonlyArray<NoteRow>, never, R> =>
+  given.length === 0
+    ? Effect.succeed([])
+    : run().pipe(
+        Effect.map((rows) => rows.map(asNote)),
+        Effect.orDie
+      )
+
 export const make = Effect.gen(function* () {
   const sql = yield* AppDb
   const rls = yield* RlsScope
@@ -93,6 +105,38 @@ export const make = Effect.gen(function* () {
        order by date
        limit ${limit}
     `)
+  })
+  // Bulk forms for many days in one statement (a bulk import): new notes written as they are made, locked reads, writes.
+  const createWritten = SqlSchema.findAll({
+    Request: Schema.Struct({ days: Schema.String, writerKind: Schema.String, writerName: Schema.String }),
+    Result: NoteRow,
+    execute: ({ days, writerKind, writerName }) => sql`
+      insert into daily_notes (date, document, text_content, revision, writer_kind, writer_name)
+      select d.date, d.document, d.text, 1, ${writerKind}, ${writerName}
+        from jsonb_to_recordset(${days}::jsonb) as d(date date, document jsonb, text text)
+       order by d.date
+      on conflict (workspace_id, date) do nothing
+      returning ${columns}
+    `
+  })
+  const findManyForUpdate = SqlSchema.findAll({
+    Request: Schema.Array(NoteDate),
+    Result: NoteRow,
+    execute: (dates) =>
+      sql`select ${columns} from daily_notes where date = any(${dates}::date[]) order by date for update`
+  })
+  const writeMany = SqlSchema.findAll({
+    Request: Schema.Struct({ notes: Schema.String, writerKind: Schema.String, writerName: Schema.String }),
+    Result: NoteRow,
+    execute: ({ notes, writerKind, writerName }) => sql`
+      update daily_notes n
+         set document = d.document, text_content = d.text, revision = n.revision + 1, updated_at = now(),
+             writer_kind = ${writerKind}, writer_name = ${writerName}
+        from jsonb_to_recordset(${notes}::jsonb) as d(id uuid, document jsonb, text text)
+       where n.id = d.id
+      returning n.id, to_char(n.date, 'YYYY-MM-DD') as date, n.document, n.revision, n.updated_at, n.writer_kind,
+                n.writer_name
+    `
   })
   const inRange = SqlSchema.findAll({
     Request: Schema.Struct({
@@ -171,6 +215,27 @@ export const make = Effect.gen(function* () {
       write({ id, document: JSON.stringify(document), text, writerKind: writer.kind, writerName: writer.name }).pipe(
         Effect.map(asNote),
         Effect.orDie
+      ),
+    /**
+     * Writes the days that have no note yet as new notes (revision 1, nothing before it to keep); answers those it
+     * created. Days that exist are left as they are.
+     */
+    createWritten: (
+      days: ReadonlyArray<{ readonly date: NoteDate; readonly document: Document; readonly text: string }>,
+      writer: WriterInfo
+    ) =>
+      notesOf(days, () =>
+        createWritten({ days: JSON.stringify(days), writerKind: writer.kind, writerName: writer.name })
+      ),
+    /** The days' notes, locked until the transaction ends (in date order, so two such writers never deadlock). */
+    findManyForUpdate: (dates: ReadonlyArray<NoteDate>) => notesOf(dates, () => findManyForUpdate(dates)),
+    /** `write` for many notes in one statement. */
+    writeMany: (
+      notes: ReadonlyArray<{ readonly id: NoteId; readonly document: Document; readonly text: string }>,
+      writer: WriterInfo
+    ) =>
+      notesOf(notes, () =>
+        writeMany({ notes: JSON.stringify(notes), writerKind: writer.kind, writerName: writer.name })
       ),
     logCardsNaming: (name: string): Effect.Effect<ReadonlyArray<LogCardAt>, never, CurrentWorkspace> =>
       logCardsNaming(name).pipe(Effect.orDie),

@@ -58,6 +58,16 @@ export const make = Effect.gen(function* () {
               ${row.writerName}, ${row.writtenAt})
     `
   })
+  const insertMany = SqlSchema.void({
+    Request: Schema.String,
+    execute: (versions) => sql`
+      insert into note_revisions (note_id, revision, document, size, writer_kind, writer_name, written_at)
+      select v.note_id, v.revision, v.document, v.size, v.writer_kind, v.writer_name, v.written_at
+        from jsonb_to_recordset(${versions}::jsonb)
+             as v(note_id uuid, revision integer, document jsonb, size integer, writer_kind text, writer_name text,
+                  written_at timestamptz)
+    `
+  })
   const list = SqlSchema.findAll({
     Request: NoteId,
     Result: RevisionInfo,
@@ -89,6 +99,23 @@ export const make = Effect.gen(function* () {
     /** Keeps the version a write replaces; the caller holds the note's row lock, so its revision is not kept yet. */
     insert: (version: ReplacedVersion) =>
       insert({ ...version, document: JSON.stringify(version.document) }).pipe(Effect.orDie),
+    /** `insert` for many notes' replaced versions in one statement. */
+    insertMany: (versions: ReadonlyArray<ReplacedVersion>) =>
+      versions.length === 0
+        ? Effect.void
+        : insertMany(
+            JSON.stringify(
+              versions.map((version) => ({
+                note_id: version.noteId,
+                revision: version.revision,
+                document: version.document,
+                size: version.size,
+                writer_kind: version.writerKind,
+                writer_name: version.writerName,
+                written_at: version.writtenAt.toISOString()
+              }))
+            )
+          ).pipe(Effect.orDie),
     /** The note's stored versions, newest first. */
     list: (noteId: NoteId) => list(noteId).pipe(Effect.orDie),
     find: (noteId: NoteId, revision: number) =>

@@ -7,7 +7,7 @@
 // those of the files imported beside it, in bulk, together with the record of their paths and content hashes.
 import { createHash } from "node:crypto"
 import { Effect, Option, Schema } from "effect"
-import { Artifacts } from "../artifacts/Artifacts"
+import { Artifacts, type HarvestedDocument } from "../artifacts/Artifacts"
 import { ArtifactId } from "../artifacts/ArtifactsApi"
 import { Folios } from "../folios/Folios"
 import { Graph, type EnsureEntry } from "../graph/Graph"
@@ -18,7 +18,7 @@ import type { Node } from "../notes/Document"
 import { makeLogCard, normalizeTags } from "../notes/LogCard"
 import { markdownToBlocks } from "../notes/Markdown"
 import type { NoteDate } from "../notes/NoteDate"
-import { Notes } from "../notes/Notes"
+import { Notes, type DayChange } from "../notes/Notes"
 import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
 import { dailyCards } from "./DailyFile"
 import { notionLinks, logseqToMarkdown } from "./Outlines"
@@ -63,7 +63,17 @@ export interface LinkPlan {
 export interface FileImport {
   readonly content: Effect.Effect<Made, never, Services>
   readonly links: (made: Made) => LinkPlan
+  /**
+   * The same content as one item of a bulk write, for the kinds whose owners take many at once (Notes.editDays,
+   * Artifacts.storeHarvestedTexts): Imports writes a batch's items together and falls back to `content` file by file.
+   */
+  readonly bulk?: BulkContent | undefined
 }
+
+/** A file's content as a bulk write takes it: a day's change, or a page's text artifact. */
+export type BulkContent =
+  | { readonly _tag: "Day"; readonly day: DayChange }
+  | { readonly _tag: "Page"; readonly document: Omit<HarvestedDocument, "file"> }
 
 const noLinks = (): LinkPlan => ({ subject: undefined, links: [], after: Effect.void })
 
@@ -169,16 +179,37 @@ const ensureFolio = (name: string) =>
     return (yield* folios.create({ name }).pipe(Effect.orDie)).id
   })
 
+/** A day's change as a file import: the note edited (made when missing) through Notes, or in bulk. */
+const dayImport = (day: DayChange, links: FileImport["links"]): FileImport => ({
+  content: Effect.gen(function* () {
+    const notes = yield* Notes
+    yield* notes
+      .edit(day.date, { create: true }, (note) =>
+        Effect.succeed({ document: day.change(note.document), result: undefined })
+      )
+      .pipe(Effect.orDie)
+    return { kind: "daily note", target: day.date }
+  }),
+  links,
+  bulk: { _tag: "Day", day }
+})
+
 const importDaily = (file: PlannedFile, date: string, text: string, context: ImportContext): FileImport => {
   const facts = factsOf(text, context.format)
-  const content = Effect.gen(function* () {
-    const notes = yield* Notes
+  const prefix = cardKeyPrefix(file.path)
+  const isMine = (node: Node) => {
+    const key = node.attrs?.idempotencyKey
+    return typeof key === "string" && key.startsWith(prefix)
+  }
+  // The cards, made once however often the change is applied (a bulk write tries it on a new note first).
+  let made: Array<Node> | undefined
+  const cardsOf = () => {
+    if (made !== undefined) return made
     const cards = dailyCards(facts.body, {
       fileTags: context.format === "carabase" ? [] : facts.tags.filter((tag) => !inlineTags(facts.body).includes(tag)),
       exported: context.format === "carabase"
     })
-    const prefix = cardKeyPrefix(file.path)
-    const made: Array<Node> = cards.map((card, i) =>
+    made = cards.map((card, i) =>
       makeLogCard({
         timestamp: card.timestamp,
         content: markdownToBlocks(card.markdown),
@@ -187,17 +218,9 @@ const importDaily = (file: PlannedFile, date: string, text: string, context: Imp
         idempotencyKey: `${prefix}${i}`
       })
     )
-    const isMine = (node: Node) => {
-      const key = node.attrs?.idempotencyKey
-      return typeof key === "string" && key.startsWith(prefix)
-    }
-    yield* notes
-      .edit(date as NoteDate, { create: true }, (note) =>
-        Effect.succeed({ document: [...note.document.filter((node) => !isMine(node)), ...made], result: undefined })
-      )
-      .pipe(Effect.orDie)
-    return { kind: "daily note", target: date }
-  })
+    return made
+  }
+  const change = (document: ReadonlyArray<Node>) => [...document.filter((node) => !isMine(node)), ...cardsOf()]
   const links = (): LinkPlan => {
     const targets = linkTargets(date, facts.links)
     return {
@@ -206,7 +229,7 @@ const importDaily = (file: PlannedFile, date: string, text: string, context: Imp
       after: Effect.void
     }
   }
-  return { content, links }
+  return dayImport({ date: date as NoteDate, change }, links)
 }
 
 /**
@@ -230,36 +253,31 @@ const importDailyJson = (file: PlannedFile, date: string, text: string): FileImp
   const keys = new Set(
     nodes.flatMap((node) => (typeof node.attrs?.idempotencyKey === "string" ? [node.attrs.idempotencyKey] : []))
   )
-  const content = Effect.gen(function* () {
-    const notes = yield* Notes
-    const isMine = (node: Node) => {
-      const key = node.attrs?.idempotencyKey
-      return typeof key === "string" && (key.startsWith(prefix) || keys.has(key))
-    }
-    yield* notes
-      .edit(date as NoteDate, { create: true }, (note) =>
-        Effect.succeed({ document: [...note.document.filter((node) => !isMine(node)), ...nodes], result: undefined })
-      )
-      .pipe(Effect.orDie)
-    return { kind: "daily note", target: date }
-  })
-  return { content, links: noLinks }
+  const isMine = (node: Node) => {
+    const key = node.attrs?.idempotencyKey
+    return typeof key === "string" && (key.startsWith(prefix) || keys.has(key))
+  }
+  return dayImport(
+    { date: date as NoteDate, change: (document) => [...document.filter((node) => !isMine(node)), ...nodes] },
+    noLinks
+  )
 }
 
 const importPage = (file: PlannedFile, text: string, context: ImportContext): FileImport => {
   const facts = factsOf(text, context.format)
   const title = pageTitle(file.path, context.format)
   const tags = normalizeTags(facts.tags)
+  const document = {
+    source: IMPORT_SOURCE,
+    externalId: file.path,
+    connectionId: null,
+    title: baseName(file.path),
+    text,
+    metadata: { path: file.path, format: context.format, tags, aliases: facts.aliases }
+  }
   const content = Effect.gen(function* () {
     const artifacts = yield* Artifacts
-    const stored = yield* artifacts.storeHarvested({
-      source: IMPORT_SOURCE,
-      externalId: file.path,
-      connectionId: null,
-      title: baseName(file.path),
-      text,
-      metadata: { path: file.path, format: context.format, tags, aliases: facts.aliases }
-    })
+    const stored = yield* artifacts.storeHarvested(document)
     return { kind: "page", target: stored.id }
   })
   const links = (made: Made): LinkPlan => {
@@ -290,7 +308,7 @@ const importPage = (file: PlannedFile, text: string, context: ImportContext): Fi
           : Effect.void
     }
   }
-  return { content, links }
+  return { content, links, bulk: { _tag: "Page", document } }
 }
 
 const importAttachment = (

@@ -8,7 +8,7 @@
 import { whenBackgroundWork } from "../platform/BackgroundWork"
 import * as fs from "node:fs/promises"
 import * as os from "node:os"
-import { Config, Context, Effect, Exit, FiberSet, Layer, Option, Scope } from "effect"
+import { Config, Context, Effect, Exit, Fiber, FiberSet, Layer, Option, Scope } from "effect"
 import { Artifacts, layer as artifactsLayer } from "../artifacts/Artifacts"
 import { Folios, layer as foliosLayer } from "../folios/Folios"
 import { Graph, layer as graphLayer, type EnsureEntry } from "../graph/Graph"
@@ -205,20 +205,51 @@ export const layer = Layer.scoped(
         return { file, outcome, hash, steps: importFile(file, bytes, previous?.target, context) }
       }).pipe(Effect.catchAllDefect((defect) => Effect.succeed(skipped(file, describeDefect(defect)))))
 
+    const written = (each: ToWrite, made: Made): FileResult => ({
+      file: each.file,
+      outcome: each.outcome,
+      kind: made.kind,
+      reason: null,
+      written: { hash: each.hash, made, plan: each.steps.links(made) }
+    })
+
     /**
      * A file's content, in its own transaction (files side by side: each waits on the database most of its time).
      * Never fails: a file it cannot write is skipped, with the reason.
      */
     const writeContent = (each: ToWrite) =>
       rls.current(Effect.zipRight(repo.relaxCommit, each.steps.content)).pipe(
-        Effect.map((made): FileResult => ({
-          file: each.file,
-          outcome: each.outcome,
-          kind: made.kind,
-          reason: null,
-          written: { hash: each.hash, made, plan: each.steps.links(made) }
-        })),
+        Effect.map((made) => written(each, made)),
         Effect.catchAllDefect((defect) => Effect.succeed(skipped(each.file, describeDefect(defect))))
+      )
+
+    /**
+     * The contents of files that a bulk write takes (pages, daily notes) in one transaction of a few statements,
+     * through their owners' bulk entry points. When it fails, each file is written on its own (writeContent), so a
+     * bad one is skipped with its reason and the others go in.
+     */
+    const writeContents = (items: ReadonlyArray<ToWrite>) =>
+      Effect.gen(function* () {
+        const pages = items.flatMap((each) => (each.steps.bulk?._tag === "Page" ? [each.steps.bulk.document] : []))
+        const days = items.flatMap((each) => (each.steps.bulk?._tag === "Day" ? [each.steps.bulk.day] : []))
+        const stored = yield* (yield* Artifacts).storeHarvestedTexts(pages)
+        yield* (yield* Notes).editDays(days).pipe(Effect.orDie)
+        let page = 0
+        return items.map((each) =>
+          written(
+            each,
+            each.steps.bulk?._tag === "Page"
+              ? { kind: "page", target: stored[page++]!.id }
+              : { kind: "daily note", target: each.steps.bulk!.day.date }
+          )
+        )
+      }).pipe(
+        (bulk) => rls.current(Effect.zipRight(repo.relaxCommit, bulk)),
+        Effect.catchAllDefect((defect) =>
+          Effect.logWarning(`a batch of ${items.length} files is written one by one: ${describeDefect(defect)}`).pipe(
+            Effect.zipRight(Effect.forEach(items, writeContent, { concurrency: CONCURRENCY }))
+          )
+        )
       )
 
     /**
@@ -335,16 +366,27 @@ export const layer = Layer.scoped(
             .current(repo.progress(id, { done, ...counts }, lines))
             .pipe(Effect.zipRight(live.publish({ type: "import", action: "updated", id })))
         })
-        const batchOf = (batch: ReadonlyArray<PlannedFile>) =>
+        const prepareBatch = (batch: ReadonlyArray<PlannedFile>) =>
+          Effect.forEach(batch, (file) => prepare(zip, file, context, options.dryRun, known), {
+            concurrency: CONCURRENCY
+          })
+        const writeBatch = (prepared: ReadonlyArray<Prepared>) =>
           Effect.gen(function* () {
-            const prepared = yield* Effect.forEach(
-              batch,
-              (file) => prepare(zip, file, context, options.dryRun, known),
-              { concurrency: CONCURRENCY }
-            )
+            const toWrite = prepared.filter((each): each is ToWrite => "steps" in each)
+            const inBulk = toWrite.filter((each) => each.steps.bulk !== undefined)
+            const results = new Map<Prepared, FileResult>()
+            if (inBulk.length > 0) {
+              const bulk = yield* writeContents(inBulk)
+              inBulk.forEach((each, i) => results.set(each, bulk[i]!))
+            }
             const contents = yield* Effect.forEach(
               prepared,
-              (each) => ("steps" in each ? writeContent(each) : Effect.succeed(each)),
+              (each) =>
+                results.has(each)
+                  ? Effect.succeed(results.get(each)!)
+                  : "steps" in each
+                    ? writeContent(each)
+                    : Effect.succeed(each),
               { concurrency: CONCURRENCY }
             )
             for (const result of yield* linkFiles(contents)) {
@@ -361,6 +403,7 @@ export const layer = Layer.scoped(
             if (pending.length >= PROGRESS_FILES || Date.now() - lastSaved >= PROGRESS_MILLIS) yield* save
           })
         // Kinds in order (attachments before the pages that embed them); files of one kind in batches.
+        const batches: Array<ReadonlyArray<PlannedFile>> = []
         let from = 0
         while (from < files.length) {
           const kind = files[from]!.role.kind
@@ -370,8 +413,16 @@ export const layer = Layer.scoped(
             bytes += files[to]!.size
             to++
           }
-          yield* batchOf(files.slice(from, to))
+          batches.push(files.slice(from, to))
           from = to
+        }
+        // The next batch is read and parsed (the host's work) while this one is written (mostly the database's).
+        // Reading never depends on what an earlier batch wrote: an attachment's id is looked up when linking.
+        let ahead = yield* Effect.fork(prepareBatch(batches[0]!))
+        for (let i = 0; i < batches.length; i++) {
+          const prepared = yield* Fiber.join(ahead)
+          if (i + 1 < batches.length) ahead = yield* Effect.fork(prepareBatch(batches[i + 1]!))
+          yield* writeBatch(prepared)
         }
         yield* save
       })
