@@ -1,6 +1,6 @@
 // Today's small activity chart: log entries per day for the last two weeks, as bars (SVG) with the same numbers as
 // text for screen readers (a visually hidden list) and in each bar's tooltip.
-import { call } from "../api"
+import { call } from "../shellClient"
 import { ErrorMessage, useLoad } from "./ui"
 import type { NoteDate } from "../../notes/NoteDate"
 
