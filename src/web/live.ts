@@ -3,7 +3,7 @@
 // fetch and a ReadableStream (readEvents in api.ts), reconnecting after a pause when the stream ends or fails. The
 // workspace is named with ?workspace=, which the API accepts for streams (src/live/LiveApi.ts).
 import { useEffect, useRef } from "preact/hooks"
-import { API_KEY_REQUIRED, authHeaders, readEvents } from "./api"
+import { API_KEY_REQUIRED, authHeaders, readEvents } from "./shellClient"
 
 export interface Change {
   readonly type: string

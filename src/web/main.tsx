@@ -1,32 +1,35 @@
 // The admin UI's shell: navigation, the chosen workspace and the page for the current route.
-import { Fragment, render } from "preact"
+import { render } from "preact"
 import { useEffect, useState } from "preact/hooks"
-import { API_KEY_REQUIRED, call, currentWorkspace, hasApiKey, setApiKey, setWorkspace } from "./api"
+import { API_KEY_REQUIRED, call, currentWorkspace, hasApiKey, setApiKey, setWorkspace } from "./shellClient"
 import { ApiKeyPrompt } from "./components/ApiKey"
 import { NeedsWorkspace } from "./components/ui"
 import { Keyboard } from "./components/Keyboard"
 import { UndoToast } from "./components/Undo"
-import { ArtifactDetail } from "./pages/ArtifactDetail"
-import { ArtifactsPage } from "./pages/Artifacts"
-import { ChannelsPage } from "./pages/Channels"
-import { ChatPage } from "./pages/Chat"
-import { ConnectionsPage } from "./pages/Connections"
-import { CurationPage } from "./pages/Curation"
-import { DevicesPage } from "./pages/Devices"
-import { DoctorPage } from "./pages/Doctor"
-import { FoliosPage } from "./pages/Folios"
-import { GraphPage } from "./pages/Graph"
-import { JobsPage } from "./pages/Jobs"
-import { MemoriesPage } from "./pages/Memories"
-import { ModelsPage } from "./pages/Models"
-import { OpenFolioCommit } from "./pages/Open"
-import { OAuthAppsPage } from "./pages/OAuthApps"
-import { PortabilityPage } from "./pages/Portability"
-import { SearchPage } from "./pages/Search"
-import { SetupPage } from "./pages/Setup"
-import { SyncRulesPage } from "./pages/SyncRules"
+import {
+  ArtifactDetail,
+  ArtifactsPage,
+  ChannelsPage,
+  ChatPage,
+  ConnectionsPage,
+  CurationPage,
+  DevicesPage,
+  DoctorPage,
+  FoliosPage,
+  GraphPage,
+  JobsPage,
+  MemoriesPage,
+  ModelsPage,
+  OAuthAppsPage,
+  OpenFolioCommit,
+  PortabilityPage,
+  SearchPage,
+  SetupPage,
+  SyncRulesPage,
+  TrashPage
+} from "./lazyPages"
+import { PageBoundary, focusTitleWhenShown } from "./components/PageBoundary"
 import { TodayPage } from "./pages/Today"
-import { TrashPage } from "./pages/Trash"
 import { href, navigate, onLinkClick, useRoute } from "./router"
 import "./styles.css"
 
@@ -109,7 +112,7 @@ const App = () => {
   const [menuOpen, setMenuOpen] = useState(false)
   useEffect(() => {
     setMenuOpen(false)
-    document.getElementById("page-title")?.focus({ preventScroll: true })
+    return focusTitleWhenShown()
   }, [current])
 
   const page = (() => {
@@ -231,7 +234,7 @@ const App = () => {
             }}
           />
         ) : null}
-        <Fragment key={keyGeneration}>{page}</Fragment>
+        <PageBoundary key={`${keyGeneration}/${current}`}>{page}</PageBoundary>
       </main>
       <UndoToast />
       <Keyboard pages={NAV} />

@@ -299,6 +299,8 @@ describe("chat", () => {
         const reply = page.locator(".message.assistant").last()
         await reply.locator("strong", { hasText: "bold" }).waitFor()
         await reply.locator("pre code", { hasText: "let x = 1" }).waitFor()
+        // The reply is whole once Send is back (while it streams the button reads "Replying…" and Enter sends nothing).
+        await page.getByRole("button", { name: "Send" }).waitFor()
 
         // Stop: the gateway holds the reply after its first delta; Stop closes the stream and the host cancels it.
         fake.mode = "gated"

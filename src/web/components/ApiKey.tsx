@@ -2,7 +2,7 @@
 // checked against the host before it is kept (sessionStorage, this tab only) and is never shown again.
 import * as Schema from "effect/Schema"
 import { useState } from "preact/hooks"
-import { call, setApiKey, validate } from "../api"
+import { call, setApiKey, validate } from "../shellClient"
 import { Field, Form } from "./ui"
 
 const ApiKeyInput = Schema.Trim.pipe(

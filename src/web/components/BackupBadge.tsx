@@ -1,7 +1,7 @@
 // The newest backup's age as a badge on the home page, coloured by the verdict `backup:status` gives it (PASS under
 // 30 h, WARN to 72 h, FAIL beyond or none) and worded so the colour is never the only signal; it links to the
 // Doctor and backups page.
-import { call } from "../api"
+import { call } from "../shellClient"
 import { href } from "../router"
 import { useLoad } from "./ui"
 

@@ -66,6 +66,16 @@ export const Markdown = ({ text, class: className }: { readonly text: string; re
   />
 )
 
-export const InlineMarkdown = ({ text }: { readonly text: string }) => (
-  <span class="markdown-inline" dangerouslySetInnerHTML={{ __html: inlineMarkdownHtml(text) }} />
-)
+/**
+ * Text in which inline Markdown can mean nothing: no emphasis, code, strike, link, escape, entity, tag, line break or
+ * autolink (URL, www., e-mail) can start. marked would return it as it is and DOMPurify keep it, so it is shown as
+ * plain text without either; most entries' text is like this, and skipping both keeps Today's first render short.
+ */
+const MAY_BE_MARKDOWN = /[\\<>&[\]*_`~\n@]|:\/\/|www\./i
+
+export const InlineMarkdown = ({ text }: { readonly text: string }) =>
+  MAY_BE_MARKDOWN.test(text) ? (
+    <span class="markdown-inline" dangerouslySetInnerHTML={{ __html: inlineMarkdownHtml(text) }} />
+  ) : (
+    <span class="markdown-inline">{text}</span>
+  )

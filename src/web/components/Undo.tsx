@@ -1,7 +1,7 @@
 // The undo toast: after a delete that went to the trash, a few seconds to put it back with one keyboard-reachable
 // "Undo" (POST /trash/:id/restore), and a link to the Trash page for later. One toast at a time; the shell renders it.
 import { useEffect, useRef, useState } from "preact/hooks"
-import { call } from "../api"
+import { call } from "../shellClient"
 import { href } from "../router"
 import { errorText } from "./ui"
 import type { TrashId } from "../../trash/TrashApi"

@@ -1,7 +1,7 @@
 // Today: the daily note rendered from its blocks, a log-entry form, task checkboxes, each entry's edit and delete, the
 // History panel, and live refresh when the note changes elsewhere (another device, the agent, a webhook).
 import { useEffect, useState } from "preact/hooks"
-import { call, validate } from "../api"
+import { call, validate } from "../shellClient"
 import { ActivityChart } from "../components/ActivityChart"
 import { BackupBadge } from "../components/BackupBadge"
 import { queryParam, useFoundItems } from "../components/Found"

@@ -2,7 +2,7 @@
 // toast. Both are based on the revision the page shows (baseRevision / If-Match), so an entry that moved because the
 // note changed meanwhile is never the one edited or removed: the 409 says so and the note is read again.
 import { useState } from "preact/hooks"
-import { ApiFailure, call, callAt, validate } from "../api"
+import { ApiFailure, call, callAt, validate } from "../shellClient"
 import { offerUndo } from "../components/Undo"
 import { ErrorMessage, Field, TextArea, errorText, splitList } from "../components/ui"
 import type { Node } from "../../notes/Document"

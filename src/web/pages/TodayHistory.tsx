@@ -2,7 +2,7 @@
 // note as it stood when the comparison opened, and restoring it. The restore is sent with If-Match of that current
 // version, so a note that changed meanwhile answers 409, shown as such, and nothing is overwritten unseen.
 import { useState } from "preact/hooks"
-import { ApiFailure, call, callAt } from "../api"
+import { ApiFailure, call, callAt } from "../shellClient"
 import { NoteBlocks } from "../components/NoteBlocks"
 import { ErrorMessage, Loading, errorText, formatTime, useLoad } from "../components/ui"
 import type { NoteRevision } from "../../notes/NotesApi"
