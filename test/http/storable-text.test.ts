@@ -39,7 +39,9 @@ const NOT_STORED: Record<string, string> = {
   "GET /api/v1/auth/:provider/callback query state": "format-checked before any lookup",
   "GET /api/v1/auth/:provider/callback query error": "only quoted back in the answer",
   "GET /api/v1/auth/:provider/callback query error_description": "only quoted back in the answer",
-  "POST /api/v1/jobs/:name/run path name": "looked up in the job catalog before anything runs"
+  "POST /api/v1/jobs/:name/run path name": "looked up in the job catalog before anything runs",
+  "GET /api/v1/jobs/:name/runs path name": "looked up in the job catalog (404 naming the jobs) before any read",
+  "GET /api/v1/jobs/:name/runs query before": "parsed into a date and time; only that reaches the query"
 }
 
 const UUID = "4a0e5b8e-1c1e-4f7a-9a3c-2b7f9d3e6c10"
