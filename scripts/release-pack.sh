@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the release for a version tag and packs it: <out-dir>/carabase-host-<version>.tar.gz (dist, sql, scripts,
-# package.json, the lockfile, README, .env.example) and its .sha256 file (`sha256sum -c` checks it).
+# patches (the lockfile names them: `pnpm install --frozen-lockfile` refuses to run without them), package.json, the
+# lockfile, README, .env.example) and its .sha256 file (`sha256sum -c` checks it).
 # The version is stamped from the tag; its update channel (stable, beta, alpha) comes from the host's own channelOf.
 #
 # Usage: scripts/release-pack.sh <tag> <out-dir>    e.g. scripts/release-pack.sh v1.2.3-beta.1 /tmp/release
@@ -41,9 +42,9 @@ log "channel: $channel"
 
 stage="$work/$name"
 mkdir -p "$stage/dist"
-cp dist/main.js dist/main.js.map dist/cli.js dist/cli.js.map "$stage/dist/"
+cp dist/main.js dist/main.js.map dist/cli.js dist/cli.js.map dist/extract-worker.js dist/extract-worker.js.map "$stage/dist/"
 cp -R dist/admin "$stage/dist/"
-cp -R sql scripts "$stage/"
+cp -R sql scripts patches "$stage/"
 cp pnpm-lock.yaml README.md .env.example "$stage/"
 node -e '
   const fs = require("node:fs")

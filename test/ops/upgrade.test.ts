@@ -130,7 +130,7 @@ describe("carabase upgrade", () => {
   it("installs a release tarball (release-pack's layout, already built) beside and switches to it", async () => {
     const stage = path.join(scratchDir("carabase-tarball-"), "carabase-host-0.1.2-tarball.1")
     fs.mkdirSync(stage)
-    for (const entry of ["dist", "sql", "scripts", "pnpm-lock.yaml", "README.md", ".env.example"]) {
+    for (const entry of ["dist", "sql", "scripts", "patches", "pnpm-lock.yaml", "README.md", ".env.example"]) {
       fs.cpSync(path.join(repoRoot, entry), path.join(stage, entry), { recursive: true })
     }
     const packageJson = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"))
