@@ -4,6 +4,7 @@
 // argument is required under either spelling, and tools/list publishes the aliases.
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js"
 import { beforeAll, describe, expect, it } from "@effect/vitest"
+import { connect as connectDb } from "../support/database"
 import { call, createWorkspace, hostSuite, injectLogCard, mcpClients } from "../support/hostSuite"
 
 const suite = hostSuite("mcp_skill_aliases")
@@ -78,6 +79,19 @@ beforeAll(async () => {
   }
   ids.redisDoc = await upload("redis.txt", "Redis caching layer implementation: sessions live in Redis.")
   ids.redisOps = await upload("redis-ops.txt", "Redis caching layer operations: restart Redis nightly.")
+  // Entity extraction links what the cards name together (co-mention edges) in the background: let it finish, so the
+  // graph walked below is the same whenever the walk runs.
+  const owner = await connectDb(suite.db.ownerUrl)
+  try {
+    for (let waited = 0; ; waited += 100) {
+      const left = await owner.query("select count(*)::int as n from extraction_queue where workspace_id = $1", [A])
+      if (left.rows[0].n === 0) break
+      if (waited > 60_000) throw new Error("entity extraction did not drain in 60 s")
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  } finally {
+    await owner.end()
+  }
   client = await connect(A)
 })
 
@@ -104,13 +118,14 @@ describe("the skills' argument names", () => {
     const one = await tool("carabase_search_graph", { entity: "Alice Chen", depth: 1 })
     expect(one.start.name).toBe("Alice Chen")
     expect(one.entity).toMatchObject({ id: ids["Alice Chen"], type: "person", metadata: {}, aliases: [] })
-    expect(one.nodes.map((n: { name: string }) => n.name).sort()).toEqual(["Acme Project", "Alice Chen"])
+    // Alice Chen -> Acme Project -> Auth Service -> Redis Cluster (entity extraction adds the cards' co-mentions beside).
+    const names = (walk: { nodes: Array<{ name: string }> }) => walk.nodes.map((n) => n.name)
+    expect(names(one)).toEqual(expect.arrayContaining(["Acme Project", "Alice Chen"]))
+    expect(names(one)).not.toContain("Auth Service")
     const two = await tool("carabase_search_graph", { entity: "Alice Chen", depth: 2 })
-    expect(two.nodes.map((n: { name: string }) => n.name).sort()).toEqual([
-      "Acme Project",
-      "Alice Chen",
-      "Auth Service"
-    ])
+    expect(names(two)).toEqual(expect.arrayContaining(["Acme Project", "Alice Chen", "Auth Service"]))
+    expect(names(two)).not.toContain("Redis Cluster")
+    expect(names(two).length).toBeGreaterThan(names(one).length)
   })
 
   it("carabase_find_entity_candidates: `name` resolves a partial name by substring and `limit` caps the list", async () => {
