@@ -15,7 +15,7 @@ import type { Document } from "../notes/Document"
 import { currentJobRun } from "../platform/CurrentJobRun"
 import { AppDb } from "../platform/Db"
 import { RlsScope } from "../platform/RlsScope"
-import type { CurrentWorkspace } from "../platform/CurrentWorkspace"
+import { CurrentWorkspace, type WorkspaceId } from "../platform/CurrentWorkspace"
 import { Graph, layer as graphLayer } from "./Graph"
 import type { EntityType } from "./GraphApi"
 import { ExtractionRun, Mention } from "./ExtractionApi"
@@ -61,6 +61,14 @@ export interface ExtractionShape {
     limit: number
   ) => Effect.Effect<ReadonlyArray<Mention>, never, CurrentWorkspace>
   readonly runs: (limit: number) => Effect.Effect<ReadonlyArray<ExtractionRun>, never, CurrentWorkspace>
+  /**
+   * Runs `work` (a bulk write such as an import) with the workspace's extraction held back: no run is started for it
+   * and a running drain stops after its current batch, so the two do not compete for the host's CPU and the graph's
+   * lock; what the work queued is extracted once it ends (the queue keeps it).
+   */
+  readonly deferWhile: <A, E, R>(work: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R | CurrentWorkspace>
+  /** Whether extraction is held back in the workspace now (a bulk write is running there). */
+  readonly isDeferred: (workspace: WorkspaceId) => boolean
 }
 
 export class Extraction extends Context.Tag("carabase/Extraction")<Extraction, ExtractionShape>() {}
@@ -513,6 +521,24 @@ export const layer = Layer.effect(
         and not exists (select 1 from edges x where x.source_id = e.id or x.target_id = e.id)
         and not exists (select 1 from entities a where a.canonical_id = e.id)`
 
+    // Workspaces with a bulk write running, with how many (two imports at once each hold it).
+    const holds = new Map<WorkspaceId, number>()
+    const isDeferred = (workspace: WorkspaceId) => (holds.get(workspace) ?? 0) > 0
+    const hold = (workspace: WorkspaceId, by: 1 | -1) =>
+      Effect.sync(() => {
+        const count = (holds.get(workspace) ?? 0) + by
+        if (count > 0) holds.set(workspace, count)
+        else holds.delete(workspace)
+      })
+    const deferWhile = <A, E, R>(work: Effect.Effect<A, E, R>) =>
+      Effect.flatMap(CurrentWorkspace, (workspace) =>
+        Effect.acquireUseRelease(
+          hold(workspace, 1),
+          () => work,
+          () => hold(workspace, -1)
+        )
+      )
+
     const drain = Effect.gen(function* () {
       const jobRun = yield* FiberRef.get(currentJobRun)
       const totals = {
@@ -525,7 +551,9 @@ export const layer = Layer.effect(
         modelUnparseable: 0
       }
       const seen = new Set<string>()
+      const workspace = yield* CurrentWorkspace
       for (;;) {
+        if (isDeferred(workspace)) break
         const batch = (yield* rls.current(queued(undefined)).pipe(Effect.orDie)).filter(
           (item) => !seen.has(`${item.sourceKind}:${item.sourceId}:${item.stamp}`)
         )
@@ -570,7 +598,9 @@ export const layer = Layer.effect(
       drain,
       requeueAll,
       mentionsOf: (entityId, limit) => rls.current(mentionRows({ entityId, limit })).pipe(Effect.orDie),
-      runs: (limit) => rls.current(runRows(limit)).pipe(Effect.orDie)
+      runs: (limit) => rls.current(runRows(limit)).pipe(Effect.orDie),
+      deferWhile,
+      isDeferred
     } satisfies ExtractionShape
   })
 ).pipe(Layer.provide([graphLayer, modelRoutesLayer]))

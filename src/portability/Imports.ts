@@ -11,6 +11,7 @@ import * as os from "node:os"
 import { Config, Context, Effect, Exit, Fiber, FiberSet, Layer, Option, Scope } from "effect"
 import { Artifacts, layer as artifactsLayer } from "../artifacts/Artifacts"
 import { Folios, layer as foliosLayer } from "../folios/Folios"
+import { Extraction, layer as extractionLayer } from "../graph/Extraction"
 import { Graph, layer as graphLayer, type EnsureEntry } from "../graph/Graph"
 import { LiveUpdates, layer as liveUpdatesLayer } from "../live/LiveUpdates"
 import { Memories, layer as memoriesLayer } from "../memories/Memories"
@@ -151,6 +152,7 @@ export const layer = Layer.scoped(
     const repo = yield* ImportsRepo.make
     const rls = yield* RlsScope
     const live = yield* LiveUpdates
+    const extraction = yield* Extraction
     const limits = yield* importLimits
     const zipLimits: ZipLimits = {
       maxEntries: MAX_ENTRIES,
@@ -483,13 +485,16 @@ export const layer = Layer.scoped(
           Effect.provideService(CurrentWorkspace, workspaceId),
           Effect.uninterruptible
         )
-      const fiber = yield* run(status.id, zip, files, options, context).pipe(
-        Effect.onExit(finish),
-        Effect.provideService(CurrentWorkspace, workspaceId),
-        Writer.as(writer.kind === "route" ? "route" : writer.kind, "POST /api/v1/imports"),
-        Effect.provide(services),
-        FiberSet.run(runs)
-      )
+      // Entity extraction waits for the run to end instead of working through its files while they are written.
+      const fiber = yield* extraction
+        .deferWhile(run(status.id, zip, files, options, context))
+        .pipe(
+          Effect.onExit(finish),
+          Effect.provideService(CurrentWorkspace, workspaceId),
+          Writer.as(writer.kind === "route" ? "route" : writer.kind, "POST /api/v1/imports"),
+          Effect.provide(services),
+          FiberSet.run(runs)
+        )
       running.set(status.id, Effect.asVoid(fiber.await))
       yield* live.publish({ type: "import", action: "created", id: status.id })
       return status
@@ -520,7 +525,16 @@ export const layer = Layer.scoped(
     } satisfies ImportsShape
   })
 ).pipe(
-  Layer.provide([notesLayer, artifactsLayer, graphLayer, foliosLayer, memoriesLayer, liveUpdatesLayer, workspacesLayer])
+  Layer.provide([
+    notesLayer,
+    artifactsLayer,
+    graphLayer,
+    extractionLayer,
+    foliosLayer,
+    memoriesLayer,
+    liveUpdatesLayer,
+    workspacesLayer
+  ])
 )
 
 const baseName = (path: string) => path.split("/").pop() ?? path
