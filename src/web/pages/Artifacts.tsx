@@ -6,14 +6,8 @@ import { call } from "../api"
 import { offerUndo } from "../components/Undo"
 import { ErrorMessage, Loading, Page, errorText, formatTime, useLoad } from "../components/ui"
 import { href } from "../router"
+import { downloadArtifact, sizeText } from "./ArtifactDetail"
 import { ArtifactCursor, type ArtifactPosition, type ArtifactSummary } from "../../artifacts/ArtifactsApi"
-
-const sizeText = (bytes: number) =>
-  bytes < 1024
-    ? `${bytes} B`
-    : bytes < 1024 * 1024
-      ? `${(bytes / 1024).toFixed(1)} KB`
-      : `${(bytes / (1024 * 1024)).toFixed(1)} MB`
 
 export const ArtifactsPage = () => {
   const [cursors, setCursors] = useState<ReadonlyArray<ArtifactPosition>>([])
@@ -27,13 +21,7 @@ export const ArtifactsPage = () => {
   const download = async (artifact: ArtifactSummary) => {
     setError(undefined)
     try {
-      const bytes = await call((api) => api.artifacts.file({ path: { id: artifact.id } }))
-      const url = URL.createObjectURL(new Blob([new Uint8Array(bytes)], { type: artifact.mimeType }))
-      const link = document.createElement("a")
-      link.href = url
-      link.download = artifact.filename
-      link.click()
-      setTimeout(() => URL.revokeObjectURL(url), 10_000)
+      await downloadArtifact(artifact)
     } catch (failure) {
       setError(errorText(failure))
     }
